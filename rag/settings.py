@@ -1,0 +1,169 @@
+"""Application settings, read once at the edge (CLI, app) and passed down.
+
+Sources, highest precedence first: explicit keyword arguments, ``RAG_*`` environment
+variables, a ``.env`` file, the YAML profile picked by ``APP_ENV`` (``configs/<env>.yaml``),
+then the defaults below. Library code never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
+DEFAULT_DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+CONFIG_DIR = PROJECT_ROOT / "configs"
+
+
+class SettingsError(ValueError):
+    """Settings could not be loaded; the message names the offending field."""
+
+
+class _YamlProfileSource(PydanticBaseSettingsSource):
+    """Values from ``configs/<APP_ENV>.yaml`` (lowest precedence above the defaults)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path is not None and path.is_file():
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(loaded, dict):
+                raise SettingsError(f"{path}: a YAML profile must be a mapping of setting: value")
+            self._data = {str(k).lower(): v for k, v in loaded.items()}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- storage -------------------------------------------------------------------------
+    index_dir: Path = Field(DEFAULT_INDEX_DIR, description="Chroma store, manifest and caches")
+    collection: str = Field("documents", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,62}$")
+    chroma_host: str | None = Field(None, description="Use a Chroma server instead of embedded")
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    demo_dir: Path = DEFAULT_DEMO_DIR
+    auto_ingest_demo: bool = True
+
+    # --- ingestion -----------------------------------------------------------------------
+    chunk_tokens: int = Field(200, ge=32, le=256, description="word pieces per chunk (model max 256)")
+    chunk_overlap: int = Field(40, ge=0, le=128)
+    max_file_mb: float = Field(50.0, gt=0)
+    embed_batch_size: int = Field(64, ge=1, le=1024)
+    embedding_backend: str = Field("torch", pattern=r"^(torch|onnx)$")
+
+    # --- retrieval / answering -----------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(50, ge=5, le=500, description="per-retriever depth before fusion")
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    bm25_weight: float = Field(1.0, ge=0)
+    answer_sentences: int = Field(2, ge=1, le=6)
+
+    # --- providers ----------------------------------------------------------------------
+    provider: str = Field("extractive", description="default 'provider:model'")
+    fallback: list[str] = Field(default_factory=list, description="'provider:model' order")
+    temperature: float = Field(0.1, ge=0, le=2)
+    max_tokens: int = Field(512, ge=1, le=32768)
+    request_timeout_s: float = Field(30.0, gt=0)
+    max_retries: int = Field(2, ge=0, le=10)
+    retry_max_wait_s: float = Field(20.0, ge=0)
+    breaker_failures: int = Field(3, ge=1)
+    breaker_cooldown_s: float = Field(30.0, ge=0)
+    session_budget_usd: float | None = Field(None, ge=0)
+    daily_budget_usd: float | None = Field(None, ge=0)
+    cache_ttl_s: float = Field(24 * 3600, ge=0)
+    pricing_file: Path | None = None
+
+    openai_api_key: SecretStr | None = None
+    openai_api_keys: list[SecretStr] = Field(default_factory=list)
+    openai_base_url: str | None = None
+    anthropic_api_key: SecretStr | None = None
+    anthropic_api_keys: list[SecretStr] = Field(default_factory=list)
+    anthropic_base_url: str | None = None
+    gemini_api_key: SecretStr | None = None
+    gemini_api_keys: list[SecretStr] = Field(default_factory=list)
+    gemini_base_url: str | None = None
+    ollama_host: str | None = None
+    openai_compatible_base_url: str | None = None
+    openai_compatible_api_key: SecretStr | None = None
+
+    # --- analysis / routing --------------------------------------------------------------
+    task_routes: dict[str, str] = Field(default_factory=dict, description="task -> provider:model")
+    sensitive: bool = False
+
+    @field_validator("index_dir", "demo_dir", mode="after")
+    @classmethod
+    def _expand(cls, v: Path) -> Path:
+        return v.expanduser()
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_tokens ({self.chunk_tokens})"
+            )
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        app_env = os.environ.get("APP_ENV")
+        profile = CONFIG_DIR / f"{app_env}.yaml" if app_env else None
+        if app_env and profile is not None and not profile.is_file():
+            raise SettingsError(
+                f"APP_ENV={app_env!r} but there is no profile {profile.relative_to(PROJECT_ROOT)}"
+            )
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            _YamlProfileSource(settings_cls, profile),
+        )
+
+    # Paths derived from index_dir: everything we persist lives under it.
+    @property
+    def chroma_dir(self) -> Path:
+        return self.index_dir / "chroma"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.index_dir / "state"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in e.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from e
