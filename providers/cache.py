@@ -1,0 +1,128 @@
+"""SQLite response cache (``<state_dir>/cache.sqlite3``) with a TTL.
+
+The key is the sha256 of provider, model, prompt and generation parameters; API keys are
+never part of the key or the stored row. A hit comes back as ``cached=True, cost_usd=0``:
+nothing was paid for it this time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from providers.base import Request, Response, Usage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+
+def cache_key(provider: str, model: str, request: Request) -> str:
+    payload = {
+        "provider": provider,
+        "model": model,
+        "system": request.system,
+        "messages": [[m.role, m.content] for m in request.messages],
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+        "stop": request.stop,
+        "json_schema": request.json_schema,
+        # Sources matter for the extractive answer even when messages are identical.
+        "sources": [[s.n, s.source, s.page, s.text] for s in request.sources],
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        ttl_s: float = 24 * 3600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            str(path) if path else ":memory:", check_same_thread=False, timeout=10
+        )
+        self._db.executescript(_SCHEMA)
+        self._db.commit()
+
+    def get(self, provider: str, model: str, request: Request) -> Response | None:
+        if self.ttl_s <= 0:
+            return None
+        key = cache_key(provider, model, request)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT created, body FROM responses WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        created, body = row
+        if self.clock() - created > self.ttl_s:
+            with self._lock:
+                self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
+                self._db.commit()
+            return None
+        d = json.loads(body)
+        return Response(
+            text=d["text"],
+            provider=provider,
+            model=d.get("model", model),
+            usage=Usage(**d.get("usage", {})),
+            cost_usd=0.0,
+            latency_ms=0.0,
+            finish_reason=d.get("finish_reason"),
+            cached=True,
+            cited=list(d.get("cited", [])),
+        )
+
+    def put(self, provider: str, model: str, request: Request, response: Response) -> None:
+        # Interrupted, refused or cached answers are not worth keeping.
+        if self.ttl_s <= 0 or response.interrupted or response.refused or response.cached:
+            return
+        body = json.dumps(
+            {
+                "text": response.text,
+                "model": response.model,
+                "usage": asdict(response.usage),
+                "finish_reason": response.finish_reason,
+                "cited": response.cited,
+            }
+        )
+        key = cache_key(provider, model, request)
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO responses VALUES (?,?,?,?,?)",
+                (key, self.clock(), provider, model, body),
+            )
+            self._db.commit()
+
+    def purge_expired(self) -> int:
+        with self._lock:
+            cur = self._db.execute(
+                "DELETE FROM responses WHERE created < ?", (self.clock() - self.ttl_s,)
+            )
+            self._db.commit()
+            return cur.rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,53 @@
+"""Everything the provider layer needs from settings, as one plain object.
+
+``providers`` never imports ``rag``: the application builds a :class:`ProviderConfig` from its
+settings (``Settings.provider_config()``) and passes it down. Keys stay ``SecretStr`` until the
+moment an SDK client is built, so a repr or log of the config never shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from providers.errors import register_secret
+
+
+@dataclass
+class ProviderConfig:
+    # provider name -> keys in rotation order; provider name -> base URL.
+    api_keys: dict[str, list[SecretStr]] = field(default_factory=dict)
+    base_urls: dict[str, str] = field(default_factory=dict)
+    timeout_s: float = 30.0
+    max_retries: int = 2
+    retry_max_wait_s: float = 20.0
+    retry_base_s: float = 0.5
+    breaker_failures: int = 3
+    breaker_cooldown_s: float = 30.0
+    session_budget_usd: float | None = None
+    daily_budget_usd: float | None = None
+    cache_ttl_s: float = 24 * 3600.0
+    pricing_file: Path | None = None
+    state_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        for keys in self.api_keys.values():
+            for k in keys:
+                register_secret(k.get_secret_value())
+
+    def keys_for(self, provider: str) -> list[str]:
+        """Plain keys for ``provider`` (deduplicated, order kept); empty if none configured."""
+        out: list[str] = []
+        for k in self.api_keys.get(provider, []):
+            v = k.get_secret_value().strip()
+            if v and v not in out:
+                out.append(v)
+        return out
+
+    def base_url_for(self, provider: str) -> str | None:
+        return self.base_urls.get(provider) or None
+
+    def has_key(self, provider: str) -> bool:
+        return bool(self.keys_for(provider))

@@ -1,0 +1,202 @@
+"""One error hierarchy for every provider, and the key redaction every message goes through.
+
+::
+
+    ProviderError                      kind="provider"        retryable=False
+    ├── AuthError                      kind="auth"            (next key, then next provider)
+    ├── RateLimitError(retry_after)    kind="rate_limit"      retryable=True
+    ├── OverloadedError(retry_after)   kind="overloaded"      retryable=True  (503, Anthropic 529)
+    ├── ServerError                    kind="server"          retryable=True  (other 5xx)
+    ├── ProviderTimeout                kind="timeout"         retryable=True
+    ├── ProviderConnectionError        kind="connection"      retryable=True  (refused, reset, cut stream)
+    ├── ContextTooLongError            kind="context_too_long"
+    ├── ContentFilteredError           kind="content_filtered"
+    ├── BadResponseError               kind="bad_response"    (malformed body, empty answer)
+    ├── BudgetExceededError            kind="budget_exceeded"
+    └── CircuitOpenError               kind="circuit_open"    (breaker refused the call)
+
+SDK exceptions are always re-raised as one of these with ``raise ... from e`` so the cause
+stays in the traceback. The message of every error is passed through :func:`redact`, which
+scrubs keys registered with :func:`register_secret` and anything shaped like a known key.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+
+# Shapes of real API keys, scrubbed even if nobody registered them.
+_KEY_PATTERNS = [
+    re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}"),
+    re.compile(
+        r"(?i)((?:api[_-]?key|x-api-key|x-goog-api-key|key)[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._\-]{8,}"
+    ),
+]
+REDACTED = "[REDACTED]"
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a configured key so :func:`redact` scrubs it wherever it appears."""
+    # Very short values would redact ordinary words; real keys are long.
+    if value and len(value) >= 6:
+        with _secrets_lock:
+            _secrets.add(value)
+
+
+def redact(text: object, extra: Iterable[str] = ()) -> str:
+    """``str(text)`` with every registered or key-shaped secret replaced by ``[REDACTED]``."""
+    s = str(text)
+    with _secrets_lock:
+        secrets = sorted(_secrets | {e for e in extra if e}, key=len, reverse=True)
+    for secret in secrets:
+        if secret in s:
+            s = s.replace(secret, REDACTED)
+    for pat in _KEY_PATTERNS:
+        # Patterns with a group keep their prefix ("Bearer ", "api_key=") for context.
+        s = pat.sub(lambda m: m.group(1) + REDACTED, s) if pat.groups else pat.sub(REDACTED, s)
+    return s
+
+
+class ProviderError(Exception):
+    """Base of every provider failure. ``kind`` is stable and shown to users and metrics."""
+
+    kind: str = "provider"
+    retryable: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.message = redact(message)
+        self.provider = provider
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        prefix = f"{self.provider}: " if self.provider else ""
+        return f"{prefix}{self.message}"
+
+
+class AuthError(ProviderError):
+    kind = "auth"
+
+
+class RateLimitError(ProviderError):
+    kind = "rate_limit"
+    retryable = True
+
+
+class OverloadedError(ProviderError):
+    kind = "overloaded"
+    retryable = True
+
+
+class ServerError(ProviderError):
+    kind = "server"
+    retryable = True
+
+
+class ProviderTimeout(ProviderError):
+    kind = "timeout"
+    retryable = True
+
+
+class ProviderConnectionError(ProviderError):
+    kind = "connection"
+    retryable = True
+
+
+class ContextTooLongError(ProviderError):
+    kind = "context_too_long"
+
+
+class ContentFilteredError(ProviderError):
+    kind = "content_filtered"
+
+
+class BadResponseError(ProviderError):
+    kind = "bad_response"
+
+
+class BudgetExceededError(ProviderError):
+    kind = "budget_exceeded"
+
+
+class CircuitOpenError(ProviderError):
+    kind = "circuit_open"
+
+
+_CONTEXT_HINTS = (
+    "context_length",
+    "context length",
+    "context window",
+    "prompt is too long",
+    "too many tokens",
+    "maximum context",
+    "exceeds the maximum number of tokens",
+    "input token count",
+    "maximum number of tokens",
+)
+
+
+def looks_like_context_error(message: str) -> bool:
+    m = message.lower()
+    return any(h in m for h in _CONTEXT_HINTS)
+
+
+def from_status(
+    status: int,
+    message: str,
+    *,
+    provider: str | None = None,
+    retry_after: float | None = None,
+) -> ProviderError:
+    """Generic HTTP status -> error mapping, shared by the providers' own mappers."""
+    msg = f"HTTP {status}: {message}"
+    kw = {"provider": provider, "status": status, "retry_after": retry_after}
+    if status in (401, 403):
+        return AuthError(msg, **kw)
+    if status == 429:
+        return RateLimitError(msg, **kw)
+    if status in (503, 529):
+        return OverloadedError(msg, **kw)
+    if status == 408 or status == 504:
+        return ProviderTimeout(msg, **kw)
+    if status == 413 or (400 <= status < 500 and looks_like_context_error(message)):
+        return ContextTooLongError(msg, **kw)
+    if status >= 500:
+        return ServerError(msg, **kw)
+    return ProviderError(msg, **kw)
+
+
+def parse_retry_after(headers: object) -> float | None:
+    """Seconds from ``retry-after-ms`` (preferred, finer) or ``Retry-After`` (seconds)."""
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    ms = get("retry-after-ms")
+    if ms is not None:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    ra = get("retry-after")
+    if ra is not None:
+        try:
+            return max(0.0, float(ra))
+        except ValueError:
+            # An HTTP date: rare from these APIs; treat as "no hint" rather than guess.
+            return None
+    return None

@@ -1,0 +1,172 @@
+"""Ollama through its native API (``/api/chat``, models from ``/api/tags``) with httpx.
+
+Usage from ``prompt_eval_count`` / ``eval_count`` of the final (``done: true``) message. Runs
+locally, so it is free (cost 0) and allowed in sensitive mode.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import httpx
+
+from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.errors import (
+    BadResponseError,
+    ProviderConnectionError,
+    ProviderError,
+    ServerError,
+    from_status,
+    parse_retry_after,
+)
+from providers.remote import RemoteProvider, chat_messages, map_transport_error
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+
+
+def normalize_host(host: str) -> str:
+    """``OLLAMA_HOST`` may be ``0.0.0.0``, ``host:port`` or a URL; make it a URL."""
+    h = host.strip().rstrip("/")
+    if "://" not in h:
+        h = "http://" + h
+    scheme, _, rest = h.partition("://")
+    hostport = rest.split("/", 1)[0]
+    if hostport.startswith("0.0.0.0"):  # a bind address, not one to connect to
+        rest = rest.replace("0.0.0.0", "127.0.0.1", 1)
+        hostport = rest.split("/", 1)[0]
+    if ":" not in hostport.rsplit("]", 1)[-1]:
+        rest = rest.replace(hostport, hostport + ":11434", 1)
+    return f"{scheme}://{rest}"
+
+
+class OllamaProvider(RemoteProvider):
+    name: ClassVar[str] = "ollama"
+    default_model: ClassVar[str] = "llama3.2"
+    key_env_vars: ClassVar[tuple[str, ...]] = ("OLLAMA_API_KEY",)  # only for a proxied/cloud Ollama
+    base_url_env_var: ClassVar[str | None] = "OLLAMA_HOST"
+    requires_key: ClassVar[bool] = False
+    capabilities = Capabilities(
+        streaming=True, json_mode=True, tools=True, max_context=8192, local=True, paid=False
+    )
+
+    def __init__(self, model: str | None = None, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
+        self.base_url = normalize_host(self.base_url or DEFAULT_HOST)
+
+    def _make_client(self, key: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.base_url, timeout=self.timeout_s, headers=headers)
+
+    def _map(self, e: BaseException) -> ProviderError:
+        if isinstance(e, ProviderError):
+            return e
+        return map_transport_error(e, self.label) or ProviderError(
+            f"unexpected {type(e).__name__}: {e}", provider=self.label
+        )
+
+    def _raise_for_status(self, r: httpx.Response) -> None:
+        if r.status_code < 400:
+            return
+        r.read()
+        try:
+            msg = str(r.json().get("error") or r.text)
+        except ValueError:
+            msg = r.text
+        raise from_status(
+            r.status_code, msg, provider=self.label, retry_after=parse_retry_after(r.headers)
+        )
+
+    def _body(self, request: Request, stream: bool) -> dict[str, Any]:
+        options: dict[str, Any] = {
+            "temperature": request.temperature,
+            "num_predict": request.max_tokens,
+        }
+        if request.stop:
+            options["stop"] = request.stop
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": chat_messages(request),
+            "stream": stream,
+            "options": options,
+        }
+        if request.json_schema:
+            body["format"] = request.json_schema
+        return body
+
+    def _final(self, obj: dict[str, Any], text: str) -> Response:
+        return Response(
+            text=text,
+            provider=self.name,
+            model=str(obj.get("model") or self.model),
+            usage=Usage(obj.get("prompt_eval_count"), obj.get("eval_count")),
+            finish_reason=obj.get("done_reason") or "stop",
+        )
+
+    def _generate_once(self, request: Request, key: str | None) -> Response:
+        client = self.client(key)
+        try:
+            r = client.post(
+                "/api/chat", json=self._body(request, False), timeout=self.timeout_for(request)
+            )
+            self._raise_for_status(r)
+            obj = r.json()
+            if "error" in obj:
+                raise ServerError(str(obj["error"]), provider=self.label)
+            text = obj["message"]["content"]
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e
+        return self._final(obj, text or "")
+
+    def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:
+        client = self.client(key)
+        parts: list[str] = []
+        final: dict[str, Any] | None = None
+        try:
+            with client.stream(
+                "POST",
+                "/api/chat",
+                json=self._body(request, True),
+                timeout=self.timeout_for(request),
+            ) as r:
+                self._raise_for_status(r)
+                for line in r.iter_lines():
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except ValueError as e:
+                        raise BadResponseError(
+                            f"malformed NDJSON line: {line[:80]!r}", provider=self.label
+                        ) from e
+                    if "error" in obj:
+                        raise ServerError(f"error mid-stream: {obj['error']}", provider=self.label)
+                    delta = (obj.get("message") or {}).get("content") or ""
+                    if delta:
+                        parts.append(delta)
+                        yield delta
+                    if obj.get("done"):
+                        final = obj
+                        break
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e
+        if final is None:
+            raise ProviderConnectionError("stream ended before done=true", provider=self.label)
+        yield self._final(final, "".join(parts))
+
+    def list_models(self) -> list[str]:
+        """Installed models, from ``/api/tags``."""
+        client = self.client(self.resilience.keys.current())
+        try:
+            r = client.get("/api/tags")
+            self._raise_for_status(r)
+            return sorted(m["name"] for m in r.json().get("models", []))
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e

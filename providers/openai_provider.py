@@ -1,0 +1,183 @@
+"""OpenAI chat completions through the official ``openai`` SDK.
+
+Usage comes from the API's ``usage`` object; when streaming we ask for it with
+``stream_options={"include_usage": True}`` (it arrives in a last chunk with no choices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import openai
+
+from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.errors import (
+    AuthError,
+    BadResponseError,
+    ContentFilteredError,
+    ContextTooLongError,
+    ProviderConnectionError,
+    ProviderError,
+    ProviderTimeout,
+    RateLimitError,
+    from_status,
+    looks_like_context_error,
+    parse_retry_after,
+)
+from providers.remote import RemoteProvider, chat_messages, map_transport_error
+
+
+def map_openai_error(e: BaseException, label: str) -> ProviderError:
+    """Every ``openai`` exception (and transport failure) -> our hierarchy."""
+    if isinstance(e, ProviderError):
+        return e
+    if isinstance(e, openai.APITimeoutError):
+        return ProviderTimeout("request timed out", provider=label)
+    if isinstance(e, openai.APIConnectionError):
+        cause = e.__cause__ or e.__context__
+        return ProviderConnectionError(
+            f"connection error: {type(cause).__name__ if cause else e}", provider=label
+        )
+    if isinstance(e, openai.APIResponseValidationError):
+        return BadResponseError(
+            f"response did not match the schema: {e.message}", provider=label, status=e.status_code
+        )
+    if isinstance(e, openai.APIStatusError):
+        status = e.status_code
+        body = e.body if isinstance(e.body, dict) else {}
+        err = body.get("error", body) if isinstance(body, dict) else {}
+        code = str(err.get("code") or "") if isinstance(err, dict) else ""
+        msg = str(err.get("message") or e.message) if isinstance(err, dict) else e.message
+        ra = parse_retry_after(e.response.headers)
+        if isinstance(e, openai.AuthenticationError | openai.PermissionDeniedError):
+            return AuthError(f"HTTP {status}: {msg}", provider=label, status=status)
+        if isinstance(e, openai.RateLimitError):
+            rl = RateLimitError(
+                f"HTTP {status}: {msg}", provider=label, status=status, retry_after=ra
+            )
+            if code == "insufficient_quota":
+                rl.retryable = False  # out of credit: waiting will not help
+            return rl
+        if code == "context_length_exceeded" or (status == 400 and looks_like_context_error(msg)):
+            return ContextTooLongError(f"HTTP {status}: {msg}", provider=label, status=status)
+        if code in ("content_filter", "content_policy_violation"):
+            return ContentFilteredError(f"HTTP {status}: {msg}", provider=label, status=status)
+        return from_status(status, msg, provider=label, retry_after=ra)
+    if isinstance(e, openai.ContentFilterFinishReasonError):
+        return ContentFilteredError("output stopped by the content filter", provider=label)
+    if isinstance(e, openai.OpenAIError):
+        return ProviderError(f"{type(e).__name__}: {e}", provider=label)
+    mapped = map_transport_error(e, label)
+    return mapped or ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
+
+
+class OpenAIProvider(RemoteProvider):
+    name: ClassVar[str] = "openai"
+    default_model: ClassVar[str] = "gpt-4o-mini"
+    key_env_vars: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
+    base_url_env_var: ClassVar[str | None] = "OPENAI_BASE_URL"
+    capabilities = Capabilities(streaming=True, json_mode=True, tools=True, max_context=128_000)
+
+    def _make_client(self, key: str | None) -> openai.OpenAI:
+        # max_retries=0: our resilience loop is the only one. The timeout is per request.
+        return openai.OpenAI(
+            api_key=key or "no-key",
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=self.timeout_s,
+        )
+
+    def _map(self, e: BaseException) -> ProviderError:
+        return map_openai_error(e, self.label)
+
+    def _params(self, request: Request) -> dict[str, Any]:
+        p: dict[str, Any] = {
+            "model": self.model,
+            "messages": chat_messages(request),
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+        }
+        if request.stop:
+            p["stop"] = request.stop
+        if request.json_schema:
+            p["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": request.json_schema},
+            }
+        return p
+
+    def _check_finish(self, finish: str | None, text: str) -> None:
+        if finish == "content_filter":
+            raise ContentFilteredError("output stopped by the content filter", provider=self.label)
+
+    def _generate_once(self, request: Request, key: str | None) -> Response:
+        client = self.client(key)
+        try:
+            c = client.chat.completions.create(
+                **self._params(request), timeout=self.timeout_for(request)
+            )
+            choice = c.choices[0]
+            text = choice.message.content or ""
+            refusal = getattr(choice.message, "refusal", None)
+            finish = choice.finish_reason
+            u = c.usage
+            usage = Usage(u.prompt_tokens, u.completion_tokens) if u else Usage()
+            model = c.model or self.model
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e
+        self._check_finish(finish, text)
+        if refusal and not text:
+            raise ContentFilteredError(f"model refused: {refusal}", provider=self.label)
+        return Response(
+            text=text, provider=self.name, model=model, usage=usage, finish_reason=finish
+        )
+
+    def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:
+        client = self.client(key)
+        parts: list[str] = []
+        finish: str | None = None
+        usage = Usage()
+        model = self.model
+        done = False
+        try:
+            stream = client.chat.completions.create(
+                **self._params(request),
+                stream=True,
+                stream_options={"include_usage": True},
+                timeout=self.timeout_for(request),
+            )
+            with stream:
+                for chunk in stream:
+                    model = chunk.model or model
+                    if chunk.usage is not None:
+                        usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                    for choice in chunk.choices:
+                        delta = choice.delta.content if choice.delta else None
+                        if delta:
+                            parts.append(delta)
+                            yield delta
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
+                            done = True
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e
+        self._check_finish(finish, "".join(parts))
+        if not done:
+            # The server closed the stream cleanly but never said it had finished.
+            raise ProviderConnectionError("stream ended before finish_reason", provider=self.label)
+        yield Response(
+            text="".join(parts), provider=self.name, model=model, usage=usage, finish_reason=finish
+        )
+
+    def list_models(self) -> list[str]:
+        try:
+            return sorted(m.id for m in self.client(self.resilience.keys.current()).models.list())
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e

@@ -1,0 +1,207 @@
+"""What the networked providers share: key/base-URL precedence, resilience, timing, cost.
+
+A subclass implements ``_generate_once(request, key)`` and ``_stream_once(request, key)``
+(one HTTP call each, SDK exceptions mapped to :mod:`providers.errors` with ``from e``); this
+base wraps them in the retry loop, measures latency and prices the usage.
+
+Precedence for keys and base URLs: explicit constructor argument, then the SDK's own
+environment variable, then the value from settings (``config``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar
+
+from pydantic import SecretStr
+
+from providers.base import Capabilities, Request, Response, StreamItem
+from providers.config import ProviderConfig
+from providers.errors import (
+    AuthError,
+    BadResponseError,
+    ProviderConnectionError,
+    ProviderError,
+    ProviderTimeout,
+    register_secret,
+)
+from providers.resilience import CircuitBreaker, Resilience, RetryPolicy
+from providers.usage import Pricing, default_pricing
+
+log = logging.getLogger(__name__)
+
+KeyArg = str | SecretStr | Sequence[str | SecretStr] | None
+
+
+def _plain(v: str | SecretStr) -> str:
+    return v.get_secret_value() if isinstance(v, SecretStr) else v
+
+
+def resolve_keys(explicit: KeyArg, env_vars: Sequence[str], configured: list[str]) -> list[str]:
+    """Explicit argument > first set env var > settings. Several keys = rotation order."""
+    if explicit is not None:
+        vals = [explicit] if isinstance(explicit, str | SecretStr) else list(explicit)
+        keys = [_plain(v).strip() for v in vals if _plain(v).strip()]
+    else:
+        keys = []
+        for var in env_vars:
+            v = os.environ.get(var, "").strip()
+            if v:
+                keys = [v]
+                break
+        if not keys:
+            keys = list(configured)
+    for k in keys:
+        register_secret(k)
+    return keys
+
+
+def resolve_base_url(
+    explicit: str | None, env_var: str | None, configured: str | None
+) -> str | None:
+    if explicit:
+        return explicit
+    if env_var and os.environ.get(env_var, "").strip():
+        return os.environ[env_var].strip()
+    return configured or None
+
+
+class RemoteProvider:
+    name: ClassVar[str] = "remote"
+    default_model: ClassVar[str] = ""
+    key_env_vars: ClassVar[tuple[str, ...]] = ()
+    base_url_env_var: ClassVar[str | None] = None
+    requires_key: ClassVar[bool] = True
+    capabilities: Capabilities = Capabilities()
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        api_key: KeyArg = None,
+        base_url: str | None = None,
+        config: ProviderConfig | None = None,
+        timeout_s: float | None = None,
+        max_retries: int | None = None,
+        pricing: Pricing | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        **_: Any,
+    ) -> None:
+        cfg = config or ProviderConfig()
+        self.config = cfg
+        self.model = model or self.default_model
+        self.keys = resolve_keys(api_key, self.key_env_vars, cfg.keys_for(self.name))
+        self.base_url = resolve_base_url(
+            base_url, self.base_url_env_var, cfg.base_url_for(self.name)
+        )
+        self.timeout_s = timeout_s if timeout_s is not None else cfg.timeout_s
+        self.pricing = pricing or (
+            Pricing.load(cfg.pricing_file) if cfg.pricing_file else default_pricing()
+        )
+        self.resilience = Resilience(
+            self.label,
+            keys=self.keys or None,
+            policy=RetryPolicy(
+                max_retries=cfg.max_retries if max_retries is None else max_retries,
+                base_s=cfg.retry_base_s,
+                max_wait_s=cfg.retry_max_wait_s,
+            ),
+            breaker=CircuitBreaker(cfg.breaker_failures, cfg.breaker_cooldown_s, clock=clock),
+            sleep=sleep or time.sleep,
+        )
+        self._clients: dict[str | None, Any] = {}
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}:{self.model}"
+
+    def __repr__(self) -> str:  # never show keys
+        return f"{type(self).__name__}(model={self.model!r}, base_url={self.base_url!r}, keys={len(self.keys)})"
+
+    # -- to implement --------------------------------------------------------------------
+    def _make_client(self, key: str | None) -> Any:
+        raise NotImplementedError
+
+    def _generate_once(self, request: Request, key: str | None) -> Response:
+        raise NotImplementedError
+
+    def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:
+        raise NotImplementedError
+
+    # -- shared --------------------------------------------------------------------------
+    def client(self, key: str | None) -> Any:
+        if self.requires_key and not key:
+            raise AuthError(
+                f"no API key configured (set {' or '.join(self.key_env_vars) or 'a key'})",
+                provider=self.label,
+            )
+        c = self._clients.get(key)
+        if c is None:
+            c = self._clients[key] = self._make_client(key)
+        return c
+
+    def timeout_for(self, request: Request) -> float:
+        return request.timeout_s if request.timeout_s is not None else self.timeout_s
+
+    def cost(self, response: Response) -> float | None:
+        if not self.capabilities.paid:
+            return 0.0
+        return self.pricing.cost(self.name, response.model or self.model, response.usage)
+
+    def _finish(self, resp: Response, t0: float) -> Response:
+        resp.latency_ms = (time.perf_counter() - t0) * 1000.0
+        resp.cost_usd = self.cost(resp)
+        return resp
+
+    def generate(self, request: Request) -> Response:
+        t0 = time.perf_counter()
+        resp = self.resilience.call(lambda key: self._generate_once(request, key))
+        return self._finish(resp, t0)
+
+    def stream(self, request: Request) -> Iterator[StreamItem]:
+        t0 = time.perf_counter()
+        for item in self.resilience.stream(lambda key: self._stream_once(request, key)):
+            if isinstance(item, Response):
+                yield self._finish(item, t0)
+            else:
+                yield item
+
+    def list_models(self) -> list[str]:
+        return [self.model]
+
+
+def chat_messages(request: Request) -> list[dict[str, str]]:
+    """OpenAI-style role/content list (system first when given)."""
+    out: list[dict[str, str]] = []
+    if request.system:
+        out.append({"role": "system", "content": request.system})
+    out.extend(
+        {"role": m.role, "content": m.content}
+        for m in request.messages
+        if m.role != "system" or not request.system
+    )
+    return out
+
+
+def map_transport_error(e: BaseException, label: str) -> ProviderError | None:
+    """httpx / httpx2 / JSON failures that reach us unwrapped (mostly mid-stream)."""
+    import json as _json
+
+    import httpx
+
+    try:
+        import httpx2
+    except ImportError:  # pragma: no cover - httpx2 ships with the SDKs we pin
+        httpx2 = httpx  # type: ignore[no-redef]
+    name = type(e).__name__
+    if isinstance(e, httpx.TimeoutException | httpx2.TimeoutException | TimeoutError):
+        return ProviderTimeout(f"timed out ({name})", provider=label)
+    if isinstance(e, httpx.TransportError | httpx2.TransportError | ConnectionError):
+        return ProviderConnectionError(f"connection failed: {name}: {e}", provider=label)
+    if isinstance(e, _json.JSONDecodeError | ValueError | KeyError):
+        return BadResponseError(f"malformed response: {name}: {e}", provider=label)
+    return None

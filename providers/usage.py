@@ -1,0 +1,211 @@
+"""Tokens -> dollars from a dated price table, and a persistent usage tracker with budgets.
+
+Prices live in ``pricing.toml`` next to this module (per provider, per model, USD per 1M
+input/output tokens, with an ``as_of`` date); a user file of the same shape extends or
+overrides it. A model that is not listed is *unpriced*: its cost is ``None``, never ``0``,
+so a budget can never be silently bypassed by a missing price (unpriced calls are counted
+separately and shown).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+import tomllib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from providers.base import Usage
+from providers.errors import BudgetExceededError
+
+DEFAULT_PRICING_FILE = Path(__file__).with_name("pricing.toml")
+
+
+@dataclass(frozen=True)
+class Price:
+    input_per_m: float
+    output_per_m: float
+
+
+class Pricing:
+    def __init__(self, table: dict[str, dict[str, Price]], as_of: str | None = None) -> None:
+        self.table = table
+        self.as_of = as_of
+
+    @classmethod
+    def load(cls, extra: Path | str | None = None) -> Pricing:
+        """The packaged table, then ``extra`` on top (its entries win)."""
+        table: dict[str, dict[str, Price]] = {}
+        as_of: str | None = None
+        for path in [DEFAULT_PRICING_FILE, Path(extra) if extra else None]:
+            if path is None:
+                continue
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            as_of = str(data.get("as_of", as_of)) if data.get("as_of") else as_of
+            for provider, models in data.items():
+                if not isinstance(models, dict):
+                    continue
+                for model, p in models.items():
+                    if not isinstance(p, dict):
+                        continue
+                    table.setdefault(provider, {})[model] = Price(
+                        float(p["input"]), float(p["output"])
+                    )
+        return cls(table, as_of)
+
+    def price(self, provider: str, model: str) -> Price | None:
+        models = self.table.get(provider, {})
+        m = model.removeprefix("models/")
+        if m in models:
+            return models[m]
+        # Dated/tagged ids ("claude-3-5-haiku-20241022") match the longest listed prefix.
+        best = [k for k in models if m.startswith(k + "-") or m.startswith(k + ":")]
+        return models[max(best, key=len)] if best else None
+
+    def cost(self, provider: str, model: str, usage: Usage) -> float | None:
+        p = self.price(provider, model)
+        if p is None or usage.input_tokens is None or usage.output_tokens is None:
+            return None
+        return (usage.input_tokens * p.input_per_m + usage.output_tokens * p.output_per_m) / 1e6
+
+
+_default_pricing: Pricing | None = None
+_pricing_lock = threading.Lock()
+
+
+def default_pricing() -> Pricing:
+    global _default_pricing
+    with _pricing_lock:
+        if _default_pricing is None:
+            _default_pricing = Pricing.load()
+        return _default_pricing
+
+
+def _today() -> str:
+    # UTC so that "daily" means the same thing on every machine sharing a state dir.
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS usage (
+    ts REAL NOT NULL,
+    day TEXT NOT NULL,
+    session TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL,
+    cached INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS usage_day ON usage(day);
+CREATE INDEX IF NOT EXISTS usage_session ON usage(session);
+"""
+
+
+class UsageTracker:
+    """Per-session and per-day usage in SQLite (``<state_dir>/usage.sqlite3``), with caps.
+
+    ``path=None`` keeps it in memory (tests, or no state dir configured).
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        session_id: str | None = None,
+        session_budget_usd: float | None = None,
+        daily_budget_usd: float | None = None,
+        today: Any = _today,
+    ) -> None:
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = str(path) if path is not None else ":memory:"
+        self.session_id = session_id or uuid.uuid4().hex
+        self.session_budget_usd = session_budget_usd
+        self.daily_budget_usd = daily_budget_usd
+        self._today = today
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        self._db.executescript(_SCHEMA)
+        self._db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def record(
+        self,
+        provider: str,
+        model: str,
+        usage: Usage,
+        cost_usd: float | None,
+        *,
+        cached: bool = False,
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO usage VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    time.time(),
+                    self._today(),
+                    self.session_id,
+                    provider,
+                    model,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    cost_usd,
+                    int(cached),
+                ),
+            )
+            self._db.commit()
+
+    def _sum(self, where: str, arg: str) -> dict[str, Any]:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT COALESCE(SUM(cost_usd),0), COUNT(*), "
+                f"SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), "
+                f"COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0) "
+                f"FROM usage WHERE {where} = ?",
+                (arg,),
+            ).fetchone()
+        return {
+            "cost_usd": float(row[0]),
+            "calls": int(row[1]),
+            "unpriced_calls": int(row[2] or 0),
+            "input_tokens": int(row[3]),
+            "output_tokens": int(row[4]),
+        }
+
+    def session_totals(self) -> dict[str, Any]:
+        return self._sum("session", self.session_id)
+
+    def daily_totals(self, day: str | None = None) -> dict[str, Any]:
+        return self._sum("day", day or self._today())
+
+    def session_cost(self) -> float:
+        return float(self.session_totals()["cost_usd"])
+
+    def daily_cost(self) -> float:
+        return float(self.daily_totals()["cost_usd"])
+
+    def check_budget(self, provider: str | None = None) -> None:
+        """Raise :class:`BudgetExceededError` if a paid call now would exceed a cap."""
+        if self.session_budget_usd is not None:
+            spent = self.session_cost()
+            if spent >= self.session_budget_usd:
+                raise BudgetExceededError(
+                    f"session budget ${self.session_budget_usd:.4f} reached (spent ${spent:.4f})",
+                    provider=provider,
+                )
+        if self.daily_budget_usd is not None:
+            spent = self.daily_cost()
+            if spent >= self.daily_budget_usd:
+                raise BudgetExceededError(
+                    f"daily budget ${self.daily_budget_usd:.4f} reached (spent ${spent:.4f})",
+                    provider=provider,
+                )
