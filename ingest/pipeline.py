@@ -1,0 +1,276 @@
+"""Ingest files into a store: hash, dedupe, parse, chunk, embed, commit; one result per file.
+
+A file that fails (corrupt, encrypted, empty, too big, unsupported...) fails alone: it gets
+``status="failed"`` and a one-line ``error``; everything else is still ingested. Document
+ids are content hashes, so an unchanged file is skipped, a changed file replaces its old
+version atomically (the store commits the new chunks and drops the old ones in one
+manifest transaction), and an interrupted run can simply be run again.
+
+The store and the embedder are passed in (see :class:`Sink`): ``ingest`` never imports
+``rag``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from ingest.chunking import Chunk, chunk_pages
+from ingest.loaders import SUPPORTED_SUFFIXES, IngestError, Page, load
+
+log = logging.getLogger(__name__)
+
+Status = Literal["added", "unchanged", "replaced", "failed", "removed"]
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: Status
+    doc_id: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Sink(Protocol):
+    """The parts of :class:`rag.store.Store` ingestion needs."""
+
+    def docs_by_path(self, path: str) -> Sequence[Any]: ...
+    def doc(self, doc_id: str) -> Any | None: ...
+    def add_many(self, items: Sequence[tuple[Any, Sequence[Any], Sequence[str]]], embeddings: np.ndarray) -> None: ...
+    def remove(self, doc_id: str) -> bool: ...
+    def sweep_orphans(self) -> int: ...
+
+
+class EmbedFn(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass
+class _Pending:
+    result: FileResult
+    doc: Any
+    records: list[Any]
+    replaces: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
+
+
+def file_sha256(path: Path, block: int = 1 << 20) -> str:
+    """Streamed hash: huge files are never read into memory at once."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus supported files found recursively in folders (hidden ones skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
+                        out.append(Path(root) / f)
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name from a browser upload, reduced to a plain name (no dirs, no ``..``)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip(" .")
+    if not base or base in {".", ".."}:
+        raise IngestError(name, "invalid file name")
+    return base[:200]
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: Sink,
+        embedder: EmbedFn,
+        make_doc: Callable[..., Any],
+        make_chunk: Callable[..., Any],
+        chunk_tokens: int = 200,
+        chunk_overlap: int = 40,
+        max_file_bytes: int | None = 50_000_000,
+        batch_chunks: int = 512,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.make_doc = make_doc
+        self.make_chunk = make_chunk
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+        self.max_file_bytes = max_file_bytes
+        self.batch_chunks = batch_chunks
+
+    # --- public --------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        progress: Progress | None = None,
+        display_names: dict[Path, str] | None = None,
+    ) -> list[FileResult]:
+        files = expand_paths(paths)
+        self.store.sweep_orphans()  # leftovers of a crashed run are never visible; drop them
+        results: list[FileResult] = []
+        pending: list[_Pending] = []
+        seen_hashes: dict[str, str] = {}
+        for n, path in enumerate(files):
+            name = (display_names or {}).get(path, path.name)
+            item = self._prepare(path, name, seen_hashes)
+            results.append(item.result if isinstance(item, _Pending) else item)
+            if isinstance(item, _Pending):
+                pending.append(item)
+                if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                    self._commit(pending)
+                    pending = []
+            if progress:
+                progress(name, n + 1, len(files))
+        self._commit(pending)
+        return results
+
+    def remove(self, doc_id_or_path: str) -> list[FileResult]:
+        """Remove a document by id, path or file name; one result per document removed."""
+        targets = []
+        if self.store.doc(doc_id_or_path) is not None:
+            targets = [doc_id_or_path]
+        else:
+            key = str(Path(doc_id_or_path).resolve()) if os.sep in doc_id_or_path else doc_id_or_path
+            targets = [d.doc_id for d in self.store.docs_by_path(key)] or [
+                d.doc_id for d in self.store.docs_by_path(doc_id_or_path)
+            ]
+        if not targets:
+            return [FileResult(doc_id_or_path, "failed", error="no such document (id, path or name)")]
+        return [
+            FileResult(doc_id_or_path, "removed" if self.store.remove(d) else "failed", doc_id=d)
+            for d in targets
+        ]
+
+    # --- steps ---------------------------------------------------------------------------
+    def _prepare(self, path: Path, name: str, seen: dict[str, str]) -> _Pending | FileResult:
+        shown = str(path)
+        try:
+            if not path.exists():
+                raise IngestError(path, "no such file")
+            if not path.is_file():
+                raise IngestError(path, "not a regular file")
+            size = path.stat().st_size
+            if self.max_file_bytes is not None and size > self.max_file_bytes:
+                # Checked before hashing or parsing: a 200 MB file costs nothing.
+                raise IngestError(
+                    path,
+                    f"file is {size / 1e6:.1f} MB, over the {self.max_file_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
+                )
+            sha = file_sha256(path)
+            doc_id = sha[:16]
+            key = str(path.resolve())
+            existing = list(self.store.docs_by_path(key))
+            if any(d.doc_id == doc_id for d in existing) or self.store.doc(doc_id) is not None:
+                return FileResult(shown, "unchanged", doc_id, *self._counts(doc_id))
+            if doc_id in seen:
+                return FileResult(shown, "unchanged", doc_id, error=None)
+            pages = load(path, self.max_file_bytes)
+        except IngestError as e:
+            return FileResult(shown, "failed", error=e.reason)
+        except Exception as e:  # never let one file take down the run
+            log.exception("unexpected failure ingesting %s", path)
+            return FileResult(shown, "failed", error=f"unexpected error: {type(e).__name__}: {e}"[:300])
+        return self._pending(shown, key, name, sha, size, pages, existing, seen)
+
+    def _pending(
+        self, shown: str, key: str, name: str, sha: str, size: int, pages: list[Page],
+        existing: Sequence[Any], seen: dict[str, str],
+    ) -> _Pending | FileResult:
+        doc_id = sha[:16]
+        chunks = chunk_pages(pages, self.chunk_tokens, self.chunk_overlap)
+        if not chunks:
+            return FileResult(shown, "failed", error="no text to index after cleaning")
+        seen[doc_id] = shown
+        doc = self.make_doc(
+            doc_id=doc_id, path=key, name=name, sha256=sha, pages=len(pages), chunks=len(chunks),
+            bytes=size, added_at=time.time(),
+        )
+        records = [self._record(doc_id, c) for c in chunks]
+        status: Status = "replaced" if existing else "added"
+        result = FileResult(shown, status, doc_id, len(pages), len(chunks))
+        return _Pending(result, doc, records, [d.doc_id for d in existing])
+
+    def ingest_texts(
+        self, items: Iterable[tuple[str, str]], progress: Progress | None = None, total: int = 0
+    ) -> list[FileResult]:
+        """Ingest in-memory texts as one-page documents: ``(name, text)`` pairs (eval corpora)."""
+        results: list[FileResult] = []
+        pending: list[_Pending] = []
+        seen: dict[str, str] = {}
+        for n, (name, text) in enumerate(items):
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
+            key = f"text:{name}"
+            existing = list(self.store.docs_by_path(key))
+            if any(d.doc_id == sha[:16] for d in existing):
+                results.append(FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16])))
+            else:
+                item = self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
+                results.append(item.result if isinstance(item, _Pending) else item)
+                if isinstance(item, _Pending):
+                    pending.append(item)
+                    if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                        self._commit(pending)
+                        pending = []
+            if progress:
+                progress(name, n + 1, total)
+        self._commit(pending)
+        return results
+
+    def _record(self, doc_id: str, c: Chunk) -> Any:
+        return self.make_chunk(
+            chunk_id=f"{doc_id}:{c.index}", doc_id=doc_id, idx=c.index, page=c.page,
+            start=c.start, end=c.end, tokens=c.tokens, text=c.text,
+        )
+
+    def _counts(self, doc_id: str) -> tuple[int, int]:
+        d = self.store.doc(doc_id)
+        return (d.pages, d.chunks) if d is not None else (0, 0)
+
+    def _commit(self, pending: list[_Pending]) -> None:
+        if not pending:
+            return
+        texts = [r.text for p in pending for r in p.records]
+        try:
+            vecs = self.embedder.embed(texts)
+            self.store.add_many([(p.doc, p.records, p.replaces) for p in pending], vecs)
+        except Exception as e:
+            # The store commits the batch atomically, so nothing of it is visible: say so per file.
+            log.exception("could not store a batch of %d files", len(pending))
+            for p in pending:
+                p.result.status = "failed"
+                p.result.error = f"could not store: {type(e).__name__}: {e}"[:300]
+
+
+def load_pages(path: Path, max_bytes: int | None = None) -> list[Page]:
+    """Re-exported for callers that only want text (analysis of a file)."""
+    return load(path, max_bytes)

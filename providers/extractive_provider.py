@@ -1,0 +1,230 @@
+"""The extractive answerer: no LLM, always available, cost 0.
+
+It answers from the request's numbered sources by picking the sentences that best answer
+the question - embedding similarity to the question plus idf-weighted overlap of the
+question's content words, plus the passage's retrieval rank - and cites them as ``[n]``.
+It refuses ("not enough information") when a small calibrated model over those signals
+says nothing retrieved answers the question (see ``rag/eval/refusal.py`` for how it was
+fitted on SQuAD v2.0, split by article).
+
+The embedder is injected by the caller (``providers`` never imports ``rag``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ingest.chunking import split_sentences
+from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
+
+REFUSAL_TEXT = "I don't have enough information in the documents to answer that."
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+_STOP = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "into", "over", "under", "and", "or", "but", "not", "no", "nor", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "there", "here", "it", "its", "it's", "they", "them", "their", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "if", "also", "any", "all", "each", "both", "few", "more", "most", "other", "some", "same", "very", "just", "only", "own", "too", "s", "t", "much", "many", "one", "ones", "per", "via", "upon", "whether"]
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def content_terms(text: str) -> list[str]:
+    words = [w.lower().strip("'-") for w in _WORD.findall(text)]
+    words = [w for w in words if w and w not in _STOP]
+    return list(_stemmer().stemWords(words))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: Source
+    rank: int  # 0-based rank of its passage
+    text: str
+    start: int
+    end: int
+    similarity: float
+    overlap: float
+    score: float
+
+
+@dataclass
+class RefusalModel:
+    """Logistic model P(answerable | features); refuse when below ``threshold``."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"best_score": 6.0, "best_sim": 4.0, "best_overlap": 2.0}
+    )
+    bias: float = -4.2
+    threshold: float = 0.5
+    means: dict[str, float] = field(default_factory=dict)
+    scales: dict[str, float] = field(default_factory=dict)
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias
+        for k, w in self.weights.items():
+            x = features.get(k, 0.0)
+            x = (x - self.means.get(k, 0.0)) / (self.scales.get(k, 1.0) or 1.0)
+            z += w * x
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RefusalModel:
+        return cls(
+            weights=dict(d["weights"]),
+            bias=float(d["bias"]),
+            threshold=float(d.get("threshold", 0.5)),
+            means=dict(d.get("means", {})),
+            scales=dict(d.get("scales", {})),
+        )
+
+
+class ExtractiveProvider:
+    name = "extractive"
+    capabilities = Capabilities(streaming=True, json_mode=False, tools=False, max_context=1_000_000, local=True, paid=False)
+
+    def __init__(
+        self,
+        model: str = "sentences",
+        embed: EmbedFn | None = None,
+        refusal: RefusalModel | None = None,
+        max_sentences: int = 2,
+        sim_weight: float = 1.0,
+        overlap_weight: float = 0.6,
+        rank_weight: float = 0.15,
+        **_: Any,
+    ) -> None:
+        self.model = model
+        self.embed = embed
+        self.refusal = refusal or RefusalModel()
+        self.max_sentences = max_sentences
+        self.sim_weight = sim_weight
+        self.overlap_weight = overlap_weight
+        self.rank_weight = rank_weight
+
+    # --- scoring -------------------------------------------------------------------------
+    def candidates(self, question: str, sources: Sequence[Source]) -> list[Candidate]:
+        spans: list[tuple[Source, int, int, int, str]] = []
+        for rank, src in enumerate(sources):
+            for s, e in split_sentences(src.text):
+                sent = src.text[s:e]
+                if len(sent) >= 12 and _WORD.search(sent):
+                    spans.append((src, rank, s, e, sent))
+        if not spans:
+            return []
+        q_terms = set(content_terms(question))
+        sent_terms = [set(content_terms(sp[4])) for sp in spans]
+        # idf over the retrieved sentences: a question word that occurs everywhere says little.
+        n = len(spans)
+        df: dict[str, int] = {}
+        for terms in sent_terms:
+            for t in terms & q_terms:
+                df[t] = df.get(t, 0) + 1
+        idf = {t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
+        total_idf = sum(idf.values()) or 1.0
+        if self.embed is not None:
+            vecs = self.embed([question] + [sp[4] for sp in spans])
+            sims = (vecs[1:] @ vecs[0]).astype(float)
+        else:
+            sims = np.zeros(n)
+        out = []
+        for (src, rank, s, e, sent), terms, sim in zip(spans, sent_terms, sims, strict=True):
+            overlap = sum(idf[t] for t in terms & q_terms) / total_idf if q_terms else 0.0
+            score = (
+                self.sim_weight * float(sim)
+                + self.overlap_weight * overlap
+                + self.rank_weight / (1 + rank)
+            )
+            out.append(Candidate(src, rank, sent, s, e, float(sim), overlap, score))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def features(self, question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
+        if not cands:
+            return {"best_score": 0.0, "best_sim": 0.0, "best_overlap": 0.0}
+        best = cands[0]
+        top_passage = max((s.score for s in sources), default=0.0)
+        q_terms = set(content_terms(question))
+        passage_terms = set(content_terms(best.source.text))
+        coverage = len(q_terms & passage_terms) / len(q_terms) if q_terms else 0.0
+        second = cands[1].score if len(cands) > 1 else 0.0
+        return {
+            "best_score": best.score,
+            "best_sim": best.similarity,
+            "best_overlap": best.overlap,
+            "max_sim": max(c.similarity for c in cands),
+            "max_overlap": max(c.overlap for c in cands),
+            "margin": best.score - second,
+            "passage_coverage": coverage,
+            "top_passage_score": float(top_passage),
+            "q_terms": float(len(q_terms)),
+            "best_rank": float(best.rank),
+        }
+
+    # --- Provider ------------------------------------------------------------------------
+    def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
+        t0 = time.perf_counter()
+        question = request.question or next(
+            (m.content for m in reversed(request.messages) if m.role == "user"), ""
+        )
+        cands = self.candidates(question, request.sources)
+        feats = self.features(question, request.sources, cands)
+        p_answerable = self.refusal.probability(feats) if cands else 0.0
+        refused = not cands or p_answerable < self.refusal.threshold
+        if refused:
+            text, cited = REFUSAL_TEXT, []
+        else:
+            chosen = self._choose(cands)
+            text = " ".join(f"{_clean(c.text)} [{c.source.n}]" for c in chosen)
+            cited = sorted({c.source.n for c in chosen})
+        resp = Response(
+            text=text,
+            provider=self.name,
+            model=self.model,
+            usage=Usage(0, 0),
+            cost_usd=0.0,
+            latency_ms=(time.perf_counter() - t0) * 1000,
+            finish_reason="refused" if refused else "stop",
+            refused=refused,
+            cited=cited,
+            raw={"p_answerable": p_answerable, "features": feats},
+        )
+        return resp, cands
+
+    def _choose(self, cands: Sequence[Candidate]) -> list[Candidate]:
+        best = cands[0]
+        chosen = [best]
+        for c in cands[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            # A second sentence only when it is nearly as good and says something new.
+            if c.score >= best.score * 0.85 and c.text != best.text:
+                chosen.append(c)
+        # Read in document order within a source, sources in rank order.
+        return sorted(chosen, key=lambda c: (c.rank, c.start))
+
+    def generate(self, request: Request) -> Response:
+        return self.answer(request)[0]
+
+    def stream(self, request: Request) -> Iterator[StreamItem]:
+        resp = self.generate(request)
+        # Word-sized deltas so the UI path is the same as for a real streaming model.
+        for piece in re.findall(r"\S+\s*", resp.text):
+            yield piece
+        yield resp
+
+
+def _clean(sentence: str) -> str:
+    return re.sub(r"\s+", " ", sentence).strip()

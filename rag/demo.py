@@ -1,0 +1,80 @@
+"""The demo corpus: a fictional company's handbook, FAQ, release notes and a PDF policy.
+
+The PDF is generated from ``data/demo-src/*.txt`` (pages separated by a line ``\\f``) by a
+tiny dependency-free PDF writer, so the demo exercises the real PDF path with known page
+numbers without committing binaries.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+
+def _escape(line: str) -> str:
+    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def write_text_pdf(path: Path, pages: list[str], title: str = "") -> None:
+    """Write a PDF with one page per string (Helvetica 11pt, wrapped at 90 characters)."""
+    objects: list[bytes] = []
+
+    def add(obj: str | bytes) -> int:
+        objects.append(obj.encode("latin-1") if isinstance(obj, str) else obj)
+        return len(objects)
+
+    font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    pages_id = len(objects) + 1 + 2 * len(pages)  # reserved below, after the page objects
+    page_ids = []
+    for text in pages:
+        lines: list[str] = []
+        for para in text.strip().split("\n"):
+            lines.extend(textwrap.wrap(para, 90) or [""])
+        ops = ["BT", "/F1 11 Tf", "14 TL", "56 780 Td"]
+        ops += [f"({_escape(line)}) Tj T*" for line in lines]
+        ops.append("ET")
+        stream = "\n".join(ops).encode("latin-1", "replace")
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        page_ids.append(
+            add(
+                f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 612 792] "
+                f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>"
+            )
+        )
+    kids = " ".join(f"{i} 0 R" for i in page_ids)
+    assert add(f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>") == pages_id
+    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
+    info = add(f"<< /Title ({_escape(title)}) /Producer (grounded-qa) >>")
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += (
+        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, catalog, info, xref)
+    )
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(bytes(out))
+    tmp.replace(path)
+
+
+def pages_from_source(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\\f\n") if p.strip()]
+
+
+def ensure_demo_pdf(demo_dir: Path) -> list[Path]:
+    """Generate the demo PDFs from ``<demo_dir>/../demo-src`` if they are missing."""
+    src_dir = demo_dir.parent / "demo-src"
+    made = []
+    for src in sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []:
+        target = demo_dir / f"{src.stem}.pdf"
+        if not target.exists():
+            pages = pages_from_source(src.read_text(encoding="utf-8"))
+            write_text_pdf(target, pages, title=pages[0].splitlines()[0] if pages else "")
+            made.append(target)
+    return made

@@ -1,0 +1,1 @@
+"""Evaluation against public benchmarks (BEIR, SQuAD); metrics shared in :mod:`rag.eval.metrics`."""

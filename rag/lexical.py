@@ -1,0 +1,129 @@
+"""BM25 (bm25s + Snowball stemming) over the committed chunks, kept in sync with the store.
+
+The index is a pure function of the manifest's chunk rows: it is stamped with the store's
+generation and rebuilt when the stamp is stale, so it can never hold orphan entries (a
+crash between a manifest commit and a BM25 save leaves a stale stamp, fixed on next use).
+Saved to ``state/<collection>/bm25/`` via a temporary directory and an atomic rename.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    out = bm25s.tokenize(
+        texts, lower=True, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
+    return out  # type: ignore[return-value]
+
+
+@dataclass
+class _Index:
+    generation: int
+    ids: list[str]
+    bm25: Any  # bm25s.BM25, or None when the corpus is empty
+
+
+class LexicalIndex:
+    """BM25 over one collection; ``search`` rebuilds/reloads when the store moved on."""
+
+    def __init__(self, state_dir: Path, k1: float = 1.2, b: float = 0.75) -> None:
+        self.dir = Path(state_dir) / "bm25"
+        self.k1, self.b = k1, b
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+
+    def ensure(self, store: Any) -> _Index:
+        """The index for the store's current generation (load from disk or rebuild)."""
+        gen = store.generation
+        with self._lock:
+            if self._index is not None and self._index.generation == gen:
+                return self._index
+            loaded = self._load()
+            if loaded is not None and loaded.generation == gen:
+                self._index = loaded
+                return loaded
+            snap_gen, ids, texts = store.snapshot()
+            index = self._build(snap_gen, ids, texts)
+            self._save(index)
+            self._index = index
+            return index
+
+    def search(self, store: Any, query: str, n: int) -> list[tuple[str, float]]:
+        index = self.ensure(store)
+        if index.bm25 is None or not index.ids:
+            return []
+        q = tokenize([query])[0]
+        if not q:
+            return []
+        scores = index.bm25.get_scores(q)
+        n = min(n, len(index.ids))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _build(self, generation: int, ids: list[str], texts: list[str]) -> _Index:
+        import bm25s
+
+        if not ids:
+            return _Index(generation, [], None)
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+        bm25.index(tokenize(texts), show_progress=False)
+        return _Index(generation, ids, bm25)
+
+    def _save(self, index: _Index) -> None:
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.dir.parent))
+        try:
+            if index.bm25 is not None:
+                index.bm25.save(str(tmp), show_progress=False)
+            (tmp / "stamp.json").write_text(
+                json.dumps({"generation": index.generation, "ids": index.ids})
+            )
+            old = self.dir.with_name(f".bm25-old-{os.getpid()}")
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(tmp, self.dir)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            log.warning("could not save the BM25 index (will rebuild next time)", exc_info=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _load(self) -> _Index | None:
+        stamp = self.dir / "stamp.json"
+        if not stamp.is_file():
+            return None
+        try:
+            meta = json.loads(stamp.read_text())
+            bm25 = None
+            if meta["ids"]:
+                import bm25s
+
+                bm25 = bm25s.BM25.load(str(self.dir), show_progress=False)
+            return _Index(int(meta["generation"]), list(meta["ids"]), bm25)
+        except Exception:
+            log.warning("BM25 index unreadable; rebuilding", exc_info=True)
+            return None

@@ -1,0 +1,113 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by weighted reciprocal rank fusion.
+
+Every hit is resolved against the store's manifest, so only committed chunks come back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.lexical import LexicalIndex
+from rag.store import Store
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: str
+    doc_id: str
+    source: str  # file name shown to users
+    page: int | None  # physical, 1-based
+    text: str
+    score: float  # fused score (higher is better)
+    dense: float | None = None  # cosine similarity, when the dense retriever found it
+    bm25: float | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Timings:
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    bm25_ms: float = 0.0
+    fuse_ms: float = 0.0
+
+    @property
+    def total_ms(self) -> float:
+        return self.embed_ms + self.dense_ms + self.bm25_ms + self.fuse_ms
+
+
+@dataclass
+class RetrievalResult:
+    passages: list[Passage]
+    query_vec: np.ndarray
+    timings: Timings = field(default_factory=Timings)
+
+
+class Retriever:
+    def __init__(
+        self,
+        store: Store,
+        lexical: LexicalIndex | None = None,
+        candidates: int = 50,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        bm25_weight: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.lexical = lexical or LexicalIndex(store.state_dir)
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.bm25_weight = bm25_weight
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> RetrievalResult:
+        """Top-``k`` passages for ``query``; ``mode`` is hybrid, dense or bm25."""
+        t = Timings()
+        t0 = time.perf_counter()
+        qvec = self.store.embedder.embed([query])[0]
+        t1 = time.perf_counter()
+        t.embed_ms = (t1 - t0) * 1000
+        depth = max(self.candidates, k)
+        dense = self.store.dense_search(qvec, depth) if mode in ("hybrid", "dense") else []
+        t2 = time.perf_counter()
+        t.dense_ms = (t2 - t1) * 1000
+        lexical = self.lexical.search(self.store, query, depth) if mode in ("hybrid", "bm25") else []
+        t3 = time.perf_counter()
+        t.bm25_ms = (t3 - t2) * 1000
+
+        fused: dict[str, float] = {}
+        for weight, ranked in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
+            for rank, (cid, _) in enumerate(ranked):
+                fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)
+        dense_scores = dict(dense)
+        bm25_scores = dict(lexical)
+        order = sorted(fused, key=lambda c: -fused[c])
+        # Resolve against the manifest: orphans/removed chunks drop out here.
+        records = self.store.get_chunks(order[: k * 3 + 10])
+        passages: list[Passage] = []
+        for cid in order:
+            rec = records.get(cid)
+            if rec is None:
+                continue
+            passages.append(
+                Passage(
+                    chunk_id=cid,
+                    doc_id=rec.doc_id,
+                    source=rec.name,
+                    page=rec.page,
+                    text=rec.text,
+                    score=fused[cid],
+                    dense=dense_scores.get(cid),
+                    bm25=bm25_scores.get(cid),
+                    start=rec.start,
+                    end=rec.end,
+                )
+            )
+            if len(passages) >= k:
+                break
+        t.fuse_ms = (time.perf_counter() - t3) * 1000
+        return RetrievalResult(passages, qvec, t)
