@@ -19,6 +19,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from providers.config import ProviderConfig
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
 DEFAULT_DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -156,6 +158,39 @@ class Settings(BaseSettings):
     @property
     def state_dir(self) -> Path:
         return self.index_dir / "state"
+
+    def provider_config(self) -> ProviderConfig:
+        """What the provider layer needs, as a plain object (providers never import rag)."""
+
+        def keys(one: SecretStr | None, many: list[SecretStr]) -> list[SecretStr]:
+            return [k for k in [one, *many] if k is not None and k.get_secret_value().strip()]
+
+        urls = {
+            "openai": self.openai_base_url,
+            "anthropic": self.anthropic_base_url,
+            "gemini": self.gemini_base_url,
+            "ollama": self.ollama_host,
+            "openai_compatible": self.openai_compatible_base_url,
+        }
+        return ProviderConfig(
+            api_keys={
+                "openai": keys(self.openai_api_key, self.openai_api_keys),
+                "anthropic": keys(self.anthropic_api_key, self.anthropic_api_keys),
+                "gemini": keys(self.gemini_api_key, self.gemini_api_keys),
+                "openai_compatible": keys(self.openai_compatible_api_key, []),
+            },
+            base_urls={k: v for k, v in urls.items() if v},
+            timeout_s=self.request_timeout_s,
+            max_retries=self.max_retries,
+            retry_max_wait_s=self.retry_max_wait_s,
+            breaker_failures=self.breaker_failures,
+            breaker_cooldown_s=self.breaker_cooldown_s,
+            session_budget_usd=self.session_budget_usd,
+            daily_budget_usd=self.daily_budget_usd,
+            cache_ttl_s=self.cache_ttl_s,
+            pricing_file=self.pricing_file,
+            state_dir=self.state_dir,
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:

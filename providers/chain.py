@@ -1,0 +1,359 @@
+"""The fallback chain: providers in order, always ending in one that cannot fail (extractive).
+
+``generate`` and ``stream`` never raise provider errors. A provider that fails before its
+first token is skipped for the next one. A stream that breaks after text was shown is not
+silently truncated: the chain yields a visible notice, asks the next provider to continue
+the partial answer, and marks the final :class:`Response` ``interrupted=True``. Empty or
+whitespace-only answers count as failures. Budgets are checked before every paid call.
+Every provider tried is listed in ``Response.attempts`` with its error kind and (redacted)
+message; the one that answered has ``error=None``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from providers.base import (
+    Attempt,
+    Message,
+    Provider,
+    Request,
+    Response,
+    StreamItem,
+    Usage,
+    factory_for,
+    parse_spec,
+)
+from providers.cache import ResponseCache
+from providers.config import ProviderConfig
+from providers.errors import BadResponseError, ProviderError, redact
+from providers.metrics import Metrics, default_metrics
+from providers.usage import UsageTracker
+
+log = logging.getLogger(__name__)
+
+CONTINUE_PROMPT = (
+    "Your previous answer was cut off. Continue it from exactly where it stopped, "
+    "without repeating what was already written."
+)
+
+
+def label_of(p: Provider) -> str:
+    return f"{p.name}:{p.model}"
+
+
+def _as_provider_error(e: BaseException, label: str) -> ProviderError:
+    if isinstance(e, ProviderError):
+        return e
+    # A bug in a (third-party) provider must not take the answer down with it.
+    err = ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
+    err.kind = "unexpected"
+    return err
+
+
+def continuation_request(request: Request, partial: str) -> Request:
+    """The same question, with the partial answer and a request to carry on from it."""
+    return replace(
+        request,
+        messages=[
+            *request.messages,
+            Message("assistant", partial),
+            Message("user", CONTINUE_PROMPT),
+        ],
+        metadata={**request.metadata, "continuation_of": partial},
+    )
+
+
+class FallbackChain:
+    def __init__(
+        self,
+        providers: Sequence[Provider],
+        *,
+        usage: UsageTracker | None = None,
+        cache: ResponseCache | None = None,
+        metrics: Metrics | None = None,
+        skipped: Sequence[Attempt] = (),
+    ) -> None:
+        if not providers:
+            raise ValueError("a fallback chain needs at least one provider (extractive last)")
+        self.providers = list(providers)
+        self.usage = usage
+        self.cache = cache
+        self.metrics = metrics or default_metrics()
+        # Providers that could not even be built (bad spec, missing base URL): reported on
+        # every answer so the user sees why they were not tried.
+        self.skipped = list(skipped)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _fail(
+        self, attempts: list[Attempt], label: str, model: str, err: ProviderError, t0: float
+    ) -> None:
+        ms = (time.perf_counter() - t0) * 1000.0
+        attempts.append(
+            Attempt(
+                label.split(":", 1)[0], model, error=redact(err), error_kind=err.kind, latency_ms=ms
+            )
+        )
+        self.metrics.record_error(label, err.kind, ms)
+        log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
+
+    def _precheck(self, p: Provider) -> None:
+        if self.usage is not None and p.capabilities.paid:
+            self.usage.check_budget(label_of(p))
+
+    def _cacheable(self, p: Provider) -> bool:
+        return bool(getattr(p, "cacheable", p.name != "extractive")) and self.cache is not None
+
+    def _cached(self, p: Provider, request: Request) -> Response | None:
+        if not self._cacheable(p):
+            return None
+        assert self.cache is not None
+        return self.cache.get(p.name, p.model, request)
+
+    def _succeed(
+        self,
+        p: Provider,
+        request: Request,
+        resp: Response,
+        attempts: list[Attempt],
+        t0: float,
+        *,
+        store: bool,
+    ) -> Response:
+        ms = (time.perf_counter() - t0) * 1000.0
+        if not resp.latency_ms:
+            resp.latency_ms = ms
+        attempts.append(Attempt(p.name, resp.model or p.model, latency_ms=ms))
+        resp.attempts = [*self.skipped, *attempts]
+        self.metrics.record_success(label_of(p), ms, resp.usage, resp.cost_usd, cached=resp.cached)
+        if self.usage is not None and not resp.cached:
+            self.usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
+        if store and self._cacheable(p) and not resp.cached:
+            assert self.cache is not None
+            self.cache.put(p.name, p.model, request, resp)
+        return resp
+
+    def _nobody(
+        self, attempts: list[Attempt], text: str = "", interrupted: bool = False
+    ) -> Response:
+        tried = ", ".join(f"{a.provider}:{a.model} ({a.error_kind})" for a in attempts) or "none"
+        notice = f"[No provider could answer. Tried: {tried}]"
+        return Response(
+            text=(text + "\n\n" + notice) if text else notice,
+            provider="none",
+            model="",
+            usage=Usage(),
+            cost_usd=0.0,
+            finish_reason="error",
+            interrupted=interrupted,
+            refused=True,
+            attempts=[*self.skipped, *attempts],
+        )
+
+    # -- API -----------------------------------------------------------------------------
+    def generate(self, request: Request) -> Response:
+        attempts: list[Attempt] = []
+        for p in self.providers:
+            label = label_of(p)
+            t0 = time.perf_counter()
+            try:
+                self._precheck(p)
+                hit = self._cached(p, request)
+                if hit is not None:
+                    return self._succeed(p, request, hit, attempts, t0, store=False)
+                resp = p.generate(request)
+                if not resp.text or not resp.text.strip():
+                    raise BadResponseError("empty answer", provider=label)
+            except Exception as e:
+                self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)
+                continue
+            return self._succeed(p, request, resp, attempts, t0, store=True)
+        return self._nobody(attempts)
+
+    def stream(self, request: Request) -> Iterator[StreamItem]:
+        """Text deltas, then exactly one final Response (whose text is everything shown)."""
+        attempts: list[Attempt] = []
+        shown: list[str] = []  # everything yielded so far, notices included
+        answer_so_far = ""  # model text only (what a continuation must carry on from)
+        interrupted = False
+        req = request
+        for i, p in enumerate(self.providers):
+            label = label_of(p)
+            t0 = time.perf_counter()
+            parts: list[str] = []
+            final: Response | None = None
+            try:
+                self._precheck(p)
+                hit = None if interrupted else self._cached(p, req)
+                if hit is not None:
+                    yield hit.text
+                    yield self._succeed(p, req, hit, attempts, t0, store=False)
+                    return
+                for item in p.stream(req):
+                    if isinstance(item, Response):
+                        final = item
+                        break
+                    # Leading whitespace is held back: a whitespace-only answer is a failure
+                    # and must not have been shown.
+                    if not parts and not item.strip():
+                        continue
+                    parts.append(item)
+                    yield item
+                if final is None:
+                    raise BadResponseError("stream ended without a final response", provider=label)
+                if not "".join(parts).strip() and not (final.text or "").strip():
+                    raise BadResponseError("empty answer", provider=label)
+            except Exception as e:
+                err = _as_provider_error(e, label)
+                self._fail(attempts, label, p.model, err, t0)
+                if parts:
+                    # Text was shown: say so, and let the next provider finish it.
+                    interrupted = True
+                    partial = "".join(parts)
+                    shown.append(partial)
+                    answer_so_far += partial
+                    nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
+                    attempts[
+                        -1
+                    ].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
+                    notice = f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
+                        f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
+                    )
+                    shown.append(notice)
+                    yield notice
+                    req = continuation_request(request, answer_so_far)
+                continue
+            text = "".join(parts) if parts else (final.text or "")
+            if not parts and text:
+                yield text  # a provider that only returned a final Response
+            final.text = "".join(shown) + text
+            final.interrupted = interrupted
+            yield self._succeed(p, req, final, attempts, t0, store=not interrupted)
+            return
+        resp = self._nobody(attempts, "".join(shown), interrupted)
+        yield resp.text[len("".join(shown)) :]
+        yield resp
+
+    def status(self) -> list[dict[str, Any]]:
+        """Per provider in chain order: label, key configured, breaker state, local, paid."""
+        out: list[dict[str, Any]] = []
+        for p in self.providers:
+            res = getattr(p, "resilience", None)
+            out.append(
+                {
+                    "provider": p.name,
+                    "model": p.model,
+                    "key_configured": bool(getattr(p, "keys", None))
+                    or not getattr(p, "requires_key", False),
+                    "breaker": res.breaker.state if res is not None else "n/a",
+                    "local": p.capabilities.local,
+                    "paid": p.capabilities.paid,
+                }
+            )
+        return out
+
+
+def build_chain(
+    specs: Sequence[str],
+    config: ProviderConfig | None = None,
+    extractive: Provider | None = None,
+    *,
+    metrics: Metrics | None = None,
+    usage: UsageTracker | None = None,
+    cache: ResponseCache | None = None,
+    sleep: Callable[[float], None] | None = None,
+    session_id: str | None = None,
+) -> FallbackChain:
+    """Providers for ``specs`` (``"openai:gpt-4o-mini"`` ...) in order, then ``extractive``.
+
+    ``"extractive"`` in ``specs`` is ignored (it is always last). Usage and cache live in
+    ``config.state_dir`` when set (SQLite), else in memory. A spec that cannot be built is
+    recorded as a skipped attempt instead of failing the whole chain.
+    """
+    cfg = config or ProviderConfig()
+    state: Path | None = cfg.state_dir
+    if usage is None:
+        usage = UsageTracker(
+            state / "usage.sqlite3" if state else None,
+            session_id=session_id,
+            session_budget_usd=cfg.session_budget_usd,
+            daily_budget_usd=cfg.daily_budget_usd,
+        )
+    if cache is None:
+        cache = ResponseCache(state / "cache.sqlite3" if state else None, ttl_s=cfg.cache_ttl_s)
+    providers: list[Provider] = []
+    skipped: list[Attempt] = []
+    seen: set[str] = set()
+    for spec in specs:
+        spec = spec.strip()
+        if not spec or spec in seen:
+            continue
+        seen.add(spec)
+        try:
+            name, model = parse_spec(spec)
+            if name == "extractive":
+                continue
+            factory = factory_for(name)
+            kwargs: dict[str, Any] = {"config": cfg}
+            if model:
+                kwargs["model"] = model
+            if sleep is not None:
+                kwargs["sleep"] = sleep
+            providers.append(factory(**kwargs))
+        except Exception as e:
+            name, _, model = spec.partition(":")
+            err = _as_provider_error(e, spec)
+            skipped.append(
+                Attempt(
+                    name,
+                    model,
+                    error=redact(err),
+                    error_kind=err.kind if err.kind != "unexpected" else "config",
+                )
+            )
+            log.warning("cannot build provider %s: %s", spec, redact(e))
+    if extractive is None:
+        extractive = factory_for("extractive")()
+    providers.append(extractive)
+    return FallbackChain(providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped)
+
+
+def providers_info(
+    config: ProviderConfig | None = None, chain: FallbackChain | None = None
+) -> list[dict[str, Any]]:
+    """Every registered provider: default model, key configured, local/paid, breaker state.
+
+    For ``python -m rag providers --json``. Builds each provider (no network call) to apply
+    the same key/base-URL precedence it would use; breaker state comes from ``chain`` when
+    the provider is in it.
+    """
+    from providers.base import available
+
+    cfg = config or ProviderConfig()
+    in_chain = (
+        {p.name: s for p, s in zip(chain.providers, chain.status(), strict=True)} if chain else {}
+    )
+    out: list[dict[str, Any]] = []
+    for name in available():
+        row: dict[str, Any] = {"provider": name}
+        try:
+            p = factory_for(name)(config=cfg) if name != "extractive" else factory_for(name)()
+            row.update(
+                model=p.model,
+                key_configured=bool(getattr(p, "keys", None))
+                or not getattr(p, "requires_key", False),
+                base_url=getattr(p, "base_url", None),
+                local=p.capabilities.local,
+                paid=p.capabilities.paid,
+                streaming=p.capabilities.streaming,
+                breaker=in_chain.get(name, {}).get("breaker", "closed"),
+            )
+        except Exception as e:
+            row.update(error=redact(e), key_configured=False)
+        out.append(row)
+    return out
