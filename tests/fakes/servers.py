@@ -172,7 +172,12 @@ class FakeServer:
         self._stop = threading.Event()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.fake = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            # A short poll keeps stop() (and so every test's teardown) fast.
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            daemon=True,
+        )
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> FakeServer:
