@@ -166,7 +166,7 @@ class Resilience:
             return min(float(ra), cap)
         exp = self.policy.base_s * (2 ** (attempt - 1))
         # Full jitter: spreads clients that failed together.
-        return min(cap, self.rng.uniform(0.0, exp))
+        return self.rng.uniform(0.0, min(cap, exp))
 
     def _wait(self, rs: RetryCallState) -> float:
         err = rs.outcome.exception() if rs.outcome else None
