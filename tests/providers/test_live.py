@@ -23,9 +23,7 @@ def _key(env: tuple[str, ...]) -> str | None:
 
 @pytest.mark.live
 @pytest.mark.parametrize(("name", "model", "env"), LIVE, ids=[n for n, _, _ in LIVE])
-def test_live_answer_with_usage_and_cost(
-    name: str, model: str, env: tuple[str, ...], key: None
-) -> None:
+def test_live_answer_with_usage_and_cost(name: str, model: str, env: tuple[str, ...]) -> None:
     real_key = _LIVE_KEYS.get(name)
     if not real_key:
         pytest.skip(f"set {' or '.join(env)} to run the live {name} test")
