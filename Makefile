@@ -1,0 +1,34 @@
+# Two commands on a fresh machine:
+#   make run    set up (venv, CPU torch, the package) and start the app on its demo corpus
+#   make test   set up (with test extras and Chromium) and run the test suite
+.PHONY: run test setup setup-test browser lint typecheck bench clean
+
+PY := .venv/bin/python
+PYTEST_ARGS ?= -m "not live and not slow"
+
+run: setup
+	$(PY) -m streamlit run app.py
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh test
+
+# Debian's Chromium for the Playwright browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: setup-test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	.venv/bin/ruff check rag providers ingest app.py ui tests bench
+
+typecheck:
+	.venv/bin/mypy
+
+clean:
+	rm -rf data/index tests/artifacts .pytest_cache

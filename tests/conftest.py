@@ -1,0 +1,86 @@
+"""Shared fixtures: a fixed-output fake embedder, isolated index dirs, sample files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+SHARED_PDFS = SHARED / "pdfs"
+
+# Never let a test touch the developer's index or phone home.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words hashing embedder: similar words -> similar vectors.
+
+    Fast and model-free, for tests where the real model is not the point.
+    """
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z0-9]+", t.lower()):
+                h = int.from_bytes(hashlib.md5(w.encode()).digest()[:4], "little")
+                out[i, h % self.dim] += 1.0
+            n = np.linalg.norm(out[i])
+            out[i] = out[i] / n if n else out[i]
+            if not n:
+                out[i, 0] = 1.0
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "index"
+    monkeypatch.setenv("RAG_INDEX_DIR", str(d))
+    monkeypatch.delenv("APP_ENV", raising=False)
+    return d
+
+
+@pytest.fixture
+def settings(index_dir: Path):  # type: ignore[no-untyped-def]
+    from rag.settings import load_settings
+
+    return load_settings(index_dir=index_dir, demo_dir=ROOT / "data" / "demo")
+
+
+@pytest.fixture
+def engine(settings, fake_embedder):  # type: ignore[no-untyped-def]
+    from rag.engine import Engine
+
+    return Engine(settings, embedder=fake_embedder)
+
+
+@pytest.fixture
+def shared_pdfs() -> Path:
+    if not SHARED_PDFS.is_dir():
+        pytest.skip(f"{SHARED_PDFS} is absent (evaluation data not on this machine)")
+    return SHARED_PDFS
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> Iterator[object]:
+    from rag.embeddings import get_embedder
+
+    yield get_embedder()
