@@ -69,6 +69,8 @@ class ProviderError(Exception):
 
     kind: str = "provider"
     retryable: bool = False
+    # Set by the retry loop when a 401/429 made it switch to a key not yet tried.
+    _rotated_fresh_key: bool = False
 
     def __init__(
         self,
@@ -165,20 +167,19 @@ def from_status(
 ) -> ProviderError:
     """Generic HTTP status -> error mapping, shared by the providers' own mappers."""
     msg = f"HTTP {status}: {message}"
-    kw = {"provider": provider, "status": status, "retry_after": retry_after}
     if status in (401, 403):
-        return AuthError(msg, **kw)
+        return AuthError(msg, provider=provider, status=status, retry_after=retry_after)
     if status == 429:
-        return RateLimitError(msg, **kw)
+        return RateLimitError(msg, provider=provider, status=status, retry_after=retry_after)
     if status in (503, 529):
-        return OverloadedError(msg, **kw)
+        return OverloadedError(msg, provider=provider, status=status, retry_after=retry_after)
     if status == 408 or status == 504:
-        return ProviderTimeout(msg, **kw)
+        return ProviderTimeout(msg, provider=provider, status=status, retry_after=retry_after)
     if status == 413 or (400 <= status < 500 and looks_like_context_error(message)):
-        return ContextTooLongError(msg, **kw)
+        return ContextTooLongError(msg, provider=provider, status=status, retry_after=retry_after)
     if status >= 500:
-        return ServerError(msg, **kw)
-    return ProviderError(msg, **kw)
+        return ServerError(msg, provider=provider, status=status, retry_after=retry_after)
+    return ProviderError(msg, provider=provider, status=status, retry_after=retry_after)
 
 
 def parse_retry_after(headers: object) -> float | None:

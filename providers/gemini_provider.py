@@ -105,10 +105,9 @@ class GeminiProvider(RemoteProvider):
             for m in request.messages
             if m.role in ("user", "assistant")
         ]
-        system = "\n\n".join(
-            [request.system] * bool(request.system)
-            + [m.content for m in request.messages if m.role == "system"]
-        )
+        system_parts = [request.system] if request.system else []
+        system_parts += [m.content for m in request.messages if m.role == "system"]
+        system = "\n\n".join(system_parts)
         cfg: dict[str, Any] = {
             "temperature": request.temperature,
             "max_output_tokens": request.max_tokens,

@@ -57,7 +57,9 @@ class OllamaProvider(RemoteProvider):
 
     def _make_client(self, key: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.Client(base_url=self.base_url, timeout=self.timeout_s, headers=headers)
+        return httpx.Client(
+            base_url=self.base_url or DEFAULT_HOST, timeout=self.timeout_s, headers=headers
+        )
 
     def _map(self, e: BaseException) -> ProviderError:
         if isinstance(e, ProviderError):

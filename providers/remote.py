@@ -192,11 +192,8 @@ def map_transport_error(e: BaseException, label: str) -> ProviderError | None:
     import json as _json
 
     import httpx
+    import httpx2  # the openai/anthropic SDKs' transport (a fork of httpx)
 
-    try:
-        import httpx2
-    except ImportError:  # pragma: no cover - httpx2 ships with the SDKs we pin
-        httpx2 = httpx  # type: ignore[no-redef]
     name = type(e).__name__
     if isinstance(e, httpx.TimeoutException | httpx2.TimeoutException | TimeoutError):
         return ProviderTimeout(f"timed out ({name})", provider=label)

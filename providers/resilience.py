@@ -209,7 +209,7 @@ class Resilience:
         if isinstance(e, AuthError | RateLimitError) and len(self.keys) > 1:
             nxt = self.keys.rotate()
             fresh = nxt not in tried
-            e._rotated_fresh_key = fresh  # type: ignore[attr-defined]
+            e._rotated_fresh_key = fresh
             log.info("%s: %s, switching to key #%d", self.name, e.kind, nxt + 1)
 
     def _check_breaker(self) -> None:
