@@ -144,9 +144,27 @@ def _provider(args: argparse.Namespace, engine: Any) -> Any:
     fallback = getattr(args, "fallback", None)
     if not spec and not fallback and engine.settings.provider == "extractive" and not engine.settings.fallback:
         return None
-    from rag.providers_wiring import make_chain
+    from rag.llm import make_chain
 
     return make_chain(engine, spec, fallback)
+
+
+def cmd_providers(args: argparse.Namespace) -> int:
+    from providers.metrics import default_metrics
+    from rag.llm import describe_providers
+
+    settings = load_settings()
+    rows = describe_providers(settings)
+    stats = default_metrics().snapshot()
+    for row in rows:
+        row["metrics"] = stats.get(row["provider"], {})
+    if args.json:
+        _print_json({"providers": rows, "chain": [settings.provider, *settings.fallback]})
+    else:
+        for row in rows:
+            key = "key ok" if row.get("key_configured") else "no key"
+            print(f"{row['provider']:18} {row.get('model') or '':28} {key:7} breaker={row.get('breaker', '-')}")
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -215,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--batch", help="file with one question per line, or JSONL with 'question'; - for stdin")
     sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
+
+    add("providers", cmd_providers, "list providers, models, keys configured, breaker state, metrics")
 
     sp = add("eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE")
     sp.add_argument("kind", choices=["beir", "squad"])
