@@ -17,7 +17,7 @@ import numpy as np
 
 from ingest.tokens import count_tokens, model_dir, tokenizer
 
-__all__ = ["DIM", "MAX_TOKENS", "Embedder", "MiniLMEmbedder", "count_tokens", "get_embedder", "tokenizer"]
+__all__ = ["DIM", "MAX_TOKENS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "count_tokens", "get_embedder", "tokenizer"]
 
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length: text past it is invisible to the index
@@ -82,6 +82,33 @@ class MiniLMEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
+class HashEmbedder:
+    """FOR TESTS AND BENCHMARKS ONLY (``RAG_EMBEDDING_BACKEND=hash``): no semantics at all.
+
+    A deterministic bag-of-words hashing embedder that needs no model, so a CLI subprocess
+    (the kill -9 crash test, server-mode tests) starts and ingests in seconds. Answers
+    retrieved with it are keyword matches; never use it for real documents.
+    """
+
+    dim = DIM
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import hashlib
+        import re
+
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z0-9]+", t.lower()):
+                h = int.from_bytes(hashlib.md5(w.encode()).digest()[:4], "little")
+                out[i, h % DIM] += 1.0
+            n = float(np.linalg.norm(out[i]))
+            if n:
+                out[i] /= n
+            else:
+                out[i, 0] = 1.0  # a text with no words still gets a valid unit vector
+        return out
+
+
 _shared: dict[tuple[str, int], Embedder] = {}
 _shared_lock = threading.Lock()
 
@@ -91,7 +118,9 @@ def get_embedder(backend: str = "torch", batch_size: int = 64) -> Embedder:
     key = (backend, batch_size)
     with _shared_lock:
         if key not in _shared:
-            if backend == "onnx":
+            if backend == "hash":
+                _shared[key] = HashEmbedder()
+            elif backend == "onnx":
                 from rag.embeddings_onnx import OnnxEmbedder
 
                 _shared[key] = OnnxEmbedder(batch_size=batch_size)

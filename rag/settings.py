@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(40, ge=0, le=128)
     max_file_mb: float = Field(50.0, gt=0)
     embed_batch_size: int = Field(64, ge=1, le=1024)
-    embedding_backend: str = Field("torch", pattern=r"^(torch|onnx)$")
+    # "hash" is a model-free fake for tests and benchmarks only (see rag.embeddings.HashEmbedder).
+    embedding_backend: str = Field("torch", pattern=r"^(torch|onnx|hash)$")
 
     # --- retrieval / answering -----------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50)
