@@ -6,12 +6,13 @@ Usage: ``usage`` of the message (non-streaming); when streaming, ``input_tokens`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import anthropic
 
-from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.base import Capabilities, Message, Request, Response, StreamItem, ToolCall, Usage
 from providers.errors import (
     AuthError,
     BadResponseError,
@@ -66,12 +67,48 @@ def map_anthropic_error(e: BaseException, label: str) -> ProviderError:
     return mapped or ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
 
 
+# The tool Claude is forced to call when a JSON schema is asked for: its input is the JSON.
+SCHEMA_TOOL = "structured_answer"
+
+
+def anthropic_messages(messages: list[Message]) -> list[dict[str, Any]]:
+    """user/assistant turns; tool calls as ``tool_use`` blocks, results as ``tool_result``.
+
+    Consecutive tool results go into one user message, as the API requires.
+    """
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "tool":
+            block = {"type": "tool_result", "tool_use_id": m.tool_call_id or "", "content": m.content}
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev["role"] == "user"
+                and isinstance(prev["content"], list)
+                and all(b.get("type") == "tool_result" for b in prev["content"])
+            ):
+                prev["content"].append(block)
+            else:
+                out.append({"role": "user", "content": [block]})
+        elif m.role == "assistant" and m.tool_calls:
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": m.content}] if m.content else []
+            blocks += [
+                {"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments}
+                for c in m.tool_calls
+            ]
+            out.append({"role": "assistant", "content": blocks})
+        elif m.role in ("user", "assistant"):
+            out.append({"role": m.role, "content": m.content})
+    return out
+
+
 class AnthropicProvider(RemoteProvider):
     name: ClassVar[str] = "anthropic"
     default_model: ClassVar[str] = "claude-3-5-haiku-latest"
     key_env_vars: ClassVar[tuple[str, ...]] = ("ANTHROPIC_API_KEY",)
     base_url_env_var: ClassVar[str | None] = "ANTHROPIC_BASE_URL"
-    capabilities = Capabilities(streaming=True, json_mode=False, tools=True, max_context=200_000)
+    # json_mode: a forced tool call whose input schema is the requested JSON schema.
+    capabilities = Capabilities(streaming=True, json_mode=True, tools=True, max_context=200_000)
 
     def _make_client(self, key: str | None) -> anthropic.Anthropic:
         return anthropic.Anthropic(
@@ -84,18 +121,36 @@ class AnthropicProvider(RemoteProvider):
     def _map(self, e: BaseException) -> ProviderError:
         return map_anthropic_error(e, self.label)
 
-    def _params(self, request: Request) -> dict[str, Any]:
+    def _params(self, request: Request, stream: bool = False) -> dict[str, Any]:
         system_parts = [request.system] if request.system else []
         system_parts += [m.content for m in request.messages if m.role == "system"]
         p: dict[str, Any] = {
             "model": self.model,
             "max_tokens": request.max_tokens,
-            "messages": [
-                {"role": m.role, "content": m.content}
-                for m in request.messages
-                if m.role in ("user", "assistant")
-            ],
+            "messages": anthropic_messages(request.messages),
         }
+        if request.tools:
+            p["tools"] = [
+                {"name": t.name, "description": t.description, "input_schema": t.parameters}
+                for t in request.tools
+            ]
+            choice = request.tool_choice
+            if choice in ("auto", "none"):
+                p["tool_choice"] = {"type": choice}
+            elif choice == "required":
+                p["tool_choice"] = {"type": "any"}
+            elif choice:
+                p["tool_choice"] = {"type": "tool", "name": choice}
+        elif request.json_schema and not stream:
+            # (Streams stay plain text: the schema is then only in the prompt.)
+            p["tools"] = [
+                {
+                    "name": SCHEMA_TOOL,
+                    "description": "Reply with your answer as this JSON object.",
+                    "input_schema": request.json_schema,
+                }
+            ]
+            p["tool_choice"] = {"type": "tool", "name": SCHEMA_TOOL}
         if system_parts:
             p["system"] = "\n\n".join(system_parts)
         if request.stop:
@@ -119,6 +174,16 @@ class AnthropicProvider(RemoteProvider):
             text = "".join(
                 getattr(b, "text", "") for b in m.content if getattr(b, "type", "") == "text"
             )
+            calls = [
+                ToolCall(b.id, b.name, dict(b.input or {}))
+                for b in m.content
+                if getattr(b, "type", "") == "tool_use"
+            ]
+            if request.json_schema and not request.tools:
+                # The forced schema tool's input is the structured answer.
+                forced = [c for c in calls if c.name == SCHEMA_TOOL]
+                if forced:
+                    text, calls = json.dumps(forced[0].arguments), []
             usage = Usage(m.usage.input_tokens, m.usage.output_tokens)
             stop, model = m.stop_reason, m.model or self.model
         except ProviderError:
@@ -126,7 +191,14 @@ class AnthropicProvider(RemoteProvider):
         except Exception as e:
             raise self._map(e) from e
         self._check_stop(stop)
-        return Response(text=text, provider=self.name, model=model, usage=usage, finish_reason=stop)
+        return Response(
+            text=text,
+            provider=self.name,
+            model=model,
+            usage=usage,
+            finish_reason=stop,
+            tool_calls=calls,
+        )
 
     def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:
         client = self.client(key)
@@ -137,7 +209,7 @@ class AnthropicProvider(RemoteProvider):
         done = False
         try:
             stream = client.messages.create(
-                **self._params(request), stream=True, timeout=self.timeout_for(request)
+                **self._params(request, stream=True), stream=True, timeout=self.timeout_for(request)
             )
             with stream:
                 for ev in stream:

@@ -37,9 +37,32 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ToolSpec:
+    """A function the model may call: name, what it does, JSON schema of its arguments."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One function call the model asked for (``id`` echoes back in the tool result)."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Message:
     role: Role
     content: str
+    # An assistant turn that called tools, and (role="tool") the result of one call. Each
+    # provider renders these in its own wire format.
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None  # the tool's name on a role="tool" message (Gemini needs it)
 
 
 @dataclass
@@ -50,6 +73,10 @@ class Request:
     max_tokens: int = 512
     stop: list[str] | None = None
     json_schema: dict[str, Any] | None = None
+    # Function calling (providers whose Capabilities.tools is True): the tools offered and
+    # "auto" | "none" | "required" | a tool name (force that tool).
+    tools: list[ToolSpec] | None = None
+    tool_choice: str | None = None
     # Grounding data: the question and its numbered sources, also rendered into messages.
     question: str = ""
     sources: list[Source] = field(default_factory=list)
@@ -95,6 +122,8 @@ class Response:
     # Sources the answer cites (indices into Request.sources' ``n``), when known.
     cited: list[int] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Tools the model asked to call instead of (or besides) answering.
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
     @property
     def priced(self) -> bool:

@@ -42,6 +42,13 @@ def cache_key(provider: str, model: str, request: Request) -> str:
         # Sources matter for the extractive answer even when messages are identical.
         "sources": [[s.n, s.source, s.page, s.text] for s in request.sources],
     }
+    if request.tools or any(m.tool_calls or m.tool_call_id for m in request.messages):
+        # Only when tools are in play, so keys of plain requests stay what they were.
+        payload["tools"] = [[t.name, t.description, t.parameters] for t in request.tools or []]
+        payload["tool_choice"] = request.tool_choice
+        payload["tool_turns"] = [
+            [[asdict(c) for c in m.tool_calls], m.tool_call_id] for m in request.messages
+        ]
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -97,6 +104,8 @@ class ResponseCache:
     def put(self, provider: str, model: str, request: Request, response: Response) -> None:
         # Interrupted, refused or cached answers are not worth keeping.
         if self.ttl_s <= 0 or response.interrupted or response.refused or response.cached:
+            return
+        if response.tool_calls:  # a mid-loop turn: its value is the calls, not the text
             return
         body = json.dumps(
             {

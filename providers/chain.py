@@ -167,7 +167,8 @@ class FallbackChain:
                 if hit is not None:
                     return self._succeed(p, request, hit, attempts, t0, store=False)
                 resp = p.generate(request)
-                if not resp.text or not resp.text.strip():
+                # A turn that only calls tools has no text and is still an answer.
+                if (not resp.text or not resp.text.strip()) and not resp.tool_calls:
                     raise BadResponseError("empty answer", provider=label)
             except Exception as e:
                 self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)

@@ -15,7 +15,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.base import Capabilities, Message, Request, Response, StreamItem, ToolCall, Usage
 from providers.errors import (
     AuthError,
     BadResponseError,
@@ -75,6 +75,61 @@ def map_gemini_error(e: BaseException, label: str) -> ProviderError:
     return mapped or ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
 
 
+def gemini_contents(messages: list[Message]) -> list[types.Content]:
+    """user/model turns; tool calls as ``function_call`` parts, results as ``function_response``."""
+    out: list[types.Content] = []
+    for m in messages:
+        if m.role == "tool":
+            part = types.Part(
+                function_response=types.FunctionResponse(
+                    id=m.tool_call_id or None, name=m.name or "tool", response={"result": m.content}
+                )
+            )
+            prev = out[-1] if out else None
+            if prev is not None and prev.parts and all(x.function_response for x in prev.parts):
+                prev.parts.append(part)  # one turn carries all results of one model turn
+            else:
+                out.append(types.Content(role="user", parts=[part]))
+        elif m.role == "assistant" and m.tool_calls:
+            parts = [types.Part(text=m.content)] if m.content else []
+            parts += [
+                types.Part(function_call=types.FunctionCall(id=c.id, name=c.name, args=c.arguments))
+                for c in m.tool_calls
+            ]
+            out.append(types.Content(role="model", parts=parts))
+        elif m.role in ("user", "assistant"):
+            out.append(
+                types.Content(
+                    role="model" if m.role == "assistant" else "user",
+                    parts=[types.Part(text=m.content)],
+                )
+            )
+    return out
+
+
+def gemini_tool_config(request: Request) -> dict[str, Any]:
+    if not request.tools:
+        return {}
+    decls = [
+        types.FunctionDeclaration(
+            name=t.name, description=t.description, parameters_json_schema=t.parameters
+        )
+        for t in request.tools
+    ]
+    choice = request.tool_choice or "auto"
+    mode = {"auto": "AUTO", "none": "NONE", "required": "ANY"}.get(choice, "ANY")
+    fcc = types.FunctionCallingConfig(
+        mode=mode,  # type: ignore[arg-type]
+        allowed_function_names=[choice] if mode == "ANY" and choice != "required" else None,
+    )
+    return {
+        "tools": [types.Tool(function_declarations=decls)],
+        "tool_config": types.ToolConfig(function_calling_config=fcc),
+        # We run the tools ourselves: the SDK must not try to call Python functions.
+        "automatic_function_calling": types.AutomaticFunctionCallingConfig(disable=True),
+    }
+
+
 class GeminiProvider(RemoteProvider):
     name: ClassVar[str] = "gemini"
     default_model: ClassVar[str] = "gemini-2.0-flash"
@@ -97,14 +152,7 @@ class GeminiProvider(RemoteProvider):
         return map_gemini_error(e, self.label)
 
     def _args(self, request: Request) -> dict[str, Any]:
-        contents = [
-            types.Content(
-                role="model" if m.role == "assistant" else "user",
-                parts=[types.Part(text=m.content)],
-            )
-            for m in request.messages
-            if m.role in ("user", "assistant")
-        ]
+        contents = gemini_contents(request.messages)
         system_parts = [request.system] if request.system else []
         system_parts += [m.content for m in request.messages if m.role == "system"]
         system = "\n\n".join(system_parts)
@@ -119,6 +167,7 @@ class GeminiProvider(RemoteProvider):
         if request.json_schema:
             cfg["response_mime_type"] = "application/json"
             cfg["response_json_schema"] = request.json_schema
+        cfg.update(gemini_tool_config(request))
         if request.timeout_s is not None:
             cfg["http_options"] = types.HttpOptions(
                 base_url=self.base_url,
@@ -160,6 +209,10 @@ class GeminiProvider(RemoteProvider):
         try:
             r = client.models.generate_content(**self._args(request))
             text, finish, usage = self._parse(r)
+            calls = [
+                ToolCall(fc.id or f"call_{i}", fc.name or "", dict(fc.args or {}))
+                for i, fc in enumerate(r.function_calls or [])
+            ]
             model = r.model_version or self.model
         except ProviderError:
             raise
@@ -168,7 +221,12 @@ class GeminiProvider(RemoteProvider):
         if not r.candidates:
             raise BadResponseError("no candidates in response", provider=self.label)
         return Response(
-            text=text, provider=self.name, model=model, usage=usage or Usage(), finish_reason=finish
+            text=text,
+            provider=self.name,
+            model=model,
+            usage=usage or Usage(),
+            finish_reason=finish,
+            tool_calls=calls,
         )
 
     def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:

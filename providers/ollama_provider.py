@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.base import Capabilities, Request, Response, StreamItem, ToolCall, Usage
 from providers.errors import (
     BadResponseError,
     ProviderConnectionError,
@@ -87,15 +87,49 @@ class OllamaProvider(RemoteProvider):
         }
         if request.stop:
             options["stop"] = request.stop
+        messages: list[dict[str, Any]] = list(chat_messages(request))
+        if request.tools or any(m.tool_calls or m.role == "tool" for m in request.messages):
+            messages = self._tool_messages(request)
         body: dict[str, Any] = {
             "model": self.model,
-            "messages": chat_messages(request),
+            "messages": messages,
             "stream": stream,
             "options": options,
         }
         if request.json_schema:
             body["format"] = request.json_schema
+        if request.tools and request.tool_choice != "none":
+            # Ollama has no tool_choice: "none" is expressed by not offering the tools.
+            body["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": t.parameters,
+                    },
+                }
+                for t in request.tools
+            ]
         return body
+
+    @staticmethod
+    def _tool_messages(request: Request) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        if request.system:
+            out.append({"role": "system", "content": request.system})
+        for m in request.messages:
+            if m.role == "system" and request.system:
+                continue
+            d: dict[str, Any] = {"role": m.role, "content": m.content}
+            if m.tool_calls:
+                d["tool_calls"] = [
+                    {"function": {"name": c.name, "arguments": c.arguments}} for c in m.tool_calls
+                ]
+            if m.role == "tool" and m.name:
+                d["tool_name"] = m.name
+            out.append(d)
+        return out
 
     def _final(self, obj: dict[str, Any], text: str) -> Response:
         return Response(
@@ -117,11 +151,21 @@ class OllamaProvider(RemoteProvider):
             if "error" in obj:
                 raise ServerError(str(obj["error"]), provider=self.label)
             text = obj["message"]["content"]
+            calls = [
+                ToolCall(
+                    f"call_{i}",
+                    str(c["function"]["name"]),
+                    dict(c["function"].get("arguments") or {}),
+                )
+                for i, c in enumerate(obj["message"].get("tool_calls") or [])
+            ]
         except ProviderError:
             raise
         except Exception as e:
             raise self._map(e) from e
-        return self._final(obj, text or "")
+        resp = self._final(obj, text or "")
+        resp.tool_calls = calls
+        return resp
 
     def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:
         client = self.client(key)

@@ -6,12 +6,13 @@ Usage comes from the API's ``usage`` object; when streaming we ask for it with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import openai
 
-from providers.base import Capabilities, Request, Response, StreamItem, Usage
+from providers.base import Capabilities, Request, Response, StreamItem, ToolCall, Usage
 from providers.errors import (
     AuthError,
     BadResponseError,
@@ -25,7 +26,69 @@ from providers.errors import (
     looks_like_context_error,
     parse_retry_after,
 )
-from providers.remote import RemoteProvider, chat_messages, map_transport_error
+from providers.remote import RemoteProvider, map_transport_error
+
+
+def openai_messages(request: Request) -> list[dict[str, Any]]:
+    """Chat messages with tool turns in OpenAI's shape (assistant ``tool_calls``, ``tool``)."""
+    out: list[dict[str, Any]] = []
+    if request.system:
+        out.append({"role": "system", "content": request.system})
+    for m in request.messages:
+        if m.role == "system" and request.system:
+            continue
+        d: dict[str, Any] = {"role": m.role, "content": m.content}
+        if m.tool_calls:
+            d["content"] = m.content or None
+            d["tool_calls"] = [
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                }
+                for c in m.tool_calls
+            ]
+        if m.role == "tool":
+            d["tool_call_id"] = m.tool_call_id or ""
+        out.append(d)
+    return out
+
+
+def openai_tools(request: Request) -> dict[str, Any]:
+    """``tools`` / ``tool_choice`` parameters for a request that offers tools."""
+    if not request.tools:
+        return {}
+    p: dict[str, Any] = {
+        "tools": [
+            {
+                "type": "function",
+                "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+            }
+            for t in request.tools
+        ]
+    }
+    choice = request.tool_choice
+    if choice in ("auto", "none", "required"):
+        p["tool_choice"] = choice
+    elif choice:
+        p["tool_choice"] = {"type": "function", "function": {"name": choice}}
+    return p
+
+
+def parse_openai_tool_calls(message: Any, label: str) -> list[ToolCall]:
+    calls: list[ToolCall] = []
+    for c in getattr(message, "tool_calls", None) or []:
+        fn = getattr(c, "function", None)
+        if fn is None:
+            continue
+        try:
+            args = json.loads(fn.arguments or "{}")
+        except ValueError as e:
+            raise BadResponseError(
+                f"tool call arguments are not JSON: {fn.arguments[:80]!r}", provider=label
+            ) from e
+        calls.append(ToolCall(c.id, fn.name, args if isinstance(args, dict) else {"value": args}))
+    return calls
 
 
 def map_openai_error(e: BaseException, label: str) -> ProviderError:
@@ -94,9 +157,10 @@ class OpenAIProvider(RemoteProvider):
     def _params(self, request: Request) -> dict[str, Any]:
         p: dict[str, Any] = {
             "model": self.model,
-            "messages": chat_messages(request),
+            "messages": openai_messages(request),
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
+            **openai_tools(request),
         }
         if request.stop:
             p["stop"] = request.stop
@@ -120,6 +184,7 @@ class OpenAIProvider(RemoteProvider):
             choice = c.choices[0]
             text = choice.message.content or ""
             refusal = getattr(choice.message, "refusal", None)
+            calls = parse_openai_tool_calls(choice.message, self.label)
             finish = choice.finish_reason
             u = c.usage
             usage = Usage(u.prompt_tokens, u.completion_tokens) if u else Usage()
@@ -132,7 +197,12 @@ class OpenAIProvider(RemoteProvider):
         if refusal and not text:
             raise ContentFilteredError(f"model refused: {refusal}", provider=self.label)
         return Response(
-            text=text, provider=self.name, model=model, usage=usage, finish_reason=finish
+            text=text,
+            provider=self.name,
+            model=model,
+            usage=usage,
+            finish_reason=finish,
+            tool_calls=calls,
         )
 
     def _stream_once(self, request: Request, key: str | None) -> Iterator[StreamItem]:

@@ -49,6 +49,9 @@ class Reply:
     cut_after: int = 2
     delay_s: float = 2.0  # only used by fault="slow"
     model: str | None = None
+    # Function calls (name, arguments) the model makes in this reply, in each API's own
+    # shape (non-streaming answers only). ``text`` is then sent beside them if non-empty.
+    tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -318,13 +321,26 @@ class FakeOpenAI(FakeServer):
             "system_fingerprint": "fp_fake",
         }
         if not stream:
+            message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+            if r.tool_calls:
+                # content is null when the model only calls tools; arguments are a JSON string.
+                message["content"] = text or None
+                message["tool_calls"] = [
+                    {
+                        "id": f"call_fake{i}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": json.dumps(args)},
+                    }
+                    for i, (name, args) in enumerate(r.tool_calls)
+                ]
+                finish = "tool_calls"
             obj = {
                 **base,
                 "object": "chat.completion",
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": text, "refusal": None},
+                        "message": message,
                         "logprobs": None,
                         "finish_reason": finish,
                     }
@@ -496,8 +512,12 @@ class FakeAnthropic(FakeServer):
                 "type": "message",
                 "role": "assistant",
                 "model": model,
-                "content": [{"type": "text", "text": text}] if text else [],
-                "stop_reason": stop_reason,
+                "content": ([{"type": "text", "text": text}] if text else [])
+                + [
+                    {"type": "tool_use", "id": f"toolu_fake{i}", "name": name, "input": args}
+                    for i, (name, args) in enumerate(r.tool_calls)
+                ],
+                "stop_reason": "tool_use" if r.tool_calls else stop_reason,
                 "stop_sequence": None,
                 "usage": {
                     "input_tokens": r.input_tokens,
@@ -690,6 +710,10 @@ class FakeGemini(FakeServer):
             cand: dict[str, Any] = {"index": 0}
             if text is not None:
                 cand["content"] = {"parts": [{"text": text}], "role": "model"}
+            if r.tool_calls and method == "generateContent":
+                parts = [{"text": text}] if text else []
+                parts += [{"functionCall": {"name": n, "args": a}} for n, a in r.tool_calls]
+                cand["content"] = {"parts": parts, "role": "model"}
             if finish:
                 cand["finishReason"] = finish
             out: dict[str, Any] = {
@@ -821,7 +845,13 @@ class FakeOllama(FakeServer):
         }
         stream = body.get("stream", True)  # Ollama streams unless told not to
         if not stream:
-            obj = {**final, "message": {"role": "assistant", "content": r.text}}
+            msg: dict[str, Any] = {"role": "assistant", "content": r.text}
+            if r.tool_calls:
+                msg["content"] = ""
+                msg["tool_calls"] = [
+                    {"function": {"name": n, "arguments": a}} for n, a in r.tool_calls
+                ]
+            obj = {**final, "message": msg}
             if f == "malformed":
                 h.send_json(200, b'{"model": "llama3.2", "message": {"ro')
             elif f == "cut":
