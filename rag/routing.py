@@ -1,0 +1,125 @@
+"""Task routing: which providers answer which task, and the "sensitive" switch.
+
+``Settings.task_routes`` maps a task to a comma-separated ``provider:model`` list, e.g.
+``{"topic_label": "gemini:gemini-2.0-flash-lite", "answer": "openai:gpt-4o"}`` (env:
+``RAG_TASK_ROUTES='{"topic_label": "..."}'``). A routed task tries its own providers first,
+then the general chain (``provider`` + ``fallback``), so a missing key never leaves a task
+without an answer. Cheap tasks with no route (topic labels, query rewrites) try the
+configured models cheapest first.
+
+``sensitive`` (the sidebar switch, ``RAG_SENSITIVE``) keeps every task on this machine: only
+providers that run locally (Ollama, an OpenAI-compatible local server, extractive) stay in
+any chain, whatever the routes say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from providers.base import factory_for, parse_spec
+from providers.chain import FallbackChain, build_chain
+from providers.usage import Pricing, default_pricing
+from rag.llm import chain_specs, provider_config
+from rag.settings import Settings
+
+TASKS = ("answer", "interpretation", "topic_label", "query_rewrite")
+# Tasks where any competent model will do: without a route they go to the cheapest first.
+CHEAP_TASKS = frozenset({"interpretation", "topic_label", "query_rewrite"})
+# openai_compatible declares local=False (its server could be anywhere) but is the way to
+# reach a local llama.cpp / vLLM / LM Studio server, which is what the switch is about.
+LOCAL_PROVIDERS = frozenset({"ollama", "openai_compatible", "extractive"})
+
+
+def _split(route: str | Sequence[str] | None) -> list[str]:
+    if not route:
+        return []
+    items = route.split(",") if isinstance(route, str) else list(route)
+    return [s.strip() for s in items if s and s.strip()]
+
+
+def is_local(spec: str) -> bool:
+    """True when the provider of ``spec`` runs on this machine (allowed when sensitive)."""
+    name, _ = parse_spec(spec)
+    if name in LOCAL_PROVIDERS:
+        return True
+    try:
+        caps = getattr(factory_for(name), "capabilities", None)
+    except LookupError:
+        return False
+    return bool(caps is not None and caps.local)
+
+
+def unit_price(spec: str, pricing: Pricing | None = None) -> float:
+    """USD per 1M tokens (input + output list price); 0 for local, inf when unpriced."""
+    if is_local(spec):
+        return 0.0
+    name, model = parse_spec(spec)
+    if model is None:
+        try:
+            model = str(getattr(factory_for(name), "default_model", "") or "")
+        except LookupError:
+            return float("inf")
+    p = (pricing or default_pricing()).price(name, model)
+    return float("inf") if p is None else p.input_per_m + p.output_per_m
+
+
+def cheapest_first(specs: Sequence[str], pricing: Pricing | None = None) -> list[str]:
+    # sorted() is stable: equal prices keep the configured order.
+    return sorted(specs, key=lambda s: unit_price(s, pricing))
+
+
+def route_specs(
+    settings: Settings,
+    task: str,
+    *,
+    sensitive: bool | None = None,
+    provider: str | None = None,
+    fallback: str | Sequence[str] | None = None,
+    pricing: Pricing | None = None,
+) -> list[str]:
+    """Ordered ``provider:model`` specs for ``task`` (extractive is always added last later).
+
+    ``provider``/``fallback`` (e.g. from the CLI or the sidebar) replace the general chain;
+    ``sensitive`` overrides ``settings.sensitive``.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+    routed = _split(settings.task_routes.get(task))
+    general = chain_specs(settings, provider, fallback)
+    if not routed and task in CHEAP_TASKS:
+        general = cheapest_first(general, pricing)
+    specs = list(dict.fromkeys([*routed, *general]))
+    sens = settings.sensitive if sensitive is None else sensitive
+    if sens:
+        specs = [s for s in specs if is_local(s)]
+    return specs
+
+
+def task_chain(
+    engine: Any,
+    task: str,
+    *,
+    sensitive: bool | None = None,
+    provider: str | None = None,
+    fallback: str | Sequence[str] | None = None,
+    keys: Mapping[str, str] | None = None,
+    session_id: str | None = None,
+    **kwargs: Any,
+) -> FallbackChain:
+    """The fallback chain for ``task`` (always ending in the engine's extractive provider)."""
+    settings: Settings = engine.settings
+    return build_chain(
+        route_specs(settings, task, sensitive=sensitive, provider=provider, fallback=fallback),
+        provider_config(settings, keys),
+        engine.extractive,
+        session_id=session_id,
+        **kwargs,
+    )
+
+
+def check_sensitive(chain: FallbackChain) -> list[str]:
+    """Labels of providers in ``chain`` that would send text off this machine."""
+    return [
+        f"{p.name}:{p.model}" for p in chain.providers if not is_local(f"{p.name}:{p.model}")
+    ]
