@@ -1,34 +1,45 @@
-"""Grounded Q&A - Streamlit entry point. A thin shell: layout and wiring only."""
+"""Grounded Q&A - Streamlit entry point. A thin shell: page layout and wiring only.
+
+Everything else lives in ``ui/``: state and caching (ui.state), the sidebar (ui.sidebar),
+chat and compare mode (ui.chat), sources (ui.sources), documents (ui.documents) and the
+cost/health panel (ui.costs).
+"""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from rag.engine import Engine
-from rag.settings import load_settings
+from ui import chat, costs, documents, sidebar, state
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
+log = logging.getLogger("app")
 
+try:
+    settings = state.get_settings()
+    engine = state.get_engine(settings)
+except Exception as e:  # bad settings or an unreadable index: say so, never a traceback
+    log.exception("startup failed")
+    st.error(f"Grounded Q&A could not start: {type(e).__name__}. Check the settings and the server log.")
+    st.stop()
 
-@st.cache_resource(show_spinner="Loading the index and the embedding model…")
-def get_engine() -> Engine:
-    engine = Engine(load_settings())
-    engine.ensure_demo()
-    return engine
+state.init_session(settings)
 
+with st.sidebar:
+    choice = sidebar.render(settings, state.session_keys())
+    st.divider()
+    documents.render(engine)
 
-engine = get_engine()
 st.title("Grounded Q&A")
-st.caption("Answers from your documents, with the file and page of every source.")
-
-question = st.text_input("Question", placeholder="How many vacation days do employees get?")
-if question.strip():
-    answer = engine.ask(question)
-    if answer.refused:
-        st.info(answer.answer)
-    else:
-        st.markdown(answer.answer)
-    for s in answer.sources:
-        page = f", page {s.page}" if s.page else ""
-        with st.expander(f"[{s.n}] {s.source}{page}"):
-            st.text(s.text)
+st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
+question = chat.take_question(st.chat_input("Ask a question about your documents"))
+main, side = st.columns([7, 3], gap="large")
+with side:
+    costs.render(settings)
+with main:
+    if not st.session_state.turns and not question:
+        chat.render_welcome(engine)
+    chat.render_history(st.session_state.turns)
+    if question:
+        chat.ask(engine, choice, question)

@@ -1,0 +1,1 @@
+"""Streamlit UI pieces for Grounded Q&A. ``app.py`` only lays them out."""

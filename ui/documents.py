@@ -1,0 +1,192 @@
+"""Documents: upload (PDF, TXT, MD, HTML) with per-file progress and result; list; delete.
+
+Uploads are saved under ``RAG_INDEX_DIR/uploads/`` with sanitised names and indexed by a
+background thread, so a 55-page PDF never blocks the page: a fragment polls the job and
+redraws its progress bars while the user keeps chatting. Each file is its own ingest call
+so each gets its own bar and result line.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ingest.loaders import IngestError
+from ingest.pipeline import FileResult, safe_upload_name
+from rag.engine import Engine
+from ui import embedder
+from ui.state import uploads_dir
+from ui.text import escape_label, escape_md
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = ["pdf", "txt", "md", "markdown", "html", "htm"]
+STATUS_ICONS = {"added": "✅", "replaced": "🔄", "unchanged": "➖", "failed": "❌", "removed": "🗑️"}
+
+
+@dataclass
+class FileJob:
+    name: str
+    path: Path | None
+    size: int
+    stage: str = "waiting"  # waiting | reading | embedding | done
+    fraction: float = 0.0
+    result: FileResult | None = None
+    error: str | None = None  # refused before ingest (too big, bad name, could not save)
+
+
+@dataclass
+class UploadJob:
+    files: list[FileJob]
+    started: float = field(default_factory=time.perf_counter)
+    finished: float | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    thread: threading.Thread | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.finished is not None
+
+    def run(self, engine: Engine) -> None:
+        try:
+            for f in self.files:
+                if f.error or f.path is None:
+                    continue
+                self._one(engine, f)
+        finally:
+            self.finished = time.perf_counter()
+
+    def _one(self, engine: Engine, f: FileJob) -> None:
+        def on_embed(done: int, total: int) -> None:
+            with self.lock:
+                f.stage = "embedding"
+                f.fraction = 0.1 + 0.85 * done / max(total, 1)
+
+        f.stage, f.fraction = "reading", 0.05
+        embedder.set_progress(on_embed)
+        try:
+            assert f.path is not None
+            results = engine.ingest([f.path], display_names={f.path: f.name})
+            f.result = results[0] if results else FileResult(f.name, "failed", error="nothing to index")
+        except Exception as e:  # one bad file must not end the job or reach the page
+            log.exception("ingest failed for %s", f.name)
+            f.result = FileResult(f.name, "failed", error=f"{type(e).__name__}")
+        finally:
+            embedder.set_progress(None)
+            f.stage, f.fraction = "done", 1.0
+
+
+def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
+    """Save the browser's files safely, refuse the ones over the limit, index the rest."""
+    limit = int(engine.settings.max_file_mb * 1_000_000)
+    target = uploads_dir(engine.settings)
+    target.mkdir(parents=True, exist_ok=True)
+    files: list[FileJob] = []
+    for up in uploaded:
+        size = int(getattr(up, "size", 0) or 0)
+        try:
+            name = safe_upload_name(up.name)
+        except IngestError as e:
+            files.append(FileJob(str(up.name)[:80], None, size, "done", 1.0, error=e.reason))
+            continue
+        if size > limit:
+            files.append(FileJob(name, None, size, "done", 1.0, error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit"))
+            continue
+        path = target / name
+        try:
+            path.write_bytes(up.getvalue())
+        except OSError as e:
+            files.append(FileJob(name, None, size, "done", 1.0, error=f"could not save: {e.strerror}"))
+            continue
+        files.append(FileJob(name, path, size))
+    job = UploadJob(files)
+    job.thread = threading.Thread(target=job.run, args=(engine,), name="upload", daemon=True)
+    job.thread.start()
+    return job
+
+
+def _result_line(f: FileJob) -> str:
+    if f.error:
+        return f"❌ {escape_md(f.name)}: {escape_md(f.error)}"
+    r = f.result
+    if r is None:
+        return f"⏳ {escape_md(f.name)}"
+    detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else escape_md(r.error or "failed")
+    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} ({detail})"
+
+
+def render_job(job: UploadJob) -> None:
+    with job.lock:
+        files = list(job.files)
+        snapshot = [(f.stage, f.fraction) for f in files]
+    for f, (stage, fraction) in zip(files, snapshot, strict=True):
+        if stage == "done" or f.error:
+            st.markdown(_result_line(f))
+        else:
+            label = {"waiting": "waiting", "reading": "reading and chunking", "embedding": "embedding"}[stage]
+            st.progress(min(fraction, 1.0), text=f"{escape_label(f.name)}: {label}…")
+    if job.finished is not None:
+        st.caption(f"Finished in {job.finished - job.started:.1f} s.")
+
+
+@st.fragment(run_every=0.5)
+def _watch_jobs() -> None:
+    """Redraws running uploads twice a second without rerunning (blocking) the whole page."""
+    jobs: list[UploadJob] = st.session_state.upload_jobs
+    running = [j for j in jobs if not j.done]
+    for job in jobs[-3:]:
+        render_job(job)
+    if not running and st.session_state.get("jobs_refresh_pending"):
+        st.session_state.jobs_refresh_pending = False
+        st.rerun(scope="app")  # new documents: refresh the list and the chat's corpus note
+
+
+def render(engine: Engine) -> None:
+    st.header("Documents")
+    limit_mb = engine.settings.max_file_mb
+    gen = st.session_state.uploader_gen
+    uploaded = st.file_uploader(
+        f"Add documents (PDF, TXT, MD, HTML; up to {limit_mb:.0f} MB each)",
+        type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader_{gen}",
+    )
+    if uploaded:
+        st.session_state.upload_jobs.append(start_upload(engine, list(uploaded)))
+        st.session_state.jobs_refresh_pending = True
+        st.session_state.uploader_gen = gen + 1  # a fresh (empty) uploader next run
+    if st.session_state.upload_jobs:
+        if any(not j.done for j in st.session_state.upload_jobs):
+            _watch_jobs()
+        else:
+            if st.session_state.get("jobs_refresh_pending"):
+                st.session_state.jobs_refresh_pending = False
+            for job in st.session_state.upload_jobs[-3:]:
+                render_job(job)
+    render_list(engine)
+
+
+def _delete(engine: Engine, doc_id: str, name: str) -> None:
+    try:
+        results = engine.remove(doc_id)
+        ok = any(r.status == "removed" for r in results)
+        st.session_state.doc_notice = f"Deleted {name}." if ok else f"Could not delete {name}."
+    except Exception:
+        log.exception("delete failed")
+        st.session_state.doc_notice = f"Could not delete {name}."
+
+
+def render_list(engine: Engine) -> None:
+    docs = sorted(engine.docs(), key=lambda d: d.name.lower())
+    notice = st.session_state.pop("doc_notice", None)
+    if notice:
+        st.caption(escape_md(notice))
+    st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
+    for d in docs:
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.markdown(f"**{escape_md(d.name)}**  \n{d.pages} page{'s' if d.pages != 1 else ''} · {d.chunks} chunks")
+        c2.button("🗑", key=f"del_{d.doc_id}", help=f"Delete {escape_label(d.name)}", on_click=_delete, args=(engine, d.doc_id, d.name))

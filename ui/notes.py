@@ -1,0 +1,71 @@
+"""Short, human notes about how an answer was produced (fallbacks, cost, latency)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from providers.base import Attempt
+
+NAMES = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "gemini": "Gemini",
+    "ollama": "Ollama",
+    "openai_compatible": "OpenAI-compatible",
+    "extractive": "extractive",
+    "none": "no provider",
+}
+
+KIND_PHRASES = {
+    "timeout": "timed out",
+    "rate_limit": "was rate-limited",
+    "overloaded": "was overloaded",
+    "server": "had a server error",
+    "connection": "could not be reached",
+    "context_too_long": "found the question too long",
+    "content_filtered": "declined (content filter)",
+    "bad_response": "sent an unusable response",
+    "budget_exceeded": "is over budget",
+    "circuit_open": "is paused after repeated failures",
+    "config": "is not configured",
+}
+
+
+def name_of(provider: str) -> str:
+    return NAMES.get(provider, provider)
+
+
+def failure_phrase(a: Attempt) -> str:
+    kind = a.error_kind or "provider"
+    if kind == "auth":
+        return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
+    if a.error and "interrupted" in a.error:
+        return f"stopped mid-answer ({KIND_PHRASES.get(kind, kind)})"
+    return KIND_PHRASES.get(kind, "failed")
+
+
+def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
+    """ "OpenAI timed out, answered by extractive" - or None when the first choice answered."""
+    failed = [a for a in attempts if a.error]
+    if not failed:
+        return None
+    why = "; ".join(f"{name_of(a.provider)} {failure_phrase(a)}" for a in failed)
+    if answered_by == "none":
+        return f"{why}: no provider could answer."
+    return f"{why}, answered by {name_of(answered_by)}."
+
+
+def money(cost: float | None) -> str:
+    if cost is None:
+        return "unpriced"
+    if cost == 0:
+        return "$0"
+    return f"${cost:.6f}" if cost < 0.01 else f"${cost:.4f}"
+
+
+def meta_line(provider: str, model: str, latency_ms: float, tokens: int, cost: float | None, cached: bool) -> str:
+    who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
+    parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", f"{tokens} tokens", money(cost)]
+    if cached:
+        parts.append("cached")
+    return " · ".join(parts)

@@ -1,0 +1,117 @@
+"""Sidebar: provider and model pickers, masked API keys, fallback order, temperature, top-k,
+compare mode. Returns the user's choices; holds no state of its own beyond widget keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from providers.usage import default_pricing
+from rag.llm import describe_providers
+from rag.settings import Settings
+from ui.state import KEYED_PROVIDERS, settings_key
+
+LABELS = {
+    "extractive": "Extractive (local, no key)",
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "gemini": "Google Gemini",
+    "ollama": "Ollama (local)",
+    "openai_compatible": "OpenAI-compatible server",
+}
+
+
+@dataclass
+class Choice:
+    provider: str  # "openai:gpt-4o-mini" or "extractive"
+    fallback: list[str] = field(default_factory=list)
+    temperature: float = 0.1
+    top_k: int = 5
+    compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _registry(key: str, _settings: Settings) -> list[dict[str, Any]]:
+    # Without session keys: cached per settings, so no key ever enters a cache.
+    return describe_providers(_settings)
+
+
+def provider_rows(settings: Settings, keys: dict[str, str]) -> dict[str, dict[str, Any]]:
+    rows = {r["provider"]: dict(r) for r in _registry(settings_key(settings), settings)}
+    for name, row in rows.items():
+        row["key_configured"] = bool(row.get("key_configured")) or name in keys
+    return rows
+
+
+def models_for(name: str, row: dict[str, Any]) -> list[str]:
+    default = row.get("model")
+    listed = list(default_pricing().table.get(name, {}))
+    return list(dict.fromkeys([m for m in [default, *listed] if m]))
+
+
+def spec_of(name: str, rows: dict[str, dict[str, Any]], model: str | None = None) -> str:
+    if name == "extractive":
+        return "extractive"
+    m = model or rows.get(name, {}).get("model")
+    return f"{name}:{m}" if m else name
+
+
+def _label(name: str, rows: dict[str, dict[str, Any]]) -> str:
+    row = rows.get(name, {})
+    base = LABELS.get(name, name)
+    if name == "extractive":
+        return base
+    if row.get("error"):
+        return f"{base} - not configured"
+    return f"{base} {'✓ key' if row.get('key_configured') else '- no key'}"
+
+
+def render(settings: Settings, keys: dict[str, str]) -> Choice:
+    rows = provider_rows(settings, keys)
+    names = ["extractive", *[n for n in rows if n != "extractive"]]
+    default_name = settings.provider.split(":", 1)[0]
+    st.header("Provider")
+    name = st.selectbox(
+        "Answer with",
+        names,
+        index=names.index(default_name) if default_name in names else 0,
+        format_func=lambda n: _label(n, rows),
+        key="provider",
+        help="Which model writes the answer. Extractive quotes the best source sentences, "
+        "needs no key and never fails.",
+    )
+    model: str | None = None
+    if name != "extractive":
+        model = st.selectbox(
+            "Model", models_for(name, rows.get(name, {})), key=f"model_{name}",
+            accept_new_options=True,
+        )
+    with st.expander("API keys", expanded=False):
+        st.caption("Kept in this browser session only: never saved, logged or shown.")
+        for p in KEYED_PROVIDERS:
+            st.text_input(
+                f"{LABELS.get(p, p)} API key", type="password", key=f"api_key_{p}",
+                placeholder="from env / secrets" if rows.get(p, {}).get("key_configured") else "",
+            )
+    others = [spec_of(n, rows) for n in names if n not in ("extractive", name)]
+    default_fb = [f for f in settings.fallback if f in others]
+    fallback = st.multiselect(
+        "Fallback order", others, default=default_fb, key="fallback",
+        help="Tried in this order if the chosen provider fails; extractive always answers last.",
+    )
+    temperature = st.slider("Temperature", 0.0, 1.0, float(min(settings.temperature, 1.0)), 0.05, key="temperature")
+    top_k = st.slider("Sources per answer (top-k)", 1, 10, min(settings.top_k, 10), key="top_k")
+    compare: list[str] = []
+    if st.toggle("Compare providers", key="compare_on", help="Ask 2-3 providers the same question side by side."):
+        options = [spec_of(n, rows) for n in names]
+        compare = st.multiselect(
+            "Providers to compare", options,
+            default=["extractive", *([spec_of(name, rows)] if name != "extractive" else [])],
+            max_selections=3, key="compare_specs",
+        )
+        if len(compare) < 2:
+            st.caption("Pick at least two providers to compare.")
+            compare = []
+    return Choice(spec_of(name, rows, model), list(fallback), float(temperature), int(top_k), compare)

@@ -1,0 +1,101 @@
+"""Safe rendering of untrusted text (documents, model output) as Streamlit markdown.
+
+Nothing from a document or a model is ever rendered as HTML or as live markdown: every
+markdown/HTML special character is backslash-escaped, so a document cannot inject links,
+images (remote fetches), LaTeX, colour directives or headings. Emphasis we add ourselves
+(citations, highlighted sentences) uses Streamlit's own markdown features around escaped
+text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that mean
+# something to Streamlit's markdown (incl. ``$`` LaTeX, ``:`` emoji/colour directives,
+# ``~`` strikethrough, ``|`` tables, ``<``/``&`` HTML and entities).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&\"'])")
+_CITATION = re.compile(r"\\\[(\d{1,3})\\\]")
+# A citation after the full stop ("... Tokyo. [1]") belongs to the sentence before it.
+_SENTENCE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?] \[\d\])|(?<=[.!?]\[\d\])|(?<=[.!?] \[\d\d\]))"
+    r"\s+(?!\[\d)(?=[\"'(\[]?[A-Z0-9])"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    {
+        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was",
+        "were", "be", "by", "with", "at", "as", "it", "its", "this", "that", "from", "per",
+        "up", "any", "all", "can", "may", "not", "no", "do", "does",
+    }
+)
+
+
+def escape_md(text: str) -> str:
+    """Text that Streamlit's markdown shows literally (newlines become line breaks)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    escaped = _SPECIAL.sub(r"\\\1", text)
+    # Two trailing spaces = a hard line break (never after the last line: it would break
+    # emphasis we wrap around the text); blank lines stay paragraph breaks.
+    return "  \n".join(line.rstrip() for line in escaped.split("\n"))
+
+
+def link_citations(escaped: str, anchor: str | None) -> str:
+    """Bold the escaped ``[n]`` citations, linking them to the answer's source list."""
+    if anchor:
+        return _CITATION.sub(lambda m: f"[**\\[{m.group(1)}\\]**](#{anchor})", escaped)
+    return _CITATION.sub(lambda m: f"**\\[{m.group(1)}\\]**", escaped)
+
+
+def split_sentences(text: str) -> list[str]:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return [s for s in _SENTENCE.split(flat) if s] if flat else []
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def answer_sentences_for(answer: str, n: int) -> list[str]:
+    """Sentences of the answer that cite ``[n]`` (all of them when nothing is cited)."""
+    sentences = split_sentences(answer)
+    tag = f"[{n}]"
+    cited = [s for s in sentences if tag in s]
+    if cited:
+        return cited
+    return [] if "[" in answer and re.search(r"\[\d+\]", answer) else sentences
+
+
+def used_sentences(passage: str, answer_sents: Iterable[str], threshold: float = 0.6) -> list[bool]:
+    """Per passage sentence: did the answer use it? (most of its content words reappear)."""
+    targets = [_words(s) for s in answer_sents]
+    out: list[bool] = []
+    for sent in split_sentences(passage):
+        words = _words(sent)
+        if not words or not targets:
+            out.append(False)
+            continue
+        best = max(len(words & t) / len(words) for t in targets)
+        # Short sentences need (almost) every word to count, or "See below." lights up.
+        out.append(best >= (0.99 if len(words) < 3 else threshold))
+    return out
+
+
+def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
+    """Escaped markdown of the passage with used sentences highlighted, and how many."""
+    sentences = split_sentences(passage)
+    flags = used_sentences(passage, answer_sents)
+    parts = [
+        f":blue-background[{escape_md(s).strip()}]" if used else escape_md(s).strip()
+        for s, used in zip(sentences, flags, strict=True)
+    ]
+    return " ".join(parts), sum(flags)
+
+
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]()<>~$:|])")
+
+
+def escape_label(text: str) -> str:
+    """Lighter escaping for widget labels (inline markdown only; dots and dashes stay)."""
+    return _LABEL_SPECIAL.sub(r"\\\1", text)
