@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,7 +98,9 @@ class LexicalIndex:
 
     def _save(self, index: _Index) -> None:
         self.dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=self.dir.parent))
+        _sweep_stale_temp_dirs(self.dir.parent)
+        # The pid in the name lets a later save tell a dead writer's leftovers from a live one's.
+        tmp = Path(tempfile.mkdtemp(prefix=f".bm25-tmp-{os.getpid()}-", dir=self.dir.parent))
         try:
             if index.bm25 is not None:
                 index.bm25.save(str(tmp), show_progress=False)
@@ -127,3 +131,32 @@ class LexicalIndex:
         except Exception:
             log.warning("BM25 index unreadable; rebuilding", exc_info=True)
             return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _sweep_stale_temp_dirs(parent: Path) -> None:
+    """Remove temp dirs a killed writer left behind (``kill -9`` between mkdtemp and rename).
+
+    Dirs of live processes are left alone: they may be mid-save right now.
+    """
+    for d in parent.glob(".bm25-*"):
+        m = re.match(r"\.bm25-(?:tmp|old)-(\d+)", d.name)
+        if m is None:  # an older, pid-less name: only clearly abandoned ones
+            try:
+                stale = time.time() - d.stat().st_mtime > 3600
+            except OSError:
+                continue
+        else:
+            pid = int(m.group(1))
+            stale = pid != os.getpid() and not _pid_alive(pid)
+        if stale:
+            shutil.rmtree(d, ignore_errors=True)
