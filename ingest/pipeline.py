@@ -12,10 +12,12 @@ The store and the embedder are passed in (see :class:`Sink`): ``ingest`` never i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -106,6 +108,43 @@ def safe_upload_name(name: str) -> str:
     return base[:200]
 
 
+_ESCAPE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:")
+
+
+def save_upload(upload_dir: Path, name: str, data: bytes, max_bytes: int | None = None) -> Path:
+    """Write an uploaded file into ``upload_dir`` safely; returns its path.
+
+    A name that tries to leave the folder (``../x``, ``/etc/passwd``, ``C:\\x``) is refused
+    rather than silently flattened, so the user learns their upload was not what they meant;
+    other directory parts are dropped (:func:`safe_upload_name`). The size limit is checked
+    before anything touches the disk, a symlink planted under the target name is refused,
+    and the write is atomic (temp file + rename): a crash never leaves half a file that the
+    next folder ingest would pick up.
+    """
+    if _ESCAPE.search(name.replace("\\", "/")):
+        raise IngestError(name, "file name points outside the upload folder (refused)")
+    base = safe_upload_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise IngestError(
+            base, f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)"
+        )
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    root = upload_dir.resolve()
+    target = upload_dir / base
+    if target.is_symlink() or target.resolve().parent != root:
+        raise IngestError(base, "upload target is a link outside the upload folder (refused)")
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=root)  # hidden: never ingested by a folder walk
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, root / base)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return root / base
+
+
 class Ingestor:
     def __init__(
         self,
@@ -152,6 +191,16 @@ class Ingestor:
                 progress(name, n + 1, len(files))
         self._commit(pending)
         return results
+
+    def ingest_upload(self, upload_dir: Path, name: str, data: bytes) -> FileResult:
+        """Save an upload with :func:`save_upload` and ingest it; refusals are results too."""
+        try:
+            path = save_upload(upload_dir, name, data, self.max_file_bytes)
+        except IngestError as e:
+            return FileResult(name, "failed", error=e.reason)
+        except OSError as e:
+            return FileResult(name, "failed", error=f"could not save the upload: {e.strerror or e}")
+        return self.ingest([path], display_names={path: path.name})[0]
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         """Remove a document by id, path or file name; one result per document removed."""

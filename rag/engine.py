@@ -90,6 +90,17 @@ class Engine:
             self.lexical.ensure(self.store)  # rebuild BM25 now, not on the next question
             return results
 
+    @property
+    def uploads_dir(self) -> Path:
+        return self.settings.index_dir / "uploads"
+
+    def ingest_upload(self, name: str, data: bytes) -> FileResult:
+        """Save a browser upload under ``RAG_INDEX_DIR/uploads/`` (escapes refused) and ingest it."""
+        with self._write_lock:
+            result = self.ingestor.ingest_upload(self.uploads_dir, name, data)
+            self.lexical.ensure(self.store)
+            return result
+
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         with self._write_lock:
             results = self.ingestor.remove(doc_id_or_path)
