@@ -104,12 +104,28 @@ def _read_text(path: Path) -> str:
     return text
 
 
+# A "line" this long is a blob (minified data, base64, a dump), not prose: refusing it says
+# so at once instead of spending minutes tokenising and embedding thousands of chunks of it.
+MAX_LINE_CHARS = 1_000_000
+
+
+def _check_lines(path: Path, text: str) -> str:
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise IngestError(
+            path,
+            f"a single line of {longest / 1e6:.1f} M characters (limit {MAX_LINE_CHARS / 1e6:.0f} M): "
+            "not prose; add line breaks or convert it first",
+        )
+    return text
+
+
 def _load_text(path: Path) -> list[Page]:
-    return [Page(1, _read_text(path))]
+    return [Page(1, _check_lines(path, _read_text(path)))]
 
 
 def _load_markdown(path: Path) -> list[Page]:
-    text = _read_text(path)
+    text = _check_lines(path, _read_text(path))
     # Keep the words, drop markup that only adds noise to embeddings and BM25.
     text = re.sub(r"```.*?\n", "", text)
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images -> alt text
