@@ -79,9 +79,17 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+# Formats that some ASCII-clean producers write with few control bytes, so the binary
+# heuristic alone would index their syntax as "text" under a wrong extension.
+_MAGIC = {b"%PDF-": "a PDF", b"PK\x03\x04": "a ZIP/DOCX container", b"{\\rtf": "an RTF document"}
+
+
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
     sample = data[:8192]
+    for magic, kind in _MAGIC.items():
+        if sample.lstrip()[:16].startswith(magic):
+            raise IngestError(path, f"wrong extension: the content is {kind}, not {path.suffix} text")
     if b"\x00" in sample or sum(b in _BINARY_BYTES for b in sample) > max(8, len(sample) // 100):
         raise IngestError(path, "looks like a binary file, not text (contains control bytes)")
     for encoding in ("utf-8-sig", "utf-16"):
