@@ -29,13 +29,17 @@ from providers.base import (
     factory_for,
     parse_spec,
 )
+from providers.budget import observe, request_chars
 from providers.cache import ResponseCache
 from providers.config import ProviderConfig
-from providers.errors import BadResponseError, ProviderError, redact
+from providers.errors import BadResponseError, ContextTooLongError, ProviderError, redact
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
 
 log = logging.getLogger(__name__)
+
+# (request, provider, scale) -> the request cut to that provider's context window.
+FitFn = Callable[[Request, Provider, float], Request]
 
 CONTINUE_PROMPT = (
     "Your previous answer was cut off. Continue it from exactly where it stopped, "
@@ -78,6 +82,7 @@ class FallbackChain:
         cache: ResponseCache | None = None,
         metrics: Metrics | None = None,
         skipped: Sequence[Attempt] = (),
+        fit: FitFn | None = None,
     ) -> None:
         if not providers:
             raise ValueError("a fallback chain needs at least one provider (extractive last)")
@@ -88,8 +93,20 @@ class FallbackChain:
         # Providers that could not even be built (bad spec, missing base URL): reported on
         # every answer so the user sees why they were not tried.
         self.skipped = list(skipped)
+        # Context-window budgeting (rag.context.ContextBudgeter): the request each provider
+        # gets is cut to its window; after a ContextTooLongError, one retry at half budget.
+        self.fit = fit
 
     # -- helpers -------------------------------------------------------------------------
+    def _fit(self, request: Request, p: Provider, scale: float = 1.0) -> Request:
+        if self.fit is None:
+            return request
+        try:
+            return self.fit(request, p, scale)
+        except Exception as e:  # budgeting must never cost the answer
+            log.warning("context budgeting failed for %s: %s", label_of(p), redact(e))
+            return request
+
     def _fail(
         self, attempts: list[Attempt], label: str, model: str, err: ProviderError, t0: float
     ) -> None:
@@ -130,6 +147,10 @@ class FallbackChain:
             resp.latency_ms = ms
         attempts.append(Attempt(p.name, resp.model or p.model, latency_ms=ms))
         resp.attempts = [*self.skipped, *attempts]
+        if "context" in request.metadata:
+            resp.raw["context"] = request.metadata["context"]
+        if not resp.cached:
+            observe(p.name, request_chars(request), resp.usage.input_tokens)
         self.metrics.record_success(label_of(p), ms, resp.usage, resp.cost_usd, cached=resp.cached)
         if self.usage is not None and not resp.cached:
             self.usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
@@ -163,17 +184,24 @@ class FallbackChain:
             t0 = time.perf_counter()
             try:
                 self._precheck(p)
-                hit = self._cached(p, request)
+                preq = self._fit(request, p)
+                hit = self._cached(p, preq)
                 if hit is not None:
-                    return self._succeed(p, request, hit, attempts, t0, store=False)
-                resp = p.generate(request)
+                    return self._succeed(p, preq, hit, attempts, t0, store=False)
+                try:
+                    resp = p.generate(preq)
+                except ContextTooLongError:
+                    if self.fit is None:
+                        raise
+                    preq = self._fit(request, p, 0.5)  # our estimate was off: halve it, once
+                    resp = p.generate(preq)
                 # A turn that only calls tools has no text and is still an answer.
                 if (not resp.text or not resp.text.strip()) and not resp.tool_calls:
                     raise BadResponseError("empty answer", provider=label)
             except Exception as e:
                 self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)
                 continue
-            return self._succeed(p, request, resp, attempts, t0, store=True)
+            return self._succeed(p, preq, resp, attempts, t0, store=True)
         return self._nobody(attempts)
 
     def stream(self, request: Request) -> Iterator[StreamItem]:
@@ -188,23 +216,32 @@ class FallbackChain:
             t0 = time.perf_counter()
             parts: list[str] = []
             final: Response | None = None
+            preq = req
             try:
                 self._precheck(p)
-                hit = None if interrupted else self._cached(p, req)
+                preq = self._fit(req, p)
+                hit = None if interrupted else self._cached(p, preq)
                 if hit is not None:
                     yield hit.text
-                    yield self._succeed(p, req, hit, attempts, t0, store=False)
+                    yield self._succeed(p, preq, hit, attempts, t0, store=False)
                     return
-                for item in p.stream(req):
-                    if isinstance(item, Response):
-                        final = item
+                for retry in (False, True):
+                    try:
+                        for item in p.stream(preq):
+                            if isinstance(item, Response):
+                                final = item
+                                break
+                            # Leading whitespace is held back: a whitespace-only answer is a
+                            # failure and must not have been shown.
+                            if not parts and not item.strip():
+                                continue
+                            parts.append(item)
+                            yield item
                         break
-                    # Leading whitespace is held back: a whitespace-only answer is a failure
-                    # and must not have been shown.
-                    if not parts and not item.strip():
-                        continue
-                    parts.append(item)
-                    yield item
+                    except ContextTooLongError:
+                        if retry or parts or self.fit is None:
+                            raise
+                        preq = self._fit(req, p, 0.5)  # our estimate was off: halve it, once
                 if final is None:
                     raise BadResponseError("stream ended without a final response", provider=label)
                 if not "".join(parts).strip() and not (final.text or "").strip():
@@ -234,7 +271,7 @@ class FallbackChain:
                 yield text  # a provider that only returned a final Response
             final.text = "".join(shown) + text
             final.interrupted = interrupted
-            yield self._succeed(p, req, final, attempts, t0, store=not interrupted)
+            yield self._succeed(p, preq, final, attempts, t0, store=not interrupted)
             return
         resp = self._nobody(attempts, "".join(shown), interrupted)
         yield resp.text[len("".join(shown)) :]
@@ -269,6 +306,7 @@ def build_chain(
     cache: ResponseCache | None = None,
     sleep: Callable[[float], None] | None = None,
     session_id: str | None = None,
+    fit: FitFn | None = None,
 ) -> FallbackChain:
     """Providers for ``specs`` (``"openai:gpt-4o-mini"`` ...) in order, then ``extractive``.
 
@@ -321,7 +359,9 @@ def build_chain(
     if extractive is None:
         extractive = factory_for("extractive")()
     providers.append(extractive)
-    return FallbackChain(providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped)
+    return FallbackChain(
+        providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped, fit=fit
+    )
 
 
 def providers_info(
