@@ -27,6 +27,9 @@ from rag.store import ChunkRecord, DocInfo, Store
 log = logging.getLogger(__name__)
 
 REFUSAL_MODEL_PATH = Path(__file__).with_name("models") / "refusal.json"
+# ~4 characters per token in English; twice that before an answer counts as "far over".
+MAX_CHARS_PER_TOKEN = 8
+TRUNCATED_NOTICE = "\n\n[Answer cut: the provider returned far more than max_tokens ({})]"
 
 
 def load_refusal_model(path: Path = REFUSAL_MODEL_PATH) -> RefusalModel:
@@ -162,13 +165,49 @@ class Engine:
         )
         p = provider or self.extractive
         resp: Response | None = None
+        # A provider that ignores max_tokens (or a hostile endpoint) must not flood the page:
+        # past a generous character cap the rest is not shown and the answer is flagged.
+        limit = self.settings.max_tokens * MAX_CHARS_PER_TOKEN
+        notice = TRUNCATED_NOTICE.format(self.settings.max_tokens)
+        shown, cut = 0, False
         for item in p.stream(request):
             if isinstance(item, Response):
                 resp = item
-            else:
-                yield item
+                continue
+            room = limit - shown
+            shown += len(item)
+            if room > 0:
+                yield item[:room]
+            if shown > limit and not cut:
+                cut = True
+                yield notice  # the rest is drained, not shown: the final Response still comes
         assert resp is not None, "a provider stream must end with a Response"
-        yield finish(question, request, resp, started, retrieval, search_query)
+        size = max(shown, len(resp.text))
+        if size > limit:
+            resp.text = resp.text[:limit] + notice
+        answer = finish(question, request, resp, started, retrieval, search_query)
+        if size > limit:
+            answer.extra["truncated"] = True
+            log.warning("%s:%s answered %d chars, over the %d-token cap; truncated",
+                        resp.provider, resp.model, size, self.settings.max_tokens)
+        yield answer
+
+    def ask_with_tools(
+        self,
+        question: str,
+        provider: Provider,
+        k: int | None = None,
+        history: Sequence[Message] = (),
+        max_calls: int = 3,
+        max_tokens: int = 16_000,
+    ) -> Answer:
+        """Like :meth:`ask`, but a provider with function calling may call
+        ``search_documents`` (bounded); calls are in ``Answer.extra["tool_calls"]``."""
+        from rag.tools import ask_with_tools
+
+        return ask_with_tools(
+            self, question, provider, k=k, history=history, max_calls=max_calls, max_tokens=max_tokens
+        )
 
     def stats(self) -> dict[str, Any]:
         return {
