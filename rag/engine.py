@@ -192,6 +192,23 @@ class Engine:
                         resp.provider, resp.model, size, self.settings.max_tokens)
         yield answer
 
+    def ask_with_tools(
+        self,
+        question: str,
+        provider: Provider,
+        k: int | None = None,
+        history: Sequence[Message] = (),
+        max_calls: int = 3,
+        max_tokens: int = 16_000,
+    ) -> Answer:
+        """Like :meth:`ask`, but a provider with function calling may call
+        ``search_documents`` (bounded); calls are in ``Answer.extra["tool_calls"]``."""
+        from rag.tools import ask_with_tools
+
+        return ask_with_tools(
+            self, question, provider, k=k, history=history, max_calls=max_calls, max_tokens=max_tokens
+        )
+
     def stats(self) -> dict[str, Any]:
         return {
             "documents": len(self.store.docs()),
