@@ -131,6 +131,8 @@ def finish(
         retrieval_ms=retrieval.timings.total_ms,
         search_query=search_query,
         cited=cited,
+        # What context-window budgeting cut for the provider that answered (rag/context.py).
+        extra={"context": resp.raw["context"]} if "context" in resp.raw else {},
     )
 
 

@@ -190,7 +190,14 @@ class Engine:
             answer.extra["truncated"] = True
             log.warning("%s:%s answered %d chars, over the %d-token cap; truncated",
                         resp.provider, resp.model, size, self.settings.max_tokens)
-        yield answer
+        # Grounding check of generated answers; per settings, flag / retry strictly / extractive.
+        from rag.grounding import after_answer
+
+        yield from after_answer(
+            answer, request, p, embed=self.embedder.embed, action=self.settings.grounding_action,
+            min_ratio=self.settings.grounding_min_supported, extractive=self.extractive,
+            finish=lambda req, r: finish(question, req, r, started, retrieval, search_query),
+        )
 
     def ask_with_tools(
         self,

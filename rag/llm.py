@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from providers.chain import FallbackChain, build_chain, providers_info
 from providers.config import ProviderConfig
+from rag.context import ContextBudgeter
 from rag.settings import Settings
 
 
@@ -49,6 +50,8 @@ def make_chain(
     **kwargs: Any,
 ) -> FallbackChain:
     settings: Settings = engine.settings
+    # Each provider gets the sources/history that fit its window (rag/context.py).
+    kwargs.setdefault("fit", ContextBudgeter(settings.context_windows))
     return build_chain(
         chain_specs(settings, provider, fallback),
         provider_config(settings, keys),

@@ -111,6 +111,22 @@ class Settings(BaseSettings):
     openai_compatible_base_url: str | None = None
     openai_compatible_api_key: SecretStr | None = None
 
+    # --- answer trust / provider hygiene -------------------------------------------------
+    grounding_action: str = Field(
+        "flag", pattern=r"^(flag|retry_strict|extractive)$",
+        description="when most of a generated answer is unsupported by its sources",
+    )
+    grounding_min_supported: float = Field(0.5, ge=0, le=1, description="'most' = below this share")
+    context_windows: dict[str, int] = Field(
+        default_factory=dict, description="'provider[:model]' -> context window (tokens) override"
+    )
+    rate_limits: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="'provider[:model]' -> {'rpm': n, 'tpm': n}, per key"
+    )
+    rate_limit_max_wait_s: float = Field(10.0, ge=0, description="longest a burst waits locally")
+    consensus_providers: list[str] = Field(default_factory=list, description="'provider:model' list")
+    consensus_synthesizer: str | None = Field(None, description="who writes the consensus")
+
     # --- analysis / routing --------------------------------------------------------------
     task_routes: dict[str, str] = Field(default_factory=dict, description="task -> provider:model")
     sensitive: bool = False
@@ -191,6 +207,8 @@ class Settings(BaseSettings):
             cache_ttl_s=self.cache_ttl_s,
             pricing_file=self.pricing_file,
             state_dir=self.state_dir,
+            rate_limits=self.rate_limits,
+            rate_limit_max_wait_s=self.rate_limit_max_wait_s,
         )
 
 
