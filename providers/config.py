@@ -31,6 +31,10 @@ class ProviderConfig:
     cache_ttl_s: float = 24 * 3600.0
     pricing_file: Path | None = None
     state_dir: Path | None = None
+    # Client-side limits (providers/ratelimit.py): provider or "provider:model" ->
+    # {"rpm": requests/min, "tpm": tokens/min}, per API key; bursts wait up to max_wait.
+    rate_limits: dict[str, dict[str, float]] = field(default_factory=dict)
+    rate_limit_max_wait_s: float = 10.0
 
     def __post_init__(self) -> None:
         for keys in self.api_keys.values():

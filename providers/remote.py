@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from pydantic import SecretStr
 
 from providers.base import Capabilities, Request, Response, StreamItem
+from providers.budget import count_request
 from providers.config import ProviderConfig
 from providers.errors import (
     AuthError,
@@ -28,6 +29,7 @@ from providers.errors import (
     ProviderTimeout,
     register_secret,
 )
+from providers.ratelimit import RateLimiter, default_limiter, priority_of
 from providers.resilience import CircuitBreaker, Resilience, RetryPolicy
 from providers.usage import Pricing, default_pricing
 
@@ -89,6 +91,7 @@ class RemoteProvider:
         pricing: Pricing | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
         **_: Any,
     ) -> None:
         cfg = config or ProviderConfig()
@@ -114,6 +117,10 @@ class RemoteProvider:
             sleep=sleep or time.sleep,
         )
         self._clients: dict[str | None, Any] = {}
+        if limiter is None and cfg.rate_limits:
+            limiter = default_limiter()
+            limiter.configure(cfg.rate_limits, cfg.rate_limit_max_wait_s)
+        self.limiter = limiter
 
     @property
     def label(self) -> str:
@@ -157,14 +164,23 @@ class RemoteProvider:
         resp.cost_usd = self.cost(resp)
         return resp
 
+    def _admit(self, request: Request, key: str | None) -> Request:
+        """Wait for this key's client-side rate limit (every attempt is a real request)."""
+        if self.limiter is not None:
+            tokens = count_request(request, self.name) + request.max_tokens
+            self.limiter.acquire(self.name, key, tokens, priority_of(request), self.model)
+        return request
+
     def generate(self, request: Request) -> Response:
         t0 = time.perf_counter()
-        resp = self.resilience.call(lambda key: self._generate_once(request, key))
+        resp = self.resilience.call(lambda key: self._generate_once(self._admit(request, key), key))
         return self._finish(resp, t0)
 
     def stream(self, request: Request) -> Iterator[StreamItem]:
         t0 = time.perf_counter()
-        for item in self.resilience.stream(lambda key: self._stream_once(request, key)):
+        for item in self.resilience.stream(
+            lambda key: self._stream_once(self._admit(request, key), key)
+        ):
             if isinstance(item, Response):
                 yield self._finish(item, t0)
             else:
