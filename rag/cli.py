@@ -360,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("providers", cmd_providers, "list providers, models, keys configured, breaker state, metrics")
 
+    from rag.cli_ollama import add_parser as add_ollama
+
+    add_ollama(sub)
+
     sp = add("analyze", cmd_analyze, "sentiment, emotions, evidence and interpretation of a file or document")
     sp.add_argument("target", help="a file path, or an ingested document's id / path / name")
     sp.add_argument("--provider", help="provider[:model] for the interpretation")

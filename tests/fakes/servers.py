@@ -770,12 +770,67 @@ class FakeGemini(FakeServer):
 
 # ---------------------------------------------------------------------------------------
 class FakeOllama(FakeServer):
-    """POST /api/chat (JSON or NDJSON stream), GET /api/tags."""
+    """POST /api/chat (JSON or NDJSON stream), GET /api/tags, GET / and /api/version,
+    POST /api/pull (NDJSON progress in Ollama's format; the model is installed on success).
+
+    ``pull_fault``: "not_found" (an error line, as for an unknown model), "cut" (connection
+    dropped mid-download) or None.
+    """
 
     name = "ollama"
-    models = ("llama3.2:latest", "qwen2.5:0.5b")
+    models: tuple[str, ...] = ("llama3.2:latest", "qwen2.5:0.5b")
+    # Layers of a pulled model: (digest, size). Real pulls have a large GGUF blob and small
+    # template/license/params blobs.
+    pull_layers: tuple[tuple[str, int], ...] = (
+        ("sha256:6a0746a1ec1aef3e7ec53868f220ff6e389f6f8ef87a01d77c96807de94ca2aa", 2_000_000),
+        ("sha256:4fa551d4f938f68b8c1e6afa9d28befb70e3f33f75d0753248d530364aeea40f", 12_000),
+    )
+    pull_fault: str | None = None
+
+    def _pull(self, h: _Handler, rec: Recorded) -> None:
+        body = rec.body if isinstance(rec.body, dict) else {}
+        model = str(body.get("model") or body.get("name") or "")
+        h.start_stream("application/x-ndjson")
+
+        def line(obj: dict[str, Any]) -> None:
+            h.chunk(json.dumps(obj) + "\n")
+
+        line({"status": "pulling manifest"})
+        if self.pull_fault == "not_found":
+            line({"error": "pull model manifest: file does not exist"})
+            h.end_stream()
+            return
+        for digest, size in self.pull_layers:
+            short = digest.split(":", 1)[1][:12]
+            line({"status": f"pulling {short}", "digest": digest, "total": size})
+            for done in (size // 4, size // 2, size):
+                if self.pull_fault == "cut" and done == size // 2:
+                    h.drop()
+                    return
+                line({"status": f"pulling {short}", "digest": digest, "total": size, "completed": done})
+        for status in ("verifying sha256 digest", "writing manifest", "success"):
+            line({"status": status})
+        h.end_stream()
+        name = model if ":" in model else f"{model}:latest"
+        with self.lock:
+            if name not in self.models:
+                self.models = (*self.models, name)
 
     def handle(self, h: _Handler, rec: Recorded) -> None:
+        if rec.method == "GET" and rec.path == "/":
+            data = b"Ollama is running"
+            h.send_response(200)
+            h.send_header("Content-Type", "text/plain; charset=utf-8")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
+        if rec.method == "GET" and rec.path == "/api/version":
+            h.send_json(200, {"version": "0.6.2"})
+            return
+        if rec.method == "POST" and rec.path == "/api/pull":
+            self._pull(h, rec)
+            return
         if rec.method == "GET" and rec.path == "/api/tags":
             h.send_json(
                 200,

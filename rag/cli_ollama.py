@@ -1,0 +1,121 @@
+"""``python -m rag ollama list|pull MODEL|health``: manage the local Ollama server's models.
+
+``list`` shows installed models and which ones the settings need (provider, fallback, task
+routes, consensus) but are missing; ``pull`` downloads one (or ``--missing``: all of them)
+with a progress bar on stderr; ``health`` exits 1 when the server is not reachable. With
+``--json`` each prints one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from providers.errors import ProviderError
+from providers.ollama_admin import OllamaAdmin, PullProgress, needed_models
+from providers.remote import resolve_base_url
+from rag.settings import Settings, load_settings
+
+
+def settings_models(settings: Settings) -> list[str]:
+    specs = [
+        settings.provider,
+        *settings.fallback,
+        *settings.task_routes.values(),
+        *settings.consensus_providers,
+        settings.consensus_synthesizer or "",
+    ]
+    return needed_models(s for s in specs if s)
+
+
+def admin_for(settings: Settings) -> OllamaAdmin:
+    # Same precedence as the provider: OLLAMA_HOST, then RAG_OLLAMA_HOST / settings.
+    return OllamaAdmin(resolve_base_url(None, "OLLAMA_HOST", settings.ollama_host))
+
+
+def _out(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
+
+
+def _bar(model: str, enabled: bool) -> Any:
+    """A byte progress bar on stderr (stdout stays clean for --json)."""
+    if not enabled:
+        return lambda p: None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=f"pull {model}", unit="B", unit_scale=True, file=sys.stderr, leave=False)
+
+    def update(p: PullProgress) -> None:
+        if p.overall_total and bar.total != p.overall_total:
+            bar.total = p.overall_total
+        bar.set_postfix_str(p.status[:30], refresh=False)
+        bar.update(p.overall_completed - bar.n)
+
+    return update, bar.close
+
+
+def cmd_ollama(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    with admin_for(settings) as admin:
+        try:
+            if args.action == "health":
+                h = admin.health()
+                if args.json:
+                    _out(h)
+                elif h["ok"]:
+                    print(f"Ollama {h.get('version') or ''} running at {h['base_url']}, {h.get('models', 0)} models")
+                else:
+                    print(f"error: {h['error']}", file=sys.stderr)
+                return 0 if h["ok"] else 1
+            if args.action == "list":
+                models = admin.list_models()
+                st = admin.status(settings_models(settings))
+                if args.json:
+                    _out({"base_url": admin.base_url, "models": models, **st.to_json()})
+                else:
+                    for m in models:
+                        print(f"{m['name']:40} {m.get('parameter_size') or '':>8} {m.get('quantization') or ''}")
+                    for m in st.needed:
+                        print(f"needed: {m:33} {'MISSING' if m in st.missing else 'installed'}", file=sys.stderr)
+                    if st.missing:
+                        print(f"pull with: python -m rag ollama pull {st.missing[0]}", file=sys.stderr)
+                return 0
+            # pull
+            targets = admin.status(settings_models(settings)).missing if args.missing else [args.model]
+            if not targets or not all(targets):
+                if args.missing:
+                    (_out if args.json else print)({"pulled": []} if args.json else "nothing missing")
+                    return 0
+                print("error: ollama pull needs a MODEL (or --missing)", file=sys.stderr)
+                return 2
+            pulled = []
+            for model in targets:
+                update, close = _bar(model, sys.stderr.isatty() or args.progress)
+                try:
+                    final = admin.pull(model, update)
+                finally:
+                    close()
+                pulled.append({"model": model, "status": final.status, "bytes": final.overall_total})
+                if not args.json:
+                    print(f"pulled {model}")
+            if args.json:
+                _out({"pulled": pulled})
+            return 0
+        except ProviderError as e:
+            if args.json:
+                _out({"ok": False, "error": e.message, "kind": e.kind})
+            print(f"error: {e.message}", file=sys.stderr)
+            return 1
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    sp = sub.add_parser("ollama", help="Ollama models: list | pull MODEL | health", description=__doc__.split("\n")[0])
+    sp.add_argument("action", choices=["list", "pull", "health"])
+    sp.add_argument("model", nargs="?", help="pull: model name, e.g. llama3.2 or qwen2.5:0.5b")
+    sp.add_argument("--missing", action="store_true", help="pull: every model the settings need but lack")
+    sp.add_argument("--progress", action="store_true", help="show the progress bar even when not a TTY")
+    sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    sp.set_defaults(func=cmd_ollama)
+    return sp
