@@ -17,6 +17,7 @@ import logging
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -162,6 +163,10 @@ class Store:
         self._local = threading.local()
         with self._conn() as db:
             db.executescript(_SCHEMA)
+            # Identifies this manifest's vectors, so that a sweep never deletes vectors another
+            # manifest (another RAG_INDEX_DIR on the same Chroma server) owns.
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
+            self.store_id = str(db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()[0])
         self._client = open_chroma(self.index_dir / "chroma", chroma_host, chroma_port)
         self._collection = self._client.get_or_create_collection(
             name=collection,
@@ -337,7 +342,11 @@ class Store:
             return found
 
     def sweep_orphans(self) -> int:
-        """Delete vectors whose document was never committed (a crash mid-ingest)."""
+        """Delete vectors whose document was never committed (a crash mid-ingest).
+
+        Only this manifest's vectors (and untagged ones from before store ids existed): on a
+        shared Chroma server another index dir's documents are not orphans.
+        """
         with self._write_lock:
             live = {r[0] for r in self._db().execute("SELECT doc_id FROM documents")}
             got = self._collection.get(include=["metadatas"])
@@ -345,6 +354,7 @@ class Store:
                 cid
                 for cid, md in zip(got["ids"], got["metadatas"] or [], strict=False)
                 if (md or {}).get("doc_id") not in live
+                and (md or {}).get("store", self.store_id) == self.store_id
             ]
             for i in range(0, len(orphan_ids), _CHROMA_MAX_BATCH):
                 self._collection.delete(ids=orphan_ids[i : i + _CHROMA_MAX_BATCH])
@@ -364,7 +374,10 @@ class Store:
             self._collection.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=np.asarray(embeddings[i : i + _CHROMA_MAX_BATCH], dtype=np.float32),
-                metadatas=[{"doc_id": c.doc_id, "page": c.page or 0, "idx": c.idx} for c in part],
+                metadatas=[
+                    {"doc_id": c.doc_id, "page": c.page or 0, "idx": c.idx, "store": self.store_id}
+                    for c in part
+                ],
             )
 
     def _delete_vectors(self, doc_id: str) -> None:
