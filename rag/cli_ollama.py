@@ -1,5 +1,7 @@
 """``python -m rag ollama list|pull MODEL|health``: manage the local Ollama server's models.
 
+Also ``python -m rag consensus QUESTION --providers a,b [--synth c]`` (rag/consensus.py).
+
 ``list`` shows installed models and which ones the settings need (provider, fallback, task
 routes, consensus) but are missing; ``pull`` downloads one (or ``--missing``: all of them)
 with a progress bar on stderr; ``health`` exits 1 when the server is not reachable. With
@@ -111,6 +113,7 @@ def cmd_ollama(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
+    add_consensus_parser(sub)
     sp = sub.add_parser("ollama", help="Ollama models: list | pull MODEL | health", description=__doc__.split("\n")[0])
     sp.add_argument("action", choices=["list", "pull", "health"])
     sp.add_argument("model", nargs="?", help="pull: model name, e.g. llama3.2 or qwen2.5:0.5b")
@@ -118,4 +121,42 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     sp.add_argument("--progress", action="store_true", help="show the progress bar even when not a TTY")
     sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
     sp.set_defaults(func=cmd_ollama)
+    return sp
+
+
+# --- consensus (kept here with the other trust commands: one import hook in rag.cli) -------
+def cmd_consensus(args: argparse.Namespace) -> int:
+    from rag.consensus import consensus_from_settings
+    from rag.engine import Engine
+
+    engine = Engine(load_settings())
+    engine.ensure_demo()
+    specs = [s.strip() for s in (args.providers or "").split(",") if s.strip()] or None
+    try:
+        r = consensus_from_settings(engine, args.question, specs, args.synth, k=args.k)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        _out(r.to_json())
+        return 0
+    print(r.answer.answer)
+    g = r.answer.extra.get("grounding", {})
+    print(f"\n(consensus by {r.synthesizer}, {r.method}; supported {g.get('supported')}/{g.get('total')}; "
+          f"cost {'unpriced' if r.cost_usd is None else f'${r.cost_usd:.6f}'}; {r.latency_ms:.0f} ms)", file=sys.stderr)
+    for a in r.answers:
+        ag = a.extra.get("grounding", {})
+        print(f"\n--- {a.provider}:{a.model} ({a.latency_ms:.0f} ms, supported {ag.get('supported', '-')}/{ag.get('total', '-')})")
+        print(a.answer)
+    return 0
+
+
+def add_consensus_parser(sub: Any) -> argparse.ArgumentParser:
+    sp = sub.add_parser("consensus", help="ask several providers and synthesise a grounded consensus")
+    sp.add_argument("question")
+    sp.add_argument("--providers", help="comma-separated provider:model list (default RAG_CONSENSUS_PROVIDERS)")
+    sp.add_argument("--synth", help="provider:model that writes the consensus (default: the first)")
+    sp.add_argument("--k", type=int, default=None)
+    sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    sp.set_defaults(func=cmd_consensus)
     return sp

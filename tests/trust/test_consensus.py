@@ -75,3 +75,36 @@ def test_failed_provider_still_listed(setup: Any, fake_openai: FakeServer, fake_
     assert r.answers[1].provider == "extractive"
     assert r.answers[1].attempts[0].error_kind == "server"
     assert r.answer.answer == PRICE
+
+
+def test_cli_consensus_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_openai: FakeServer,
+                            fake_anthropic: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import rag.engine
+    from rag.cli import main
+    from tests.conftest import FakeEmbedder
+    from tests.fakes.plugin import FAKE_KEY
+
+    real = rag.engine.Engine
+    monkeypatch.setattr(rag.engine, "Engine", lambda s, **kw: real(s, embedder=FakeEmbedder(), **kw))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("APP_ENV", raising=False)
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "docs.md").write_text(DOC)
+    for k, v in {
+        "RAG_INDEX_DIR": str(tmp_path / "index"), "RAG_DEMO_DIR": str(tmp_path / "demo"),
+        "RAG_OPENAI_API_KEY": FAKE_KEY, "RAG_OPENAI_BASE_URL": fake_openai.base_url,
+        "RAG_ANTHROPIC_API_KEY": FAKE_KEY, "RAG_ANTHROPIC_BASE_URL": fake_anthropic.base_url,
+        "RAG_MAX_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(k, v)
+    fake_openai.script(Reply(text=PRICE), Reply(text=PRICE))
+    fake_anthropic.script(Reply(text=PRICE))
+    rc = main(["consensus", "How much is the Pro plan?", "--providers",
+               "openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest", "--json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["consensus"]["answer"] == PRICE and out["method"] == "synthesis"
+    assert [a["provider"] for a in out["answers"]] == ["openai", "anthropic"]
+    assert out["claims"][0]["agreement"] == 2
