@@ -64,6 +64,31 @@ def redact(text: object, extra: Iterable[str] = ()) -> str:
     return s
 
 
+def scrub_chain(exc: BaseException) -> BaseException:
+    """Redact the messages of the exceptions chained under ``exc`` (``raise ... from e``).
+
+    A ProviderError's own message is redacted, but the SDK exception it wraps keeps the raw
+    API text - and APIs echo the key they got in 401 messages - so a printed traceback or a
+    ``log.exception`` would show it. Chained exceptions keep their type and frames for
+    debugging; only their text is scrubbed.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc.__cause__, exc.__context__]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        try:
+            e.args = tuple(redact(a) if isinstance(a, str) else a for a in e.args)
+            if isinstance(getattr(e, "message", None), str):
+                e.message = redact(e.message)  # type: ignore[attr-defined]
+        except Exception:  # an exotic exception type: best effort, never fail the caller
+            pass
+        todo += [e.__cause__, e.__context__]
+    return exc
+
+
 class ProviderError(Exception):
     """Base of every provider failure. ``kind`` is stable and shown to users and metrics."""
 

@@ -28,6 +28,7 @@ from providers.errors import (
     ContextTooLongError,
     ProviderError,
     RateLimitError,
+    scrub_chain,
 )
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,8 @@ class Resilience:
             )
 
     def _finish(self, error: BaseException | None) -> None:
+        if error is not None:
+            scrub_chain(error)  # the wrapped SDK error may quote the key (401 echoes)
         if error is None:
             self.breaker.record_success()
         elif isinstance(error, _NOT_HEALTH):
