@@ -33,9 +33,11 @@ def cli_env(index_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(index_dir: Path, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    index_dir: Path, *args: str, timeout: float = 120, cwd: Path = ROOT, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [PYTHON, "-m", "rag", *args], cwd=ROOT, env=cli_env(index_dir, **env),
+        [PYTHON, "-m", "rag", *args], cwd=cwd, env=cli_env(index_dir, **env),
         capture_output=True, text=True, timeout=timeout,
     )
 
