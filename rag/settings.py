@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     ollama_host: str | None = None
     openai_compatible_base_url: str | None = None
     openai_compatible_api_key: SecretStr | None = None
+    # 1 thread is the default: on a busy 2-core machine it is faster than 2 (no contention).
+    llamacpp_model_path: Path | None = Field(None, description="GGUF file; None = SmolLM2-135M")
+    llamacpp_threads: int = Field(1, ge=1, le=256)
+    llamacpp_ctx: int = Field(4096, ge=256, le=131072, description="context window (tokens)")
 
     # --- answer trust / provider hygiene -------------------------------------------------
     grounding_action: str = Field(
@@ -207,6 +211,9 @@ class Settings(BaseSettings):
             cache_ttl_s=self.cache_ttl_s,
             pricing_file=self.pricing_file,
             state_dir=self.state_dir,
+            llamacpp_model_path=self.llamacpp_model_path,
+            llamacpp_threads=self.llamacpp_threads,
+            llamacpp_ctx=self.llamacpp_ctx,
             rate_limits=self.rate_limits,
             rate_limit_max_wait_s=self.rate_limit_max_wait_s,
         )
