@@ -48,6 +48,130 @@ def content_terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+_NUMBER = re.compile(r"\d")
+_YEAR_OR_DATE = re.compile(
+    r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|century|centuries|decade|BC|AD)\b"
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+")
+# Words that flip or narrow a question's meaning; SQuAD v2.0 writers insert them to make a
+# question unanswerable from a passage that answers its un-negated twin.
+_CUES = frozenset(
+    ["not", "no", "never", "n't", "without", "except", "least", "fewest", "smallest", "lowest",
+     "worst", "last", "first", "only", "before", "after", "earliest", "latest", "largest",
+     "biggest", "highest", "most", "best", "less", "more", "fewer", "longest", "shortest",
+     "minimum", "maximum"]
+)
+_CUE_WORD = re.compile(r"[A-Za-z]+(?:n't)?")
+_WH_TYPES = ("who", "when", "where", "how_many", "why", "which", "what", "how")
+
+FEATURE_NAMES = (
+    "best_score", "best_sim", "best_overlap", "max_sim", "max_overlap", "margin",
+    "passage_coverage", "top_passage_score", "q_terms", "best_rank",
+    "sent_missing", "passage_missing", "passage_missing_idf", "sources_missing",
+    "missing_caps", "missing_numbers", "cue_missing", "q_has_cue", "q_negated",
+    "type_match", "sent_new_terms", "sim_gap", "window_overlap", "sources_entropy",
+    *(f"wh_{w}" for w in _WH_TYPES),
+)
+
+
+def _wh_type(question: str) -> str:
+    q = question.lower()
+    if re.search(r"\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (percentage|percent|year|number|amount)\b", q):
+        return "how_many"
+    if re.search(r"\b(when|what year|what time|what date|what century)\b", q):
+        return "when"
+    for w in ("who", "whom", "whose"):
+        if re.search(rf"\b{w}\b", q):
+            return "who"
+    for w in ("where", "why", "which", "what", "how"):
+        if re.search(rf"\b{w}\b", q):
+            return w
+    return "what"
+
+
+def _type_match(wh: str, sentence: str, question: str) -> float:
+    """Does the sentence hold something of the expected answer type that the question lacks?"""
+    q_low = question.lower()
+    if wh == "when":
+        return float(any(m.group(0).lower() not in q_low for m in _YEAR_OR_DATE.finditer(sentence)))
+    if wh == "how_many":
+        nums = re.findall(r"\d[\d,.]*", sentence)
+        return float(any(n not in question for n in nums))
+    if wh in ("who", "where", "which"):
+        caps = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
+        return float(any(c not in q_low for c in caps))
+    return 1.0
+
+
+def _cues(text: str) -> set[str]:
+    return {w.lower() for w in _CUE_WORD.findall(text) if w.lower() in _CUES or w.lower().endswith("n't")}
+
+
+def question_features(question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
+    best = cands[0]
+    q_terms = set(content_terms(question))
+    n_q = len(q_terms) or 1
+    sent_terms = set(content_terms(best.text))
+    passage_terms = set(content_terms(best.source.text))
+    all_terms: set[str] = set()
+    for s in sources:
+        all_terms |= set(content_terms(s.text))
+    # idf over the retrieved passages' sentences: a missing *rare* question term (a swapped
+    # name) is stronger evidence than a missing common one.
+    n_src = len(sources) or 1
+    src_terms = [set(content_terms(s.text)) for s in sources]
+    idf = {t: math.log(1 + n_src / (0.5 + sum(t in st for st in src_terms))) for t in q_terms}
+    missing = q_terms - passage_terms
+    # Question words kept verbatim (capitalised names, numbers) that the passage lacks.
+    body = question.split(" ", 1)[1] if " " in question else ""
+    p_low = best.source.text.lower()
+    caps = [w.lower() for w in re.findall(r"\b[A-Z][a-zA-Z\-]+", body)]
+    nums = re.findall(r"\d[\d,.]*\d|\d", question)
+    q_cues = _cues(question)
+    # Neighbouring sentences of the best one: question terms should co-occur in a window.
+    same = [c for c in cands if c.source.n == best.source.n and abs(c.start - best.start) < 400]
+    window_terms: set[str] = set()
+    for c in same:
+        window_terms |= set(content_terms(c.text))
+    scores = np.array([max(1e-9, s.score) for s in sources], dtype=float)
+    p = scores / scores.sum() if scores.sum() > 0 else scores
+    entropy = float(-(p * np.log(p + 1e-12)).sum() / math.log(len(p))) if len(p) > 1 else 0.0
+    wh = _wh_type(question)
+    second_src = max((c.similarity for c in cands if c.source.n != best.source.n), default=0.0)
+    top_passage = max((s.score for s in sources), default=0.0)
+    second = cands[1].score if len(cands) > 1 else 0.0
+    feats = {
+        "best_score": best.score,
+        "best_sim": best.similarity,
+        "best_overlap": best.overlap,
+        "max_sim": max(c.similarity for c in cands),
+        "max_overlap": max(c.overlap for c in cands),
+        "margin": best.score - second,
+        "passage_coverage": 1.0 - len(missing) / n_q,
+        "top_passage_score": float(top_passage),
+        "q_terms": float(len(q_terms)),
+        "best_rank": float(best.rank),
+        "sent_missing": len(q_terms - sent_terms) / n_q,
+        "passage_missing": float(len(missing)),
+        "passage_missing_idf": max((idf[t] for t in missing), default=0.0),
+        "sources_missing": float(len(q_terms - all_terms)),
+        "missing_caps": float(sum(c not in p_low for c in caps)),
+        "missing_numbers": float(sum(n not in best.source.text for n in nums)),
+        "cue_missing": float(len(q_cues - _cues(best.source.text))),
+        "q_has_cue": float(bool(q_cues)),
+        "q_negated": float(any(c in ("not", "no", "never") or c.endswith("n't") for c in q_cues)),
+        "type_match": _type_match(wh, best.text, question),
+        "sent_new_terms": len(sent_terms - q_terms) / (len(sent_terms) or 1),
+        "sim_gap": best.similarity - second_src,
+        "window_overlap": len(q_terms & window_terms) / n_q,
+        "sources_entropy": entropy,
+    }
+    for w in _WH_TYPES:
+        feats[f"wh_{w}"] = float(wh == w)
+    return feats
+
+
 @dataclass(frozen=True)
 class Candidate:
     source: Source
@@ -120,7 +244,8 @@ class ExtractiveProvider:
         for rank, src in enumerate(sources):
             for s, e in split_sentences(src.text):
                 sent = src.text[s:e]
-                if len(sent) >= 12 and _WORD.search(sent):
+                # Questions (FAQ headings) restate the question; they never answer it.
+                if len(sent) >= 12 and _WORD.search(sent) and not sent.rstrip().endswith("?"):
                     spans.append((src, rank, s, e, sent))
         if not spans:
             return []
@@ -152,26 +277,18 @@ class ExtractiveProvider:
         return out
 
     def features(self, question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
+        """Signals for the refusal model (see ``rag/eval/refusal.py``).
+
+        SQuAD v2.0's unanswerable questions are written against the same paragraph as the
+        answerable ones, so "is this passage on topic" says little. What separates them is
+        whether the question's specifics are *in* the text: a swapped entity, number or
+        date the passage never mentions, a negation or superlative the best sentence lacks,
+        question terms spread over the passage but not together in one sentence, and
+        whether the best sentence holds something of the type the question asks for.
+        """
         if not cands:
-            return {"best_score": 0.0, "best_sim": 0.0, "best_overlap": 0.0}
-        best = cands[0]
-        top_passage = max((s.score for s in sources), default=0.0)
-        q_terms = set(content_terms(question))
-        passage_terms = set(content_terms(best.source.text))
-        coverage = len(q_terms & passage_terms) / len(q_terms) if q_terms else 0.0
-        second = cands[1].score if len(cands) > 1 else 0.0
-        return {
-            "best_score": best.score,
-            "best_sim": best.similarity,
-            "best_overlap": best.overlap,
-            "max_sim": max(c.similarity for c in cands),
-            "max_overlap": max(c.overlap for c in cands),
-            "margin": best.score - second,
-            "passage_coverage": coverage,
-            "top_passage_score": float(top_passage),
-            "q_terms": float(len(q_terms)),
-            "best_rank": float(best.rank),
-        }
+            return dict.fromkeys(FEATURE_NAMES, 0.0)
+        return question_features(question, sources, cands)
 
     # --- Provider ------------------------------------------------------------------------
     def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
@@ -221,8 +338,7 @@ class ExtractiveProvider:
     def stream(self, request: Request) -> Iterator[StreamItem]:
         resp = self.generate(request)
         # Word-sized deltas so the UI path is the same as for a real streaming model.
-        for piece in re.findall(r"\S+\s*", resp.text):
-            yield piece
+        yield from re.findall(r"\S+\s*", resp.text)
         yield resp
 
 

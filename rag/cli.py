@@ -191,11 +191,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             engine = _engine(args, collection=f"eval-beir-{_slug(folder.name)}")
             out = beir.evaluate(engine, folder, split=args.split, progress=update)
+        elif args.kind == "refusal":
+            from rag.eval import refusal
+
+            engine = _engine(args, collection=f"eval-squad-{_slug(folder.name)}")
+            out = refusal.run(
+                engine, folder, out=Path(args.out) if args.out else refusal.DEFAULT_OUT, k=args.k,
+                max_answerable_refused=args.max_answerable_refused, progress=update,
+                cache=Path(args.cache) if args.cache else None,
+            )
         else:
             from rag.eval import squad
 
             engine = _engine(args, collection=f"eval-squad-{_slug(folder.name)}")
-            out = squad.evaluate(engine, folder, n_questions=args.sample or None, k=args.k, progress=update)
+            out = squad.evaluate(
+                engine, folder, n_questions=args.sample or None, k=args.k, progress=update,
+                heldout=args.heldout, seed=args.seed,
+            )
     finally:
         close()
     if args.json:
@@ -382,12 +394,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--offline", action="store_true", help="keyword labels only")
     sp.add_argument("--sensitive", action="store_true", help="local providers only")
 
-    sp = add("eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE")
-    sp.add_argument("kind", choices=["beir", "squad"])
+    sp = add("eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE | refusal FILE (refit)")
+    sp.add_argument("kind", choices=["beir", "squad", "refusal"])
     sp.add_argument("path")
     sp.add_argument("--split", default="test", help="BEIR qrels split")
     sp.add_argument("--sample", type=int, default=1000, help="SQuAD questions to sample (0 = all)")
     sp.add_argument("--k", type=int, default=5)
+    sp.add_argument("--seed", type=int, default=7, help="SQuAD question sample seed")
+    sp.add_argument("--heldout", action="store_true",
+                    help="SQuAD: only articles the refusal model was not fitted on")
+    sp.add_argument("--out", help="refusal: where to write the model (default rag/models/refusal.json)")
+    sp.add_argument("--max-answerable-refused", type=float, default=0.15,
+                    help="refusal: threshold refuses at most this share of answerables (fit articles)")
+    sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
     return p
 
 

@@ -42,6 +42,13 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return out  # type: ignore[return-value]
 
 
+# Tuned on SciFact's *train* queries (bench/README.md); chunks are short (<= 256 word
+# pieces), so length normalisation matters less than Lucene's default b=0.75 assumes.
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
+DEFAULT_METHOD = "lucene"
+
+
 @dataclass
 class _Index:
     generation: int
@@ -52,9 +59,11 @@ class _Index:
 class LexicalIndex:
     """BM25 over one collection; ``search`` rebuilds/reloads when the store moved on."""
 
-    def __init__(self, state_dir: Path, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self, state_dir: Path, k1: float = DEFAULT_K1, b: float = DEFAULT_B, method: str = DEFAULT_METHOD
+    ) -> None:
         self.dir = Path(state_dir) / "bm25"
-        self.k1, self.b = k1, b
+        self.k1, self.b, self.method = k1, b, method
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
@@ -92,7 +101,7 @@ class LexicalIndex:
 
         if not ids:
             return _Index(generation, [], None)
-        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b, method=self.method)
         bm25.index(tokenize(texts), show_progress=False)
         return _Index(generation, ids, bm25)
 
@@ -105,7 +114,7 @@ class LexicalIndex:
             if index.bm25 is not None:
                 index.bm25.save(str(tmp), show_progress=False)
             (tmp / "stamp.json").write_text(
-                json.dumps({"generation": index.generation, "ids": index.ids})
+                json.dumps({"generation": index.generation, "params": self._params(), "ids": index.ids})
             )
             old = self.dir.with_name(f".bm25-old-{os.getpid()}")
             if self.dir.exists():
@@ -116,12 +125,17 @@ class LexicalIndex:
             log.warning("could not save the BM25 index (will rebuild next time)", exc_info=True)
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def _params(self) -> dict[str, Any]:
+        return {"k1": self.k1, "b": self.b, "method": self.method}
+
     def _load(self) -> _Index | None:
         stamp = self.dir / "stamp.json"
         if not stamp.is_file():
             return None
         try:
             meta = json.loads(stamp.read_text())
+            if meta.get("params") != self._params():
+                return None  # built with other BM25 parameters: rebuild
             bm25 = None
             if meta["ids"]:
                 import bm25s

@@ -1,6 +1,11 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused by weighted reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by weighted reciprocal rank fusion or by a
+convex combination of normalised scores.
 
-Every hit is resolved against the store's manifest, so only committed chunks come back.
+RRF only sees ranks, so a clear BM25 winner (a rare term matched) and a narrow one count the
+same; the score-level fusion ("convex") keeps that margin: each retriever's scores are
+min-max normalised over its own candidate list, and a chunk missing from one list gets that
+list's floor (0). Every hit is resolved against the store's manifest, so only committed
+chunks come back.
 """
 
 from __future__ import annotations
@@ -47,6 +52,36 @@ class RetrievalResult:
     timings: Timings = field(default_factory=Timings)
 
 
+FUSIONS = ("rrf", "convex")
+DEFAULT_FUSION = "rrf"
+Run = list[tuple[str, float]]  # (chunk_id, score), best first
+
+
+def rrf_fusion(runs: tuple[tuple[float, Run], ...], k: int = 60) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank)."""
+    fused: dict[str, float] = {}
+    for weight, ranked in runs:
+        for rank, (cid, _) in enumerate(ranked):
+            fused[cid] = fused.get(cid, 0.0) + weight / (k + rank + 1)
+    return fused
+
+
+def convex_fusion(runs: tuple[tuple[float, Run], ...]) -> dict[str, float]:
+    """Weighted sum of min-max normalised scores (weights are normalised to sum to 1)."""
+    total = sum(w for w, ranked in runs if ranked) or 1.0
+    fused: dict[str, float] = {}
+    for weight, ranked in runs:
+        if not ranked:
+            continue
+        scores = [s for _, s in ranked]
+        lo, hi = min(scores), max(scores)
+        span = hi - lo
+        for cid, s in ranked:
+            norm = (s - lo) / span if span > 0 else 1.0
+            fused[cid] = fused.get(cid, 0.0) + weight / total * norm
+    return fused
+
+
 class Retriever:
     def __init__(
         self,
@@ -56,13 +91,17 @@ class Retriever:
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
+        fusion: str = DEFAULT_FUSION,
     ) -> None:
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}, not {fusion!r}")
         self.store = store
         self.lexical = lexical or LexicalIndex(store.state_dir)
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
         self.bm25_weight = bm25_weight
+        self.fusion = fusion
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid") -> RetrievalResult:
         """Top-``k`` passages for ``query``; ``mode`` is hybrid, dense or bm25."""
@@ -79,10 +118,8 @@ class Retriever:
         t3 = time.perf_counter()
         t.bm25_ms = (t3 - t2) * 1000
 
-        fused: dict[str, float] = {}
-        for weight, ranked in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
-            for rank, (cid, _) in enumerate(ranked):
-                fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)
+        runs = ((self.dense_weight, dense), (self.bm25_weight, lexical))
+        fused = convex_fusion(runs) if self.fusion == "convex" else rrf_fusion(runs, self.rrf_k)
         dense_scores = dict(dense)
         bm25_scores = dict(lexical)
         order = sorted(fused, key=lambda c: -fused[c])

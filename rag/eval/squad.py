@@ -6,12 +6,19 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from providers.base import Request, Response
+from providers.extractive_provider import Candidate
+from rag.answer import build_request
 from rag.eval.metrics import contains_answer, exact_match, f1
+from rag.retrieve import RetrievalResult
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,51 @@ def sample(questions: list[SquadQuestion], n: int | None, seed: int = 7) -> list
     return random.Random(seed).sample(questions, n)
 
 
+class CachedEmbed:
+    """Memoises sentence vectors: SQuAD asks about 5 questions per paragraph, so the same
+    sentences are embedded again and again by the extractive answerer."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], limit: int = 200_000) -> None:
+        self.embed = embed
+        self.limit = limit
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if todo:
+            if len(self.cache) + len(todo) > self.limit:
+                self.cache.clear()
+            for t, v in zip(todo, self.embed(todo), strict=True):
+                self.cache[t] = v
+        return np.stack([self.cache[t] for t in texts]) if texts else self.embed([])
+
+
+@dataclass
+class Asked:
+    """One question through retrieval and the extractive answerer (what ``Engine.ask`` does,
+    with the retrieval kept so recall@k needs no second search)."""
+
+    names: list[str]  # retrieved passage names, best first (depth >= 10)
+    request: Request
+    response: Response
+    candidates: list[Candidate]
+
+
+def ask(engine: Any, question: str, k: int = 5, depth: int = 10) -> Asked:
+    res = engine.retriever.search(question, k=max(depth, k))
+    names = [p.source for p in res.passages]
+    # Same request Engine.ask builds for top-k retrieval (fusion order does not depend on k).
+    top = RetrievalResult(res.passages[:k], res.query_vec, res.timings)
+    request = build_request(question, top)
+    response, cands = engine.extractive.answer(request)
+    return Asked(names, request, response, cands)
+
+
+def use_cached_embeddings(engine: Any) -> None:
+    if not isinstance(engine.extractive.embed, CachedEmbed) and engine.extractive.embed is not None:
+        engine.extractive.embed = CachedEmbed(engine.extractive.embed)
+
+
 def evaluate(
     engine: Any,
     path: Path,
@@ -66,33 +118,40 @@ def evaluate(
     k: int = 5,
     articles: set[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    heldout: bool = False,
+    seed: int = 7,
 ) -> dict[str, Any]:
+    """Score ``path``; ``heldout`` keeps only the articles the refusal model was not fit on."""
     passages, questions = read_squad(path)
     engine.ingestor.ingest_texts(passages, progress=progress, total=len(passages))
     engine.lexical.ensure(engine.store)
+    use_cached_embeddings(engine)
+    if heldout:
+        articles = split_articles(questions)[1]
     if articles is not None:
         questions = [q for q in questions if q.title in articles]
-    qs = sample(questions, n_questions)
+    qs = sample(questions, n_questions, seed=seed)
     hits = {1: 0, 5: 0, 10: 0}
     em = f1s = contains = 0.0
     refused = {True: 0, False: 0}
     counts = {True: 0, False: 0}
     for q in qs:
-        res = engine.retriever.search(q.question, k=max(10, k))
-        names = [p.source for p in res.passages]
-        ans = engine.ask(q.question, k=k)
+        asked = ask(engine, q.question, k=k)
+        names, resp = asked.names, asked.response
         counts[q.answerable] += 1
-        refused[q.answerable] += int(ans.refused)
+        refused[q.answerable] += int(resp.refused)
         if q.answerable:
             for kk in hits:
                 hits[kk] += int(q.passage in names[:kk])
-            text = "" if ans.refused else ans.answer
+            text = "" if resp.refused else _strip_citations(resp.text)
             em += exact_match(text, q.answers)
             f1s += f1(text, q.answers)
             contains += contains_answer(text, q.answers)
     n_ans = max(1, counts[True])
     out: dict[str, Any] = {
         "file": path.name, "passages": len(passages), "questions": len(qs),
+        "sample_seed": seed, "heldout_articles": heldout,
+        "articles": len({q.title for q in qs}),
         "answerable": counts[True], "unanswerable": counts[False],
         "recall@1": round(hits[1] / n_ans, 4), "recall@5": round(hits[5] / n_ans, 4),
         "recall@10": round(hits[10] / n_ans, 4),
@@ -103,3 +162,8 @@ def evaluate(
     if counts[False]:
         out["refusal_rate_unanswerable"] = round(refused[False] / counts[False], 4)
     return out
+
+
+def _strip_citations(text: str) -> str:
+    """The answer without its ``[n]`` markers (they are not part of the extracted text)."""
+    return re.sub(r"\s*\[\d{1,3}\]", "", text)
