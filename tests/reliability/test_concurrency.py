@@ -19,7 +19,7 @@ import pytest
 from tests.reliability.checks import visibility_violations
 
 ASKERS = 8
-RUN_SECONDS = 12
+RUN_SECONDS = 8
 ANIMALS = ["otter", "beaver", "heron", "lynx", "marmot", "osprey", "badger", "newt", "puffin", "stoat"]
 
 

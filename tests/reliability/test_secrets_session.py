@@ -87,7 +87,6 @@ def test_cli_session_with_sentinel_keys_leaks_nothing(
     runs = [
         run_cli(index, "-vv", "ingest", "--json", str(work / "otters.txt"), cwd=work, **env),
         run_cli(index, "-vv", "ask", "--json", *chain, "Why do otters hold hands?", cwd=work, **env),
-        run_cli(index, "-vv", "providers", "--json", cwd=work, **env),
     ]
     for r in runs:
         assert r.returncode == 0, r.stderr[-1500:]
