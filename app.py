@@ -16,8 +16,15 @@ from ui import chat, costs, documents, sidebar, state
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
 
+st.title("Grounded Q&A")
+st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
+# The chat box is drawn before the (cold) engine load, so a first question can be typed
+# while the model loads; it is answered as soon as the engine is ready.
+typed = st.chat_input("Ask a question about your documents")
+
 try:
     settings = state.get_settings()
+    sidebar.prefetch_registry(settings)  # SDK imports overlap the model load
     engine = state.get_engine(settings)
 except Exception as e:  # bad settings or an unreadable index: say so, never a traceback
     log.exception("startup failed")
@@ -25,16 +32,14 @@ except Exception as e:  # bad settings or an unreadable index: say so, never a t
     st.stop()
 
 state.init_session(settings)
+question = chat.take_question(typed)
 
 with st.sidebar:
     choice = sidebar.render(settings, state.session_keys())
     st.divider()
     documents.render(engine)
 
-st.title("Grounded Q&A")
-st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
-question = chat.take_question(st.chat_input("Ask a question about your documents"))
-main, side = st.columns([7, 3], gap="large")
+main, side = st.columns([5, 3], gap="large")
 with side:
     costs.render(settings)
 with main:

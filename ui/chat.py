@@ -40,7 +40,7 @@ def render_welcome(engine: Engine) -> None:
     )
     cols = st.columns(len(EXAMPLES))
     for i, (col, q) in enumerate(zip(cols, EXAMPLES, strict=True)):
-        col.button(q, key=f"example_{i}", on_click=_suggest, args=(q,), icon="💡")
+        col.button(q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:")
 
 
 def take_question(typed: str | None) -> str | None:
@@ -53,7 +53,7 @@ def take_question(typed: str | None) -> str | None:
 def render_answer_body(a: Answer, anchor: str | None) -> None:
     if a.refused:
         # "Not enough information" is an answer, not an error.
-        st.info(escape_md(a.answer), icon="📭")
+        st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
     st.caption(meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached))

@@ -27,7 +27,14 @@ from ui.text import escape_label, escape_md
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = ["pdf", "txt", "md", "markdown", "html", "htm"]
-STATUS_ICONS = {"added": "✅", "replaced": "🔄", "unchanged": "➖", "failed": "❌", "removed": "🗑️"}
+# Material icons, not emoji: they render without an emoji font (headless Chromium has none).
+STATUS_ICONS = {
+    "added": ":material/check_circle:",
+    "replaced": ":material/sync:",
+    "unchanged": ":material/check:",
+    "failed": ":material/error:",
+    "removed": ":material/delete:",
+}
 
 
 @dataclass
@@ -113,10 +120,10 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
 
 def _result_line(f: FileJob) -> str:
     if f.error:
-        return f"❌ {escape_md(f.name)}: {escape_md(f.error)}"
+        return f":material/error: {escape_md(f.name)}: {escape_md(f.error)}"
     r = f.result
     if r is None:
-        return f"⏳ {escape_md(f.name)}"
+        return f":material/hourglass_empty: {escape_md(f.name)}"
     detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else escape_md(r.error or "failed")
     return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} ({detail})"
 
@@ -187,6 +194,6 @@ def render_list(engine: Engine) -> None:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     for d in docs:
-        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.markdown(f"**{escape_md(d.name)}**  \n{d.pages} page{'s' if d.pages != 1 else ''} · {d.chunks} chunks")
-        c2.button("🗑", key=f"del_{d.doc_id}", help=f"Delete {escape_label(d.name)}", on_click=_delete, args=(engine, d.doc_id, d.name))
+        c2.button(":material/delete:", key=f"del_{d.doc_id}", help=f"Delete {escape_label(d.name)}", on_click=_delete, args=(engine, d.doc_id, d.name))

@@ -60,7 +60,7 @@ def money(cost: float | None) -> str:
         return "unpriced"
     if cost == 0:
         return "$0"
-    return f"${cost:.6f}" if cost < 0.01 else f"${cost:.4f}"
+    return "$" + (f"{cost:.6f}".rstrip("0") if cost < 0.01 else f"{cost:.4f}")
 
 
 def meta_line(provider: str, model: str, latency_ms: float, tokens: int, cost: float | None, cached: bool) -> str:

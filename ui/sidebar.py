@@ -3,15 +3,19 @@ compare mode. Returns the user's choices; holds no state of its own beyond widge
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
+from providers.base import available
 from providers.usage import default_pricing
 from rag.llm import describe_providers
 from rag.settings import Settings
-from ui.state import KEYED_PROVIDERS, settings_key
+from ui.state import KEYED_PROVIDERS, SECRET_KEYS, settings_key
 
 LABELS = {
     "extractive": "Extractive (local, no key)",
@@ -32,14 +36,39 @@ class Choice:
     compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _registry(key: str, _settings: Settings) -> list[dict[str, Any]]:
-    # Without session keys: cached per settings, so no key ever enters a cache.
-    return describe_providers(_settings)
+# The full registry builds every provider, which imports every SDK (seconds on a cold
+# start). It is built in the background, without session keys (so no key enters a shared
+# cache); until it is ready the sidebar uses a light view that imports nothing.
+_registry: dict[str, Future[list[dict[str, Any]]]] = {}
+_registry_lock = threading.Lock()
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry")
+
+
+def prefetch_registry(settings: Settings) -> Future[list[dict[str, Any]]]:
+    key = settings_key(settings)
+    with _registry_lock:
+        if key not in _registry:
+            _registry[key] = _pool.submit(describe_providers, settings)
+        return _registry[key]
+
+
+def _light_rows(settings: Settings) -> list[dict[str, Any]]:
+    cfg = settings.provider_config()
+    env = {p for n, p in SECRET_KEYS.items() if os.environ.get(n, "").strip()}
+    return [
+        {
+            "provider": name,
+            "model": None,
+            "key_configured": name in ("extractive", "ollama") or cfg.has_key(name) or name in env,
+        }
+        for name in available()
+    ]
 
 
 def provider_rows(settings: Settings, keys: dict[str, str]) -> dict[str, dict[str, Any]]:
-    rows = {r["provider"]: dict(r) for r in _registry(settings_key(settings), settings)}
+    fut = prefetch_registry(settings)
+    full = fut.done() and fut.exception() is None
+    rows = {r["provider"]: dict(r) for r in (fut.result() if full else _light_rows(settings))}
     for name, row in rows.items():
         row["key_configured"] = bool(row.get("key_configured")) or name in keys
     return rows

@@ -73,8 +73,8 @@ def _engine(key: str, _settings: Settings) -> Engine:
     engine = Engine(_settings, embedder=embedder)
     engine.ensure_demo()
     # Warm the model, Chroma and BM25 here, once per server, so the first question a user
-    # asks costs one retrieval and nothing else.
-    engine.ask("warm up the embedding model and the indexes")
+    # asks costs one retrieval and nothing else (the extractive answer reuses the model).
+    engine.retrieve("warm up the embedding model and the indexes")
     return engine
 
 

@@ -68,18 +68,27 @@ def answer_sentences_for(answer: str, n: int) -> list[str]:
 
 
 def used_sentences(passage: str, answer_sents: Iterable[str], threshold: float = 0.6) -> list[bool]:
-    """Per passage sentence: did the answer use it? (most of its content words reappear)."""
-    targets = [_words(s) for s in answer_sents]
-    out: list[bool] = []
-    for sent in split_sentences(passage):
-        words = _words(sent)
-        if not words or not targets:
-            out.append(False)
-            continue
-        best = max(len(words & t) / len(words) for t in targets)
-        # Short sentences need (almost) every word to count, or "See below." lights up.
-        out.append(best >= (0.99 if len(words) < 3 else threshold))
-    return out
+    """Per passage sentence: did the answer use it?
+
+    A passage sentence counts when most of its content words reappear in an answer
+    sentence (quoted, as the extractive answerer does), or when it is the passage sentence
+    that best covers a paraphrased answer sentence (at least half its words, two or more).
+    """
+    sentences = [_words(s) for s in split_sentences(passage)]
+    targets = [t for t in (_words(s) for s in answer_sents) if t]
+    flags = [False] * len(sentences)
+    for i, words in enumerate(sentences):
+        if words and targets:
+            best = max(len(words & t) / len(words) for t in targets)
+            # Short sentences need (almost) every word to count, or "See below." lights up.
+            flags[i] = best >= (0.99 if len(words) < 3 else threshold)
+    for t in targets:
+        scored = [(len(words & t), i) for i, words in enumerate(sentences)]
+        if scored:
+            overlap, i = max(scored)
+            if overlap >= 2 and overlap / len(t) >= 0.5:
+                flags[i] = True
+    return flags
 
 
 def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
