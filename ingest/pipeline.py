@@ -20,6 +20,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -70,6 +71,43 @@ class _Pending:
 
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
+
+
+class _Overlap:
+    """Runs full batches' embed+store on one background thread while the caller parses on.
+
+    At most one batch is in flight (bounded memory, batches commit in order). The model's
+    matrix maths releases the GIL, so parsing/chunking the next files overlaps embedding
+    (bench/ingest_throughput.py). The *last* batch runs on the calling thread: nothing is
+    left to overlap, and thread-local hooks (the app's embed progress) still see it.
+    """
+
+    def __init__(self, commit: Callable[[list[_Pending]], None]) -> None:
+        self._commit = commit
+        self._pool: ThreadPoolExecutor | None = None
+        self._inflight: Future[None] | None = None
+
+    def submit(self, pending: list[_Pending]) -> None:
+        self.wait()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
+        self._inflight = self._pool.submit(self._commit, pending)
+
+    def finish(self, pending: list[_Pending]) -> None:
+        self.wait()
+        self._commit(pending)
+
+    def wait(self) -> None:
+        if self._inflight is not None:
+            done, self._inflight = self._inflight, None
+            done.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 def file_sha256(path: Path, block: int = 1 << 20) -> str:
@@ -178,18 +216,22 @@ class Ingestor:
         results: list[FileResult] = []
         pending: list[_Pending] = []
         seen_hashes: dict[str, str] = {}
-        for n, path in enumerate(files):
-            name = (display_names or {}).get(path, path.name)
-            item = self._prepare(path, name, seen_hashes)
-            results.append(item.result if isinstance(item, _Pending) else item)
-            if isinstance(item, _Pending):
-                pending.append(item)
-                if sum(len(p.records) for p in pending) >= self.batch_chunks:
-                    self._commit(pending)
-                    pending = []
-            if progress:
-                progress(name, n + 1, len(files))
-        self._commit(pending)
+        overlap = _Overlap(self._commit)
+        try:
+            for n, path in enumerate(files):
+                name = (display_names or {}).get(path, path.name)
+                item = self._prepare(path, name, seen_hashes)
+                results.append(item.result if isinstance(item, _Pending) else item)
+                if isinstance(item, _Pending):
+                    pending.append(item)
+                    if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                        overlap.submit(pending)
+                        pending = []
+                if progress:
+                    progress(name, n + 1, len(files))
+            overlap.finish(pending)
+        finally:
+            overlap.close()
         return results
 
     def ingest_upload(self, upload_dir: Path, name: str, data: bytes) -> FileResult:
@@ -275,24 +317,28 @@ class Ingestor:
         results: list[FileResult] = []
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        for n, (name, text) in enumerate(items):
-            data = text.encode("utf-8")
-            sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
-            key = f"text:{name}"
-            existing = list(self.store.docs_by_path(key))
-            if any(d.doc_id == sha[:16] for d in existing):
-                results.append(FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16])))
-            else:
-                item = self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
-                results.append(item.result if isinstance(item, _Pending) else item)
-                if isinstance(item, _Pending):
-                    pending.append(item)
-                    if sum(len(p.records) for p in pending) >= self.batch_chunks:
-                        self._commit(pending)
-                        pending = []
-            if progress:
-                progress(name, n + 1, total)
-        self._commit(pending)
+        overlap = _Overlap(self._commit)
+        try:
+            for n, (name, text) in enumerate(items):
+                data = text.encode("utf-8")
+                sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
+                key = f"text:{name}"
+                existing = list(self.store.docs_by_path(key))
+                if any(d.doc_id == sha[:16] for d in existing):
+                    results.append(FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16])))
+                else:
+                    item = self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
+                    results.append(item.result if isinstance(item, _Pending) else item)
+                    if isinstance(item, _Pending):
+                        pending.append(item)
+                        if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                            overlap.submit(pending)
+                            pending = []
+                if progress:
+                    progress(name, n + 1, total)
+            overlap.finish(pending)
+        finally:
+            overlap.close()
         return results
 
     def _record(self, doc_id: str, c: Chunk) -> Any:
