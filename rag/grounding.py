@@ -42,9 +42,9 @@ _LEADING_CITES = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 
 # Fitted on SQuAD v1.1 dev (bench/grounding_squad.py, calibration half of the articles).
-SIM_WEIGHT = 0.5
-OVERLAP_WEIGHT = 0.5
-THRESHOLD = 0.6
+SIM_WEIGHT = 0.4
+OVERLAP_WEIGHT = 0.6
+THRESHOLD = 0.55
 MIN_TERMS = 2  # sentences with fewer content words ("Yes.", "In short:") are not claims
 
 
@@ -59,8 +59,9 @@ class SentenceCheck:
     similarity: float
     overlap: float
     best_source: int | None
-    # "supported" | "unsupported" | "bad_citation"
+    # "supported" | "unsupported" | "bad_citation" | "unsupported_number"
     reason: str
+    missing_numbers: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +74,7 @@ class SentenceCheck:
             "overlap": round(self.overlap, 4),
             "best_source": self.best_source,
             "reason": self.reason,
+            "missing_numbers": self.missing_numbers,
         }
 
 
@@ -162,6 +164,10 @@ def _overlap(terms: list[str], numbers: list[str], passage_terms: set[str], pass
     return have / want if want else 0.0
 
 
+def _norm_num(x: str) -> str:
+    return x.replace(",", "").rstrip(".")
+
+
 def check(
     answer: str,
     sources: Sequence[Source],
@@ -199,6 +205,7 @@ def check(
             unit_vecs[n] = vecs[i : i + len(units[n])]
             i += len(units[n])
     passage_terms = {n: set(content_terms(by_n[n].text)) for n in used}
+    passage_nums = {n: {_norm_num(x) for x in _NUM.findall(by_n[n].text)} for n in used}
 
     out: list[SentenceCheck] = []
     for k, (s, e, plain, cites, terms) in enumerate(claims):
@@ -206,18 +213,27 @@ def check(
         # Uncited sentences are held to what the answer cites elsewhere (else to anything).
         targets = valid or ([] if cites else (all_cited or sorted(by_n)))
         numbers = _NUM.findall(plain)
-        best = (0.0, 0.0, 0.0, None)  # score, sim, overlap, n
+        best: tuple[bool, float, float, float, int | None, list[str]] = (False, 0.0, 0.0, 0.0, None, [])
         for n in targets:
             sim = float((unit_vecs[n] @ vecs[k]).max()) if vecs is not None else 0.0
             ovl = _overlap(terms, numbers, passage_terms[n], by_n[n].text)
             score = sim_weight * sim + overlap_weight * ovl
             if vecs is None:  # no embedder: overlap alone, on the same scale
                 score = ovl
-            if best[3] is None or score > best[0]:
-                best = (score, sim, ovl, n)
-        supported = best[3] is not None and best[0] >= threshold
-        reason = "supported" if supported else ("bad_citation" if cites and not valid else "unsupported")
-        out.append(SentenceCheck(plain, s, e, cites, supported, best[0], best[1], best[2], best[3], reason))
+            # A figure the passage does not contain is never "supported", however close the
+            # rest of the sentence is: invented numbers are the costliest hallucination.
+            missing = [x for x in numbers if _norm_num(x) not in passage_nums[n]]
+            ok = score >= threshold and not missing
+            if best[4] is None or (ok, score) > (best[0], best[1]):
+                best = (ok, score, sim, ovl, n, missing)
+        supported, score, sim, ovl, src, missing = best
+        if supported:
+            reason = "supported"
+        elif cites and not valid:
+            reason = "bad_citation"
+        else:
+            reason = "unsupported_number" if missing and score >= threshold else "unsupported"
+        out.append(SentenceCheck(plain, s, e, cites, supported, score, sim, ovl, src, reason, missing))
     return Grounding(out, bad)
 
 
