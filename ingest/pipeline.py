@@ -87,6 +87,16 @@ class _Overlap:
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: Future[None] | None = None
 
+    def idle(self) -> bool:
+        return self._inflight is None or self._inflight.done()
+
+    def due(self, pending: list[_Pending], full: int, eager: int) -> bool:
+        """Time to hand ``pending`` over: a full batch, or enough for one model batch while
+        the embedding thread has nothing to do (so it starts on the first file at once
+        instead of waiting for ``full`` chunks to be parsed)."""
+        n = sum(len(p.records) for p in pending)
+        return n >= full or (n >= eager and self.idle())
+
     def submit(self, pending: list[_Pending]) -> None:
         self.wait()
         if self._pool is None:
@@ -194,6 +204,7 @@ class Ingestor:
         chunk_overlap: int = 40,
         max_file_bytes: int | None = 50_000_000,
         batch_chunks: int = 512,
+        eager_chunks: int = 64,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -203,6 +214,7 @@ class Ingestor:
         self.chunk_overlap = chunk_overlap
         self.max_file_bytes = max_file_bytes
         self.batch_chunks = batch_chunks
+        self.eager_chunks = eager_chunks  # one model batch: the smallest batch worth a commit
 
     # --- public --------------------------------------------------------------------------
     def ingest(
@@ -224,7 +236,7 @@ class Ingestor:
                 results.append(item.result if isinstance(item, _Pending) else item)
                 if isinstance(item, _Pending):
                     pending.append(item)
-                    if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                    if overlap.due(pending, self.batch_chunks, self.eager_chunks):
                         overlap.submit(pending)
                         pending = []
                 if progress:
@@ -331,7 +343,7 @@ class Ingestor:
                     results.append(item.result if isinstance(item, _Pending) else item)
                     if isinstance(item, _Pending):
                         pending.append(item)
-                        if sum(len(p.records) for p in pending) >= self.batch_chunks:
+                        if overlap.due(pending, self.batch_chunks, self.eager_chunks):
                             overlap.submit(pending)
                             pending = []
                 if progress:
