@@ -79,8 +79,8 @@ def cmd_ollama(args: argparse.Namespace) -> int:
                 else:
                     for m in models:
                         print(f"{m['name']:40} {m.get('parameter_size') or '':>8} {m.get('quantization') or ''}")
-                    for m in st.needed:
-                        print(f"needed: {m:33} {'MISSING' if m in st.missing else 'installed'}", file=sys.stderr)
+                    for name in st.needed:
+                        print(f"needed: {name:33} {'MISSING' if name in st.missing else 'installed'}", file=sys.stderr)
                     if st.missing:
                         print(f"pull with: python -m rag ollama pull {st.missing[0]}", file=sys.stderr)
                 return 0
@@ -88,7 +88,10 @@ def cmd_ollama(args: argparse.Namespace) -> int:
             targets = admin.status(settings_models(settings)).missing if args.missing else [args.model]
             if not targets or not all(targets):
                 if args.missing:
-                    (_out if args.json else print)({"pulled": []} if args.json else "nothing missing")
+                    if args.json:
+                        _out({"pulled": []})
+                    else:
+                        print("nothing missing")
                     return 0
                 print("error: ollama pull needs a MODEL (or --missing)", file=sys.stderr)
                 return 2

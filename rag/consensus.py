@@ -15,14 +15,21 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from providers.base import Message, Provider, Request, Response, Usage
+from providers.base import Message, Request, Response, Usage
 from rag.answer import Answer, build_request, finish
 from rag.grounding import check
 from rag.prompts import GROUNDED_SYSTEM, format_sources, neutralise
+
+
+class Answerer(Protocol):
+    """A provider or a fallback chain: anything that turns a request into a response."""
+
+    def generate(self, request: Request) -> Response: ...
+
 
 SAME_CLAIM = 0.8  # cosine above which two providers' sentences count as one claim
 
@@ -139,8 +146,8 @@ def _grounded(ans: Answer, embed: Any) -> Answer:
 def consensus(
     engine: Any,
     question: str,
-    providers: Sequence[Provider],
-    synthesizer: Provider | None = None,
+    providers: Sequence[Answerer],
+    synthesizer: Answerer | None = None,
     *,
     k: int | None = None,
     history: Sequence[Message] = (),
@@ -156,7 +163,7 @@ def consensus(
                             max_tokens=s.max_tokens, timeout_s=s.request_timeout_s)
     embed = engine.embedder.embed
 
-    def one(p: Provider) -> Answer:
+    def one(p: Answerer) -> Answer:
         t0 = time.perf_counter()
         resp = p.generate(request)
         return _grounded(finish(question, request, resp, t0, retrieval, question), embed)
@@ -196,9 +203,9 @@ def consensus(
     )
 
 
-def label(p: Provider) -> str:
+def label(p: Answerer) -> str:
     """``provider:model``; for a fallback chain, that of its first provider."""
-    first = getattr(p, "providers", [p])[0]
+    first: Any = getattr(p, "providers", [p])[0]
     return f"{first.name}:{first.model}"
 
 
