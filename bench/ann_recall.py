@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag.store import HNSW_CONFIG, open_chroma  # noqa: E402
+from rag.store import HNSW_CONFIG, open_chroma
 
 # Chroma's defaults (what a collection gets without a configuration) for comparison.
 CHROMA_DEFAULT = {"space": "cosine", "ef_construction": 100, "ef_search": 100, "max_neighbors": 16}
@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--collection", default="eval-beir-beir-scifact")
     p.add_argument("--queries", type=Path, default=Path("../shared/data/beir-scifact/queries.jsonl"))
     p.add_argument("--limit", type=int, default=0, help="use only the first N queries (0 = all)")
+    p.add_argument("--query-vectors", type=Path, help=".npy of unit query vectors (skips embedding)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--ef-search", type=int, nargs="*", default=[],
                    help="extra configs: HNSW_CONFIG with these ef_search values")
@@ -84,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 
     index_dir = args.index_dir or load_settings().index_dir
     ids, vecs = load_vectors(index_dir, args.collection)
-    queries = get_embedder().embed(load_queries(args.queries, args.limit))
+    if args.query_vectors:
+        queries = np.load(args.query_vectors)[: args.limit or None]
+    else:
+        queries = get_embedder().embed(load_queries(args.queries, args.limit))
     truth = exact_topk(vecs, queries, args.k)
     configs = [("chroma default", CHROMA_DEFAULT), ("HNSW_CONFIG (rag/store.py)", HNSW_CONFIG)]
     configs += [(f"ef_search={ef}", {**HNSW_CONFIG, "ef_search": ef}) for ef in args.ef_search]

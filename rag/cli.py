@@ -198,7 +198,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             out = refusal.run(
                 engine, folder, out=Path(args.out) if args.out else refusal.DEFAULT_OUT, k=args.k,
                 max_answerable_refused=args.max_answerable_refused, progress=update,
-                cache=Path(args.cache) if args.cache else None,
+                cache=Path(args.cache) if args.cache else None, n_questions=args.sample or None,
             )
         else:
             from rag.eval import squad

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     bm25_weight: float = Field(1.0, ge=0)
+    fusion: str = Field(
+        "rrf", pattern=r"^(rrf|convex)$",
+        description="rrf (rank fusion) or convex (weighted min-max normalised scores)",
+    )
     answer_sentences: int = Field(2, ge=1, le=6)
 
     # --- providers ----------------------------------------------------------------------

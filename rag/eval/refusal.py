@@ -25,7 +25,12 @@ import numpy as np
 from providers.base import Source
 from providers.extractive_provider import FEATURE_NAMES, ExtractiveProvider, RefusalModel
 from rag.answer import to_sources
-from rag.eval.squad import SquadQuestion, read_squad, split_articles, use_cached_embeddings
+from rag.eval.squad import (
+    read_squad,
+    sample,
+    split_articles,
+    use_cached_embeddings,
+)
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "refusal.json"
 
@@ -45,6 +50,8 @@ def collect(
     k: int = 5,
     progress: Callable[[str, int, int], None] | None = None,
     cache: Path | None = None,
+    n_questions: int | None = None,
+    sample_seed: int = 11,
 ) -> list[Record]:
     """Retrieve top-``k`` sources for every question of ``path`` (ingesting it first)."""
     if cache is not None and cache.is_file():
@@ -53,6 +60,8 @@ def collect(
     passages, questions = read_squad(path)
     engine.ingestor.ingest_texts(passages, progress=progress, total=len(passages))
     engine.lexical.ensure(engine.store)
+    questions = sample(questions, n_questions, seed=sample_seed)
+    use_cached_embeddings(engine).prime([q.question for q in questions])
     records = []
     for i, q in enumerate(questions):
         res = engine.retriever.search(q.question, k=k)
@@ -134,13 +143,14 @@ def run(
     progress: Callable[[str, int, int], None] | None = None,
     cache: Path | None = None,
     seed: int = 13,
+    n_questions: int | None = None,
 ) -> dict[str, Any]:
     """Collect, fit on half the articles, evaluate on the other half, write the model."""
-    records = collect(engine, path, k=k, progress=progress, cache=cache)
+    records = collect(engine, path, k=k, progress=progress, cache=cache, n_questions=n_questions)
     use_cached_embeddings(engine)
     provider: ExtractiveProvider = engine.extractive
-    questions = [SquadQuestion(r.qid, r.question, ["x"] if r.answerable else [], r.title, "") for r in records]
-    fit_articles, test_articles = split_articles(questions, seed=seed)
+    # Split over *all* the file's articles, exactly as `eval squad --heldout` does.
+    fit_articles, test_articles = split_articles(read_squad(path)[1], seed=seed)
     X = featurize(provider, records)
     y = np.array([r.answerable for r in records], dtype=int)
     titles = np.array([r.title for r in records])
@@ -153,6 +163,7 @@ def run(
         "split_seed": seed,
         "fit_articles": len(fit_articles),
         "heldout_articles": len(test_articles),
+        "questions_sampled": len(records),
         "fit_questions": int(on_fit.sum()),
         "heldout_questions": int((~on_fit).sum()),
         "threshold": model.threshold,
