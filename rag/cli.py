@@ -120,7 +120,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 2
     for q in questions:
         if getattr(args, "tools", False):
-            from rag.routing import task_chain
+            from rag.llm import task_chain
 
             chain = provider or task_chain(engine, "answer")
             ans = engine.ask_with_tools(q, chain, k=args.k)
@@ -238,7 +238,7 @@ def _answer_sentiment(text: str, engine: Any) -> dict[str, Any] | None:
 
 
 def _task_chain(args: argparse.Namespace, engine: Any, task: str) -> Any:
-    from rag.routing import task_chain
+    from rag.llm import task_chain
 
     return task_chain(
         engine, task, provider=getattr(args, "provider", None), fallback=getattr(args, "fallback", None),

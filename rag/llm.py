@@ -7,37 +7,14 @@ extractive provider, so an answer is always produced.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
-from pydantic import SecretStr
-
 from providers.chain import FallbackChain, build_chain, providers_info
-from providers.config import ProviderConfig
 from rag.context import ContextBudgeter
+from rag.routing import chain_specs, provider_config, route_specs
 from rag.settings import Settings
 
-
-def chain_specs(settings: Settings, provider: str | None = None, fallback: str | Sequence[str] | None = None) -> list[str]:
-    """The ordered ``provider:model`` list: the chosen provider first, then the fallbacks."""
-    if isinstance(fallback, str):
-        fallback = [f for f in fallback.split(",") if f.strip()]
-    first = provider or settings.provider
-    rest = list(fallback) if fallback is not None else list(settings.fallback)
-    specs = [s.strip() for s in [first, *rest] if s and s.strip()]
-    return list(dict.fromkeys(specs))
-
-
-def provider_config(settings: Settings, keys: Mapping[str, str] | None = None) -> ProviderConfig:
-    """Settings' provider config, with session keys (e.g. typed in the sidebar) tried first."""
-    cfg = settings.provider_config()
-    if not keys:
-        return cfg
-    api_keys = dict(cfg.api_keys)
-    for name, key in keys.items():
-        if key and key.strip():
-            api_keys[name] = [SecretStr(key.strip()), *api_keys.get(name, [])]
-    return replace(cfg, api_keys=api_keys)
+__all__ = ["chain_specs", "describe_providers", "make_chain", "provider_config", "task_chain"]
 
 
 def make_chain(
@@ -45,20 +22,29 @@ def make_chain(
     provider: str | None = None,
     fallback: str | Sequence[str] | None = None,
     *,
+    task: str = "answer",
+    sensitive: bool | None = None,
     keys: Mapping[str, str] | None = None,
     session_id: str | None = None,
     **kwargs: Any,
 ) -> FallbackChain:
+    """The fallback chain for ``task``: its route, then ``provider``/``fallback`` (or the
+    settings'), filtered to local providers when ``sensitive`` (default: the setting)."""
     settings: Settings = engine.settings
     # Each provider gets the sources/history that fit its window (rag/context.py).
     kwargs.setdefault("fit", ContextBudgeter(settings.context_windows))
     return build_chain(
-        chain_specs(settings, provider, fallback),
+        route_specs(settings, task, sensitive=sensitive, provider=provider, fallback=fallback),
         provider_config(settings, keys),
         engine.extractive,
         session_id=session_id,
         **kwargs,
     )
+
+
+def task_chain(engine: Any, task: str, **kwargs: Any) -> FallbackChain:
+    """The chain for a task (answer, interpretation, topic_label, query_rewrite)."""
+    return make_chain(engine, task=task, **kwargs)
 
 
 def describe_providers(settings: Settings, keys: Mapping[str, str] | None = None) -> list[dict[str, Any]]:

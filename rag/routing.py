@@ -15,12 +15,14 @@ any chain, whatever the routes say.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import replace
+
+from pydantic import SecretStr
 
 from providers.base import factory_for, parse_spec
-from providers.chain import FallbackChain, build_chain
+from providers.chain import FallbackChain
+from providers.config import ProviderConfig
 from providers.usage import Pricing, default_pricing
-from rag.llm import chain_specs, provider_config
 from rag.settings import Settings
 
 TASKS = ("answer", "interpretation", "topic_label", "query_rewrite")
@@ -69,6 +71,28 @@ def cheapest_first(specs: Sequence[str], pricing: Pricing | None = None) -> list
     return sorted(specs, key=lambda s: unit_price(s, pricing))
 
 
+def chain_specs(settings: Settings, provider: str | None = None, fallback: str | Sequence[str] | None = None) -> list[str]:
+    """The ordered ``provider:model`` list: the chosen provider first, then the fallbacks."""
+    if isinstance(fallback, str):
+        fallback = [f for f in fallback.split(",") if f.strip()]
+    first = provider or settings.provider
+    rest = list(fallback) if fallback is not None else list(settings.fallback)
+    specs = [s.strip() for s in [first, *rest] if s and s.strip()]
+    return list(dict.fromkeys(specs))
+
+
+def provider_config(settings: Settings, keys: Mapping[str, str] | None = None) -> ProviderConfig:
+    """Settings' provider config, with session keys (e.g. typed in the sidebar) tried first."""
+    cfg = settings.provider_config()
+    if not keys:
+        return cfg
+    api_keys = dict(cfg.api_keys)
+    for name, key in keys.items():
+        if key and key.strip():
+            api_keys[name] = [SecretStr(key.strip()), *api_keys.get(name, [])]
+    return replace(cfg, api_keys=api_keys)
+
+
 def route_specs(
     settings: Settings,
     task: str,
@@ -94,28 +118,6 @@ def route_specs(
     if sens:
         specs = [s for s in specs if is_local(s)]
     return specs
-
-
-def task_chain(
-    engine: Any,
-    task: str,
-    *,
-    sensitive: bool | None = None,
-    provider: str | None = None,
-    fallback: str | Sequence[str] | None = None,
-    keys: Mapping[str, str] | None = None,
-    session_id: str | None = None,
-    **kwargs: Any,
-) -> FallbackChain:
-    """The fallback chain for ``task`` (always ending in the engine's extractive provider)."""
-    settings: Settings = engine.settings
-    return build_chain(
-        route_specs(settings, task, sensitive=sensitive, provider=provider, fallback=fallback),
-        provider_config(settings, keys),
-        engine.extractive,
-        session_id=session_id,
-        **kwargs,
-    )
 
 
 def check_sensitive(chain: FallbackChain) -> list[str]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.routing import cheapest_first, is_local, route_specs, task_chain
+from rag.llm import task_chain
+from rag.routing import cheapest_first, is_local, route_specs
 from rag.settings import load_settings
 
 
