@@ -1,7 +1,7 @@
 """Documents: upload (PDF, TXT, MD, HTML) with per-file progress and result; list; delete.
 
-Uploads are saved under ``RAG_INDEX_DIR/uploads/`` with sanitised names and indexed by a
-background thread, so a 55-page PDF never blocks the page: a fragment polls the job and
+Uploads are saved under ``RAG_INDEX_DIR/uploads/`` by ``Engine.ingest_upload`` (sanitised
+names, escapes and planted links refused, atomic write) and indexed by a background thread, so a 55-page PDF never blocks the page: a fragment polls the job and
 redraws its progress bars while the user keeps chatting. Each file is its own ingest call
 so each gets its own bar and result line.
 """
@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -21,7 +20,6 @@ from ingest.loaders import IngestError
 from ingest.pipeline import FileResult, safe_upload_name
 from rag.engine import Engine
 from ui import embedder
-from ui.state import uploads_dir
 from ui.text import escape_label, escape_md
 
 log = logging.getLogger(__name__)
@@ -40,7 +38,8 @@ STATUS_ICONS = {
 @dataclass
 class FileJob:
     name: str
-    path: Path | None
+    raw_name: str
+    data: bytes | None  # dropped once indexed
     size: int
     stage: str = "waiting"  # waiting | reading | embedding | done
     fraction: float = 0.0
@@ -63,7 +62,7 @@ class UploadJob:
     def run(self, engine: Engine) -> None:
         try:
             for f in self.files:
-                if f.error or f.path is None:
+                if f.error or f.data is None:
                     continue
                 self._one(engine, f)
         finally:
@@ -78,40 +77,33 @@ class UploadJob:
         f.stage, f.fraction = "reading", 0.05
         embedder.set_progress(on_embed)
         try:
-            assert f.path is not None
-            results = engine.ingest([f.path], display_names={f.path: f.name})
-            f.result = results[0] if results else FileResult(f.name, "failed", error="nothing to index")
+            assert f.data is not None
+            f.result = engine.ingest_upload(f.raw_name, f.data)
         except Exception as e:  # one bad file must not end the job or reach the page
             log.exception("ingest failed for %s", f.name)
             f.result = FileResult(f.name, "failed", error=f"{type(e).__name__}")
         finally:
             embedder.set_progress(None)
+            f.data = None
             f.stage, f.fraction = "done", 1.0
 
 
 def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
-    """Save the browser's files safely, refuse the ones over the limit, index the rest."""
+    """Refuse what is over the size limit at once; save and index the rest in the background."""
     limit = int(engine.settings.max_file_mb * 1_000_000)
-    target = uploads_dir(engine.settings)
-    target.mkdir(parents=True, exist_ok=True)
     files: list[FileJob] = []
     for up in uploaded:
+        raw = str(up.name)
         size = int(getattr(up, "size", 0) or 0)
         try:
-            name = safe_upload_name(up.name)
+            name = safe_upload_name(raw)
         except IngestError as e:
-            files.append(FileJob(str(up.name)[:80], None, size, "done", 1.0, error=e.reason))
+            files.append(FileJob(raw[:80], raw, None, size, "done", 1.0, error=e.reason))
             continue
         if size > limit:
-            files.append(FileJob(name, None, size, "done", 1.0, error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit"))
+            files.append(FileJob(name, raw, None, size, "done", 1.0, error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit"))
             continue
-        path = target / name
-        try:
-            path.write_bytes(up.getvalue())
-        except OSError as e:
-            files.append(FileJob(name, None, size, "done", 1.0, error=f"could not save: {e.strerror}"))
-            continue
-        files.append(FileJob(name, path, size))
+        files.append(FileJob(name, raw, up.getvalue(), size))
     job = UploadJob(files)
     job.thread = threading.Thread(target=job.run, args=(engine,), name="upload", daemon=True)
     job.thread.start()

@@ -1,8 +1,10 @@
 """An embedder wrapper that reports batch progress, so a 55-page upload shows real progress.
 
 The ingest pipeline embeds a whole file's chunks in one call; wrapping the shared model
-lets the app split that call into batches and report after each one. The callback is
-thread-local: only the upload job that set it sees its own progress, whatever else runs.
+lets the app split that call into batches and report after each one. The pipeline may
+embed on its own worker thread, so the callback is held by the embedder (set by the upload
+job, cleared when it ends); ingests are serialised by the engine's write lock, so one job
+reports at a time.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import numpy as np
 
 from rag.embeddings import Embedder
 
-_local = threading.local()
-
 EmbedProgress = Callable[[int, int], None]  # (texts embedded, texts total)
+
+_lock = threading.Lock()
+_callback: EmbedProgress | None = None
 
 
 def set_progress(callback: EmbedProgress | None) -> None:
-    _local.callback = callback
+    global _callback
+    with _lock:
+        _callback = callback
 
 
 class ProgressEmbedder:
@@ -30,7 +35,7 @@ class ProgressEmbedder:
         self.batch = batch
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        callback: EmbedProgress | None = getattr(_local, "callback", None)
+        callback = _callback
         if callback is None or len(texts) <= self.batch:
             out = self.inner.embed(texts)
             if callback is not None:

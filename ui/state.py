@@ -14,7 +14,6 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -80,10 +79,6 @@ def _engine(key: str, _settings: Settings) -> Engine:
 
 def get_engine(settings: Settings) -> Engine:
     return _engine(settings_key(settings), settings)
-
-
-def uploads_dir(settings: Settings) -> Path:
-    return settings.index_dir / "uploads"
 
 
 @dataclass

@@ -30,6 +30,16 @@ def test_first_run_demo_question_extractive(new_app: Callable[[], AppTest]) -> N
     assert len(at.session_state.turns) == 1
 
 
+def test_tone_panel_interprets_an_answer(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    interpretation = at.session_state.turns[0].sentiment[0]
+    assert "tone" in interpretation.lower()
+    assert any("tone" in m.value.lower() for m in at.markdown)
+
+
 def test_empty_question_is_ignored_and_refusal_is_not_an_error(new_app: Callable[[], AppTest]) -> None:
     at = new_app()
     ask(at, "   ")
