@@ -228,13 +228,27 @@ def consensus_from_settings(
     Each provider runs in its own chain ending in the extractive answerer, so one failing
     provider shows up as an extractive answer (with its attempts) instead of an error.
     """
-    from rag.llm import make_chain
+    from providers.chain import build_chain
+    from rag.context import ContextBudgeter
+    from rag.llm import provider_config
+    from rag.routing import is_local
 
     s = engine.settings
     specs = list(specs or s.consensus_providers)
+    if s.sensitive:  # sensitive mode: nothing leaves this machine, consensus included
+        specs = [x for x in specs if is_local(x)]
     if not specs:
-        raise ValueError("no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS")
-    chains = [make_chain(engine, spec, [], keys=keys, session_id=session_id) for spec in specs]
+        raise ValueError("no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS"
+                         + (" (sensitive mode keeps only local ones)" if s.sensitive else ""))
+    cfg = provider_config(s, keys)
+
+    def chain(spec: str) -> Answerer:
+        # Exactly this provider (then extractive): a task route must not replace it.
+        return build_chain([spec], cfg, engine.extractive, session_id=session_id,
+                           fit=ContextBudgeter(s.context_windows))
+
+    chains = [chain(spec) for spec in specs]
     synth_spec = synthesizer or s.consensus_synthesizer
-    synth = make_chain(engine, synth_spec, [], keys=keys, session_id=session_id) if synth_spec else chains[0]
-    return consensus(engine, question, chains, synth, k=k)
+    if synth_spec and s.sensitive and not is_local(synth_spec):
+        synth_spec = None
+    return consensus(engine, question, chains, chain(synth_spec) if synth_spec else chains[0], k=k)
