@@ -139,7 +139,7 @@ def run(
     path: Path,
     out: Path | None = DEFAULT_OUT,
     k: int = 5,
-    max_answerable_refused: float = 0.15,
+    max_answerable_refused: float = 0.20,
     progress: Callable[[str, int, int], None] | None = None,
     cache: Path | None = None,
     seed: int = 13,
