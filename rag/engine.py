@@ -64,6 +64,7 @@ class Engine:
             rrf_k=settings.rrf_k,
             dense_weight=settings.dense_weight,
             bm25_weight=settings.bm25_weight,
+            fusion=settings.fusion,
         )
         self.ingestor = Ingestor(
             self.store,
