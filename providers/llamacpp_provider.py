@@ -226,8 +226,12 @@ class LlamaCppProvider:
     def stream(self, request: Request) -> Iterator[StreamItem]:
         t0 = time.perf_counter()
         m = self._loaded()
-        deadline = t0 + (request.timeout_s if request.timeout_s is not None else self.timeout_s)
         self._acquire(m.lock, request)
+        # The timeout covers generation only: the one-time model load and waiting for the
+        # model (bounded by _acquire) are not the answer being slow.
+        deadline = time.perf_counter() + (
+            request.timeout_s if request.timeout_s is not None else self.timeout_s
+        )
         parts: list[str] = []
         finish: str | None = None
         n_chunks = 0
