@@ -19,6 +19,8 @@ from providers.errors import register_secret
 class ProviderConfig:
     # provider name -> keys in rotation order; provider name -> base URL.
     api_keys: dict[str, list[SecretStr]] = field(default_factory=dict)
+    # Keys given for this session (the app's sidebar): explicit, so they beat the SDK env vars.
+    session_keys: dict[str, list[SecretStr]] = field(default_factory=dict)
     base_urls: dict[str, str] = field(default_factory=dict)
     timeout_s: float = 30.0
     max_retries: int = 2
@@ -42,14 +44,15 @@ class ProviderConfig:
     rate_limit_max_wait_s: float = 10.0
 
     def __post_init__(self) -> None:
-        for keys in self.api_keys.values():
+        for keys in [*self.api_keys.values(), *self.session_keys.values()]:
             for k in keys:
                 register_secret(k.get_secret_value())
 
-    def keys_for(self, provider: str) -> list[str]:
-        """Plain keys for ``provider`` (deduplicated, order kept); empty if none configured."""
+    def keys_for(self, provider: str, session: bool = False) -> list[str]:
+        """Plain keys for ``provider`` (deduplicated, order kept); empty if none configured.
+        ``session=True``: only the keys given for this session."""
         out: list[str] = []
-        for k in self.api_keys.get(provider, []):
+        for k in (self.session_keys if session else self.api_keys).get(provider, []):
             v = k.get_secret_value().strip()
             if v and v not in out:
                 out.append(v)
@@ -59,4 +62,4 @@ class ProviderConfig:
         return self.base_urls.get(provider) or None
 
     def has_key(self, provider: str) -> bool:
-        return bool(self.keys_for(provider))
+        return bool(self.keys_for(provider, session=True) or self.keys_for(provider))

@@ -82,15 +82,11 @@ def chain_specs(settings: Settings, provider: str | None = None, fallback: str |
 
 
 def provider_config(settings: Settings, keys: Mapping[str, str] | None = None) -> ProviderConfig:
-    """Settings' provider config, with session keys (e.g. typed in the sidebar) tried first."""
+    """Settings' provider config plus this session's keys (e.g. typed in the sidebar), which
+    take precedence over environment variables and settings, as an explicit argument would."""
     cfg = settings.provider_config()
-    if not keys:
-        return cfg
-    api_keys = dict(cfg.api_keys)
-    for name, key in keys.items():
-        if key and key.strip():
-            api_keys[name] = [SecretStr(key.strip()), *api_keys.get(name, [])]
-    return replace(cfg, api_keys=api_keys)
+    session = {n: [SecretStr(k.strip())] for n, k in (keys or {}).items() if k and k.strip()}
+    return replace(cfg, session_keys=session) if session else cfg
 
 
 def route_specs(
