@@ -32,7 +32,7 @@ from providers.base import (
 from providers.budget import observe, request_chars
 from providers.cache import ResponseCache
 from providers.config import ProviderConfig
-from providers.errors import BadResponseError, ContextTooLongError, ProviderError, redact
+from providers.errors import AuthError, BadResponseError, ContextTooLongError, ProviderError, redact
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
 
@@ -120,6 +120,11 @@ class FallbackChain:
         log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
 
     def _precheck(self, p: Provider) -> None:
+        # Before the cache too: a session without a key must not be served answers that
+        # another session paid for with its key.
+        if getattr(p, "requires_key", False) and not getattr(p, "keys", None):
+            env = " or ".join(getattr(p, "key_env_vars", ())) or "a key"
+            raise AuthError(f"no API key configured (set {env})", provider=label_of(p))
         if self.usage is not None and p.capabilities.paid:
             self.usage.check_budget(label_of(p))
 

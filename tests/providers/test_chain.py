@@ -115,6 +115,22 @@ def test_cache_hit_is_free_and_says_so(
     assert b"sk-" not in (tmp_path / "cache.sqlite3").read_bytes()
 
 
+def test_cached_answers_are_not_served_to_a_provider_without_a_key(
+    tmp_path: Path, start_fake: Callable[[str], FakeServer], make_provider: Callable[..., Any]
+) -> None:
+    # One app, two sessions sharing the cache: only the one with a key may use its answers.
+    fake = start_fake("openai")
+    cache = ResponseCache(tmp_path / "cache.sqlite3", ttl_s=60)
+    paid = FallbackChain([make_provider("openai", fake), FinalFake()], cache=cache, metrics=Metrics())
+    assert paid.generate(question()).provider == "openai"
+    keyless = FallbackChain([make_provider("openai", fake, key=[]), FinalFake()], cache=cache, metrics=Metrics())
+    resp = keyless.generate(question())
+    assert resp.provider != "openai" and not resp.cached
+    assert resp.attempts[0].error_kind == "auth"
+    assert list(keyless.stream(question()))[-1].provider != "openai"
+    assert len(fake.calls) == 1
+
+
 def test_cache_ttl_expires() -> None:
     now = [100.0]
     cache = ResponseCache(None, ttl_s=10, clock=lambda: now[0])
