@@ -123,7 +123,9 @@ def get_embedder(backend: str = "torch", batch_size: int = 64) -> Embedder:
             elif backend == "onnx":
                 from rag.embeddings_onnx import OnnxEmbedder
 
-                _shared[key] = OnnxEmbedder(batch_size=batch_size)
+                onnx = OnnxEmbedder(batch_size=batch_size)
+                onnx.preload()  # overlaps session creation with opening the store (cold start)
+                _shared[key] = onnx
             else:
                 _shared[key] = MiniLMEmbedder(batch_size=batch_size)
         return _shared[key]

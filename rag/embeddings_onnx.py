@@ -54,13 +54,16 @@ def default_cache_dir() -> Path:
 
 
 def _weights_key() -> str:
-    """Short hash of the shipped weights + recipe: a new wheel or recipe means a new export."""
-    h = hashlib.sha256(RECIPE.encode())
+    """Short key of the shipped weights + recipe: a new wheel or recipe means a new export.
+
+    Path, size and mtime, not a content hash: hashing the 88 MB file cost ~1.5 s of every
+    cold start on a busy machine (bench/profiles/cold_start_onnx.txt); a reinstalled wheel
+    changes the mtime anyway.
+    """
     weights = model_dir() / "model.safetensors"
-    with weights.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()[:16]
+    st = weights.stat()
+    ident = f"{RECIPE}|{weights.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 def export_quantized(target: Path) -> Path:
@@ -150,6 +153,14 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tok: Any = None
         self._lock = threading.Lock()
+
+    def preload(self) -> threading.Thread:
+        """Load the session on a background thread (``get_embedder`` starts it): onnxruntime
+        builds it in C++ without the GIL, so it overlaps opening Chroma and BM25 instead of
+        adding to the first question's wait."""
+        t = threading.Thread(target=self._load, name="onnx-preload", daemon=True)
+        t.start()
+        return t
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
