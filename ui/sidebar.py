@@ -24,6 +24,7 @@ LABELS = {
     "gemini": "Google Gemini",
     "ollama": "Ollama (local)",
     "openai_compatible": "OpenAI-compatible server",
+    "llamacpp": "llama.cpp (local, in-process)",
 }
 
 
@@ -59,7 +60,7 @@ def _light_rows(settings: Settings) -> list[dict[str, Any]]:
         {
             "provider": name,
             "model": None,
-            "key_configured": name in ("extractive", "ollama") or cfg.has_key(name) or name in env,
+            "key_configured": name in ("extractive", "ollama", "llamacpp") or cfg.has_key(name) or name in env,
         }
         for name in available()
     ]
