@@ -110,7 +110,7 @@ def make_provider(sleeps: list[float]) -> Callable[..., RemoteProvider]:
         *,
         key: Any = FAKE_KEY,
         max_retries: int = 2,
-        timeout_s: float = 0.4,
+        timeout_s: float = 1.0,  # generous: a loaded CI machine must not turn 5xx into timeouts
         config: ProviderConfig | None = None,
         **kw: Any,
     ) -> RemoteProvider:

@@ -71,7 +71,7 @@ def fault_reply(fault: str) -> Reply:
     return Reply(
         fault=fault,
         retry_after=RETRY_AFTER if fault in ("rate_limit", "overloaded") else None,
-        delay_s=1.5,
+        delay_s=2.5,  # past the 1.0 s client timeout
     )
 
 
