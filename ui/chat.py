@@ -172,7 +172,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
 
 def _ask_one(engine: Engine, choice: Choice, turn: Turn, history: list[Message]) -> None:
     keys = session_keys()
-    chain = get_chain(engine, choice.provider, choice.fallback, keys)
+    chain = get_chain(engine, choice.provider, choice.fallback, keys, choice.sensitive)
     remote = first_remote(chain)
     spent: list[Response] = []
     rewrite = make_rewriter(remote, st.session_state.usage, spent) if remote and history else None
@@ -206,7 +206,7 @@ def _ask_compare(engine: Engine, choice: Choice, turn: Turn, history: list[Messa
     keys = session_keys()
     cols = st.columns(len(choice.compare))
     for spec, col in zip(choice.compare, cols, strict=True):
-        chain = get_chain(engine, spec, [], keys)
+        chain = get_chain(engine, spec, [], keys, choice.sensitive)
         with col:
             st.markdown(f"**{escape_md(spec)}**")
             placeholder = st.empty()

@@ -35,6 +35,7 @@ class Choice:
     temperature: float = 0.1
     top_k: int = 5
     compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
+    sensitive: bool = False  # every task stays on this machine (local providers only)
 
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
@@ -133,6 +134,11 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
     )
     temperature = st.slider("Temperature", 0.0, 1.0, float(min(settings.temperature, 1.0)), 0.05, key="temperature")
     top_k = st.slider("Sources per answer (top-k)", 1, 10, min(settings.top_k, 10), key="top_k")
+    sensitive = st.toggle(
+        "Sensitive documents: local models only", value=settings.sensitive, key="sensitive",
+        help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
+        "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
+    )
     compare: list[str] = []
     if st.toggle("Compare providers", key="compare_on", help="Ask 2-3 providers the same question side by side."):
         options = [spec_of(n, rows) for n in names]
@@ -144,4 +150,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         if len(compare) < 2:
             st.caption("Pick at least two providers to compare.")
             compare = []
-    return Choice(spec_of(name, rows, model), list(fallback), float(temperature), int(top_k), compare)
+    return Choice(
+        spec_of(name, rows, model), list(fallback), float(temperature), int(top_k), compare,
+        bool(sensitive),
+    )

@@ -139,16 +139,20 @@ class Tuned:
         yield from self.inner.stream(replace(request, temperature=self.temperature))
 
 
-def get_chain(engine: Engine, spec: str, fallback: list[str], keys: Mapping[str, str]) -> FallbackChain:
-    """This session's chain for (spec, fallbacks, keys): reused so its breakers keep state."""
+def get_chain(
+    engine: Engine, spec: str, fallback: list[str], keys: Mapping[str, str], sensitive: bool = False
+) -> FallbackChain:
+    """This session's chain for (spec, fallbacks, keys, sensitive): reused so its breakers
+    keep state. Sensitive mode drops every provider that is not local."""
     fp = hashlib.sha256("\0".join(f"{k}={v}" for k, v in sorted(keys.items())).encode()).hexdigest()
-    cache_key = (spec, tuple(fallback), fp)
-    chains: dict[tuple[str, tuple[str, ...], str], FallbackChain] = st.session_state.chains
+    cache_key = (spec, tuple(fallback), fp, sensitive)
+    chains: dict[tuple[str, tuple[str, ...], str, bool], FallbackChain] = st.session_state.chains
     if cache_key not in chains:
         chains[cache_key] = make_chain(
             engine,
             spec,
             fallback,
+            sensitive=sensitive,
             keys=dict(keys),
             session_id=st.session_state.session_id,
             metrics=st.session_state.metrics,

@@ -82,6 +82,16 @@ def test_failing_provider_shows_a_quiet_fallback_note(new_app: Callable[[], AppT
     assert row["errors"] == 1 and row["calls"] == 1
 
 
+def test_sensitive_switch_keeps_the_question_on_this_machine(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+    at = use_openai(new_app())
+    at.toggle(key="sensitive").set_value(True).run()
+    ask(at, "What is the nightly hotel limit in London?")
+    assert not at.exception
+    assert fake_openai.calls == []  # nothing was sent to the remote provider
+    (turn,) = at.session_state.turns
+    assert turn.answers[0].provider == "extractive" and "320 dollars" in page_text(at)
+
+
 def test_compare_mode_side_by_side(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
     at = use_openai(new_app())
     at.toggle(key="compare_on").set_value(True).run()
