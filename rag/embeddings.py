@@ -37,6 +37,10 @@ def model_path() -> Path:
     return model_dir()
 
 
+SMALL_BATCH = 4  # texts; up to this many (queries) are embedded on one thread
+_small_lock = threading.Lock()
+
+
 class MiniLMEmbedder:
     """Sentence-transformers MiniLM on CPU; thread-safe, lazily loaded."""
 
@@ -72,6 +76,11 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         model = self._load()
+        if len(texts) <= SMALL_BATCH:
+            return self._embed_one_thread(model, texts)
+        return self._encode(model, texts)
+
+    def _encode(self, model: Any, texts: Sequence[str]) -> np.ndarray:
         vecs = model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -80,6 +89,21 @@ class MiniLMEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)
+
+    def _embed_one_thread(self, model: Any, texts: Sequence[str]) -> np.ndarray:
+        """A query is a few dozen word pieces: too little work to split across threads, and
+        on a busy machine every one of the ~50 per-layer OpenMP barriers waits for a
+        descheduled sibling thread. Measured here (load ~7): one query 92-610 ms with 2
+        threads, 20-82 ms with 1 (bench/profiles/query_embed_threads.txt)."""
+        import torch
+
+        with _small_lock:
+            before = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self._encode(model, texts)
+            finally:
+                torch.set_num_threads(before)
 
 
 class HashEmbedder:
