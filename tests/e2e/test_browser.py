@@ -163,6 +163,7 @@ def test_ask_upload_switch_provider_screenshot(server: Server, browser: Browser,
 
 
 @pytest.mark.slow  # minutes on a busy 2-core machine: run with -m "browser and slow"
+@pytest.mark.timeout(900)  # the suite-wide 300 s limit cut it off mid-embedding under load
 def test_55_page_pdf_upload_shows_progress_and_stays_responsive(server: Server, browser: Browser) -> None:
     if not NIST.is_file():
         pytest.skip(f"{NIST} is absent (evaluation data not on this machine)")
