@@ -242,11 +242,3 @@ class AnthropicProvider(RemoteProvider):
         yield Response(
             text="".join(parts), provider=self.name, model=model, usage=usage, finish_reason=stop
         )
-
-    def list_models(self) -> list[str]:
-        try:
-            return sorted(m.id for m in self.client(self.resilience.keys.current()).models.list())
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e

@@ -261,13 +261,5 @@ class GeminiProvider(RemoteProvider):
             text="".join(parts), provider=self.name, model=model, usage=usage, finish_reason=finish
         )
 
-    def list_models(self) -> list[str]:
-        try:
-            return sorted(
-                str(m.name).removeprefix("models/")
-                for m in self.client(self.resilience.keys.current()).models.list()
-            )
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
+    def _model_id(self, model: Any) -> str:
+        return str(model.name).removeprefix("models/")

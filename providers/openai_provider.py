@@ -243,11 +243,3 @@ class OpenAIProvider(RemoteProvider):
         yield Response(
             text="".join(parts), provider=self.name, model=model, usage=usage, finish_reason=finish
         )
-
-    def list_models(self) -> list[str]:
-        try:
-            return sorted(m.id for m in self.client(self.resilience.keys.current()).models.list())
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e

@@ -189,7 +189,18 @@ class RemoteProvider:
                 yield item
 
     def list_models(self) -> list[str]:
-        return [self.model]
+        """Model ids from the API's own listing (the SDKs' ``client.models.list()``)."""
+        try:
+            return sorted(
+                self._model_id(m) for m in self.client(self.resilience.keys.current()).models.list()
+            )
+        except ProviderError:
+            raise
+        except Exception as e:
+            raise self._map(e) from e
+
+    def _model_id(self, model: Any) -> str:
+        return str(model.id)
 
 
 def chat_messages(request: Request) -> list[dict[str, str]]:

@@ -302,3 +302,11 @@ def test_real_extractive_provider_ends_the_chain() -> None:
     resp = chain.generate(question())
     assert resp.provider == "extractive" and resp.cost_usd == 0.0
     assert time.perf_counter() - t0 < 5
+
+
+@pytest.mark.parametrize(("name", "expected"), [("openai", "gpt-4o-mini"), ("gemini", "gemini-2.0-flash")])
+def test_sdk_model_listing(
+    name: str, expected: str, start_fake: Callable[[str], FakeServer], make_provider: Callable[..., Any]
+) -> None:
+    fake = start_fake(name)
+    assert expected in make_provider(name, fake).list_models()
