@@ -225,22 +225,37 @@ class Ingestor:
     ) -> list[FileResult]:
         files = expand_paths(paths)
         self.store.sweep_orphans()  # leftovers of a crashed run are never visible; drop them
+        seen: dict[str, str] = {}
+        names = display_names or {}
+        prepared = (
+            (names.get(path, path.name), self._prepare(path, names.get(path, path.name), seen))
+            for path in files
+        )
+        return self._drive(prepared, progress, len(files))
+
+    def _drive(
+        self,
+        prepared: Iterable[tuple[str, _Pending | FileResult]],
+        progress: Progress | None,
+        total: int,
+    ) -> list[FileResult]:
+        """Collect results and hand batches to the embedding thread as files are prepared
+        (``prepared`` is lazy: parsing the next file overlaps embedding the last batch)."""
         results: list[FileResult] = []
         pending: list[_Pending] = []
-        seen_hashes: dict[str, str] = {}
         overlap = _Overlap(self._commit)
         try:
-            for n, path in enumerate(files):
-                name = (display_names or {}).get(path, path.name)
-                item = self._prepare(path, name, seen_hashes)
-                results.append(item.result if isinstance(item, _Pending) else item)
+            for n, (name, item) in enumerate(prepared):
                 if isinstance(item, _Pending):
+                    results.append(item.result)
                     pending.append(item)
                     if overlap.due(pending, self.batch_chunks, self.eager_chunks):
                         overlap.submit(pending)
                         pending = []
+                else:
+                    results.append(item)
                 if progress:
-                    progress(name, n + 1, len(files))
+                    progress(name, n + 1, total)
             overlap.finish(pending)
         finally:
             overlap.close()
@@ -326,32 +341,18 @@ class Ingestor:
         self, items: Iterable[tuple[str, str]], progress: Progress | None = None, total: int = 0
     ) -> list[FileResult]:
         """Ingest in-memory texts as one-page documents: ``(name, text)`` pairs (eval corpora)."""
-        results: list[FileResult] = []
-        pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        overlap = _Overlap(self._commit)
-        try:
-            for n, (name, text) in enumerate(items):
-                data = text.encode("utf-8")
-                sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
-                key = f"text:{name}"
-                existing = list(self.store.docs_by_path(key))
-                if any(d.doc_id == sha[:16] for d in existing):
-                    results.append(FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16])))
-                else:
-                    item = self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
-                    results.append(item.result if isinstance(item, _Pending) else item)
-                    if isinstance(item, _Pending):
-                        pending.append(item)
-                        if overlap.due(pending, self.batch_chunks, self.eager_chunks):
-                            overlap.submit(pending)
-                            pending = []
-                if progress:
-                    progress(name, n + 1, total)
-            overlap.finish(pending)
-        finally:
-            overlap.close()
-        return results
+
+        def prepare(name: str, text: str) -> _Pending | FileResult:
+            data = text.encode("utf-8")
+            sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
+            key = f"text:{name}"
+            existing = list(self.store.docs_by_path(key))
+            if any(d.doc_id == sha[:16] for d in existing):
+                return FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16]))
+            return self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
+
+        return self._drive(((name, prepare(name, text)) for name, text in items), progress, total)
 
     def _record(self, doc_id: str, c: Chunk) -> Any:
         return self.make_chunk(
