@@ -25,6 +25,8 @@ import numpy as np
 from ingest.chunking import split_sentences
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
 
+MIN_SENTENCE_WORDS = 4
+
 REFUSAL_TEXT = "I don't have enough information in the documents to answer that."
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -182,6 +184,9 @@ class Candidate:
     similarity: float
     overlap: float
     score: float
+    # A heading or title line ("Parental leave", "Booking travel."): it still counts as
+    # evidence for the refusal model (it was fitted that way) but is never quoted as an answer.
+    heading: bool = False
 
 
 @dataclass
@@ -272,7 +277,7 @@ class ExtractiveProvider:
                 + self.overlap_weight * overlap
                 + self.rank_weight / (1 + rank)
             )
-            out.append(Candidate(src, rank, sent, s, e, float(sim), overlap, score))
+            out.append(Candidate(src, rank, sent, s, e, float(sim), overlap, score, _is_heading(sent)))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -321,6 +326,7 @@ class ExtractiveProvider:
         return resp, cands
 
     def _choose(self, cands: Sequence[Candidate]) -> list[Candidate]:
+        cands = [c for c in cands if not c.heading] or list(cands)
         best = cands[0]
         chosen = [best]
         for c in cands[1:]:
@@ -340,6 +346,14 @@ class ExtractiveProvider:
         # Word-sized deltas so the UI path is the same as for a real streaming model.
         yield from re.findall(r"\S+\s*", resp.text)
         yield resp
+
+
+def _is_heading(sentence: str) -> bool:
+    """Short lines that name a topic rather than state something: under 4 words, or under 8
+    without a full stop ("Northwind Robotics Employee Handbook", "Booking travel.")."""
+    words = len(_WORD.findall(sentence))
+    ended = sentence.rstrip().rstrip("\"')]").endswith((".", "!"))
+    return words < MIN_SENTENCE_WORDS or (words < 8 and not ended)
 
 
 def _clean(sentence: str) -> str:
