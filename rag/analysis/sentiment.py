@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import weakref
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -240,15 +241,37 @@ def build_features(
 
 
 class _Weights:
-    def __init__(self, raw: dict[str, Any], embedder: Embedder) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         self.meta: dict[str, Any] = raw.get("meta", {})
         self.pol_coef = np.asarray(raw["polarity"]["coef"], dtype=np.float32)
         self.pol_bias = float(raw["polarity"]["intercept"])
         self.neu_coef = np.asarray(raw["neutral"]["coef"], dtype=np.float32)
         self.neu_bias = float(raw["neutral"]["intercept"])
         self.zs_direction = np.asarray(raw["zs_direction"], dtype=np.float32)
-        # Emotion centroids are embedded once per process (36 short sentences, ~0.2 s).
-        names = [*EMOTIONS, "neutral"]
+        self.emotion_names = [*EMOTIONS, "neutral"]
+
+
+_weights: _Weights | None = None
+_weights_lock = threading.Lock()
+# Emotion centroids are embedded once per embedder (36 short sentences, ~0.2 s). Keyed by
+# the embedder itself: centroids from one model are meaningless under another (a test's
+# fake embedder must not poison the real one's).
+_centroids: weakref.WeakKeyDictionary[Any, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _load(embedder: Embedder) -> _Weights:
+    global _weights
+    with _weights_lock:
+        if _weights is None:
+            _weights = _Weights(json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")))
+        return _weights
+
+
+def _emotion_centroids(embedder: Embedder) -> np.ndarray:
+    with _weights_lock:
+        cached = _centroids.get(embedder)
+        if cached is not None:
+            return cached
         groups = [EMOTION_PROTOTYPES[e] for e in EMOTIONS] + [NEUTRAL_PROTOTYPES]
         vecs = embedder.embed([s for g in groups for s in g])
         cents, k = [], 0
@@ -256,21 +279,9 @@ class _Weights:
             c = vecs[k : k + len(g)].mean(axis=0)
             cents.append(c / np.linalg.norm(c))
             k += len(g)
-        self.emotion_names = names
-        self.emotion_centroids = np.stack(cents).astype(np.float32)
-
-
-_weights: _Weights | None = None
-_weights_lock = threading.Lock()
-
-
-def _load(embedder: Embedder) -> _Weights:
-    global _weights
-    with _weights_lock:
-        if _weights is None:
-            raw = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
-            _weights = _Weights(raw, embedder)
-        return _weights
+        out = np.stack(cents).astype(np.float32)
+        _centroids[embedder] = out
+        return out
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -290,7 +301,7 @@ def _score_sentences(sentences: Sequence[str], embedder: Embedder) -> tuple[np.n
         [(1 - p_neutral) * p_pos_given_polar, (1 - p_neutral) * (1 - p_pos_given_polar), p_neutral],
         axis=1,
     )
-    sims = full @ w.emotion_centroids.T
+    sims = full @ _emotion_centroids(embedder).T
     rel = sims[:, : len(EMOTIONS)] - sims[:, [len(EMOTIONS)]]
     n_emo = len(EMOTIONS)
     others = (rel.sum(axis=1, keepdims=True) - rel) / (n_emo - 1)

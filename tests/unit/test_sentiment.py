@@ -102,3 +102,17 @@ def test_sentence_splitting_and_contrast() -> None:
         "the plot is a total mess."
     )
     assert contrast_tail("No contrast here.") == "No contrast here."
+
+
+def test_another_embedder_does_not_poison_the_emotion_centroids(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weakref
+
+    from rag.analysis import sentiment
+    from tests.conftest import FakeEmbedder
+
+    # A fresh process in which a fake embedder happens to score a text first.
+    monkeypatch.setattr(sentiment, "_weights", None)
+    monkeypatch.setattr(sentiment, "_centroids", weakref.WeakKeyDictionary())
+    fake = FakeEmbedder()
+    sentiment.score_text(POSITIVE, embedder=fake)
+    assert sentiment.score_text(POSITIVE).strongest_emotion[0] == "joy"
