@@ -56,6 +56,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 
 def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, collection: str) -> Any:
+    from providers.extractive_provider import RefusalModel
     from rag.engine import Engine
     from rag.settings import load_settings
 
@@ -63,7 +64,9 @@ def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, colle
     settings = load_settings(
         index_dir=index_dir, chroma_host=host, chroma_port=port, auto_ingest_demo=False, collection=collection
     )
-    return Engine(settings, embedder=embedder)
+    # Server mode is the point here, not the refusal decision (fitted on real MiniLM vectors,
+    # meaningless on the hash embedder): answer whenever something is retrieved.
+    return Engine(settings, embedder=embedder, refusal=RefusalModel(weights={}, bias=5.0))
 
 
 def test_ingest_ask_remove_against_a_chroma_server(
