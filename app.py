@@ -40,11 +40,11 @@ with st.sidebar:
     documents.render(engine)
 
 main, side = st.columns([5, 3], gap="large")
-with side:
-    costs.render(settings)
-with main:
+with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)
     if not st.session_state.turns and not question:
         chat.render_welcome(engine)
     chat.render_history(st.session_state.turns)
     if question:
         chat.ask(engine, choice, question)
+with side:  # after the answer, so it already includes this answer's cost
+    costs.render(settings)
