@@ -57,9 +57,28 @@ def render_answer_body(a: Answer, anchor: str | None) -> None:
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
     st.caption(meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached))
+    render_grounding(a)
     note = fallback_note(a.attempts, a.provider)
     if note:
         st.caption(f"↪ {note}")
+
+
+def render_grounding(a: Answer) -> None:
+    """The grounding check of a generated answer: a badge, and each unsupported sentence."""
+    g = a.extra.get("grounding")
+    if not g or not g.get("total"):
+        return  # extractive answers quote their sources: nothing to check
+    ok = g["supported"] == g["total"] and not g.get("bad_citations")
+    st.badge(
+        f"supported: {g['supported']}/{g['total']} sentences",
+        icon=":material/verified:" if ok else ":material/warning:",
+        color="green" if ok else "orange",
+    )
+    for s in g.get("unsupported", []):
+        st.caption(f":orange[Not supported by its cited sources:] {escape_md(s['text'])}")
+    if g.get("bad_citations"):
+        cites = ", ".join(f"[{n}]" for n in g["bad_citations"])
+        st.caption(f":orange[Citations that point at no source:] {escape_md(cites)}")
 
 
 def render_turn(t: Turn) -> None:

@@ -69,6 +69,19 @@ def test_openai_from_sidebar_streams_and_costs(new_app: Callable[[], AppTest], f
     assert "Last question: And in Tokyo?" in str(fake_openai.calls[1].body["messages"])
 
 
+def test_grounding_badge_marks_the_unsupported_sentence(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+    fake_openai.default = Reply(
+        text="London hotels may cost up to 320 dollars a night [1]. "
+        "The CEO personally approves every hotel booking in Paris [1]."
+    )
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    assert not at.exception
+    text = page_text(at)
+    assert "supported: 1/2 sentences" in text
+    assert "Not supported by its cited sources:" in text and "personally approves" in text
+
+
 def test_failing_provider_shows_a_quiet_fallback_note(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
     fake_openai.default = Reply(fault="server")
     at = use_openai(new_app())
