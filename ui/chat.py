@@ -58,9 +58,21 @@ def render_answer_body(a: Answer, anchor: str | None) -> None:
         st.markdown(link_citations(escape_md(a.answer), anchor))
     st.caption(meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached))
     render_grounding(a)
+    render_consensus_parts(a)
     note = fallback_note(a.attempts, a.provider)
     if note:
         st.caption(f"↪ {note}")
+
+
+def render_consensus_parts(a: Answer) -> None:
+    parts = a.extra.get("consensus_of")
+    if not parts:
+        return
+    with st.expander(f"Consensus of {len(parts)} answers: each provider's own answer"):
+        for p in parts:
+            st.markdown(f"**{escape_md(name_of(p['provider']))}**")
+            st.markdown(escape_md(p["answer"]))
+            st.caption(meta_line(p["provider"], p["model"], p["latency_ms"], p["tokens"], p["cost_usd"], p["cached"]))
 
 
 def render_grounding(a: Answer) -> None:
@@ -177,7 +189,9 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
         st.markdown(escape_md(question))
     with st.chat_message("assistant"):
         try:
-            if choice.compare:
+            if choice.compare and choice.consensus:
+                _ask_consensus(engine, choice, turn)
+            elif choice.compare:
                 _ask_compare(engine, choice, turn, history)
             else:
                 _ask_one(engine, choice, turn, history)
@@ -206,6 +220,34 @@ def _ask_one(engine: Engine, choice: Choice, turn: Turn, history: list[Message])
     assert isinstance(answer, Answer)
     turn.answers.append(answer)
     _record_cost(turn, answer, spent)
+
+
+def _ask_consensus(engine: Engine, choice: Choice, turn: Turn) -> None:
+    """N providers answer one retrieval; one synthesises the claims the sources support."""
+    from rag.consensus import consensus_from_settings
+    from rag.routing import is_local
+
+    specs = [s for s in choice.compare if is_local(s)] if choice.sensitive else choice.compare
+    if len(specs) < 2:
+        st.info("Consensus needs two providers (sensitive mode keeps only local ones).")
+        specs = specs or ["extractive"]
+    with st.spinner(f"Asking {len(specs)} providers and building a consensus…"):
+        result = consensus_from_settings(
+            engine, turn.question, specs, keys=session_keys(),
+            session_id=st.session_state.session_id, k=choice.top_k,
+        )
+    answer = result.answer
+    answer.extra["consensus_of"] = [
+        {
+            "provider": a.provider, "model": a.model, "answer": a.answer,
+            "latency_ms": a.latency_ms, "tokens": a.usage.total_tokens, "cost_usd": a.cost_usd,
+            "cached": a.cached,
+        }
+        for a in result.answers
+    ]
+    answer.extra["consensus_method"] = result.method
+    turn.answers.append(answer)
+    _record_cost(turn, answer, result.answers)  # type: ignore[arg-type]  # same usage/cost fields
 
 
 def _chain_first(first: object, rest: Iterable[object]) -> Iterable[object]:

@@ -36,6 +36,7 @@ class Choice:
     top_k: int = 5
     compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
     sensitive: bool = False  # every task stays on this machine (local providers only)
+    consensus: bool = False  # compare mode: one answer keeping only claims the sources support
 
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
@@ -140,6 +141,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
     compare: list[str] = []
+    consensus = False
     if st.toggle("Compare providers", key="compare_on", help="Ask 2-3 providers the same question side by side."):
         options = [spec_of(n, rows) for n in names]
         compare = st.multiselect(
@@ -150,7 +152,12 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         if len(compare) < 2:
             st.caption("Pick at least two providers to compare.")
             compare = []
+        consensus = st.toggle(
+            "Consensus answer", key="consensus_on",
+            help="Instead of side by side: one answer synthesised from their answers, keeping "
+            "only claims the sources support; each provider's answer stays available.",
+        )
     return Choice(
         spec_of(name, rows, model), list(fallback), float(temperature), int(top_k), compare,
-        bool(sensitive),
+        bool(sensitive), bool(consensus and compare),
     )

@@ -117,6 +117,24 @@ def test_compare_mode_side_by_side(new_app: Callable[[], AppTest], fake_openai: 
     assert "Answered by extractive" in text and "Answered by OpenAI" in text
 
 
+def test_consensus_mode_one_answer_with_each_providers_underneath(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+    fake_openai.default = Reply(text="London hotels may cost up to 320 dollars a night [1].")
+    at = use_openai(new_app())
+    at.toggle(key="compare_on").set_value(True).run()
+    at.multiselect(key="compare_specs").set_value(["extractive", "openai:gpt-4o-mini"]).run()
+    at.toggle(key="consensus_on").set_value(True).run()
+    ask(at, "What is the nightly hotel limit in London?")
+    assert not at.exception
+    (turn,) = at.session_state.turns
+    (answer,) = turn.answers
+    assert "320" in answer.answer
+    parts = answer.extra["consensus_of"]
+    assert [p["provider"] for p in parts] == ["extractive", "openai"]
+    assert any(e.label.startswith("Consensus of 2 answers") for e in at.expander)
+    assert parts[1]["tokens"] == 42 + 9  # the fake's usage for the OpenAI answer
+    assert at.session_state.costs[-1]["tokens"] >= 51  # every call of the turn is counted
+
+
 def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Path) -> None:
     at = new_app()
     body = b"Project Zephyr\n\nThe Zephyr launch date is 14 March. The codename was chosen by the design team."
