@@ -120,6 +120,10 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
             "Model", models_for(name, rows.get(name, {})), key=f"model_{name}",
             accept_new_options=True,
         )
+    if name == "ollama":
+        from ui import ollama
+
+        ollama.render(settings, model)
     with st.expander("API keys", expanded=False):
         st.caption("Kept in this browser session only: never saved, logged or shown.")
         for p in KEYED_PROVIDERS:

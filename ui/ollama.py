@@ -1,0 +1,42 @@
+"""Ollama model management in the sidebar: server health, installed vs needed models, and a
+pull of a missing model with a progress bar. Clear words when Ollama is not running."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from providers.errors import ProviderError, redact
+from providers.ollama_admin import needed_models
+from rag.cli_ollama import admin_for, settings_models
+from rag.settings import Settings
+
+
+def render(settings: Settings, model: str | None) -> None:
+    with st.expander("Ollama models", expanded=False, icon=":material/dns:"), admin_for(settings) as admin:
+        health = admin.health()  # never raises
+        if not health["ok"]:
+            st.warning(health["error"] or "Ollama is not reachable.")
+            return
+        st.caption(
+            f"Ollama {health.get('version') or ''} at {health['base_url']}: "
+            f"{health.get('models', 0)} models installed"
+        )
+        needed = list(dict.fromkeys([*needed_models([f"ollama:{model}"] if model else []), *settings_models(settings)]))
+        status = admin.status(needed)
+        if not status.missing:
+            st.caption("Every model the settings use is installed.")
+            return
+        missing = st.selectbox("Missing models", status.missing, key="ollama_missing")
+        if st.button(f"Pull {missing}", key="ollama_pull", icon=":material/download:"):
+            bar = st.progress(0.0, text=f"Pulling {missing}…")
+
+            def on_progress(p: object) -> None:
+                fraction = getattr(p, "fraction", None)
+                bar.progress(min(fraction or 0.0, 1.0), text=f"{missing}: {getattr(p, 'status', '')}")
+
+            try:
+                admin.pull(missing, on_progress)
+            except ProviderError as e:
+                st.error(f"Could not pull {missing}: {redact(e.message)}")
+            else:
+                bar.progress(1.0, text=f"{missing} is installed")
