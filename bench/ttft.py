@@ -48,9 +48,13 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def questions(n: int, run: int) -> list[str]:
-    # Distinct text every time: the chain's response cache must never answer.
-    return [f"What does the policy say about {TOPICS[i % len(TOPICS)]}? (case {run}-{i})" for i in range(n)]
+def questions(n: int, run: int, path: str) -> list[str]:
+    # Distinct text every time, per path too: the chain's response cache must never answer
+    # (both paths share one index dir, so the second path would otherwise be served cached).
+    return [
+        f"What does the policy say about {TOPICS[i % len(TOPICS)]}? ({path} case {run}-{i})"
+        for i in range(n)
+    ]
 
 
 def summarise(passes: list[list[float]]) -> dict[str, float]:
@@ -67,12 +71,12 @@ def bench_library(delay: float, n: int, passes: int) -> list[list[float]]:
     engine = Engine(Settings())
     engine.ensure_demo()
     chain = make_chain(engine, "openai:gpt-4o-mini", None)
-    for q in questions(3, -1):
+    for q in questions(3, -1, "library"):
         list(engine.ask_stream(q, provider=chain))  # warm: model, BM25, SDK client, sockets
     out = []
     for r in range(passes):
         samples = []
-        for q in questions(n, r):
+        for q in questions(n, r, "library"):
             t0 = time.perf_counter()
             it = engine.ask_stream(q, provider=chain)
             for item in it:
@@ -106,7 +110,7 @@ def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
     out = []
     for r in range(-1, passes):
         samples = []
-        for q in questions(n if r >= 0 else 3, r):
+        for q in questions(n if r >= 0 else 3, r, "streamlit"):
             at.session_state["turns"] = []  # no history: no follow-up rewrite call
             first.clear()
             t0 = time.perf_counter()
