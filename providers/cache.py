@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from providers.base import Request, Response, Usage
 
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS responses (
 
 
 def cache_key(provider: str, model: str, request: Request) -> str:
-    payload = {
+    payload: dict[str, Any] = {
         "provider": provider,
         "model": model,
         "system": request.system,

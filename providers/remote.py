@@ -188,6 +188,10 @@ class RemoteProvider:
             else:
                 yield item
 
+    def _map(self, e: BaseException) -> ProviderError:
+        """The SDK's exception as one of ours; each provider maps its own SDK."""
+        raise NotImplementedError
+
     def list_models(self) -> list[str]:
         """Model ids from the API's own listing (the SDKs' ``client.models.list()``)."""
         try:

@@ -39,7 +39,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     out = bm25s.tokenize(
         texts, lower=True, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
-    return out  # type: ignore[return-value]
+    return out
 
 
 # Tuned on SciFact's *train* queries (bench/README.md); chunks are short (<= 256 word

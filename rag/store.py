@@ -170,7 +170,7 @@ class Store:
         self._client = open_chroma(self.index_dir / "chroma", chroma_host, chroma_port)
         self._collection = self._client.get_or_create_collection(
             name=collection,
-            embedding_function=ChromaEmbeddingFunction(embedder),  # type: ignore[arg-type]
+            embedding_function=ChromaEmbeddingFunction(embedder),
             configuration={"hnsw": HNSW_CONFIG},
         )
 

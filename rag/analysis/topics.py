@@ -361,7 +361,8 @@ def compute_topics(
 
         kk = max(1, min(k, len(ids)))
         km = KMeans(n_clusters=kk, n_init=4, random_state=seed).fit(x)
-        labels, centres, sil, scores = km.labels_, km.cluster_centers_, None, {}
+        scores: dict[int, float] = {}
+        labels, centres, sil = km.labels_, km.cluster_centers_, None
     else:
         kk, labels, centres, sil, scores = choose_k(x, k_max=k_max, seed=seed)
     # Biggest topic first: stable ids that read naturally in a list.

@@ -101,7 +101,7 @@ def pick_threshold(p: np.ndarray, answerable: np.ndarray, max_answerable_refused
 def fit(
     X: np.ndarray,
     y: np.ndarray,
-    groups: Sequence[str],
+    groups: Sequence[str] | np.ndarray,
     max_answerable_refused: float = 0.15,
     C: float = 1.0,
 ) -> tuple[RefusalModel, dict[str, Any]]:

@@ -37,7 +37,7 @@ class SquadQuestion:
 def read_squad(path: Path) -> tuple[list[tuple[str, str]], list[SquadQuestion]]:
     """(passages as (name, text), questions) from an official-format SQuAD file."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8") as fh:
         data = json.load(fh)["data"]
     passages: list[tuple[str, str]] = []
     questions: list[SquadQuestion] = []
