@@ -169,7 +169,7 @@ class AnthropicProvider(RemoteProvider):
 
     def _generate_once(self, request: Request, key: str | None) -> Response:
         client = self.client(key)
-        try:
+        with self.mapped_errors():
             m = client.messages.create(**self._params(request), timeout=self.timeout_for(request))
             text = "".join(
                 getattr(b, "text", "") for b in m.content if getattr(b, "type", "") == "text"
@@ -186,10 +186,6 @@ class AnthropicProvider(RemoteProvider):
                     text, calls = json.dumps(forced[0].arguments), []
             usage = Usage(m.usage.input_tokens, m.usage.output_tokens)
             stop, model = m.stop_reason, m.model or self.model
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         self._check_stop(stop)
         return Response(
             text=text,
@@ -207,7 +203,7 @@ class AnthropicProvider(RemoteProvider):
         stop: str | None = None
         model = self.model
         done = False
-        try:
+        with self.mapped_errors():
             stream = client.messages.create(
                 **self._params(request, stream=True), stream=True, timeout=self.timeout_for(request)
             )
@@ -232,10 +228,6 @@ class AnthropicProvider(RemoteProvider):
                             usage.input_tokens = ev.usage.input_tokens
                     elif t == "message_stop":
                         done = True
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         self._check_stop(stop)
         if not done:
             raise ProviderConnectionError("stream ended before message_stop", provider=self.label)

@@ -206,7 +206,7 @@ class GeminiProvider(RemoteProvider):
 
     def _generate_once(self, request: Request, key: str | None) -> Response:
         client = self.client(key)
-        try:
+        with self.mapped_errors():
             r = client.models.generate_content(**self._args(request))
             text, finish, usage = self._parse(r)
             calls = [
@@ -214,10 +214,6 @@ class GeminiProvider(RemoteProvider):
                 for i, fc in enumerate(r.function_calls or [])
             ]
             model = r.model_version or self.model
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         if not r.candidates:
             raise BadResponseError("no candidates in response", provider=self.label)
         return Response(
@@ -235,7 +231,7 @@ class GeminiProvider(RemoteProvider):
         usage = Usage()
         finish: str | None = None
         model = self.model
-        try:
+        with self.mapped_errors():
             for r in client.models.generate_content_stream(**self._args(request)):
                 text, f, u = self._parse(r)
                 model = r.model_version or model
@@ -249,10 +245,6 @@ class GeminiProvider(RemoteProvider):
                 if text:
                     parts.append(text)
                     yield text
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         if finish is None:
             raise ProviderConnectionError(
                 "stream ended without a finishReason", provider=self.label

@@ -142,7 +142,7 @@ class OllamaProvider(RemoteProvider):
 
     def _generate_once(self, request: Request, key: str | None) -> Response:
         client = self.client(key)
-        try:
+        with self.mapped_errors():
             r = client.post(
                 "/api/chat", json=self._body(request, False), timeout=self.timeout_for(request)
             )
@@ -159,10 +159,6 @@ class OllamaProvider(RemoteProvider):
                 )
                 for i, c in enumerate(obj["message"].get("tool_calls") or [])
             ]
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         resp = self._final(obj, text or "")
         resp.tool_calls = calls
         return resp
@@ -171,36 +167,31 @@ class OllamaProvider(RemoteProvider):
         client = self.client(key)
         parts: list[str] = []
         final: dict[str, Any] | None = None
-        try:
-            with client.stream(
-                "POST",
-                "/api/chat",
-                json=self._body(request, True),
-                timeout=self.timeout_for(request),
-            ) as r:
-                self._raise_for_status(r)
-                for line in r.iter_lines():
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line)
-                    except ValueError as e:
-                        raise BadResponseError(
-                            f"malformed NDJSON line: {line[:80]!r}", provider=self.label
-                        ) from e
-                    if "error" in obj:
-                        raise ServerError(f"error mid-stream: {obj['error']}", provider=self.label)
-                    delta = (obj.get("message") or {}).get("content") or ""
-                    if delta:
-                        parts.append(delta)
-                        yield delta
-                    if obj.get("done"):
-                        final = obj
-                        break
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
+        with self.mapped_errors(), client.stream(
+            "POST",
+            "/api/chat",
+            json=self._body(request, True),
+            timeout=self.timeout_for(request),
+        ) as r:
+            self._raise_for_status(r)
+            for line in r.iter_lines():
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError as e:
+                    raise BadResponseError(
+                        f"malformed NDJSON line: {line[:80]!r}", provider=self.label
+                    ) from e
+                if "error" in obj:
+                    raise ServerError(f"error mid-stream: {obj['error']}", provider=self.label)
+                delta = (obj.get("message") or {}).get("content") or ""
+                if delta:
+                    parts.append(delta)
+                    yield delta
+                if obj.get("done"):
+                    final = obj
+                    break
         if final is None:
             raise ProviderConnectionError("stream ended before done=true", provider=self.label)
         yield self._final(final, "".join(parts))
@@ -208,11 +199,7 @@ class OllamaProvider(RemoteProvider):
     def list_models(self) -> list[str]:
         """Installed models, from ``/api/tags``."""
         client = self.client(self.resilience.keys.current())
-        try:
+        with self.mapped_errors():
             r = client.get("/api/tags")
             self._raise_for_status(r)
             return sorted(m["name"] for m in r.json().get("models", []))
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e

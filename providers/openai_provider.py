@@ -177,7 +177,7 @@ class OpenAIProvider(RemoteProvider):
 
     def _generate_once(self, request: Request, key: str | None) -> Response:
         client = self.client(key)
-        try:
+        with self.mapped_errors():
             c = client.chat.completions.create(
                 **self._params(request), timeout=self.timeout_for(request)
             )
@@ -189,10 +189,6 @@ class OpenAIProvider(RemoteProvider):
             u = c.usage
             usage = Usage(u.prompt_tokens, u.completion_tokens) if u else Usage()
             model = c.model or self.model
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         self._check_finish(finish, text)
         if refusal and not text:
             raise ContentFilteredError(f"model refused: {refusal}", provider=self.label)
@@ -212,7 +208,7 @@ class OpenAIProvider(RemoteProvider):
         usage = Usage()
         model = self.model
         done = False
-        try:
+        with self.mapped_errors():
             stream = client.chat.completions.create(
                 **self._params(request),
                 stream=True,
@@ -232,10 +228,6 @@ class OpenAIProvider(RemoteProvider):
                         if choice.finish_reason:
                             finish = choice.finish_reason
                             done = True
-        except ProviderError:
-            raise
-        except Exception as e:
-            raise self._map(e) from e
         self._check_finish(finish, "".join(parts))
         if not done:
             # The server closed the stream cleanly but never said it had finished.

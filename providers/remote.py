@@ -14,6 +14,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from pydantic import SecretStr
@@ -192,16 +193,23 @@ class RemoteProvider:
         """The SDK's exception as one of ours; each provider maps its own SDK."""
         raise NotImplementedError
 
-    def list_models(self) -> list[str]:
-        """Model ids from the API's own listing (the SDKs' ``client.models.list()``)."""
+    @contextmanager
+    def mapped_errors(self) -> Iterator[None]:
+        """Every SDK/transport exception inside becomes one of ours (``raise ... from e``);
+        our own errors pass through. Works around ``yield`` in streaming code too."""
         try:
-            return sorted(
-                self._model_id(m) for m in self.client(self.resilience.keys.current()).models.list()
-            )
+            yield
         except ProviderError:
             raise
         except Exception as e:
             raise self._map(e) from e
+
+    def list_models(self) -> list[str]:
+        """Model ids from the API's own listing (the SDKs' ``client.models.list()``)."""
+        with self.mapped_errors():
+            return sorted(
+                self._model_id(m) for m in self.client(self.resilience.keys.current()).models.list()
+            )
 
     def _model_id(self, model: Any) -> str:
         return str(model.id)
