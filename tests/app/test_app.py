@@ -140,7 +140,13 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     body = b"Project Zephyr\n\nThe Zephyr launch date is 14 March. The codename was chosen by the design team."
     at.file_uploader[0].set_value(("zephyr <notes>.txt", body, "text/plain")).run()
     assert not at.exception
-    wait_until(at, lambda a: "zephyr _notes_.txt" in page_text(a).replace("\\", "") and "5 documents indexed" in page_text(a))
+    # The document is listed as soon as its manifest row commits; the per-file result line
+    # follows when the upload job returns (after the BM25 rebuild): wait for both.
+    wait_until(
+        at,
+        lambda a: "5 documents indexed" in page_text(a)
+        and "added (1 pages, 1 chunks)" in page_text(a).replace("\\", ""),
+    )
     assert (app_index / "uploads" / "zephyr _notes_.txt").read_bytes() == body
     assert "added (1 pages, 1 chunks)" in page_text(at).replace("\\", "")
     ask(at, "When is the Zephyr launch?")
