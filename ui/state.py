@@ -25,7 +25,7 @@ from providers.usage import UsageTracker
 from rag.embeddings import get_embedder
 from rag.engine import Engine
 from rag.llm import make_chain
-from rag.settings import Settings, load_settings
+from rag.settings import Settings, cached_settings
 from ui.embedder import ProgressEmbedder
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def read_secrets() -> dict[str, str]:
 def get_settings() -> Settings:
     secrets = read_secrets()
     overrides = {field: secrets[name] for name, field in SECRET_SETTINGS.items() if secrets.get(name)}
-    return load_settings(**overrides)
+    return cached_settings(**overrides)
 
 
 def settings_key(settings: Settings) -> str:
@@ -68,7 +68,7 @@ def settings_key(settings: Settings) -> str:
 
 @st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=8)
 def _engine(key: str, _settings: Settings) -> Engine:
-    embedder = ProgressEmbedder(get_embedder(_settings.embedding_backend, _settings.embed_batch_size))
+    embedder = ProgressEmbedder(get_embedder(_settings.embedding_backend, _settings.embed_batch_size, _settings.query_onnx))
     engine = Engine(_settings, embedder=embedder)
     engine.ensure_demo()
     # Warm the model, Chroma and BM25 here, once per server, so the first question a user

@@ -1,4 +1,4 @@
-"""The optional ONNX int8 backend agrees with the torch fp32 model (cosine >= 0.99)."""
+"""The ONNX exports agree with the torch model: int8 (cosine >= 0.99), fp32 (to 1e-5)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_onnx_matches_torch(models_dir: Path) -> None:
     from rag.embeddings_onnx import OnnxEmbedder
 
     onnx_vecs = OnnxEmbedder(batch_size=2, cache_dir=models_dir).embed(SENTENCES)
-    torch_vecs = MiniLMEmbedder().embed(SENTENCES)
+    torch_vecs = MiniLMEmbedder(query_onnx=False).embed(SENTENCES)
     assert onnx_vecs.shape == (len(SENTENCES), 384)
     assert onnx_vecs.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(onnx_vecs, axis=1), 1.0, atol=1e-4)
@@ -54,3 +54,30 @@ def test_onnx_long_text_truncated_like_torch(models_dir: Path) -> None:
     # A one-character text is not a sentence (int8 noise dominates, cosine ~0.98) but
     # must still give a valid unit vector.
     assert abs(float(np.linalg.norm(emb.embed(["x"])[0])) - 1.0) < 1e-4
+
+
+def test_fp32_query_path_gives_the_torch_vectors(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The torch backend's query path (fp32 ONNX of the same weights) returns what torch
+    returns, padded batches and truncation included: the index is searched with the same
+    numbers whichever path embedded the query."""
+    from rag.embeddings import MiniLMEmbedder
+    from rag.embeddings_onnx import OnnxEmbedder, cached_model_path
+
+    path = cached_model_path(models_dir, "fp32")
+    monkeypatch.setenv("RAG_MODELS_DIR", str(models_dir))
+    fast = MiniLMEmbedder()
+    assert isinstance(fast._query_embedder(), OnnxEmbedder)
+    slow = MiniLMEmbedder(query_onnx=False)
+    assert slow._query_embedder() is None
+    long = " ".join(["security controls for federal information systems"] * 200)
+    for batch in (SENTENCES[:1], SENTENCES, [long, "x"]):
+        np.testing.assert_allclose(fast.embed(batch), slow.embed(batch), atol=1e-5)
+    assert path.is_file()
+
+    # No export anywhere: torch answers, nothing is exported behind the user's back.
+    monkeypatch.setenv("RAG_MODELS_DIR", str(models_dir / "empty"))
+    monkeypatch.setattr("rag.settings.DEFAULT_INDEX_DIR", models_dir / "no-index")
+    bare = MiniLMEmbedder()
+    assert bare._query_embedder() is None
+    assert bare.embed(SENTENCES[:1]).shape == (1, 384)
+    assert not (models_dir / "empty").exists()
