@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ingest.chunking import split_sentences
+from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
 
 MIN_SENTENCE_WORDS = 4
@@ -69,27 +70,32 @@ _WH_TYPES = ("who", "when", "where", "how_many", "why", "which", "what", "how")
 
 FEATURE_NAMES = (
     "best_score", "best_sim", "best_overlap", "max_sim", "max_overlap", "margin",
-    "passage_coverage", "top_passage_score", "q_terms", "best_rank",
+    "passage_coverage", "q_terms", "best_rank",
     "sent_missing", "passage_missing", "passage_missing_idf", "sources_missing",
     "missing_caps", "missing_numbers", "cue_missing", "q_has_cue", "q_negated",
-    "type_match", "sent_new_terms", "sim_gap", "window_overlap", "sources_entropy",
+    "type_match", "sent_new_terms", "sim_gap", "window_overlap", "antonym_swap",
     *(f"wh_{w}" for w in _WH_TYPES),
 )
 
 
+_WH_PATTERNS = (
+    ("how_many", r"\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (percentage|percent|year|number|amount)\b"),
+    ("when", r"\b(when|what year|what time|what date|what century)\b"),
+    ("who", r"\b(who|whom|whose)\b"),
+    ("where", r"\bwhere\b"),
+    ("why", r"\bwhy\b"),
+    ("which", r"\bwhich\b"),
+    ("what", r"\bwhat\b"),
+    ("how", r"\bhow\b"),
+)
+
+
 def _wh_type(question: str) -> str:
+    """The question's own wh-word: the earliest one, so "What is the allowance when
+    travelling?" asks for a what, not a when. Ties (same start) go to the more specific."""
     q = question.lower()
-    if re.search(r"\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (percentage|percent|year|number|amount)\b", q):
-        return "how_many"
-    if re.search(r"\b(when|what year|what time|what date|what century)\b", q):
-        return "when"
-    for w in ("who", "whom", "whose"):
-        if re.search(rf"\b{w}\b", q):
-            return "who"
-    for w in ("where", "why", "which", "what", "how"):
-        if re.search(rf"\b{w}\b", q):
-            return w
-    return "what"
+    found = [(m.start(), i, wh) for i, (wh, pat) in enumerate(_WH_PATTERNS) if (m := re.search(pat, q))]
+    return min(found)[2] if found else "what"
 
 
 def _type_match(wh: str, sentence: str, question: str) -> float:
@@ -111,7 +117,9 @@ def _cues(text: str) -> set[str]:
 
 
 def question_features(question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
-    best = cands[0]
+    # The sentence that would be quoted: a heading ("Parental leave") restates the topic,
+    # and judged as the answer it looks like SQuAD 2.0's copied-words unanswerables.
+    best = next((c for c in cands if not c.heading), cands[0])
     q_terms = set(content_terms(question))
     n_q = len(q_terms) or 1
     sent_terms = set(content_terms(best.text))
@@ -136,12 +144,8 @@ def question_features(question: str, sources: Sequence[Source], cands: Sequence[
     window_terms: set[str] = set()
     for c in same:
         window_terms |= set(content_terms(c.text))
-    scores = np.array([max(1e-9, s.score) for s in sources], dtype=float)
-    p = scores / scores.sum() if scores.sum() > 0 else scores
-    entropy = float(-(p * np.log(p + 1e-12)).sum() / math.log(len(p))) if len(p) > 1 else 0.0
     wh = _wh_type(question)
     second_src = max((c.similarity for c in cands if c.source.n != best.source.n), default=0.0)
-    top_passage = max((s.score for s in sources), default=0.0)
     second = cands[1].score if len(cands) > 1 else 0.0
     feats = {
         "best_score": best.score,
@@ -151,7 +155,6 @@ def question_features(question: str, sources: Sequence[Source], cands: Sequence[
         "max_overlap": max(c.overlap for c in cands),
         "margin": best.score - second,
         "passage_coverage": 1.0 - len(missing) / n_q,
-        "top_passage_score": float(top_passage),
         "q_terms": float(len(q_terms)),
         "best_rank": float(best.rank),
         "sent_missing": len(q_terms - sent_terms) / n_q,
@@ -167,7 +170,7 @@ def question_features(question: str, sources: Sequence[Source], cands: Sequence[
         "sent_new_terms": len(sent_terms - q_terms) / (len(sent_terms) or 1),
         "sim_gap": best.similarity - second_src,
         "window_overlap": len(q_terms & window_terms) / n_q,
-        "sources_entropy": entropy,
+        "antonym_swap": float(antonym_swap(question, best.text)),
     }
     for w in _WH_TYPES:
         feats[f"wh_{w}"] = float(wh == w)
@@ -189,6 +192,9 @@ class Candidate:
     heading: bool = False
 
 
+Z_CLIP = 4.0
+
+
 @dataclass
 class RefusalModel:
     """Logistic model P(answerable | features); refuse when below ``threshold``."""
@@ -206,7 +212,9 @@ class RefusalModel:
         for k, w in self.weights.items():
             x = features.get(k, 0.0)
             x = (x - self.means.get(k, 0.0)) / (self.scales.get(k, 1.0) or 1.0)
-            z += w * x
+            # A value far outside what the model was fitted on (a one-source corpus, a
+            # 40-word question) must not decide alone: standardised values are clipped.
+            z += w * max(-Z_CLIP, min(Z_CLIP, x))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     @classmethod

@@ -404,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--heldout", action="store_true",
                     help="SQuAD: only articles the refusal model was not fitted on")
     sp.add_argument("--out", help="refusal: where to write the model (default rag/models/refusal.json)")
-    sp.add_argument("--max-answerable-refused", type=float, default=0.20,
+    sp.add_argument("--max-answerable-refused", type=float, default=0.175,
                     help="refusal: threshold refuses at most this share of answerables (fit articles)")
     sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
     return p

@@ -84,11 +84,15 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5, le=500, description="per-retriever depth before fusion")
     rrf_k: int = Field(60, ge=1)
-    dense_weight: float = Field(1.0, ge=0)
-    bm25_weight: float = Field(1.0, ge=0)
+    # Convex fusion with dense 0.55 / BM25 0.45 was chosen on SciFact's *train* split (809
+    # queries); test nDCG@10 0.730 vs 0.721 for plain RRF (k 60, weights 1/1: set
+    # RAG_FUSION=rrf RAG_DENSE_WEIGHT=1 RAG_BM25_WEIGHT=1 for that). The refusal model's
+    # features are free of the fusion's score scale, so either works with it.
+    dense_weight: float = Field(0.55, ge=0)
+    bm25_weight: float = Field(0.45, ge=0)
     fusion: str = Field(
-        "rrf", pattern=r"^(rrf|convex)$",
-        description="rrf (rank fusion) or convex (weighted min-max normalised scores)",
+        "convex", pattern=r"^(rrf|convex)$",
+        description="convex (weighted min-max normalised scores) or rrf (rank fusion)",
     )
     answer_sentences: int = Field(2, ge=1, le=6)
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from providers.base import Source
-from providers.extractive_provider import FEATURE_NAMES, ExtractiveProvider, RefusalModel
+from providers.extractive_provider import FEATURE_NAMES, Z_CLIP, ExtractiveProvider, RefusalModel
 from rag.answer import to_sources
 from rag.eval.squad import (
     read_squad,
@@ -98,33 +98,72 @@ def pick_threshold(p: np.ndarray, answerable: np.ndarray, max_answerable_refused
     return float(pa[min(idx, len(pa) - 1)]) if len(pa) else 0.5
 
 
+# Sign constraints. Unconstrained, the model learns SQuAD 2.0's writing artefact: its
+# unanswerable questions were written by copying the paragraph's words, its answerable ones
+# paraphrase, so "every question word is in the passage" came out as evidence *against* an
+# answer. On real documents that refused 7 of 24 plain questions about the demo corpus
+# ("How do I contact support?"). Evidence may only raise P(answerable), missing words and
+# antonym swaps only lower it; it costs ~0.01 AUC on SQuAD and leaves 1 of 24 refused.
+EVIDENCE = frozenset(
+    ["passage_coverage", "window_overlap", "best_overlap", "max_overlap", "best_sim", "max_sim", "sim_gap"]
+)
+AGAINST = frozenset(["passage_missing", "passage_missing_idf", "sources_missing", "sent_missing", "antonym_swap"])
+
+
+def _fit_logistic(Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float) -> tuple[np.ndarray, float]:
+    """L2 logistic regression with the sign bounds above (L-BFGS-B)."""
+    from scipy.optimize import minimize
+
+    bounds = [(0.0, None) if n in EVIDENCE else (None, 0.0) if n in AGAINST else (None, None) for n in names]
+
+    def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = wb[:-1], wb[-1]
+        z = Z @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 / C * (w @ w))
+        return value, np.concatenate([Z.T @ (p - y) + w / C, [np.sum(p - y)]])
+
+    res = minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B",
+                   bounds=[*bounds, (None, None)], options={"maxiter": 5000})
+    return res.x[:-1], float(res.x[-1])
+
+
 def fit(
     X: np.ndarray,
     y: np.ndarray,
     groups: Sequence[str] | np.ndarray,
-    max_answerable_refused: float = 0.15,
+    max_answerable_refused: float = 0.175,
     C: float = 1.0,
 ) -> tuple[RefusalModel, dict[str, Any]]:
-    """Standardise, fit a logistic regression, choose the threshold from out-of-fold scores."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, cross_val_predict
+    """Standardise, fit the constrained logistic model, pick the threshold out of fold."""
+    from sklearn.model_selection import GroupKFold
 
+    names = list(FEATURE_NAMES)
     means = X.mean(axis=0)
     scales = X.std(axis=0)
     scales[scales == 0] = 1.0
-    Z = (X - means) / scales
-    clf = LogisticRegression(C=C, max_iter=2000)
-    oof = cross_val_predict(clf, Z, y, groups=groups, cv=GroupKFold(n_splits=5), method="predict_proba")[:, 1]
+    Z = np.clip((X - means) / scales, -Z_CLIP, Z_CLIP)  # as RefusalModel.probability does
+    oof = np.zeros(len(y))
+    folds = list(GroupKFold(n_splits=5).split(Z, y, groups))
+    for train, test in folds:
+        w, b = _fit_logistic(Z[train], y[train], names, C)
+        oof[test] = 1.0 / (1.0 + np.exp(-(Z[test] @ w + b)))
     threshold = pick_threshold(oof, y.astype(bool), max_answerable_refused)
-    clf.fit(Z, y)
+    # How much the answerable refusal rate moves from one group of articles to another: the
+    # reason the default target sits below 0.20 (new articles are not the fit articles).
+    per_fold = [rates(oof[t], y[t].astype(bool), threshold)["refused_answerable"] for _, t in folds]
+    w, b = _fit_logistic(Z, y, names, C)
     model = RefusalModel(
-        weights={n: round(float(w), 6) for n, w in zip(FEATURE_NAMES, clf.coef_[0], strict=True)},
-        bias=round(float(clf.intercept_[0]), 6),
+        weights={n: round(float(x), 6) for n, x in zip(names, w, strict=True)},
+        bias=round(b, 6),
         threshold=round(threshold, 6),
-        means={n: round(float(m), 6) for n, m in zip(FEATURE_NAMES, means, strict=True)},
-        scales={n: round(float(s), 6) for n, s in zip(FEATURE_NAMES, scales, strict=True)},
+        means={n: round(float(m), 6) for n, m in zip(names, means, strict=True)},
+        scales={n: round(float(s), 6) for n, s in zip(names, scales, strict=True)},
     )
-    return model, {"oof": rates(oof, y.astype(bool), threshold)}
+    return model, {
+        "oof": rates(oof, y.astype(bool), threshold), "oof_auc": round(_auc(oof, y.astype(bool)), 4),
+        "oof_answerable_refused_per_fold": per_fold,
+    }
 
 
 def model_to_dict(model: RefusalModel, meta: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -139,7 +178,7 @@ def run(
     path: Path,
     out: Path | None = DEFAULT_OUT,
     k: int = 5,
-    max_answerable_refused: float = 0.20,
+    max_answerable_refused: float = 0.175,
     progress: Callable[[str, int, int], None] | None = None,
     cache: Path | None = None,
     seed: int = 13,
@@ -169,6 +208,8 @@ def run(
         "threshold": model.threshold,
         "target_answerable_refused": max_answerable_refused,
         "fit_oof": info["oof"],
+        "fit_oof_auc": info["oof_auc"],
+        "fit_oof_answerable_refused_per_fold": info["oof_answerable_refused_per_fold"],
         "fit": rates(p[on_fit], yb[on_fit], model.threshold),
         "heldout": rates(p[~on_fit], yb[~on_fit], model.threshold),
         "heldout_auc": round(_auc(p[~on_fit], yb[~on_fit]), 4),

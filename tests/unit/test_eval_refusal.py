@@ -57,3 +57,40 @@ def test_fit_round_trips_through_json() -> None:
     feats = dict(zip(FEATURE_NAMES, X[0], strict=True))
     assert abs(again.probability(feats) - model.probability(feats)) < 1e-4
     assert again.threshold == model.threshold
+
+
+def test_antonym_swap_feature() -> None:
+    from providers.antonyms import antonym_swap
+
+    sentence = "The cytokine TGF-beta suppresses the activity of macrophages."
+    assert antonym_swap("Whose activity does TGF-beta encourages?", sentence)
+    assert not antonym_swap("Whose activity does TGF-beta suppresses?", sentence)
+    assert not antonym_swap("What does TGF-beta encourage?", sentence)  # surface forms only
+    # The question's own word present as well: not a swap ("high" and "low" both there).
+    assert not antonym_swap("How high is it?", "It is high in summer and low in winter.")
+    prov = _provider()
+    src = [Source(n=1, source="eiffel.txt", page=1, text=PASSAGE, score=0.5)]
+    q = "When was the Eiffel Tower started?"  # the passage says "completed": no antonym pair
+    assert prov.features(q, src, prov.candidates(q, src))["antonym_swap"] == 0.0
+    q = "What is the shortest tower?"
+    assert antonym_swap(q, "The tower is the tallest and longest.")
+
+
+def test_fit_keeps_evidence_signs_whatever_the_data_says() -> None:
+    """SQuAD 2.0's artefact (copied words mean *un*answerable) must not flip evidence."""
+    from rag.eval.refusal import AGAINST, EVIDENCE
+
+    rng = np.random.default_rng(1)
+    n = 600
+    y = rng.integers(0, 2, n)
+    X = rng.normal(size=(n, len(FEATURE_NAMES)))
+    cov = FEATURE_NAMES.index("passage_coverage")
+    miss = FEATURE_NAMES.index("passage_missing")
+    X[:, cov] -= 1.5 * y  # the artefact: answerable questions "cover" the passage less
+    X[:, miss] += 1.5 * y
+    X[:, 0] += 2.0 * y
+    model, _ = fit(X, y, [f"a{i % 10}" for i in range(n)])
+    assert model.weights["passage_coverage"] >= 0.0 and model.weights["passage_missing"] <= 0.0
+    assert all(model.weights[f] >= 0.0 for f in EVIDENCE)
+    assert all(model.weights[f] <= 0.0 for f in AGAINST)
+    assert model.weights[FEATURE_NAMES[0]] > 0.5  # unconstrained features still learn
