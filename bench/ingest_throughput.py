@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--onnx", action="store_true", help="also time the ONNX int8 backend on the same texts")
     p.add_argument("--only", choices=["pdfs", "scifact"], default=None)
     p.add_argument("--json", type=Path)
+    p.add_argument("--torch-runtime", action="store_true",
+                   help="ours on PyTorch too (RAG_FP32_ONNX=false); default: the app's fp32 runtime, "
+                        "onnxruntime when setup exported the weights")
     args = p.parse_args(argv)
 
     from rag.embeddings import MiniLMEmbedder
@@ -149,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "scifact"):
         corpora[f"SciFact {args.scifact_limit or 'all'}"] = read_scifact(args.scifact, args.scifact_limit)
 
-    embedder = MiniLMEmbedder(batch_size=args.batch)
+    embedder = MiniLMEmbedder(batch_size=args.batch, fp32_onnx=not args.torch_runtime)
+    print(f"ours: fp32 MiniLM on {embedder.runtime}; bare: SentenceTransformer.encode (PyTorch)")
     model = embedder._load()
     model.encode(["warm up"] * 8)  # first call pays lazy init
     onnx = None

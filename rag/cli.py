@@ -304,7 +304,7 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     from rag.embeddings import get_embedder
 
     settings = load_settings()
-    embedder = get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.query_onnx)
+    embedder = get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.fp32_onnx)
     for i in range(0, len(texts), 256):  # bounded memory for big files
         part = texts[i : i + 256]
         for text, r in zip(part, score_batch(part, embedder), strict=True):

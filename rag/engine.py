@@ -48,7 +48,7 @@ class Engine:
         refusal: RefusalModel | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.query_onnx)
+        self.embedder = embedder or get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.fp32_onnx)
         self.store = Store(
             settings.index_dir,
             self.embedder,

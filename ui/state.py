@@ -68,7 +68,7 @@ def settings_key(settings: Settings) -> str:
 
 @st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=8)
 def _engine(key: str, _settings: Settings) -> Engine:
-    embedder = ProgressEmbedder(get_embedder(_settings.embedding_backend, _settings.embed_batch_size, _settings.query_onnx))
+    embedder = ProgressEmbedder(get_embedder(_settings.embedding_backend, _settings.embed_batch_size, _settings.fp32_onnx))
     engine = Engine(_settings, embedder=embedder)
     engine.ensure_demo()
     # Warm the model, Chroma and BM25 here, once per server, so the first question a user

@@ -34,7 +34,7 @@ def test_onnx_matches_torch(models_dir: Path) -> None:
     from rag.embeddings_onnx import OnnxEmbedder
 
     onnx_vecs = OnnxEmbedder(batch_size=2, cache_dir=models_dir).embed(SENTENCES)
-    torch_vecs = MiniLMEmbedder(query_onnx=False).embed(SENTENCES)
+    torch_vecs = MiniLMEmbedder(fp32_onnx=False).embed(SENTENCES)
     assert onnx_vecs.shape == (len(SENTENCES), 384)
     assert onnx_vecs.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(onnx_vecs, axis=1), 1.0, atol=1e-4)
@@ -56,28 +56,32 @@ def test_onnx_long_text_truncated_like_torch(models_dir: Path) -> None:
     assert abs(float(np.linalg.norm(emb.embed(["x"])[0])) - 1.0) < 1e-4
 
 
-def test_fp32_query_path_gives_the_torch_vectors(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The torch backend's query path (fp32 ONNX of the same weights) returns what torch
-    returns, padded batches and truncation included: the index is searched with the same
-    numbers whichever path embedded the query."""
-    from rag.embeddings import MiniLMEmbedder
+def test_fp32_onnx_runtime_gives_the_torch_vectors(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default fp32 model run by onnxruntime (setup's export of the same weights) returns
+    what sentence-transformers returns - queries, padded batches, truncation - so an index
+    built by either runtime is searched with the same numbers."""
+    from rag.embeddings import SMALL_BATCH, MiniLMEmbedder
     from rag.embeddings_onnx import OnnxEmbedder, cached_model_path
 
     path = cached_model_path(models_dir, "fp32")
     monkeypatch.setenv("RAG_MODELS_DIR", str(models_dir))
-    fast = MiniLMEmbedder()
-    assert isinstance(fast._query_embedder(), OnnxEmbedder)
-    slow = MiniLMEmbedder(query_onnx=False)
-    assert slow._query_embedder() is None
+    fast = MiniLMEmbedder(batch_size=3)
+    assert isinstance(fast._onnx_session("query"), OnnxEmbedder)
+    assert fast.runtime == "onnxruntime"
+    slow = MiniLMEmbedder(batch_size=3, fp32_onnx=False)
+    assert slow._onnx_session("query") is None and slow.runtime == "torch"
     long = " ".join(["security controls for federal information systems"] * 200)
-    for batch in (SENTENCES[:1], SENTENCES, [long, "x"]):
+    many = SENTENCES * 3 + [long, "x"]  # > SMALL_BATCH: the batch session, several batches
+    assert len(many) > SMALL_BATCH
+    for batch in (SENTENCES[:1], SENTENCES, [long, "x"], many):
         np.testing.assert_allclose(fast.embed(batch), slow.embed(batch), atol=1e-5)
+    assert fast._model is None  # torch was never loaded for the fast one
     assert path.is_file()
 
     # No export anywhere: torch answers, nothing is exported behind the user's back.
     monkeypatch.setenv("RAG_MODELS_DIR", str(models_dir / "empty"))
     monkeypatch.setattr("rag.settings.DEFAULT_INDEX_DIR", models_dir / "no-index")
     bare = MiniLMEmbedder()
-    assert bare._query_embedder() is None
+    assert bare._onnx_session("query") is None and bare.runtime == "torch"
     assert bare.embed(SENTENCES[:1]).shape == (1, 384)
     assert not (models_dir / "empty").exists()
