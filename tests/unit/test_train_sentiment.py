@@ -8,7 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.analysis.train_sentiment import UCI_MEMBER, ngram_pool, overlaps, read_dev, read_uci
+from rag.analysis.train_sentiment import (
+    UCI_JSON_MEMBERS,
+    UCI_MEMBER,
+    ngram_pool,
+    overlaps,
+    read_dev,
+    read_uci,
+    read_uci_json,
+)
 
 UCI_LINES = "Good case, Excellent value.\t1\nThe battery died   after a week.\t0\n\nno label here\n"
 
@@ -40,3 +48,22 @@ def test_overlap_filter_catches_shared_eight_word_runs_only(tmp_path: Path) -> N
     dev.write_text("sentence\tlabel\na made-up line for the test .\t1\n", encoding="utf-8")
     assert read_dev(dev) == ["a made-up line for the test ."]
     assert not overlaps([], set()).any() and isinstance(overlaps([], set()), np.ndarray)
+
+
+def test_read_uci_json_parts_from_the_sentiment_npm_tarball(tmp_path: Path) -> None:
+    import json
+
+    tgz = tmp_path / "sentiment-5.0.2.tgz"
+    rows = [{"text": "A very,  very slow-moving movie.  ", "class": 0},
+            {"text": "Loved the acting.", "class": 1}, {"text": "  ", "class": 1}, {"text": "x", "class": 5}]
+    with tarfile.open(tgz, "w:gz") as tf:
+        for name in UCI_JSON_MEMBERS.values():
+            data = json.dumps(rows).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    parts = read_uci_json(tgz)
+    assert set(parts) == set(UCI_JSON_MEMBERS)
+    texts, ys = parts["uciImdbSentences"]
+    assert texts == ["A very, very slow-moving movie.", "Loved the acting."]
+    assert ys.tolist() == [0, 1]
