@@ -3,14 +3,16 @@
 About a fifth of SQuAD 2.0's unanswerable questions were made by replacing a word of an
 answerable one with its antonym ("What does TGF-beta *encourage*?" against "... which
 *suppresses* the activity of macrophages"). Bag-of-words overlap barely notices a single
-swapped word; this check does. Measured on the 17 fit articles' retrievals: it fires for
-4.6 % of unanswerable questions and 0.7 % of answerable ones. The list is short on purpose:
+swapped word; this check does. Measured on the SQuAD 2.0 dev retrievals: it fires for
+5.3 % of unanswerable questions and 0.7 % of answerable ones. The list is short on purpose:
 generic pairs (to/from, with/without) fire on answerable questions as often as not.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 _PAIRS = (
     "increase decrease|increased decreased|increases decreases|more less|more fewer|higher lower|"
@@ -54,8 +56,25 @@ for _pair in _PAIRS.split("|"):
 _WORD = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=1)
+def _stems() -> tuple[Any, dict[str, frozenset[str]]]:
+    """Snowball stems, so "encourage" against "suppresses" counts like "encourages" would
+    (fires for 5.3 % of unanswerable questions instead of 4.6 %, answerable unchanged)."""
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    table: dict[str, frozenset[str]] = {}
+    for word, opposites in ANTONYMS.items():
+        stem = stemmer.stemWord(word)
+        others = frozenset(stemmer.stemWord(o) for o in opposites) - {stem}
+        if others:
+            table[stem] = table.get(stem, frozenset()) | others
+    return stemmer, table
+
+
 def antonym_swap(question: str, sentence: str) -> bool:
     """True when a question word is absent from ``sentence`` but one of its antonyms is there."""
-    q = set(_WORD.findall(question.lower()))
-    s = set(_WORD.findall(sentence.lower()))
-    return any(w not in s and ANTONYMS.get(w, frozenset()) & s for w in q)
+    stemmer, table = _stems()
+    q = set(stemmer.stemWords(_WORD.findall(question.lower())))
+    s = set(stemmer.stemWords(_WORD.findall(sentence.lower())))
+    return any(w not in s and table.get(w, frozenset()) & s for w in q)

@@ -63,9 +63,8 @@ def test_antonym_swap_feature() -> None:
     from providers.antonyms import antonym_swap
 
     sentence = "The cytokine TGF-beta suppresses the activity of macrophages."
-    assert antonym_swap("Whose activity does TGF-beta encourages?", sentence)
-    assert not antonym_swap("Whose activity does TGF-beta suppresses?", sentence)
-    assert not antonym_swap("What does TGF-beta encourage?", sentence)  # surface forms only
+    assert antonym_swap("What does TGF-beta encourage the activity of?", sentence)  # stems
+    assert not antonym_swap("What does TGF-beta suppress the activity of?", sentence)
     # The question's own word present as well: not a swap ("high" and "low" both there).
     assert not antonym_swap("How high is it?", "It is high in summer and low in winter.")
     prov = _provider()
