@@ -301,10 +301,10 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     else:
         print("error: sentiment needs TEXT or --batch FILE", file=sys.stderr)
         return 2
-    from rag.embeddings import get_embedder
+    from rag.embeddings import embedder_for
 
     settings = load_settings()
-    embedder = get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.fp32_onnx)
+    embedder = embedder_for(settings)
     for i in range(0, len(texts), 256):  # bounded memory for big files
         part = texts[i : i + 256]
         for text, r in zip(part, score_batch(part, embedder), strict=True):

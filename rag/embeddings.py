@@ -12,13 +12,16 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from ingest.tokens import count_tokens, model_dir, tokenizer
 
-__all__ = ["DIM", "MAX_TOKENS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "count_tokens", "get_embedder", "tokenizer"]
+if TYPE_CHECKING:
+    from rag.settings import Settings
+
+__all__ = ["DIM", "MAX_TOKENS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "count_tokens", "embedder_for", "get_embedder", "tokenizer"]
 
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length: text past it is invisible to the index
@@ -158,10 +161,9 @@ def _load_fp32_onnx(kind: str, batch_size: int, threads: int | None) -> Embedder
         path = existing_model_path("fp32", (None, DEFAULT_INDEX_DIR / "models"))
         if path is None:
             return None
-        if kind == "query":
-            session = OnnxEmbedder(batch_size=SMALL_BATCH, threads=1, variant="fp32", path=path)
-        else:
-            session = OnnxEmbedder(batch_size=batch_size, threads=threads, variant="fp32", path=path)
+        query = kind == "query"
+        session = OnnxEmbedder(batch_size=SMALL_BATCH if query else batch_size, threads=1 if query else threads,
+                               variant="fp32", path=path)
         session.embed(["warm up"])  # loads the session now: a broken file falls back below
         return session
     except Exception as e:  # onnxruntime missing or the file unreadable: torch answers
@@ -216,3 +218,8 @@ def get_embedder(backend: str = "torch", batch_size: int = 64, fp32_onnx: bool =
             else:
                 _shared[key] = MiniLMEmbedder(batch_size=batch_size, fp32_onnx=fp32_onnx)
         return _shared[key]
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The shared embedder the settings ask for (backend, batch size, fp32 runtime)."""
+    return get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.fp32_onnx)

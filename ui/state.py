@@ -22,7 +22,7 @@ from providers.base import Capabilities, Provider, Request, StreamItem
 from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
-from rag.embeddings import get_embedder
+from rag.embeddings import embedder_for
 from rag.engine import Engine
 from rag.llm import make_chain
 from rag.settings import Settings, cached_settings
@@ -68,7 +68,7 @@ def settings_key(settings: Settings) -> str:
 
 @st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=8)
 def _engine(key: str, _settings: Settings) -> Engine:
-    embedder = ProgressEmbedder(get_embedder(_settings.embedding_backend, _settings.embed_batch_size, _settings.fp32_onnx))
+    embedder = ProgressEmbedder(embedder_for(_settings))
     engine = Engine(_settings, embedder=embedder)
     engine.ensure_demo()
     # Warm the model, Chroma and BM25 here, once per server, so the first question a user
