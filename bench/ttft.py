@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,10 @@ def bench_library(delay: float, n: int, passes: int) -> list[list[float]]:
     return out
 
 
-def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
+def openai_app() -> tuple[Any, list[float], Callable[[], None]]:
+    """``app.py`` in AppTest with OpenAI picked in the sidebar, and a clock: the returned list
+    receives the time of the first streamed text delta of each answer (clear it per question).
+    Call the returned function to restore ``Engine.ask_stream``."""
     from streamlit.testing.v1 import AppTest
 
     import rag.engine
@@ -102,11 +105,19 @@ def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
                 first.append(time.perf_counter())
             yield item
 
+    def restore() -> None:
+        rag.engine.Engine.ask_stream = original  # type: ignore[method-assign]
+
     rag.engine.Engine.ask_stream = timed  # type: ignore[method-assign]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
     at.selectbox(key="provider").set_value("openai").run()
     at.text_input(key="api_key_openai").set_value(KEY).run()
+    return at, first, restore
+
+
+def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
+    at, first, restore = openai_app()
     out = []
     for r in range(-1, passes):
         samples = []
@@ -122,7 +133,7 @@ def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
             samples.append((first[0] - t0 - delay) * 1000)
         if r >= 0:  # pass -1 warms the app (first script runs, model, BM25)
             out.append(samples)
-    rag.engine.Engine.ask_stream = original  # type: ignore[method-assign]
+    restore()
     return out
 
 

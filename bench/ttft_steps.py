@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-KEY = "sk-bench-TTFT0123456789abcdefXYZ"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ttft import KEY, openai_app  # noqa: E402  # the same app set-up and first-token clock
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,9 +43,6 @@ def main(argv: list[str] | None = None) -> int:
         "RAG_INDEX_DIR": str(Path(tempfile.mkdtemp(prefix="ttft-steps-")) / "index"),
         "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": KEY, "RAG_MAX_RETRIES": "0",
     })
-    from streamlit.testing.v1 import AppTest
-
-    import rag.engine
     import rag.retrieve
     import ui.chat
     import ui.documents
@@ -74,20 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     wrap(ui.chat, "render_history", "history")
     wrap(rag.retrieve.Retriever, "search", "retrieval")
 
-    first: list[float] = []
-    original = rag.engine.Engine.ask_stream
-
-    def ask_stream(self: Any, *a: Any, **kw: Any) -> Iterator[Any]:
-        for item in original(self, *a, **kw):
-            if isinstance(item, str) and item and not first:
-                first.append(time.perf_counter())
-            yield item
-
-    rag.engine.Engine.ask_stream = ask_stream  # type: ignore[method-assign]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.selectbox(key="provider").set_value("openai").run()
-    at.text_input(key="api_key_openai").set_value(KEY).run()
+    at, first, _ = openai_app()
     for i in range(3):  # warm: model, BM25, SDK client
         at.session_state["turns"] = []
         at.chat_input[0].set_value(f"warm-up question {i} about hotels").run()
