@@ -119,7 +119,7 @@ def _cues(text: str) -> set[str]:
 def question_features(question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
     # The sentence that would be quoted: a heading ("Parental leave") restates the topic,
     # and judged as the answer it looks like SQuAD 2.0's copied-words unanswerables.
-    best = next((c for c in cands if not c.heading), cands[0])
+    best = quotable(cands)[0]
     q_terms = set(content_terms(question))
     n_q = len(q_terms) or 1
     sent_terms = set(content_terms(best.text))
@@ -190,6 +190,11 @@ class Candidate:
     # A heading or title line ("Parental leave", "Booking travel."): it still counts as
     # evidence for the refusal model (it was fitted that way) but is never quoted as an answer.
     heading: bool = False
+
+
+def quotable(cands: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates an answer may quote, best first: headings only when nothing else is."""
+    return [c for c in cands if not c.heading] or list(cands)
 
 
 Z_CLIP = 4.0
@@ -334,7 +339,7 @@ class ExtractiveProvider:
         return resp, cands
 
     def _choose(self, cands: Sequence[Candidate]) -> list[Candidate]:
-        cands = [c for c in cands if not c.heading] or list(cands)
+        cands = quotable(cands)
         best = cands[0]
         chosen = [best]
         for c in cands[1:]:
