@@ -16,9 +16,8 @@ from tests.fakes.servers import FakeOpenAI, Reply
 @pytest.fixture(autouse=True)
 def _fast(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import rag.embeddings
-    import rag.engine
 
-    monkeypatch.setattr(rag.engine, "get_embedder", lambda *a, **k: FakeEmbedder())
+    # Engine, CLI and analysis all get their embedder through rag.embeddings.get_embedder.
     monkeypatch.setattr(rag.embeddings, "get_embedder", lambda *a, **k: FakeEmbedder())
     for var in ("RAG_PROVIDER", "RAG_FALLBACK", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
