@@ -28,7 +28,9 @@ try:
     engine = state.get_engine(settings)
 except Exception as e:  # bad settings or an unreadable index: say so, never a traceback
     log.exception("startup failed")
-    st.error(f"Grounded Q&A could not start: {type(e).__name__}. Check the settings and the server log.")
+    st.error(
+        f"Grounded Q&A could not start: {type(e).__name__}. Check the settings and the server log."
+    )
     st.stop()
 
 state.init_session(settings)

@@ -48,11 +48,19 @@ def exact_topk(vecs: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     return top
 
 
-def measure(config: dict[str, Any], ids: list[str], vecs: np.ndarray, queries: np.ndarray,
-            truth: np.ndarray, k: int) -> dict[str, float]:
+def measure(
+    config: dict[str, Any],
+    ids: list[str],
+    vecs: np.ndarray,
+    queries: np.ndarray,
+    truth: np.ndarray,
+    k: int,
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="ann-") as tmp:
         client = open_chroma(Path(tmp))
-        col = client.create_collection("bench", configuration={"hnsw": config}, embedding_function=None)
+        col = client.create_collection(
+            "bench", configuration={"hnsw": config}, embedding_function=None
+        )
         t0 = time.perf_counter()
         for i in range(0, len(ids), 5000):
             col.add(ids=ids[i : i + 5000], embeddings=vecs[i : i + 5000])
@@ -69,14 +77,25 @@ def measure(config: dict[str, Any], ids: list[str], vecs: np.ndarray, queries: n
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--index-dir", type=Path, default=None, help="RAG_INDEX_DIR holding the collection")
+    p.add_argument(
+        "--index-dir", type=Path, default=None, help="RAG_INDEX_DIR holding the collection"
+    )
     p.add_argument("--collection", default="eval-beir-beir-scifact")
-    p.add_argument("--queries", type=Path, default=Path("../shared/data/beir-scifact/queries.jsonl"))
+    p.add_argument(
+        "--queries", type=Path, default=Path("../shared/data/beir-scifact/queries.jsonl")
+    )
     p.add_argument("--limit", type=int, default=0, help="use only the first N queries (0 = all)")
-    p.add_argument("--query-vectors", type=Path, help=".npy of unit query vectors (skips embedding)")
+    p.add_argument(
+        "--query-vectors", type=Path, help=".npy of unit query vectors (skips embedding)"
+    )
     p.add_argument("--k", type=int, default=10)
-    p.add_argument("--ef-search", type=int, nargs="*", default=[],
-                   help="extra configs: HNSW_CONFIG with these ef_search values")
+    p.add_argument(
+        "--ef-search",
+        type=int,
+        nargs="*",
+        default=[],
+        help="extra configs: HNSW_CONFIG with these ef_search values",
+    )
     p.add_argument("--json", action="store_true", help="print rows as JSON lines")
     args = p.parse_args(argv)
 
@@ -94,14 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     configs += [(f"ef_search={ef}", {**HNSW_CONFIG, "ef_search": ef}) for ef in args.ef_search]
     if not args.json:
         print(f"{len(ids)} vectors, {len(queries)} queries, recall@{args.k} vs exact search")
-        print(f"{'config':28} {'ef_c':>5} {'ef_s':>5} {'M':>3} {'recall':>7} {'build s':>8} {'query ms':>8}")
+        print(
+            f"{'config':28} {'ef_c':>5} {'ef_s':>5} {'M':>3} {'recall':>7} {'build s':>8} {'query ms':>8}"
+        )
     for name, cfg in configs:
         r = measure(cfg, ids, vecs, queries, truth, args.k)
         if args.json:
             print(json.dumps({"config": name, **cfg, **r}))
         else:
-            print(f"{name:28} {cfg['ef_construction']:>5} {cfg['ef_search']:>5} "
-                  f"{cfg['max_neighbors']:>3} {r['recall']:>7.4f} {r['build_s']:>8.1f} {r['query_ms']:>8.2f}")
+            print(
+                f"{name:28} {cfg['ef_construction']:>5} {cfg['ef_search']:>5} "
+                f"{cfg['max_neighbors']:>3} {r['recall']:>7.4f} {r['build_s']:>8.1f} {r['query_ms']:>8.2f}"
+            )
     return 0
 
 

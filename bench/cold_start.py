@@ -25,8 +25,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 QUESTION = "What is the nightly hotel limit in London?"
 
 
@@ -54,9 +60,23 @@ def prepare_index(index_dir: Path, env: dict[str, str]) -> None:
 
 def one_run(browser: object, env: dict[str, str], timeout: float, log: Path) -> dict[str, float]:
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     page = browser.new_page()  # type: ignore[attr-defined]
     with log.open("ab") as out:
         t0 = time.perf_counter()
@@ -88,10 +108,16 @@ def one_run(browser: object, env: dict[str, str], timeout: float, log: Path) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--index-dir", type=Path, default=None, help="RAG_INDEX_DIR (default: a temp dir)")
-    p.add_argument("--fresh-index", action="store_true", help="empty index each run: the very first start")
+    p.add_argument(
+        "--index-dir", type=Path, default=None, help="RAG_INDEX_DIR (default: a temp dir)"
+    )
+    p.add_argument(
+        "--fresh-index", action="store_true", help="empty index each run: the very first start"
+    )
     p.add_argument("--backend", default=None, help="RAG_EMBEDDING_BACKEND (torch|onnx)")
     p.add_argument("--chromium", default="/usr/bin/chromium")
     p.add_argument("--timeout", type=float, default=180.0)
@@ -100,9 +126,19 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="cold-"))
-    env = dict(os.environ, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    for var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "RAG_PROVIDER", "RAG_FALLBACK"):
+    env = dict(
+        os.environ,
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    for var in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "GEMINI_API_KEY",
+        "RAG_PROVIDER",
+        "RAG_FALLBACK",
+    ):
         env.pop(var, None)
     if args.backend:
         env["RAG_EMBEDDING_BACKEND"] = args.backend
@@ -112,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         prepare_index(index, env)
     rows = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=args.chromium, args=CHROMIUM_FLAGS, headless=True
+        )
         for i in range(args.runs):
             if args.fresh_index:
                 env["RAG_INDEX_DIR"] = str(tmp / f"index-{i}")
@@ -120,16 +158,23 @@ def main(argv: list[str] | None = None) -> int:
             r = one_run(browser, env, args.timeout, tmp / "streamlit.log")
             r["load"] = f"{load0}->{loadavg()}"  # type: ignore[assignment]
             rows.append(r)
-            print(f"  run {i + 1}: up {r['up']:.1f}s ready {r['ready']:.1f}s answer {r['answer']:.1f}s "
-                  f"load {r['load']}", file=sys.stderr)
+            print(
+                f"  run {i + 1}: up {r['up']:.1f}s ready {r['ready']:.1f}s answer {r['answer']:.1f}s "
+                f"load {r['load']}",
+                file=sys.stderr,
+            )
         browser.close()
     med = {k: statistics.median(float(r[k]) for r in rows) for k in ("up", "ready", "answer")}
     backend = args.backend or os.environ.get("RAG_EMBEDDING_BACKEND", "torch")
-    print(f"\ncold start, s ({len(rows)} runs, median; backend {backend}; "
-          f"{'fresh index' if args.fresh_index else 'demo corpus already indexed'})")
+    print(
+        f"\ncold start, s ({len(rows)} runs, median; backend {backend}; "
+        f"{'fresh index' if args.fresh_index else 'demo corpus already indexed'})"
+    )
     print(f"{'':<8} {'server up':>9} {'page ready':>10} {'1st answer':>10}  load")
     for i, r in enumerate(rows):
-        print(f"run {i + 1:<4} {r['up']:>9.1f} {r['ready']:>10.1f} {r['answer']:>10.1f}  {r['load']}")
+        print(
+            f"run {i + 1:<4} {r['up']:>9.1f} {r['ready']:>10.1f} {r['answer']:>10.1f}  {r['load']}"
+        )
     print(f"{'median':<8} {med['up']:>9.1f} {med['ready']:>10.1f} {med['answer']:>10.1f}")
     return 0
 

@@ -102,8 +102,14 @@ def load(path: Path) -> list[dict[str, Any]]:
             for qa in para["qas"]:
                 a = qa["answers"][0]
                 rows.append(
-                    {"title": article["title"], "para": i, "paras": paras, "question": qa["question"],
-                     "answer": a["text"], "answer_start": a["answer_start"]}
+                    {
+                        "title": article["title"],
+                        "para": i,
+                        "paras": paras,
+                        "question": qa["question"],
+                        "answer": a["text"],
+                        "answer_start": a["answer_start"],
+                    }
                 )
     return rows
 
@@ -152,8 +158,15 @@ def build_cases(rows: list[dict[str, Any]], n: int, seed: int) -> list[dict[str,
         }
         for kind, text in texts.items():
             if text:
-                cases.append({"title": r["title"], "question": r["question"], "kind": kind,
-                              "text": text.strip() + " [1]", "sources": sources})
+                cases.append(
+                    {
+                        "title": r["title"],
+                        "question": r["question"],
+                        "kind": kind,
+                        "text": text.strip() + " [1]",
+                        "sources": sources,
+                    }
+                )
     return cases
 
 
@@ -190,7 +203,9 @@ def main() -> None:
     embed.warm(warm)
     for c in cases:
         provider.next_text = c["text"]
-        req = Request([Message("user", c["question"])], question=c["question"], sources=c["sources"])
+        req = Request(
+            [Message("user", c["question"])], question=c["question"], sources=c["sources"]
+        )
         resp = provider.generate(req)
         g = grounding.check(resp.text, req.sources, embed)
         s = g.sentences[0] if g.sentences else None
@@ -223,7 +238,11 @@ def main() -> None:
         "calibration_cases": len(cal),
         "test_cases": len(test),
         "fitted": {"sim_weight": w, "overlap_weight": round(1 - w, 2), "threshold": thr},
-        "shipped": {"sim_weight": shipped[0], "overlap_weight": round(1 - shipped[0], 2), "threshold": shipped[1]},
+        "shipped": {
+            "sim_weight": shipped[0],
+            "overlap_weight": round(1 - shipped[0], 2),
+            "threshold": shipped[1],
+        },
         "seconds": round(elapsed, 1),
     }
     for label, (ww, tt) in (("fitted", (w, thr)), ("shipped", shipped)):

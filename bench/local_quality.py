@@ -38,7 +38,10 @@ QUESTIONS: list[tuple[str, list[str]]] = [
     ("What are the core working hours?", ["10:00"]),
     ("How many days per week may employees work remotely?", ["three days", "3 days"]),
     ("How many days of paid vacation do full-time employees accrue per year?", ["25"]),
-    ("How many unused vacation days can be carried over into the next year?", ["5 unused", "5 days", "five"]),
+    (
+        "How many unused vacation days can be carried over into the next year?",
+        ["5 unused", "5 days", "five"],
+    ),
     ("How long is parental leave?", ["20 weeks", "twenty weeks"]),
     ("What is the yearly learning budget per employee?", ["1500", "1.500"]),
     ("How long must passwords be?", ["14 char", "fourteen"]),
@@ -106,8 +109,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         rows: list[Row] = []
         for q, facts in QUESTIONS:
             retrieval = engine.retrieve(q, k=args.k)
-            req = build_request(q, retrieval, temperature=0.0, max_tokens=args.max_tokens,
-                                timeout_s=600)
+            req = build_request(
+                q, retrieval, temperature=0.0, max_tokens=args.max_tokens, timeout_s=600
+            )
             ext = engine.extractive.generate(req).text
             t0 = time.perf_counter()
             t_first: float | None = None
@@ -121,25 +125,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             assert final is not None
             out = final.usage.output_tokens or 0
             ttft = (t_first or t_end) - t0
-            decode = (out - 1) / (t_end - t_first) if t_first and out > 1 and t_end > t_first else None
-            rows.append(Row(
-                question=q,
-                in_sources=any(has_fact(s.text, facts) for s in req.sources),
-                extractive_ok=has_fact(ext, facts),
-                local_ok=has_fact(final.text, facts),
-                local_cites=bool(re.search(r"\[\d+\]", final.text)),
-                ttft_s=round(ttft, 3),
-                decode_tok_s=round(decode, 1) if decode else None,
-                output_tokens=out,
-                prompt_tokens=final.usage.input_tokens or 0,
-                total_s=round(t_end - t0, 3),
-                local_answer=final.text.strip(),
-                extractive_answer=ext.strip(),
-            ))
+            decode = (
+                (out - 1) / (t_end - t_first) if t_first and out > 1 and t_end > t_first else None
+            )
+            rows.append(
+                Row(
+                    question=q,
+                    in_sources=any(has_fact(s.text, facts) for s in req.sources),
+                    extractive_ok=has_fact(ext, facts),
+                    local_ok=has_fact(final.text, facts),
+                    local_cites=bool(re.search(r"\[\d+\]", final.text)),
+                    ttft_s=round(ttft, 3),
+                    decode_tok_s=round(decode, 1) if decode else None,
+                    output_tokens=out,
+                    prompt_tokens=final.usage.input_tokens or 0,
+                    total_s=round(t_end - t0, 3),
+                    local_answer=final.text.strip(),
+                    extractive_answer=ext.strip(),
+                )
+            )
             if not args.json:
                 r = rows[-1]
-                print(f"{'ok ' if r.local_ok else 'NO '}{'ok ' if r.extractive_ok else 'NO '}"
-                      f"ttft {r.ttft_s:5.2f}s  {r.decode_tok_s or 0:5.1f} tok/s  {q}", flush=True)
+                print(
+                    f"{'ok ' if r.local_ok else 'NO '}{'ok ' if r.extractive_ok else 'NO '}"
+                    f"ttft {r.ttft_s:5.2f}s  {r.decode_tok_s or 0:5.1f} tok/s  {q}",
+                    flush=True,
+                )
     load_after = os.getloadavg()
     n = len(rows)
     decodes = [r.decode_tok_s for r in rows if r.decode_tok_s]

@@ -30,9 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
-QUESTIONS = ("What causes insulin resistance?", "When was the Normans' first expedition?",
-             "Which genes are linked to breast cancer?", "Who won Super Bowl 50?",
-             "Does vitamin D reduce mortality?", "What is the role of T cells in immunity?")
+QUESTIONS = (
+    "What causes insulin resistance?",
+    "When was the Normans' first expedition?",
+    "Which genes are linked to breast cancer?",
+    "Who won Super Bowl 50?",
+    "Does vitamin D reduce mortality?",
+    "What is the role of T cells in immunity?",
+)
 
 
 def peak_mb() -> float:
@@ -54,8 +59,13 @@ def child_serve_lib(store: Path, n: int) -> dict[str, float]:
 def child_serve_app(store: Path, n: int) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
-    os.environ.update({"RAG_INDEX_DIR": str(store.parent), "RAG_COLLECTION": store.name,
-                       "RAG_AUTO_INGEST_DEMO": "false"})
+    os.environ.update(
+        {
+            "RAG_INDEX_DIR": str(store.parent),
+            "RAG_COLLECTION": store.name,
+            "RAG_AUTO_INGEST_DEMO": "false",
+        }
+    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
     for i in range(n):
@@ -84,8 +94,20 @@ def child_ingest(scifact: Path, limit: int) -> dict[str, float]:
 
 
 def run_child(kind: str, args: argparse.Namespace) -> dict[str, object]:
-    cmd = [sys.executable, __file__, "--child", kind, "--store", str(args.store), "--scifact",
-           str(args.scifact), "--limit", str(args.limit), "--questions", str(args.questions)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--store",
+        str(args.store),
+        "--scifact",
+        str(args.scifact),
+        "--limit",
+        str(args.limit),
+        "--questions",
+        str(args.questions),
+    ]
     env = dict(os.environ, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
     if args.backend:
         env["RAG_EMBEDDING_BACKEND"] = args.backend
@@ -95,21 +117,36 @@ def run_child(kind: str, args: argparse.Namespace) -> dict[str, object]:
     if out.returncode:
         raise SystemExit(f"{kind} failed:\n{out.stderr[-2000:]}")
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    res.update(kind=kind, seconds=time.perf_counter() - t0,
-               load=f"{load0}->{Path('/proc/loadavg').read_text().split()[0]}")
+    res.update(
+        kind=kind,
+        seconds=time.perf_counter() - t0,
+        load=f"{load0}->{Path('/proc/loadavg').read_text().split()[0]}",
+    )
     return res
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--store", type=Path, default=Path("/tmp/grounded-qa-bench/query_latency/store-50000/bench"),
-                   help="INDEX_DIR/COLLECTION of the store to serve (built by bench/query_latency.py)")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=Path("/tmp/grounded-qa-bench/query_latency/store-50000/bench"),
+        help="INDEX_DIR/COLLECTION of the store to serve (built by bench/query_latency.py)",
+    )
     p.add_argument("--scifact", type=Path, default=DATA / "beir-scifact")
-    p.add_argument("--limit", type=int, default=0, help="SciFact abstracts to ingest (0 = all 5,183)")
+    p.add_argument(
+        "--limit", type=int, default=0, help="SciFact abstracts to ingest (0 = all 5,183)"
+    )
     p.add_argument("--questions", type=int, default=20)
     p.add_argument("--backend", default=None, help="RAG_EMBEDDING_BACKEND for the children")
-    p.add_argument("--which", nargs="+", default=["serve-app", "serve-lib", "ingest"],
-                   choices=["serve-app", "serve-lib", "ingest"])
+    p.add_argument(
+        "--which",
+        nargs="+",
+        default=["serve-app", "serve-lib", "ingest"],
+        choices=["serve-app", "serve-lib", "ingest"],
+    )
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
@@ -128,8 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\npeak RSS (fresh child process each; embedding backend {backend})")
     print(f"{'what':<10} {'peak MB':>8} {'seconds':>8}  details / load")
     for r in rows:
-        details = {k: v for k, v in r.items() if k not in ("kind", "peak_rss_mb", "seconds", "load")}
-        print(f"{r['kind']:<10} {r['peak_rss_mb']:>8.0f} {r['seconds']:>8.0f}  {details} {r['load']}")
+        details = {
+            k: v for k, v in r.items() if k not in ("kind", "peak_rss_mb", "seconds", "load")
+        }
+        print(
+            f"{r['kind']:<10} {r['peak_rss_mb']:>8.0f} {r['seconds']:>8.0f}  {details} {r['load']}"
+        )
     return 0
 
 

@@ -61,8 +61,13 @@ def speed(texts: list[str], runs: int, batch: int) -> dict[str, float]:
         o_s.append(t2 - t1)
         ratios.append((t1 - t0) / (t2 - t1))
         cos = (a * b).sum(axis=1).tolist()
-    return {"torch_cps": len(texts) / statistics.median(t_s), "onnx_cps": len(texts) / statistics.median(o_s),
-            "ratio": statistics.median(ratios), "cos_mean": float(np.mean(cos)), "cos_min": float(np.min(cos))}
+    return {
+        "torch_cps": len(texts) / statistics.median(t_s),
+        "onnx_cps": len(texts) / statistics.median(o_s),
+        "ratio": statistics.median(ratios),
+        "cos_mean": float(np.mean(cos)),
+        "cos_min": float(np.min(cos)),
+    }
 
 
 def read_vectors(index_dir: Path, collection: str) -> dict[str, np.ndarray]:
@@ -83,8 +88,14 @@ def ndcg10(ranked: list[str], rel: dict[str, int]) -> float:
     return dcg / idcg if idcg else 0.0
 
 
-def dense_ndcg(ids: list[str], vecs: np.ndarray, qvecs: np.ndarray, qids: list[str],
-               qrels: dict[str, dict[str, int]], doc_of: dict[str, str]) -> float:
+def dense_ndcg(
+    ids: list[str],
+    vecs: np.ndarray,
+    qvecs: np.ndarray,
+    qids: list[str],
+    qrels: dict[str, dict[str, int]],
+    doc_of: dict[str, str],
+) -> float:
     sims = qvecs @ vecs.T
     scores = []
     for qi, q in enumerate(qids):
@@ -101,12 +112,23 @@ def dense_ndcg(ids: list[str], vecs: np.ndarray, qvecs: np.ndarray, qids: list[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--scifact", type=Path, default=DATA / "beir-scifact")
-    p.add_argument("--torch-index", type=Path, help="RAG_INDEX_DIR of a torch-built SciFact eval index")
-    p.add_argument("--onnx-index", type=Path, help="RAG_INDEX_DIR of an onnx-built SciFact eval index")
+    p.add_argument(
+        "--torch-index", type=Path, help="RAG_INDEX_DIR of a torch-built SciFact eval index"
+    )
+    p.add_argument(
+        "--onnx-index", type=Path, help="RAG_INDEX_DIR of an onnx-built SciFact eval index"
+    )
     p.add_argument("--collection", default="eval-beir-beir-scifact")
-    p.add_argument("--speed-texts", type=int, default=128, help="SciFact abstracts for the speed test (0 = skip)")
+    p.add_argument(
+        "--speed-texts",
+        type=int,
+        default=128,
+        help="SciFact abstracts for the speed test (0 = skip)",
+    )
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--batch", type=int, default=64)
     args = p.parse_args(argv)
@@ -119,23 +141,34 @@ def main(argv: list[str] | None = None) -> int:
 
         texts: list[str] = []
         for d in corpus:
-            texts += [c.text for c in chunk_pages([Page(1, f"{d['title']}\n\n{d['text']}")], 200, 40)]
+            texts += [
+                c.text for c in chunk_pages([Page(1, f"{d['title']}\n\n{d['text']}")], 200, 40)
+            ]
             if len(texts) >= args.speed_texts:
                 break
         texts = texts[: args.speed_texts]
         load0 = loadavg()
         s = speed(texts, args.runs, args.batch)
-        print(f"\nthroughput on {len(texts)} SciFact chunks (<=200 word pieces), median of {args.runs} "
-              f"alternating runs, load {load0}->{loadavg()}")
-        print(f"{'torch fp32 ch/s':>16} {'onnx int8 ch/s':>15} {'onnx/torch':>11} {'cos mean':>9} {'cos min':>8}")
-        print(f"{s['torch_cps']:>16.1f} {s['onnx_cps']:>15.1f} {s['ratio']:>11.2f} {s['cos_mean']:>9.4f} {s['cos_min']:>8.4f}")
+        print(
+            f"\nthroughput on {len(texts)} SciFact chunks (<=200 word pieces), median of {args.runs} "
+            f"alternating runs, load {load0}->{loadavg()}"
+        )
+        print(
+            f"{'torch fp32 ch/s':>16} {'onnx int8 ch/s':>15} {'onnx/torch':>11} {'cos mean':>9} {'cos min':>8}"
+        )
+        print(
+            f"{s['torch_cps']:>16.1f} {s['onnx_cps']:>15.1f} {s['ratio']:>11.2f} {s['cos_mean']:>9.4f} {s['cos_min']:>8.4f}"
+        )
 
     if args.torch_index and args.onnx_index:
         from rag.embeddings import MiniLMEmbedder
         from rag.embeddings_onnx import OnnxEmbedder
         from rag.eval.beir import read_qrels, read_queries
 
-        tv, ov = read_vectors(args.torch_index, args.collection), read_vectors(args.onnx_index, args.collection)
+        tv, ov = (
+            read_vectors(args.torch_index, args.collection),
+            read_vectors(args.onnx_index, args.collection),
+        )
         common = sorted(set(tv) & set(ov))
         doc_of = {}
         import sqlite3
@@ -155,10 +188,16 @@ def main(argv: list[str] | None = None) -> int:
         cos = (tmat * omat).sum(axis=1)
         nt = dense_ndcg(common, tmat, qt, qids, qrels, doc_of)
         no = dense_ndcg(common, omat, qo, qids, qrels, doc_of)
-        print(f"\nSciFact test, dense nDCG@10 (exact search) on the {len(docs_in)} documents / {len(common)} chunks "
-              f"both indexes hold; {len(qids)} queries with a relevant document among them")
-        print(f"{'torch fp32':>11} {'onnx int8':>10} {'delta':>8} {'chunk cos mean':>15} {'min':>7}")
-        print(f"{nt:>11.4f} {no:>10.4f} {no - nt:>+8.4f} {float(cos.mean()):>15.4f} {float(cos.min()):>7.4f}")
+        print(
+            f"\nSciFact test, dense nDCG@10 (exact search) on the {len(docs_in)} documents / {len(common)} chunks "
+            f"both indexes hold; {len(qids)} queries with a relevant document among them"
+        )
+        print(
+            f"{'torch fp32':>11} {'onnx int8':>10} {'delta':>8} {'chunk cos mean':>15} {'min':>7}"
+        )
+        print(
+            f"{nt:>11.4f} {no:>10.4f} {no - nt:>+8.4f} {float(cos.mean()):>15.4f} {float(cos.min()):>7.4f}"
+        )
     return 0
 
 

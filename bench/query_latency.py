@@ -72,11 +72,16 @@ def corpus(scifact: Path, squad: Path, seed: int = 7) -> list[tuple[str, int, st
 
 def queries(scifact: Path, squad: Path, n: int, seed: int = 11) -> list[str]:
     qs = [json.loads(line)["text"] for line in (scifact / "queries.jsonl").open(encoding="utf-8")]
-    qs += [json.loads(line)["question"] for line in (squad / "v1.1-questions.jsonl").open(encoding="utf-8")]
+    qs += [
+        json.loads(line)["question"]
+        for line in (squad / "v1.1-questions.jsonl").open(encoding="utf-8")
+    ]
     return random.Random(seed).sample(qs, n)
 
 
-def cached_vectors(cache: Path, chunks: list[tuple[str, int, str, int]], backend: str) -> np.ndarray:
+def cached_vectors(
+    cache: Path, chunks: list[tuple[str, int, str, int]], backend: str
+) -> np.ndarray:
     """Embed every chunk once; later runs load the .npy (the slow part on 2 cores)."""
     key = hashlib.sha256("\n".join(c[2] for c in chunks).encode()).hexdigest()[:12]
     path = cache / f"vectors-{backend}-{len(chunks)}-{key}.npy"
@@ -90,7 +95,10 @@ def cached_vectors(cache: Path, chunks: list[tuple[str, int, str, int]], backend
     for i in range(0, len(texts), 2048):
         parts.append(emb.embed(texts[i : i + 2048]))
         done = i + len(parts[-1])
-        print(f"  embedded {done}/{len(texts)} ({done / (time.perf_counter() - t0):.0f}/s)", file=sys.stderr)
+        print(
+            f"  embedded {done}/{len(texts)} ({done / (time.perf_counter() - t0):.0f}/s)",
+            file=sys.stderr,
+        )
     vecs = np.concatenate(parts).astype(np.float32)
     cache.mkdir(parents=True, exist_ok=True)
     np.save(path.with_suffix(".tmp.npy"), vecs)
@@ -98,7 +106,9 @@ def cached_vectors(cache: Path, chunks: list[tuple[str, int, str, int]], backend
     return vecs
 
 
-def build_store(index_dir: Path, chunks: list[tuple[str, int, str, int]], vecs: np.ndarray, embedder: Any) -> Any:
+def build_store(
+    index_dir: Path, chunks: list[tuple[str, int, str, int]], vecs: np.ndarray, embedder: Any
+) -> Any:
     """A real Store (Chroma + manifest) and BM25 index over the chunks, built once per size."""
     from rag.lexical import LexicalIndex
     from rag.store import ChunkRecord, DocInfo, Store
@@ -124,7 +134,9 @@ def build_store(index_dir: Path, chunks: list[tuple[str, int, str, int]], vecs: 
         for i in idxs:
             _, ci, text, tokens = chunks[i]
             recs.append(ChunkRecord(f"{doc_id}:{ci}", doc_id, ci, 1, 0, len(text), tokens, text))
-        items.append((DocInfo(doc_id, f"text:{name}", name, doc_id, 1, len(recs), 0, 0.0), recs, ()))
+        items.append(
+            (DocInfo(doc_id, f"text:{name}", name, doc_id, 1, len(recs), 0, 0.0), recs, ())
+        )
         rows.extend(idxs)
         if len(rows) >= 4096:
             flush()
@@ -145,7 +157,9 @@ def pct(values: list[float], p: float) -> float:
     return float(np.percentile(np.asarray(values), p))
 
 
-def measure(store: Any, qs: list[str], passes: int, vecs: np.ndarray, ids: list[str]) -> dict[str, Any]:
+def measure(
+    store: Any, qs: list[str], passes: int, vecs: np.ndarray, ids: list[str]
+) -> dict[str, Any]:
     from rag.lexical import LexicalIndex
     from rag.retrieve import Retriever
 
@@ -171,21 +185,30 @@ def measure(store: Any, qs: list[str], passes: int, vecs: np.ndarray, ids: list[
     for qv in qvecs:
         got = {pos[c] for c, _ in store.dense_search(qv, 10) if c in pos}
         hits += len(got & set(exact_top(vecs, qv, 10)))
-    out: dict[str, Any] = {s: {p_: statistics.median(v) for p_, v in d.items()} for s, d in per_pass.items()}
+    out: dict[str, Any] = {
+        s: {p_: statistics.median(v) for p_, v in d.items()} for s, d in per_pass.items()
+    }
     out["recall@10"] = hits / (10 * len(qvecs))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--scifact", type=Path, default=DATA / "beir-scifact")
     p.add_argument("--squad", type=Path, default=DATA / "squad")
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--passes", type=int, default=5, help="passes over the queries; medians reported")
+    p.add_argument(
+        "--passes", type=int, default=5, help="passes over the queries; medians reported"
+    )
     p.add_argument("--backend", default="torch", help="query embedding backend (torch|onnx)")
-    p.add_argument("--corpus-backend", default="onnx",
-                   help="backend that embeds the corpus once for the cache (onnx: 3x faster to build, cosine 0.995 to torch)")
+    p.add_argument(
+        "--corpus-backend",
+        default="onnx",
+        help="backend that embeds the corpus once for the cache (onnx: 3x faster to build, cosine 0.995 to torch)",
+    )
     p.add_argument("--cache", type=Path, default=Path("/tmp/grounded-qa-bench/query_latency"))
     p.add_argument("--json", type=Path, help="also write the rows here")
     args = p.parse_args(argv)
@@ -210,13 +233,17 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(r)
         del store
 
-    print(f"\nquery latency, ms (k=5, 50 candidates; {args.queries} queries x {args.passes} passes, "
-          f"median of per-pass percentiles; query embedding: {args.backend})")
+    print(
+        f"\nquery latency, ms (k=5, 50 candidates; {args.queries} queries x {args.passes} passes, "
+        f"median of per-pass percentiles; query embedding: {args.backend})"
+    )
     print(f"{'chunks':>7} {'stage':<7} {'p50':>8} {'p95':>8} {'p99':>8}  load")
     for r in rows:
         for s in STAGES:
             d = r[s]
-            print(f"{r['size']:>7} {s[:-3]:<7} {d[50]:8.2f} {d[95]:8.2f} {d[99]:8.2f}  {r['load']}->{r['load_after']}")
+            print(
+                f"{r['size']:>7} {s[:-3]:<7} {d[50]:8.2f} {d[95]:8.2f} {d[99]:8.2f}  {r['load']}->{r['load_after']}"
+            )
     print(f"\n{'chunks':>7} {'ANN recall@10 vs exact':>24}")
     for r in rows:
         print(f"{r['size']:>7} {r['recall@10']:>24.3f}")

@@ -39,9 +39,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 KEY = "sk-bench-TTFT0123456789abcdefXYZ"
-TOPICS = ("hotel limit in London", "refund policy for annual plans", "parental leave",
-          "meal allowance per day", "new features in release 2", "password reset", "remote work",
-          "expense report deadline", "laptop replacement", "data export")
+TOPICS = (
+    "hotel limit in London",
+    "refund policy for annual plans",
+    "parental leave",
+    "meal allowance per day",
+    "new features in release 2",
+    "password reset",
+    "remote work",
+    "expense report deadline",
+    "laptop replacement",
+    "data export",
+)
 
 
 def loadavg() -> str:
@@ -60,7 +69,11 @@ def questions(n: int, run: int, path: str) -> list[str]:
 def summarise(passes: list[list[float]]) -> dict[str, float]:
     p50 = [float(np.percentile(p, 50)) for p in passes]
     p95 = [float(np.percentile(p, 95)) for p in passes]
-    return {"p50": statistics.median(p50), "p95": statistics.median(p95), "n": sum(len(p) for p in passes)}
+    return {
+        "p50": statistics.median(p50),
+        "p95": statistics.median(p95),
+        "n": sum(len(p) for p in passes),
+    }
 
 
 def bench_library(delay: float, n: int, passes: int) -> list[list[float]]:
@@ -138,26 +151,43 @@ def bench_streamlit(delay: float, n: int, passes: int) -> list[list[float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--delay", type=float, default=0.2, help="fake provider's first-token delay, s")
     p.add_argument("--questions", type=int, default=10, help="questions per pass")
     p.add_argument("--passes", type=int, default=5)
-    p.add_argument("--paths", nargs="+", default=["library", "streamlit"], choices=["library", "streamlit"])
-    p.add_argument("--index-dir", type=Path, default=None,
-                   help="RAG_INDEX_DIR with the demo corpus (default: a temp dir, indexed first)")
+    p.add_argument(
+        "--paths", nargs="+", default=["library", "streamlit"], choices=["library", "streamlit"]
+    )
+    p.add_argument(
+        "--index-dir",
+        type=Path,
+        default=None,
+        help="RAG_INDEX_DIR with the demo corpus (default: a temp dir, indexed first)",
+    )
     p.add_argument("--backend", default=None, help="RAG_EMBEDDING_BACKEND (torch|onnx)")
     args = p.parse_args(argv)
 
     from tests.fakes.servers import FakeOpenAI, Reply
 
     tmp = tempfile.mkdtemp(prefix="ttft-")
-    fake = FakeOpenAI(Reply(text="Hotels in London may cost up to 320 dollars a night [1].",
-                            fault="slow", delay_s=args.delay)).start()
-    os.environ.update({
-        "RAG_INDEX_DIR": str(args.index_dir or Path(tmp) / "index"),
-        "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": KEY, "RAG_MAX_RETRIES": "0",
-        "RAG_REQUEST_TIMEOUT_S": str(args.delay + 30),
-    })
+    fake = FakeOpenAI(
+        Reply(
+            text="Hotels in London may cost up to 320 dollars a night [1].",
+            fault="slow",
+            delay_s=args.delay,
+        )
+    ).start()
+    os.environ.update(
+        {
+            "RAG_INDEX_DIR": str(args.index_dir or Path(tmp) / "index"),
+            "OPENAI_BASE_URL": fake.base_url,
+            "OPENAI_API_KEY": KEY,
+            "RAG_MAX_RETRIES": "0",
+            "RAG_REQUEST_TIMEOUT_S": str(args.delay + 30),
+        }
+    )
     if args.backend:
         os.environ["RAG_EMBEDDING_BACKEND"] = args.backend
     rows = []
@@ -169,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((path, res, f"{load0}->{loadavg()}"))
     finally:
         fake.stop()
-    print(f"\nTTFT overhead = TTFT - fake first-token delay ({args.delay * 1000:.0f} ms), ms; "
-          f"{args.questions} questions x {args.passes} passes, median of per-pass percentiles")
+    print(
+        f"\nTTFT overhead = TTFT - fake first-token delay ({args.delay * 1000:.0f} ms), ms; "
+        f"{args.questions} questions x {args.passes} passes, median of per-pass percentiles"
+    )
     print(f"{'path':<10} {'p50':>8} {'p95':>8} {'n':>5}  load")
     for path, r, load in rows:
         print(f"{path:<10} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['n']:>5}  {load}")

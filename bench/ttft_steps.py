@@ -37,12 +37,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from tests.fakes.servers import FakeOpenAI, Reply
 
-    fake = FakeOpenAI(Reply(text="Hotels in London may cost up to 320 dollars a night [1].",
-                            fault="slow", delay_s=args.delay)).start()
-    os.environ.update({
-        "RAG_INDEX_DIR": str(Path(tempfile.mkdtemp(prefix="ttft-steps-")) / "index"),
-        "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": KEY, "RAG_MAX_RETRIES": "0",
-    })
+    fake = FakeOpenAI(
+        Reply(
+            text="Hotels in London may cost up to 320 dollars a night [1].",
+            fault="slow",
+            delay_s=args.delay,
+        )
+    ).start()
+    os.environ.update(
+        {
+            "RAG_INDEX_DIR": str(Path(tempfile.mkdtemp(prefix="ttft-steps-")) / "index"),
+            "OPENAI_BASE_URL": fake.base_url,
+            "OPENAI_API_KEY": KEY,
+            "RAG_MAX_RETRIES": "0",
+        }
+    )
     import rag.retrieve
     import ui.chat
     import ui.documents
@@ -89,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'step':<16} {'calls/q':>8} {'median ms':>10} {'ms per question':>16}")
     for label, v in times.items():
         print(f"{label:<16} {len(v) / n:>8.1f} {statistics.median(v):>10.2f} {sum(v) / n:>16.2f}")
-    print(f"TTFT overhead median {statistics.median(overhead):.1f} ms "
-          f"(steps after the answer's rerun count twice: the page redraws once when it is done)")
+    print(
+        f"TTFT overhead median {statistics.median(overhead):.1f} ms "
+        f"(steps after the answer's rerun count twice: the page redraws once when it is done)"
+    )
     return 0
 
 

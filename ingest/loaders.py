@@ -17,7 +17,27 @@ log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 # Bytes that never occur in real text files; a few of them mean "binary wearing a .txt".
-_BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
+_BINARY_BYTES = set(range(0, 9)) | {
+    11,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    27,
+    28,
+    29,
+    30,
+    31,
+}
 
 
 class IngestError(Exception):
@@ -41,7 +61,8 @@ def load(path: Path, max_bytes: int | None = None) -> list[Page]:
     loader = _LOADERS.get(suffix)
     if loader is None:
         raise IngestError(
-            path, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            path,
+            f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}",
         )
     try:
         size = path.stat().st_size
@@ -51,7 +72,8 @@ def load(path: Path, max_bytes: int | None = None) -> list[Page]:
         raise IngestError(path, "file is empty")
     if max_bytes is not None and size > max_bytes:
         raise IngestError(
-            path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)"
+            path,
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
         )
     try:
         pages = loader(path)
@@ -59,12 +81,15 @@ def load(path: Path, max_bytes: int | None = None) -> list[Page]:
         raise
     except Exception as e:  # parsers raise anything; the user gets one line, the log the rest
         log.debug("loader failed for %s", path, exc_info=True)
-        raise IngestError(path, f"could not parse {suffix[1:].upper()}: {type(e).__name__}: {e}"[:300]) from e
+        raise IngestError(
+            path, f"could not parse {suffix[1:].upper()}: {type(e).__name__}: {e}"[:300]
+        ) from e
     pages = [Page(p.number, _clean(p.text)) for p in pages]
     if not any(p.text.strip() for p in pages):
         if suffix == ".pdf":
             raise IngestError(
-                path, f"no extractable text in {len(pages)} page(s): scanned or image-only PDF (needs OCR)"
+                path,
+                f"no extractable text in {len(pages)} page(s): scanned or image-only PDF (needs OCR)",
             )
         raise IngestError(path, "no text content")
     return pages
@@ -89,7 +114,9 @@ def _read_text(path: Path) -> str:
     sample = data[:8192]
     for magic, kind in _MAGIC.items():
         if sample.lstrip()[:16].startswith(magic):
-            raise IngestError(path, f"wrong extension: the content is {kind}, not {path.suffix} text")
+            raise IngestError(
+                path, f"wrong extension: the content is {kind}, not {path.suffix} text"
+            )
     if b"\x00" in sample or sum(b in _BINARY_BYTES for b in sample) > max(8, len(sample) // 100):
         raise IngestError(path, "looks like a binary file, not text (contains control bytes)")
     for encoding in ("utf-8-sig", "utf-16"):
@@ -107,7 +134,9 @@ def _read_text(path: Path) -> str:
         raise IngestError(path, "text is not valid UTF-8 (nor Windows-1252)") from e
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     if printable < 0.98 * len(text):
-        raise IngestError(path, "text is not valid UTF-8 and does not decode cleanly as Windows-1252")
+        raise IngestError(
+            path, "text is not valid UTF-8 and does not decode cleanly as Windows-1252"
+        )
     log.info("%s is not UTF-8; decoded as Windows-1252", path.name)
     return text
 

@@ -53,7 +53,9 @@ class Sink(Protocol):
 
     def docs_by_path(self, path: str) -> Sequence[Any]: ...
     def doc(self, doc_id: str) -> Any | None: ...
-    def add_many(self, items: Sequence[tuple[Any, Sequence[Any], Sequence[str]]], embeddings: np.ndarray) -> None: ...
+    def add_many(
+        self, items: Sequence[tuple[Any, Sequence[Any], Sequence[str]]], embeddings: np.ndarray
+    ) -> None: ...
     def remove(self, doc_id: str) -> bool: ...
     def sweep_orphans(self) -> int: ...
 
@@ -174,14 +176,17 @@ def save_upload(upload_dir: Path, name: str, data: bytes, max_bytes: int | None 
     base = safe_upload_name(name)
     if max_bytes is not None and len(data) > max_bytes:
         raise IngestError(
-            base, f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)"
+            base,
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
         )
     upload_dir.mkdir(parents=True, exist_ok=True)
     root = upload_dir.resolve()
     target = upload_dir / base
     if target.is_symlink() or target.resolve().parent != root:
         raise IngestError(base, "upload target is a link outside the upload folder (refused)")
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=root)  # hidden: never ingested by a folder walk
+    fd, tmp = tempfile.mkstemp(
+        prefix=".upload-", dir=root
+    )  # hidden: never ingested by a folder walk
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -277,12 +282,16 @@ class Ingestor:
         if self.store.doc(doc_id_or_path) is not None:
             targets = [doc_id_or_path]
         else:
-            key = str(Path(doc_id_or_path).resolve()) if os.sep in doc_id_or_path else doc_id_or_path
+            key = (
+                str(Path(doc_id_or_path).resolve()) if os.sep in doc_id_or_path else doc_id_or_path
+            )
             targets = [d.doc_id for d in self.store.docs_by_path(key)] or [
                 d.doc_id for d in self.store.docs_by_path(doc_id_or_path)
             ]
         if not targets:
-            return [FileResult(doc_id_or_path, "failed", error="no such document (id, path or name)")]
+            return [
+                FileResult(doc_id_or_path, "failed", error="no such document (id, path or name)")
+            ]
         return [
             FileResult(doc_id_or_path, "removed" if self.store.remove(d) else "failed", doc_id=d)
             for d in targets
@@ -316,12 +325,21 @@ class Ingestor:
             return FileResult(shown, "failed", error=e.reason)
         except Exception as e:  # never let one file take down the run
             log.exception("unexpected failure ingesting %s", path)
-            return FileResult(shown, "failed", error=f"unexpected error: {type(e).__name__}: {e}"[:300])
+            return FileResult(
+                shown, "failed", error=f"unexpected error: {type(e).__name__}: {e}"[:300]
+            )
         return self._pending(shown, key, name, sha, size, pages, existing, seen)
 
     def _pending(
-        self, shown: str, key: str, name: str, sha: str, size: int, pages: list[Page],
-        existing: Sequence[Any], seen: dict[str, str],
+        self,
+        shown: str,
+        key: str,
+        name: str,
+        sha: str,
+        size: int,
+        pages: list[Page],
+        existing: Sequence[Any],
+        seen: dict[str, str],
     ) -> _Pending | FileResult:
         doc_id = sha[:16]
         chunks = chunk_pages(pages, self.chunk_tokens, self.chunk_overlap)
@@ -329,8 +347,14 @@ class Ingestor:
             return FileResult(shown, "failed", error="no text to index after cleaning")
         seen[doc_id] = shown
         doc = self.make_doc(
-            doc_id=doc_id, path=key, name=name, sha256=sha, pages=len(pages), chunks=len(chunks),
-            bytes=size, added_at=time.time(),
+            doc_id=doc_id,
+            path=key,
+            name=name,
+            sha256=sha,
+            pages=len(pages),
+            chunks=len(chunks),
+            bytes=size,
+            added_at=time.time(),
         )
         records = [self._record(doc_id, c) for c in chunks]
         status: Status = "replaced" if existing else "added"
@@ -356,8 +380,14 @@ class Ingestor:
 
     def _record(self, doc_id: str, c: Chunk) -> Any:
         return self.make_chunk(
-            chunk_id=f"{doc_id}:{c.index}", doc_id=doc_id, idx=c.index, page=c.page,
-            start=c.start, end=c.end, tokens=c.tokens, text=c.text,
+            chunk_id=f"{doc_id}:{c.index}",
+            doc_id=doc_id,
+            idx=c.index,
+            page=c.page,
+            start=c.start,
+            end=c.end,
+            tokens=c.tokens,
+            text=c.text,
         )
 
     def _counts(self, doc_id: str) -> tuple[int, int]:

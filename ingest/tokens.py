@@ -35,4 +35,6 @@ def count_tokens(text: str) -> int:
 
 def token_offsets(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     """Character spans of each word piece, per text."""
-    return [list(e.offsets) for e in tokenizer().encode_batch(list(texts), add_special_tokens=False)]
+    return [
+        list(e.offsets) for e in tokenizer().encode_batch(list(texts), add_special_tokens=False)
+    ]

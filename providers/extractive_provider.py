@@ -33,7 +33,119 @@ REFUSAL_TEXT = "I don't have enough information in the documents to answer that.
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
 _STOP = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "into", "over", "under", "and", "or", "but", "not", "no", "nor", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "there", "here", "it", "its", "it's", "they", "them", "their", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "if", "also", "any", "all", "each", "both", "few", "more", "most", "other", "some", "same", "very", "just", "only", "own", "too", "s", "t", "much", "many", "one", "ones", "per", "via", "upon", "whether"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "as",
+        "into",
+        "over",
+        "under",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "nor",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "it's",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "than",
+        "then",
+        "so",
+        "such",
+        "if",
+        "also",
+        "any",
+        "all",
+        "each",
+        "both",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "same",
+        "very",
+        "just",
+        "only",
+        "own",
+        "too",
+        "s",
+        "t",
+        "much",
+        "many",
+        "one",
+        "ones",
+        "per",
+        "via",
+        "upon",
+        "whether",
+    ]
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 
@@ -60,26 +172,75 @@ _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+")
 # Words that flip or narrow a question's meaning; SQuAD v2.0 writers insert them to make a
 # question unanswerable from a passage that answers its un-negated twin.
 _CUES = frozenset(
-    ["not", "no", "never", "n't", "without", "except", "least", "fewest", "smallest", "lowest",
-     "worst", "last", "first", "only", "before", "after", "earliest", "latest", "largest",
-     "biggest", "highest", "most", "best", "less", "more", "fewer", "longest", "shortest",
-     "minimum", "maximum"]
+    [
+        "not",
+        "no",
+        "never",
+        "n't",
+        "without",
+        "except",
+        "least",
+        "fewest",
+        "smallest",
+        "lowest",
+        "worst",
+        "last",
+        "first",
+        "only",
+        "before",
+        "after",
+        "earliest",
+        "latest",
+        "largest",
+        "biggest",
+        "highest",
+        "most",
+        "best",
+        "less",
+        "more",
+        "fewer",
+        "longest",
+        "shortest",
+        "minimum",
+        "maximum",
+    ]
 )
 _CUE_WORD = re.compile(r"[A-Za-z]+(?:n't)?")
 _WH_TYPES = ("who", "when", "where", "how_many", "why", "which", "what", "how")
 
 FEATURE_NAMES = (
-    "best_score", "best_sim", "best_overlap", "max_sim", "max_overlap", "margin",
-    "passage_coverage", "q_terms", "best_rank",
-    "sent_missing", "passage_missing", "passage_missing_idf", "sources_missing",
-    "missing_caps", "missing_numbers", "cue_missing", "q_has_cue", "q_negated",
-    "type_match", "sent_new_terms", "sim_gap", "window_overlap", "antonym_swap",
+    "best_score",
+    "best_sim",
+    "best_overlap",
+    "max_sim",
+    "max_overlap",
+    "margin",
+    "passage_coverage",
+    "q_terms",
+    "best_rank",
+    "sent_missing",
+    "passage_missing",
+    "passage_missing_idf",
+    "sources_missing",
+    "missing_caps",
+    "missing_numbers",
+    "cue_missing",
+    "q_has_cue",
+    "q_negated",
+    "type_match",
+    "sent_new_terms",
+    "sim_gap",
+    "window_overlap",
+    "antonym_swap",
     *(f"wh_{w}" for w in _WH_TYPES),
 )
 
 
 _WH_PATTERNS = (
-    ("how_many", r"\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (percentage|percent|year|number|amount)\b"),
+    (
+        "how_many",
+        r"\bhow (many|much|long|old|far|large|big|tall)\b|\bwhat (percentage|percent|year|number|amount)\b",
+    ),
     ("when", r"\b(when|what year|what time|what date|what century)\b"),
     ("who", r"\b(who|whom|whose)\b"),
     ("where", r"\bwhere\b"),
@@ -94,7 +255,9 @@ def _wh_type(question: str) -> str:
     """The question's own wh-word: the earliest one, so "What is the allowance when
     travelling?" asks for a what, not a when. Ties (same start) go to the more specific."""
     q = question.lower()
-    found = [(m.start(), i, wh) for i, (wh, pat) in enumerate(_WH_PATTERNS) if (m := re.search(pat, q))]
+    found = [
+        (m.start(), i, wh) for i, (wh, pat) in enumerate(_WH_PATTERNS) if (m := re.search(pat, q))
+    ]
     return min(found)[2] if found else "what"
 
 
@@ -113,10 +276,16 @@ def _type_match(wh: str, sentence: str, question: str) -> float:
 
 
 def _cues(text: str) -> set[str]:
-    return {w.lower() for w in _CUE_WORD.findall(text) if w.lower() in _CUES or w.lower().endswith("n't")}
+    return {
+        w.lower()
+        for w in _CUE_WORD.findall(text)
+        if w.lower() in _CUES or w.lower().endswith("n't")
+    }
 
 
-def question_features(question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
+def question_features(
+    question: str, sources: Sequence[Source], cands: Sequence[Candidate]
+) -> dict[str, float]:
     # The sentence that would be quoted: a heading ("Parental leave") restates the topic,
     # and judged as the answer it looks like SQuAD 2.0's copied-words unanswerables.
     best = quotable(cands)[0]
@@ -235,7 +404,9 @@ class RefusalModel:
 
 class ExtractiveProvider:
     name = "extractive"
-    capabilities = Capabilities(streaming=True, json_mode=False, tools=False, max_context=1_000_000, local=True, paid=False)
+    capabilities = Capabilities(
+        streaming=True, json_mode=False, tools=False, max_context=1_000_000, local=True, paid=False
+    )
 
     def __init__(
         self,
@@ -290,11 +461,15 @@ class ExtractiveProvider:
                 + self.overlap_weight * overlap
                 + self.rank_weight / (1 + rank)
             )
-            out.append(Candidate(src, rank, sent, s, e, float(sim), overlap, score, _is_heading(sent)))
+            out.append(
+                Candidate(src, rank, sent, s, e, float(sim), overlap, score, _is_heading(sent))
+            )
         out.sort(key=lambda c: -c.score)
         return out
 
-    def features(self, question: str, sources: Sequence[Source], cands: Sequence[Candidate]) -> dict[str, float]:
+    def features(
+        self, question: str, sources: Sequence[Source], cands: Sequence[Candidate]
+    ) -> dict[str, float]:
         """Signals for the refusal model (see ``rag/eval/refusal.py``).
 
         SQuAD v2.0's unanswerable questions are written against the same paragraph as the

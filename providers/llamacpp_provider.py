@@ -177,7 +177,9 @@ class LlamaCppProvider:
                 provider=self.label,
             )
         if not self.model_path.is_file():
-            raise ModelNotFoundError(f"GGUF model not found: {self.model_path}", provider=self.label)
+            raise ModelNotFoundError(
+                f"GGUF model not found: {self.model_path}", provider=self.label
+            )
         return load_model(self.model_path, self.n_threads, self.n_ctx)
 
     def _kwargs(self, request: Request) -> dict[str, Any]:

@@ -119,22 +119,34 @@ class OllamaAdmin:
             raise OllamaUnavailable(not_running_message(self.base_url), provider="ollama") from e
         except httpx.TimeoutException as e:
             raise OllamaUnavailable(
-                f"Ollama at {self.base_url} did not answer within {self.timeout_s:g}s", provider="ollama"
+                f"Ollama at {self.base_url} did not answer within {self.timeout_s:g}s",
+                provider="ollama",
             ) from e
         except httpx.HTTPError as e:
-            raise OllamaUnavailable(f"cannot reach Ollama at {self.base_url}: {e}", provider="ollama") from e
+            raise OllamaUnavailable(
+                f"cannot reach Ollama at {self.base_url}: {e}", provider="ollama"
+            ) from e
         if r.status_code >= 400:
-            raise ProviderError(f"HTTP {r.status_code} from {path}: {r.text[:200]}", provider="ollama")
+            raise ProviderError(
+                f"HTTP {r.status_code} from {path}: {r.text[:200]}", provider="ollama"
+            )
         return r
 
     # -- API -----------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
         """``{"ok", "base_url", "version", "models", "error"}``; never raises."""
-        out: dict[str, Any] = {"ok": False, "base_url": self.base_url, "version": None, "error": None}
+        out: dict[str, Any] = {
+            "ok": False,
+            "base_url": self.base_url,
+            "version": None,
+            "error": None,
+        }
         try:
             r = self._get("/")
             if "ollama" not in r.text.lower():
-                out["error"] = f"{self.base_url} answered, but it does not look like Ollama: {r.text[:80]!r}"
+                out["error"] = (
+                    f"{self.base_url} answered, but it does not look like Ollama: {r.text[:80]!r}"
+                )
                 return out
             # Very old servers have no /api/version: still healthy.
             with contextlib.suppress(ProviderError, ValueError):
@@ -172,7 +184,9 @@ class OllamaAdmin:
         need = list(dict.fromkeys(needed))
         return ModelStatus(need, installed, [m for m in need if canonical(m) not in have])
 
-    def pull(self, model: str, on_progress: Callable[[PullProgress], None] | None = None) -> PullProgress:
+    def pull(
+        self, model: str, on_progress: Callable[[PullProgress], None] | None = None
+    ) -> PullProgress:
         """Pull ``model``; calls ``on_progress`` per line; returns the final progress."""
         last: PullProgress | None = None
         for p in self.pull_stream(model):
@@ -187,7 +201,10 @@ class OllamaAdmin:
         done: dict[str, int] = {}
         try:
             with self._client.stream(
-                "POST", "/api/pull", json={"model": model, "stream": True}, timeout=self.pull_timeout_s
+                "POST",
+                "/api/pull",
+                json={"model": model, "stream": True},
+                timeout=self.pull_timeout_s,
             ) as r:
                 if r.status_code >= 400:
                     r.read()
@@ -199,9 +216,13 @@ class OllamaAdmin:
                     try:
                         obj = json.loads(line)
                     except ValueError as e:
-                        raise OllamaPullError(f"malformed pull progress line: {line[:80]!r}", provider="ollama") from e
+                        raise OllamaPullError(
+                            f"malformed pull progress line: {line[:80]!r}", provider="ollama"
+                        ) from e
                     if "error" in obj:
-                        raise OllamaPullError(f"pulling {model} failed: {obj['error']}", provider="ollama")
+                        raise OllamaPullError(
+                            f"pulling {model} failed: {obj['error']}", provider="ollama"
+                        )
                     digest = obj.get("digest")
                     if digest and obj.get("total"):
                         totals[digest] = int(obj["total"])
@@ -223,7 +244,9 @@ class OllamaAdmin:
         except httpx.ConnectError as e:
             raise OllamaUnavailable(not_running_message(self.base_url), provider="ollama") from e
         except httpx.HTTPError as e:
-            raise OllamaPullError(f"pulling {model} was interrupted: {type(e).__name__}", provider="ollama") from e
+            raise OllamaPullError(
+                f"pulling {model} was interrupted: {type(e).__name__}", provider="ollama"
+            ) from e
 
 
 def _error_text(r: httpx.Response) -> str:

@@ -167,12 +167,15 @@ class OllamaProvider(RemoteProvider):
         client = self.client(key)
         parts: list[str] = []
         final: dict[str, Any] | None = None
-        with self.mapped_errors(), client.stream(
-            "POST",
-            "/api/chat",
-            json=self._body(request, True),
-            timeout=self.timeout_for(request),
-        ) as r:
+        with (
+            self.mapped_errors(),
+            client.stream(
+                "POST",
+                "/api/chat",
+                json=self._body(request, True),
+                timeout=self.timeout_for(request),
+            ) as r,
+        ):
             self._raise_for_status(r)
             for line in r.iter_lines():
                 if not line.strip():

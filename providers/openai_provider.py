@@ -62,7 +62,11 @@ def openai_tools(request: Request) -> dict[str, Any]:
         "tools": [
             {
                 "type": "function",
-                "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters,
+                },
             }
             for t in request.tools
         ]

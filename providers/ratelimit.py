@@ -68,7 +68,9 @@ class _Bucket:
 
     def wait_for(self, amount: float, now: float) -> float:
         self.refill(now)
-        amount = min(amount, self.capacity)  # one huge call may use a whole minute, not block forever
+        amount = min(
+            amount, self.capacity
+        )  # one huge call may use a whole minute, not block forever
         return 0.0 if self.level >= amount else (amount - self.level) / self.rate
 
     def take(self, amount: float) -> None:
@@ -79,7 +81,11 @@ def priority_of(request: Request) -> str:
     p = request.metadata.get("priority")
     if p in PRIORITIES:
         return str(p)
-    return "interactive" if str(request.metadata.get("task", "")) in INTERACTIVE_TASKS else "background"
+    return (
+        "interactive"
+        if str(request.metadata.get("task", "")) in INTERACTIVE_TASKS
+        else "background"
+    )
 
 
 def _key_id(key: str | None) -> str:
@@ -186,7 +192,10 @@ class RateLimiter:
                 self._cond.notify_all()
 
     def _error(self, provider: str, need: float, lim: Limit) -> LocalRateLimitError:
-        parts = [f"{lim.rpm:g} requests/min" if lim.rpm else "", f"{lim.tpm:g} tokens/min" if lim.tpm else ""]
+        parts = [
+            f"{lim.rpm:g} requests/min" if lim.rpm else "",
+            f"{lim.tpm:g} tokens/min" if lim.tpm else "",
+        ]
         return LocalRateLimitError(
             f"client-side rate limit ({', '.join(p for p in parts if p)}) would need a "
             f"{need:.1f}s wait, more than the {self.max_wait_s:g}s allowed",

@@ -99,7 +99,9 @@ class RemoteProvider:
         self.config = cfg
         self.model = model or self.default_model
         # A session key (typed in the app) is as explicit as an argument: it beats env vars.
-        explicit = api_key if api_key is not None else (cfg.keys_for(self.name, session=True) or None)
+        explicit = (
+            api_key if api_key is not None else (cfg.keys_for(self.name, session=True) or None)
+        )
         self.keys = resolve_keys(explicit, self.key_env_vars, cfg.keys_for(self.name))
         self.base_url = resolve_base_url(
             base_url, self.base_url_env_var, cfg.base_url_for(self.name)

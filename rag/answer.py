@@ -44,13 +44,21 @@ class Answer:
             "model": self.model,
             "sources": [
                 {
-                    "n": s.n, "source": s.source, "page": s.page, "text": s.text,
-                    "score": round(s.score, 6), "doc_id": s.doc_id, "chunk_id": s.chunk_id,
+                    "n": s.n,
+                    "source": s.source,
+                    "page": s.page,
+                    "text": s.text,
+                    "score": round(s.score, 6),
+                    "doc_id": s.doc_id,
+                    "chunk_id": s.chunk_id,
                 }
                 for s in self.sources
             ],
             "cited": self.cited,
-            "usage": {"input_tokens": self.usage.input_tokens, "output_tokens": self.usage.output_tokens},
+            "usage": {
+                "input_tokens": self.usage.input_tokens,
+                "output_tokens": self.usage.output_tokens,
+            },
             "cost_usd": self.cost_usd,
             "cached": self.cached,
             "interrupted": self.interrupted,
@@ -64,8 +72,13 @@ class Answer:
 def to_sources(passages: Sequence[Passage]) -> list[Source]:
     return [
         Source(
-            n=i + 1, source=p.source, page=p.page, text=p.text, score=p.score,
-            doc_id=p.doc_id, chunk_id=p.chunk_id,
+            n=i + 1,
+            source=p.source,
+            page=p.page,
+            text=p.text,
+            score=p.score,
+            doc_id=p.doc_id,
+            chunk_id=p.chunk_id,
         )
         for i, p in enumerate(passages)
     ]
@@ -105,13 +118,22 @@ def build_request(
     sources = to_sources(retrieval.passages)
     system, messages = grounded_messages(question, sources, history)
     return Request(
-        messages=messages, system=system, temperature=temperature, max_tokens=max_tokens,
-        question=question, sources=sources, timeout_s=timeout_s,
+        messages=messages,
+        system=system,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        question=question,
+        sources=sources,
+        timeout_s=timeout_s,
     )
 
 
 def finish(
-    question: str, request: Request, resp: Response, started: float, retrieval: RetrievalResult,
+    question: str,
+    request: Request,
+    resp: Response,
+    started: float,
+    retrieval: RetrievalResult,
     search_query: str,
 ) -> Answer:
     cited = resp.cited or cited_numbers(resp.text, request.sources)

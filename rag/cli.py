@@ -24,7 +24,9 @@ def _print_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
 
 
-def _progress_bar(desc: str, enabled: bool) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+def _progress_bar(
+    desc: str, enabled: bool
+) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     """A tqdm bar on stderr (so ``--json`` stdout stays clean)."""
     if not enabled:
         return (lambda *_: None), (lambda: None)
@@ -34,7 +36,9 @@ def _progress_bar(desc: str, enabled: bool) -> tuple[Callable[[str, int, int], N
 
     def update(name: str, done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(
+                total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False
+            )
         b = bar["bar"]
         b.set_postfix_str(name[-40:], refresh=False)
         b.update(done - b.n)
@@ -154,7 +158,12 @@ def _provider(args: argparse.Namespace, engine: Any) -> Any:
     """The provider chain for ``--provider`` / ``--fallback`` (extractive when neither)."""
     spec = getattr(args, "provider", None)
     fallback = getattr(args, "fallback", None)
-    if not spec and not fallback and engine.settings.provider == "extractive" and not engine.settings.fallback:
+    if (
+        not spec
+        and not fallback
+        and engine.settings.provider == "extractive"
+        and not engine.settings.fallback
+    ):
         return None
     from rag.llm import make_chain
 
@@ -175,7 +184,9 @@ def cmd_providers(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             key = "key ok" if row.get("key_configured") else "no key"
-            print(f"{row['provider']:18} {row.get('model') or '':28} {key:7} breaker={row.get('breaker', '-')}")
+            print(
+                f"{row['provider']:18} {row.get('model') or '':28} {key:7} breaker={row.get('breaker', '-')}"
+            )
     return 0
 
 
@@ -196,17 +207,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             engine = _engine(args, collection=f"eval-squad-{_slug(folder.name)}")
             out = refusal.run(
-                engine, folder, out=Path(args.out) if args.out else refusal.DEFAULT_OUT, k=args.k,
-                max_answerable_refused=args.max_answerable_refused, progress=update,
-                cache=Path(args.cache) if args.cache else None, n_questions=args.sample or None,
+                engine,
+                folder,
+                out=Path(args.out) if args.out else refusal.DEFAULT_OUT,
+                k=args.k,
+                max_answerable_refused=args.max_answerable_refused,
+                progress=update,
+                cache=Path(args.cache) if args.cache else None,
+                n_questions=args.sample or None,
             )
         else:
             from rag.eval import squad
 
             engine = _engine(args, collection=f"eval-squad-{_slug(folder.name)}")
             out = squad.evaluate(
-                engine, folder, n_questions=args.sample or None, k=args.k, progress=update,
-                heldout=args.heldout, seed=args.seed,
+                engine,
+                folder,
+                n_questions=args.sample or None,
+                k=args.k,
+                progress=update,
+                heldout=args.heldout,
+                seed=args.seed,
             )
     finally:
         close()
@@ -241,7 +262,10 @@ def _task_chain(args: argparse.Namespace, engine: Any, task: str) -> Any:
     from rag.llm import task_chain
 
     return task_chain(
-        engine, task, provider=getattr(args, "provider", None), fallback=getattr(args, "fallback", None),
+        engine,
+        task,
+        provider=getattr(args, "provider", None),
+        fallback=getattr(args, "fallback", None),
         sensitive=True if getattr(args, "sensitive", False) else None,
     )
 
@@ -253,11 +277,19 @@ def _analysis_text(engine: Any, target: str) -> tuple[str, str] | None:
         from ingest.pipeline import load_pages
 
         return path.name, "\n\n".join(p.text for p in load_pages(path))
-    docs = [engine.store.doc(target)] if engine.store.doc(target) else engine.store.docs_by_path(target)
+    docs = (
+        [engine.store.doc(target)]
+        if engine.store.doc(target)
+        else engine.store.docs_by_path(target)
+    )
     if not docs:
         return None
     doc = docs[0]
-    ids = [cid for cid, _ in zip(*engine.store.all_chunks(), strict=True) if cid.startswith(doc.doc_id + ":")]
+    ids = [
+        cid
+        for cid, _ in zip(*engine.store.all_chunks(), strict=True)
+        if cid.startswith(doc.doc_id + ":")
+    ]
     chunks = sorted(engine.store.get_chunks(ids).values(), key=lambda c: c.idx)
     # Chunks overlap; analysis of a whole document tolerates the repeated sentences.
     return doc.name, "\n".join(c.text for c in chunks)
@@ -281,8 +313,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(out)
     else:
-        print(f"{name}: {out['label']}  " + "  ".join(f"{k} {v:.2f}" for k, v in out["scores"].items()))
-        print("emotions: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(out["emotions"].items(), key=lambda kv: -kv[1])))
+        print(
+            f"{name}: {out['label']}  "
+            + "  ".join(f"{k} {v:.2f}" for k, v in out["scores"].items())
+        )
+        print(
+            "emotions: "
+            + ", ".join(
+                f"{k} {v:.2f}" for k, v in sorted(out["emotions"].items(), key=lambda kv: -kv[1])
+            )
+        )
         print()
         print(out["interpretation"])
         print(f"\n(interpretation: {out['interpretation_source']})", file=sys.stderr)
@@ -345,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv debug)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def add(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, fn: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help, description=help)
         sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
         sp.set_defaults(func=fn)
@@ -353,7 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("ingest", cmd_ingest, "ingest files or folders (PDF, TXT, MD, HTML, DOCX)")
     sp.add_argument("paths", nargs="+")
-    sp.add_argument("--progress", action="store_true", help="show the progress bar even when not a TTY")
+    sp.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a TTY"
+    )
 
     add("docs", cmd_docs, "list ingested documents")
 
@@ -363,49 +407,79 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("ask", cmd_ask, "ask a question (or --batch FILE, one per line or JSONL)")
     sp.add_argument("question", nargs="?")
     sp.add_argument("--k", type=int, default=None, help="number of sources (default RAG_TOP_K)")
-    sp.add_argument("--batch", help="file with one question per line, or JSONL with 'question'; - for stdin")
+    sp.add_argument(
+        "--batch", help="file with one question per line, or JSONL with 'question'; - for stdin"
+    )
     sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
-    sp.add_argument("--tools", action="store_true",
-                    help="let providers with function calling run search_documents (bounded)")
+    sp.add_argument(
+        "--tools",
+        action="store_true",
+        help="let providers with function calling run search_documents (bounded)",
+    )
     sp.add_argument("--no-sentiment", action="store_true", help="leave sentiment out of --json")
 
-    add("providers", cmd_providers, "list providers, models, keys configured, breaker state, metrics")
+    add(
+        "providers",
+        cmd_providers,
+        "list providers, models, keys configured, breaker state, metrics",
+    )
 
     from rag.cli_ollama import add_parser as add_ollama
 
     add_ollama(sub)
 
-    sp = add("analyze", cmd_analyze, "sentiment, emotions, evidence and interpretation of a file or document")
+    sp = add(
+        "analyze",
+        cmd_analyze,
+        "sentiment, emotions, evidence and interpretation of a file or document",
+    )
     sp.add_argument("target", help="a file path, or an ingested document's id / path / name")
     sp.add_argument("--provider", help="provider[:model] for the interpretation")
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
     sp.add_argument("--offline", action="store_true", help="no LLM: template interpretation only")
     sp.add_argument("--sensitive", action="store_true", help="local providers only")
 
-    sp = add("sentiment", cmd_sentiment, "offline sentiment of TEXT or --batch FILE (one text per line)")
+    sp = add(
+        "sentiment", cmd_sentiment, "offline sentiment of TEXT or --batch FILE (one text per line)"
+    )
     sp.add_argument("text", nargs="?")
     sp.add_argument("--batch", help="file with one text per line; - for stdin; JSON lines out")
 
-    sp = add("topics", cmd_topics, "topics of the corpus: labels, sizes, keywords, example passages")
-    sp.add_argument("--provider", help="provider[:model] for the labels (default: cheapest configured)")
+    sp = add(
+        "topics", cmd_topics, "topics of the corpus: labels, sizes, keywords, example passages"
+    )
+    sp.add_argument(
+        "--provider", help="provider[:model] for the labels (default: cheapest configured)"
+    )
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
     sp.add_argument("--refresh", action="store_true", help="recompute even if cached")
     sp.add_argument("--offline", action="store_true", help="keyword labels only")
     sp.add_argument("--sensitive", action="store_true", help="local providers only")
 
-    sp = add("eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE | refusal FILE (refit)")
+    sp = add(
+        "eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE | refusal FILE (refit)"
+    )
     sp.add_argument("kind", choices=["beir", "squad", "refusal"])
     sp.add_argument("path")
     sp.add_argument("--split", default="test", help="BEIR qrels split")
     sp.add_argument("--sample", type=int, default=1000, help="SQuAD questions to sample (0 = all)")
     sp.add_argument("--k", type=int, default=5)
     sp.add_argument("--seed", type=int, default=7, help="SQuAD question sample seed")
-    sp.add_argument("--heldout", action="store_true",
-                    help="SQuAD: only articles the refusal model was not fitted on")
-    sp.add_argument("--out", help="refusal: where to write the model (default rag/models/refusal.json)")
-    sp.add_argument("--max-answerable-refused", type=float, default=0.175,
-                    help="refusal: threshold refuses at most this share of answerables (fit articles)")
+    sp.add_argument(
+        "--heldout",
+        action="store_true",
+        help="SQuAD: only articles the refusal model was not fitted on",
+    )
+    sp.add_argument(
+        "--out", help="refusal: where to write the model (default rag/models/refusal.json)"
+    )
+    sp.add_argument(
+        "--max-answerable-refused",
+        type=float,
+        default=0.175,
+        help="refusal: threshold refuses at most this share of answerables (fit articles)",
+    )
     sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
     return p
 
@@ -416,7 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask" and not args.batch and not args.question:
         parser.error("ask needs a QUESTION or --batch FILE")
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(2, args.verbose)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     quiet_libraries(args.verbose)
     try:
         return int(args.func(args))

@@ -47,7 +47,9 @@ def _bar(model: str, enabled: bool) -> Any:
         return lambda p: None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, desc=f"pull {model}", unit="B", unit_scale=True, file=sys.stderr, leave=False)
+    bar = tqdm(
+        total=0, desc=f"pull {model}", unit="B", unit_scale=True, file=sys.stderr, leave=False
+    )
 
     def update(p: PullProgress) -> None:
         if p.overall_total and bar.total != p.overall_total:
@@ -67,7 +69,9 @@ def cmd_ollama(args: argparse.Namespace) -> int:
                 if args.json:
                     _out(h)
                 elif h["ok"]:
-                    print(f"Ollama {h.get('version') or ''} running at {h['base_url']}, {h.get('models', 0)} models")
+                    print(
+                        f"Ollama {h.get('version') or ''} running at {h['base_url']}, {h.get('models', 0)} models"
+                    )
                 else:
                     print(f"error: {h['error']}", file=sys.stderr)
                 return 0 if h["ok"] else 1
@@ -78,14 +82,23 @@ def cmd_ollama(args: argparse.Namespace) -> int:
                     _out({"base_url": admin.base_url, "models": models, **st.to_json()})
                 else:
                     for m in models:
-                        print(f"{m['name']:40} {m.get('parameter_size') or '':>8} {m.get('quantization') or ''}")
+                        print(
+                            f"{m['name']:40} {m.get('parameter_size') or '':>8} {m.get('quantization') or ''}"
+                        )
                     for name in st.needed:
-                        print(f"needed: {name:33} {'MISSING' if name in st.missing else 'installed'}", file=sys.stderr)
+                        print(
+                            f"needed: {name:33} {'MISSING' if name in st.missing else 'installed'}",
+                            file=sys.stderr,
+                        )
                     if st.missing:
-                        print(f"pull with: python -m rag ollama pull {st.missing[0]}", file=sys.stderr)
+                        print(
+                            f"pull with: python -m rag ollama pull {st.missing[0]}", file=sys.stderr
+                        )
                 return 0
             # pull
-            targets = admin.status(settings_models(settings)).missing if args.missing else [args.model]
+            targets = (
+                admin.status(settings_models(settings)).missing if args.missing else [args.model]
+            )
             if not targets or not all(targets):
                 if args.missing:
                     if args.json:
@@ -102,7 +115,9 @@ def cmd_ollama(args: argparse.Namespace) -> int:
                     final = admin.pull(model, update)
                 finally:
                     close()
-                pulled.append({"model": model, "status": final.status, "bytes": final.overall_total})
+                pulled.append(
+                    {"model": model, "status": final.status, "bytes": final.overall_total}
+                )
                 if not args.json:
                     print(f"pulled {model}")
             if args.json:
@@ -117,11 +132,19 @@ def cmd_ollama(args: argparse.Namespace) -> int:
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_consensus_parser(sub)
-    sp = sub.add_parser("ollama", help="Ollama models: list | pull MODEL | health", description=__doc__.split("\n")[0])
+    sp = sub.add_parser(
+        "ollama",
+        help="Ollama models: list | pull MODEL | health",
+        description=__doc__.split("\n")[0],
+    )
     sp.add_argument("action", choices=["list", "pull", "health"])
     sp.add_argument("model", nargs="?", help="pull: model name, e.g. llama3.2 or qwen2.5:0.5b")
-    sp.add_argument("--missing", action="store_true", help="pull: every model the settings need but lack")
-    sp.add_argument("--progress", action="store_true", help="show the progress bar even when not a TTY")
+    sp.add_argument(
+        "--missing", action="store_true", help="pull: every model the settings need but lack"
+    )
+    sp.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a TTY"
+    )
     sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
     sp.set_defaults(func=cmd_ollama)
     return sp
@@ -145,19 +168,28 @@ def cmd_consensus(args: argparse.Namespace) -> int:
         return 0
     print(r.answer.answer)
     g = r.answer.extra.get("grounding", {})
-    print(f"\n(consensus by {r.synthesizer}, {r.method}; supported {g.get('supported')}/{g.get('total')}; "
-          f"cost {'unpriced' if r.cost_usd is None else f'${r.cost_usd:.6f}'}; {r.latency_ms:.0f} ms)", file=sys.stderr)
+    print(
+        f"\n(consensus by {r.synthesizer}, {r.method}; supported {g.get('supported')}/{g.get('total')}; "
+        f"cost {'unpriced' if r.cost_usd is None else f'${r.cost_usd:.6f}'}; {r.latency_ms:.0f} ms)",
+        file=sys.stderr,
+    )
     for a in r.answers:
         ag = a.extra.get("grounding", {})
-        print(f"\n--- {a.provider}:{a.model} ({a.latency_ms:.0f} ms, supported {ag.get('supported', '-')}/{ag.get('total', '-')})")
+        print(
+            f"\n--- {a.provider}:{a.model} ({a.latency_ms:.0f} ms, supported {ag.get('supported', '-')}/{ag.get('total', '-')})"
+        )
         print(a.answer)
     return 0
 
 
 def add_consensus_parser(sub: Any) -> argparse.ArgumentParser:
-    sp = sub.add_parser("consensus", help="ask several providers and synthesise a grounded consensus")
+    sp = sub.add_parser(
+        "consensus", help="ask several providers and synthesise a grounded consensus"
+    )
     sp.add_argument("question")
-    sp.add_argument("--providers", help="comma-separated provider:model list (default RAG_CONSENSUS_PROVIDERS)")
+    sp.add_argument(
+        "--providers", help="comma-separated provider:model list (default RAG_CONSENSUS_PROVIDERS)"
+    )
     sp.add_argument("--synth", help="provider:model that writes the consensus (default: the first)")
     sp.add_argument("--k", type=int, default=None)
     sp.add_argument("--json", action="store_true", help="machine-readable JSON output")

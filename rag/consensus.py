@@ -53,8 +53,12 @@ class Claim:
         return len(self.providers)
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": self.citations, "providers": self.providers,
-                "agreement": self.agreement}
+        return {
+            "text": self.text,
+            "citations": self.citations,
+            "providers": self.providers,
+            "agreement": self.agreement,
+        }
 
 
 @dataclass
@@ -86,10 +90,14 @@ class ConsensusResult:
             "cost_usd": self.cost_usd,
             "latency_ms": round(self.latency_ms, 1),
             "per_provider": [
-                {"provider": a.provider, "model": a.model, "cost_usd": a.cost_usd,
-                 "latency_ms": round(a.latency_ms, 1),
-                 "supported": a.extra.get("grounding", {}).get("supported"),
-                 "total": a.extra.get("grounding", {}).get("total")}
+                {
+                    "provider": a.provider,
+                    "model": a.model,
+                    "cost_usd": a.cost_usd,
+                    "latency_ms": round(a.latency_ms, 1),
+                    "supported": a.extra.get("grounding", {}).get("supported"),
+                    "total": a.extra.get("grounding", {}).get("total"),
+                }
                 for a in [*self.answers, self.answer]
             ],
         }
@@ -101,7 +109,13 @@ def cluster_claims(answers: Sequence[Answer], embed: Any) -> list[Claim]:
     for a in answers:
         for s in a.extra.get("grounding", {}).get("sentences", []):
             if s["reason"] == "supported":
-                items.append((s["text"], list(s["citations"]) or [s["best_source"]], f"{a.provider}:{a.model}"))
+                items.append(
+                    (
+                        s["text"],
+                        list(s["citations"]) or [s["best_source"]],
+                        f"{a.provider}:{a.model}",
+                    )
+                )
     if not items:
         return []
     vecs = embed([t for t, _, _ in items]) if embed is not None else np.eye(len(items))
@@ -131,9 +145,14 @@ def synthesis_request(request: Request, claims: Sequence[Claim], n_answers: int)
         f"Question: {neutralise(request.question)}"
     )
     return Request(
-        messages=[Message("user", user)], system=CONSENSUS_SYSTEM, temperature=0.0,
-        max_tokens=request.max_tokens, question=request.question, sources=request.sources,
-        timeout_s=request.timeout_s, metadata={"task": "consensus"},
+        messages=[Message("user", user)],
+        system=CONSENSUS_SYSTEM,
+        temperature=0.0,
+        max_tokens=request.max_tokens,
+        question=request.question,
+        sources=request.sources,
+        timeout_s=request.timeout_s,
+        metadata={"task": "consensus"},
     )
 
 
@@ -159,8 +178,14 @@ def consensus(
     question = question.strip()
     retrieval = engine.retrieve(question, k)
     s = engine.settings
-    request = build_request(question, retrieval, history, temperature=s.temperature,
-                            max_tokens=s.max_tokens, timeout_s=s.request_timeout_s)
+    request = build_request(
+        question,
+        retrieval,
+        history,
+        temperature=s.temperature,
+        max_tokens=s.max_tokens,
+        timeout_s=s.request_timeout_s,
+    )
     embed = engine.embedder.embed
 
     def one(p: Answerer) -> Answer:
@@ -192,13 +217,21 @@ def consensus(
         cons.answer = " ".join(f"{c.text} [{', '.join(map(str, c.citations))}]" for c in top)
     else:
         method = "none"  # no provider said anything the sources support: extractive answer
-        cons = finish(question, request, engine.extractive.generate(request), t0, retrieval, question)
+        cons = finish(
+            question, request, engine.extractive.generate(request), t0, retrieval, question
+        )
     cons.sources = list(request.sources)
     if method != "none":
         cons.extra["grounding"] = check(cons.answer, cons.sources, embed).to_json()
     cons.extra["consensus"] = {"method": method, "removed": removed, "claims": len(claims)}
     return ConsensusResult(
-        question, cons, answers, claims, label(synth), method, removed,
+        question,
+        cons,
+        answers,
+        claims,
+        label(synth),
+        method,
+        removed,
         (time.perf_counter() - started) * 1000,
     )
 
@@ -238,14 +271,21 @@ def consensus_from_settings(
     if s.sensitive:  # sensitive mode: nothing leaves this machine, consensus included
         specs = [x for x in specs if is_local(x)]
     if not specs:
-        raise ValueError("no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS"
-                         + (" (sensitive mode keeps only local ones)" if s.sensitive else ""))
+        raise ValueError(
+            "no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS"
+            + (" (sensitive mode keeps only local ones)" if s.sensitive else "")
+        )
     cfg = provider_config(s, keys)
 
     def chain(spec: str) -> Answerer:
         # Exactly this provider (then extractive): a task route must not replace it.
-        return build_chain([spec], cfg, engine.extractive, session_id=session_id,
-                           fit=ContextBudgeter(s.context_windows))
+        return build_chain(
+            [spec],
+            cfg,
+            engine.extractive,
+            session_id=session_id,
+            fit=ContextBudgeter(s.context_windows),
+        )
 
     chains = [chain(spec) for spec in specs]
     synth_spec = synthesizer or s.consensus_synthesizer

@@ -100,7 +100,9 @@ class ContextBudgeter:
                 return replace(request, messages=hist)
             system, messages = grounded_messages(request.question, srcs, hist)
             # Keep a caller's system prompt (e.g. STRICT_SUFFIX added) rather than the default.
-            return replace(request, system=request.system or system, messages=messages, sources=srcs)
+            return replace(
+                request, system=request.system or system, messages=messages, sources=srcs
+            )
 
         def size(r: Request) -> int:
             return budget.count_request(r, provider.name)

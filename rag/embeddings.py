@@ -21,7 +21,17 @@ from ingest.tokens import count_tokens, model_dir, tokenizer
 if TYPE_CHECKING:
     from rag.settings import Settings
 
-__all__ = ["DIM", "MAX_TOKENS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "count_tokens", "embedder_for", "get_embedder", "tokenizer"]
+__all__ = [
+    "DIM",
+    "MAX_TOKENS",
+    "Embedder",
+    "HashEmbedder",
+    "MiniLMEmbedder",
+    "count_tokens",
+    "embedder_for",
+    "get_embedder",
+    "tokenizer",
+]
 
 DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length: text past it is invisible to the index
@@ -58,7 +68,9 @@ class MiniLMEmbedder:
 
     dim = DIM
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None, fp32_onnx: bool = True) -> None:
+    def __init__(
+        self, batch_size: int = 64, threads: int | None = None, fp32_onnx: bool = True
+    ) -> None:
         self.batch_size = batch_size
         self.threads = threads
         self.fp32_onnx = fp32_onnx
@@ -110,9 +122,10 @@ class MiniLMEmbedder:
             return self._onnx[kind]
         with self._onnx_lock:
             if kind not in self._onnx:
-                self._onnx[kind] = _load_fp32_onnx(kind, self.batch_size, self.threads) if self.fp32_onnx else None
+                self._onnx[kind] = (
+                    _load_fp32_onnx(kind, self.batch_size, self.threads) if self.fp32_onnx else None
+                )
         return self._onnx[kind]
-
 
     def _encode(self, model: Any, texts: Sequence[str]) -> np.ndarray:
         vecs = model.encode(
@@ -162,8 +175,12 @@ def _load_fp32_onnx(kind: str, batch_size: int, threads: int | None) -> Embedder
         if path is None:
             return None
         query = kind == "query"
-        session = OnnxEmbedder(batch_size=SMALL_BATCH if query else batch_size, threads=1 if query else threads,
-                               variant="fp32", path=path)
+        session = OnnxEmbedder(
+            batch_size=SMALL_BATCH if query else batch_size,
+            threads=1 if query else threads,
+            variant="fp32",
+            path=path,
+        )
         session.embed(["warm up"])  # loads the session now: a broken file falls back below
         return session
     except Exception as e:  # onnxruntime missing or the file unreadable: torch answers

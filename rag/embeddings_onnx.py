@@ -96,7 +96,9 @@ def export_model(target: Path, variant: str = "int8") -> Path:
 
             def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
                 return self.bert(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
                 ).last_hidden_state
 
         ids = torch.ones((2, 16), dtype=torch.long)
@@ -109,7 +111,12 @@ def export_model(target: Path, variant: str = "int8") -> Path:
                 output_names=["last_hidden_state"],
                 dynamic_axes={
                     name: {0: "batch", 1: "seq"}
-                    for name in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+                    for name in (
+                        "input_ids",
+                        "attention_mask",
+                        "token_type_ids",
+                        "last_hidden_state",
+                    )
                 },
                 opset_version=17,
                 dynamo=False,  # the TorchScript exporter's graph is what the optimiser fuses
@@ -121,7 +128,10 @@ def export_model(target: Path, variant: str = "int8") -> Path:
             os.replace(fused, out)
         else:
             quantize_dynamic(
-                str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                str(fused),
+                str(out),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
                 # Fused com.microsoft ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
                 # every tensor here is float32, so say so instead of failing.
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
@@ -251,9 +261,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     p = argparse.ArgumentParser(description="Export the wheel's MiniLM to ONNX (no download).")
-    p.add_argument("--variant", choices=sorted(RECIPES), default="fp32",
-                   help="fp32: the default model's runtime (default); int8: RAG_EMBEDDING_BACKEND=onnx")
-    p.add_argument("--dir", type=Path, default=None, help="cache dir (default: RAG_MODELS_DIR or RAG_INDEX_DIR/models)")
+    p.add_argument(
+        "--variant",
+        choices=sorted(RECIPES),
+        default="fp32",
+        help="fp32: the default model's runtime (default); int8: RAG_EMBEDDING_BACKEND=onnx",
+    )
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="cache dir (default: RAG_MODELS_DIR or RAG_INDEX_DIR/models)",
+    )
     args = p.parse_args(argv)
     import warnings
 

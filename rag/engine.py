@@ -158,11 +158,17 @@ class Engine:
         question = question.strip()
         search_query = question
         if history:
-            search_query = rewrite(question, history) if rewrite else contextualize(question, history)
+            search_query = (
+                rewrite(question, history) if rewrite else contextualize(question, history)
+            )
         retrieval = self.retrieve(search_query, k)
         request = build_request(
-            question, retrieval, history, temperature=self.settings.temperature,
-            max_tokens=self.settings.max_tokens, timeout_s=self.settings.request_timeout_s,
+            question,
+            retrieval,
+            history,
+            temperature=self.settings.temperature,
+            max_tokens=self.settings.max_tokens,
+            timeout_s=self.settings.request_timeout_s,
         )
         p = provider or self.extractive
         resp: Response | None = None
@@ -189,14 +195,24 @@ class Engine:
         answer = finish(question, request, resp, started, retrieval, search_query)
         if size > limit:
             answer.extra["truncated"] = True
-            log.warning("%s:%s answered %d chars, over the %d-token cap; truncated",
-                        resp.provider, resp.model, size, self.settings.max_tokens)
+            log.warning(
+                "%s:%s answered %d chars, over the %d-token cap; truncated",
+                resp.provider,
+                resp.model,
+                size,
+                self.settings.max_tokens,
+            )
         # Grounding check of generated answers; per settings, flag / retry strictly / extractive.
         from rag.grounding import after_answer
 
         yield from after_answer(
-            answer, request, p, embed=self.embedder.embed, action=self.settings.grounding_action,
-            min_ratio=self.settings.grounding_min_supported, extractive=self.extractive,
+            answer,
+            request,
+            p,
+            embed=self.embedder.embed,
+            action=self.settings.grounding_action,
+            min_ratio=self.settings.grounding_min_supported,
+            extractive=self.extractive,
             finish=lambda req, r: finish(question, req, r, started, retrieval, search_query),
         )
 
@@ -214,7 +230,13 @@ class Engine:
         from rag.tools import ask_with_tools
 
         return ask_with_tools(
-            self, question, provider, k=k, history=history, max_calls=max_calls, max_tokens=max_tokens
+            self,
+            question,
+            provider,
+            k=k,
+            history=history,
+            max_calls=max_calls,
+            max_tokens=max_tokens,
         )
 
     def stats(self) -> dict[str, Any]:

@@ -194,7 +194,9 @@ def check(
         return Grounding([], bad)
 
     # One embedding call for every sentence and every passage unit involved.
-    used = sorted({c for *_, cs, _ in claims for c in cs if c in by_n} | set(all_cited)) or sorted(by_n)
+    used = sorted({c for *_, cs, _ in claims for c in cs if c in by_n} | set(all_cited)) or sorted(
+        by_n
+    )
     units = {n: _units(by_n[n].text) for n in used}
     texts = [c[2] for c in claims] + [u for n in used for u in units[n]]
     vecs = embed(texts) if embed is not None and texts else None
@@ -213,7 +215,14 @@ def check(
         # Uncited sentences are held to what the answer cites elsewhere (else to anything).
         targets = valid or ([] if cites else (all_cited or sorted(by_n)))
         numbers = _NUM.findall(plain)
-        best: tuple[bool, float, float, float, int | None, list[str]] = (False, 0.0, 0.0, 0.0, None, [])
+        best: tuple[bool, float, float, float, int | None, list[str]] = (
+            False,
+            0.0,
+            0.0,
+            0.0,
+            None,
+            [],
+        )
         for n in targets:
             sim = float((unit_vecs[n] @ vecs[k]).max()) if vecs is not None else 0.0
             ovl = _overlap(terms, numbers, passage_terms[n], by_n[n].text)
@@ -233,7 +242,9 @@ def check(
             reason = "bad_citation"
         else:
             reason = "unsupported_number" if missing and score >= threshold else "unsupported"
-        out.append(SentenceCheck(plain, s, e, cites, supported, score, sim, ovl, src, reason, missing))
+        out.append(
+            SentenceCheck(plain, s, e, cites, supported, score, sim, ovl, src, reason, missing)
+        )
     return Grounding(out, bad)
 
 
@@ -283,7 +294,9 @@ def after_answer(
         yield answer
         return
     if action == "retry_strict":
-        notice = "\n\n[Most of this answer was not supported by the sources; asking again, strictly]\n\n"
+        notice = (
+            "\n\n[Most of this answer was not supported by the sources; asking again, strictly]\n\n"
+        )
         yield notice
         req = strict_request(request)
         resp: Response | None = None
@@ -299,7 +312,12 @@ def after_answer(
             g2 = check(new.answer, new.sources, embed)
             new.extra["grounding"] = {**g2.to_json(), "action": "retry_strict"}
         else:
-            new.extra["grounding"] = {"supported": 0, "total": 0, "unsupported": [], "action": "retry_strict"}
+            new.extra["grounding"] = {
+                "supported": 0,
+                "total": 0,
+                "unsupported": [],
+                "action": "retry_strict",
+            }
     else:
         notice = "\n\n[Most of this answer was not supported by the sources; showing the extractive answer]\n\n"
         yield notice
@@ -307,7 +325,12 @@ def after_answer(
         yield resp.text
         new = finish(request, resp)
         new.attempts = list(answer.attempts)
-        new.extra["grounding"] = {"supported": 0, "total": 0, "unsupported": [], "action": "extractive"}
+        new.extra["grounding"] = {
+            "supported": 0,
+            "total": 0,
+            "unsupported": [],
+            "action": "extractive",
+        }
     new.extra["grounding"]["original"] = info
     new.extra["grounding"]["original_answer"] = answer.answer
     new.cost_usd = _add(answer.cost_usd, new.cost_usd)

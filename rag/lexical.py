@@ -60,7 +60,11 @@ class LexicalIndex:
     """BM25 over one collection; ``search`` rebuilds/reloads when the store moved on."""
 
     def __init__(
-        self, state_dir: Path, k1: float = DEFAULT_K1, b: float = DEFAULT_B, method: str = DEFAULT_METHOD
+        self,
+        state_dir: Path,
+        k1: float = DEFAULT_K1,
+        b: float = DEFAULT_B,
+        method: str = DEFAULT_METHOD,
     ) -> None:
         self.dir = Path(state_dir) / "bm25"
         self.k1, self.b, self.method = k1, b, method
@@ -114,7 +118,9 @@ class LexicalIndex:
             if index.bm25 is not None:
                 index.bm25.save(str(tmp), show_progress=False)
             (tmp / "stamp.json").write_text(
-                json.dumps({"generation": index.generation, "params": self._params(), "ids": index.ids})
+                json.dumps(
+                    {"generation": index.generation, "params": self._params(), "ids": index.ids}
+                )
             )
             old = self.dir.with_name(f".bm25-old-{os.getpid()}")
             if self.dir.exists():

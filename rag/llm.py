@@ -47,5 +47,7 @@ def task_chain(engine: Any, task: str, **kwargs: Any) -> FallbackChain:
     return make_chain(engine, task=task, **kwargs)
 
 
-def describe_providers(settings: Settings, keys: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def describe_providers(
+    settings: Settings, keys: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     return providers_info(provider_config(settings, keys))

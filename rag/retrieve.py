@@ -114,7 +114,9 @@ class Retriever:
         dense = self.store.dense_search(qvec, depth) if mode in ("hybrid", "dense") else []
         t2 = time.perf_counter()
         t.dense_ms = (t2 - t1) * 1000
-        lexical = self.lexical.search(self.store, query, depth) if mode in ("hybrid", "bm25") else []
+        lexical = (
+            self.lexical.search(self.store, query, depth) if mode in ("hybrid", "bm25") else []
+        )
         t3 = time.perf_counter()
         t.bm25_ms = (t3 - t2) * 1000
 

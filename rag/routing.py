@@ -71,7 +71,9 @@ def cheapest_first(specs: Sequence[str], pricing: Pricing | None = None) -> list
     return sorted(specs, key=lambda s: unit_price(s, pricing))
 
 
-def chain_specs(settings: Settings, provider: str | None = None, fallback: str | Sequence[str] | None = None) -> list[str]:
+def chain_specs(
+    settings: Settings, provider: str | None = None, fallback: str | Sequence[str] | None = None
+) -> list[str]:
     """The ordered ``provider:model`` list: the chosen provider first, then the fallbacks."""
     if isinstance(fallback, str):
         fallback = [f for f in fallback.split(",") if f.strip()]
@@ -118,6 +120,4 @@ def route_specs(
 
 def check_sensitive(chain: FallbackChain) -> list[str]:
     """Labels of providers in ``chain`` that would send text off this machine."""
-    return [
-        f"{p.name}:{p.model}" for p in chain.providers if not is_local(f"{p.name}:{p.model}")
-    ]
+    return [f"{p.name}:{p.model}" for p in chain.providers if not is_local(f"{p.name}:{p.model}")]

@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     auto_ingest_demo: bool = True
 
     # --- ingestion -----------------------------------------------------------------------
-    chunk_tokens: int = Field(200, ge=32, le=256, description="word pieces per chunk (model max 256)")
+    chunk_tokens: int = Field(
+        200, ge=32, le=256, description="word pieces per chunk (model max 256)"
+    )
     chunk_overlap: int = Field(40, ge=0, le=128)
     max_file_mb: float = Field(50.0, gt=0)
     embed_batch_size: int = Field(64, ge=1, le=1024)
@@ -91,7 +93,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.55, ge=0)
     bm25_weight: float = Field(0.45, ge=0)
     fusion: str = Field(
-        "convex", pattern=r"^(rrf|convex)$",
+        "convex",
+        pattern=r"^(rrf|convex)$",
         description="convex (weighted min-max normalised scores) or rrf (rank fusion)",
     )
     answer_sentences: int = Field(2, ge=1, le=6)
@@ -130,7 +133,8 @@ class Settings(BaseSettings):
 
     # --- answer trust / provider hygiene -------------------------------------------------
     grounding_action: str = Field(
-        "flag", pattern=r"^(flag|retry_strict|extractive)$",
+        "flag",
+        pattern=r"^(flag|retry_strict|extractive)$",
         description="when most of a generated answer is unsupported by its sources",
     )
     grounding_min_supported: float = Field(0.5, ge=0, le=1, description="'most' = below this share")
@@ -141,7 +145,9 @@ class Settings(BaseSettings):
         default_factory=dict, description="'provider[:model]' -> {'rpm': n, 'tpm': n}, per key"
     )
     rate_limit_max_wait_s: float = Field(10.0, ge=0, description="longest a burst waits locally")
-    consensus_providers: list[str] = Field(default_factory=list, description="'provider:model' list")
+    consensus_providers: list[str] = Field(
+        default_factory=list, description="'provider:model' list"
+    )
     consensus_synthesizer: str | None = Field(None, description="who writes the consensus")
 
     # --- analysis / routing --------------------------------------------------------------
@@ -238,10 +244,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as e:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in e.errors()
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in e.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from e
-
 
 
 _cached: dict[str, Settings] = {}
@@ -251,7 +257,11 @@ _cached_lock = threading.Lock()
 def _sources_key(overrides: dict[str, Any]) -> str:
     """What a Settings is built from: the environment, the ``.env`` in the working directory,
     the YAML profiles and the overrides. Files enter by size and mtime, never content."""
-    parts: list[str] = [os.getcwd(), repr(sorted(os.environ.items())), repr(sorted(overrides.items()))]
+    parts: list[str] = [
+        os.getcwd(),
+        repr(sorted(os.environ.items())),
+        repr(sorted(overrides.items())),
+    ]
     for path in (Path(".env"), *sorted(CONFIG_DIR.glob("*.yaml"))):
         try:
             st = path.stat()

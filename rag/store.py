@@ -166,7 +166,9 @@ class Store:
             # Identifies this manifest's vectors, so that a sweep never deletes vectors another
             # manifest (another RAG_INDEX_DIR on the same Chroma server) owns.
             db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-            self.store_id = str(db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()[0])
+            self.store_id = str(
+                db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()[0]
+            )
         self._client = open_chroma(self.index_dir / "chroma", chroma_host, chroma_port)
         self._collection = self._client.get_or_create_collection(
             name=collection,
@@ -208,26 +210,38 @@ class Store:
         return int(row[0])
 
     def docs(self) -> list[DocInfo]:
-        rows = self._db().execute(
-            "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-            "ORDER BY name, added_at"
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
+                "ORDER BY name, added_at"
+            )
+            .fetchall()
+        )
         return [DocInfo(*r) for r in rows]
 
     def doc(self, doc_id: str) -> DocInfo | None:
-        row = self._db().execute(
-            "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-            "WHERE doc_id=?",
-            (doc_id,),
-        ).fetchone()
+        row = (
+            self._db()
+            .execute(
+                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
+                "WHERE doc_id=?",
+                (doc_id,),
+            )
+            .fetchone()
+        )
         return DocInfo(*row) if row else None
 
     def docs_by_path(self, path: str) -> list[DocInfo]:
-        rows = self._db().execute(
-            "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-            "WHERE path=? OR name=?",
-            (path, path),
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
+                "WHERE path=? OR name=?",
+                (path, path),
+            )
+            .fetchall()
+        )
         return [DocInfo(*r) for r in rows]
 
     def chunk_count(self) -> int:
@@ -241,12 +255,16 @@ class Store:
         ids = list(dict.fromkeys(chunk_ids))
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            rows = self._db().execute(
-                "SELECT c.chunk_id, c.doc_id, c.idx, c.page, c.start, c.\"end\", c.tokens, c.text, d.name "
-                "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
-                f"WHERE c.chunk_id IN ({','.join('?' * len(part))})",
-                part,
-            ).fetchall()
+            rows = (
+                self._db()
+                .execute(
+                    'SELECT c.chunk_id, c.doc_id, c.idx, c.page, c.start, c."end", c.tokens, c.text, d.name '
+                    "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                    f"WHERE c.chunk_id IN ({','.join('?' * len(part))})",
+                    part,
+                )
+                .fetchall()
+            )
             for r in rows:
                 out[r[0]] = ChunkRecord(*r)
         return out
@@ -295,7 +313,9 @@ class Store:
         self.add_many([(doc, chunks, replaces)], embeddings)
 
     def add_many(
-        self, items: Sequence[tuple[DocInfo, Sequence[ChunkRecord], Sequence[str]]], embeddings: np.ndarray
+        self,
+        items: Sequence[tuple[DocInfo, Sequence[ChunkRecord], Sequence[str]]],
+        embeddings: np.ndarray,
     ) -> None:
         """Commit several documents at once: vectors first (one Chroma batch), then one
         manifest transaction that makes them visible, then the vectors they replace go."""
@@ -319,8 +339,15 @@ class Store:
                     db.execute(
                         "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
                         (
-                            doc.doc_id, doc.path, doc.name, doc.sha256, doc.pages, doc.chunks,
-                            doc.bytes, doc.added_at or time.time(), "{}",
+                            doc.doc_id,
+                            doc.path,
+                            doc.name,
+                            doc.sha256,
+                            doc.pages,
+                            doc.chunks,
+                            doc.bytes,
+                            doc.added_at or time.time(),
+                            "{}",
                         ),
                     )
                     for d in replaces:

@@ -102,8 +102,12 @@ def ask_with_tools(
     settings = engine.settings
     retrieval = engine.retrieve(question, k)
     base = build_request(
-        question, retrieval, history, temperature=settings.temperature,
-        max_tokens=settings.max_tokens, timeout_s=settings.request_timeout_s,
+        question,
+        retrieval,
+        history,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        timeout_s=settings.request_timeout_s,
     )
     sub = (
         FallbackChain(tool_providers, usage=chain.usage, cache=chain.cache, metrics=chain.metrics)
@@ -122,10 +126,15 @@ def ask_with_tools(
     while final is None:
         open_budget = len(records) < max_calls and usage.total_tokens < max_tokens
         req = Request(
-            messages=messages, system=system, temperature=base.temperature,
-            max_tokens=base.max_tokens, tools=[SEARCH_TOOL],
-            tool_choice="auto" if open_budget else "none", question=question,
-            sources=list(sources), timeout_s=base.timeout_s,
+            messages=messages,
+            system=system,
+            temperature=base.temperature,
+            max_tokens=base.max_tokens,
+            tools=[SEARCH_TOOL],
+            tool_choice="auto" if open_budget else "none",
+            question=question,
+            sources=list(sources),
+            timeout_s=base.timeout_s,
         )
         resp = sub.generate(req)
         attempts += resp.attempts
@@ -140,7 +149,9 @@ def ask_with_tools(
             final = resp
         elif not open_budget:
             # The model asked for more despite tool_choice="none": answer without tools.
-            req2 = replace(req, tools=None, tool_choice=None, messages=[*messages, Message("user", LIMIT_NOTE)])
+            req2 = replace(
+                req, tools=None, tool_choice=None, messages=[*messages, Message("user", LIMIT_NOTE)]
+            )
             final = sub.generate(req2)
             attempts += final.attempts
         _add_usage(usage, resp.usage)
@@ -152,7 +163,9 @@ def ask_with_tools(
             break
         messages.append(Message("assistant", resp.text or "", tool_calls=tuple(resp.tool_calls)))
         for call in resp.tool_calls:
-            content = _run_call(engine, call.name, call.arguments, records, sources, number, max_calls)
+            content = _run_call(
+                engine, call.name, call.arguments, records, sources, number, max_calls
+            )
             messages.append(Message("tool", content, tool_call_id=call.id, name=call.name))
     final_req = replace(base, sources=list(sources))
     final.usage, final.cost_usd, final.attempts = usage, cost, attempts
@@ -198,8 +211,15 @@ def _run_call(
             n = len(sources) + 1
             number[p.chunk_id] = n
             sources.append(
-                Source(n=n, source=p.source, page=p.page, text=p.text, score=p.score,
-                       doc_id=p.doc_id, chunk_id=p.chunk_id)
+                Source(
+                    n=n,
+                    source=p.source,
+                    page=p.page,
+                    text=p.text,
+                    score=p.score,
+                    doc_id=p.doc_id,
+                    chunk_id=p.chunk_id,
+                )
             )
             new += 1
         shown.append(sources[n - 1])

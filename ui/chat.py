@@ -56,7 +56,9 @@ def render_answer_body(a: Answer, anchor: str | None) -> None:
         st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
-    st.caption(meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached))
+    st.caption(
+        meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached)
+    )
     render_grounding(a)
     render_consensus_parts(a)
     note = fallback_note(a.attempts, a.provider)
@@ -72,7 +74,16 @@ def render_consensus_parts(a: Answer) -> None:
         for p in parts:
             st.markdown(f"**{escape_md(name_of(p['provider']))}**")
             st.markdown(escape_md(p["answer"]))
-            st.caption(meta_line(p["provider"], p["model"], p["latency_ms"], p["tokens"], p["cost_usd"], p["cached"]))
+            st.caption(
+                meta_line(
+                    p["provider"],
+                    p["model"],
+                    p["latency_ms"],
+                    p["tokens"],
+                    p["cost_usd"],
+                    p["cached"],
+                )
+            )
 
 
 def render_grounding(a: Answer) -> None:
@@ -111,7 +122,12 @@ def render_turn(t: Turn) -> None:
                     render_answer_body(a, f"sources-{t.id}")
                     analysis.render(a.answer, t.sentiment, i, key=f"tone_{t.id}_{i}")
             cited = sorted({n for a in t.answers for n in a.cited})
-            sources.render(t.answers[0].sources, " ".join(a.answer for a in t.answers), cited, f"sources-{t.id}")
+            sources.render(
+                t.answers[0].sources,
+                " ".join(a.answer for a in t.answers),
+                cited,
+                f"sources-{t.id}",
+            )
 
 
 def render_history(turns: Sequence[Turn]) -> None:
@@ -128,13 +144,19 @@ def history_messages(turns: Sequence[Turn]) -> list[Message]:
     return out
 
 
-def make_rewriter(p: Provider, usage: UsageTracker, spent: list[Response]) -> Callable[[str, Sequence[Message]], str]:
+def make_rewriter(
+    p: Provider, usage: UsageTracker, spent: list[Response]
+) -> Callable[[str, Sequence[Message]], str]:
     """Follow-up -> standalone question with the chosen model; history heuristic if it fails."""
 
     def rewrite(question: str, history: Sequence[Message]) -> str:
         try:
             system, messages = rewrite_messages(question, history)
-            resp = p.generate(Request(messages=messages, system=system, temperature=0.0, max_tokens=96, timeout_s=10))
+            resp = p.generate(
+                Request(
+                    messages=messages, system=system, temperature=0.0, max_tokens=96, timeout_s=10
+                )
+            )
             usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
             spent.append(resp)
             text = (resp.text or "").strip().splitlines()
@@ -212,8 +234,11 @@ def _ask_one(engine: Engine, choice: Choice, turn: Turn, history: list[Message])
     placeholder = st.empty()
     with st.spinner("Searching the documents…"):
         events = engine.ask_stream(
-            turn.question, k=choice.top_k, provider=Tuned(chain, choice.temperature),
-            history=history, rewrite=rewrite,
+            turn.question,
+            k=choice.top_k,
+            provider=Tuned(chain, choice.temperature),
+            history=history,
+            rewrite=rewrite,
         )
         first = next(events)  # retrieval happens before the first delta
     answer = _stream_into(placeholder, _chain_first(first, events))
@@ -233,14 +258,22 @@ def _ask_consensus(engine: Engine, choice: Choice, turn: Turn) -> None:
         specs = specs or ["extractive"]
     with st.spinner(f"Asking {len(specs)} providers and building a consensus…"):
         result = consensus_from_settings(
-            engine, turn.question, specs, keys=session_keys(),
-            session_id=st.session_state.session_id, k=choice.top_k,
+            engine,
+            turn.question,
+            specs,
+            keys=session_keys(),
+            session_id=st.session_state.session_id,
+            k=choice.top_k,
         )
     answer = result.answer
     answer.extra["consensus_of"] = [
         {
-            "provider": a.provider, "model": a.model, "answer": a.answer,
-            "latency_ms": a.latency_ms, "tokens": a.usage.total_tokens, "cost_usd": a.cost_usd,
+            "provider": a.provider,
+            "model": a.model,
+            "answer": a.answer,
+            "latency_ms": a.latency_ms,
+            "tokens": a.usage.total_tokens,
+            "cost_usd": a.cost_usd,
             "cached": a.cached,
         }
         for a in result.answers
@@ -261,8 +294,12 @@ def _ask_compare(engine: Engine, choice: Choice, turn: Turn, history: list[Messa
     search_query = contextualize(turn.question, history) if history else turn.question
     retrieval = engine.retrieve(search_query, choice.top_k)
     request = build_request(
-        turn.question, retrieval, history, temperature=choice.temperature,
-        max_tokens=settings.max_tokens, timeout_s=settings.request_timeout_s,
+        turn.question,
+        retrieval,
+        history,
+        temperature=choice.temperature,
+        max_tokens=settings.max_tokens,
+        timeout_s=settings.request_timeout_s,
     )
     keys = session_keys()
     cols = st.columns(len(choice.compare))

@@ -29,10 +29,14 @@ def render(settings: Settings) -> None:
     if costs:
         df = pd.DataFrame(costs)
         cost = df["cost_usd"].astype(float).fillna(0.0)
-        chart = pd.DataFrame({"answer": df["answer"], "cumulative $": cost.cumsum()}).set_index("answer")
+        chart = pd.DataFrame({"answer": df["answer"], "cumulative $": cost.cumsum()}).set_index(
+            "answer"
+        )
         st.line_chart(chart, height=140)
         table = df[["answer", "provider", "tokens", "cost_usd", "latency_ms"]].copy()
-        table["cost_usd"] = [money(c if c == c else None) for c in df["cost_usd"]]  # NaN -> unpriced
+        table["cost_usd"] = [
+            money(c if c == c else None) for c in df["cost_usd"]
+        ]  # NaN -> unpriced
         st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 220))
     else:
         st.caption("No answers yet this session.")
@@ -47,7 +51,11 @@ def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> 
     if settings.daily_budget_usd is not None:
         left = max(settings.daily_budget_usd - usage.daily_cost(), 0.0)
         lines.append(f"Daily budget left: {money(left)} of {money(settings.daily_budget_usd)}")
-    st.caption(" · ".join(lines) if lines else "No budget set (RAG_SESSION_BUDGET_USD, RAG_DAILY_BUDGET_USD).")
+    st.caption(
+        " · ".join(lines)
+        if lines
+        else "No budget set (RAG_SESSION_BUDGET_USD, RAG_DAILY_BUDGET_USD)."
+    )
 
 
 def render_health() -> None:

@@ -101,7 +101,17 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
             files.append(FileJob(raw[:80], raw, None, size, "done", 1.0, error=e.reason))
             continue
         if size > limit:
-            files.append(FileJob(name, raw, None, size, "done", 1.0, error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit"))
+            files.append(
+                FileJob(
+                    name,
+                    raw,
+                    None,
+                    size,
+                    "done",
+                    1.0,
+                    error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit",
+                )
+            )
             continue
         files.append(FileJob(name, raw, up.getvalue(), size))
     job = UploadJob(files)
@@ -116,7 +126,11 @@ def _result_line(f: FileJob) -> str:
     r = f.result
     if r is None:
         return f":material/hourglass_empty: {escape_md(f.name)}"
-    detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else escape_md(r.error or "failed")
+    detail = (
+        f"{r.pages} pages, {r.chunks} chunks"
+        if r.status != "failed"
+        else escape_md(r.error or "failed")
+    )
     return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} ({detail})"
 
 
@@ -128,7 +142,11 @@ def render_job(job: UploadJob) -> None:
         if stage == "done" or f.error:
             st.markdown(_result_line(f))
         else:
-            label = {"waiting": "waiting", "reading": "reading and chunking", "embedding": "embedding"}[stage]
+            label = {
+                "waiting": "waiting",
+                "reading": "reading and chunking",
+                "embedding": "embedding",
+            }[stage]
             st.progress(min(fraction, 1.0), text=f"{escape_label(f.name)}: {label}…")
     if job.finished is not None:
         st.caption(f"Finished in {job.finished - job.started:.1f} s.")
@@ -152,7 +170,9 @@ def render(engine: Engine) -> None:
     gen = st.session_state.uploader_gen
     uploaded = st.file_uploader(
         f"Add documents (PDF, TXT, MD, HTML; up to {limit_mb:.0f} MB each)",
-        type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploader_{gen}",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"uploader_{gen}",
     )
     if uploaded:
         st.session_state.upload_jobs.append(start_upload(engine, list(uploaded)))
@@ -187,5 +207,13 @@ def render_list(engine: Engine) -> None:
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     for d in docs:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.markdown(f"**{escape_md(d.name)}**  \n{d.pages} page{'s' if d.pages != 1 else ''} · {d.chunks} chunks")
-        c2.button(":material/delete:", key=f"del_{d.doc_id}", help=f"Delete {escape_label(d.name)}", on_click=_delete, args=(engine, d.doc_id, d.name))
+        c1.markdown(
+            f"**{escape_md(d.name)}**  \n{d.pages} page{'s' if d.pages != 1 else ''} · {d.chunks} chunks"
+        )
+        c2.button(
+            ":material/delete:",
+            key=f"del_{d.doc_id}",
+            help=f"Delete {escape_label(d.name)}",
+            on_click=_delete,
+            args=(engine, d.doc_id, d.name),
+        )

@@ -63,7 +63,9 @@ def money(cost: float | None) -> str:
     return "$" + (f"{cost:.6f}".rstrip("0") if cost < 0.01 else f"{cost:.4f}")
 
 
-def meta_line(provider: str, model: str, latency_ms: float, tokens: int, cost: float | None, cached: bool) -> str:
+def meta_line(
+    provider: str, model: str, latency_ms: float, tokens: int, cost: float | None, cached: bool
+) -> str:
     who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
     parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", f"{tokens} tokens", money(cost)]
     if cached:

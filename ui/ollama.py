@@ -12,7 +12,10 @@ from rag.settings import Settings
 
 
 def render(settings: Settings, model: str | None) -> None:
-    with st.expander("Ollama models", expanded=False, icon=":material/dns:"), admin_for(settings) as admin:
+    with (
+        st.expander("Ollama models", expanded=False, icon=":material/dns:"),
+        admin_for(settings) as admin,
+    ):
         health = admin.health()  # never raises
         if not health["ok"]:
             st.warning(health["error"] or "Ollama is not reachable.")
@@ -21,7 +24,11 @@ def render(settings: Settings, model: str | None) -> None:
             f"Ollama {health.get('version') or ''} at {health['base_url']}: "
             f"{health.get('models', 0)} models installed"
         )
-        needed = list(dict.fromkeys([*needed_models([f"ollama:{model}"] if model else []), *settings_models(settings)]))
+        needed = list(
+            dict.fromkeys(
+                [*needed_models([f"ollama:{model}"] if model else []), *settings_models(settings)]
+            )
+        )
         status = admin.status(needed)
         if not status.missing:
             st.caption("Every model the settings use is installed.")
@@ -32,7 +39,9 @@ def render(settings: Settings, model: str | None) -> None:
 
             def on_progress(p: object) -> None:
                 fraction = getattr(p, "fraction", None)
-                bar.progress(min(fraction or 0.0, 1.0), text=f"{missing}: {getattr(p, 'status', '')}")
+                bar.progress(
+                    min(fraction or 0.0, 1.0), text=f"{missing}: {getattr(p, 'status', '')}"
+                )
 
             try:
                 admin.pull(missing, on_progress)

@@ -62,7 +62,9 @@ def _light_rows(settings: Settings) -> list[dict[str, Any]]:
         {
             "provider": name,
             "model": None,
-            "key_configured": name in ("extractive", "ollama", "llamacpp") or cfg.has_key(name) or name in env,
+            "key_configured": name in ("extractive", "ollama", "llamacpp")
+            or cfg.has_key(name)
+            or name in env,
         }
         for name in available()
     ]
@@ -117,7 +119,9 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
     model: str | None = None
     if name != "extractive":
         model = st.selectbox(
-            "Model", models_for(name, rows.get(name, {})), key=f"model_{name}",
+            "Model",
+            models_for(name, rows.get(name, {})),
+            key=f"model_{name}",
             accept_new_options=True,
         )
     if name == "ollama":
@@ -128,40 +132,61 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         st.caption("Kept in this browser session only: never saved, logged or shown.")
         for p in KEYED_PROVIDERS:
             st.text_input(
-                f"{LABELS.get(p, p)} API key", type="password", key=f"api_key_{p}",
+                f"{LABELS.get(p, p)} API key",
+                type="password",
+                key=f"api_key_{p}",
                 placeholder="from env / secrets" if rows.get(p, {}).get("key_configured") else "",
             )
     others = [spec_of(n, rows) for n in names if n not in ("extractive", name)]
     default_fb = [f for f in settings.fallback if f in others]
     fallback = st.multiselect(
-        "Fallback order", others, default=default_fb, key="fallback",
+        "Fallback order",
+        others,
+        default=default_fb,
+        key="fallback",
         help="Tried in this order if the chosen provider fails; extractive always answers last.",
     )
-    temperature = st.slider("Temperature", 0.0, 1.0, float(min(settings.temperature, 1.0)), 0.05, key="temperature")
+    temperature = st.slider(
+        "Temperature", 0.0, 1.0, float(min(settings.temperature, 1.0)), 0.05, key="temperature"
+    )
     top_k = st.slider("Sources per answer (top-k)", 1, 10, min(settings.top_k, 10), key="top_k")
     sensitive = st.toggle(
-        "Sensitive documents: local models only", value=settings.sensitive, key="sensitive",
+        "Sensitive documents: local models only",
+        value=settings.sensitive,
+        key="sensitive",
         help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
     compare: list[str] = []
     consensus = False
-    if st.toggle("Compare providers", key="compare_on", help="Ask 2-3 providers the same question side by side."):
+    if st.toggle(
+        "Compare providers",
+        key="compare_on",
+        help="Ask 2-3 providers the same question side by side.",
+    ):
         options = [spec_of(n, rows) for n in names]
         compare = st.multiselect(
-            "Providers to compare", options,
+            "Providers to compare",
+            options,
             default=["extractive", *([spec_of(name, rows)] if name != "extractive" else [])],
-            max_selections=3, key="compare_specs",
+            max_selections=3,
+            key="compare_specs",
         )
         if len(compare) < 2:
             st.caption("Pick at least two providers to compare.")
             compare = []
         consensus = st.toggle(
-            "Consensus answer", key="consensus_on",
+            "Consensus answer",
+            key="consensus_on",
             help="Instead of side by side: one answer synthesised from their answers, keeping "
             "only claims the sources support; each provider's answer stays available.",
         )
     return Choice(
-        spec_of(name, rows, model), list(fallback), float(temperature), int(top_k), compare,
-        bool(sensitive), bool(consensus and compare),
+        spec_of(name, rows, model),
+        list(fallback),
+        float(temperature),
+        int(top_k),
+        compare,
+        bool(sensitive),
+        bool(consensus and compare),
     )

@@ -23,8 +23,12 @@ def render(sources: Sequence[Source], answer_text: str, cited: Sequence[int], an
         used = s.n in cited
         label = source_label(s) + (" · cited" if used else "")
         with st.expander(label, expanded=False):
-            body, n_used = highlighted_passage(s.text, answer_sentences_for(answer_text, s.n) if used else [])
+            body, n_used = highlighted_passage(
+                s.text, answer_sentences_for(answer_text, s.n) if used else []
+            )
             st.markdown(body)
             if n_used:
-                st.caption(f"Highlighted: {n_used} sentence{'s' if n_used > 1 else ''} the answer used.")
+                st.caption(
+                    f"Highlighted: {n_used} sentence{'s' if n_used > 1 else ''} the answer used."
+                )
             st.caption(f"{escape_md(s.source)}" + (f", page {s.page}" if s.page else ""))

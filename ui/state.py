@@ -57,7 +57,9 @@ def read_secrets() -> dict[str, str]:
 
 def get_settings() -> Settings:
     secrets = read_secrets()
-    overrides = {field: secrets[name] for name, field in SECRET_SETTINGS.items() if secrets.get(name)}
+    overrides = {
+        field: secrets[name] for name, field in SECRET_SETTINGS.items() if secrets.get(name)
+    }
     return cached_settings(**overrides)
 
 

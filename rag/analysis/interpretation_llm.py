@@ -77,7 +77,9 @@ LLM_SENTIMENT_SYSTEM = (
 def llm_sentiment(text: str, chain: Provider | FallbackChain) -> Any:
     """StructuredResult[LLMSentiment]: value None when no model gave a valid answer."""
     user = f"<text>\n{neutralise(text[:LLM_SENTIMENT_CHARS])}\n</text>"
-    return ask_structured(chain, LLMSentiment, LLM_SENTIMENT_SYSTEM, user, temperature=0.0, max_tokens=300)
+    return ask_structured(
+        chain, LLMSentiment, LLM_SENTIMENT_SYSTEM, user, temperature=0.0, max_tokens=300
+    )
 
 
 def sentiment_dict(result: SentimentResult) -> dict[str, Any]:

@@ -93,9 +93,7 @@ def _child(target: Provider | FallbackChain, p: Provider) -> FallbackChain:
     time because the request (native schema or not) depends on the provider.
     """
     if isinstance(target, FallbackChain):
-        return FallbackChain(
-            [p], usage=target.usage, cache=target.cache, metrics=target.metrics
-        )
+        return FallbackChain([p], usage=target.usage, cache=target.cache, metrics=target.metrics)
     return FallbackChain([p])
 
 
@@ -122,7 +120,11 @@ def ask_structured(
             fallback, ok=False, source="fallback", reason="no language-model provider configured"
         )
     schema = model_cls.model_json_schema()
-    sys_prompt = f"{system}\n\n{schema_instructions(model_cls)}" if system else schema_instructions(model_cls)
+    sys_prompt = (
+        f"{system}\n\n{schema_instructions(model_cls)}"
+        if system
+        else schema_instructions(model_cls)
+    )
     messages = [*history, Message("user", user)]
     attempts: list[Attempt] = []
     calls = 0
@@ -132,7 +134,9 @@ def ask_structured(
         native = bool(p.capabilities.json_mode)
         chain = _child(target, p)
 
-        def call(msgs: list[Message], chain: FallbackChain = chain, native: bool = native) -> Response:
+        def call(
+            msgs: list[Message], chain: FallbackChain = chain, native: bool = native
+        ) -> Response:
             req = Request(
                 messages=msgs,
                 system=sys_prompt,
@@ -154,8 +158,17 @@ def ask_structured(
         try:
             value = parse_as(model_cls, resp.text)
             return StructuredResult(
-                value, True, "llm", resp.provider, resp.model, native, False, calls,
-                raw=resp.text, attempts=attempts, cost_usd=cost,
+                value,
+                True,
+                "llm",
+                resp.provider,
+                resp.model,
+                native,
+                False,
+                calls,
+                raw=resp.text,
+                attempts=attempts,
+                cost_usd=cost,
             )
         except (ValidationError, ValueError) as first_err:
             err = _short(first_err)
@@ -172,25 +185,57 @@ def ask_structured(
         attempts += resp2.attempts
         if resp2.provider == "none":
             return StructuredResult(
-                fallback, False, "fallback", p.name, p.model, native, False, calls,
+                fallback,
+                False,
+                "fallback",
+                p.name,
+                p.model,
+                native,
+                False,
+                calls,
                 reason=f"invalid JSON ({err}); the repair request failed",
-                raw=resp.text, attempts=attempts, cost_usd=cost,
+                raw=resp.text,
+                attempts=attempts,
+                cost_usd=cost,
             )
         calls += 1
         cost = _add_cost(cost, resp2.cost_usd)
         try:
             value = parse_as(model_cls, resp2.text)
             return StructuredResult(
-                value, True, "llm", resp2.provider, resp2.model, native, True, calls,
-                raw=resp2.text, attempts=attempts, cost_usd=cost,
+                value,
+                True,
+                "llm",
+                resp2.provider,
+                resp2.model,
+                native,
+                True,
+                calls,
+                raw=resp2.text,
+                attempts=attempts,
+                cost_usd=cost,
             )
         except (ValidationError, ValueError) as second_err:
             return StructuredResult(
-                fallback, False, "fallback", p.name, p.model, native, False, calls,
+                fallback,
+                False,
+                "fallback",
+                p.name,
+                p.model,
+                native,
+                False,
+                calls,
                 reason=f"invalid JSON after one repair: {_short(second_err)}",
-                raw=resp2.text, attempts=attempts, cost_usd=cost,
+                raw=resp2.text,
+                attempts=attempts,
+                cost_usd=cost,
             )
     return StructuredResult(
-        fallback, False, "fallback", calls=calls, reason="; ".join(reasons) or "no answer",
-        attempts=attempts, cost_usd=cost,
+        fallback,
+        False,
+        "fallback",
+        calls=calls,
+        reason="; ".join(reasons) or "no answer",
+        attempts=attempts,
+        cost_usd=cost,
     )

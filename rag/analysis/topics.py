@@ -47,20 +47,99 @@ CACHE_VERSION = 1
 # Words that survive English stop-word removal yet say nothing about a topic (document
 # furniture and filler that dominate PDFs).
 EXTRA_STOP = {
-    "page", "pages", "section", "sections", "shall", "also", "may", "must", "use", "used",
-    "using", "include", "includes", "including", "e.g", "i.e", "etc", "see", "within",
-    "following", "based", "provide", "provides", "provided", "one", "two", "new", "would",
-    "could", "should", "can", "will", "per", "http", "https", "www", "gov", "org", "com",
-    "pdf", "doi", "vol", "fr", "pp", "ii", "iii", "iv", "vi",
+    "page",
+    "pages",
+    "section",
+    "sections",
+    "shall",
+    "also",
+    "may",
+    "must",
+    "use",
+    "used",
+    "using",
+    "include",
+    "includes",
+    "including",
+    "e.g",
+    "i.e",
+    "etc",
+    "see",
+    "within",
+    "following",
+    "based",
+    "provide",
+    "provides",
+    "provided",
+    "one",
+    "two",
+    "new",
+    "would",
+    "could",
+    "should",
+    "can",
+    "will",
+    "per",
+    "http",
+    "https",
+    "www",
+    "gov",
+    "org",
+    "com",
+    "pdf",
+    "doi",
+    "vol",
+    "fr",
+    "pp",
+    "ii",
+    "iii",
+    "iv",
+    "vi",
     # Federal Register page furniture ("VerDate Sep<11>2014 Jkt 250001 Frm 00001 Fmt 4701").
-    "verdate", "jkt", "frm", "fmt", "sfmt", "sgm", "po",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "verdate",
+    "jkt",
+    "frm",
+    "fmt",
+    "sfmt",
+    "sgm",
+    "po",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
 }
 # Fine as keywords, too vague to name a topic on their own.
 LABEL_GENERIC = {
-    "proposed", "information", "organization", "organizations", "version", "days", "day",
-    "time", "work", "does", "need", "year", "years", "activities", "paragraph", "number",
-    "general", "related", "specific", "different", "example", "important", "available",
+    "proposed",
+    "information",
+    "organization",
+    "organizations",
+    "version",
+    "days",
+    "day",
+    "time",
+    "work",
+    "does",
+    "need",
+    "year",
+    "years",
+    "activities",
+    "paragraph",
+    "number",
+    "general",
+    "related",
+    "specific",
+    "different",
+    "example",
+    "important",
+    "available",
 }
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs"}
 
@@ -176,7 +255,9 @@ def choose_k(
         if len(set(km.labels_)) < 2:
             continue
         s = float(
-            silhouette_score(x, km.labels_, metric="cosine", sample_size=min(n, 3000), random_state=seed)
+            silhouette_score(
+                x, km.labels_, metric="cosine", sample_size=min(n, 3000), random_state=seed
+            )
         )
         scores[k] = s
         if best is None or s > best[0]:
@@ -188,11 +269,15 @@ def choose_k(
 
 
 # --------------------------------------------------------------------------- keywords
-def ctfidf_keywords(texts: list[str], labels: np.ndarray, k: int, n: int = N_KEYWORDS) -> list[list[str]]:
+def ctfidf_keywords(
+    texts: list[str], labels: np.ndarray, k: int, n: int = N_KEYWORDS
+) -> list[list[str]]:
     """Top ``n`` c-TF-IDF terms (1-2 words) per cluster, near-duplicates merged."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    classes = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == c) for c in range(k)]
+    classes = [
+        " ".join(t for t, lab in zip(texts, labels, strict=True) if lab == c) for c in range(k)
+    ]
     stop = list(ENGLISH_STOP_WORDS | EXTRA_STOP)
     vec = CountVectorizer(
         stop_words=stop,
@@ -235,7 +320,9 @@ def _merge_term(chosen: list[str], term: str) -> None:
         if cw < set(words):
             chosen[i] = term
             # drop any other chosen term the phrase also covers
-            chosen[:] = list(dict.fromkeys(t for t in chosen if t == term or not set(t.split()) < set(words)))
+            chosen[:] = list(
+                dict.fromkeys(t for t in chosen if t == term or not set(t.split()) < set(words))
+            )
             return
     chosen.append(term)
 
@@ -323,8 +410,12 @@ def label_topics(
         if use_llm and kws:
             assert chain is not None
             r = ask_structured(
-                chain, TopicLabel, LABEL_SYSTEM, label_prompt(kws, exs, labels),
-                temperature=0.0, max_tokens=60,
+                chain,
+                TopicLabel,
+                LABEL_SYSTEM,
+                label_prompt(kws, exs, labels),
+                temperature=0.0,
+                max_tokens=60,
             )
             if r.ok and r.value is not None and r.value.label.lower() not in taken:
                 labels.append(r.value.label)
@@ -388,7 +479,9 @@ def compute_topics(
             ]
         )
     casing = _casing(texts)
-    names, sources, labeler = label_topics(kws, [[e["text"] for e in ex] for ex in examples], casing, chain)
+    names, sources, labeler = label_topics(
+        kws, [[e["text"] for e in ex] for ex in examples], casing, chain
+    )
     topics = []
     for c in range(kk):
         members = np.flatnonzero(labels == c)

@@ -173,7 +173,9 @@ def _tar_text(path: Path, name: str, encoding: str = "utf-8") -> str:
 def read_uci(path: Path) -> tuple[list[str], np.ndarray]:
     """UCI sentiment-labelled sentences: ``sentence<TAB>0|1`` lines, from the .txt or the
     npm tarball that ships it."""
-    body = path.read_text(encoding="utf-8") if path.suffix == ".txt" else _tar_text(path, UCI_MEMBER)
+    body = (
+        path.read_text(encoding="utf-8") if path.suffix == ".txt" else _tar_text(path, UCI_MEMBER)
+    )
     texts: list[str] = []
     ys: list[int] = []
     for line in body.splitlines():
@@ -189,8 +191,11 @@ def read_uci_json(path: Path) -> dict[str, tuple[list[str], np.ndarray]]:
     out: dict[str, tuple[list[str], np.ndarray]] = {}
     for domain, name in UCI_JSON_MEMBERS.items():
         rows = json.loads(_tar_text(path, name))
-        pairs = [(" ".join(str(r["text"]).split()), int(r["class"])) for r in rows
-                 if str(r.get("text", "")).strip() and r.get("class") in (0, 1)]
+        pairs = [
+            (" ".join(str(r["text"]).split()), int(r["class"]))
+            for r in rows
+            if str(r.get("text", "")).strip() and r.get("class") in (0, 1)
+        ]
         out[domain] = ([t for t, _ in pairs], np.array([y for _, y in pairs]))
     return out
 
@@ -259,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--uci", type=Path, help="local wink-sentiment .tgz or amazon_cells_labelled.txt"
     )
-    ap.add_argument("--uci-json", type=Path, help="local sentiment-5.0.2.tgz (UCI IMDb + Yelp parts)")
+    ap.add_argument(
+        "--uci-json", type=Path, help="local sentiment-5.0.2.tgz (UCI IMDb + Yelp parts)"
+    )
     ap.add_argument("--cache", type=Path, help="reuse/store the features in this .npz")
     ap.add_argument(
         "--dev", type=Path, default=DEFAULT_DEV, help="SST-2 dev, for the contamination check"
@@ -279,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         texts, valence, dom, rt = read_sets(wheel)
         uci_path = args.uci or fetch_npm(Path(tmp), UCI_NPM, "wink-sentiment-*.tgz")
         u_texts, u_y = read_uci(uci_path)
-        extra = read_uci_json(args.uci_json or fetch_npm(Path(tmp), UCI_JSON_NPM, "sentiment-*.tgz"))
+        extra = read_uci_json(
+            args.uci_json or fetch_npm(Path(tmp), UCI_JSON_NPM, "sentiment-*.tgz")
+        )
         rt_grams = ngram_pool(rt)
         m_texts: list[str] = []
         m_y = np.zeros(0, dtype=int)

@@ -13,7 +13,11 @@ from rag.eval.metrics import mrr_at_k, ndcg_at_k, recall_at_k
 
 
 def _open(path: Path) -> Any:
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+    return (
+        gzip.open(path, "rt", encoding="utf-8")
+        if path.suffix == ".gz"
+        else path.open(encoding="utf-8")
+    )
 
 
 def read_corpus(folder: Path) -> Iterator[tuple[str, str]]:
@@ -61,8 +65,12 @@ def evaluate(
     queries = read_queries(folder)
     qrels = read_qrels(folder, split)
     out: dict[str, Any] = {
-        "dataset": folder.name, "split": split, "documents": len(corpus),
-        "chunks": engine.store.chunk_count(), "queries": len(qrels), "failed_documents": len(failed),
+        "dataset": folder.name,
+        "split": split,
+        "documents": len(corpus),
+        "chunks": engine.store.chunk_count(),
+        "queries": len(qrels),
+        "failed_documents": len(failed),
     }
     for mode in modes:
         sums = {"ndcg@10": 0.0, "recall@10": 0.0, "recall@100": 0.0, "mrr@10": 0.0}

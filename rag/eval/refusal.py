@@ -86,8 +86,12 @@ def featurize(provider: ExtractiveProvider, records: Sequence[Record]) -> np.nda
 def rates(p_answerable: np.ndarray, answerable: np.ndarray, threshold: float) -> dict[str, float]:
     refused = p_answerable < threshold
     return {
-        "refused_unanswerable": round(float(refused[~answerable].mean()), 4) if (~answerable).any() else 0.0,
-        "refused_answerable": round(float(refused[answerable].mean()), 4) if answerable.any() else 0.0,
+        "refused_unanswerable": round(float(refused[~answerable].mean()), 4)
+        if (~answerable).any()
+        else 0.0,
+        "refused_answerable": round(float(refused[answerable].mean()), 4)
+        if answerable.any()
+        else 0.0,
     }
 
 
@@ -105,16 +109,31 @@ def pick_threshold(p: np.ndarray, answerable: np.ndarray, max_answerable_refused
 # ("How do I contact support?"). Evidence may only raise P(answerable), missing words and
 # antonym swaps only lower it; it costs ~0.01 AUC on SQuAD and leaves 1 of 24 refused.
 EVIDENCE = frozenset(
-    ["passage_coverage", "window_overlap", "best_overlap", "max_overlap", "best_sim", "max_sim", "sim_gap"]
+    [
+        "passage_coverage",
+        "window_overlap",
+        "best_overlap",
+        "max_overlap",
+        "best_sim",
+        "max_sim",
+        "sim_gap",
+    ]
 )
-AGAINST = frozenset(["passage_missing", "passage_missing_idf", "sources_missing", "sent_missing", "antonym_swap"])
+AGAINST = frozenset(
+    ["passage_missing", "passage_missing_idf", "sources_missing", "sent_missing", "antonym_swap"]
+)
 
 
-def _fit_logistic(Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float) -> tuple[np.ndarray, float]:
+def _fit_logistic(
+    Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float
+) -> tuple[np.ndarray, float]:
     """L2 logistic regression with the sign bounds above (L-BFGS-B)."""
     from scipy.optimize import minimize
 
-    bounds = [(0.0, None) if n in EVIDENCE else (None, 0.0) if n in AGAINST else (None, None) for n in names]
+    bounds = [
+        (0.0, None) if n in EVIDENCE else (None, 0.0) if n in AGAINST else (None, None)
+        for n in names
+    ]
 
     def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = wb[:-1], wb[-1]
@@ -123,8 +142,14 @@ def _fit_logistic(Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float) 
         value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 / C * (w @ w))
         return value, np.concatenate([Z.T @ (p - y) + w / C, [np.sum(p - y)]])
 
-    res = minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B",
-                   bounds=[*bounds, (None, None)], options={"maxiter": 5000})
+    res = minimize(
+        loss,
+        np.zeros(Z.shape[1] + 1),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[*bounds, (None, None)],
+        options={"maxiter": 5000},
+    )
     return res.x[:-1], float(res.x[-1])
 
 
@@ -161,15 +186,20 @@ def fit(
         scales={n: round(float(s), 6) for n, s in zip(names, scales, strict=True)},
     )
     return model, {
-        "oof": rates(oof, y.astype(bool), threshold), "oof_auc": round(_auc(oof, y.astype(bool)), 4),
+        "oof": rates(oof, y.astype(bool), threshold),
+        "oof_auc": round(_auc(oof, y.astype(bool)), 4),
         "oof_answerable_refused_per_fold": per_fold,
     }
 
 
 def model_to_dict(model: RefusalModel, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
-        "weights": model.weights, "bias": model.bias, "threshold": model.threshold,
-        "means": model.means, "scales": model.scales, **({"meta": meta} if meta else {}),
+        "weights": model.weights,
+        "bias": model.bias,
+        "threshold": model.threshold,
+        "means": model.means,
+        "scales": model.scales,
+        **({"meta": meta} if meta else {}),
     }
 
 
@@ -217,7 +247,8 @@ def run(
     if out is not None:
         meta = {
             "fitted_on": f"{path.name}, {len(fit_articles)} articles (split_articles seed {seed})",
-            "heldout": report["heldout"], "k": k,
+            "heldout": report["heldout"],
+            "k": k,
         }
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(model_to_dict(model, meta), indent=1) + "\n")
@@ -228,4 +259,8 @@ def run(
 def _auc(scores: np.ndarray, positive: np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
-    return float(roc_auc_score(positive.astype(int), scores)) if 0 < positive.sum() < len(positive) else 0.0
+    return (
+        float(roc_auc_score(positive.astype(int), scores))
+        if 0 < positive.sum() < len(positive)
+        else 0.0
+    )

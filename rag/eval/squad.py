@@ -72,8 +72,9 @@ class CachedEmbed:
     (:meth:`prime`) cost far less than one model call each. Stands in for an
     :class:`rag.embeddings.Embedder` (``embed``, ``dim``) and for a plain embed function."""
 
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], dim: int = 384,
-                 limit: int = 300_000) -> None:
+    def __init__(
+        self, embed: Callable[[Sequence[str]], np.ndarray], dim: int = 384, limit: int = 300_000
+    ) -> None:
         self._embed = embed
         self.dim = dim
         self.limit = limit
@@ -167,13 +168,19 @@ def evaluate(
             contains += contains_answer(text, q.answers)
     n_ans = max(1, counts[True])
     out: dict[str, Any] = {
-        "file": path.name, "passages": len(passages), "questions": len(qs),
-        "sample_seed": seed, "heldout_articles": heldout,
+        "file": path.name,
+        "passages": len(passages),
+        "questions": len(qs),
+        "sample_seed": seed,
+        "heldout_articles": heldout,
         "articles": len({q.title for q in qs}),
-        "answerable": counts[True], "unanswerable": counts[False],
-        "recall@1": round(hits[1] / n_ans, 4), "recall@5": round(hits[5] / n_ans, 4),
+        "answerable": counts[True],
+        "unanswerable": counts[False],
+        "recall@1": round(hits[1] / n_ans, 4),
+        "recall@5": round(hits[5] / n_ans, 4),
         "recall@10": round(hits[10] / n_ans, 4),
-        "exact_match": round(em / n_ans, 4), "f1": round(f1s / n_ans, 4),
+        "exact_match": round(em / n_ans, 4),
+        "f1": round(f1s / n_ans, 4),
         "contains_answer": round(contains / n_ans, 4),
         "refusal_rate_answerable": round(refused[True] / n_ans, 4),
     }

@@ -27,12 +27,21 @@ def _lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
 
 
-def test_sentiment_batch_one_object_per_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sentiment_batch_one_object_per_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "texts.txt"
-    f.write_text("I love it, wonderful!\n\nThis is terrible and sad.\nThe meeting is at noon.\n", encoding="utf-8")
+    f.write_text(
+        "I love it, wonderful!\n\nThis is terrible and sad.\nThe meeting is at noon.\n",
+        encoding="utf-8",
+    )
     assert cli.main(["sentiment", "--batch", str(f), "--json"]) == 0
     rows = _lines(capsys)
-    assert [r["text"] for r in rows] == ["I love it, wonderful!", "This is terrible and sad.", "The meeting is at noon."]
+    assert [r["text"] for r in rows] == [
+        "I love it, wonderful!",
+        "This is terrible and sad.",
+        "The meeting is at noon.",
+    ]
     for r in rows:
         assert set(r) == {"text", "label", "scores", "emotions"}
         assert r["label"] in ("positive", "negative", "neutral")
@@ -48,13 +57,20 @@ def test_topics_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(t["keywords"] and t["examples"] and t["size"] > 0 for t in out["topics"])
 
 
-def test_analyze_file_and_doc_id_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_analyze_file_and_doc_id_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "review.txt"
-    f.write_text("The hotel was dreadful. The staff were rude and the room was dirty. I am angry.", encoding="utf-8")
+    f.write_text(
+        "The hotel was dreadful. The staff were rude and the room was dirty. I am angry.",
+        encoding="utf-8",
+    )
     assert cli.main(["analyze", str(f), "--json", "--offline"]) == 0
     out = _lines(capsys)[0]
     assert out["name"] == "review.txt" and out["interpretation_source"] == "template"
-    assert out["label"] in out["interpretation"].lower() or "neutral" in out["interpretation"].lower()
+    assert (
+        out["label"] in out["interpretation"].lower() or "neutral" in out["interpretation"].lower()
+    )
     assert {"most_positive", "most_negative"} == set(out["evidence"])
     assert cli.main(["ingest", str(f), "--json"]) == 0
     doc_id = _lines(capsys)[0]["doc_id"]
@@ -63,7 +79,9 @@ def test_analyze_file_and_doc_id_offline(tmp_path: Path, capsys: pytest.CaptureF
     assert cli.main(["analyze", "no-such-doc", "--json"]) == 1
 
 
-def test_ask_json_has_sentiment_and_tool_calls(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_has_sentiment_and_tool_calls(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with FakeOpenAI() as fake:
         fake.script(
             Reply(text="", tool_calls=[("search_documents", {"query": "hotel limit London"})]),
@@ -71,9 +89,22 @@ def test_ask_json_has_sentiment_and_tool_calls(monkeypatch: pytest.MonkeyPatch, 
         )
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-FAKEKEY0123456789abcdefXYZ")
-        rc = cli.main(["ask", "What is the hotel limit?", "--provider", "openai:gpt-4o-mini", "--tools", "--json"])
+        rc = cli.main(
+            [
+                "ask",
+                "What is the hotel limit?",
+                "--provider",
+                "openai:gpt-4o-mini",
+                "--tools",
+                "--json",
+            ]
+        )
     assert rc == 0
     out = _lines(capsys)[0]
     assert out["provider"] == "openai" and out["tool_calls"][0]["query"] == "hotel limit London"
     s = out["sentiment"]
-    assert s["label"] in ("positive", "negative", "neutral") and set(s["scores"]) == {"positive", "negative", "neutral"}
+    assert s["label"] in ("positive", "negative", "neutral") and set(s["scores"]) == {
+        "positive",
+        "negative",
+        "neutral",
+    }

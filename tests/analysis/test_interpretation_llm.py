@@ -19,7 +19,14 @@ from tests.fakes.servers import FakeServer, Reply
 NEG = SentimentResult(
     label="negative",
     scores={"positive": 0.08, "negative": 0.81, "neutral": 0.11},
-    emotions={"joy": 0.02, "trust": 0.1, "fear": 0.64, "anger": 0.3, "sadness": 0.4, "surprise": 0.05},
+    emotions={
+        "joy": 0.02,
+        "trust": 0.1,
+        "fear": 0.64,
+        "anger": 0.3,
+        "sadness": 0.4,
+        "surprise": 0.05,
+    },
     most_negative=Evidence(text="The breach exposed every customer's records.", score=-0.9),
     most_positive=Evidence(text="Support answered quickly.", score=0.3),
     n_sentences=6,
@@ -31,10 +38,14 @@ def _mentions(text: str, result: SentimentResult) -> bool:
     return result.label in low and result.strongest_emotion[0] in low
 
 
-def test_llm_path_through_the_fake(fake_openai: FakeServer, make_provider: Callable[..., Any]) -> None:
+def test_llm_path_through_the_fake(
+    fake_openai: FakeServer, make_provider: Callable[..., Any]
+) -> None:
     fake_openai.script(
-        Reply(text="The text is negative (very likely, 81%). Fear is the strongest emotion, "
-                   "as in “The breach exposed every customer's records.”")
+        Reply(
+            text="The text is negative (very likely, 81%). Fear is the strongest emotion, "
+            "as in “The breach exposed every customer's records.”"
+        )
     )
     chain = FallbackChain([make_provider("openai", fake_openai), ExtractiveProvider()])
     text, source = interpret(NEG, chain)
@@ -54,20 +65,36 @@ def test_template_when_no_provider_answers(
         chain = FallbackChain([ExtractiveProvider()])
     elif chain_kind == "dead_provider":
         fake_openai.default = Reply(fault="server")
-        chain = FallbackChain([make_provider("openai", fake_openai, max_retries=0), ExtractiveProvider()])
+        chain = FallbackChain(
+            [make_provider("openai", fake_openai, max_retries=0), ExtractiveProvider()]
+        )
     text, source = interpret(NEG, chain)
     assert source == "template" and _mentions(text, NEG)
     assert 2 <= text.count(". ") + 1 <= 4
 
 
-def test_llm_sentiment_is_structured(fake_anthropic: FakeServer, make_provider: Callable[..., Any]) -> None:
+def test_llm_sentiment_is_structured(
+    fake_anthropic: FakeServer, make_provider: Callable[..., Any]
+) -> None:
     fake_anthropic.script(
-        Reply(text="", tool_calls=[("structured_answer", {
-            "label": "negative", "confidence": 0.9, "emotions": ["fear", "anger"],
-            "explanation": "It reports a breach.",
-        })])
+        Reply(
+            text="",
+            tool_calls=[
+                (
+                    "structured_answer",
+                    {
+                        "label": "negative",
+                        "confidence": 0.9,
+                        "emotions": ["fear", "anger"],
+                        "explanation": "It reports a breach.",
+                    },
+                )
+            ],
+        )
     )
-    r = llm_sentiment("The breach exposed every customer's records.", make_provider("anthropic", fake_anthropic))
+    r = llm_sentiment(
+        "The breach exposed every customer's records.", make_provider("anthropic", fake_anthropic)
+    )
     assert r.ok and r.value.label == "negative" and r.value.emotions[0] == "fear"
 
 
@@ -77,12 +104,25 @@ def test_analyze_offline_and_with_llm(
     text = "I love this phone. The battery is wonderful and the screen is great."
     off = analyze(text, None, embedder=fake_embedder)
     assert off["interpretation_source"] == "template" and "llm_sentiment" not in off
-    assert off["label"] in ("positive", "negative", "neutral") and set(off["scores"]) == {"positive", "negative", "neutral"}
+    assert off["label"] in ("positive", "negative", "neutral") and set(off["scores"]) == {
+        "positive",
+        "negative",
+        "neutral",
+    }
     fake_openai.script(
         Reply(text="The tone is positive; joy is the strongest emotion."),
-        Reply(text='{"label": "positive", "confidence": 0.95, "emotions": ["joy"], "explanation": "Praise."}'),
+        Reply(
+            text='{"label": "positive", "confidence": 0.95, "emotions": ["joy"], "explanation": "Praise."}'
+        ),
     )
-    on = analyze(text, FallbackChain([make_provider("openai", fake_openai), ExtractiveProvider()]), embedder=fake_embedder)
+    on = analyze(
+        text,
+        FallbackChain([make_provider("openai", fake_openai), ExtractiveProvider()]),
+        embedder=fake_embedder,
+    )
     assert on["interpretation_source"] == "llm"
-    assert on["llm_sentiment"]["label"] == "positive" and on["llm_sentiment"]["provider"] == "openai:gpt-4o-mini"
+    assert (
+        on["llm_sentiment"]["label"] == "positive"
+        and on["llm_sentiment"]["provider"] == "openai:gpt-4o-mini"
+    )
     assert on["llm_sentiment"]["agrees_with_offline"] == (on["label"] == "positive")

@@ -22,7 +22,12 @@ SEARCH = ToolSpec(
 
 
 def _tool_request() -> Request:
-    return Request(messages=[Message("user", "Compare A and B.")], system="Be brief.", tools=[SEARCH], tool_choice="auto")
+    return Request(
+        messages=[Message("user", "Compare A and B.")],
+        system="Be brief.",
+        tools=[SEARCH],
+        tool_choice="auto",
+    )
 
 
 @pytest.mark.parametrize("name", ["openai", "anthropic", "gemini", "ollama"])
@@ -58,21 +63,27 @@ def test_tool_call_is_parsed_and_result_sent_back(
         assert body["tools"][0]["function"]["name"] == "search_documents"
         assert body["messages"][-2]["tool_calls"][0]["id"] == call.id
         assert body["messages"][-1] == {
-            "role": "tool", "content": "<sources>...</sources>", "tool_call_id": call.id
+            "role": "tool",
+            "content": "<sources>...</sources>",
+            "tool_call_id": call.id,
         }
     elif name == "anthropic":
         assert body["tools"][0]["input_schema"]["required"] == ["query"]
         assert body["tool_choice"] == {"type": "auto"}
         assert body["messages"][-2]["content"][-1]["type"] == "tool_use"
         assert body["messages"][-1]["content"][0] == {
-            "type": "tool_result", "tool_use_id": call.id, "content": "<sources>...</sources>"
+            "type": "tool_result",
+            "tool_use_id": call.id,
+            "content": "<sources>...</sources>",
         }
     elif name == "gemini":
         decl = body["tools"][0]["functionDeclarations"][0]
         assert decl["name"] == "search_documents"
         assert body["contents"][-2]["parts"][0]["functionCall"]["name"] == "search_documents"
         fr = body["contents"][-1]["parts"][0]["functionResponse"]
-        assert fr["name"] == "search_documents" and fr["response"] == {"result": "<sources>...</sources>"}
+        assert fr["name"] == "search_documents" and fr["response"] == {
+            "result": "<sources>...</sources>"
+        }
     else:
         assert body["tools"][0]["function"]["name"] == "search_documents"
         assert body["messages"][-1]["tool_name"] == "search_documents"
@@ -100,4 +111,3 @@ def test_native_json_schema_on_the_wire(
         assert body["generationConfig"]["responseMimeType"] == "application/json"
     else:
         assert body["format"] == schema
-

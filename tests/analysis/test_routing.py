@@ -23,19 +23,30 @@ def test_route_first_then_general_chain(tmp_path: Path) -> None:
         task_routes={"topic_label": "gemini:gemini-2.0-flash-lite, openai:gpt-4.1-nano"},
     )
     assert route_specs(s, "topic_label") == [
-        "gemini:gemini-2.0-flash-lite", "openai:gpt-4.1-nano", "openai:gpt-4o", "ollama:llama3.2",
+        "gemini:gemini-2.0-flash-lite",
+        "openai:gpt-4.1-nano",
+        "openai:gpt-4o",
+        "ollama:llama3.2",
     ]
     # The answer task has no route: the configured order is kept as is.
     assert route_specs(s, "answer") == ["openai:gpt-4o", "ollama:llama3.2"]
 
 
 def test_cheap_tasks_without_route_go_cheapest_first(tmp_path: Path) -> None:
-    s = _settings(tmp_path, provider="openai:gpt-4o", fallback=["anthropic:claude-3-5-haiku-latest", "openai:gpt-4.1-nano"])
+    s = _settings(
+        tmp_path,
+        provider="openai:gpt-4o",
+        fallback=["anthropic:claude-3-5-haiku-latest", "openai:gpt-4.1-nano"],
+    )
     assert route_specs(s, "query_rewrite") == [
-        "openai:gpt-4.1-nano", "anthropic:claude-3-5-haiku-latest", "openai:gpt-4o",
+        "openai:gpt-4.1-nano",
+        "anthropic:claude-3-5-haiku-latest",
+        "openai:gpt-4o",
     ]
     assert cheapest_first(["openai:gpt-4o", "ollama:llama3.2", "openai:unknown-model"]) == [
-        "ollama:llama3.2", "openai:gpt-4o", "openai:unknown-model",
+        "ollama:llama3.2",
+        "openai:gpt-4o",
+        "openai:unknown-model",
     ]
 
 
@@ -54,10 +65,14 @@ def test_sensitive_keeps_only_local_providers(tmp_path: Path) -> None:
     assert is_local("extractive") and is_local("ollama") and not is_local("anthropic")
 
 
-def test_task_chain_ends_in_extractive_and_sensitive_has_no_remote(tmp_path: Path, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_task_chain_ends_in_extractive_and_sensitive_has_no_remote(
+    tmp_path: Path, fake_embedder
+) -> None:  # type: ignore[no-untyped-def]
     from rag.engine import Engine
 
-    s = _settings(tmp_path, provider="openai:gpt-4o-mini", fallback=["ollama:llama3.2"], sensitive=True)
+    s = _settings(
+        tmp_path, provider="openai:gpt-4o-mini", fallback=["ollama:llama3.2"], sensitive=True
+    )
     engine = Engine(s, embedder=fake_embedder)
     chain = task_chain(engine, "answer")
     assert [p.name for p in chain.providers] == ["ollama", "extractive"]

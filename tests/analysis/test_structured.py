@@ -29,7 +29,9 @@ def test_valid_json_passes_with_native_mode(
     fake_openai: FakeServer, make_provider: Callable[..., Any]
 ) -> None:
     fake_openai.script(Reply(text='{"label": "Risk Management", "words": 2}'))
-    r = ask_structured(_chain(make_provider("openai", fake_openai)), Label, "Label it.", "text", fallback=FALLBACK)
+    r = ask_structured(
+        _chain(make_provider("openai", fake_openai)), Label, "Label it.", "text", fallback=FALLBACK
+    )
     assert r.ok and r.source == "llm" and r.value == Label(label="Risk Management", words=2)
     assert r.native and not r.repaired and r.calls == 1 and r.provider == "openai"
     body = fake_openai.calls[0].body
@@ -45,7 +47,9 @@ def test_invalid_json_is_repaired_once(
         Reply(text="", tool_calls=[("structured_answer", {"label": "Risk", "words": 9})]),
         Reply(text="", tool_calls=[("structured_answer", {"label": "Risk Scoring", "words": 2})]),
     )
-    r = ask_structured(make_provider("anthropic", fake_anthropic), Label, "Label it.", "text", fallback=FALLBACK)
+    r = ask_structured(
+        make_provider("anthropic", fake_anthropic), Label, "Label it.", "text", fallback=FALLBACK
+    )
     assert r.ok and r.repaired and r.calls == 2 and r.value == Label(label="Risk Scoring", words=2)
     repair = fake_anthropic.calls[1].body["messages"]
     assert "not valid" in repair[-1]["content"] and "words" in repair[-1]["content"]
@@ -67,7 +71,9 @@ def test_still_invalid_after_repair_falls_back(
     fake_gemini: FakeServer, make_provider: Callable[..., Any]
 ) -> None:
     fake_gemini.script(Reply(text="not json at all"), Reply(text='{"label": "x"}'))
-    r = ask_structured(_chain(make_provider("gemini", fake_gemini)), Label, "Label it.", "t", fallback=FALLBACK)
+    r = ask_structured(
+        _chain(make_provider("gemini", fake_gemini)), Label, "Label it.", "t", fallback=FALLBACK
+    )
     assert not r.ok and r.source == "fallback" and r.value == FALLBACK
     assert r.calls == 2 and "after one repair" in (r.reason or "")
     assert len(fake_gemini.calls) == 2
@@ -78,7 +84,9 @@ def test_provider_failure_moves_to_next_provider(
 ) -> None:
     fake_openai.default = Reply(fault="server")
     fake_ollama.script(Reply(text='{"label": "Access Control", "words": 2}'))
-    chain = _chain(make_provider("openai", fake_openai, max_retries=0), make_provider("ollama", fake_ollama))
+    chain = _chain(
+        make_provider("openai", fake_openai, max_retries=0), make_provider("ollama", fake_ollama)
+    )
     r = ask_structured(chain, Label, "Label it.", "t", fallback=FALLBACK)
     assert r.ok and r.provider == "ollama"
     assert [a.error_kind for a in r.attempts] == ["server", None]
@@ -86,7 +94,12 @@ def test_provider_failure_moves_to_next_provider(
 
 def test_no_llm_provider_falls_back_without_calls() -> None:
     r = ask_structured(_chain(), Label, "Label it.", "t", fallback=FALLBACK)
-    assert not r.ok and r.value == FALLBACK and r.calls == 0 and "no language-model" in (r.reason or "")
+    assert (
+        not r.ok
+        and r.value == FALLBACK
+        and r.calls == 0
+        and "no language-model" in (r.reason or "")
+    )
 
 
 def test_extract_json() -> None:

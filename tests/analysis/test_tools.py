@@ -19,18 +19,33 @@ def demo_engine(engine: Any) -> Any:
 
 @pytest.mark.parametrize("name", ["openai", "anthropic", "gemini"])
 def test_scripted_search_then_answer(
-    name: str, demo_engine: Any, start_fake: Callable[[str], FakeServer], make_provider: Callable[..., Any]
+    name: str,
+    demo_engine: Any,
+    start_fake: Callable[[str], FakeServer],
+    make_provider: Callable[..., Any],
 ) -> None:
     fake = start_fake(name)
     fake.script(
-        Reply(text="", tool_calls=[("search_documents", {"query": "parental leave weeks", "k": 2})]),
-        Reply(text="Parental leave is covered in the handbook [1].", input_tokens=100, output_tokens=10),
+        Reply(
+            text="", tool_calls=[("search_documents", {"query": "parental leave weeks", "k": 2})]
+        ),
+        Reply(
+            text="Parental leave is covered in the handbook [1].",
+            input_tokens=100,
+            output_tokens=10,
+        ),
     )
     chain = FallbackChain([make_provider(name, fake), demo_engine.extractive])
-    ans = demo_engine.ask_with_tools("How long is parental leave and what is the hotel limit?", chain, k=3)
+    ans = demo_engine.ask_with_tools(
+        "How long is parental leave and what is the hotel limit?", chain, k=3
+    )
     assert ans.provider == name and ans.answer.startswith("Parental leave")
     (call,) = ans.extra["tool_calls"]
-    assert call["name"] == "search_documents" and call["query"] == "parental leave weeks" and call["k"] == 2
+    assert (
+        call["name"] == "search_documents"
+        and call["query"] == "parental leave weeks"
+        and call["k"] == 2
+    )
     assert call["sources"] and len(ans.sources) == 3 + call["new_sources"]
     assert ans.usage.input_tokens == 42 + 100  # both rounds counted
     assert ans.to_json()["tool_calls"] == ans.extra["tool_calls"]
@@ -69,7 +84,9 @@ def test_token_budget_stops_searching(
 
 
 def test_without_tool_capable_providers_answers_normally(demo_engine: Any) -> None:
-    ans = demo_engine.ask_with_tools("What is the hotel limit in London?", FallbackChain([demo_engine.extractive]))
+    ans = demo_engine.ask_with_tools(
+        "What is the hotel limit in London?", FallbackChain([demo_engine.extractive])
+    )
     assert ans.provider == "extractive" and ans.extra["tool_calls"] == []
 
 
@@ -77,7 +94,9 @@ def test_dead_tool_provider_falls_back_to_the_chain(
     demo_engine: Any, fake_openai: FakeServer, make_provider: Callable[..., Any]
 ) -> None:
     fake_openai.default = Reply(fault="server")
-    chain = FallbackChain([make_provider("openai", fake_openai, max_retries=0), demo_engine.extractive])
+    chain = FallbackChain(
+        [make_provider("openai", fake_openai, max_retries=0), demo_engine.extractive]
+    )
     ans = demo_engine.ask_with_tools("What is the hotel limit in London?", chain)
     assert ans.provider == "extractive" and ans.extra["tool_calls"] == []
     assert ans.attempts[0].error_kind == "server"

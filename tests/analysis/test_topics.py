@@ -25,7 +25,9 @@ def _write_corpus(root: Path, per_subject: int = 3) -> list[Path]:
     for name, text in SUBJECTS.items():
         for i in range(per_subject):
             p = root / f"{name}-{i}.txt"
-            p.write_text(f"{text} Note {i}: more about {name} and {text.split()[1]}.", encoding="utf-8")
+            p.write_text(
+                f"{text} Note {i}: more about {name} and {text.split()[1]}.", encoding="utf-8"
+            )
             paths.append(p)
     return paths
 
@@ -77,7 +79,9 @@ def test_falls_back_to_keywords_when_the_model_fails(
     corpus_engine: Any, fake_openai: FakeServer, make_provider: Callable[..., Any]
 ) -> None:
     fake_openai.default = Reply(fault="server")
-    chain = FallbackChain([make_provider("openai", fake_openai, max_retries=0), corpus_engine.extractive])
+    chain = FallbackChain(
+        [make_provider("openai", fake_openai, max_retries=0), corpus_engine.extractive]
+    )
     res = compute_topics(corpus_engine.store, chain)
     assert all(t.label_source == "keywords" for t in res.topics)
     assert len(fake_openai.calls) == 1  # a dead provider is not asked once per topic
@@ -112,9 +116,14 @@ def test_tiny_and_empty_corpora(engine: Any, tmp_path: Path) -> None:
 
 def test_keyword_label_prefers_phrases_and_stays_distinct() -> None:
     casing = {"nist": "NIST", "faa": "FAA"}
-    assert T.keyword_label(["risk management", "nist", "controls"], casing, set()) == "Risk Management"
+    assert (
+        T.keyword_label(["risk management", "nist", "controls"], casing, set()) == "Risk Management"
+    )
     assert T.keyword_label(["faa", "proposed", "docket"], casing, set()) == "FAA Docket"
-    assert T.keyword_label(["risk management", "controls"], casing, {"risk management"}) != "Risk Management"
+    assert (
+        T.keyword_label(["risk management", "controls"], casing, {"risk management"})
+        != "Risk Management"
+    )
 
 
 @pytest.mark.integration

@@ -20,9 +20,17 @@ from tests.fakes.servers import FakeOpenAI, Reply
 APP = str(ROOT / "app.py")
 FAKE_KEY = "sk-test-APPTESTKEY0123456789abcdefXYZ"
 PROVIDER_ENV = (
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
-    "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL", "OLLAMA_HOST",
-    "RAG_PROVIDER", "RAG_FALLBACK", "APP_ENV",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "GOOGLE_GEMINI_BASE_URL",
+    "OLLAMA_HOST",
+    "RAG_PROVIDER",
+    "RAG_FALLBACK",
+    "APP_ENV",
 )
 
 
@@ -39,7 +47,13 @@ def app_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def fake_openai(app_index: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI(Reply(text="London hotels may cost up to 320 dollars a night [1].", input_tokens=1200, output_tokens=40))
+    fake = FakeOpenAI(
+        Reply(
+            text="London hotels may cost up to 320 dollars a night [1].",
+            input_tokens=1200,
+            output_tokens=40,
+        )
+    )
     fake.start()
     monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
     yield fake
@@ -60,7 +74,16 @@ def new_app(app_index: Path) -> Callable[[], AppTest]:
 def page_text(at: AppTest) -> str:
     """Everything a user can read on the page (markdown, captions, notes, labels)."""
     parts: list[str] = []
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "subheader"):
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "subheader",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [e.label for e in at.expander]
     parts += [str(m.value) + " " + str(m.label) for m in at.metric]

@@ -25,7 +25,10 @@ def test_first_run_demo_question_extractive(new_app: Callable[[], AppTest]) -> N
     assert "320 dollars" in text
     assert "Answered by extractive" in text
     # a cited source with its file and page, and the used sentence highlighted
-    assert any("travel-and-expense-policy.pdf · page 2" in e.label and "cited" in e.label for e in at.expander)
+    assert any(
+        "travel-and-expense-policy.pdf · page 2" in e.label and "cited" in e.label
+        for e in at.expander
+    )
     assert ":blue-background[" in text
     assert len(at.session_state.turns) == 1
 
@@ -40,7 +43,9 @@ def test_tone_panel_interprets_an_answer(new_app: Callable[[], AppTest]) -> None
     assert any("tone" in m.value.lower() for m in at.markdown)
 
 
-def test_empty_question_is_ignored_and_refusal_is_not_an_error(new_app: Callable[[], AppTest]) -> None:
+def test_empty_question_is_ignored_and_refusal_is_not_an_error(
+    new_app: Callable[[], AppTest],
+) -> None:
     at = new_app()
     ask(at, "   ")
     assert at.session_state.turns == []
@@ -49,7 +54,9 @@ def test_empty_question_is_ignored_and_refusal_is_not_an_error(new_app: Callable
     assert not at.error and not at.exception
 
 
-def test_openai_from_sidebar_streams_and_costs(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_openai_from_sidebar_streams_and_costs(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     at = use_openai(new_app())
     ask(at, "What is the nightly hotel limit in London?")
     text = page_text(at)
@@ -69,7 +76,9 @@ def test_openai_from_sidebar_streams_and_costs(new_app: Callable[[], AppTest], f
     assert "Last question: And in Tokyo?" in str(fake_openai.calls[1].body["messages"])
 
 
-def test_grounding_badge_marks_the_unsupported_sentence(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_grounding_badge_marks_the_unsupported_sentence(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     fake_openai.default = Reply(
         text="London hotels may cost up to 320 dollars a night [1]. "
         "The CEO personally approves every hotel booking in Paris [1]."
@@ -82,7 +91,9 @@ def test_grounding_badge_marks_the_unsupported_sentence(new_app: Callable[[], Ap
     assert "Not supported by its cited sources:" in text and "personally approves" in text
 
 
-def test_failing_provider_shows_a_quiet_fallback_note(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_failing_provider_shows_a_quiet_fallback_note(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     fake_openai.default = Reply(fault="server")
     at = use_openai(new_app())
     ask(at, "What is the nightly hotel limit in London?")
@@ -95,7 +106,9 @@ def test_failing_provider_shows_a_quiet_fallback_note(new_app: Callable[[], AppT
     assert row["errors"] == 1 and row["calls"] == 1
 
 
-def test_sensitive_switch_keeps_the_question_on_this_machine(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_sensitive_switch_keeps_the_question_on_this_machine(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     at = use_openai(new_app())
     at.toggle(key="sensitive").set_value(True).run()
     ask(at, "What is the nightly hotel limit in London?")
@@ -117,7 +130,9 @@ def test_compare_mode_side_by_side(new_app: Callable[[], AppTest], fake_openai: 
     assert "Answered by extractive" in text and "Answered by OpenAI" in text
 
 
-def test_consensus_mode_one_answer_with_each_providers_underneath(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_consensus_mode_one_answer_with_each_providers_underneath(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     fake_openai.default = Reply(text="London hotels may cost up to 320 dollars a night [1].")
     at = use_openai(new_app())
     at.toggle(key="compare_on").set_value(True).run()
@@ -144,8 +159,10 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     # follows when the upload job returns (after the BM25 rebuild): wait for both.
     wait_until(
         at,
-        lambda a: "5 documents indexed" in page_text(a)
-        and "added (1 pages, 1 chunks)" in page_text(a).replace("\\", ""),
+        lambda a: (
+            "5 documents indexed" in page_text(a)
+            and "added (1 pages, 1 chunks)" in page_text(a).replace("\\", "")
+        ),
     )
     assert (app_index / "uploads" / "zephyr _notes_.txt").read_bytes() == body
     assert "added (1 pages, 1 chunks)" in page_text(at).replace("\\", "")
@@ -158,7 +175,9 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     assert "Deleted zephyr _notes_.txt." in text and "4 documents indexed" in text
 
 
-def test_upload_over_the_limit_is_refused_naming_it(new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_over_the_limit_is_refused_naming_it(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RAG_MAX_FILE_MB", "0.001")
     at = new_app()
     at.file_uploader[0].set_value(("big.txt", b"x " * 2000, "text/plain")).run()
@@ -172,7 +191,9 @@ def test_upload_over_the_limit_is_refused_naming_it(new_app: Callable[[], AppTes
     assert not at2.exception
 
 
-def test_sessions_do_not_share_keys_history_or_costs(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:
+def test_sessions_do_not_share_keys_history_or_costs(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
     a = use_openai(new_app())
     ask(a, "What is the nightly hotel limit in London?")
     b = new_app()

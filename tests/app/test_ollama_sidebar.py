@@ -33,7 +33,9 @@ def test_missing_model_is_pulled_with_progress(
     assert "mistral:7b is installed" in str([p.proto.text for p in at.get("progress")])
 
 
-def test_ollama_not_running_is_a_clear_message(new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ollama_not_running_is_a_clear_message(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{unused_port()}")
     at = new_app()
     at.selectbox(key="provider").set_value("ollama").run()

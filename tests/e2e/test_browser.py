@@ -33,8 +33,12 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 NIST = SHARED_PDFS / "NIST.CSWP.04162018.pdf"
 FAKE_KEY = "sk-test-BROWSERKEY0123456789abcdefXYZ"
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TIMINGS: dict[str, float] = {}
 
@@ -43,7 +47,9 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     pytest.skip("playwright is not installed (pip install playwright)", allow_module_level=True)
 if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)", allow_module_level=True)
+    pytest.skip(
+        "/usr/bin/chromium is missing (apt-get install -y chromium)", allow_module_level=True
+    )
 
 
 @dataclass
@@ -57,24 +63,55 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    fake = FakeOpenAI(Reply(text="In London the nightly hotel limit is 320 dollars [1].", input_tokens=900, output_tokens=30))
+    fake = FakeOpenAI(
+        Reply(
+            text="In London the nightly hotel limit is 320 dollars [1].",
+            input_tokens=900,
+            output_tokens=30,
+        )
+    )
     fake.start()
     index_dir = tmp_path_factory.mktemp("browser") / "index"
     port = unused_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "RAG_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "RAG_"))
+    }
     env.update(
-        RAG_INDEX_DIR=str(index_dir), RAG_MAX_RETRIES="0", OPENAI_BASE_URL=fake.base_url,
-        OPENAI_API_KEY=FAKE_KEY, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
+        RAG_INDEX_DIR=str(index_dir),
+        RAG_MAX_RETRIES="0",
+        OPENAI_BASE_URL=fake.base_url,
+        OPENAI_API_KEY=FAKE_KEY,
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
     )
     env.pop("APP_ENV", None)
     log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb")
     launched = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -100,7 +137,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         log.close()
         fake.stop()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "browser_timings.json").write_text(json.dumps({k: round(v, 2) for k, v in TIMINGS.items()}, indent=2))
+        (ARTIFACTS / "browser_timings.json").write_text(
+            json.dumps({k: round(v, 2) for k, v in TIMINGS.items()}, indent=2)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +161,9 @@ def answers(page: Page) -> int:
     return page.get_by_text("Answered by", exact=False).count()
 
 
-def test_ask_upload_switch_provider_screenshot(server: Server, browser: Browser, tmp_path: Path) -> None:
+def test_ask_upload_switch_provider_screenshot(
+    server: Server, browser: Browser, tmp_path: Path
+) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1900})
     page.goto(server.url)
     page_loaded = time.perf_counter()
@@ -135,7 +176,14 @@ def test_ask_upload_switch_provider_screenshot(server: Server, browser: Browser,
 
     # upload a PDF through the file input
     pdf = tmp_path / "zephyr-brief.pdf"
-    write_text_pdf(pdf, ["Project Zephyr overview.", "The Zephyr launch date is 14 March 2027. The launch budget is 80,000 dollars."], "Zephyr")
+    write_text_pdf(
+        pdf,
+        [
+            "Project Zephyr overview.",
+            "The Zephyr launch date is 14 March 2027. The launch budget is 80,000 dollars.",
+        ],
+        "Zephyr",
+    )
     page.locator("input[type=file]").set_input_files(str(pdf))
     expect(page.get_by_text("zephyr-brief.pdf: added (2 pages")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("5 documents indexed")).to_be_visible(timeout=30_000)
@@ -149,7 +197,9 @@ def test_ask_upload_switch_provider_screenshot(server: Server, browser: Browser,
     ask(page, "What is the nightly hotel limit in London?")
     expect(page.get_by_text("Answered by OpenAI · gpt-4o-mini")).to_be_visible(timeout=60_000)
     assert answers(page) == n + 1
-    expect(page.get_by_text("In London the nightly hotel limit is 320 dollars").first).to_be_visible()
+    expect(
+        page.get_by_text("In London the nightly hotel limit is 320 dollars").first
+    ).to_be_visible()
     assert FAKE_KEY not in page.content()
     # open the cited source of the last answer so the screenshot shows the highlight
     cited = page.get_by_test_id("stExpander").filter(has_text="· cited").last
@@ -164,7 +214,9 @@ def test_ask_upload_switch_provider_screenshot(server: Server, browser: Browser,
 
 @pytest.mark.slow  # minutes on a busy 2-core machine: run with -m "browser and slow"
 @pytest.mark.timeout(900)  # the suite-wide 300 s limit cut it off mid-embedding under load
-def test_55_page_pdf_upload_shows_progress_and_stays_responsive(server: Server, browser: Browser) -> None:
+def test_55_page_pdf_upload_shows_progress_and_stays_responsive(
+    server: Server, browser: Browser
+) -> None:
     if not NIST.is_file():
         pytest.skip(f"{NIST} is absent (evaluation data not on this machine)")
     page = browser.new_page(viewport={"width": 1500, "height": 1400})
@@ -179,7 +231,9 @@ def test_55_page_pdf_upload_shows_progress_and_stays_responsive(server: Server, 
     expect(page.get_by_text("Answered by").first).to_be_visible(timeout=60_000)
     TIMINGS["nist_answer_during_upload_s"] = time.perf_counter() - started
     try:
-        expect(page.get_by_text("NIST.CSWP.04162018.pdf: added (55 pages")).to_be_visible(timeout=600_000)
+        expect(page.get_by_text("NIST.CSWP.04162018.pdf: added (55 pages")).to_be_visible(
+            timeout=600_000
+        )
     finally:
         page.screenshot(path=str(ARTIFACTS / "nist_upload.png"), full_page=True)
     TIMINGS["nist_upload_done_s"] = time.perf_counter() - started

@@ -807,7 +807,14 @@ class FakeOllama(FakeServer):
                 if self.pull_fault == "cut" and done == size // 2:
                     h.drop()
                     return
-                line({"status": f"pulling {short}", "digest": digest, "total": size, "completed": done})
+                line(
+                    {
+                        "status": f"pulling {short}",
+                        "digest": digest,
+                        "total": size,
+                        "completed": done,
+                    }
+                )
         for status in ("verifying sha256 digest", "writing manifest", "success"):
             line({"status": status})
         h.end_stream()

@@ -20,16 +20,25 @@ KEY = "sk-test-SENTINELKEY-7f3a9c2e11b04d"
 
 def _run(index: Path, fake: FakeOpenAI, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "OLLAMA_"))
     }
     env.update(
-        RAG_INDEX_DIR=str(index), OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY=KEY,
-        RAG_MAX_RETRIES="1", RAG_RETRY_MAX_WAIT_S="0.2", RAG_REQUEST_TIMEOUT_S="5",
+        RAG_INDEX_DIR=str(index),
+        OPENAI_BASE_URL=fake.base_url,
+        OPENAI_API_KEY=KEY,
+        RAG_MAX_RETRIES="1",
+        RAG_RETRY_MAX_WAIT_S="0.2",
+        RAG_REQUEST_TIMEOUT_S="5",
     )
     return subprocess.run(
-        [sys.executable, "-m", "rag", "-vv", *args], capture_output=True, text=True, env=env,
-        cwd=ROOT, timeout=300,
+        [sys.executable, "-m", "rag", "-vv", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
     )
 
 
@@ -39,8 +48,20 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_answer_from_the_fake_with_usage_and_cost(index: Path) -> None:
-    with FakeOpenAI(Reply(text="The London hotel limit is 320 dollars [1].", input_tokens=1200, output_tokens=40)) as fake:
-        proc = _run(index, fake, "ask", "What is the hotel limit in London?", "--provider", "openai:gpt-4o-mini", "--json")
+    with FakeOpenAI(
+        Reply(
+            text="The London hotel limit is 320 dollars [1].", input_tokens=1200, output_tokens=40
+        )
+    ) as fake:
+        proc = _run(
+            index,
+            fake,
+            "ask",
+            "What is the hotel limit in London?",
+            "--provider",
+            "openai:gpt-4o-mini",
+            "--json",
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout)
     assert out["provider"] == "openai" and out["model"] == "gpt-4o-mini"
@@ -56,7 +77,15 @@ def test_answer_from_the_fake_with_usage_and_cost(index: Path) -> None:
 
 def test_falls_back_to_extractive_when_openai_fails(index: Path) -> None:
     with FakeOpenAI(Reply(fault="server")) as fake:
-        proc = _run(index, fake, "ask", "What is the nightly hotel limit in Tokyo?", "--provider", "openai:gpt-4o-mini", "--json")
+        proc = _run(
+            index,
+            fake,
+            "ask",
+            "What is the nightly hotel limit in Tokyo?",
+            "--provider",
+            "openai:gpt-4o-mini",
+            "--json",
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout)
     assert out["provider"] == "extractive" and "320" in out["answer"]
@@ -68,7 +97,15 @@ def test_falls_back_to_extractive_when_openai_fails(index: Path) -> None:
 
 def test_a_repeated_question_is_served_from_the_cache(index: Path) -> None:
     with FakeOpenAI(Reply(fault="server")) as fake:  # would fail if it were asked
-        proc = _run(index, fake, "ask", "What is the hotel limit in London?", "--provider", "openai:gpt-4o-mini", "--json")
+        proc = _run(
+            index,
+            fake,
+            "ask",
+            "What is the hotel limit in London?",
+            "--provider",
+            "openai:gpt-4o-mini",
+            "--json",
+        )
     out = json.loads(proc.stdout)
     assert out["provider"] == "openai" and out["cached"] is True and out["cost_usd"] == 0
     assert fake.calls == []
@@ -80,5 +117,7 @@ def test_providers_command_lists_keys_without_showing_them(index: Path) -> None:
     out = json.loads(proc.stdout)
     rows = {r["provider"]: r for r in out["providers"]}
     assert rows["openai"]["key_configured"] is True and rows["extractive"]["key_configured"] is True
-    assert {"openai", "anthropic", "gemini", "ollama", "openai_compatible", "extractive"} <= set(rows)
+    assert {"openai", "anthropic", "gemini", "ollama", "openai_compatible", "extractive"} <= set(
+        rows
+    )
     assert KEY not in proc.stdout + proc.stderr

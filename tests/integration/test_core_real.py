@@ -28,8 +28,13 @@ EXPECTED_PAGES = {
 def _cli(*args: str, index: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RAG_INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, cwd=ROOT,
-        input=stdin, timeout=600,
+        [sys.executable, "-m", "rag", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=600,
     )
 
 
@@ -74,7 +79,9 @@ def test_reingest_is_a_no_op_and_docs_lists_them(pdf_index: tuple[Path, list[dic
 
 def test_ask_cites_file_and_page(pdf_index: tuple[Path, list[dict]]) -> None:
     index, _ = pdf_index
-    proc = _cli("ask", "What are the three security objectives defined by FISMA?", "--json", index=index)
+    proc = _cli(
+        "ask", "What are the three security objectives defined by FISMA?", "--json", index=index
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert set(out) >= {"question", "answer", "refused", "provider", "sources"}
@@ -91,7 +98,10 @@ def test_batch_questions_and_remove(pdf_index: tuple[Path, list[dict]]) -> None:
     batch = '{"question": "What is a security category?"}\nWho signed the Federal Register rule?\n'
     proc = _cli("ask", "--batch", "-", index=index, stdin=batch)
     lines = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert [x["question"] for x in lines] == ["What is a security category?", "Who signed the Federal Register rule?"]
+    assert [x["question"] for x in lines] == [
+        "What is a security category?",
+        "Who signed the Federal Register rule?",
+    ]
     rm = _cli("remove", "scotus-transcript-p1.pdf", "--json", index=index)
     assert json.loads(rm.stdout)["status"] == "removed"
     docs = json.loads(_cli("docs", "--json", index=index).stdout)
@@ -102,20 +112,29 @@ def test_demo_questions_with_the_real_model(tmp_path: Path, real_embedder) -> No
     from rag.engine import Engine
     from rag.settings import load_settings
 
-    engine = Engine(load_settings(index_dir=tmp_path, demo_dir=ROOT / "data" / "demo"), embedder=real_embedder)
+    engine = Engine(
+        load_settings(index_dir=tmp_path, demo_dir=ROOT / "data" / "demo"), embedder=real_embedder
+    )
     engine.ensure_demo()
     cases = [
         ("How many vacation days do employees get per year?", "25 days", "employee-handbook.md", 1),
         ("What is the hotel limit per night in London?", "320", "travel-and-expense-policy.pdf", 2),
         ("What is the battery life of the Carrier R2?", "10 hours", "product-faq.html", 1),
         ("How much is the learning budget?", "1,500", "employee-handbook.md", 1),
-        ("How many days after the trip can expenses be claimed?", "30 days", "travel-and-expense-policy.pdf", 3),
+        (
+            "How many days after the trip can expenses be claimed?",
+            "30 days",
+            "travel-and-expense-policy.pdf",
+            3,
+        ),
     ]
     for question, fact, source, page in cases:
         ans = engine.ask(question)
         assert not ans.refused, question
         assert fact in ans.answer, (question, ans.answer)
-        assert "[1]" in ans.answer and len(ans.answer.split("[")[0].split()) >= 4  # no bare headings
+        assert (
+            "[1]" in ans.answer and len(ans.answer.split("[")[0].split()) >= 4
+        )  # no bare headings
         cited = [s for s in ans.sources if s.n in ans.cited]
         assert any(s.source == source and s.page == page for s in cited), (question, cited)
     off_topic = engine.ask("What is the boiling point of liquid nitrogen on Jupiter's moons?")

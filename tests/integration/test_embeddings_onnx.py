@@ -56,7 +56,9 @@ def test_onnx_long_text_truncated_like_torch(models_dir: Path) -> None:
     assert abs(float(np.linalg.norm(emb.embed(["x"])[0])) - 1.0) < 1e-4
 
 
-def test_fp32_onnx_runtime_gives_the_torch_vectors(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fp32_onnx_runtime_gives_the_torch_vectors(
+    models_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The default fp32 model run by onnxruntime (setup's export of the same weights) returns
     what sentence-transformers returns - queries, padded batches, truncation - so an index
     built by either runtime is searched with the same numbers."""

@@ -17,7 +17,9 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("RAG_RUN_SLOW") != "1", reason="slow eval: set RAG_RUN_SLOW=1"),
+    pytest.mark.skipif(
+        os.environ.get("RAG_RUN_SLOW") != "1", reason="slow eval: set RAG_RUN_SLOW=1"
+    ),
     pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} absent"),
 ]
 

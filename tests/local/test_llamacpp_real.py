@@ -52,7 +52,10 @@ def demo_engine(engine: Any) -> Any:
 def _grounded(engine: Any, question: str = QUESTION, max_tokens: int = 48) -> Request:
     # k=3 keeps the prompt (and the prompt-eval time on a busy CPU) small.
     return build_request(
-        question, engine.retrieve(question, k=3), temperature=0.0, max_tokens=max_tokens,
+        question,
+        engine.retrieve(question, k=3),
+        temperature=0.0,
+        max_tokens=max_tokens,
         timeout_s=120,
     )
 
@@ -61,8 +64,13 @@ def test_in_process_streams_a_grounded_answer(gguf: Path, demo_engine: Any) -> N
     from rag.llm import make_chain
 
     demo_engine.settings = demo_engine.settings.model_copy(
-        update={"llamacpp_ctx": N_CTX, "llamacpp_threads": 1, "max_tokens": 48,
-                "temperature": 0.0, "request_timeout_s": 120.0}
+        update={
+            "llamacpp_ctx": N_CTX,
+            "llamacpp_threads": 1,
+            "max_tokens": 48,
+            "temperature": 0.0,
+            "request_timeout_s": 120.0,
+        }
     )
     chain = make_chain(demo_engine, provider="llamacpp", fallback=[])
     deltas: list[str] = []
@@ -92,7 +100,8 @@ def test_stream_usage_matches_the_library(gguf: Path, demo_engine: Any) -> None:
     ref = p.generate(req)
     assert ref.text == final.text  # temperature 0: same tokens
     assert (final.usage.input_tokens, final.usage.output_tokens) == (
-        ref.usage.input_tokens, ref.usage.output_tokens,
+        ref.usage.input_tokens,
+        ref.usage.output_tokens,
     )
 
 
@@ -106,9 +115,23 @@ def _free_port() -> int:
 def _start_server(gguf: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     cmd = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
-        "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1",
-        "--n_threads_batch", "1", "--n_ctx", str(N_CTX), "--model_alias", "smollm2",
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(gguf),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_threads",
+        "1",
+        "--n_threads_batch",
+        "1",
+        "--n_ctx",
+        str(N_CTX),
+        "--model_alias",
+        "smollm2",
     ]
     fh = log.open("wb")
     proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)

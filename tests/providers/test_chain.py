@@ -121,9 +121,13 @@ def test_cached_answers_are_not_served_to_a_provider_without_a_key(
     # One app, two sessions sharing the cache: only the one with a key may use its answers.
     fake = start_fake("openai")
     cache = ResponseCache(tmp_path / "cache.sqlite3", ttl_s=60)
-    paid = FallbackChain([make_provider("openai", fake), FinalFake()], cache=cache, metrics=Metrics())
+    paid = FallbackChain(
+        [make_provider("openai", fake), FinalFake()], cache=cache, metrics=Metrics()
+    )
     assert paid.generate(question()).provider == "openai"
-    keyless = FallbackChain([make_provider("openai", fake, key=[]), FinalFake()], cache=cache, metrics=Metrics())
+    keyless = FallbackChain(
+        [make_provider("openai", fake, key=[]), FinalFake()], cache=cache, metrics=Metrics()
+    )
     resp = keyless.generate(question())
     assert resp.provider != "openai" and not resp.cached
     assert resp.attempts[0].error_kind == "auth"
@@ -304,9 +308,14 @@ def test_real_extractive_provider_ends_the_chain() -> None:
     assert time.perf_counter() - t0 < 5
 
 
-@pytest.mark.parametrize(("name", "expected"), [("openai", "gpt-4o-mini"), ("gemini", "gemini-2.0-flash")])
+@pytest.mark.parametrize(
+    ("name", "expected"), [("openai", "gpt-4o-mini"), ("gemini", "gemini-2.0-flash")]
+)
 def test_sdk_model_listing(
-    name: str, expected: str, start_fake: Callable[[str], FakeServer], make_provider: Callable[..., Any]
+    name: str,
+    expected: str,
+    start_fake: Callable[[str], FakeServer],
+    make_provider: Callable[..., Any],
 ) -> None:
     fake = start_fake(name)
     assert expected in make_provider(name, fake).list_models()

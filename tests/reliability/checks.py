@@ -37,8 +37,12 @@ def run_cli(
     index_dir: Path, *args: str, timeout: float = 120, cwd: Path = ROOT, **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [PYTHON, "-m", "rag", *args], cwd=cwd, env=cli_env(index_dir, **env),
-        capture_output=True, text=True, timeout=timeout,
+        [PYTHON, "-m", "rag", *args],
+        cwd=cwd,
+        env=cli_env(index_dir, **env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -66,10 +70,16 @@ class Snapshot:
 
 def snapshot(store: Any) -> Snapshot:
     db = store._db()
-    docs = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT doc_id, name, pages, chunks FROM documents")}
+    docs = {
+        r[0]: (r[1], r[2], r[3])
+        for r in db.execute("SELECT doc_id, name, pages, chunks FROM documents")
+    }
     chunks = dict(db.execute("SELECT chunk_id, text FROM chunks").fetchall())
     got = store._collection.get(include=["metadatas"])
-    vector_docs = {cid: (md or {}).get("doc_id", "") for cid, md in zip(got["ids"], got["metadatas"] or [], strict=False)}
+    vector_docs = {
+        cid: (md or {}).get("doc_id", "")
+        for cid, md in zip(got["ids"], got["metadatas"] or [], strict=False)
+    }
     return Snapshot(docs, chunks, list(got["ids"]), vector_docs)
 
 

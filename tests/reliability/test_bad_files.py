@@ -38,17 +38,45 @@ BAD: dict[str, tuple[str, Callable[[Path, Path], object], tuple[str, ...]]] = {
     "truncated pdf": ("cut.pdf", lambda p, t: p.write_bytes(_pdf_bytes(t)[:300]), ("pdf",)),
     "encrypted pdf": ("locked.pdf", lambda p, t: encrypted_pdf(p), ("encrypted", "password")),
     "empty file": ("empty.txt", lambda p, t: p.write_bytes(b""), ("empty",)),
-    "200 MB file": ("huge.pdf", lambda p, t: _sparse_200mb(p), ("over the 50 MB limit", "RAG_MAX_FILE_MB")),
+    "200 MB file": (
+        "huge.pdf",
+        lambda p, t: _sparse_200mb(p),
+        ("over the 50 MB limit", "RAG_MAX_FILE_MB"),
+    ),
     "binary named .txt": ("blob.txt", lambda p, t: p.write_bytes(os.urandom(4096)), ("binary",)),
-    "non-UTF-8 text": ("latin.txt", lambda p, t: p.write_bytes(b"caf\x81 \x8d\x8f\x90\x9d " * 200), ("utf-8",)),
-    "10 MB single line": ("line.txt", lambda p, t: p.write_bytes(b"word " * 2_000_000), ("single line",)),
+    "non-UTF-8 text": (
+        "latin.txt",
+        lambda p, t: p.write_bytes(b"caf\x81 \x8d\x8f\x90\x9d " * 200),
+        ("utf-8",),
+    ),
+    "10 MB single line": (
+        "line.txt",
+        lambda p, t: p.write_bytes(b"word " * 2_000_000),
+        ("single line",),
+    ),
     "image-only pdf": ("scan.pdf", lambda p, t: image_only_pdf(p), ("image-only", "ocr")),
-    "PDF bytes named .txt": ("paper.txt", lambda p, t: p.write_bytes(_pdf_bytes(t)), ("wrong extension", "pdf")),
+    "PDF bytes named .txt": (
+        "paper.txt",
+        lambda p, t: p.write_bytes(_pdf_bytes(t)),
+        ("wrong extension", "pdf"),
+    ),
     "text named .pdf": ("notes.pdf", lambda p, t: p.write_text("just some text"), ("not a pdf",)),
-    "DOCX bytes named .md": ("doc.md", lambda p, t: p.write_bytes(_seed_docx()), ("wrong extension", "zip")),
-    "corrupt docx": ("broken.docx", lambda p, t: p.write_bytes(b"PK\x03\x04 not really a zip"), ("docx",)),
+    "DOCX bytes named .md": (
+        "doc.md",
+        lambda p, t: p.write_bytes(_seed_docx()),
+        ("wrong extension", "zip"),
+    ),
+    "corrupt docx": (
+        "broken.docx",
+        lambda p, t: p.write_bytes(b"PK\x03\x04 not really a zip"),
+        ("docx",),
+    ),
     "unsupported type": ("tool.exe", lambda p, t: p.write_bytes(b"MZ\x90\x00"), ("unsupported",)),
-    "html with no text": ("blank.html", lambda p, t: p.write_text("<html><script>x()</script></html>"), ("no text",)),
+    "html with no text": (
+        "blank.html",
+        lambda p, t: p.write_text("<html><script>x()</script></html>"),
+        ("no text",),
+    ),
 }
 
 
@@ -91,7 +119,9 @@ def test_bad_file_fails_alone_with_a_clear_reason(seeded, tmp_path: Path, kind: 
     assert elapsed < 20, f"{kind} took {elapsed:.1f}s"
 
 
-def test_oversized_file_is_refused_before_it_is_read(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_file_is_refused_before_it_is_read(
+    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     import ingest.pipeline as pipeline
 
     huge = _sparse_200mb(tmp_path / "huge.txt")
@@ -118,7 +148,15 @@ def test_duplicate_upload_is_unchanged_not_doubled(engine) -> None:  # type: ign
 
 @pytest.mark.parametrize(
     "name",
-    ["../evil.txt", "../../etc/cron.d/x.txt", "/etc/passwd", "uploads/../../x.txt", "..\\..\\win.txt", "C:\\x.txt", ".."],
+    [
+        "../evil.txt",
+        "../../etc/cron.d/x.txt",
+        "/etc/passwd",
+        "uploads/../../x.txt",
+        "..\\..\\win.txt",
+        "C:\\x.txt",
+        "..",
+    ],
 )
 def test_upload_names_cannot_escape_the_upload_folder(engine, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     before = sorted(p for p in engine.settings.index_dir.parent.rglob("*"))
@@ -126,7 +164,9 @@ def test_upload_names_cannot_escape_the_upload_folder(engine, tmp_path: Path, na
     assert r.status == "failed" and r.error and "\n" not in r.error
     assert "outside the upload folder" in r.error or "invalid file name" in r.error
     after = sorted(p for p in engine.settings.index_dir.parent.rglob("*"))
-    assert [p for p in after if p not in before and "uploads" not in p.parts and p.suffix == ".txt"] == []
+    assert [
+        p for p in after if p not in before and "uploads" not in p.parts and p.suffix == ".txt"
+    ] == []
     assert engine.docs() == []
 
 
@@ -190,14 +230,18 @@ def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
         return bytes(b[: max(1, cut % (len(b) + 1))])
 
     edits = st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=20)
-    return st.one_of(st.binary(max_size=4096), st.tuples(edits, st.integers(0, 1 << 20)).map(mutate))
+    return st.one_of(
+        st.binary(max_size=4096), st.tuples(edits, st.integers(0, 1 << 20)).map(mutate)
+    )
 
 
 def _fuzz(tmp_path: Path, suffix: str, data_strategy: st.SearchStrategy[bytes]) -> int:
     seen = {"n": 0}
     deadline = time.monotonic() + FUZZ_SECONDS_PER_FORMAT
 
-    @settings(max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=400, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(data=data_strategy)
     def run(data: bytes) -> None:
         if time.monotonic() > deadline:
@@ -217,16 +261,24 @@ def _fuzz(tmp_path: Path, suffix: str, data_strategy: st.SearchStrategy[bytes]) 
 
 
 def _sample_pdf(tmp: Path) -> bytes:
-    return text_pdf(tmp / "seed.pdf", ["Page one about otters.", "Page two about beavers."]).read_bytes()
+    return text_pdf(
+        tmp / "seed.pdf", ["Page one about otters.", "Page two about beavers."]
+    ).read_bytes()
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".html", ".pdf", ".docx"])
 def test_fuzzed_parsers_raise_only_ingest_error(tmp_path: Path, suffix: str) -> None:
     if suffix == ".txt":
-        strategy = st.one_of(st.binary(max_size=4096), st.text(max_size=2000).map(lambda s: s.encode("utf-8", "surrogatepass")))
+        strategy = st.one_of(
+            st.binary(max_size=4096),
+            st.text(max_size=2000).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        )
     elif suffix == ".html":
         seed = b"<html><head><title>t</title></head><body><p>Otters &amp; <b>beavers</b></p><table><tr><td>1</td></tr></table></body></html>"
-        strategy = st.one_of(_mutations(seed), st.text(alphabet="<>/=\"' &;abcdehlmoprstx!-", max_size=500).map(str.encode))
+        strategy = st.one_of(
+            _mutations(seed),
+            st.text(alphabet="<>/=\"' &;abcdehlmoprstx!-", max_size=500).map(str.encode),
+        )
     elif suffix == ".pdf":
         strategy = _mutations(_sample_pdf(tmp_path))
     else:

@@ -30,19 +30,25 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     log = (data / "server.log").open("w")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
     )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2
+                ) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}")
+                pytest.fail(
+                    f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}"
+                )
             time.sleep(0.3)
         yield "127.0.0.1", port, data / "db"
     finally:
@@ -62,7 +68,11 @@ def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, colle
 
     host, port, _ = server
     settings = load_settings(
-        index_dir=index_dir, chroma_host=host, chroma_port=port, auto_ingest_demo=False, collection=collection
+        index_dir=index_dir,
+        chroma_host=host,
+        chroma_port=port,
+        auto_ingest_demo=False,
+        collection=collection,
     )
     # Server mode is the point here, not the refusal decision (fitted on real MiniLM vectors,
     # meaningless on the hash embedder): answer whenever something is retrieved.
@@ -75,7 +85,9 @@ def test_ingest_ask_remove_against_a_chroma_server(
     engine = _engine(tmp_path / "index", chroma_server, fake_embedder, "lib-test")
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "tides.txt").write_text("Spring tides happen at full and new moon, when the sun and moon align.")
+    (docs / "tides.txt").write_text(
+        "Spring tides happen at full and new moon, when the sun and moon align."
+    )
     (docs / "bees.md").write_text("# Bees\n\nHoney bees communicate with a waggle dance.")
     assert {r.status for r in engine.ingest([docs])} == {"added"}
     assert engine.store.vector_count() == engine.store.chunk_count() == 2
@@ -104,7 +116,9 @@ def test_separate_manifests_on_one_server_do_not_delete_each_others_vectors(
     assert a.store.vector_count() == 2  # both on the server, each visible to its own manifest
 
 
-def test_cli_uses_the_server_from_settings(chroma_server: tuple[str, int, Path], tmp_path: Path) -> None:
+def test_cli_uses_the_server_from_settings(
+    chroma_server: tuple[str, int, Path], tmp_path: Path
+) -> None:
     host, port, data = chroma_server
     (tmp_path / "owls.txt").write_text("Owls hunt at night using silent flight feathers.")
     env = {"RAG_CHROMA_HOST": host, "RAG_CHROMA_PORT": str(port), "RAG_COLLECTION": "cli-test"}

@@ -20,7 +20,18 @@ from tests.reliability.checks import visibility_violations
 
 ASKERS = 8
 RUN_SECONDS = 8
-ANIMALS = ["otter", "beaver", "heron", "lynx", "marmot", "osprey", "badger", "newt", "puffin", "stoat"]
+ANIMALS = [
+    "otter",
+    "beaver",
+    "heron",
+    "lynx",
+    "marmot",
+    "osprey",
+    "badger",
+    "newt",
+    "puffin",
+    "stoat",
+]
 
 
 @dataclass

@@ -28,7 +28,21 @@ from tests.reliability.checks import (
 BIG_PDF = SHARED_PDFS / "NIST.CSWP.04162018.pdf"
 ROUNDS = 20
 SEED = 20240607
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike"]
+WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+]
 
 
 def _small_file(folder: Path, i: int, version: int) -> Path:
@@ -61,7 +75,10 @@ def _full_ingest(index_dir: Path, folder: Path) -> float:
 def _kill_at_random_time(index_dir: Path, folder: Path, delay: float) -> str:
     proc = subprocess.Popen(
         [PYTHON, "-m", "rag", "ingest", "--json", str(BIG_PDF), str(folder)],
-        cwd=ROOT, env=cli_env(index_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=cli_env(index_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         proc.wait(timeout=delay)
@@ -76,8 +93,11 @@ def _kill_at_point(index_dir: Path, folder: Path, point: str) -> str:
     """Run the real CLI paused at ``point`` and SIGKILL it there (or note it never got there)."""
     proc = subprocess.Popen(
         [PYTHON, str(PAUSING_CLI), "ingest", "--json", str(BIG_PDF), str(folder)],
-        cwd=ROOT, env=cli_env(index_dir, RAG_TEST_PAUSE_AT=point),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=cli_env(index_dir, RAG_TEST_PAUSE_AT=point),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     try:
@@ -113,8 +133,12 @@ def test_kill9_during_ingest_never_shows_half_documents(tmp_path: Path) -> None:
     _small_file(probe, 0, 0)
     t_start = time.monotonic()
     subprocess.run(
-        [PYTHON, "-m", "rag", "ingest", "--json", str(probe)], cwd=ROOT,
-        env=cli_env(tmp_path / "probe-index"), capture_output=True, timeout=120, check=True,
+        [PYTHON, "-m", "rag", "ingest", "--json", str(probe)],
+        cwd=ROOT,
+        env=cli_env(tmp_path / "probe-index"),
+        capture_output=True,
+        timeout=120,
+        check=True,
     )
     run_s = time.monotonic() - t_start
 

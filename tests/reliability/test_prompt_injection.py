@@ -72,7 +72,9 @@ def test_prompt_keeps_document_text_inside_neutralised_source_blocks(
     assert prompt.count("<sources>") == prompt.count("</sources>") == 1
     outside = _BLOCK.sub("", prompt)
     assert not [m for m in HOSTILE_MARKERS if m in outside], outside
-    assert "</source>" not in outside and "‹/source›" in outside  # the question's fake delimiter too
+    assert (
+        "</source>" not in outside and "‹/source›" in outside
+    )  # the question's fake delimiter too
     inside = "".join(b.group(0) for b in blocks)
     assert "IGNORE PREVIOUS INSTRUCTIONS" in inside  # the text is there, as data
     assert "‹/source›" in inside and "‹system›" in inside  # its fake delimiters defanged
@@ -99,8 +101,11 @@ def test_app_renders_hostile_model_output_and_sources_escaped(
     fake = start_fake("openai")
     fake.script(*[Reply(text=HOSTILE_ANSWER)] * 3)
     for var, value in {
-        "RAG_INDEX_DIR": str(index_dir), "RAG_EMBEDDING_BACKEND": "hash",
-        "RAG_AUTO_INGEST_DEMO": "false", "RAG_MAX_RETRIES": "0", "OPENAI_BASE_URL": fake.base_url,
+        "RAG_INDEX_DIR": str(index_dir),
+        "RAG_EMBEDDING_BACKEND": "hash",
+        "RAG_AUTO_INGEST_DEMO": "false",
+        "RAG_MAX_RETRIES": "0",
+        "OPENAI_BASE_URL": fake.base_url,
     }.items():
         monkeypatch.setenv(var, value)
     _hostile_index(index_dir, tmp_path)

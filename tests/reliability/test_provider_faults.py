@@ -25,8 +25,13 @@ def _engine(tmp_path: Path, fake_embedder: Any, **overrides: Any) -> Any:
     from rag.settings import load_settings
 
     settings = load_settings(
-        index_dir=tmp_path / "index", auto_ingest_demo=False, request_timeout_s=TIMEOUT_S,
-        max_retries=RETRIES, retry_max_wait_s=RETRY_WAIT_S, breaker_failures=100, **overrides,
+        index_dir=tmp_path / "index",
+        auto_ingest_demo=False,
+        request_timeout_s=TIMEOUT_S,
+        max_retries=RETRIES,
+        retry_max_wait_s=RETRY_WAIT_S,
+        breaker_failures=100,
+        **overrides,
     )
     engine = Engine(settings, embedder=fake_embedder)
     doc = tmp_path / "geo.txt"
@@ -49,12 +54,19 @@ def test_all_providers_down_extractive_answers_within_the_timeout_budget(
     gemini = start_fake("gemini")
     gemini.script(*[Reply(fault="slow", delay_s=2.5)] * 10)  # past the client's timeout
     engine = _engine(
-        tmp_path, fake_embedder,
-        openai_api_key=KEY, openai_base_url=openai.base_url,
-        anthropic_api_key=KEY, anthropic_base_url=f"http://127.0.0.1:{unused_port()}",  # refused
-        gemini_api_key=KEY, gemini_base_url=gemini.base_url,
+        tmp_path,
+        fake_embedder,
+        openai_api_key=KEY,
+        openai_base_url=openai.base_url,
+        anthropic_api_key=KEY,
+        anthropic_base_url=f"http://127.0.0.1:{unused_port()}",  # refused
+        gemini_api_key=KEY,
+        gemini_base_url=gemini.base_url,
     )
-    chain = _chain(engine, ["openai:gpt-4o-mini", "anthropic:claude-3-5-haiku-latest", "gemini:gemini-2.0-flash"])
+    chain = _chain(
+        engine,
+        ["openai:gpt-4o-mini", "anthropic:claude-3-5-haiku-latest", "gemini:gemini-2.0-flash"],
+    )
 
     t0 = time.monotonic()
     ans = engine.ask("What is the capital of France?", provider=chain)
@@ -76,7 +88,10 @@ def test_budget_cap_hit_mid_session_refuses_paid_calls(
     # One call costs about $0.15 at gpt-4o-mini prices: over the $0.01 session cap.
     openai.script(Reply(text="Paris [1].", input_tokens=1_000_000, output_tokens=10))
     engine = _engine(
-        tmp_path, fake_embedder, openai_api_key=KEY, openai_base_url=openai.base_url,
+        tmp_path,
+        fake_embedder,
+        openai_api_key=KEY,
+        openai_base_url=openai.base_url,
         session_budget_usd=0.01,
     )
     chain = _chain(engine, ["openai:gpt-4o-mini"])

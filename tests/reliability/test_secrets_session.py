@@ -33,8 +33,16 @@ def _leaks(text: str | bytes) -> list[str]:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return [s for s in SENTINELS.values() if s in text] + [
-        m for m in ("ENVSENTINEL", "dotenvSENTINEL", "DOTENVSENTINEL2", "settingsSENTINEL",
-                    "tomlSENTINEL", "sessionSENTINEL") if m in text
+        m
+        for m in (
+            "ENVSENTINEL",
+            "dotenvSENTINEL",
+            "DOTENVSENTINEL2",
+            "settingsSENTINEL",
+            "tomlSENTINEL",
+            "sessionSENTINEL",
+        )
+        if m in text
     ]
 
 
@@ -92,14 +100,25 @@ def test_cli_session_with_sentinel_keys_leaks_nothing(
         "RAG_MAX_RETRIES": "1",
         "RAG_RETRY_MAX_WAIT_S": "0.2",
     }
-    chain = ["--provider", "gemini:gemini-2.0-flash", "--fallback", "openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest"]
+    chain = [
+        "--provider",
+        "gemini:gemini-2.0-flash",
+        "--fallback",
+        "openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest",
+    ]
     _ingest_in_process(index, work / "otters.txt")  # saves a CLI start; no key plays a part in it
-    runs = [run_cli(index, "-vv", "ask", "--json", *chain, "Why do otters hold hands?", cwd=work, **env)]
+    runs = [
+        run_cli(index, "-vv", "ask", "--json", *chain, "Why do otters hold hands?", cwd=work, **env)
+    ]
     assert runs[0].returncode == 0, runs[0].stderr[-1500:]
     assert '"provider": "anthropic"' in runs[0].stdout  # gemini and openai failed first
     _keys_reached(fakes, SENTINELS["env"], SENTINELS["dotenv"], SENTINELS["dotenv2"])
 
-    out = {f"run{i} {s}": _leaks(getattr(r, s)) for i, r in enumerate(runs) for s in ("stdout", "stderr")}
+    out = {
+        f"run{i} {s}": _leaks(getattr(r, s))
+        for i, r in enumerate(runs)
+        for s in ("stdout", "stderr")
+    }
     assert not {k: v for k, v in out.items() if v}, out
     assert (index / "state").is_dir() and list(index.rglob("*.sqlite3"))  # cache/usage were written
     assert not _files_with_leaks(tmp_path, skip={dotenv})
@@ -107,7 +126,9 @@ def test_cli_session_with_sentinel_keys_leaks_nothing(
 
 @pytest.mark.timeout(240)
 def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_fake: Callable[[str], FakeServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    start_fake: Callable[[str], FakeServer],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from streamlit.testing.v1 import AppTest
@@ -121,26 +142,43 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
     fakes = _faulty_fakes(start_fake)
     index = tmp_path / "index"
     for var, value in {
-        "RAG_INDEX_DIR": str(index), "RAG_EMBEDDING_BACKEND": "hash", "RAG_AUTO_INGEST_DEMO": "false",
-        "RAG_MAX_RETRIES": "1", "RAG_RETRY_MAX_WAIT_S": "0.2",
-        "OPENAI_BASE_URL": fakes["openai"].base_url, "ANTHROPIC_BASE_URL": fakes["anthropic"].base_url,
-        "RAG_OPENAI_BASE_URL": fakes["openai"].base_url, "RAG_ANTHROPIC_BASE_URL": fakes["anthropic"].base_url,
+        "RAG_INDEX_DIR": str(index),
+        "RAG_EMBEDDING_BACKEND": "hash",
+        "RAG_AUTO_INGEST_DEMO": "false",
+        "RAG_MAX_RETRIES": "1",
+        "RAG_RETRY_MAX_WAIT_S": "0.2",
+        "OPENAI_BASE_URL": fakes["openai"].base_url,
+        "ANTHROPIC_BASE_URL": fakes["anthropic"].base_url,
+        "RAG_OPENAI_BASE_URL": fakes["openai"].base_url,
+        "RAG_ANTHROPIC_BASE_URL": fakes["anthropic"].base_url,
         "RAG_GEMINI_BASE_URL": fakes["gemini"].base_url,
     }.items():
         monkeypatch.setenv(var, value)
     texts: list[str] = []
 
     # Library: a key passed in settings, another as a session key, DEBUG logging, failures.
-    settings = load_settings(gemini_api_key=SENTINELS["settings"], openai_api_key=SENTINELS["settings"])
+    settings = load_settings(
+        gemini_api_key=SENTINELS["settings"], openai_api_key=SENTINELS["settings"]
+    )
     engine = Engine(settings, embedder=HashEmbedder())
     doc = tmp_path / "otters.txt"
     doc.write_text("Otters hold hands while sleeping so they do not drift apart.")
     engine.ingest([doc])
-    chain = make_chain(engine, "gemini:gemini-2.0-flash", ["openai:gpt-4o-mini", "anthropic:claude-3-5-haiku-latest"],
-                       keys={"anthropic": SENTINELS["session"]})
+    chain = make_chain(
+        engine,
+        "gemini:gemini-2.0-flash",
+        ["openai:gpt-4o-mini", "anthropic:claude-3-5-haiku-latest"],
+        keys={"anthropic": SENTINELS["session"]},
+    )
     ans = engine.ask("Why do otters hold hands?", provider=chain)
     assert ans.provider == "anthropic", ans.attempts
-    texts += [repr(ans), str(ans.to_json()), repr(settings), str(settings.model_dump()), repr(chain.providers)]
+    texts += [
+        repr(ans),
+        str(ans.to_json()),
+        repr(settings),
+        str(settings.model_dump()),
+        repr(chain.providers),
+    ]
     texts += [str(describe_providers(settings, {"anthropic": SENTINELS["session"]}))]
     for p in chain.providers[:-1]:
         try:
@@ -162,13 +200,27 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
     at.text_input(key="api_key_anthropic").set_value(SENTINELS["session"]).run()
     at.chat_input[0].set_value("Do otters sleep?").run()
     assert not at.exception
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "metric", "json", "code"):
-        texts += [str(getattr(e, "value", "")) + str(getattr(e, "label", "")) for e in getattr(at, kind)]
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "metric",
+        "json",
+        "code",
+    ):
+        texts += [
+            str(getattr(e, "value", "")) + str(getattr(e, "label", "")) for e in getattr(at, kind)
+        ]
     texts += [e.label for e in at.expander]
 
     _keys_reached(fakes, SENTINELS["settings"], SENTINELS["session"], SENTINELS["secrets_toml"])
     texts += [r.getMessage() for r in caplog.records] + [caplog.text]
-    texts += ["".join(traceback.format_exception(*r.exc_info)) for r in caplog.records if r.exc_info]
+    texts += [
+        "".join(traceback.format_exception(*r.exc_info)) for r in caplog.records if r.exc_info
+    ]
     leaked = [(t[:200], _leaks(t)) for t in texts if _leaks(t)]
     assert not leaked, leaked[:3]
     assert not _files_with_leaks(tmp_path, skip={secrets_toml})

@@ -22,8 +22,13 @@ PENGUINS = "Penguins migrate across Antarctica every winter to breed [1]."
 
 
 @pytest.fixture
-def setup(engine: Any, tmp_path: Path, make_provider: Callable[..., Any], fake_openai: FakeServer,
-          fake_anthropic: FakeServer) -> tuple[Any, FallbackChain, FallbackChain]:
+def setup(
+    engine: Any,
+    tmp_path: Path,
+    make_provider: Callable[..., Any],
+    fake_openai: FakeServer,
+    fake_anthropic: FakeServer,
+) -> tuple[Any, FallbackChain, FallbackChain]:
     f = tmp_path / "docs.md"
     f.write_text(DOC)
     engine.ingest([f])
@@ -32,11 +37,14 @@ def setup(engine: Any, tmp_path: Path, make_provider: Callable[..., Any], fake_o
     return engine, a, b
 
 
-def test_consensus_keeps_supported_agreed_claims(setup: Any, fake_openai: FakeServer,
-                                                  fake_anthropic: FakeServer) -> None:
+def test_consensus_keeps_supported_agreed_claims(
+    setup: Any, fake_openai: FakeServer, fake_anthropic: FakeServer
+) -> None:
     engine, a, b = setup
-    fake_openai.script(Reply(text=f"{PRICE} {PENGUINS}"),
-                       Reply(text=f"{PRICE} The moon is made of green cheese and rocks [2]."))
+    fake_openai.script(
+        Reply(text=f"{PRICE} {PENGUINS}"),
+        Reply(text=f"{PRICE} The moon is made of green cheese and rocks [2]."),
+    )
     fake_anthropic.script(Reply(text=f"{PRICE} {REFUND}"))
     r = consensus(engine, "How much is the Pro plan and can I get a refund?", [a, b], a)
     assert [x.provider for x in r.answers] == ["openai", "anthropic"]
@@ -56,18 +64,24 @@ def test_consensus_keeps_supported_agreed_claims(setup: Any, fake_openai: FakeSe
     assert j["cost_usd"] == pytest.approx(sum(p["cost_usd"] for p in j["per_provider"]))
 
 
-def test_unusable_synthesis_falls_back_to_claims(setup: Any, fake_openai: FakeServer,
-                                                 fake_anthropic: FakeServer) -> None:
+def test_unusable_synthesis_falls_back_to_claims(
+    setup: Any, fake_openai: FakeServer, fake_anthropic: FakeServer
+) -> None:
     engine, a, b = setup
     fake_openai.script(Reply(text=PRICE), Reply(text="Penguins rule the billing department [1]."))
     fake_anthropic.script(Reply(text=f"{PRICE} {REFUND}"))
     r = consensus(engine, "How much is the Pro plan?", [a, b], a)
     assert r.method == "claims"
-    assert r.answer.answer.startswith("The Pro plan costs $20 per month") and "Penguins" not in r.answer.answer
+    assert (
+        r.answer.answer.startswith("The Pro plan costs $20 per month")
+        and "Penguins" not in r.answer.answer
+    )
     assert r.answer.extra["consensus"]["method"] == "claims"
 
 
-def test_failed_provider_still_listed(setup: Any, fake_openai: FakeServer, fake_anthropic: FakeServer) -> None:
+def test_failed_provider_still_listed(
+    setup: Any, fake_openai: FakeServer, fake_anthropic: FakeServer
+) -> None:
     engine, a, b = setup
     fake_anthropic.script(*[Reply(fault="server")] * 3)
     fake_openai.script(Reply(text=PRICE), Reply(text=PRICE))
@@ -77,8 +91,13 @@ def test_failed_provider_still_listed(setup: Any, fake_openai: FakeServer, fake_
     assert r.answer.answer == PRICE
 
 
-def test_cli_consensus_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_openai: FakeServer,
-                            fake_anthropic: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_consensus_json(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake_openai: FakeServer,
+    fake_anthropic: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import json
 
     import rag.engine
@@ -87,22 +106,34 @@ def test_cli_consensus_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fak
     from tests.fakes.plugin import FAKE_KEY
 
     real = rag.engine.Engine
-    monkeypatch.setattr(rag.engine, "Engine", lambda s, **kw: real(s, embedder=FakeEmbedder(), **kw))
+    monkeypatch.setattr(
+        rag.engine, "Engine", lambda s, **kw: real(s, embedder=FakeEmbedder(), **kw)
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("APP_ENV", raising=False)
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "docs.md").write_text(DOC)
     for k, v in {
-        "RAG_INDEX_DIR": str(tmp_path / "index"), "RAG_DEMO_DIR": str(tmp_path / "demo"),
-        "RAG_OPENAI_API_KEY": FAKE_KEY, "RAG_OPENAI_BASE_URL": fake_openai.base_url,
-        "RAG_ANTHROPIC_API_KEY": FAKE_KEY, "RAG_ANTHROPIC_BASE_URL": fake_anthropic.base_url,
+        "RAG_INDEX_DIR": str(tmp_path / "index"),
+        "RAG_DEMO_DIR": str(tmp_path / "demo"),
+        "RAG_OPENAI_API_KEY": FAKE_KEY,
+        "RAG_OPENAI_BASE_URL": fake_openai.base_url,
+        "RAG_ANTHROPIC_API_KEY": FAKE_KEY,
+        "RAG_ANTHROPIC_BASE_URL": fake_anthropic.base_url,
         "RAG_MAX_RETRIES": "0",
     }.items():
         monkeypatch.setenv(k, v)
     fake_openai.script(Reply(text=PRICE), Reply(text=PRICE))
     fake_anthropic.script(Reply(text=PRICE))
-    rc = main(["consensus", "How much is the Pro plan?", "--providers",
-               "openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest", "--json"])
+    rc = main(
+        [
+            "consensus",
+            "How much is the Pro plan?",
+            "--providers",
+            "openai:gpt-4o-mini,anthropic:claude-3-5-haiku-latest",
+            "--json",
+        ]
+    )
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     assert out["consensus"]["answer"] == PRICE and out["method"] == "synthesis"

@@ -28,10 +28,22 @@ class Small:
 
 
 def grounded(n_sources: int = 5, chars: int = 400, history: int = 0) -> Request:
-    sources = [Source(i + 1, f"doc{i + 1}.txt", None, f"Fact number {i + 1}. " + "word " * (chars // 5)) for i in range(n_sources)]
-    hist = [Message("user" if i % 2 == 0 else "assistant", f"turn {i} " + "x" * 200) for i in range(history)]
+    sources = [
+        Source(i + 1, f"doc{i + 1}.txt", None, f"Fact number {i + 1}. " + "word " * (chars // 5))
+        for i in range(n_sources)
+    ]
+    hist = [
+        Message("user" if i % 2 == 0 else "assistant", f"turn {i} " + "x" * 200)
+        for i in range(history)
+    ]
     system, messages = grounded_messages("What is fact one?", sources, hist)
-    return Request(messages=messages, system=system, question="What is fact one?", sources=sources, max_tokens=100)
+    return Request(
+        messages=messages,
+        system=system,
+        question="What is fact one?",
+        sources=sources,
+        max_tokens=100,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +99,9 @@ def test_window_override_and_calibration() -> None:
     assert budget.count_text("x" * 4000, "openai") > before
     budget.observe("openai", 10, 1)  # tiny prompts are ignored
     assert budget.ratio("openai") < budget.DEFAULT_RATIOS["openai"]
-    assert b(req, Small(10)).metadata["context"]["chars_per_token"] == round(budget.ratio("openai"), 3)
+    assert b(req, Small(10)).metadata["context"]["chars_per_token"] == round(
+        budget.ratio("openai"), 3
+    )
 
 
 def test_context_error_retries_once_with_half_budget(
@@ -104,7 +118,9 @@ def test_context_error_retries_once_with_half_budget(
     assert resp.raw["context"]["scale"] == 0.5 and resp.raw["context"]["dropped_sources"]
 
 
-def test_context_error_twice_falls_back(make_provider: Callable[..., Any], fake_openai: FakeServer) -> None:
+def test_context_error_twice_falls_back(
+    make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     fake_openai.script(Reply(fault="context"), Reply(fault="context"))
     final = FinalFake()
     chain = FallbackChain([make_provider("openai", fake_openai), final], fit=ContextBudgeter())
@@ -115,15 +131,18 @@ def test_context_error_twice_falls_back(make_provider: Callable[..., Any], fake_
 
 def test_stream_retries_too(make_provider: Callable[..., Any], fake_ollama: FakeServer) -> None:
     fake_ollama.script(Reply(fault="context"), Reply(text="Fact number 1 [1]."))
-    chain = FallbackChain([make_provider("ollama", fake_ollama), FinalFake()], fit=ContextBudgeter())
+    chain = FallbackChain(
+        [make_provider("ollama", fake_ollama), FinalFake()], fit=ContextBudgeter()
+    )
     items = list(chain.stream(grounded()))
     final = items[-1]
     assert final.provider == "ollama" and "".join(i for i in items[:-1]) == "Fact number 1 [1]."
     assert final.raw["context"]["scale"] == 0.5 and len(fake_ollama.calls) == 2
 
 
-def test_engine_answer_reports_context(engine: Any, tmp_path: Any, make_provider: Callable[..., Any],
-                                       fake_openai: FakeServer) -> None:
+def test_engine_answer_reports_context(
+    engine: Any, tmp_path: Any, make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     from rag.llm import make_chain
 
     f = tmp_path / "a.md"

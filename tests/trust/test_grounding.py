@@ -15,14 +15,26 @@ from tests.conftest import FakeEmbedder
 from tests.fakes.servers import FakeServer, Reply
 
 SOURCES = [
-    Source(1, "plans.md", None, "The Pro plan costs $20 per month. It includes priority support and 100 GB of storage."),
-    Source(2, "refunds.md", None, "Refunds are issued within 14 days of purchase. Contact billing to request one."),
+    Source(
+        1,
+        "plans.md",
+        None,
+        "The Pro plan costs $20 per month. It includes priority support and 100 GB of storage.",
+    ),
+    Source(
+        2,
+        "refunds.md",
+        None,
+        "Refunds are issued within 14 days of purchase. Contact billing to request one.",
+    ),
 ]
 DOC = (
     "The Pro plan costs $20 per month. It includes priority support and 100 GB of storage.\n\n"
     "Refunds are issued within 14 days of purchase. Contact billing to request one.\n"
 )
-UNSUPPORTED = "Penguins migrate across Antarctica every winter to breed [1]. The colony elects a leader [2]."
+UNSUPPORTED = (
+    "Penguins migrate across Antarctica every winter to breed [1]. The colony elects a leader [2]."
+)
 
 
 @pytest.fixture
@@ -33,7 +45,8 @@ def embed() -> Callable[..., Any]:
 def test_supported_and_unsupported_sentences(embed: Callable[..., Any]) -> None:
     g = grounding.check(
         "The Pro plan costs $20 per month [1]. Penguins migrate across Antarctica every winter [1].",
-        SOURCES, embed,
+        SOURCES,
+        embed,
     )
     assert (g.supported, g.total) == (1, 2)
     bad = g.unsupported[0]
@@ -55,7 +68,11 @@ def test_citation_pointing_at_nothing(embed: Callable[..., Any]) -> None:
 def test_marker_after_period_and_uncited_sentence(embed: Callable[..., Any]) -> None:
     # "[2]" standing alone after the period belongs to the sentence before it; the uncited
     # second sentence is checked against what the answer cites ([2]), where it is supported.
-    g = grounding.check("Refunds are issued within 14 days of purchase. [2] Contact billing to request one.", SOURCES, embed)
+    g = grounding.check(
+        "Refunds are issued within 14 days of purchase. [2] Contact billing to request one.",
+        SOURCES,
+        embed,
+    )
     assert g.total == 2 and g.supported == 2
     assert g.sentences[0].citations == [2] and g.sentences[1].citations == []
 
@@ -85,9 +102,13 @@ def _chain(engine: Any, make_provider: Callable[..., Any], fake: FakeServer) -> 
     return FallbackChain([make_provider("openai", fake), engine.extractive])
 
 
-def test_ask_json_has_grounding(trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer) -> None:
+def test_ask_json_has_grounding(
+    trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     fake_openai.script(Reply(text="The Pro plan costs $20 per month [1]. " + UNSUPPORTED))
-    ans = trust_engine.ask("How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai))
+    ans = trust_engine.ask(
+        "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
+    )
     j = ans.to_json()
     assert ans.provider == "openai"
     assert j["grounding"]["supported"] == 1 and j["grounding"]["total"] == 3
@@ -96,23 +117,33 @@ def test_ask_json_has_grounding(trust_engine: Any, make_provider: Callable[..., 
     assert "grounding" not in trust_engine.ask("How much is the Pro plan?").to_json()  # extractive
 
 
-def test_flag_is_the_default(trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer) -> None:
+def test_flag_is_the_default(
+    trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     fake_openai.script(Reply(text=UNSUPPORTED))
-    ans = trust_engine.ask("How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai))
+    ans = trust_engine.ask(
+        "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
+    )
     assert ans.answer == UNSUPPORTED
     assert ans.to_json()["grounding"]["action"] == "flag"
     assert len(fake_openai.calls) == 1
     fake_openai.script(Reply(text="The Pro plan costs $20 per month [1]."))
-    ok = trust_engine.ask("How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai))
+    ok = trust_engine.ask(
+        "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
+    )
     assert ok.to_json()["grounding"]["action"] is None  # mostly supported: nothing to do
 
 
-def test_retry_strict(trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer) -> None:
+def test_retry_strict(
+    trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     trust_engine.settings.grounding_action = "retry_strict"
     fake_openai.script(Reply(text=UNSUPPORTED), Reply(text="The Pro plan costs $20 per month [1]."))
-    items = list(trust_engine.ask_stream(
-        "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
-    ))
+    items = list(
+        trust_engine.ask_stream(
+            "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
+        )
+    )
     ans = items[-1]
     assert any("asking again" in i for i in items[:-1] if isinstance(i, str))
     assert ans.answer == "The Pro plan costs $20 per month [1]."
@@ -124,13 +155,17 @@ def test_retry_strict(trust_engine: Any, make_provider: Callable[..., Any], fake
     assert len(ans.attempts) == 2
 
 
-def test_fall_back_to_extractive(trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer) -> None:
+def test_fall_back_to_extractive(
+    trust_engine: Any, make_provider: Callable[..., Any], fake_openai: FakeServer
+) -> None:
     trust_engine.settings.grounding_action = "extractive"
     # The shipped refusal model is calibrated on MiniLM similarities; this engine's hashing
     # fake embedder scores "How much is the Pro plan?" too low for it. Refusal is not what
     # this test is about (with the real model the answer's P(answerable) is 0.81).
     trust_engine.extractive.refusal.threshold = 0.0
     fake_openai.script(Reply(text=UNSUPPORTED))
-    ans = trust_engine.ask("How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai))
+    ans = trust_engine.ask(
+        "How much is the Pro plan?", provider=_chain(trust_engine, make_provider, fake_openai)
+    )
     assert ans.provider == "extractive" and "$20" in ans.answer
     assert ans.to_json()["grounding"]["action"] == "extractive"

@@ -25,7 +25,13 @@ def refused_url() -> str:
 
 def test_health(fake_ollama: FakeServer) -> None:
     h = OllamaAdmin(fake_ollama.root).health()
-    assert h == {"ok": True, "base_url": fake_ollama.root, "version": "0.6.2", "error": None, "models": 2}
+    assert h == {
+        "ok": True,
+        "base_url": fake_ollama.root,
+        "version": "0.6.2",
+        "error": None,
+        "models": 2,
+    }
 
 
 def test_health_when_not_running() -> None:
@@ -57,7 +63,11 @@ def test_pull_progress_stream(fake_ollama: FakeServer) -> None:
     fractions = [p.fraction for p in seen if p.fraction is not None]
     assert fractions == sorted(fractions) or max(fractions) == 1.0
     assert fractions[-1] == 1.0 and final.overall_total == 2_012_000
-    assert [p.status for p in seen[-3:]] == ["verifying sha256 digest", "writing manifest", "success"]
+    assert [p.status for p in seen[-3:]] == [
+        "verifying sha256 digest",
+        "writing manifest",
+        "success",
+    ]
     body = next(c.body for c in fake_ollama.requests if c.path == "/api/pull")
     assert body == {"model": "mistral", "stream": True}
     assert admin.status(["mistral"]).missing == []  # installed now
@@ -96,8 +106,9 @@ def _json(capsys: pytest.CaptureFixture[str]) -> Any:
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
-def test_cli_list_health_pull(cli_env: pytest.MonkeyPatch, fake_ollama: FakeServer,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_list_health_pull(
+    cli_env: pytest.MonkeyPatch, fake_ollama: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     cli_env.setenv("RAG_OLLAMA_HOST", fake_ollama.root)
     assert main(["ollama", "health", "--json"]) == 0
     assert _json(capsys)["ok"] is True
@@ -106,7 +117,9 @@ def test_cli_list_health_pull(cli_env: pytest.MonkeyPatch, fake_ollama: FakeServ
     assert out["needed"] == ["mistral", "llama3.2"] and out["missing"] == ["mistral"]
     assert main(["ollama", "pull", "--missing", "--json", "--progress"]) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["pulled"] == [{"model": "mistral", "status": "success", "bytes": 2_012_000}]
+    assert json.loads(captured.out)["pulled"] == [
+        {"model": "mistral", "status": "success", "bytes": 2_012_000}
+    ]
     assert "pull mistral" in captured.err  # the progress bar, on stderr
     assert main(["ollama", "list", "--json"]) == 0
     assert _json(capsys)["missing"] == []

@@ -23,7 +23,9 @@ class FakeClock:
         return self.t
 
 
-def sleeping_limiter(limits: dict[str, Any], max_wait_s: float = 60.0) -> tuple[RateLimiter, FakeClock]:
+def sleeping_limiter(
+    limits: dict[str, Any], max_wait_s: float = 60.0
+) -> tuple[RateLimiter, FakeClock]:
     """A limiter whose waits advance the fake clock instead of sleeping."""
     clock = FakeClock()
 
@@ -70,8 +72,9 @@ def test_quota_is_per_key_and_per_model_override() -> None:
 def test_interactive_goes_before_background() -> None:
     """Both wait for the same empty bucket; the interactive one, though later, is served first."""
     clock = FakeClock()
-    lim = RateLimiter({"openai": {"rpm": 1}}, max_wait_s=1000, clock=clock,
-                      wait=lambda cond, s: cond.wait(0.005))
+    lim = RateLimiter(
+        {"openai": {"rpm": 1}}, max_wait_s=1000, clock=clock, wait=lambda cond, s: cond.wait(0.005)
+    )
     lim.acquire("openai", "k")  # bucket now empty for 60 (fake) seconds
     order: list[str] = []
 
@@ -99,7 +102,10 @@ def test_interactive_goes_before_background() -> None:
 def test_priority_from_request_metadata() -> None:
     assert priority_of(Request([])) == "interactive"
     assert priority_of(Request([], metadata={"task": "structured"})) == "background"
-    assert priority_of(Request([], metadata={"task": "interpretation", "priority": "interactive"})) == "interactive"
+    assert (
+        priority_of(Request([], metadata={"task": "interpretation", "priority": "interactive"}))
+        == "interactive"
+    )
 
 
 def test_provider_waits_its_turn_then_rotates_key(
@@ -107,7 +113,12 @@ def test_provider_waits_its_turn_then_rotates_key(
 ) -> None:
     """Over the local limit, the retry loop moves to a second key (its own quota)."""
     lim, _ = sleeping_limiter({"openai": {"rpm": 1}}, max_wait_s=0)
-    p = make_provider("openai", fake_openai, key=["sk-test-keyAAAAAAAAAAAAAAAAAAAA", "sk-test-keyBBBBBBBBBBBBBBBBBBBB"], limiter=lim)
+    p = make_provider(
+        "openai",
+        fake_openai,
+        key=["sk-test-keyAAAAAAAAAAAAAAAAAAAA", "sk-test-keyBBBBBBBBBBBBBBBBBBBB"],
+        limiter=lim,
+    )
     p.generate(req)
     p.generate(req)
     auths = [c.headers["authorization"][-4:] for c in fake_openai.calls]
@@ -117,7 +128,9 @@ def test_provider_waits_its_turn_then_rotates_key(
     assert len(fake_openai.calls) == 2
 
 
-def test_limits_come_from_config(make_provider: Callable[..., Any], fake_openai: FakeServer, req: Request) -> None:
+def test_limits_come_from_config(
+    make_provider: Callable[..., Any], fake_openai: FakeServer, req: Request
+) -> None:
     cfg = ProviderConfig(rate_limits={"openai": {"rpm": 1}}, rate_limit_max_wait_s=0, max_retries=0)
     p = make_provider("openai", fake_openai, config=cfg)
     assert p.limiter is not None and p.limiter.limit_for("openai").rpm == 1

@@ -40,7 +40,9 @@ def image_only_pdf(path: Path, pages: int = 2) -> Path:
 
 
 def corrupt_pdf(path: Path) -> Path:
-    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a pdf \x00\x01garbage")
+    path.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a pdf \x00\x01garbage"
+    )
     return path
 
 

@@ -24,17 +24,26 @@ def _provider() -> ExtractiveProvider:
 def test_features_cover_every_name_and_flag_missing_entities() -> None:
     prov = _provider()
     src = [Source(n=1, source="eiffel.txt", page=1, text=PASSAGE, score=0.5)]
-    good = prov.features("When was the Eiffel Tower completed?", src,
-                         prov.candidates("When was the Eiffel Tower completed?", src))
-    swapped = prov.features("When was the Statue of Liberty completed?", src,
-                            prov.candidates("When was the Statue of Liberty completed?", src))
+    good = prov.features(
+        "When was the Eiffel Tower completed?",
+        src,
+        prov.candidates("When was the Eiffel Tower completed?", src),
+    )
+    swapped = prov.features(
+        "When was the Statue of Liberty completed?",
+        src,
+        prov.candidates("When was the Statue of Liberty completed?", src),
+    )
     assert set(good) == set(FEATURE_NAMES)
     assert good["type_match"] == 1.0 and good["wh_when"] == 1.0
     assert good["missing_caps"] == 0.0
     assert swapped["missing_caps"] >= 2.0
     assert swapped["passage_coverage"] < good["passage_coverage"]
-    neg = prov.features("When was the Eiffel Tower not completed?", src,
-                        prov.candidates("When was the Eiffel Tower not completed?", src))
+    neg = prov.features(
+        "When was the Eiffel Tower not completed?",
+        src,
+        prov.candidates("When was the Eiffel Tower not completed?", src),
+    )
     assert neg["q_negated"] == 1.0 and neg["cue_missing"] >= 1.0
 
 

@@ -202,7 +202,9 @@ def test_abandoned_stream_releases_the_model(fake_llama: Path) -> None:
     assert p.generate(_request()).text  # would time out on the lock if it were still held
 
 
-def test_context_overflow_is_context_too_long(fake_llama: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_context_overflow_is_context_too_long(
+    fake_llama: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from providers.errors import ContextTooLongError
 
     def boom(self: FakeLlama, **_: Any) -> Any:

@@ -45,8 +45,18 @@ def test_markdown_and_docx(tmp_path: Path) -> None:
         (lambda p: samples.image_only_pdf(p / "scan.pdf"), "no extractable text"),
         (lambda p: ((p / "empty.txt").write_bytes(b"") and None) or p / "empty.txt", "empty"),
         (lambda p: ((p / "x.xyz").write_text("hi") and None) or p / "x.xyz", "unsupported"),
-        (lambda p: ((p / "bin.txt").write_bytes(bytes(range(256)) * 40) and None) or p / "bin.txt", "binary"),
-        (lambda p: ((p / "fake.pdf").write_text("just text, not a pdf") and None) or p / "fake.pdf", "not a PDF"),
+        (
+            lambda p: (
+                ((p / "bin.txt").write_bytes(bytes(range(256)) * 40) and None) or p / "bin.txt"
+            ),
+            "binary",
+        ),
+        (
+            lambda p: (
+                ((p / "fake.pdf").write_text("just text, not a pdf") and None) or p / "fake.pdf"
+            ),
+            "not a PDF",
+        ),
         (lambda p: ((p / "junk.docx").write_text("not a zip") and None) or p / "junk.docx", "docx"),
     ],
 )
@@ -84,7 +94,9 @@ def test_sentences_respect_abbreviations() -> None:
 
 
 def test_chunks_fit_the_model_window_and_map_back_to_the_page() -> None:
-    sentences = [f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200)]
+    sentences = [
+        f"Sentence number {i} talks about topic {i % 7} in some detail." for i in range(200)
+    ]
     page = Page(4, " ".join(sentences))
     chunks = chunk_pages([page], max_tokens=120, overlap=30)
     assert len(chunks) > 5

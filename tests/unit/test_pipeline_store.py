@@ -55,7 +55,15 @@ def test_bad_files_fail_alone(engine, tmp_path: Path) -> None:  # type: ignore[n
     results = {Path(r.path).name: r for r in engine.ingest([tmp_path, tmp_path / "x.exe"])}
     assert results["good.txt"].status == "added"
     failed = {n for n, r in results.items() if r.status == "failed"}
-    assert failed == {"corrupt.pdf", "locked.pdf", "scan.pdf", "empty.txt", "bin.txt", "legacy.txt", "x.exe"}
+    assert failed == {
+        "corrupt.pdf",
+        "locked.pdf",
+        "scan.pdf",
+        "empty.txt",
+        "bin.txt",
+        "legacy.txt",
+        "x.exe",
+    }
     assert all(r.error and "\n" not in r.error for n, r in results.items() if n in failed)
     assert [d.name for d in engine.docs()] == ["good.txt"]
     assert engine.store.vector_count() == engine.store.chunk_count()

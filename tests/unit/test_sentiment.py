@@ -104,7 +104,9 @@ def test_sentence_splitting_and_contrast() -> None:
     assert contrast_tail("No contrast here.") == "No contrast here."
 
 
-def test_another_embedder_does_not_poison_the_emotion_centroids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_embedder_does_not_poison_the_emotion_centroids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import weakref
 
     from rag.analysis import sentiment

@@ -17,6 +17,8 @@ def test_session_key_beats_env_and_settings(monkeypatch: pytest.MonkeyPatch, tmp
     assert OpenAIProvider(config=cfg).keys == ["sk-from-sidebar-00000000"]
     assert cfg.has_key("openai") and not cfg.session_keys.get("anthropic")
     # an explicit constructor argument still comes first
-    assert OpenAIProvider(config=cfg, api_key="sk-arg-000000000000000").keys == ["sk-arg-000000000000000"]
+    assert OpenAIProvider(config=cfg, api_key="sk-arg-000000000000000").keys == [
+        "sk-arg-000000000000000"
+    ]
     monkeypatch.delenv("OPENAI_API_KEY")
     assert OpenAIProvider(config=provider_config(settings)).keys == ["sk-from-settings-0000000"]

@@ -54,8 +54,12 @@ def test_read_uci_json_parts_from_the_sentiment_npm_tarball(tmp_path: Path) -> N
     import json
 
     tgz = tmp_path / "sentiment-5.0.2.tgz"
-    rows = [{"text": "A very,  very slow-moving movie.  ", "class": 0},
-            {"text": "Loved the acting.", "class": 1}, {"text": "  ", "class": 1}, {"text": "x", "class": 5}]
+    rows = [
+        {"text": "A very,  very slow-moving movie.  ", "class": 0},
+        {"text": "Loved the acting.", "class": 1},
+        {"text": "  ", "class": 1},
+        {"text": "x", "class": 5},
+    ]
     with tarfile.open(tgz, "w:gz") as tf:
         for name in UCI_JSON_MEMBERS.values():
             data = json.dumps(rows).encode()
