@@ -32,7 +32,15 @@ from providers.base import (
 from providers.budget import observe, request_chars
 from providers.cache import ResponseCache
 from providers.config import ProviderConfig
-from providers.errors import AuthError, BadResponseError, ContextTooLongError, ProviderError, redact
+from providers.errors import (
+    AuthError,
+    BadResponseError,
+    ContextTooLongError,
+    ProviderConfigError,
+    ProviderError,
+    UnexpectedProviderError,
+    redact,
+)
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
 
@@ -55,9 +63,7 @@ def _as_provider_error(e: BaseException, label: str) -> ProviderError:
     if isinstance(e, ProviderError):
         return e
     # A bug in a (third-party) provider must not take the answer down with it.
-    err = ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
-    err.kind = "unexpected"
-    return err
+    return UnexpectedProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
 
 
 def continuation_request(request: Request, partial: str) -> Request:
@@ -351,15 +357,13 @@ def build_chain(
             providers.append(factory(**kwargs))
         except Exception as e:
             name, _, model = spec.partition(":")
-            err = _as_provider_error(e, spec)
-            skipped.append(
-                Attempt(
-                    name,
-                    model,
-                    error=redact(err),
-                    error_kind=err.kind if err.kind != "unexpected" else "config",
-                )
+            # A provider that cannot even be built is misconfigured (unknown name, no URL).
+            err = (
+                e
+                if isinstance(e, ProviderError)
+                else ProviderConfigError(f"unexpected {type(e).__name__}: {e}", provider=spec)
             )
+            skipped.append(Attempt(name, model, error=redact(err), error_kind=err.kind))
             log.warning("cannot build provider %s: %s", spec, redact(e))
     if extractive is None:
         extractive = factory_for("extractive")()

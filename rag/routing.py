@@ -23,7 +23,7 @@ from providers.base import factory_for, parse_spec
 from providers.chain import FallbackChain
 from providers.config import ProviderConfig
 from providers.usage import Pricing, default_pricing
-from rag.settings import Settings
+from rag.settings import ConfigError, Settings
 
 TASKS = ("answer", "interpretation", "topic_label", "query_rewrite")
 # Tasks where any competent model will do: without a route they go to the cheapest first.
@@ -106,7 +106,7 @@ def route_specs(
     ``sensitive`` overrides ``settings.sensitive``.
     """
     if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+        raise ConfigError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     routed = _split(settings.task_routes.get(task))
     general = chain_specs(settings, provider, fallback)
     if not routed and task in CHEAP_TASKS:

@@ -29,7 +29,12 @@ DEFAULT_DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CONFIG_DIR = PROJECT_ROOT / "configs"
 
 
-class SettingsError(ValueError):
+class ConfigError(ValueError):
+    """The configuration asks for something that cannot be done (unknown task, no consensus
+    providers...). A ValueError, so callers that caught those keep working."""
+
+
+class SettingsError(ConfigError):
     """Settings could not be loaded; the message names the offending field."""
 
 

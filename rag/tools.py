@@ -7,7 +7,8 @@ keeps its number) and go back to the model inside the same delimited ``<source>`
 the first ones, because they are untrusted document text too. The loop is bounded: at most
 ``max_calls`` searches and ``max_tokens`` tokens in total; past either limit the model is
 told to answer (``tool_choice="none"``) with what it has. Every call is recorded on the
-answer (``Answer.extra["tool_calls"]``) so the CLI and UI can show it.
+answer (``Answer.tool_calls``) so the CLI and UI can show it. The final answer goes through
+the same output cap and grounding check as any other (:mod:`rag.pipeline`).
 
 Providers without function calling (and the extractive one) never see the tool: the
 question is then answered the usual way.
@@ -15,15 +16,19 @@ question is then answered the usual way.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from providers.base import Message, Provider, Request, Response, Source, ToolSpec, Usage
 from providers.chain import FallbackChain
-from rag.answer import Answer, build_request, finish
+from rag.answer import Answer, ToolCallRecord
 from rag.prompts import format_sources, grounded_messages
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
+
+__all__ = ["SEARCH_TOOL", "ToolCallRecord", "ask_with_tools"]
 
 MAX_K = 8
 DEFAULT_MAX_CALLS = 3
@@ -60,18 +65,6 @@ TOOL_SYSTEM_SUFFIX = (
 LIMIT_NOTE = "Search limit reached: answer now with the sources you have."
 
 
-@dataclass
-class ToolCallRecord:
-    """One tool call as shown with the answer."""
-
-    name: str
-    query: str
-    k: int
-    sources: list[int] = field(default_factory=list)  # numbers of the passages returned
-    new_sources: int = 0  # of which not seen before
-    error: str | None = None
-
-
 def _tool_providers(chain: Provider | FallbackChain) -> list[Provider]:
     providers = chain.providers if isinstance(chain, FallbackChain) else [chain]
     return [p for p in providers if p.capabilities.tools and p.name != "extractive"]
@@ -83,7 +76,7 @@ def _add_usage(total: Usage, u: Usage) -> None:
 
 
 def ask_with_tools(
-    engine: Any,
+    engine: Engine,
     question: str,
     chain: Provider | FallbackChain,
     *,
@@ -92,23 +85,15 @@ def ask_with_tools(
     max_calls: int = DEFAULT_MAX_CALLS,
     max_tokens: int = DEFAULT_MAX_TOKENS,
 ) -> Answer:
-    started = time.perf_counter()
-    question = question.strip()
+    pipe = engine.pipeline
     tool_providers = _tool_providers(chain)
     if not tool_providers:
-        ans = engine.ask(question, k=k, provider=chain, history=history)
-        ans.extra["tool_calls"] = []
+        ans = pipe.ask(question, k=k, provider=chain, history=history)
+        ans.tool_calls = []
         return ans
-    settings = engine.settings
-    retrieval = engine.retrieve(question, k)
-    base = build_request(
-        question,
-        retrieval,
-        history,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-        timeout_s=settings.request_timeout_s,
-    )
+    # The question searches as asked (the model can search again for what it lacks).
+    prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
+    question, base = prep.question, prep.request
     sub = (
         FallbackChain(tool_providers, usage=chain.usage, cache=chain.cache, metrics=chain.metrics)
         if isinstance(chain, FallbackChain)
@@ -169,8 +154,8 @@ def ask_with_tools(
             messages.append(Message("tool", content, tool_call_id=call.id, name=call.name))
     final_req = replace(base, sources=list(sources))
     final.usage, final.cost_usd, final.attempts = usage, cost, attempts
-    ans = finish(question, final_req, final, started, retrieval, question)
-    ans.extra["tool_calls"] = [asdict(r) for r in records]
+    ans = pipe.settle(prep, final_req, final, chain)
+    ans.tool_calls = records
     return ans
 
 
@@ -180,7 +165,7 @@ def _plain(sources: list[Source], base: Request) -> list[Message]:
 
 
 def _run_call(
-    engine: Any,
+    engine: Engine,
     name: str,
     args: dict[str, Any],
     records: list[ToolCallRecord],
