@@ -410,6 +410,8 @@ class RefusalModel:
 
 class ExtractiveProvider:
     name = "extractive"
+    display_name = "Extractive"
+    locality = "local"
     capabilities = Capabilities(
         streaming=True, json_mode=False, tools=False, max_context=1_000_000, local=True, paid=False
     )

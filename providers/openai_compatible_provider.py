@@ -24,6 +24,12 @@ class OpenAICompatibleProvider(OpenAIProvider):
     key_env_vars: ClassVar[tuple[str, ...]] = ()
     base_url_env_var: ClassVar[str | None] = None
     requires_key: ClassVar[bool] = False
+    display_name: ClassVar[str] = "OpenAI-compatible"
+    key_setting: ClassVar[str | None] = "openai_compatible_api_key"  # optional
+    base_url_setting: ClassVar[str | None] = "openai_compatible_base_url"
+    # Its capabilities say local=False (the server could be anywhere), but it is how a local
+    # llama.cpp / vLLM / LM Studio server is reached: allowed in sensitive mode.
+    locality: ClassVar[str] = "either"
     capabilities = Capabilities(streaming=True, json_mode=False, tools=False, max_context=8192)
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:

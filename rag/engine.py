@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.pipeline import FileResult, Ingestor, Progress
+from ingest.loaders import IngestError
+from ingest.pipeline import FileResult, Ingestor, Progress, safe_upload_name
 from providers.base import Answerer, Message, Provider
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
@@ -27,7 +28,16 @@ from rag.store import ChunkRecord, DocInfo, Store
 log = logging.getLogger(__name__)
 
 REFUSAL_MODEL_PATH = Path(__file__).with_name("models") / "refusal.json"
-__all__ = ["MAX_CHARS_PER_TOKEN", "TRUNCATED_NOTICE", "Engine", "load_refusal_model"]
+# The document types front ends use come from here: ui never imports ingest.
+__all__ = [
+    "MAX_CHARS_PER_TOKEN",
+    "TRUNCATED_NOTICE",
+    "Engine",
+    "FileResult",
+    "IngestError",
+    "load_refusal_model",
+    "safe_upload_name",
+]
 
 
 def load_refusal_model(path: Path = REFUSAL_MODEL_PATH) -> RefusalModel:
