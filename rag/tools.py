@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from providers.base import Message, Provider, Request, Response, Source, ToolSpec, Usage
+from providers.base import Attempt, Message, Provider, Request, Response, Source, ToolSpec, Usage
 from providers.chain import FallbackChain
 from rag.answer import Answer, ToolCallRecord
 from rag.prompts import format_sources, grounded_messages
@@ -70,9 +70,23 @@ def _tool_providers(chain: Provider | FallbackChain) -> list[Provider]:
     return [p for p in providers if p.capabilities.tools and p.name != "extractive"]
 
 
-def _add_usage(total: Usage, u: Usage) -> None:
-    total.input_tokens = (total.input_tokens or 0) + (u.input_tokens or 0)
-    total.output_tokens = (total.output_tokens or 0) + (u.output_tokens or 0)
+class _Spent:
+    """What every call of the loop cost, together (None: some call was unpriced)."""
+
+    def __init__(self) -> None:
+        self.usage = Usage(0, 0)
+        self.cost: float | None = 0.0
+        self.attempts: list[Attempt] = []
+
+    def add(self, r: Response) -> None:
+        self.attempts += r.attempts
+        self.usage.input_tokens = (self.usage.input_tokens or 0) + (r.usage.input_tokens or 0)
+        self.usage.output_tokens = (self.usage.output_tokens or 0) + (r.usage.output_tokens or 0)
+        self.cost = None if self.cost is None or r.cost_usd is None else self.cost + r.cost_usd
+
+    def onto(self, r: Response) -> Response:
+        r.usage, r.cost_usd, r.attempts = self.usage, self.cost, self.attempts
+        return r
 
 
 def ask_with_tools(
@@ -93,70 +107,70 @@ def ask_with_tools(
         return ans
     # The question searches as asked (the model can search again for what it lacks).
     prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
-    question, base = prep.question, prep.request
+    sources: list[Source] = list(prep.request.sources)
+    records: list[ToolCallRecord] = []
+    final = _loop(
+        engine, prep.request, chain, tool_providers, sources, records, max_calls, max_tokens
+    )
+    ans = pipe.settle(prep, replace(prep.request, sources=list(sources)), final, chain)
+    ans.tool_calls = records
+    return ans
+
+
+def _loop(
+    engine: Engine,
+    base: Request,
+    chain: Provider | FallbackChain,
+    tool_providers: list[Provider],
+    sources: list[Source],
+    records: list[ToolCallRecord],
+    max_calls: int,
+    max_tokens: int,
+) -> Response:
+    """Ask, run the searches asked for, ask again... until an answer (or a limit)."""
+    whole = chain if isinstance(chain, FallbackChain) else FallbackChain([chain])
     sub = (
         FallbackChain(tool_providers, usage=chain.usage, cache=chain.cache, metrics=chain.metrics)
         if isinstance(chain, FallbackChain)
         else FallbackChain(tool_providers)
     )
-    sources: list[Source] = list(base.sources)
     number = {s.chunk_id: s.n for s in sources if s.chunk_id}
     messages = list(base.messages)
-    system = (base.system or "") + TOOL_SYSTEM_SUFFIX
-    records: list[ToolCallRecord] = []
-    usage = Usage(0, 0)
-    cost: float | None = 0.0
-    attempts = []
-    final: Response | None = None
-    while final is None:
-        open_budget = len(records) < max_calls and usage.total_tokens < max_tokens
-        req = Request(
+    spent = _Spent()
+    while True:
+        open_budget = len(records) < max_calls and spent.usage.total_tokens < max_tokens
+        req = replace(
+            base,
             messages=messages,
-            system=system,
-            temperature=base.temperature,
-            max_tokens=base.max_tokens,
+            system=(base.system or "") + TOOL_SYSTEM_SUFFIX,
             tools=[SEARCH_TOOL],
             tool_choice="auto" if open_budget else "none",
-            question=question,
             sources=list(sources),
-            timeout_s=base.timeout_s,
         )
         resp = sub.generate(req)
-        attempts += resp.attempts
         if resp.provider == "none":
             # No tool-capable provider answered: the whole chain answers without tools.
-            resp = (chain if isinstance(chain, FallbackChain) else FallbackChain([chain])).generate(
+            spent.attempts += resp.attempts
+            resp = whole.generate(
                 replace(base, sources=list(sources), messages=_plain(sources, base))
             )
-            attempts += resp.attempts
-            final = resp
-        elif not resp.tool_calls:
-            final = resp
-        elif not open_budget:
+            spent.add(resp)
+            return spent.onto(resp)
+        spent.add(resp)
+        if not resp.tool_calls:
+            return spent.onto(resp)
+        if not open_budget:
             # The model asked for more despite tool_choice="none": answer without tools.
-            req2 = replace(
-                req, tools=None, tool_choice=None, messages=[*messages, Message("user", LIMIT_NOTE)]
-            )
-            final = sub.generate(req2)
-            attempts += final.attempts
-        _add_usage(usage, resp.usage)
-        cost = None if cost is None or resp.cost_usd is None else cost + resp.cost_usd
-        if final is not None:
-            if final is not resp:
-                _add_usage(usage, final.usage)
-                cost = None if cost is None or final.cost_usd is None else cost + final.cost_usd
-            break
+            note = [*messages, Message("user", LIMIT_NOTE)]
+            final = sub.generate(replace(req, tools=None, tool_choice=None, messages=note))
+            spent.add(final)
+            return spent.onto(final)
         messages.append(Message("assistant", resp.text or "", tool_calls=tuple(resp.tool_calls)))
         for call in resp.tool_calls:
             content = _run_call(
                 engine, call.name, call.arguments, records, sources, number, max_calls
             )
             messages.append(Message("tool", content, tool_call_id=call.id, name=call.name))
-    final_req = replace(base, sources=list(sources))
-    final.usage, final.cost_usd, final.attempts = usage, cost, attempts
-    ans = pipe.settle(prep, final_req, final, chain)
-    ans.tool_calls = records
-    return ans
 
 
 def _plain(sources: list[Source], base: Request) -> list[Message]:

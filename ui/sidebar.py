@@ -123,6 +123,33 @@ def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]])
             )
 
 
+def _compare_controls(options: list[str], chosen: str) -> tuple[list[str], bool]:
+    """Compare mode: 2-3 providers side by side, or one consensus answer of theirs."""
+    if not st.toggle(
+        "Compare providers",
+        key="compare_on",
+        help="Ask 2-3 providers the same question side by side.",
+    ):
+        return [], False
+    compare = st.multiselect(
+        "Providers to compare",
+        options,
+        default=["extractive", *([chosen] if chosen != "extractive" else [])],
+        max_selections=3,
+        key="compare_specs",
+    )
+    if len(compare) < 2:
+        st.caption("Pick at least two providers to compare.")
+        compare = []
+    consensus = st.toggle(
+        "Consensus answer",
+        key="consensus_on",
+        help="Instead of side by side: one answer synthesised from their answers, keeping "
+        "only claims the sources support; each provider's answer stays available.",
+    )
+    return compare, bool(consensus)
+
+
 def render(settings: Settings, keys: dict[str, str]) -> Choice:
     rows = provider_rows(settings, keys)
     infos = {p.name: p for p in all_info()}
@@ -162,30 +189,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
-    compare: list[str] = []
-    consensus = False
-    if st.toggle(
-        "Compare providers",
-        key="compare_on",
-        help="Ask 2-3 providers the same question side by side.",
-    ):
-        options = [spec_of(n, rows) for n in names]
-        compare = st.multiselect(
-            "Providers to compare",
-            options,
-            default=["extractive", *([spec_of(name, rows)] if name != "extractive" else [])],
-            max_selections=3,
-            key="compare_specs",
-        )
-        if len(compare) < 2:
-            st.caption("Pick at least two providers to compare.")
-            compare = []
-        consensus = st.toggle(
-            "Consensus answer",
-            key="consensus_on",
-            help="Instead of side by side: one answer synthesised from their answers, keeping "
-            "only claims the sources support; each provider's answer stays available.",
-        )
+    compare, consensus = _compare_controls([spec_of(n, rows) for n in names], spec_of(name, rows))
     return Choice(
         spec_of(name, rows, model),
         list(fallback),
