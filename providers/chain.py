@@ -41,8 +41,11 @@ from providers.errors import (
     UnexpectedProviderError,
     redact,
 )
+from providers.info import providers_info  # re-exported: it lived here
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
+
+__all__ = ["FallbackChain", "build_chain", "label_of", "providers_info"]
 
 log = logging.getLogger(__name__)
 
@@ -371,39 +374,3 @@ def build_chain(
     return FallbackChain(
         providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped, fit=fit
     )
-
-
-def providers_info(
-    config: ProviderConfig | None = None, chain: FallbackChain | None = None
-) -> list[dict[str, Any]]:
-    """Every registered provider: default model, key configured, local/paid, breaker state.
-
-    For ``python -m rag providers --json``. Builds each provider (no network call) to apply
-    the same key/base-URL precedence it would use; breaker state comes from ``chain`` when
-    the provider is in it.
-    """
-    from providers.base import available
-
-    cfg = config or ProviderConfig()
-    in_chain = (
-        {p.name: s for p, s in zip(chain.providers, chain.status(), strict=True)} if chain else {}
-    )
-    out: list[dict[str, Any]] = []
-    for name in available():
-        row: dict[str, Any] = {"provider": name}
-        try:
-            p = factory_for(name)(config=cfg) if name != "extractive" else factory_for(name)()
-            row.update(
-                model=p.model,
-                key_configured=bool(getattr(p, "keys", None))
-                or not getattr(p, "requires_key", False),
-                base_url=getattr(p, "base_url", None),
-                local=p.capabilities.local,
-                paid=p.capabilities.paid,
-                streaming=p.capabilities.streaming,
-                breaker=in_chain.get(name, {}).get("breaker", "closed"),
-            )
-        except Exception as e:
-            row.update(error=redact(e), key_configured=False)
-        out.append(row)
-    return out

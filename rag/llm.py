@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from providers.chain import FallbackChain, build_chain, providers_info
+from providers.chain import FallbackChain, build_chain
+from providers.info import providers_info
 from rag.context import ContextBudgeter
 from rag.routing import chain_specs, provider_config, route_specs
 from rag.settings import Settings
