@@ -79,17 +79,16 @@ def _pick_provider(
 ) -> str:
     """ "Answer with": the options are provider names (stable); the text says what is true.
 
-    That text changes ("needs key" -> "key set") while the browser still sends back the old
-    one, which Streamlit finds among no options and resets the box to its default. Read
-    before the box is drawn, the value is still decoded with the old texts, so handing it
-    back keeps the pick.
+    That text changes ("needs key" -> "key set") while the browser still holds the old one,
+    which would match no option on the next run and reset the box. So the pick - read
+    before the box is drawn, still decoded with the texts the browser has - is handed back
+    through the session state on every run: the page then sends the browser its new text.
     """
     names = list(infos)
     ss = st.session_state
-    picked = ss.get("provider")
-    if picked in infos:
-        ss["provider"] = picked
-        index: int | None = None  # the value comes from the session state
+    index = 0  # with a session-state value, the default only avoids Streamlit's warning
+    if ss.get("provider") in infos:
+        ss["provider"] = ss["provider"]
     else:
         default_name = settings.provider.split(":", 1)[0]
         index = names.index(default_name) if default_name in names else 0

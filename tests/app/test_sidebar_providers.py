@@ -29,7 +29,7 @@ def test_typing_a_key_keeps_the_pick(
     box = at.selectbox(key="provider")
     assert box.value == "openai" and "OpenAI - key set" in options(at)
     # The browser still holds the old text ("OpenAI - needs key"), which is no option any
-    # more: the page sends it the pick's new text, so it does not fall back to Extractive.
+    # more: the page sends it the pick's new text, so nothing falls back to Extractive.
     assert box.proto.set_value and box.proto.raw_value == "OpenAI - key set"
     ask(at, "What is the nightly hotel limit in London?")
     assert at.selectbox(key="provider").value == "openai"
