@@ -74,14 +74,3 @@ def test_nothing_imports_the_cli() -> None:
         if m not in cli and (m, c) not in ALLOWED
     }
     assert sorted(importers) == []
-
-
-def test_known_exceptions_still_exist() -> None:
-    """An exception nobody needs any more is deleted from ALLOWED (this fails to say so)."""
-    g = graph()
-    stale = [
-        (a, b)
-        for a, b in ALLOWED
-        if a in g.modules and b in g.modules and not g.direct_import_exists(importer=a, imported=b)
-    ]
-    assert stale == []
