@@ -28,6 +28,11 @@ FLOOD = PRICE + " " + "Penguins rule the billing department [1]. " * 100
 
 @pytest.fixture
 def small(tmp_path: Path, fake_embedder: Any) -> Engine:
+    return small_engine(tmp_path, fake_embedder)
+
+
+def small_engine(tmp_path: Path, fake_embedder: Any) -> Engine:
+    """An engine over one short document, with a small max_tokens (the cap is ~512 chars)."""
     settings = load_settings(
         index_dir=tmp_path / "index", max_tokens=MAX_TOKENS, auto_ingest_demo=False
     )
