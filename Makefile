@@ -2,7 +2,7 @@
 #   make run    set up (venv, CPU torch, the package) and start the app on its demo corpus
 #   make test   set up (with test extras and Chromium) and run the test suite
 #   make run-local  as make run, answering with a local llama.cpp model (builds it: ~10 min once)
-.PHONY: run test setup setup-test browser lint typecheck bench clean run-local setup-local
+.PHONY: run test setup setup-test browser check format lint typecheck contracts bench clean run-local setup-local
 
 PY := .venv/bin/python
 PYTEST_ARGS ?= -m "not live and not slow"
@@ -30,14 +30,24 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: setup-test browser
+test: setup-test browser check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The gates (CONTRIBUTING.md), also run by .ci/run (through make test) and pre-commit.
+check: format lint typecheck contracts
+
+format:
+	.venv/bin/ruff format --check .
+
 lint:
-	.venv/bin/ruff check rag providers ingest app.py ui tests bench
+	.venv/bin/ruff check .
 
 typecheck:
 	.venv/bin/mypy
+
+# Layering: ui -> rag -> providers / ingest -> text, nothing imports rag.cli (grimp).
+contracts:
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_import_contracts.py
 
 clean:
 	rm -rf data/index tests/artifacts .pytest_cache

@@ -113,6 +113,10 @@ class AnthropicProvider(RemoteProvider):
     default_model: ClassVar[str] = "claude-3-5-haiku-latest"
     key_env_vars: ClassVar[tuple[str, ...]] = ("ANTHROPIC_API_KEY",)
     base_url_env_var: ClassVar[str | None] = "ANTHROPIC_BASE_URL"
+    display_name: ClassVar[str] = "Anthropic"
+    key_setting: ClassVar[str | None] = "anthropic_api_key"
+    base_url_setting: ClassVar[str | None] = "anthropic_base_url"
+    locality: ClassVar[str] = "remote"
     # json_mode: a forced tool call whose input schema is the requested JSON schema.
     capabilities = Capabilities(streaming=True, json_mode=True, tools=True, max_context=200_000)
 

@@ -18,9 +18,15 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from providers.errors import Kind
+
 ENTRY_POINT_GROUP = "grounded_qa.providers"
 
 Role = Literal["system", "user", "assistant", "tool"]
+
+# What every answerer says when the sources do not hold the answer (the extractive provider
+# answers it, the grounded prompt asks models for it word for word, grounding skips it).
+REFUSAL_TEXT = "I don't have enough information in the documents to answer that."
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ class Attempt:
     provider: str
     model: str
     error: str | None = None
-    error_kind: str | None = None
+    error_kind: Kind | None = None
     latency_ms: float = 0.0
 
 
@@ -148,6 +154,14 @@ class Provider(Protocol):
     name: str
     model: str
     capabilities: Capabilities
+
+    def generate(self, request: Request) -> Response: ...
+
+    def stream(self, request: Request) -> Iterator[StreamItem]: ...
+
+
+class Answerer(Protocol):
+    """Anything that answers a request: a provider, or a fallback chain of them."""
 
     def generate(self, request: Request) -> Response: ...
 

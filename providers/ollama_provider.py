@@ -47,6 +47,11 @@ class OllamaProvider(RemoteProvider):
     key_env_vars: ClassVar[tuple[str, ...]] = ("OLLAMA_API_KEY",)  # only for a proxied/cloud Ollama
     base_url_env_var: ClassVar[str | None] = "OLLAMA_HOST"
     requires_key: ClassVar[bool] = False
+    display_name: ClassVar[str] = "Ollama"
+    key_setting: ClassVar[str | None] = None  # OLLAMA_API_KEY only for a proxied Ollama
+    base_url_setting: ClassVar[str | None] = "ollama_host"
+    default_base_url: ClassVar[str | None] = "http://127.0.0.1:11434"  # DEFAULT_HOST, as a literal
+    locality: ClassVar[str] = "local"
     capabilities = Capabilities(
         streaming=True, json_mode=True, tools=True, max_context=8192, local=True, paid=False
     )

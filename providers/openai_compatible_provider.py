@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import openai
 
 from providers.base import Capabilities
-from providers.errors import ProviderError
+from providers.errors import ProviderConfigError
 from providers.openai_provider import OpenAIProvider
 
 
@@ -24,12 +24,18 @@ class OpenAICompatibleProvider(OpenAIProvider):
     key_env_vars: ClassVar[tuple[str, ...]] = ()
     base_url_env_var: ClassVar[str | None] = None
     requires_key: ClassVar[bool] = False
+    display_name: ClassVar[str] = "OpenAI-compatible"
+    key_setting: ClassVar[str | None] = "openai_compatible_api_key"  # optional
+    base_url_setting: ClassVar[str | None] = "openai_compatible_base_url"
+    # Its capabilities say local=False (the server could be anywhere), but it is how a local
+    # llama.cpp / vLLM / LM Studio server is reached: allowed in sensitive mode.
+    locality: ClassVar[str] = "either"
     capabilities = Capabilities(streaming=True, json_mode=False, tools=False, max_context=8192)
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
         if not self.base_url:
-            raise ProviderError(
+            raise ProviderConfigError(
                 "openai_compatible needs a base URL (base_url=... or RAG_OPENAI_COMPATIBLE_BASE_URL)",
                 provider=self.label,
             )

@@ -144,6 +144,10 @@ class OpenAIProvider(RemoteProvider):
     default_model: ClassVar[str] = "gpt-4o-mini"
     key_env_vars: ClassVar[tuple[str, ...]] = ("OPENAI_API_KEY",)
     base_url_env_var: ClassVar[str | None] = "OPENAI_BASE_URL"
+    display_name: ClassVar[str] = "OpenAI"
+    key_setting: ClassVar[str | None] = "openai_api_key"
+    base_url_setting: ClassVar[str | None] = "openai_base_url"
+    locality: ClassVar[str] = "remote"
     capabilities = Capabilities(streaming=True, json_mode=True, tools=True, max_context=128_000)
 
     def _make_client(self, key: str | None) -> openai.OpenAI:

@@ -27,18 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from providers.base import Request
-from providers.errors import RateLimitError
+from providers.errors import LocalRateLimitError
 
 PRIORITIES = {"interactive": 0, "background": 10}
 # Request.metadata["task"] values that are a user waiting for an answer.
 INTERACTIVE_TASKS = frozenset({"", "answer", "chat", "ask", "consensus"})
-
-
-class LocalRateLimitError(RateLimitError):
-    """Our own limiter refused (not the provider): retrying the same key would only wait."""
-
-    retryable = False
-    local = True
 
 
 @dataclass(frozen=True)

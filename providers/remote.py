@@ -78,6 +78,11 @@ class RemoteProvider:
     key_env_vars: ClassVar[tuple[str, ...]] = ()
     base_url_env_var: ClassVar[str | None] = None
     requires_key: ClassVar[bool] = True
+    # What people see and set (providers/info.py reads these without importing the SDK).
+    display_name: ClassVar[str] = ""
+    key_setting: ClassVar[str | None] = None
+    base_url_setting: ClassVar[str | None] = None
+    locality: ClassVar[str] = "remote"
     capabilities: Capabilities = Capabilities()
 
     def __init__(

@@ -4,15 +4,60 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NotRequired, TypedDict
 
 from providers.base import Attempt, Message, Provider, Request, Response, Source, Usage
 from rag.prompts import grounded_messages
 from rag.retrieve import Passage, RetrievalResult
 
 _CITATION = re.compile(r"\[(\d{1,3})\]")
+
+
+class GroundingInfo(TypedDict):
+    """The ``grounding`` object of ``ask --json`` (:meth:`rag.grounding.Grounding.to_json`
+    plus what the pipeline did about it). Extend, never rename."""
+
+    supported: int
+    total: int
+    unsupported: list[dict[str, Any]]
+    bad_citations: NotRequired[list[int]]
+    sentences: NotRequired[list[dict[str, Any]]]
+    action: NotRequired[str | None]  # None | "flag" | "retry_strict" | "extractive"
+    original: NotRequired[GroundingInfo]  # the replaced answer's check
+    original_answer: NotRequired[str]
+
+
+class ConsensusInfo(TypedDict):
+    method: str  # "synthesis" | "claims" | "none"
+    removed: list[str]
+    claims: int
+
+
+class ConsensusPart(TypedDict):
+    """One provider's own answer behind a consensus, as the app shows it."""
+
+    provider: str
+    model: str
+    answer: str
+    latency_ms: float
+    tokens: int
+    cost_usd: float | None
+    cached: bool
+
+
+@dataclass
+class ToolCallRecord:
+    """One tool call as shown with the answer."""
+
+    name: str
+    query: str
+    k: int
+    sources: list[int] = field(default_factory=list)  # numbers of the passages returned
+    new_sources: int = 0  # of which not seen before
+    error: str | None = None
 
 
 @dataclass
@@ -32,7 +77,34 @@ class Answer:
     retrieval_ms: float = 0.0
     search_query: str = ""
     cited: list[int] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Optional parts, in the order they appear in to_json() (absent there when unset).
+    context: dict[str, Any] | None = None  # what context budgeting cut (rag/context.py)
+    truncated: bool = False  # the output cap cut a runaway answer
+    grounding: GroundingInfo | None = None  # the grounding check of a generated answer
+    tool_calls: list[ToolCallRecord] | None = None  # answered with tools (rag/tools.py)
+    consensus: ConsensusInfo | None = None  # a consensus answer (rag/consensus.py)
+    consensus_of: list[ConsensusPart] | None = None  # ... and each provider's own answer
+    consensus_method: str | None = None
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        """The optional parts as ``to_json()`` writes them (read-only; set the fields)."""
+        out: dict[str, Any] = {}
+        if self.context is not None:
+            out["context"] = self.context
+        if self.truncated:
+            out["truncated"] = True
+        if self.grounding is not None:
+            out["grounding"] = self.grounding
+        if self.tool_calls is not None:
+            out["tool_calls"] = [asdict(r) for r in self.tool_calls]
+        if self.consensus is not None:
+            out["consensus"] = self.consensus
+        if self.consensus_of is not None:
+            out["consensus_of"] = self.consensus_of
+        if self.consensus_method is not None:
+            out["consensus_method"] = self.consensus_method
+        return MappingProxyType(out)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's ``ask --json`` object (field names are a contract: extend, never rename)."""
@@ -154,7 +226,7 @@ def finish(
         search_query=search_query,
         cited=cited,
         # What context-window budgeting cut for the provider that answered (rag/context.py).
-        extra={"context": resp.raw["context"]} if "context" in resp.raw else {},
+        context=resp.raw.get("context"),
     )
 
 

@@ -13,9 +13,12 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 log = logging.getLogger("rag.cli")
 
@@ -136,9 +139,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 out["sentiment"] = _answer_sentiment(ans.answer, engine)
             _print_json(out)
         else:
-            for c in ans.extra.get("tool_calls", []):
-                got = f"sources {c['sources']}" if not c.get("error") else c["error"]
-                print(f"(search_documents: {c['query']!r}, k={c['k']} -> {got})", file=sys.stderr)
+            for c in ans.tool_calls or []:
+                got = c.error or f"sources {c.sources}"
+                print(f"(search_documents: {c.query!r}, k={c.k} -> {got})", file=sys.stderr)
             print(ans.answer)
             print()
             for s in ans.sources:
@@ -154,7 +157,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _provider(args: argparse.Namespace, engine: Any) -> Any:
+def _provider(args: argparse.Namespace, engine: Engine) -> Any:
     """The provider chain for ``--provider`` / ``--fallback`` (extractive when neither)."""
     spec = getattr(args, "provider", None)
     fallback = getattr(args, "fallback", None)
@@ -246,7 +249,7 @@ def _slug(name: str) -> str:
 
 
 # --- analysis ----------------------------------------------------------------------------
-def _answer_sentiment(text: str, engine: Any) -> dict[str, Any] | None:
+def _answer_sentiment(text: str, engine: Engine) -> dict[str, Any] | None:
     """Offline sentiment of an answer for ``ask --json`` (None when scoring fails)."""
     try:
         from rag.analysis.interpretation_llm import sentiment_dict
@@ -258,7 +261,7 @@ def _answer_sentiment(text: str, engine: Any) -> dict[str, Any] | None:
         return None
 
 
-def _task_chain(args: argparse.Namespace, engine: Any, task: str) -> Any:
+def _task_chain(args: argparse.Namespace, engine: Engine, task: str) -> Any:
     from rag.llm import task_chain
 
     return task_chain(
@@ -270,18 +273,15 @@ def _task_chain(args: argparse.Namespace, engine: Any, task: str) -> Any:
     )
 
 
-def _analysis_text(engine: Any, target: str) -> tuple[str, str] | None:
+def _analysis_text(engine: Engine, target: str) -> tuple[str, str] | None:
     """(name, text) of a file path, or of an ingested document by id / path / name."""
     path = Path(target)
     if path.is_file():
         from ingest.pipeline import load_pages
 
         return path.name, "\n\n".join(p.text for p in load_pages(path))
-    docs = (
-        [engine.store.doc(target)]
-        if engine.store.doc(target)
-        else engine.store.docs_by_path(target)
-    )
+    one = engine.store.doc(target)
+    docs = [one] if one else engine.store.docs_by_path(target)
     if not docs:
         return None
     doc = docs[0]

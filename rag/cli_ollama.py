@@ -16,25 +16,11 @@ import sys
 from typing import Any
 
 from providers.errors import ProviderError
-from providers.ollama_admin import OllamaAdmin, PullProgress, needed_models
-from providers.remote import resolve_base_url
-from rag.settings import Settings, load_settings
+from providers.ollama_admin import PullProgress
+from rag.ollama import admin_for, settings_models
+from rag.settings import ConfigError, load_settings
 
-
-def settings_models(settings: Settings) -> list[str]:
-    specs = [
-        settings.provider,
-        *settings.fallback,
-        *settings.task_routes.values(),
-        *settings.consensus_providers,
-        settings.consensus_synthesizer or "",
-    ]
-    return needed_models(s for s in specs if s)
-
-
-def admin_for(settings: Settings) -> OllamaAdmin:
-    # Same precedence as the provider: OLLAMA_HOST, then RAG_OLLAMA_HOST / settings.
-    return OllamaAdmin(resolve_base_url(None, "OLLAMA_HOST", settings.ollama_host))
+__all__ = ["add_parser", "admin_for", "cmd_ollama", "settings_models"]
 
 
 def _out(obj: Any) -> None:
@@ -160,23 +146,25 @@ def cmd_consensus(args: argparse.Namespace) -> int:
     specs = [s.strip() for s in (args.providers or "").split(",") if s.strip()] or None
     try:
         r = consensus_from_settings(engine, args.question, specs, args.synth, k=args.k)
-    except ValueError as e:
+    except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.json:
         _out(r.to_json())
         return 0
     print(r.answer.answer)
-    g = r.answer.extra.get("grounding", {})
+    g = r.answer.grounding
     print(
-        f"\n(consensus by {r.synthesizer}, {r.method}; supported {g.get('supported')}/{g.get('total')}; "
+        f"\n(consensus by {r.synthesizer}, {r.method}; "
+        f"supported {g and g['supported']}/{g and g['total']}; "
         f"cost {'unpriced' if r.cost_usd is None else f'${r.cost_usd:.6f}'}; {r.latency_ms:.0f} ms)",
         file=sys.stderr,
     )
     for a in r.answers:
-        ag = a.extra.get("grounding", {})
+        ag = a.grounding
         print(
-            f"\n--- {a.provider}:{a.model} ({a.latency_ms:.0f} ms, supported {ag.get('supported', '-')}/{ag.get('total', '-')})"
+            f"\n--- {a.provider}:{a.model} ({a.latency_ms:.0f} ms, "
+            f"supported {ag['supported'] if ag else '-'}/{ag['total'] if ag else '-'})"
         )
         print(a.answer)
     return 0

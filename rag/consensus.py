@@ -15,21 +15,20 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from providers.base import Message, Request, Response, Usage
-from rag.answer import Answer, build_request, finish
+from providers.base import Answerer, Message, Request
+from rag.answer import Answer, ConsensusPart, GroundingInfo
 from rag.grounding import check
 from rag.prompts import GROUNDED_SYSTEM, format_sources, neutralise
+from rag.settings import ConfigError
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
-class Answerer(Protocol):
-    """A provider or a fallback chain: anything that turns a request into a response."""
-
-    def generate(self, request: Request) -> Response: ...
-
+__all__ = ["Answerer", "Claim", "ConsensusResult", "consensus", "consensus_from_settings"]
 
 SAME_CLAIM = 0.8  # cosine above which two providers' sentences count as one claim
 
@@ -64,8 +63,8 @@ class Claim:
 @dataclass
 class ConsensusResult:
     question: str
-    answer: Answer  # the consensus (extra: grounding, consensus={removed, method})
-    answers: list[Answer]  # each provider's own answer (extra: grounding)
+    answer: Answer  # the consensus (grounding, consensus={removed, method})
+    answers: list[Answer]  # each provider's own answer (grounding)
     claims: list[Claim] = field(default_factory=list)
     synthesizer: str = ""
     method: str = "synthesis"  # or "claims" when the synthesiser's text was not usable
@@ -77,6 +76,21 @@ class ConsensusResult:
         """All calls together; None ("unpriced") if any call's price is unknown."""
         costs = [a.cost_usd for a in [*self.answers, self.answer]]
         return None if any(c is None for c in costs) else float(sum(c or 0.0 for c in costs))
+
+    def parts(self) -> list[ConsensusPart]:
+        """Each provider's own answer, as the app shows it under the consensus."""
+        return [
+            {
+                "provider": a.provider,
+                "model": a.model,
+                "answer": a.answer,
+                "latency_ms": a.latency_ms,
+                "tokens": a.usage.total_tokens,
+                "cost_usd": a.cost_usd,
+                "cached": a.cached,
+            }
+            for a in self.answers
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,8 +109,8 @@ class ConsensusResult:
                     "model": a.model,
                     "cost_usd": a.cost_usd,
                     "latency_ms": round(a.latency_ms, 1),
-                    "supported": a.extra.get("grounding", {}).get("supported"),
-                    "total": a.extra.get("grounding", {}).get("total"),
+                    "supported": a.grounding["supported"] if a.grounding else None,
+                    "total": a.grounding["total"] if a.grounding else None,
                 }
                 for a in [*self.answers, self.answer]
             ],
@@ -107,7 +121,7 @@ def cluster_claims(answers: Sequence[Answer], embed: Any) -> list[Claim]:
     """Supported sentences of every answer, merged across providers when they say the same."""
     items: list[tuple[str, list[int], str]] = []
     for a in answers:
-        for s in a.extra.get("grounding", {}).get("sentences", []):
+        for s in a.grounding.get("sentences", []) if a.grounding else []:
             if s["reason"] == "supported":
                 items.append(
                     (
@@ -156,14 +170,8 @@ def synthesis_request(request: Request, claims: Sequence[Claim], n_answers: int)
     )
 
 
-def _grounded(ans: Answer, embed: Any) -> Answer:
-    if not ans.refused and ans.provider not in ("extractive", "none"):
-        ans.extra["grounding"] = check(ans.answer, ans.sources, embed).to_json()
-    return ans
-
-
 def consensus(
-    engine: Any,
+    engine: Engine,
     question: str,
     providers: Sequence[Answerer],
     synthesizer: Answerer | None = None,
@@ -171,61 +179,41 @@ def consensus(
     k: int | None = None,
     history: Sequence[Message] = (),
 ) -> ConsensusResult:
-    """Ask every provider (in parallel), then have ``synthesizer`` (default: the first) merge."""
+    """Ask every provider (in parallel), then have ``synthesizer`` (default: the first) merge.
+
+    Every answer, the consensus included, comes through :mod:`rag.pipeline` (output cap,
+    grounding check); the grounding action is "flag" because unsupported claims are dropped
+    here, sentence by sentence.
+    """
     if not providers:
-        raise ValueError("consensus needs at least one provider")
+        raise ConfigError("consensus needs at least one provider")
     started = time.perf_counter()
-    question = question.strip()
-    retrieval = engine.retrieve(question, k)
-    s = engine.settings
-    request = build_request(
-        question,
-        retrieval,
-        history,
-        temperature=s.temperature,
-        max_tokens=s.max_tokens,
-        timeout_s=s.request_timeout_s,
-    )
-    embed = engine.embedder.embed
+    pipe = engine.pipeline
+    prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
+    embed = pipe.embed
 
     def one(p: Answerer) -> Answer:
-        t0 = time.perf_counter()
-        resp = p.generate(request)
-        return _grounded(finish(question, request, resp, t0, retrieval, question), embed)
+        return pipe.generate(prep, p, action="flag")
 
     with ThreadPoolExecutor(max_workers=min(8, len(providers))) as pool:
         answers = list(pool.map(one, providers))
 
     claims = cluster_claims(answers, embed)
     synth = synthesizer or providers[0]
-    t0 = time.perf_counter()
-    sreq = synthesis_request(request, claims, len(answers))
-    resp = synth.generate(sreq) if claims else _empty_response()
-    cons = finish(question, sreq, resp, t0, retrieval, question)
     removed: list[str] = []
-    method = "synthesis"
-    g = check(cons.answer, cons.sources, embed) if claims and not cons.refused else None
-    if g is not None and g.supported:
-        # Keep only the supported sentences (with their citations), in order.
-        keep = [sc for sc in g.sentences if sc.supported]
-        removed = [sc.text for sc in g.sentences if not sc.supported]
-        cons.answer = " ".join(cons.answer[sc.start : sc.end].strip() for sc in keep)
-    elif claims:
-        method = "claims"
-        removed = [sc.text for sc in g.sentences] if g is not None else []
-        top = [c for c in claims if c.agreement == claims[0].agreement][:3]
-        cons.answer = " ".join(f"{c.text} [{', '.join(map(str, c.citations))}]" for c in top)
+    if claims:
+        t0 = time.perf_counter()
+        sreq = synthesis_request(prep.request, claims, len(answers))
+        cons = pipe.settle(prep, sreq, synth.generate(sreq), synth, started=t0, action="flag")
+        method, removed = _keep_supported(cons, claims, embed)
+        cons.grounding = cast(GroundingInfo, check(cons.answer, cons.sources, embed).to_json())
     else:
         method = "none"  # no provider said anything the sources support: extractive answer
-        cons = finish(
-            question, request, engine.extractive.generate(request), t0, retrieval, question
-        )
-    cons.sources = list(request.sources)
-    if method != "none":
-        cons.extra["grounding"] = check(cons.answer, cons.sources, embed).to_json()
-    cons.extra["consensus"] = {"method": method, "removed": removed, "claims": len(claims)}
+        cons = pipe.generate(prep, pipe.extractive)
+    cons.sources = list(prep.request.sources)
+    cons.consensus = {"method": method, "removed": removed, "claims": len(claims)}
     return ConsensusResult(
-        question,
+        prep.question,
         cons,
         answers,
         claims,
@@ -236,18 +224,29 @@ def consensus(
     )
 
 
+def _keep_supported(cons: Answer, claims: Sequence[Claim], embed: Any) -> tuple[str, list[str]]:
+    """Cut the synthesis to its supported sentences ("synthesis"), or, when none is left,
+    answer with the most agreed claims ("claims"). Returns the method and what was removed."""
+    g = check(cons.answer, cons.sources, embed) if not cons.refused else None
+    if g is not None and g.supported:
+        # Keep only the supported sentences (with their citations), in order.
+        keep = [sc for sc in g.sentences if sc.supported]
+        cons.answer = " ".join(cons.answer[sc.start : sc.end].strip() for sc in keep)
+        return "synthesis", [sc.text for sc in g.sentences if not sc.supported]
+    removed = [sc.text for sc in g.sentences] if g is not None else []
+    top = [c for c in claims if c.agreement == claims[0].agreement][:3]
+    cons.answer = " ".join(f"{c.text} [{', '.join(map(str, c.citations))}]" for c in top)
+    return "claims", removed
+
+
 def label(p: Answerer) -> str:
     """``provider:model``; for a fallback chain, that of its first provider."""
     first: Any = getattr(p, "providers", [p])[0]
     return f"{first.name}:{first.model}"
 
 
-def _empty_response() -> Response:
-    return Response("", "none", "", Usage(0, 0), cost_usd=0.0, refused=True)
-
-
 def consensus_from_settings(
-    engine: Any,
+    engine: Engine,
     question: str,
     specs: Sequence[str] | None = None,
     synthesizer: str | None = None,
@@ -271,7 +270,7 @@ def consensus_from_settings(
     if s.sensitive:  # sensitive mode: nothing leaves this machine, consensus included
         specs = [x for x in specs if is_local(x)]
     if not specs:
-        raise ValueError(
+        raise ConfigError(
             "no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS"
             + (" (sensitive mode keeps only local ones)" if s.sensitive else "")
         )

@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.pipeline import FileResult, Ingestor, Progress
-from providers.base import Message, Provider, Response
+from ingest.loaders import IngestError
+from ingest.pipeline import FileResult, Ingestor, Progress, safe_upload_name
+from providers.base import Answerer, Message, Provider
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
-from rag.answer import Answer, build_request, contextualize, finish
+from rag.answer import Answer
 from rag.embeddings import Embedder, embedder_for
 from rag.lexical import LexicalIndex
+from rag.pipeline import MAX_CHARS_PER_TOKEN, TRUNCATED_NOTICE, Pipeline
 from rag.retrieve import RetrievalResult, Retriever
 from rag.settings import Settings
 from rag.store import ChunkRecord, DocInfo, Store
@@ -27,9 +28,16 @@ from rag.store import ChunkRecord, DocInfo, Store
 log = logging.getLogger(__name__)
 
 REFUSAL_MODEL_PATH = Path(__file__).with_name("models") / "refusal.json"
-# ~4 characters per token in English; twice that before an answer counts as "far over".
-MAX_CHARS_PER_TOKEN = 8
-TRUNCATED_NOTICE = "\n\n[Answer cut: the provider returned far more than max_tokens ({})]"
+# The document types front ends use come from here: ui never imports ingest.
+__all__ = [
+    "MAX_CHARS_PER_TOKEN",
+    "TRUNCATED_NOTICE",
+    "Engine",
+    "FileResult",
+    "IngestError",
+    "load_refusal_model",
+    "safe_upload_name",
+]
 
 
 def load_refusal_model(path: Path = REFUSAL_MODEL_PATH) -> RefusalModel:
@@ -130,91 +138,31 @@ class Engine:
     def retrieve(self, query: str, k: int | None = None, mode: str = "hybrid") -> RetrievalResult:
         return self.retriever.search(query, k or self.settings.top_k, mode=mode)
 
+    @property
+    def pipeline(self) -> Pipeline:
+        """The answer path over this engine's current settings, retrieval and answerers."""
+        return Pipeline(self.settings, self.retrieve, self.extractive, self.embedder.embed)
+
     def ask(
         self,
         question: str,
         k: int | None = None,
-        provider: Provider | None = None,
+        provider: Answerer | None = None,
         history: Sequence[Message] = (),
         rewrite: Callable[[str, Sequence[Message]], str] | None = None,
     ) -> Answer:
-        final: Answer | None = None
-        for item in self.ask_stream(question, k, provider, history, rewrite):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return self.pipeline.ask(question, k, provider, history, rewrite)
 
     def ask_stream(
         self,
         question: str,
         k: int | None = None,
-        provider: Provider | None = None,
+        provider: Answerer | None = None,
         history: Sequence[Message] = (),
         rewrite: Callable[[str, Sequence[Message]], str] | None = None,
     ) -> Iterator[str | Answer]:
-        """Text deltas as they arrive, then exactly one :class:`Answer`."""
-        started = time.perf_counter()
-        question = question.strip()
-        search_query = question
-        if history:
-            search_query = (
-                rewrite(question, history) if rewrite else contextualize(question, history)
-            )
-        retrieval = self.retrieve(search_query, k)
-        request = build_request(
-            question,
-            retrieval,
-            history,
-            temperature=self.settings.temperature,
-            max_tokens=self.settings.max_tokens,
-            timeout_s=self.settings.request_timeout_s,
-        )
-        p = provider or self.extractive
-        resp: Response | None = None
-        # A provider that ignores max_tokens (or a hostile endpoint) must not flood the page:
-        # past a generous character cap the rest is not shown and the answer is flagged.
-        limit = self.settings.max_tokens * MAX_CHARS_PER_TOKEN
-        notice = TRUNCATED_NOTICE.format(self.settings.max_tokens)
-        shown, cut = 0, False
-        for item in p.stream(request):
-            if isinstance(item, Response):
-                resp = item
-                continue
-            room = limit - shown
-            shown += len(item)
-            if room > 0:
-                yield item[:room]
-            if shown > limit and not cut:
-                cut = True
-                yield notice  # the rest is drained, not shown: the final Response still comes
-        assert resp is not None, "a provider stream must end with a Response"
-        size = max(shown, len(resp.text))
-        if size > limit:
-            resp.text = resp.text[:limit] + notice
-        answer = finish(question, request, resp, started, retrieval, search_query)
-        if size > limit:
-            answer.extra["truncated"] = True
-            log.warning(
-                "%s:%s answered %d chars, over the %d-token cap; truncated",
-                resp.provider,
-                resp.model,
-                size,
-                self.settings.max_tokens,
-            )
-        # Grounding check of generated answers; per settings, flag / retry strictly / extractive.
-        from rag.grounding import after_answer
-
-        yield from after_answer(
-            answer,
-            request,
-            p,
-            embed=self.embedder.embed,
-            action=self.settings.grounding_action,
-            min_ratio=self.settings.grounding_min_supported,
-            extractive=self.extractive,
-            finish=lambda req, r: finish(question, req, r, started, retrieval, search_query),
-        )
+        """Text deltas as they arrive, then exactly one :class:`Answer` (rag/pipeline.py)."""
+        return self.pipeline.ask_stream(question, k, provider, history, rewrite)
 
     def ask_with_tools(
         self,
@@ -226,7 +174,7 @@ class Engine:
         max_tokens: int = 16_000,
     ) -> Answer:
         """Like :meth:`ask`, but a provider with function calling may call
-        ``search_documents`` (bounded); calls are in ``Answer.extra["tool_calls"]``."""
+        ``search_documents`` (bounded); calls are in ``Answer.tool_calls``."""
         from rag.tools import ask_with_tools
 
         return ask_with_tools(

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 
 from ingest.chunking import split_sentences
-from providers.base import Provider, Request, Response, Source
-from providers.extractive_provider import REFUSAL_TEXT, content_terms
+from providers.base import REFUSAL_TEXT, Answerer, Provider, Request, Response, Source
+from providers.extractive_provider import content_terms
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -270,7 +270,7 @@ def should_check(provider: str, refused: bool) -> bool:
 def after_answer(
     answer: Any,
     request: Request,
-    provider: Provider,
+    provider: Answerer,
     *,
     embed: EmbedFn | None,
     action: str,
@@ -281,8 +281,8 @@ def after_answer(
     """Ground ``answer`` (an :class:`rag.answer.Answer`) and apply the configured action.
 
     Yields extra text deltas (a notice, then the replacement answer's text) when the answer
-    is replaced, and finally the :class:`Answer` to keep, carrying ``grounding`` in
-    ``extra`` (``action`` says what was done; ``original_answer`` keeps the replaced text).
+    is replaced, and finally the :class:`Answer` to keep, carrying its ``grounding``
+    (``action`` says what was done; ``original_answer`` keeps the replaced text).
     """
     if not should_check(answer.provider, answer.refused):
         yield answer
@@ -290,7 +290,7 @@ def after_answer(
     g = check(answer.answer, answer.sources, embed)
     info = {**g.to_json(), "action": "flag" if g.mostly_unsupported(min_ratio) else None}
     if not g.mostly_unsupported(min_ratio) or action == "flag":
-        answer.extra["grounding"] = info
+        answer.grounding = info
         yield answer
         return
     if action == "retry_strict":
@@ -310,9 +310,9 @@ def after_answer(
         new.attempts = [*answer.attempts, *new.attempts]
         if should_check(new.provider, new.refused):
             g2 = check(new.answer, new.sources, embed)
-            new.extra["grounding"] = {**g2.to_json(), "action": "retry_strict"}
+            new.grounding = {**g2.to_json(), "action": "retry_strict"}
         else:
-            new.extra["grounding"] = {
+            new.grounding = {
                 "supported": 0,
                 "total": 0,
                 "unsupported": [],
@@ -325,14 +325,14 @@ def after_answer(
         yield resp.text
         new = finish(request, resp)
         new.attempts = list(answer.attempts)
-        new.extra["grounding"] = {
+        new.grounding = {
             "supported": 0,
             "total": 0,
             "unsupported": [],
             "action": "extractive",
         }
-    new.extra["grounding"]["original"] = info
-    new.extra["grounding"]["original_answer"] = answer.answer
+    new.grounding["original"] = info
+    new.grounding["original_answer"] = answer.answer
     new.cost_usd = _add(answer.cost_usd, new.cost_usd)
     yield new
 

@@ -7,18 +7,22 @@ extractive provider, so an answer is always produced.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from providers.chain import FallbackChain, build_chain, providers_info
+from providers.chain import FallbackChain, build_chain
+from providers.info import providers_info
 from rag.context import ContextBudgeter
 from rag.routing import chain_specs, provider_config, route_specs
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 __all__ = ["chain_specs", "describe_providers", "make_chain", "provider_config", "task_chain"]
 
 
 def make_chain(
-    engine: Any,
+    engine: Engine,
     provider: str | None = None,
     fallback: str | Sequence[str] | None = None,
     *,
@@ -42,7 +46,7 @@ def make_chain(
     )
 
 
-def task_chain(engine: Any, task: str, **kwargs: Any) -> FallbackChain:
+def task_chain(engine: Engine, task: str, **kwargs: Any) -> FallbackChain:
     """The chain for a task (answer, interpretation, topic_label, query_rewrite)."""
     return make_chain(engine, task=task, **kwargs)
 

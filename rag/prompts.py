@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from providers.base import Message, Source
-from providers.extractive_provider import REFUSAL_TEXT
+from providers.base import REFUSAL_TEXT, Message, Source
 
 GROUNDED_SYSTEM = f"""You answer questions using ONLY the numbered sources provided by the user.
 

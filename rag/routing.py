@@ -8,8 +8,8 @@ without an answer. Cheap tasks with no route (topic labels, query rewrites) try 
 configured models cheapest first.
 
 ``sensitive`` (the sidebar switch, ``RAG_SENSITIVE``) keeps every task on this machine: only
-providers that run locally (Ollama, an OpenAI-compatible local server, extractive) stay in
-any chain, whatever the routes say.
+providers that declare themselves local (Ollama, llama.cpp, extractive) or "either" (an
+OpenAI-compatible server) stay in any chain, whatever the routes say.
 """
 
 from __future__ import annotations
@@ -22,15 +22,13 @@ from pydantic import SecretStr
 from providers.base import factory_for, parse_spec
 from providers.chain import FallbackChain
 from providers.config import ProviderConfig
+from providers.info import info
 from providers.usage import Pricing, default_pricing
-from rag.settings import Settings
+from rag.settings import ConfigError, Settings
 
 TASKS = ("answer", "interpretation", "topic_label", "query_rewrite")
 # Tasks where any competent model will do: without a route they go to the cheapest first.
 CHEAP_TASKS = frozenset({"interpretation", "topic_label", "query_rewrite"})
-# openai_compatible declares local=False (its server could be anywhere) but is the way to
-# reach a local llama.cpp / vLLM / LM Studio server, which is what the switch is about.
-LOCAL_PROVIDERS = frozenset({"ollama", "openai_compatible", "extractive"})
 
 
 def _split(route: str | Sequence[str] | None) -> list[str]:
@@ -43,13 +41,12 @@ def _split(route: str | Sequence[str] | None) -> list[str]:
 def is_local(spec: str) -> bool:
     """True when the provider of ``spec`` runs on this machine (allowed when sensitive)."""
     name, _ = parse_spec(spec)
-    if name in LOCAL_PROVIDERS:
-        return True
     try:
-        caps = getattr(factory_for(name), "capabilities", None)
+        # Each provider declares its locality ("either": a server that may run here, like
+        # openai_compatible's llama.cpp / vLLM / LM Studio, is what the switch is for).
+        return info(name).sensitive_ok
     except LookupError:
         return False
-    return bool(caps is not None and caps.local)
 
 
 def unit_price(spec: str, pricing: Pricing | None = None) -> float:
@@ -106,7 +103,7 @@ def route_specs(
     ``sensitive`` overrides ``settings.sensitive``.
     """
     if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+        raise ConfigError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     routed = _split(settings.task_routes.get(task))
     general = chain_specs(settings, provider, fallback)
     if not routed and task in CHEAP_TASKS:

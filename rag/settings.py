@@ -29,7 +29,12 @@ DEFAULT_DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 CONFIG_DIR = PROJECT_ROOT / "configs"
 
 
-class SettingsError(ValueError):
+class ConfigError(ValueError):
+    """The configuration asks for something that cannot be done (unknown task, no consensus
+    providers...). A ValueError, so callers that caught those keep working."""
+
+
+class SettingsError(ConfigError):
     """Settings could not be loaded; the message names the offending field."""
 
 
@@ -59,6 +64,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         validate_default=True,
+        # RAG_API_KEYS__OPENAI=... sets api_keys["openai"]: any registered provider's key.
+        env_nested_delimiter="__",
     )
 
     # --- storage -------------------------------------------------------------------------
@@ -114,6 +121,12 @@ class Settings(BaseSettings):
     cache_ttl_s: float = Field(24 * 3600, ge=0)
     pricing_file: Path | None = None
 
+    # Keys and base URLs by provider name, for every registered provider (a plugin's too):
+    # RAG_API_KEYS__ACME=k1,k2 / RAG_BASE_URLS__ACME=http://... The per-provider fields
+    # below (RAG_OPENAI_API_KEY, ...) are the names each provider declares (key_setting,
+    # base_url_setting) and keep working; they come first.
+    api_keys: dict[str, list[SecretStr]] = Field(default_factory=dict)
+    base_urls: dict[str, str] = Field(default_factory=dict)
     openai_api_key: SecretStr | None = None
     openai_api_keys: list[SecretStr] = Field(default_factory=list)
     openai_base_url: str | None = None
@@ -153,6 +166,13 @@ class Settings(BaseSettings):
     # --- analysis / routing --------------------------------------------------------------
     task_routes: dict[str, str] = Field(default_factory=dict, description="task -> provider:model")
     sensitive: bool = False
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _key_lists(cls, v: Any) -> Any:
+        if isinstance(v, dict):  # one key or "k1,k2" per provider, or a list
+            return {n: k.split(",") if isinstance(k, str) else k for n, k in v.items()}
+        return v
 
     @field_validator("index_dir", "demo_dir", mode="after")
     @classmethod
@@ -199,27 +219,16 @@ class Settings(BaseSettings):
     def state_dir(self) -> Path:
         return self.index_dir / "state"
 
+    def provider_keys_and_urls(self) -> tuple[dict[str, list[SecretStr]], dict[str, str]]:
+        return _keys_and_urls(self)
+
     def provider_config(self) -> ProviderConfig:
         """What the provider layer needs, as a plain object (providers never import rag)."""
 
-        def keys(one: SecretStr | None, many: list[SecretStr]) -> list[SecretStr]:
-            return [k for k in [one, *many] if k is not None and k.get_secret_value().strip()]
-
-        urls = {
-            "openai": self.openai_base_url,
-            "anthropic": self.anthropic_base_url,
-            "gemini": self.gemini_base_url,
-            "ollama": self.ollama_host,
-            "openai_compatible": self.openai_compatible_base_url,
-        }
+        api_keys, base_urls = self.provider_keys_and_urls()
         return ProviderConfig(
-            api_keys={
-                "openai": keys(self.openai_api_key, self.openai_api_keys),
-                "anthropic": keys(self.anthropic_api_key, self.anthropic_api_keys),
-                "gemini": keys(self.gemini_api_key, self.gemini_api_keys),
-                "openai_compatible": keys(self.openai_compatible_api_key, []),
-            },
-            base_urls={k: v for k, v in urls.items() if v},
+            api_keys=api_keys,
+            base_urls=base_urls,
             timeout_s=self.request_timeout_s,
             max_retries=self.max_retries,
             retry_max_wait_s=self.retry_max_wait_s,
@@ -236,6 +245,31 @@ class Settings(BaseSettings):
             rate_limits=self.rate_limits,
             rate_limit_max_wait_s=self.rate_limit_max_wait_s,
         )
+
+
+def _keys_and_urls(s: Settings) -> tuple[dict[str, list[SecretStr]], dict[str, str]]:
+    """Keys and base URLs by provider name, over every registered provider's declarations."""
+    from providers.info import all_info
+
+    keys: dict[str, list[SecretStr]] = {}
+    urls: dict[str, str] = {}
+    for p in all_info():
+        named: list[SecretStr | None] = []
+        if p.key_setting:
+            named = [
+                getattr(s, p.key_setting, None),
+                *(getattr(s, p.key_setting + "s", None) or []),
+            ]
+        found = [k for k in [*named, *s.api_keys.get(p.name, [])] if k is not None]
+        found = [k for k in found if k.get_secret_value().strip()]
+        if found or p.key_setting:
+            keys[p.name] = found
+        url = (getattr(s, p.base_url_setting, None) if p.base_url_setting else None) or (
+            s.base_urls.get(p.name)
+        )
+        if url:
+            urls[p.name] = url
+    return keys, urls
 
 
 def load_settings(**overrides: Any) -> Settings:

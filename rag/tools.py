@@ -7,7 +7,8 @@ keeps its number) and go back to the model inside the same delimited ``<source>`
 the first ones, because they are untrusted document text too. The loop is bounded: at most
 ``max_calls`` searches and ``max_tokens`` tokens in total; past either limit the model is
 told to answer (``tool_choice="none"``) with what it has. Every call is recorded on the
-answer (``Answer.extra["tool_calls"]``) so the CLI and UI can show it.
+answer (``Answer.tool_calls``) so the CLI and UI can show it. The final answer goes through
+the same output cap and grounding check as any other (:mod:`rag.pipeline`).
 
 Providers without function calling (and the extractive one) never see the tool: the
 question is then answered the usual way.
@@ -15,15 +16,19 @@ question is then answered the usual way.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from providers.base import Message, Provider, Request, Response, Source, ToolSpec, Usage
+from providers.base import Attempt, Message, Provider, Request, Response, Source, ToolSpec, Usage
 from providers.chain import FallbackChain
-from rag.answer import Answer, build_request, finish
+from rag.answer import Answer, ToolCallRecord
 from rag.prompts import format_sources, grounded_messages
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
+
+__all__ = ["SEARCH_TOOL", "ToolCallRecord", "ask_with_tools"]
 
 MAX_K = 8
 DEFAULT_MAX_CALLS = 3
@@ -60,30 +65,32 @@ TOOL_SYSTEM_SUFFIX = (
 LIMIT_NOTE = "Search limit reached: answer now with the sources you have."
 
 
-@dataclass
-class ToolCallRecord:
-    """One tool call as shown with the answer."""
-
-    name: str
-    query: str
-    k: int
-    sources: list[int] = field(default_factory=list)  # numbers of the passages returned
-    new_sources: int = 0  # of which not seen before
-    error: str | None = None
-
-
 def _tool_providers(chain: Provider | FallbackChain) -> list[Provider]:
     providers = chain.providers if isinstance(chain, FallbackChain) else [chain]
     return [p for p in providers if p.capabilities.tools and p.name != "extractive"]
 
 
-def _add_usage(total: Usage, u: Usage) -> None:
-    total.input_tokens = (total.input_tokens or 0) + (u.input_tokens or 0)
-    total.output_tokens = (total.output_tokens or 0) + (u.output_tokens or 0)
+class _Spent:
+    """What every call of the loop cost, together (None: some call was unpriced)."""
+
+    def __init__(self) -> None:
+        self.usage = Usage(0, 0)
+        self.cost: float | None = 0.0
+        self.attempts: list[Attempt] = []
+
+    def add(self, r: Response) -> None:
+        self.attempts += r.attempts
+        self.usage.input_tokens = (self.usage.input_tokens or 0) + (r.usage.input_tokens or 0)
+        self.usage.output_tokens = (self.usage.output_tokens or 0) + (r.usage.output_tokens or 0)
+        self.cost = None if self.cost is None or r.cost_usd is None else self.cost + r.cost_usd
+
+    def onto(self, r: Response) -> Response:
+        r.usage, r.cost_usd, r.attempts = self.usage, self.cost, self.attempts
+        return r
 
 
 def ask_with_tools(
-    engine: Any,
+    engine: Engine,
     question: str,
     chain: Provider | FallbackChain,
     *,
@@ -92,86 +99,78 @@ def ask_with_tools(
     max_calls: int = DEFAULT_MAX_CALLS,
     max_tokens: int = DEFAULT_MAX_TOKENS,
 ) -> Answer:
-    started = time.perf_counter()
-    question = question.strip()
+    pipe = engine.pipeline
     tool_providers = _tool_providers(chain)
     if not tool_providers:
-        ans = engine.ask(question, k=k, provider=chain, history=history)
-        ans.extra["tool_calls"] = []
+        ans = pipe.ask(question, k=k, provider=chain, history=history)
+        ans.tool_calls = []
         return ans
-    settings = engine.settings
-    retrieval = engine.retrieve(question, k)
-    base = build_request(
-        question,
-        retrieval,
-        history,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-        timeout_s=settings.request_timeout_s,
+    # The question searches as asked (the model can search again for what it lacks).
+    prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
+    sources: list[Source] = list(prep.request.sources)
+    records: list[ToolCallRecord] = []
+    final = _loop(
+        engine, prep.request, chain, tool_providers, sources, records, max_calls, max_tokens
     )
+    ans = pipe.settle(prep, replace(prep.request, sources=list(sources)), final, chain)
+    ans.tool_calls = records
+    return ans
+
+
+def _loop(
+    engine: Engine,
+    base: Request,
+    chain: Provider | FallbackChain,
+    tool_providers: list[Provider],
+    sources: list[Source],
+    records: list[ToolCallRecord],
+    max_calls: int,
+    max_tokens: int,
+) -> Response:
+    """Ask, run the searches asked for, ask again... until an answer (or a limit)."""
+    whole = chain if isinstance(chain, FallbackChain) else FallbackChain([chain])
     sub = (
         FallbackChain(tool_providers, usage=chain.usage, cache=chain.cache, metrics=chain.metrics)
         if isinstance(chain, FallbackChain)
         else FallbackChain(tool_providers)
     )
-    sources: list[Source] = list(base.sources)
     number = {s.chunk_id: s.n for s in sources if s.chunk_id}
     messages = list(base.messages)
-    system = (base.system or "") + TOOL_SYSTEM_SUFFIX
-    records: list[ToolCallRecord] = []
-    usage = Usage(0, 0)
-    cost: float | None = 0.0
-    attempts = []
-    final: Response | None = None
-    while final is None:
-        open_budget = len(records) < max_calls and usage.total_tokens < max_tokens
-        req = Request(
+    spent = _Spent()
+    while True:
+        open_budget = len(records) < max_calls and spent.usage.total_tokens < max_tokens
+        req = replace(
+            base,
             messages=messages,
-            system=system,
-            temperature=base.temperature,
-            max_tokens=base.max_tokens,
+            system=(base.system or "") + TOOL_SYSTEM_SUFFIX,
             tools=[SEARCH_TOOL],
             tool_choice="auto" if open_budget else "none",
-            question=question,
             sources=list(sources),
-            timeout_s=base.timeout_s,
         )
         resp = sub.generate(req)
-        attempts += resp.attempts
         if resp.provider == "none":
             # No tool-capable provider answered: the whole chain answers without tools.
-            resp = (chain if isinstance(chain, FallbackChain) else FallbackChain([chain])).generate(
+            spent.attempts += resp.attempts
+            resp = whole.generate(
                 replace(base, sources=list(sources), messages=_plain(sources, base))
             )
-            attempts += resp.attempts
-            final = resp
-        elif not resp.tool_calls:
-            final = resp
-        elif not open_budget:
+            spent.add(resp)
+            return spent.onto(resp)
+        spent.add(resp)
+        if not resp.tool_calls:
+            return spent.onto(resp)
+        if not open_budget:
             # The model asked for more despite tool_choice="none": answer without tools.
-            req2 = replace(
-                req, tools=None, tool_choice=None, messages=[*messages, Message("user", LIMIT_NOTE)]
-            )
-            final = sub.generate(req2)
-            attempts += final.attempts
-        _add_usage(usage, resp.usage)
-        cost = None if cost is None or resp.cost_usd is None else cost + resp.cost_usd
-        if final is not None:
-            if final is not resp:
-                _add_usage(usage, final.usage)
-                cost = None if cost is None or final.cost_usd is None else cost + final.cost_usd
-            break
+            note = [*messages, Message("user", LIMIT_NOTE)]
+            final = sub.generate(replace(req, tools=None, tool_choice=None, messages=note))
+            spent.add(final)
+            return spent.onto(final)
         messages.append(Message("assistant", resp.text or "", tool_calls=tuple(resp.tool_calls)))
         for call in resp.tool_calls:
             content = _run_call(
                 engine, call.name, call.arguments, records, sources, number, max_calls
             )
             messages.append(Message("tool", content, tool_call_id=call.id, name=call.name))
-    final_req = replace(base, sources=list(sources))
-    final.usage, final.cost_usd, final.attempts = usage, cost, attempts
-    ans = finish(question, final_req, final, started, retrieval, question)
-    ans.extra["tool_calls"] = [asdict(r) for r in records]
-    return ans
 
 
 def _plain(sources: list[Source], base: Request) -> list[Message]:
@@ -180,7 +179,7 @@ def _plain(sources: list[Source], base: Request) -> list[Message]:
 
 
 def _run_call(
-    engine: Any,
+    engine: Engine,
     name: str,
     args: dict[str, Any],
     records: list[ToolCallRecord],

@@ -16,9 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from ingest.loaders import IngestError
-from ingest.pipeline import FileResult, safe_upload_name
-from rag.engine import Engine
+from rag.engine import Engine, FileResult, IngestError, safe_upload_name
 from ui import embedder
 from ui.text import escape_label, escape_md
 

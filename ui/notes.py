@@ -5,18 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from providers.base import Attempt
+from providers.errors import Kind
+from rag.catalog import display_name
 
-NAMES = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "gemini": "Gemini",
-    "ollama": "Ollama",
-    "openai_compatible": "OpenAI-compatible",
-    "extractive": "extractive",
-    "none": "no provider",
-}
-
-KIND_PHRASES = {
+# Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
+KIND_PHRASES: dict[Kind, str] = {
     "timeout": "timed out",
     "rate_limit": "was rate-limited",
     "overloaded": "was overloaded",
@@ -28,15 +21,20 @@ KIND_PHRASES = {
     "budget_exceeded": "is over budget",
     "circuit_open": "is paused after repeated failures",
     "config": "is not configured",
+    "provider": "failed",
+    "pull_failed": "could not download the model",
+    "unexpected": "failed",
+    "auth": "rejected the API key",  # or "has no API key": see failure_phrase
 }
 
 
 def name_of(provider: str) -> str:
-    return NAMES.get(provider, provider)
+    """The name a provider declares for people ("OpenAI", "Gemini"); "extractive" as is."""
+    return display_name(provider)
 
 
 def failure_phrase(a: Attempt) -> str:
-    kind = a.error_kind or "provider"
+    kind: Kind = a.error_kind or "provider"
     if kind == "auth":
         return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
     if a.error and "interrupted" in a.error:

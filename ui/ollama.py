@@ -7,7 +7,7 @@ import streamlit as st
 
 from providers.errors import ProviderError, redact
 from providers.ollama_admin import needed_models
-from rag.cli_ollama import admin_for, settings_models
+from rag.ollama import admin_for, settings_models
 from rag.settings import Settings
 
 

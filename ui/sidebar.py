@@ -6,38 +6,19 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from providers.base import available
+from providers.info import ProviderInfo, all_info
 from providers.usage import default_pricing
+from rag.catalog import option_label
 from rag.llm import describe_providers
+from rag.session import Choice
 from rag.settings import Settings
-from ui.state import KEYED_PROVIDERS, SECRET_KEYS, settings_key
+from ui.state import secret_keys, settings_key
 
-LABELS = {
-    "extractive": "Extractive (local, no key)",
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "gemini": "Google Gemini",
-    "ollama": "Ollama (local)",
-    "openai_compatible": "OpenAI-compatible server",
-    "llamacpp": "llama.cpp (local, in-process)",
-}
-
-
-@dataclass
-class Choice:
-    provider: str  # "openai:gpt-4o-mini" or "extractive"
-    fallback: list[str] = field(default_factory=list)
-    temperature: float = 0.1
-    top_k: int = 5
-    compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
-    sensitive: bool = False  # every task stays on this machine (local providers only)
-    consensus: bool = False  # compare mode: one answer keeping only claims the sources support
-
+__all__ = ["Choice", "prefetch_registry", "provider_rows", "render"]
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
 # start). It is built in the background, without session keys (so no key enters a shared
@@ -57,16 +38,17 @@ def prefetch_registry(settings: Settings) -> Future[list[dict[str, Any]]]:
 
 def _light_rows(settings: Settings) -> list[dict[str, Any]]:
     cfg = settings.provider_config()
-    env = {p for n, p in SECRET_KEYS.items() if os.environ.get(n, "").strip()}
+    env = {p for n, p in secret_keys().items() if os.environ.get(n, "").strip()}
     return [
         {
-            "provider": name,
+            "provider": p.name,
             "model": None,
-            "key_configured": name in ("extractive", "ollama", "llamacpp")
-            or cfg.has_key(name)
-            or name in env,
+            "key_configured": not p.requires_key
+            or cfg.has_key(p.name)
+            or p.name in env
+            or any(os.environ.get(v, "").strip() for v in p.key_env_vars),
         }
-        for name in available()
+        for p in all_info()
     ]
 
 
@@ -92,30 +74,87 @@ def spec_of(name: str, rows: dict[str, dict[str, Any]], model: str | None = None
     return f"{name}:{m}" if m else name
 
 
-def _label(name: str, rows: dict[str, dict[str, Any]]) -> str:
-    row = rows.get(name, {})
-    base = LABELS.get(name, name)
-    if name == "extractive":
-        return base
-    if row.get("error"):
-        return f"{base} - not configured"
-    return f"{base} {'✓ key' if row.get('key_configured') else '- no key'}"
+def _pick_provider(
+    settings: Settings, infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]
+) -> str:
+    """ "Answer with": the options are provider names (stable); the text says what is true.
 
-
-def render(settings: Settings, keys: dict[str, str]) -> Choice:
-    rows = provider_rows(settings, keys)
-    names = ["extractive", *[n for n in rows if n != "extractive"]]
-    default_name = settings.provider.split(":", 1)[0]
-    st.header("Provider")
+    That text changes ("needs key" -> "key set") while the browser still holds the old one,
+    which would match no option on the next run and reset the box. So the pick - read
+    before the box is drawn, still decoded with the texts the browser has - is handed back
+    through the session state on every run: the page then sends the browser its new text.
+    """
+    names = list(infos)
+    ss = st.session_state
+    index = 0  # with a session-state value, the default only avoids Streamlit's warning
+    if ss.get("provider") in infos:
+        ss["provider"] = ss["provider"]
+    else:
+        default_name = settings.provider.split(":", 1)[0]
+        index = names.index(default_name) if default_name in names else 0
     name = st.selectbox(
         "Answer with",
         names,
-        index=names.index(default_name) if default_name in names else 0,
-        format_func=lambda n: _label(n, rows),
+        index=index,
+        format_func=lambda n: (
+            option_label(infos[n], settings, rows.get(n, {})) if n in infos else str(n)
+        ),
         key="provider",
         help="Which model writes the answer. Extractive quotes the best source sentences, "
         "needs no key and never fails.",
     )
+    return str(name) if name in infos else names[0]
+
+
+def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]) -> None:
+    with st.expander("API keys", expanded=False):
+        st.caption("Kept in this browser session only: never saved, logged or shown.")
+        for p in infos.values():
+            if not p.key_setting:
+                continue
+            st.text_input(
+                f"{p.display_name} API key",
+                type="password",
+                key=f"api_key_{p.name}",
+                placeholder="from env / secrets"
+                if rows.get(p.name, {}).get("key_configured")
+                else "",
+            )
+
+
+def _compare_controls(options: list[str], chosen: str) -> tuple[list[str], bool]:
+    """Compare mode: 2-3 providers side by side, or one consensus answer of theirs."""
+    if not st.toggle(
+        "Compare providers",
+        key="compare_on",
+        help="Ask 2-3 providers the same question side by side.",
+    ):
+        return [], False
+    compare = st.multiselect(
+        "Providers to compare",
+        options,
+        default=["extractive", *([chosen] if chosen != "extractive" else [])],
+        max_selections=3,
+        key="compare_specs",
+    )
+    if len(compare) < 2:
+        st.caption("Pick at least two providers to compare.")
+        compare = []
+    consensus = st.toggle(
+        "Consensus answer",
+        key="consensus_on",
+        help="Instead of side by side: one answer synthesised from their answers, keeping "
+        "only claims the sources support; each provider's answer stays available.",
+    )
+    return compare, bool(consensus)
+
+
+def render(settings: Settings, keys: dict[str, str]) -> Choice:
+    rows = provider_rows(settings, keys)
+    infos = {p.name: p for p in all_info()}
+    names = list(infos)
+    st.header("Provider")
+    name = _pick_provider(settings, infos, rows)
     model: str | None = None
     if name != "extractive":
         model = st.selectbox(
@@ -128,15 +167,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         from ui import ollama
 
         ollama.render(settings, model)
-    with st.expander("API keys", expanded=False):
-        st.caption("Kept in this browser session only: never saved, logged or shown.")
-        for p in KEYED_PROVIDERS:
-            st.text_input(
-                f"{LABELS.get(p, p)} API key",
-                type="password",
-                key=f"api_key_{p}",
-                placeholder="from env / secrets" if rows.get(p, {}).get("key_configured") else "",
-            )
+    _key_fields(infos, rows)
     others = [spec_of(n, rows) for n in names if n not in ("extractive", name)]
     default_fb = [f for f in settings.fallback if f in others]
     fallback = st.multiselect(
@@ -157,30 +188,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
-    compare: list[str] = []
-    consensus = False
-    if st.toggle(
-        "Compare providers",
-        key="compare_on",
-        help="Ask 2-3 providers the same question side by side.",
-    ):
-        options = [spec_of(n, rows) for n in names]
-        compare = st.multiselect(
-            "Providers to compare",
-            options,
-            default=["extractive", *([spec_of(name, rows)] if name != "extractive" else [])],
-            max_selections=3,
-            key="compare_specs",
-        )
-        if len(compare) < 2:
-            st.caption("Pick at least two providers to compare.")
-            compare = []
-        consensus = st.toggle(
-            "Consensus answer",
-            key="consensus_on",
-            help="Instead of side by side: one answer synthesised from their answers, keeping "
-            "only claims the sources support; each provider's answer stays available.",
-        )
+    compare, consensus = _compare_controls([spec_of(n, rows) for n in names], spec_of(name, rows))
     return Choice(
         spec_of(name, rows, model),
         list(fallback),

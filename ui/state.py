@@ -12,39 +12,30 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
 
 import streamlit as st
 
-from providers.base import Capabilities, Provider, Request, StreamItem
-from providers.chain import FallbackChain
+from providers.info import all_info
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
 from rag.embeddings import embedder_for
 from rag.engine import Engine
-from rag.llm import make_chain
+from rag.session import ChatSession
 from rag.settings import Settings, cached_settings
 from ui.embedder import ProgressEmbedder
 
 log = logging.getLogger(__name__)
 
-# Names in .streamlit/secrets.toml (or the environment) -> provider names.
-SECRET_KEYS = {
-    "OPENAI_API_KEY": "openai",
-    "ANTHROPIC_API_KEY": "anthropic",
-    "GEMINI_API_KEY": "gemini",
-    "OPENAI_COMPATIBLE_API_KEY": "openai_compatible",
-}
-SECRET_SETTINGS = {
-    "OPENAI_BASE_URL": "openai_base_url",
-    "ANTHROPIC_BASE_URL": "anthropic_base_url",
-    "GEMINI_BASE_URL": "gemini_base_url",
-    "OLLAMA_HOST": "ollama_host",
-    "OPENAI_COMPATIBLE_BASE_URL": "openai_compatible_base_url",
-}
-KEYED_PROVIDERS = ("openai", "anthropic", "gemini", "openai_compatible")
+
+def secret_keys() -> dict[str, str]:
+    """Names in .streamlit/secrets.toml (or the environment) -> provider names: the key
+    setting each registered provider declares, upper-cased (``OPENAI_API_KEY``)."""
+    return {p.key_secret: p.name for p in all_info() if p.key_secret}
+
+
+def keyed_providers() -> list[str]:
+    """Providers that take a key in the sidebar, in the registry's order."""
+    return [p.name for p in all_info() if p.key_setting]
 
 
 def read_secrets() -> dict[str, str]:
@@ -57,9 +48,16 @@ def read_secrets() -> dict[str, str]:
 
 def get_settings() -> Settings:
     secrets = read_secrets()
-    overrides = {
-        field: secrets[name] for name, field in SECRET_SETTINGS.items() if secrets.get(name)
-    }
+    overrides: dict[str, object] = {}
+    urls: dict[str, str] = {}
+    for p in all_info():
+        value = secrets.get(p.base_url_secret or "")
+        if value and p.base_url_setting in Settings.model_fields:
+            overrides[p.base_url_setting] = value
+        elif value:  # a plugin's base URL: by provider name
+            urls[p.name] = value
+    if urls:
+        overrides["base_urls"] = urls
     return cached_settings(**overrides)
 
 
@@ -81,16 +79,6 @@ def _engine(key: str, _settings: Settings) -> Engine:
 
 def get_engine(settings: Settings) -> Engine:
     return _engine(settings_key(settings), settings)
-
-
-@dataclass
-class Turn:
-    """One question and what answered it (several answers in compare mode)."""
-
-    id: int
-    question: str
-    answers: list[Any] = field(default_factory=list)  # rag.answer.Answer
-    sentiment: dict[int, str] = field(default_factory=dict)
 
 
 def init_session(settings: Settings) -> None:
@@ -116,53 +104,25 @@ def init_session(settings: Settings) -> None:
 def session_keys() -> dict[str, str]:
     """Keys for this session: typed in the sidebar, else from st.secrets (env/.env: settings)."""
     secrets = read_secrets()
-    keys = {p: secrets[n] for n, p in SECRET_KEYS.items() if secrets.get(n, "").strip()}
-    for p in KEYED_PROVIDERS:
+    keys = {p: secrets[n] for n, p in secret_keys().items() if secrets.get(n, "").strip()}
+    for p in keyed_providers():
         typed = str(st.session_state.get(f"api_key_{p}", "") or "").strip()
         if typed:
             keys[p] = typed
     return keys
 
 
-class Tuned:
-    """A provider with the sidebar's temperature applied to every request."""
-
-    def __init__(self, inner: FallbackChain, temperature: float) -> None:
-        self.inner = inner
-        self.temperature = temperature
-        self.name = "chain"
-        self.model = ""
-        self.capabilities = Capabilities()
-
-    def generate(self, request: Request) -> Any:
-        return self.inner.generate(replace(request, temperature=self.temperature))
-
-    def stream(self, request: Request) -> Iterator[StreamItem]:
-        yield from self.inner.stream(replace(request, temperature=self.temperature))
-
-
-def get_chain(
-    engine: Engine, spec: str, fallback: list[str], keys: Mapping[str, str], sensitive: bool = False
-) -> FallbackChain:
-    """This session's chain for (spec, fallbacks, keys, sensitive): reused so its breakers
-    keep state. Sensitive mode drops every provider that is not local."""
-    fp = hashlib.sha256("\0".join(f"{k}={v}" for k, v in sorted(keys.items())).encode()).hexdigest()
-    cache_key = (spec, tuple(fallback), fp, sensitive)
-    chains: dict[tuple[str, tuple[str, ...], str, bool], FallbackChain] = st.session_state.chains
-    if cache_key not in chains:
-        chains[cache_key] = make_chain(
-            engine,
-            spec,
-            fallback,
-            sensitive=sensitive,
-            keys=dict(keys),
-            session_id=st.session_state.session_id,
-            metrics=st.session_state.metrics,
-            usage=st.session_state.usage,
-        )
-    return chains[cache_key]
-
-
-def first_remote(chain: FallbackChain) -> Provider | None:
-    p = chain.providers[0]
-    return None if p.name == "extractive" else p
+def chat_session(engine: Engine) -> ChatSession:
+    """This user's chat session over the parts kept in ``st.session_state`` (reruns keep
+    them: the turns, costs and chains are the same objects)."""
+    ss = st.session_state
+    return ChatSession(
+        engine,
+        ss.session_id,
+        ss.usage,
+        metrics=ss.metrics,
+        keys=session_keys(),
+        turns=ss.turns,
+        costs=ss.costs,
+        chains=ss.chains,
+    )

@@ -24,7 +24,7 @@ import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, field_validator
@@ -33,6 +33,9 @@ from providers.base import Provider
 from providers.chain import FallbackChain
 from rag.analysis.structured import ask_structured, llm_providers
 from rag.prompts import neutralise
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -513,7 +516,7 @@ def _signature(chain: Provider | FallbackChain | None) -> str:
 
 
 def get_topics_result(
-    engine: Any,
+    engine: Engine,
     chain: Provider | FallbackChain | None = None,
     *,
     refresh: bool = False,
@@ -552,7 +555,7 @@ def get_topics_result(
 
 
 def get_topics(
-    engine: Any, chain: Provider | FallbackChain | None = None, *, refresh: bool = False
+    engine: Engine, chain: Provider | FallbackChain | None = None, *, refresh: bool = False
 ) -> list[Topic]:
     """The UI's entry point: topics biggest first (label, size, keywords, examples)."""
     return get_topics_result(engine, chain, refresh=refresh).topics

@@ -7,9 +7,12 @@ import gzip
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.eval.metrics import mrr_at_k, ndcg_at_k, recall_at_k
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 
 def _open(path: Path) -> Any:
@@ -50,7 +53,7 @@ def read_qrels(folder: Path, split: str) -> dict[str, dict[str, int]]:
 
 
 def evaluate(
-    engine: Any,
+    engine: Engine,
     folder: Path,
     split: str = "test",
     modes: tuple[str, ...] = ("bm25", "dense", "hybrid"),

@@ -18,7 +18,7 @@ import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from rag.eval.squad import (
     split_articles,
     use_cached_embeddings,
 )
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "refusal.json"
 
@@ -45,7 +48,7 @@ class Record:
 
 
 def collect(
-    engine: Any,
+    engine: Engine,
     path: Path,
     k: int = 5,
     progress: Callable[[str, int, int], None] | None = None,
@@ -204,7 +207,7 @@ def model_to_dict(model: RefusalModel, meta: dict[str, Any] | None = None) -> di
 
 
 def run(
-    engine: Any,
+    engine: Engine,
     path: Path,
     out: Path | None = DEFAULT_OUT,
     k: int = 5,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from providers.extractive_provider import Candidate
 from rag.answer import build_request
 from rag.eval.metrics import contains_answer, exact_match, f1
 from rag.retrieve import RetrievalResult
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class Asked:
     candidates: list[Candidate]
 
 
-def ask(engine: Any, question: str, k: int = 5, depth: int = 10) -> Asked:
+def ask(engine: Engine, question: str, k: int = 5, depth: int = 10) -> Asked:
     res = engine.retriever.search(question, k=max(depth, k))
     names = [p.source for p in res.passages]
     # Same request Engine.ask builds for top-k retrieval (fusion order does not depend on k).
@@ -118,7 +121,7 @@ def ask(engine: Any, question: str, k: int = 5, depth: int = 10) -> Asked:
     return Asked(names, request, response, cands)
 
 
-def use_cached_embeddings(engine: Any) -> CachedEmbed:
+def use_cached_embeddings(engine: Engine) -> CachedEmbed:
     """Route the engine's query and sentence embeddings through one shared cache."""
     current = engine.extractive.embed
     if isinstance(current, CachedEmbed):
@@ -130,7 +133,7 @@ def use_cached_embeddings(engine: Any) -> CachedEmbed:
 
 
 def evaluate(
-    engine: Any,
+    engine: Engine,
     path: Path,
     n_questions: int | None = 1000,
     k: int = 5,

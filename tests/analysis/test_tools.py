@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import pytest
@@ -40,15 +41,11 @@ def test_scripted_search_then_answer(
         "How long is parental leave and what is the hotel limit?", chain, k=3
     )
     assert ans.provider == name and ans.answer.startswith("Parental leave")
-    (call,) = ans.extra["tool_calls"]
-    assert (
-        call["name"] == "search_documents"
-        and call["query"] == "parental leave weeks"
-        and call["k"] == 2
-    )
-    assert call["sources"] and len(ans.sources) == 3 + call["new_sources"]
+    (call,) = ans.tool_calls
+    assert call.name == "search_documents" and call.query == "parental leave weeks" and call.k == 2
+    assert call.sources and len(ans.sources) == 3 + call.new_sources
     assert ans.usage.input_tokens == 42 + 100  # both rounds counted
-    assert ans.to_json()["tool_calls"] == ans.extra["tool_calls"]
+    assert ans.to_json()["tool_calls"] == [asdict(call)]
     # The second request carried the search results back, as delimited source blocks.
     body = fake.calls[1].body
     blob = str(body)
@@ -62,7 +59,7 @@ def test_loop_is_bounded(
     fake_anthropic.script(again, again, Reply(text="Done [1]."))
     chain = FallbackChain([make_provider("anthropic", fake_anthropic), demo_engine.extractive])
     ans = demo_engine.ask_with_tools("Tell me everything.", chain, max_calls=1)
-    assert len(ans.extra["tool_calls"]) == 1 and ans.answer == "Done [1]."
+    assert len(ans.tool_calls) == 1 and ans.answer == "Done [1]."
     bodies = [c.body for c in fake_anthropic.calls]
     assert bodies[0]["tool_choice"] == {"type": "auto"}
     assert bodies[1]["tool_choice"] == {"type": "none"}  # the limit: answer now
@@ -79,7 +76,7 @@ def test_token_budget_stops_searching(
     )
     chain = FallbackChain([make_provider("openai", fake_openai), demo_engine.extractive])
     ans = demo_engine.ask_with_tools("q?", chain, max_tokens=1000)
-    assert len(ans.extra["tool_calls"]) == 1
+    assert len(ans.tool_calls) == 1
     assert fake_openai.calls[1].body["tool_choice"] == "none"
 
 
@@ -87,7 +84,7 @@ def test_without_tool_capable_providers_answers_normally(demo_engine: Any) -> No
     ans = demo_engine.ask_with_tools(
         "What is the hotel limit in London?", FallbackChain([demo_engine.extractive])
     )
-    assert ans.provider == "extractive" and ans.extra["tool_calls"] == []
+    assert ans.provider == "extractive" and ans.tool_calls == []
 
 
 def test_dead_tool_provider_falls_back_to_the_chain(
@@ -98,5 +95,5 @@ def test_dead_tool_provider_falls_back_to_the_chain(
         [make_provider("openai", fake_openai, max_retries=0), demo_engine.extractive]
     )
     ans = demo_engine.ask_with_tools("What is the hotel limit in London?", chain)
-    assert ans.provider == "extractive" and ans.extra["tool_calls"] == []
+    assert ans.provider == "extractive" and ans.tool_calls == []
     assert ans.attempts[0].error_kind == "server"

@@ -143,7 +143,7 @@ def test_consensus_mode_one_answer_with_each_providers_underneath(
     (turn,) = at.session_state.turns
     (answer,) = turn.answers
     assert "320" in answer.answer
-    parts = answer.extra["consensus_of"]
+    parts = answer.consensus_of
     assert [p["provider"] for p in parts] == ["extractive", "openai"]
     assert any(e.label.startswith("Consensus of 2 answers") for e in at.expander)
     assert parts[1]["tokens"] == 42 + 9  # the fake's usage for the OpenAI answer

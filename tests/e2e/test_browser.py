@@ -191,7 +191,7 @@ def test_ask_upload_switch_provider_screenshot(
     # switch provider in the sidebar
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="OpenAI ✓ key").click()
+    page.get_by_role("option", name="OpenAI - key set").click()
     expect(sidebar.get_by_role("combobox", name="Model")).to_be_visible()
     n = answers(page)
     ask(page, "What is the nightly hotel limit in London?")
@@ -209,6 +209,31 @@ def test_ask_upload_switch_provider_screenshot(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
+    page.close()
+
+
+def test_typing_a_key_keeps_answer_with(server: Server, browser: Browser) -> None:
+    """Issue 16: the option's text changes ("needs key" -> "key set") as a key is typed; the
+    browser must keep the pick, not fall back to Extractive."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1400})
+    page.goto(server.url)
+    sidebar = page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_role("combobox", name="Answer with")
+    box.wait_for(timeout=90_000)
+    box.click()
+    page.get_by_role("option", name="Anthropic - needs key").click()
+    expect(box).to_have_value("Anthropic - needs key", timeout=30_000)
+    sidebar.get_by_text("API keys").click()
+    field = sidebar.get_by_label("Anthropic API key")
+    field.wait_for(timeout=30_000)
+    field.fill("sk-ant-browser-test-key-0123456789")
+    field.press("Enter")
+    expect(box).to_have_value("Anthropic - key set", timeout=30_000)
+    # Another rerun (any widget) sends the box's value back: it must still be Anthropic.
+    sidebar.get_by_text("Compare providers").click()
+    expect(sidebar.get_by_text("Providers to compare")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)
+    expect(box).to_have_value("Anthropic - key set", timeout=30_000)
     page.close()
 
 

@@ -139,11 +139,11 @@ def test_answer_far_over_max_tokens_is_cut_and_flagged(
     ans = items[-1]
     shown = "".join(i for i in items if isinstance(i, str))
     limit = 64 * MAX_CHARS_PER_TOKEN
-    assert ans.provider == "openai" and ans.extra.get("truncated") is True
+    assert ans.provider == "openai" and ans.truncated is True
     assert len(ans.answer) < limit + 200 and "Answer cut" in ans.answer
     assert len(shown) < limit + 200 and "Answer cut" in shown  # the page was not flooded
     assert ans.cited == [1]
     # A normal-length answer is not touched.
     openai.script(Reply(text="Paris is the capital of France [1]."))
     ok = engine.ask("Which city is the capital of France?", provider=chain)
-    assert ok.answer == "Paris is the capital of France [1]." and "truncated" not in ok.extra
+    assert ok.answer == "Paris is the capital of France [1]." and not ok.truncated

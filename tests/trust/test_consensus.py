@@ -48,12 +48,12 @@ def test_consensus_keeps_supported_agreed_claims(
     fake_anthropic.script(Reply(text=f"{PRICE} {REFUND}"))
     r = consensus(engine, "How much is the Pro plan and can I get a refund?", [a, b], a)
     assert [x.provider for x in r.answers] == ["openai", "anthropic"]
-    assert r.answers[0].extra["grounding"]["supported"] == 1  # penguins flagged
+    assert r.answers[0].grounding["supported"] == 1  # penguins flagged
     assert r.claims[0].agreement == 2 and "$20" in r.claims[0].text
     assert all("Penguins" not in c.text for c in r.claims)
     assert r.method == "synthesis" and r.answer.answer == PRICE
     assert r.removed and "cheese" in r.removed[0]
-    assert r.answer.extra["grounding"]["supported"] == r.answer.extra["grounding"]["total"] == 1
+    assert r.answer.grounding["supported"] == r.answer.grounding["total"] == 1
     # The synthesiser saw the claims with agreement counts and the sources.
     synth_prompt = fake_openai.calls[-1].body["messages"][-1]["content"]
     assert "(2/2) The Pro plan costs $20 per month" in synth_prompt and "<sources>" in synth_prompt
@@ -76,7 +76,7 @@ def test_unusable_synthesis_falls_back_to_claims(
         r.answer.answer.startswith("The Pro plan costs $20 per month")
         and "Penguins" not in r.answer.answer
     )
-    assert r.answer.extra["consensus"]["method"] == "claims"
+    assert r.answer.consensus["method"] == "claims"
 
 
 def test_failed_provider_still_listed(

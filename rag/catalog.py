@@ -1,0 +1,95 @@
+"""The registered providers as a person sees them: a label that says what is true now.
+
+"OpenAI - needs key", "OpenAI - key set", "Ollama - local - running", "llama.cpp - not
+installed (make setup-local)": built from each provider's own declarations
+(:mod:`providers.info`), the configured keys and base URLs, and a quick look at whether a
+local server answers. No SDK is imported and no key is read here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+from providers.info import ProviderInfo, all_info, info
+from rag.settings import Settings
+
+PROBE_TTL_S = 10.0  # how long "running / not running" is remembered
+_probes: dict[str, tuple[float, bool]] = {}
+_probes_lock = threading.Lock()
+
+# Not brands: how notes name these in a sentence ("answered by extractive").
+_PLAIN = {"extractive": "extractive", "none": "no provider"}
+
+
+def display_name(provider: str) -> str:
+    """ "OpenAI", "Gemini", "OpenAI-compatible" ... for a provider name (itself if unknown)."""
+    if provider in _PLAIN:
+        return _PLAIN[provider]
+    try:
+        return info(provider).display_name
+    except LookupError:
+        return provider
+
+
+def server_url(
+    p: ProviderInfo, settings: Settings, row: Mapping[str, Any] | None = None
+) -> str | None:
+    """Where a provider's server is: built provider's URL, SDK env var, settings, default."""
+    if row and row.get("base_url"):
+        return str(row["base_url"])
+    env = os.environ.get(p.base_url_env_var or "", "").strip() if p.base_url_env_var else ""
+    _, urls = settings.provider_keys_and_urls()
+    return env or urls.get(p.name) or p.default_base_url
+
+
+def running(url: str, timeout_s: float = 0.3) -> bool:
+    """Does anything accept connections at ``url``? (remembered for PROBE_TTL_S)."""
+    now = time.monotonic()
+    with _probes_lock:
+        hit = _probes.get(url)
+    if hit and now - hit[0] < PROBE_TTL_S:
+        return hit[1]
+    u = urlparse(url if "://" in url else f"http://{url}")
+    port = u.port or (443 if u.scheme == "https" else 80)
+    try:
+        with socket.create_connection((u.hostname or "127.0.0.1", port), timeout=timeout_s):
+            ok = True
+    except OSError:
+        ok = False
+    with _probes_lock:
+        _probes[url] = (now, ok)
+    return ok
+
+
+def status(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) -> str:
+    """What is true of a provider now, in a few words (the sidebar's option text)."""
+    if p.name == "extractive":
+        return "local, no key"
+    if not p.installed:
+        return f"not installed ({p.setup_hint})" if p.setup_hint else "not installed"
+    if p.locality == "local":
+        url = server_url(p, settings, row) if p.base_url_setting or p.default_base_url else None
+        if url is None:
+            return "local"
+        return "local - running" if running(url) else "local - not running"
+    if p.locality == "either" and not server_url(p, settings, row):
+        return "needs base URL"
+    if row.get("error"):
+        return "not configured"
+    if p.requires_key:
+        return "key set" if row.get("key_configured") else "needs key"
+    return "ready"
+
+
+def option_label(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) -> str:
+    return f"{p.display_name} - {status(p, settings, row)}"
+
+
+def providers() -> list[ProviderInfo]:
+    return all_info()

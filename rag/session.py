@@ -1,0 +1,234 @@
+"""A chat session: its turns and history, follow-up rewrites, its provider chains, compare
+and consensus - everything about a conversation except drawing it.
+
+The app keeps one :class:`ChatSession`'s parts in ``st.session_state`` (so reruns keep them)
+and only renders what comes back; nothing here imports Streamlit. Keys given for a session
+(typed in the sidebar) live in this object and the chains built from it, never on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from providers.base import Answerer, Capabilities, Message, Provider, Request, Response, StreamItem
+from providers.chain import FallbackChain
+from providers.metrics import Metrics
+from providers.usage import UsageTracker
+from rag.answer import Answer, contextualize
+from rag.llm import make_chain
+from rag.prompts import rewrite_messages
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 3  # previous exchanges sent with a follow-up
+ChainKey = tuple[str, tuple[str, ...], str, bool]
+
+
+@dataclass
+class Choice:
+    """How to answer: what the sidebar (or any other front end) picked."""
+
+    provider: str  # "openai:gpt-4o-mini" or "extractive"
+    fallback: list[str] = field(default_factory=list)
+    temperature: float = 0.1
+    top_k: int = 5
+    compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
+    sensitive: bool = False  # every task stays on this machine (local providers only)
+    consensus: bool = False  # compare mode: one answer keeping only claims the sources support
+
+
+@dataclass
+class Turn:
+    """One question and what answered it (several answers in compare mode)."""
+
+    id: int
+    question: str
+    answers: list[Answer] = field(default_factory=list)
+    sentiment: dict[int, str] = field(default_factory=dict)
+
+
+def history_messages(turns: Sequence[Turn]) -> list[Message]:
+    """The last few exchanges, as messages sent with a follow-up question."""
+    out: list[Message] = []
+    for t in turns[-HISTORY_TURNS:]:
+        if t.answers:
+            out += [Message("user", t.question), Message("assistant", t.answers[0].answer)]
+    return out
+
+
+def make_rewriter(
+    p: Provider, usage: UsageTracker, spent: list[Response]
+) -> Callable[[str, Sequence[Message]], str]:
+    """Follow-up -> standalone question with the chosen model; history heuristic if it fails."""
+
+    def rewrite(question: str, history: Sequence[Message]) -> str:
+        try:
+            system, messages = rewrite_messages(question, history)
+            resp = p.generate(
+                Request(
+                    messages=messages, system=system, temperature=0.0, max_tokens=96, timeout_s=10
+                )
+            )
+            usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
+            spent.append(resp)
+            text = (resp.text or "").strip().splitlines()
+            return text[0].strip() if text and text[0].strip() else contextualize(question, history)
+        except Exception as e:  # never let the rewrite cost the answer
+            log.info("question rewrite failed (%s); using the history heuristic", type(e).__name__)
+            return contextualize(question, history)
+
+    return rewrite
+
+
+class Tuned:
+    """A provider (or chain) with the session's temperature applied to every request."""
+
+    def __init__(self, inner: Answerer, temperature: float) -> None:
+        self.inner = inner
+        self.temperature = temperature
+        self.name = "chain"
+        self.model = ""
+        self.capabilities = Capabilities()
+
+    def generate(self, request: Request) -> Response:
+        return self.inner.generate(replace(request, temperature=self.temperature))
+
+    def stream(self, request: Request) -> Iterator[StreamItem]:
+        yield from self.inner.stream(replace(request, temperature=self.temperature))
+
+
+def first_remote(chain: FallbackChain) -> Provider | None:
+    p = chain.providers[0]
+    return None if p.name == "extractive" else p
+
+
+@dataclass
+class ChatSession:
+    """One user's conversation. The lists and dicts may be shared with a UI's state store."""
+
+    engine: Engine
+    session_id: str
+    usage: UsageTracker
+    metrics: Metrics = field(default_factory=Metrics)
+    keys: Mapping[str, str] = field(default_factory=dict)
+    turns: list[Turn] = field(default_factory=list)
+    costs: list[dict[str, Any]] = field(default_factory=list)
+    chains: dict[ChainKey, FallbackChain] = field(default_factory=dict)
+
+    # --- chains --------------------------------------------------------------------------
+    def chain(
+        self, spec: str, fallback: Sequence[str] = (), sensitive: bool = False
+    ) -> FallbackChain:
+        """This session's chain for (spec, fallbacks, keys, sensitive): reused so its
+        breakers keep state. Sensitive mode drops every provider that is not local."""
+        fp = hashlib.sha256(
+            "\0".join(f"{k}={v}" for k, v in sorted(self.keys.items())).encode()
+        ).hexdigest()
+        key: ChainKey = (spec, tuple(fallback), fp, sensitive)
+        if key not in self.chains:
+            self.chains[key] = make_chain(
+                self.engine,
+                spec,
+                list(fallback),
+                sensitive=sensitive,
+                keys=dict(self.keys),
+                session_id=self.session_id,
+                metrics=self.metrics,
+                usage=self.usage,
+            )
+        return self.chains[key]
+
+    # --- asking --------------------------------------------------------------------------
+    def new_turn(self, question: str) -> Turn:
+        return Turn(id=(self.turns[-1].id + 1) if self.turns else 1, question=question)
+
+    def ask_stream(self, turn: Turn, choice: Choice) -> Iterator[str | Answer]:
+        """One answer (with fallbacks), streamed; the answer joins ``turn`` and the costs."""
+        history = history_messages(self.turns)
+        chain = self.chain(choice.provider, choice.fallback, choice.sensitive)
+        remote = first_remote(chain)
+        spent: list[Response] = []
+        rewrite = make_rewriter(remote, self.usage, spent) if remote and history else None
+        for item in self.engine.pipeline.ask_stream(
+            turn.question,
+            k=choice.top_k,
+            provider=Tuned(chain, choice.temperature),
+            history=history,
+            rewrite=rewrite,
+        ):
+            if isinstance(item, Answer):
+                self._keep(turn, item, spent)
+            yield item
+
+    def compare(self, turn: Turn, choice: Choice) -> Iterator[tuple[str, Iterator[str | Answer]]]:
+        """One retrieval, then each provider of ``choice.compare`` answers the same request:
+        ``(spec, its stream)`` pairs, each to be consumed before the next."""
+        history = history_messages(self.turns)
+        pipe = self.engine.pipeline
+        prep = pipe.prepare(turn.question, choice.top_k, history, temperature=choice.temperature)
+        chains = [self.chain(spec, [], choice.sensitive) for spec in choice.compare]
+        for spec, (_, stream) in zip(choice.compare, pipe.compare(prep, chains), strict=True):
+            yield spec, self._kept(turn, stream)
+
+    def consensus(self, turn: Turn, choice: Choice) -> tuple[Answer, str | None]:
+        """N providers answer one retrieval; one synthesises the claims the sources support.
+        Returns the consensus answer and a note for the user (or None)."""
+        from rag.consensus import consensus_from_settings
+        from rag.routing import is_local
+
+        specs = [s for s in choice.compare if is_local(s)] if choice.sensitive else choice.compare
+        note = None
+        if len(specs) < 2:
+            note = "Consensus needs two providers (sensitive mode keeps only local ones)."
+            specs = specs or ["extractive"]
+        result = consensus_from_settings(
+            self.engine,
+            turn.question,
+            specs,
+            keys=self.keys,
+            session_id=self.session_id,
+            k=choice.top_k,
+        )
+        answer = result.answer
+        answer.consensus_of = result.parts()
+        answer.consensus_method = result.method
+        self._keep(turn, answer, result.answers)
+        return answer, note
+
+    def finish(self, turn: Turn) -> None:
+        """The turn is complete: it joins the history."""
+        self.turns.append(turn)
+
+    # --- bookkeeping ---------------------------------------------------------------------
+    def _kept(self, turn: Turn, items: Iterator[str | Answer]) -> Iterator[str | Answer]:
+        for item in items:
+            if isinstance(item, Answer):
+                self._keep(turn, item)
+            yield item
+
+    def _keep(
+        self, turn: Turn, a: Answer, extra: Sequence[Response] | Sequence[Answer] = ()
+    ) -> None:
+        """Add ``a`` to the turn and one cost row (with the calls in ``extra``) to the costs."""
+        turn.answers.append(a)
+        tokens = a.usage.total_tokens + sum(r.usage.total_tokens for r in extra)
+        cost = a.cost_usd
+        for r in extra:
+            cost = None if cost is None or r.cost_usd is None else cost + r.cost_usd
+        self.costs.append(
+            {
+                "answer": len(self.costs) + 1,
+                "turn": turn.id,
+                "provider": f"{a.provider}:{a.model}" if a.model else a.provider,
+                "tokens": tokens,
+                "cost_usd": cost,
+                "latency_ms": round(a.latency_ms),
+            }
+        )
