@@ -1,0 +1,283 @@
+"""The one sentence splitter. It returns character spans, so offsets into the text stay exact.
+
+Chunking packs whole sentences, the extractive answerer quotes them, grounding checks them
+and the UI highlights them: all four must agree on where a sentence ends, or an answer
+quotes half a sentence ("U.S. DEPARTMENT OF COMMERCE Donald L. [1]") and the UI cannot
+find it in the passage.
+
+A sentence ends at ``. ! ? …`` (plus closing quotes/brackets, plus bracketed citations that
+follow the full stop, "[1]" or "[44 U.S.C., Sec. 3542]") before whitespace and something
+that can start a sentence (a capital, a digit, an opening quote or bracket, a bullet), unless
+the word before the full stop is an abbreviation, an initial, or a list marker. Blank
+lines, list items at the start of a line and heading lines (a short, title-cased line of its
+own) are boundaries too. Everything here is pure string work: no model, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+
+TERMINATORS = ".!?…"
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«([§"
+BULLETS = "•▪◦●‣○■□➢✓-–—*·"
+
+# Never the last word of a sentence: titles, Latin, and words that point at a number.
+NEVER_FINAL = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "rev",
+        "hon",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "mt",
+        "messrs",
+        "e.g",
+        "i.e",
+        "cf",
+        "viz",
+        "vs",
+        "v",
+        "approx",
+        "ca",
+        "esp",
+        "ibid",
+        "fig",
+        "figs",
+        "sec",
+        "secs",
+        "art",
+        "arts",
+        "ch",
+        "chap",
+        "para",
+        "paras",
+        "pp",
+        "vol",
+        "vols",
+        "eq",
+        "eqs",
+        "nos",
+        "ex",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+# "No." ends "The answer is No." but reads "number" before a digit ("No. 152").
+BEFORE_NUMBER = frozenset({"no", "p", "tab", "tbl", "approx", "para"})
+# May end a sentence ("... of Acme Inc. The board ..."): a cut only before a word that
+# usually starts one, so "U.S. DEPARTMENT OF COMMERCE" and "Acme Inc. Board" stay whole.
+MAY_END = frozenset(
+    ["etc", "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "al", "bros", "dept", "govt"]
+)
+_STARTERS = frozenset(
+    [
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "in",
+        "on",
+        "at",
+        "a",
+        "an",
+        "as",
+        "we",
+        "they",
+        "he",
+        "she",
+        "there",
+        "if",
+        "for",
+        "our",
+        "such",
+        "each",
+        "all",
+        "however",
+        "but",
+        "and",
+        "to",
+        "any",
+        "no",
+        "some",
+        "when",
+        "what",
+        "who",
+        "under",
+        "since",
+        "after",
+        "before",
+        "also",
+        "both",
+        "many",
+        "most",
+        "one",
+        "you",
+        "i",
+        "by",
+        "with",
+        "from",
+        "thus",
+        "therefore",
+        "then",
+        "see",
+    ]
+)
+
+_LETTER_DOTS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", "U.S.C", "e.g", "a.m"
+_MARKER = re.compile(r"\(?(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivx]{1,4}|[IVX]{1,4})")
+_BRACKET = re.compile(r"[ \t]*\[[^\[\]\n]{1,80}\]")
+_BLANK = re.compile(r"\n[ \t\f\v]*\n")
+# A list item opening a line: a bullet, "1.", "1)", "(a)", "a)" followed by a space.
+_ITEM_START = r"(?:[" + re.escape(BULLETS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
+_ITEM = re.compile(r"\n[ \t]*(?=" + _ITEM_START + ")")
+_ITEM_LINE = re.compile(r"[ \t]*" + _ITEM_START)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``, trimmed of surrounding whitespace.
+
+    Spans are in order and never overlap, and together they cover every non-space
+    character of ``text``: ``text[start:end]`` is the sentence, exactly as written.
+    """
+    cuts = sorted({0, len(text), *_hard_breaks(text), *_sentence_ends(text)})
+    spans: list[tuple[int, int]] = []
+    for s, e in pairwise(cuts):
+        seg = text[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if e - trail > s + lead:
+            spans.append((s + lead, e - trail))
+    return spans
+
+
+def sentences(text: str, flatten: bool = True) -> list[str]:
+    """The sentences themselves; ``flatten`` turns line breaks and runs of spaces into one
+    space (what people read), without it they are the exact slices."""
+    out = [text[s:e] for s, e in sentence_spans(text)]
+    return [" ".join(s.split()) for s in out] if flatten else out
+
+
+def _hard_breaks(text: str) -> Iterator[int]:
+    """Blank lines, list items and heading lines: boundaries whatever the punctuation."""
+    for m in _BLANK.finditer(text):
+        yield m.start()
+    for m in _ITEM.finditer(text):
+        before = text[: m.start()].rstrip()
+        prev_line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        # A wrapped line can start with "2)" mid-sentence; a numbered item follows a full
+        # stop, a colon, another item (or nothing); a bullet starts an item anywhere.
+        if (
+            text[m.end()] in BULLETS
+            or not before
+            or before[-1] in ".!?:;" + _CLOSERS
+            or _ITEM_LINE.match(prev_line)
+        ):
+            yield m.start()
+    yield from _heading_breaks(text)
+
+
+def _heading_breaks(text: str) -> Iterator[int]:
+    """The end of each line that is a heading of its own ("Security Objectives")."""
+    lines = text.split("\n")
+    pos = 0
+    prev_open = True  # the previous line ended a sentence (or there was none / it was blank)
+    for i, line in enumerate(lines):
+        end = pos + len(line)
+        stripped = line.strip()
+        nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        if prev_open and nxt and _starts_sentence(nxt[0]) and _is_heading_line(stripped):
+            yield end
+        if stripped:
+            prev_open = stripped[-1] in TERMINATORS + ":" or _is_heading_line(stripped)
+        else:
+            prev_open = True
+        pos = end + 1
+
+
+def _is_heading_line(line: str) -> bool:
+    if not line or len(line) > 80 or line[-1] in TERMINATORS + ",;:-–" + _CLOSERS:
+        return False
+    words = _WORD.findall(line)
+    if not 1 <= len(words) <= 12 or (not words[0][0].isupper() and not line[0].isdigit()):
+        return False
+    long = [w for w in words if len(w) >= 4]
+    return not long or sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+
+
+def _starts_sentence(ch: str) -> bool:
+    return ch.isupper() or ch.isdigit() or ch in _OPENERS or ch in BULLETS
+
+
+def _sentence_ends(text: str) -> Iterator[int]:
+    """Cut positions after terminators that end a sentence."""
+    n = len(text)
+    i = 0
+    while i < n:
+        if text[i] not in TERMINATORS:
+            i += 1
+            continue
+        start = i
+        while i < n and text[i] in TERMINATORS:
+            i += 1
+        mark_end = i
+        while i < n and text[i] in _CLOSERS:
+            i += 1
+        # Citations after the full stop belong to the sentence they close.
+        while m := _BRACKET.match(text, i):
+            i = m.end()
+        if i >= n or not text[i].isspace():
+            continue
+        k = i
+        while k < n and text[k].isspace():
+            k += 1
+        if k < n and _starts_sentence(text[k]) and _ends_here(text, start, mark_end, k):
+            yield i
+
+
+def _ends_here(text: str, mark_start: int, mark_end: int, next_start: int) -> bool:
+    """Is the terminator at ``mark_start`` a sentence end, judged by the word before it?"""
+    if text[mark_start:mark_end] != ".":
+        return True  # "!", "?", "..." and "?!" are never abbreviations
+    line_start = text.rfind("\n", 0, mark_start) + 1
+    word_start = max(text.rfind(" ", 0, mark_start), text.rfind("\t", 0, mark_start)) + 1
+    word_start = max(word_start, line_start)
+    word = text[word_start:mark_start].lstrip(_OPENERS)
+    low = word.lower()
+    nxt = text[next_start : next_start + 40].split(maxsplit=1)
+    next_word = nxt[0].strip(_OPENERS + _CLOSERS + ",;:") if nxt else ""
+    if low in NEVER_FINAL or (len(word) == 1 and word.isupper()):
+        return False  # "Dr. Smith", "e.g. Foo", "Donald L. Evans"
+    if low in BEFORE_NUMBER and next_word[:1].isdigit():
+        return False  # "No. 152"
+    if low in MAY_END or _LETTER_DOTS.fullmatch(word):
+        return next_word.lower() in _STARTERS  # "U.S. DEPARTMENT" vs "the U.S. The"
+    # "1. Purpose", "a. Scope", "3.2. Terms" open a line: list markers, not sentence ends.
+    return not (_MARKER.fullmatch(word) and not text[line_start:word_start].strip())
