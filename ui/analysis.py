@@ -14,7 +14,6 @@ from ui.text import escape_md
 log = logging.getLogger(__name__)
 
 
-
 @cache
 def _interpreter() -> Callable[[str], str] | None:
     try:
