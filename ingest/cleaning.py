@@ -36,7 +36,8 @@ MIN_SHARE = 0.5  # a running line is on at least this share of the pages
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\f\v]+")
-_RULE = re.compile(r"^\s*(?:[_\-=~*·•.─━—–]\s*){5,}$")
+# A rule, maybe with a transcript caption box's corner: "- - - - - - x".
+_RULE = re.compile(r"^\s*x?\s*(?:[_\-=~*·•.─━—–]\s*){5,}x?\s*$")
 _UNDERSCORES = re.compile(r"_{5,}")
 _LEADER = re.compile(r"[ \t]*(?:\.[ \t]?){4,}[ \t]*")
 _HYPHEN_SOFT = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")

@@ -23,7 +23,7 @@ import numpy as np
 
 from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
-from text.sentences import sentence_spans
+from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
 
@@ -226,8 +226,9 @@ class Candidate:
     similarity: float
     overlap: float
     score: float
-    # A heading or title line ("Parental leave", "Booking travel."): it still counts as
-    # evidence for the refusal model (it was fitted that way) but is never quoted as an answer.
+    # A heading or title line ("Parental leave", "Booking travel.") or a sentence cut by a
+    # page or chunk boundary: it still counts as evidence for the refusal model (it was
+    # fitted that way) but is never quoted as an answer while something else can be.
     heading: bool = False
 
 
@@ -332,7 +333,9 @@ class ExtractiveProvider:
                 + self.rank_weight / (1 + rank)
             )
             out.append(
-                Candidate(src, rank, sent, s, e, float(sim), overlap, score, _is_heading(sent))
+                Candidate(
+                    src, rank, sent, s, e, float(sim), overlap, score, _unquotable(src.text, s, e)
+                )
             )
         out.sort(key=lambda c: -c.score)
         return out
@@ -412,6 +415,18 @@ def _is_heading(sentence: str) -> bool:
     words = len(_WORD.findall(sentence))
     ended = sentence.rstrip().rstrip("\"')]").endswith((".", "!"))
     return words < MIN_SENTENCE_WORDS or (words < 8 and not ended)
+
+
+def _unquotable(text: str, start: int, end: int) -> bool:
+    """Headings, titles, and pieces of a sentence that a page or chunk boundary cut
+    ("... after takeoff from Soekarno-", a page that starts mid-sentence): evidence, but never
+    quoted while a whole sentence is there to quote."""
+    sent = text[start:end]
+    if _is_heading(sent) or is_heading_line(sent) or is_title(sent):
+        return True
+    cut_end = end >= len(text.rstrip()) and (sent[-1].islower() or sent[-1] in ",-–(/&")
+    cut_start = not text[:start].strip() and sent[0].islower()
+    return cut_end or cut_start
 
 
 def _clean(sentence: str) -> str:

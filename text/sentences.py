@@ -24,67 +24,18 @@ _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«([§"
 BULLETS = "•▪◦●‣○■□➢✓-–—*·"
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Never the last word of a sentence: titles, Latin, and words that point at a number.
-NEVER_FINAL = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "rev",
-        "hon",
-        "gen",
-        "col",
-        "capt",
-        "lt",
-        "sgt",
-        "gov",
-        "sen",
-        "rep",
-        "st",
-        "mt",
-        "messrs",
-        "e.g",
-        "i.e",
-        "cf",
-        "viz",
-        "vs",
-        "v",
-        "approx",
-        "ca",
-        "esp",
-        "ibid",
-        "fig",
-        "figs",
-        "sec",
-        "secs",
-        "art",
-        "arts",
-        "ch",
-        "chap",
-        "para",
-        "paras",
-        "pp",
-        "vol",
-        "vols",
-        "eq",
-        "eqs",
-        "nos",
-        "ex",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+NEVER_FINAL = _set(
+    """
+    mr mrs ms dr prof rev hon gen col capt lt sgt gov sen rep st mt messrs e.g i.e cf viz vs
+    v approx ca esp ibid fig figs sec secs art arts ch chap para paras pp vol vols eq eqs
+    nos ex jan feb mar apr jun jul aug sep sept oct nov dec
+    """
 )
 # "No." ends "The answer is No." but reads "number" before a digit ("No. 152").
 BEFORE_NUMBER = frozenset({"no", "p", "tab", "tbl", "approx", "para"})
@@ -93,66 +44,18 @@ BEFORE_NUMBER = frozenset({"no", "p", "tab", "tbl", "approx", "para"})
 MAY_END = frozenset(
     ["etc", "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "al", "bros", "dept", "govt"]
 )
-_STARTERS = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "in",
-        "on",
-        "at",
-        "a",
-        "an",
-        "as",
-        "we",
-        "they",
-        "he",
-        "she",
-        "there",
-        "if",
-        "for",
-        "our",
-        "such",
-        "each",
-        "all",
-        "however",
-        "but",
-        "and",
-        "to",
-        "any",
-        "no",
-        "some",
-        "when",
-        "what",
-        "who",
-        "under",
-        "since",
-        "after",
-        "before",
-        "also",
-        "both",
-        "many",
-        "most",
-        "one",
-        "you",
-        "i",
-        "by",
-        "with",
-        "from",
-        "thus",
-        "therefore",
-        "then",
-        "see",
-    ]
+_STARTERS = _set(
+    """
+    the this that these those it its in on at a an as we they he she there if for our such
+    each all however but and to any no some when what who under since after before also both
+    many most one you i by with from thus therefore then see
+    """
 )
 
 _LETTER_DOTS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", "U.S.C", "e.g", "a.m"
 _MARKER = re.compile(r"\(?(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivx]{1,4}|[IVX]{1,4})")
 _BRACKET = re.compile(r"[ \t]*\[[^\[\]\n]{1,80}\]")
+_FOOTNOTE = re.compile(r"\d{1,2}(?=\s)")
 _BLANK = re.compile(r"\n[ \t\f\v]*\n")
 # A list item opening a line: a bullet, "1.", "1)", "(a)", "a)" followed by a space.
 _ITEM_START = r"(?:[" + re.escape(BULLETS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
@@ -205,7 +108,12 @@ def _hard_breaks(text: str) -> Iterator[int]:
 
 
 def _heading_breaks(text: str) -> Iterator[int]:
-    """The end of each line that is a heading of its own ("Security Objectives")."""
+    """Both ends of each line that is a heading of its own ("Security Objectives").
+
+    A heading follows a finished line (or a blank, or another heading) and comes before a
+    line that starts a sentence; the start matters after a colon ("... this AD:\nESTIMATED
+    COSTS"), which is not a sentence end.
+    """
     lines = text.split("\n")
     pos = 0
     prev_open = True  # the previous line ended a sentence (or there was none / it was blank)
@@ -213,23 +121,46 @@ def _heading_breaks(text: str) -> Iterator[int]:
         end = pos + len(line)
         stripped = line.strip()
         nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
-        if prev_open and nxt and _starts_sentence(nxt[0]) and _is_heading_line(stripped):
+        heading = prev_open and bool(nxt) and is_heading_line(stripped, nxt)
+        if heading:
+            yield pos
             yield end
-        if stripped:
-            prev_open = stripped[-1] in TERMINATORS + ":" or _is_heading_line(stripped)
-        else:
-            prev_open = True
+        prev_open = not stripped or stripped[-1] in TERMINATORS + ":" + _CLOSERS or heading
         pos = end + 1
 
 
-def _is_heading_line(line: str) -> bool:
+def is_heading_line(line: str, next_line: str = "") -> bool:
+    """A short title-cased line without end punctuation: "Security Objectives", "1 PURPOSE".
+
+    ``next_line`` (when known) must start like a sentence; a digit counts only after an
+    all-caps heading, since "On October 29, 2018, a Boeing Model\n737-8 airplane" is prose.
+    """
+    line = line.strip()
     if not line or len(line) > 80 or line[-1] in TERMINATORS + ",;:-–" + _CLOSERS:
         return False
     words = _WORD.findall(line)
     if not 1 <= len(words) <= 12 or (not words[0][0].isupper() and not line[0].isdigit()):
         return False
+    shouting = line.upper() == line
+    if "," in line and not shouting:
+        return False  # "On October 29, 2018, a Boeing Model" is a wrapped sentence
+    if next_line and not (
+        _starts_sentence(next_line[0]) and (shouting or not next_line[0].isdigit())
+    ):
+        return False
     long = [w for w in words if len(w) >= 4]
     return not long or sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+
+
+def is_title(sentence: str) -> bool:
+    """A title set as a sentence: "FIPS Publication 200, Minimum Security Requirements for
+    Federal Information and Information Systems." Nearly every long word is capitalised and
+    commas are few ("Identify, Protect, Detect, Respond, Recover." is a list, not a title)."""
+    words = _WORD.findall(sentence)
+    long = [w for w in words if len(w) >= 4]
+    if len(long) < 4 or len(words) > 16 or sentence.count(",") > 1:
+        return False
+    return sum(w[0].isupper() for w in long) >= 0.9 * len(long)
 
 
 def _starts_sentence(ch: str) -> bool:
@@ -250,6 +181,9 @@ def _sentence_ends(text: str) -> Iterator[int]:
         mark_end = i
         while i < n and text[i] in _CLOSERS:
             i += 1
+        # A footnote mark after the full stop ("... the FISMA legislation.2 FIPS 200 ...").
+        if (m := _FOOTNOTE.match(text, i)) and text[start - 1 : start].islower():
+            i = m.end()
         # Citations after the full stop belong to the sentence they close.
         while m := _BRACKET.match(text, i):
             i = m.end()

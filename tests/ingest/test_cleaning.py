@@ -77,6 +77,11 @@ def test_a_page_of_furniture_stays_a_page() -> None:
     assert len(cleaned) == 4 and cleaned[2].text == ""
 
 
+def test_transcript_caption_rule_goes() -> None:
+    text = "IN THE SUPREME COURT\n- - - - - - - - - - - x\nMICHAEL A. KNOWLES, :"
+    assert clean_pages([Page(1, text)])[0].text == "IN THE SUPREME COURT\n\nMICHAEL A. KNOWLES, :"
+
+
 def test_transcript_line_numbers_are_not_all_page_numbers() -> None:
     text = "1\nJUSTICE: Good morning.\n2\nCOUNSEL: Thank you.\n3\nAlderson Reporting"
     assert clean_pages([Page(1, text)])[0].text.count("\n") == 4

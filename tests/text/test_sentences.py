@@ -58,6 +58,11 @@ def test_one_sentence_stays_whole(text: str) -> None:
             ["Security Objectives", "The FISMA defines three security objectives."],
         ),
         ("It ends (see below). Next one.", ["It ends (see below).", "Next one."]),
+        ("By the FISMA law.2 FIPS 200 is next.", ["By the FISMA law.2", "FIPS 200 is next."]),
+        (
+            "Version 1.1 Framework and Section A.2 Scope.",
+            ["Version 1.1 Framework and Section A.2 Scope."],
+        ),
     ],
 )
 def test_splits(text: str, expected: list[str]) -> None:
@@ -118,10 +123,9 @@ def test_spans_partition_the_text(text: str) -> None:
 @given(_TEXTS, _TEXTS)
 def test_blank_line_always_separates(a: str, b: str) -> None:
     joined = f"{a}\n\n{b}"
-    got = [joined[s:e] for s, e in sentence_spans(joined)]
-    assert got == [joined[s:e] for s, e in sentence_spans(a)] + [
-        b[s:e] for s, e in sentence_spans(b)
-    ] or not (a.strip() and b.strip())
+    gap = len(a)
+    for s, e in sentence_spans(joined):
+        assert e <= gap or s >= gap + 2, "a sentence runs across a blank line"
 
 
 @settings(max_examples=200, deadline=None)
