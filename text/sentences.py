@@ -55,6 +55,11 @@ _STARTERS = _set(
 _LETTER_DOTS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", "U.S.C", "e.g", "a.m"
 _MARKER = re.compile(r"\(?(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivx]{1,4}|[IVX]{1,4})")
 _BRACKET = re.compile(r"[ \t]*\[[^\[\]\n]{1,80}\]")
+_LOOK_BACK = 200
+_TERMINATOR_RUN = re.compile(f"[{re.escape(TERMINATORS)}]+")
+_CLOSER_RUN = re.compile(f"[{re.escape(_CLOSERS)}]*")
+_SPACE_RUN = re.compile(r"\s*")
+_AFTER_MARK = frozenset(_CLOSERS + "[0123456789")
 _FOOTNOTE = re.compile(r"\d{1,2}(?=\s)")
 _BLANK = re.compile(r"\n[ \t\f\v]*\n")
 # A list item opening a line: a bullet, "1.", "1)", "(a)", "a)" followed by a space.
@@ -93,18 +98,27 @@ def _hard_breaks(text: str) -> Iterator[int]:
     for m in _BLANK.finditer(text):
         yield m.start()
     for m in _ITEM.finditer(text):
-        before = text[: m.start()].rstrip()
+        before = _last_char(text, m.start())
         prev_line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
         # A wrapped line can start with "2)" mid-sentence; a numbered item follows a full
         # stop, a colon, another item (or nothing); a bullet starts an item anywhere.
         if (
             text[m.end()] in BULLETS
             or not before
-            or before[-1] in ".!?:;" + _CLOSERS
+            or before in ".!?:;" + _CLOSERS
             or _ITEM_LINE.match(prev_line)
         ):
             yield m.start()
     yield from _heading_breaks(text)
+
+
+def _last_char(text: str, end: int) -> str:
+    """The last non-space character before ``end`` ("" if none), without copying the text
+    (a prefix copy per list item would make a long list quadratic)."""
+    i = end - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return text[i] if i >= 0 else ""
 
 
 def _heading_breaks(text: str) -> Iterator[int]:
@@ -170,29 +184,25 @@ def _starts_sentence(ch: str) -> bool:
 def _sentence_ends(text: str) -> Iterator[int]:
     """Cut positions after terminators that end a sentence."""
     n = len(text)
-    i = 0
-    while i < n:
-        if text[i] not in TERMINATORS:
-            i += 1
-            continue
-        start = i
-        while i < n and text[i] in TERMINATORS:
-            i += 1
-        mark_end = i
-        while i < n and text[i] in _CLOSERS:
-            i += 1
+    done = 0  # end of what the previous terminator took (closers, citations)
+    for mark in _TERMINATOR_RUN.finditer(text):
+        start, i = mark.start(), mark.end()
+        if start < done:
+            continue  # inside a citation taken by the previous full stop
+        if i < n and not text[i].isspace() and text[i] not in _AFTER_MARK:
+            continue  # "U.S", "3.5", "e.g": most full stops inside a sentence
+        i = _CLOSER_RUN.match(text, i).end()  # type: ignore[union-attr]
         # A footnote mark after the full stop ("... the FISMA legislation.2 FIPS 200 ...").
         if (m := _FOOTNOTE.match(text, i)) and text[start - 1 : start].islower():
             i = m.end()
         # Citations after the full stop belong to the sentence they close.
         while m := _BRACKET.match(text, i):
             i = m.end()
+        done = i
         if i >= n or not text[i].isspace():
             continue
-        k = i
-        while k < n and text[k].isspace():
-            k += 1
-        if k < n and _starts_sentence(text[k]) and _ends_here(text, start, mark_end, k):
+        k = _SPACE_RUN.match(text, i).end()  # type: ignore[union-attr]
+        if k < n and _starts_sentence(text[k]) and _ends_here(text, start, mark.end(), k):
             yield i
 
 
@@ -200,9 +210,13 @@ def _ends_here(text: str, mark_start: int, mark_end: int, next_start: int) -> bo
     """Is the terminator at ``mark_start`` a sentence end, judged by the word before it?"""
     if text[mark_start:mark_end] != ".":
         return True  # "!", "?", "..." and "?!" are never abbreviations
-    line_start = text.rfind("\n", 0, mark_start) + 1
-    word_start = max(text.rfind(" ", 0, mark_start), text.rfind("\t", 0, mark_start)) + 1
-    word_start = max(word_start, line_start)
+    # Look back a bounded distance: an unbounded rfind per full stop is quadratic on a long
+    # line. A word or line start further back than that is "not at the start of a line".
+    lo = max(0, mark_start - _LOOK_BACK)
+    newline = text.rfind("\n", lo, mark_start)
+    line_start = newline + 1 if newline >= 0 or lo == 0 else lo - 1
+    word_start = max(text.rfind(" ", lo, mark_start), text.rfind("\t", lo, mark_start)) + 1
+    word_start = max(word_start, line_start, lo)
     word = text[word_start:mark_start].lstrip(_OPENERS)
     low = word.lower()
     nxt = text[next_start : next_start + 40].split(maxsplit=1)
