@@ -66,6 +66,7 @@ _BLANK = re.compile(r"\n[ \t\f\v]*\n")
 _ITEM_START = r"(?:[" + re.escape(BULLETS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
 _ITEM = re.compile(r"\n[ \t]*(?=" + _ITEM_START + ")")
 _ITEM_LINE = re.compile(r"[ \t]*" + _ITEM_START)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -152,6 +153,8 @@ def is_heading_line(line: str, next_line: str = "") -> bool:
     line = line.strip()
     if not line or len(line) > 80 or line[-1] in TERMINATORS + ",;:-–" + _CLOSERS:
         return False
+    if _tabular(line):
+        return False
     words = _WORD.findall(line)
     if not 1 <= len(words) <= 12 or (not words[0][0].isupper() and not line[0].isdigit()):
         return False
@@ -172,9 +175,14 @@ def is_title(sentence: str) -> bool:
     commas are few ("Identify, Protect, Detect, Respond, Recover." is a list, not a title)."""
     words = _WORD.findall(sentence)
     long = [w for w in words if len(w) >= 4]
-    if len(long) < 4 or len(words) > 16 or sentence.count(",") > 1:
+    if len(long) < 4 or len(words) > 16 or sentence.count(",") > 1 or _tabular(sentence):
         return False
     return sum(w[0].isupper() for w in long) >= 0.9 * len(long)
+
+
+def _tabular(line: str) -> bool:
+    """A table row ("Guam | Permit: 0 | Handgun: 12"), not a heading: cells or many numbers."""
+    return "|" in line or "\t" in line or len(_NUMBER.findall(line)) > 2
 
 
 def _starts_sentence(ch: str) -> bool:

@@ -68,3 +68,12 @@ def test_every_reader_uses_the_parser() -> None:
         assert answer_sentences_for(answer, 2) == []
     linked = link_citations("Fees are 20 dollars \\[1, 3\\]\\.", "src")
     assert "[**\\[1, 3\\]**](#src)" in linked
+
+
+def test_ui_links_every_marker_grammar_but_not_other_brackets() -> None:
+    from ui.text import escape_md, link_citations
+
+    out = link_citations(escape_md("A [1-3], B [2][4], C [sic] and [44 U.S.C.]."), None)
+    assert "**\\[1\\-3\\]**" in out and "**\\[2\\]****\\[4\\]**" in out
+    assert "**\\[sic\\]**" not in out and "\\[sic\\]" in out
+    assert "**\\[44" not in out

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from text.sentences import sentence_spans, sentences
+from text.sentences import is_heading_line, is_title, sentence_spans, sentences
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,27 @@ def test_blank_line_always_separates(a: str, b: str) -> None:
 def test_no_cut_after_abbreviation_before_a_name(abbr: str) -> None:
     text = f"It was {abbr} Evans who signed it."
     assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading", "title"),
+    [
+        ("Security Objectives", True, False),
+        ("1 PURPOSE", True, False),
+        ("U.S. DEPARTMENT OF COMMERCE", True, False),
+        ("On October 29, 2018, a Boeing Model", False, False),
+        ("Guam | Permit: 0 | Handgun: 12 | Long Gun: 5", False, False),
+        ("Guam 0 12 5 1", False, False),
+        (
+            "FIPS Publication 200, Minimum Security Requirements for Federal Information and "
+            "Information Systems.",
+            False,
+            True,
+        ),
+        ("Identify, Protect, Detect, Respond, Recover.", False, False),
+        ("The Eiffel Tower was completed in 1889 for the World's Fair.", False, False),
+    ],
+)
+def test_headings_and_titles(line: str, heading: bool, title: bool) -> None:
+    assert is_heading_line(line) is heading
+    assert is_title(line) is title
