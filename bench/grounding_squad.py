@@ -34,9 +34,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.chunking import split_sentences
 from providers.base import Capabilities, Message, Request, Response, Source, Usage
 from rag import grounding
+from text.sentences import sentence_spans as split_sentences
 
 SQUAD = Path("/work/shared/data/squad/squad-v1.1-dev.json.gz")
 KINDS = ("gold", "unrelated", "restated", "same_topic")

@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from rag.answer import build_request
     from rag.engine import Engine
     from rag.settings import load_settings
+    from text import citations
 
     model = Path(args.model) if args.model else default_model_path()
     if model is None:
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     in_sources=any(has_fact(s.text, facts) for s in req.sources),
                     extractive_ok=has_fact(ext, facts),
                     local_ok=has_fact(final.text, facts),
-                    local_cites=bool(re.search(r"\[\d+\]", final.text)),
+                    local_cites=bool(citations.parse(final.text)),
                     ttft_s=round(ttft, 3),
                     decode_tok_s=round(decode, 1) if decode else None,
                     output_tokens=out,

@@ -9,16 +9,16 @@ at token boundaries. Chunks never cross pages, so every chunk has exactly one pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.loaders import Page
 from ingest.tokens import token_offsets as model_token_offsets
+from text.sentences import sentence_spans
 
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a blank line.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Mr.", "Mrs.", "Dr.", "No.", "Fig.", "U.S.", "St.")
+# The old name, kept for callers outside ingest (benches, other branches): the splitter
+# itself lives in text.sentences.
+split_sentences = sentence_spans
 
 
 @dataclass(frozen=True)
@@ -29,27 +29,6 @@ class Chunk:
     end: int
     index: int  # position of the chunk within its document
     tokens: int
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of sentences in ``text``, stripped of surrounding whitespace."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        candidate = text[pos : m.start()]
-        if candidate.rstrip().endswith(_ABBREVIATIONS):
-            continue  # "e.g. Foo" is not a sentence end
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        seg = text[s:e]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if e - trail > s + lead:
-            out.append((s + lead, e - trail))
-    return out
 
 
 TokenOffsets = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
@@ -74,7 +53,7 @@ def _chunk_page(
     text = page.text
     # One tokenizer pass per sentence (batched): sentence token counts and cut points.
     pieces: list[tuple[int, int, int]] = []  # (start, end, tokens) units no bigger than max_tokens
-    spans = split_sentences(text)
+    spans = sentence_spans(text)
     offsets = token_offsets([text[s:e] for s, e in spans])
     for (s, e), offs in zip(spans, offsets, strict=True):
         if len(offs) <= max_tokens:

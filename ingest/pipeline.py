@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from ingest.chunking import Chunk, chunk_pages
+from ingest.cleaning import clean_pages
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError, Page, load
 
 log = logging.getLogger(__name__)
@@ -320,7 +321,7 @@ class Ingestor:
                 return FileResult(shown, "unchanged", doc_id, *self._counts(doc_id))
             if doc_id in seen:
                 return FileResult(shown, "unchanged", doc_id, error=None)
-            pages = load(path, self.max_file_bytes)
+            pages = clean_pages(load(path, self.max_file_bytes))
         except IngestError as e:
             return FileResult(shown, "failed", error=e.reason)
         except Exception as e:  # never let one file take down the run
@@ -410,5 +411,5 @@ class Ingestor:
 
 
 def load_pages(path: Path, max_bytes: int | None = None) -> list[Page]:
-    """Re-exported for callers that only want text (analysis of a file)."""
-    return load(path, max_bytes)
+    """A file's pages as ingest indexes them (cleaned): chunk offsets index into these."""
+    return clean_pages(load(path, max_bytes))

@@ -17,12 +17,10 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from ingest.chunking import split_sentences
 from providers.antonyms import antonym_swap
 from providers.base import (
     REFUSAL_TEXT,  # re-exported: it lived here before providers/base.py
@@ -33,141 +31,13 @@ from providers.base import (
     StreamItem,
     Usage,
 )
+from text.sentences import is_heading_line, is_title, sentence_spans
+from text.terms import WORD as _WORD
+from text.terms import content_terms
 
 MIN_SENTENCE_WORDS = 4
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
-
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "about",
-        "as",
-        "into",
-        "over",
-        "under",
-        "and",
-        "or",
-        "but",
-        "not",
-        "no",
-        "nor",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "done",
-        "have",
-        "has",
-        "had",
-        "having",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "it",
-        "its",
-        "it's",
-        "they",
-        "them",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "than",
-        "then",
-        "so",
-        "such",
-        "if",
-        "also",
-        "any",
-        "all",
-        "each",
-        "both",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "same",
-        "very",
-        "just",
-        "only",
-        "own",
-        "too",
-        "s",
-        "t",
-        "much",
-        "many",
-        "one",
-        "ones",
-        "per",
-        "via",
-        "upon",
-        "whether",
-    ]
-)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def content_terms(text: str) -> list[str]:
-    words = [w.lower().strip("'-") for w in _WORD.findall(text)]
-    words = [w for w in words if w and w not in _STOP]
-    return list(_stemmer().stemWords(words))
-
 
 _NUMBER = re.compile(r"\d")
 _YEAR_OR_DATE = re.compile(
@@ -362,8 +232,9 @@ class Candidate:
     similarity: float
     overlap: float
     score: float
-    # A heading or title line ("Parental leave", "Booking travel."): it still counts as
-    # evidence for the refusal model (it was fitted that way) but is never quoted as an answer.
+    # A heading or title line ("Parental leave", "Booking travel.") or a sentence cut by a
+    # page or chunk boundary: it still counts as evidence for the refusal model (it was
+    # fitted that way) but is never quoted as an answer while something else can be.
     heading: bool = False
 
 
@@ -439,7 +310,7 @@ class ExtractiveProvider:
     def candidates(self, question: str, sources: Sequence[Source]) -> list[Candidate]:
         spans: list[tuple[Source, int, int, int, str]] = []
         for rank, src in enumerate(sources):
-            for s, e in split_sentences(src.text):
+            for s, e in sentence_spans(src.text):
                 sent = src.text[s:e]
                 # Questions (FAQ headings) restate the question; they never answer it.
                 if len(sent) >= 12 and _WORD.search(sent) and not sent.rstrip().endswith("?"):
@@ -470,7 +341,9 @@ class ExtractiveProvider:
                 + self.rank_weight / (1 + rank)
             )
             out.append(
-                Candidate(src, rank, sent, s, e, float(sim), overlap, score, _is_heading(sent))
+                Candidate(
+                    src, rank, sent, s, e, float(sim), overlap, score, _unquotable(src.text, s, e)
+                )
             )
         out.sort(key=lambda c: -c.score)
         return out
@@ -550,6 +423,18 @@ def _is_heading(sentence: str) -> bool:
     words = len(_WORD.findall(sentence))
     ended = sentence.rstrip().rstrip("\"')]").endswith((".", "!"))
     return words < MIN_SENTENCE_WORDS or (words < 8 and not ended)
+
+
+def _unquotable(text: str, start: int, end: int) -> bool:
+    """Headings, titles, and pieces of a sentence that a page or chunk boundary cut
+    ("... after takeoff from Soekarno-", a page that starts mid-sentence): evidence, but never
+    quoted while a whole sentence is there to quote."""
+    sent = text[start:end]
+    if _is_heading(sent) or is_heading_line(sent) or is_title(sent):
+        return True
+    cut_end = end >= len(text.rstrip()) and (sent[-1].islower() or sent[-1] in ",-–(/&")
+    cut_start = not text[:start].strip() and sent[0].islower()
+    return cut_end or cut_start
 
 
 def _clean(sentence: str) -> str:

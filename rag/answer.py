@@ -12,8 +12,7 @@ from typing import Any, NotRequired, TypedDict
 from providers.base import Attempt, Message, Provider, Request, Response, Source, Usage
 from rag.prompts import grounded_messages
 from rag.retrieve import Passage, RetrievalResult
-
-_CITATION = re.compile(r"\[(\d{1,3})\]")
+from text import citations
 
 
 class GroundingInfo(TypedDict):
@@ -157,8 +156,8 @@ def to_sources(passages: Sequence[Passage]) -> list[Source]:
 
 
 def cited_numbers(text: str, sources: Sequence[Source]) -> list[int]:
-    valid = {s.n for s in sources}
-    return sorted({int(m) for m in _CITATION.findall(text) if int(m) in valid})
+    """Sorted numbers of the sources ``text`` cites ("[1, 3]" and "[1][3]" alike)."""
+    return citations.cited_in(text, {s.n for s in sources})
 
 
 _FOLLOW_UP = re.compile(

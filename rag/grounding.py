@@ -30,15 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from ingest.chunking import split_sentences
 from providers.base import REFUSAL_TEXT, Answerer, Provider, Request, Response, Source
-from providers.extractive_provider import content_terms
+from text import citations
+from text.sentences import sentence_spans
+from text.terms import content_terms
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
-# "[2]", "[1, 3]", "[1][2]": citation markers, stripped before matching.
-_CITE = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_LEADING_CITES = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 
 # Fitted on SQuAD v1.1 dev (bench/grounding_squad.py, calibration half of the articles).
@@ -114,14 +112,12 @@ class Grounding:
 
 
 def citations_in(text: str) -> list[int]:
-    out: list[int] = []
-    for m in _CITE.finditer(text):
-        out.extend(int(x) for x in re.split(r"\s*[,;]\s*", m.group(1)))
-    return out
+    """Cited numbers ("[2]", "[1, 3]", "[1][2]"; text.citations reads them), each once."""
+    return citations.parse(text)
 
 
 def strip_citations(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", _CITE.sub("", text)).strip()
+    return citations.strip(text)
 
 
 def answer_sentences(text: str) -> list[tuple[int, int, str, list[int]]]:
@@ -130,14 +126,14 @@ def answer_sentences(text: str) -> list[tuple[int, int, str, list[int]]]:
     A segment made only of markers ("... capital. [1]") belongs to the sentence before it.
     """
     out: list[tuple[int, int, str, list[int]]] = []
-    for s, e in split_sentences(text):
+    for s, e in sentence_spans(text):
         seg = text[s:e]
-        lead = _LEADING_CITES.match(seg)
+        lead = citations.leading_length(seg)
         if lead and out and re.search(r"[A-Za-z0-9]", strip_citations(seg)):
             # "purchase. [2] Contact ..." splits after the period: [2] closes the sentence before.
             ps, pe, pt, pc = out[-1]
-            out[-1] = (ps, pe, pt, sorted({*pc, *citations_in(lead.group(0))}))
-            s += lead.end()
+            out[-1] = (ps, pe, pt, sorted({*pc, *citations_in(seg[:lead])}))
+            s += lead
             seg = text[s:e]
         cites = citations_in(seg)
         plain = strip_citations(seg)
@@ -152,7 +148,7 @@ def answer_sentences(text: str) -> list[tuple[int, int, str, list[int]]]:
 
 def _units(text: str) -> list[str]:
     """A passage's sentences and adjacent sentence pairs."""
-    sents = [text[s:e] for s, e in split_sentences(text)] or [text]
+    sents = [text[s:e] for s, e in sentence_spans(text)] or [text]
     pairs = [f"{a} {b}" for a, b in pairwise(sents)]
     return sents + pairs
 

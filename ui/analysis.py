@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from functools import cache
 
 import streamlit as st
 
+from text import citations
 from ui.text import escape_md
 
 log = logging.getLogger(__name__)
-
-_CIT = re.compile(r"\s*\[\d{1,3}\]")
 
 
 @cache
@@ -43,7 +41,7 @@ def render(text: str, store: dict[int, str], idx: int, key: str) -> None:
             return
         if idx not in store and st.button("Analyse tone", key=key):
             try:
-                store[idx] = interpret(_CIT.sub("", text))
+                store[idx] = interpret(citations.strip(text))
             except Exception:
                 log.exception("sentiment analysis failed")
                 store[idx] = "The tone could not be analysed for this answer."

@@ -12,55 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from text import citations
+from text.sentences import sentences as _sentences
+from text.terms import words as _content_words
+
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that mean
 # something to Streamlit's markdown (incl. ``$`` LaTeX, ``:`` emoji/colour directives,
 # ``~`` strikethrough, ``|`` tables, ``<``/``&`` HTML and entities).
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&\"'])")
-_CITATION = re.compile(r"\\\[(\d{1,3})\\\]")
-# A citation after the full stop ("... Tokyo. [1]") belongs to the sentence before it.
-_SENTENCE = re.compile(
-    r"(?:(?<=[.!?])|(?<=[.!?] \[\d\])|(?<=[.!?]\[\d\])|(?<=[.!?] \[\d\d\]))"
-    r"\s+(?!\[\d)(?=[\"'(\[]?[A-Z0-9])"
-)
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "by",
-        "with",
-        "at",
-        "as",
-        "it",
-        "its",
-        "this",
-        "that",
-        "from",
-        "per",
-        "up",
-        "any",
-        "all",
-        "can",
-        "may",
-        "not",
-        "no",
-        "do",
-        "does",
-    }
-)
+# An escaped bracket group ("\\[1, 3\\]"); text.citations decides whether it is a citation.
+_ESCAPED_BRACKET = re.compile(r"\\\[((?:[^\]\n\\]|\\[^\]]){1,40})\\\]")
+_ESCAPE = re.compile(r"\\(.)")
 
 
 def escape_md(text: str) -> str:
@@ -74,28 +36,31 @@ def escape_md(text: str) -> str:
 
 def link_citations(escaped: str, anchor: str | None) -> str:
     """Bold the escaped ``[n]`` citations, linking them to the answer's source list."""
-    if anchor:
-        return _CITATION.sub(lambda m: f"[**\\[{m.group(1)}\\]**](#{anchor})", escaped)
-    return _CITATION.sub(lambda m: f"**\\[{m.group(1)}\\]**", escaped)
+
+    def link(m: re.Match[str]) -> str:
+        if citations.marker_numbers("[" + _ESCAPE.sub(r"\1", m.group(1)) + "]") is None:
+            return m.group(0)  # "[sic]", "[44 U.S.C.]": text, not a citation
+        return f"[**{m.group(0)}**](#{anchor})" if anchor else f"**{m.group(0)}**"
+
+    return _ESCAPED_BRACKET.sub(link, escaped)
 
 
 def split_sentences(text: str) -> list[str]:
-    flat = re.sub(r"\s+", " ", text).strip()
-    return [s for s in _SENTENCE.split(flat) if s] if flat else []
+    """Sentences (text.sentences), each on one line."""
+    return _sentences(text)
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    return set(_content_words(text))
 
 
 def answer_sentences_for(answer: str, n: int) -> list[str]:
     """Sentences of the answer that cite ``[n]`` (all of them when nothing is cited)."""
     sentences = split_sentences(answer)
-    tag = f"[{n}]"
-    cited = [s for s in sentences if tag in s]
+    cited = [s for s in sentences if n in citations.parse(s)]
     if cited:
         return cited
-    return [] if "[" in answer and re.search(r"\[\d+\]", answer) else sentences
+    return [] if citations.parse(answer) else sentences
 
 
 def used_sentences(passage: str, answer_sents: Iterable[str], threshold: float = 0.6) -> list[bool]:

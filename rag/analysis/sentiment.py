@@ -33,6 +33,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.embeddings import Embedder, get_embedder
+from text.sentences import sentences
 
 WEIGHTS_PATH = Path(__file__).with_name("sentiment_weights.json")
 LABELS: tuple[str, str, str] = ("positive", "negative", "neutral")
@@ -146,7 +147,6 @@ _SPECIFIC_TEMPERATURE = 0.04
 _CONTRAST = re.compile(
     r"\b(?:but|however|yet|although|though|nevertheless|nonetheless|still)\b", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[-*•])")
 
 
 class Evidence(BaseModel):
@@ -182,10 +182,8 @@ class SentimentResult(BaseModel):
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``; fragments of fewer than 3 words join their neighbour."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
     out: list[str] = []
-    for part in parts:
-        part = " ".join(part.split())
+    for part in sentences(text):
         if out and len(part.split()) < 3:
             out[-1] = f"{out[-1]} {part}"
         else:

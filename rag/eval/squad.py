@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from providers.extractive_provider import Candidate
 from rag.answer import build_request
 from rag.eval.metrics import contains_answer, exact_match, f1
 from rag.retrieve import RetrievalResult
+from text import citations
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -194,4 +194,4 @@ def evaluate(
 
 def _strip_citations(text: str) -> str:
     """The answer without its ``[n]`` markers (they are not part of the extracted text)."""
-    return re.sub(r"\s*\[\d{1,3}\]", "", text)
+    return citations.strip(text)

@@ -1,0 +1,125 @@
+"""Page furniture out of the text, before chunking: one document's pages in, cleaned pages out.
+
+pypdf returns a page's running header, its rule of underscores and its page number as the
+first and last lines of the page's text, so without this step every chunk of a FIPS
+standard starts with "FIPS Publication 199 Standards for Security Categorization of
+Federal Information and Information Systems ____" and extractive answers quote it.
+
+What goes, per document:
+
+* running headers and footers: lines among the first or last :data:`ZONE` non-blank lines
+  of at least half the pages (at least :data:`MIN_PAGES` of them), compared with digits
+  and roman numerals masked so "47699 Federal Register / Vol. 85" matches on every page;
+* page numbers ("12", "iv", "- 3 -", "Page 1 of 205") at the top or bottom of a page;
+* rules (``_____``, ``-----``, ``=====``) and table-of-contents dot leaders;
+* hyphenation across line breaks ("catego-\\nrization" -> "categorization"; "104-\\n106" keeps
+  its hyphen), ligatures and odd whitespace (NFKC, soft hyphens, zero-width spaces).
+
+Paragraph breaks (blank lines) are kept. Page count and page numbers never change: a page
+that was all furniture becomes an empty page. The cleaned text is *the* page text from here
+on: chunk offsets (``start``/``end``) index into it, and :func:`ingest.pipeline.load_pages`
+returns it, so ``page.text[start:end] == chunk.text`` holds for highlighting.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from ingest.loaders import Page
+
+ZONE = 4  # lines at the top and at the bottom of a page where furniture lives
+MIN_PAGES = 3  # fewer pages cannot show that a line repeats
+MIN_SHARE = 0.5  # a running line is on at least this share of the pages
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\f\v]+")
+# A rule, maybe with a transcript caption box's corner: "- - - - - - x".
+_RULE = re.compile(r"^\s*x?\s*(?:[_\-=~*·•.─━—–]\s*){5,}x?\s*$")
+_UNDERSCORES = re.compile(r"_{5,}")
+_LEADER = re.compile(r"[ \t]*(?:\.[ \t]?){4,}[ \t]*")
+_HYPHEN_SOFT = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
+_HYPHEN_KEEP = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
+_ROMAN = re.compile(r"(?=[mdclxvi])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?#(?:\s*(?:of|/)\s*#)?|[-–—\s]*#[-–—\s]*")
+
+
+def clean_pages(pages: Sequence[Page]) -> list[Page]:
+    """The document's pages without furniture, normalised; same numbers, same count."""
+    lines = [_normalise(p.text).split("\n") for p in pages]
+    running = _running_lines(lines) if len(pages) >= MIN_PAGES else set()
+    return [
+        Page(p.number, _finish("\n".join(_peel(ls, running))))
+        for p, ls in zip(pages, lines, strict=True)
+    ]
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _key(line: str) -> str:
+    """A line as compared across pages: lower case, numbers and roman numerals masked."""
+    words = re.sub(r"\d+", "#", line.lower()).split()
+    return " ".join("#" if _ROMAN.fullmatch(w) else w for w in words)
+
+
+def _zone(lines: list[str]) -> list[str]:
+    body = [line for line in lines if line]
+    return body[:ZONE] + body[-ZONE:]
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Keys of lines found near the top or bottom of at least half the pages."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({_key(line) for line in _zone(lines)})
+    need = max(MIN_PAGES, MIN_SHARE * len(pages))
+    return {k for k, n in counts.items() if n >= need and re.search(r"[a-z]", k)}
+
+
+def _is_running(key: str, running: set[str]) -> bool:
+    """The line is running furniture, alone or run together with another running line (the
+    Federal Register's "VerDate ..." footer sometimes shares a line with its side note)."""
+    if key in running:
+        return True
+    rest = key
+    for k in sorted(running, key=len, reverse=True):
+        rest = rest.replace(k, " ")
+    return rest != key and not re.search(r"[a-z]", rest)
+
+
+def _peel(lines: list[str], running: set[str]) -> list[str]:
+    """Drop running lines near the top and bottom, one page number per edge, rules anywhere.
+
+    Running lines go wherever they sit in the zone (a figure label may follow the footer);
+    a page number only at the very edge, once: a transcript's line numbers are text.
+    """
+    body = [i for i, line in enumerate(lines) if line]
+    zone = set(body[:ZONE] + body[-ZONE:])
+    out = [
+        "" if _RULE.match(line) or (i in zone and _is_running(_key(line), running)) else line
+        for i, line in enumerate(lines)
+    ]
+    for from_top in (True, False):
+        i = _edge(out, from_top)
+        if i is not None and _PAGE_NUMBER.fullmatch(_key(out[i])):
+            out[i] = ""
+    return out
+
+
+def _edge(lines: list[str], from_top: bool) -> int | None:
+    order = range(len(lines)) if from_top else range(len(lines) - 1, -1, -1)
+    return next((i for i in order if lines[i]), None)
+
+
+def _finish(text: str) -> str:
+    text = _UNDERSCORES.sub(" ", text)
+    text = _LEADER.sub(" ", text)
+    text = _HYPHEN_SOFT.sub("", text)
+    text = _HYPHEN_KEEP.sub("-", text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

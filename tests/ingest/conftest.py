@@ -1,0 +1,37 @@
+"""The real PDFs in ../shared/data/pdfs: required in CI, optional on a laptop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_PDFS
+
+# File -> physical page count (pypdf), fixed by the files themselves.
+REAL_PDFS = {
+    "FIPS199.pdf": 13,
+    "FIPS200.pdf": 17,
+    "NIST.CSWP.04162018.pdf": 55,
+    "federal-register-2020-17221.pdf": 15,
+    "nics-background-checks-2015-11.pdf": 1,
+    "scotus-transcript-p1.pdf": 1,
+    "senate-expenditures.pdf": 1,
+}
+
+
+def require_real_pdfs() -> Path:
+    """The folder, or a loud failure in CI (a skip there would hide a broken set-up)."""
+    missing = [n for n in REAL_PDFS if not (SHARED_PDFS / n).is_file()]
+    if missing:
+        reason = f"real PDFs missing from {SHARED_PDFS}: {', '.join(missing)}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must provide the evaluation data)", pytrace=False)
+        pytest.skip(reason)
+    return SHARED_PDFS
+
+
+@pytest.fixture(scope="session")
+def real_pdfs() -> Path:
+    return require_real_pdfs()

@@ -1,0 +1,87 @@
+"""Page furniture out of the text: running headers/footers, page numbers, rules, leaders."""
+
+from __future__ import annotations
+
+from ingest.cleaning import clean_pages
+from ingest.loaders import Page
+
+HEADER = "FIPS Publication 199 Standards for Security Categorization of Federal Information"
+RULE = "_" * 60
+
+
+def _doc(bodies: list[str], header: str = HEADER, footer: str = "Agency Report {n}") -> list[Page]:
+    return [
+        Page(i + 1, f"{header}\n{RULE}\n{body}\n{footer.format(n=i + 1)}\n{i + 1}")
+        for i, body in enumerate(bodies)
+    ]
+
+
+BODIES = [
+    "Security Objectives\nThe act defines three security objectives.",
+    "Confidentiality means preserving authorized restrictions.",
+    "Integrity means guarding against improper modification.",
+    "Availability means ensuring timely and reliable access.",
+]
+
+
+def test_running_header_footer_rule_and_page_number_go() -> None:
+    cleaned = clean_pages(_doc(BODIES))
+    assert [p.text for p in cleaned] == BODIES
+    assert [p.number for p in cleaned] == [1, 2, 3, 4]
+
+
+def test_page_numbers_may_vary_and_roman_numerals_count() -> None:
+    pages = [
+        Page(n, f"47699 Federal Register / Vol. 85, No. {n} / Proposed Rules\nBody {w}.\n{roman}")
+        for n, (w, roman) in enumerate(
+            [("one", "i"), ("two", "ii"), ("three", "iii"), ("four", "iv")], 1
+        )
+    ]
+    assert [p.text for p in clean_pages(pages)] == [
+        "Body one.",
+        "Body two.",
+        "Body three.",
+        "Body four.",
+    ]
+
+
+def test_a_line_on_few_pages_stays() -> None:
+    pages = _doc(BODIES, footer="Footer {n}")
+    pages[0] = Page(1, "Only on page one\n" + pages[0].text)
+    assert clean_pages(pages)[0].text.startswith("Only on page one\n")
+
+
+def test_short_documents_keep_their_lines_but_lose_rules_and_page_of() -> None:
+    pages = [Page(1, f"Title line\n{RULE}\nThe body text.\nPage 1 of 205")]
+    assert clean_pages(pages)[0].text == "Title line\n\nThe body text."
+
+
+def test_leaders_hyphenation_nfkc_and_paragraphs() -> None:
+    page = Page(
+        1,
+        "SECTION 1 PURPOSE.............................1\n"
+        "The catego-\nrization uses Public Law 104-\n106 and the Soekarno-\nHatta airport.\n\n"
+        "The \ufb01nal\u00a0 e\u00adxam\u200b is \u201cdue\u201d.",
+    )
+    assert clean_pages([page])[0].text == (
+        "SECTION 1 PURPOSE 1\n"
+        "The categorization uses Public Law 104-106 and the Soekarno-Hatta airport.\n\n"
+        "The final exam is \u201cdue\u201d."
+    )
+
+
+def test_a_page_of_furniture_stays_a_page() -> None:
+    pages = _doc(BODIES)
+    pages[2] = Page(3, f"{HEADER}\n{RULE}\n3")
+    cleaned = clean_pages(pages)
+    assert len(cleaned) == 4 and cleaned[2].text == ""
+
+
+def test_transcript_caption_rule_goes() -> None:
+    text = "IN THE SUPREME COURT\n- - - - - - - - - - - x\nMICHAEL A. KNOWLES, :"
+    assert clean_pages([Page(1, text)])[0].text == "IN THE SUPREME COURT\n\nMICHAEL A. KNOWLES, :"
+
+
+def test_transcript_line_numbers_are_not_all_page_numbers() -> None:
+    text = "1\nJUSTICE: Good morning.\n2\nCOUNSEL: Thank you.\n3\nAlderson Reporting"
+    assert clean_pages([Page(1, text)])[0].text.count("\n") == 4

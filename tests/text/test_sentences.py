@@ -1,0 +1,159 @@
+"""The one sentence splitter: concrete cases from real documents, and properties."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from text.sentences import is_heading_line, is_title, sentence_spans, sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Issue 14: both were cut at the abbreviation and quoted as "... Donald L. [1]".
+        "U.S. DEPARTMENT OF COMMERCE Donald L. Evans, Secretary",
+        "The term means proprietary information...\u201d [44 U.S.C., Sec. 3542]",
+        "Send it to Dr. Smith, e.g. by post, i.e. not by fax.",
+        "Prices rose 3.5 percent under Sec. 3.2 of the act.",
+        "See Fig. 4 and No. 152 of the Federal Register.",
+        "Acme Inc. Board members and Beta Corp. Staff met.",
+        "Apples, pears, etc. Were sold vs. bought.",
+    ],
+)
+def test_one_sentence_stays_whole(text: str) -> None:
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It rained. Then it stopped.", ["It rained.", "Then it stopped."]),
+        ("Is it? Yes! Good\u2026 Next.", ["Is it?", "Yes!", "Good\u2026", "Next."]),
+        ("He moved to the U.S. The rest stayed.", ["He moved to the U.S.", "The rest stayed."]),
+        ("He said \u201cstop.\u201d Then he left.", ["He said \u201cstop.\u201d", "Then he left."]),
+        (
+            "Paris is the capital. [1] It is big. [2][3]",
+            ["Paris is the capital. [1]", "It is big. [2][3]"],
+        ),
+        (
+            "Fees are 20 dollars [1, 3]. The rest is free.",
+            ["Fees are 20 dollars [1, 3].", "The rest is free."],
+        ),
+        ("First part\n\nSecond part", ["First part", "Second part"]),
+        (
+            "The objectives are:\n1. Confidentiality.\n2. Integrity.\n3. Availability.",
+            ["The objectives are:", "1. Confidentiality.", "2. Integrity.", "3. Availability."],
+        ),
+        (
+            "Items:\n\u2022 one thing\n\u2022 another thing",
+            ["Items:", "\u2022 one thing", "\u2022 another thing"],
+        ),
+        ("Steps:\na) open it\nb) close it", ["Steps:", "a) open it", "b) close it"]),
+        (
+            "Security Objectives\nThe FISMA defines three security objectives.",
+            ["Security Objectives", "The FISMA defines three security objectives."],
+        ),
+        ("It ends (see below). Next one.", ["It ends (see below).", "Next one."]),
+        ("By the FISMA law.2 FIPS 200 is next.", ["By the FISMA law.2", "FIPS 200 is next."]),
+        (
+            "Version 1.1 Framework and Section A.2 Scope.",
+            ["Version 1.1 Framework and Section A.2 Scope."],
+        ),
+    ],
+)
+def test_splits(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_wrapped_lines_are_not_headings() -> None:
+    text = "The Secretary of Commerce approves\nstandards for federal systems. Agencies\nComply with them."
+    assert sentences(text) == [
+        "The Secretary of Commerce approves standards for federal systems.",
+        "Agencies Comply with them.",
+    ]
+
+
+def test_numbered_line_mid_sentence_is_not_an_item() -> None:
+    # A hard-wrapped line may start with "2)" without starting a list item.
+    text = "This applies to (1) agencies and\n2) their contractors."
+    assert len(sentences(text)) == 1
+
+
+def test_spans_are_exact_offsets() -> None:
+    text = "  Hello there.  \n\n  U.S. law applies.\tDr. No. 5 rules.  "
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Hello there.",
+        "U.S. law applies.",
+        "Dr. No. 5 rules.",
+    ]
+
+
+def test_empty_and_blank() -> None:
+    assert sentence_spans("") == []
+    assert sentence_spans(" \n\n\t ") == []
+
+
+_ALPHABET = string.ascii_letters + string.digits + " \n\t.!?,;:\"'()[]-\u2022\u201c\u201d\u2026"
+_PIECES = st.sampled_from(
+    ["U.S.", "Dr.", "e.g.", "3.5", "[1]", "[1, 3]", "\u201d", "1.", "a)", "\n\n", "\n", ". ", "The"]
+)
+_TEXTS = st.lists(st.one_of(st.text(_ALPHABET, max_size=12), _PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_spans_partition_the_text(text: str) -> None:
+    spans = sentence_spans(text)
+    prev_end = 0
+    for s, e in spans:
+        assert prev_end <= s < e <= len(text)
+        seg = text[s:e]
+        assert seg == seg.strip() and seg
+        assert not text[prev_end:s].strip(), "nothing but whitespace between sentences"
+        prev_end = e
+    assert not text[prev_end:].strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, _TEXTS)
+def test_blank_line_always_separates(a: str, b: str) -> None:
+    joined = f"{a}\n\n{b}"
+    gap = len(a)
+    for s, e in sentence_spans(joined):
+        assert e <= gap or s >= gap + 2, "a sentence runs across a blank line"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["U.S.", "U.S.C.", "Sec.", "Fig.", "e.g.", "i.e.", "Dr.", "Mr.", "L."]))
+def test_no_cut_after_abbreviation_before_a_name(abbr: str) -> None:
+    text = f"It was {abbr} Evans who signed it."
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading", "title"),
+    [
+        ("Security Objectives", True, False),
+        ("1 PURPOSE", True, False),
+        ("U.S. DEPARTMENT OF COMMERCE", True, False),
+        ("On October 29, 2018, a Boeing Model", False, False),
+        ("Guam | Permit: 0 | Handgun: 12 | Long Gun: 5", False, False),
+        ("Guam 0 12 5 1", False, False),
+        (
+            "FIPS Publication 200, Minimum Security Requirements for Federal Information and "
+            "Information Systems.",
+            False,
+            True,
+        ),
+        ("Identify, Protect, Detect, Respond, Recover.", False, False),
+        ("The Eiffel Tower was completed in 1889 for the World's Fair.", False, False),
+    ],
+)
+def test_headings_and_titles(line: str, heading: bool, title: bool) -> None:
+    assert is_heading_line(line) is heading
+    assert is_title(line) is title

@@ -1,0 +1,26 @@
+"""Content words: the one stop-word list and stemmer."""
+
+from __future__ import annotations
+
+from text.terms import STOP_WORDS, content_terms, words
+
+
+def test_stop_words_removed_and_stemmed() -> None:
+    assert content_terms("What are the fees for the travelling employees?") == [
+        "fee",
+        "travel",
+        "employe",
+    ]
+
+
+def test_words_keep_inner_hyphens_and_apostrophes() -> None:
+    assert words("It's a long-term plan's end") == ["long-term", "plan's", "end"]
+
+
+def test_one_list_serves_ui_and_extractive() -> None:
+    import providers.extractive_provider as ep
+    import ui.text as ut
+
+    assert "the" in STOP_WORDS and "which" in STOP_WORDS and "fee" not in STOP_WORDS
+    assert ep.content_terms is content_terms
+    assert not hasattr(ut, "_STOP")

@@ -1,0 +1,58 @@
+"""Content words: the one stop-word list, the one stemmer, ``content_terms``.
+
+The extractive answerer scores sentences by them, its refusal model was fitted on features
+built from them, grounding measures overlap with them and the UI decides which passage
+sentence an answer used with them; one definition keeps those judgements consistent.
+Changing :data:`STOP_WORDS` or :func:`content_terms` shifts the refusal model's features:
+re-fit it (``rag/eval/refusal.py``) if you do.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Function words, question words and quantifiers: they say nothing about what a sentence is
+# about, so an answer sharing them with a question has not matched it.
+STOP_WORDS = _set(
+    """
+    a an the of to in on at for from by with about as into over under and or but not no nor
+    is are was were be been being am do does did done have has had having what which who
+    whom whose when where why how that this these those there here it its it's they them
+    their he she his her we our you your i me my can could would should will shall may might
+    must than then so such if also any all each both few more most other some same very just
+    only own too s t much many one ones per via upon whether
+    """
+)
+
+# A word: letters/digits, with inner apostrophes and hyphens ("it's", "long-term").
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(words: list[str]) -> list[str]:
+    """English Snowball stems (PyStemmer), in order."""
+    return list(_stemmer().stemWords(words))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` with the stop words removed (not stemmed)."""
+    out = [w.lower().strip("'-") for w in WORD.findall(text)]
+    return [w for w in out if w and w not in STOP_WORDS]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of ``text``, in order, repeats kept."""
+    return stem(words(text))
