@@ -12,6 +12,7 @@ tables via ``ingest.tables``) and ``ingest.office`` (DOCX, PPTX, XLSX, CSV).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -110,7 +111,7 @@ def load_document(
     """Pages of ``path`` and the report of how they were read; raises :class:`IngestError`."""
     ctx = ctx or LoadContext()
     suffix = path.suffix.lower()
-    loader = _LOADERS.get(suffix)
+    loader = _loader(suffix)
     if loader is None:
         raise IngestError(
             path,
@@ -246,23 +247,28 @@ def _load_html(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     return [Page(1, text)]
 
 
-def _registry() -> dict[str, Callable[[Path, LoadContext], list[Page]]]:
-    from ingest import office, pdf
-
-    return {
-        ".pdf": pdf.load_pdf,
-        ".txt": _load_text,
-        ".md": _load_markdown,
-        ".markdown": _load_markdown,
-        ".html": _load_html,
-        ".htm": _load_html,
-        ".docx": office.load_docx,
-        ".pptx": office.load_pptx,
-        ".xlsx": office.load_xlsx,
-        ".csv": office.load_csv,
-    }
-
-
-_LOADERS = _registry()
+# suffix -> "module:function" (or a function here), imported when a file of that kind is
+# loaded: the PDF and office modules import this one, and their parsers are heavy.
+_LOADERS: dict[str, str | Callable[[Path, LoadContext], list[Page]]] = {
+    ".pdf": "ingest.pdf:load_pdf",
+    ".docx": "ingest.office:load_docx",
+    ".pptx": "ingest.office:load_pptx",
+    ".xlsx": "ingest.office:load_xlsx",
+    ".csv": "ingest.office:load_csv",
+    ".txt": _load_text,
+    ".md": _load_markdown,
+    ".markdown": _load_markdown,
+    ".html": _load_html,
+    ".htm": _load_html,
+}
 # The one list of what can be ingested: the CLI's folder walk and the upload widget read it.
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
+
+
+def _loader(suffix: str) -> Callable[[Path, LoadContext], list[Page]] | None:
+    target = _LOADERS.get(suffix)
+    if target is None or callable(target):
+        return target
+    module, name = target.split(":")
+    fn: Callable[[Path, LoadContext], list[Page]] = getattr(importlib.import_module(module), name)
+    return fn

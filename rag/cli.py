@@ -78,16 +78,15 @@ def _page_bar(enabled: bool) -> tuple[Callable[[str, str, int, int], None], Call
 
 
 def _report(r: Any) -> str:
-    """`12 pages (10 text, 2 OCR'd), 1 table, 23,456 characters, 40 chunks; page 3 failed: why`"""
-    parts = [f"{r.pages} pages"]
+    """``12 pages, 40 chunks; 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
+    extra = []
     if r.ocr_pages:
-        parts[0] += f" ({len(r.text_pages)} text, {len(r.ocr_pages)} OCR'd)"
+        extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
     if r.tables:
-        parts.append(f"{r.tables} table{'s' if r.tables != 1 else ''}")
+        extra.append(f"{r.tables} tables")
     if r.chars:
-        parts.append(f"{r.chars:,} characters")
-    parts.append(f"{r.chunks} chunks")
-    line = ", ".join(parts)
+        extra.append(f"{r.chars:,} characters")
+    line = f"{r.pages} pages, {r.chunks} chunks" + ("; " + ", ".join(extra) if extra else "")
     for f in r.failed_pages:
         line += f"; page {f['page']} failed: {f['error']}"
     return line

@@ -150,19 +150,20 @@ def _pages_list(pages: list[int]) -> str:
 
 
 def report_text(r: FileResult) -> str:
-    """The document report of one file as one line: pages as text / OCR'd, tables, chars."""
-    parts = [_plural(r.pages, "page")]
+    """The document report of one file as one line: ``3 pages, 12 chunks; 2 read as text,
+    1 OCR'd (p. 3), 1 table, 4,567 characters``."""
+    extra = []
     if r.ocr_pages:
-        parts.append(
+        extra.append(
             f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} OCR'd "
             f"(p. {_pages_list(r.ocr_pages)})"
         )
     if r.tables:
-        parts.append(_plural(r.tables, "table"))
+        extra.append(_plural(r.tables, "table"))
     if r.chars:
-        parts.append(_plural(r.chars, "character"))
-    parts.append(_plural(r.chunks, "chunk"))
-    return ", ".join(parts)
+        extra.append(_plural(r.chars, "character"))
+    head = f"{r.pages} pages, {r.chunks} chunks"
+    return head + ("; " + ", ".join(extra) if extra else "")
 
 
 def _failed_pages_text(r: FileResult) -> str:
