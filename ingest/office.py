@@ -71,22 +71,21 @@ def _paragraph(p: Any) -> str:
     numbered = p._p.pPr is not None and p._p.pPr.numPr is not None
     if style.startswith("List") or numbered:
         return f"- {text}"
-    if style.startswith(("Heading", "Title")):
-        return f"\n{text}\n"  # a heading stands alone: its own sentence for the chunker
-    return text
+    return text  # a heading is its own block: its own sentence for the chunker
 
 
 def _join(blocks: Iterable[str]) -> str:
-    """Paragraphs one per line; list items stay together; headings and tables apart."""
-    out: list[str] = []
-    for b in blocks:
+    """Blocks (paragraphs, headings, tables) apart by a blank line; list items together."""
+    out = ""
+    last = ""
+    for b in (b.strip() for b in blocks):
         if not b:
             continue
-        if out and not (b.startswith("- ") and out[-1].startswith("- ")):
-            out.append("\n")
-        out.append(b.strip("\n") if not b.startswith("- ") else b)
-        out.append("\n")
-    return "".join(out).strip()
+        if out:
+            out += "\n" if b.startswith("- ") and last.startswith("- ") else "\n\n"
+        out += b
+        last = b
+    return out
 
 
 # --- PPTX ---------------------------------------------------------------------------------
