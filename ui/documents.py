@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # From the loaders' registry, so the widget and the loaders can never disagree.
 UPLOAD_TYPES = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
+_ALIASES = {"markdown", "htm"}  # same formats as md / html: not worth a word in the label
 # Material icons, not emoji: they render without an emoji font (headless Chromium has none).
 STATUS_ICONS = {
     "added": ":material/check_circle:",
@@ -227,7 +228,7 @@ def render(engine: Engine) -> None:
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
     uploaded = st.file_uploader(
-        f"Add documents ({', '.join(t.upper() for t in UPLOAD_TYPES)}; "
+        f"Add documents ({', '.join(t.upper() for t in UPLOAD_TYPES if t not in _ALIASES)}; "
         f"up to {limit_mb:.0f} MB each)",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
