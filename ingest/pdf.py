@@ -157,13 +157,14 @@ def _read_page(path: Path, reader: Any, docs: _PdfReaders, i: int, n: int, ctx: 
     number = i + 1
     try:
         text = reader.pages[i].extract_text() or ""
+        ok, why = readable(text)
     except Exception as e:  # one bad page should not lose the rest of the document
         log.warning("%s page %d: text extraction failed: %s", path.name, number, e)
-        text = ""
-    ok, why = readable(text)
+        text, ok, why = "", False, f"text extraction failed ({type(e).__name__})"
     if not ok and (why != NO_TEXT or _has_images(reader.pages[i])):
         return _ocr_page(path, docs, i, n, why, text, ctx)
-    ctx.report.text_pages.append(number)
+    if text.strip():
+        ctx.report.text_pages.append(number)
     if tables.looks_tabular(text):
         try:
             found = tables.page_tables(docs.plumber().pages[i], text)

@@ -37,7 +37,7 @@ def test_ingest_json_reports_pages_ocr_failures_tables_and_chars(tmp_path: Path)
         "PATH": str(bin_dir),
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "rag", "ingest", "--json", str(folder)],
+        [sys.executable, "-m", "rag", "ingest", "--json", "--progress", str(folder)],
         capture_output=True,
         text=True,
         env=env,
@@ -45,6 +45,7 @@ def test_ingest_json_reports_pages_ocr_failures_tables_and_chars(tmp_path: Path)
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+    assert "pages" in proc.stderr and "OCR" in proc.stderr  # the per-page bar on stderr
     results = {Path(r["path"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
     for r in results.values():
         assert set(r) >= CONTRACT | REPORT
