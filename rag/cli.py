@@ -78,7 +78,7 @@ def _page_bar(enabled: bool) -> tuple[Callable[[str, str, int, int], None], Call
 
 
 def _report(r: Any) -> str:
-    """``12 pages, 40 chunks; 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
+    """``12 pages, 40 chunks · 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
     extra = []
     if r.ocr_pages:
         extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
@@ -86,7 +86,7 @@ def _report(r: Any) -> str:
         extra.append(f"{r.tables} tables")
     if r.chars:
         extra.append(f"{r.chars:,} characters")
-    line = f"{r.pages} pages, {r.chunks} chunks" + ("; " + ", ".join(extra) if extra else "")
+    line = f"{r.pages} pages, {r.chunks} chunks" + (" · " + ", ".join(extra) if extra else "")
     for f in r.failed_pages:
         line += f"; page {f['page']} failed: {f['error']}"
     return line

@@ -137,8 +137,8 @@ def _result_line(f: FileJob) -> str:
     r = f.result
     if r is None:
         return f":material/hourglass_empty: {escape_md(f.name)}"
-    detail = report_text(r) if r.status != "failed" else escape_md(r.error or "failed")
-    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} ({detail})"
+    detail = f"({escape_md(r.error or 'failed')})" if r.status == "failed" else report_text(r)
+    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} {detail}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -151,7 +151,7 @@ def _pages_list(pages: list[int]) -> str:
 
 
 def report_text(r: FileResult) -> str:
-    """The document report of one file as one line: ``3 pages, 12 chunks; 2 read as text,
+    """The document report of one file as one line: ``(3 pages, 12 chunks) · 2 read as text,
     1 OCR'd (p. 3), 1 table, 4,567 characters``."""
     extra = []
     if r.ocr_pages:
@@ -163,8 +163,8 @@ def report_text(r: FileResult) -> str:
         extra.append(_plural(r.tables, "table"))
     if r.chars:
         extra.append(_plural(r.chars, "character"))
-    head = f"{r.pages} pages, {r.chunks} chunks"
-    return head + ("; " + ", ".join(extra) if extra else "")
+    head = f"({r.pages} pages, {r.chunks} chunks)"
+    return head + (" · " + ", ".join(extra) if extra else "")
 
 
 def _failed_pages_text(r: FileResult) -> str:
