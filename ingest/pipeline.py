@@ -268,13 +268,9 @@ class Ingestor:
             return lambda stage, done, total: page_progress(name, stage, done, total)
 
         prepared = (
-            (
-                names.get(path, path.name),
-                self._prepare(
-                    path, names.get(path, path.name), seen, on_page(names.get(path, path.name))
-                ),
-            )
+            (name, self._prepare(path, name, seen, on_page(name)))
             for path in files
+            for name in [names.get(path, path.name)]
         )
         return self._drive(prepared, progress, len(files))
 
