@@ -150,7 +150,7 @@ def load_document(
         if suffix == ".pdf":
             raise IngestError(
                 path,
-                f"no text in {len(pages)} page(s): blank, or image-only with nothing OCR could read",
+                f"no extractable text in {len(pages)} page(s): blank, or image-only with nothing OCR could read",
             )
         raise IngestError(path, "no text content")
     if not report.text_pages and not report.ocr_pages:
