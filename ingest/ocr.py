@@ -36,7 +36,7 @@ MIN_CONFIDENCE = 45.0  # mean word confidence under this: Tesseract read noise, 
 _CACHE_VERSION = "2"
 INSTALL_HINT = (
     "Tesseract is not installed; install it with "
-    "`sudo apt-get install tesseract-ocr tesseract-ocr-eng` (or `make setup-test`)"
+    "`sudo apt-get install tesseract-ocr tesseract-ocr-eng` (or `make ocr`)"
 )
 
 
