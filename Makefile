@@ -1,8 +1,9 @@
 # Two commands on a fresh machine:
 #   make run    set up (venv, CPU torch, the package) and start the app on its demo corpus
-#   make test   set up (with test extras and Chromium) and run the test suite
+#   make test   set up (with test extras, Chromium and Tesseract) and run the test suite
+#   make ocr    install Tesseract for scanned PDFs (apt; make run works without it)
 #   make run-local  as make run, answering with a local llama.cpp model (builds it: ~10 min once)
-.PHONY: run test setup setup-test browser check format lint typecheck contracts bench clean run-local setup-local
+.PHONY: run test setup setup-test browser ocr check format lint typecheck contracts bench clean run-local setup-local
 
 PY := .venv/bin/python
 PYTEST_ARGS ?= -m "not live and not slow"
@@ -30,7 +31,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: setup-test browser check
+# Tesseract (+ English data) for OCR of scanned and garbled PDF pages, Poppler's tools beside
+# it. Without them the app still runs: such pages fail alone, saying how to install them.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && [ -n "$$(tesseract --list-langs 2>/dev/null | grep -x eng)" ] || { \
+	  pkgs="tesseract-ocr tesseract-ocr-eng poppler-utils"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; fi; }
+
+test: setup-test browser ocr check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The gates (CONTRIBUTING.md), also run by .ci/run (through make test) and pre-commit.

@@ -92,8 +92,8 @@ def run_ours(source: Any, embedder: Any, workdir: Path) -> dict[str, Any]:
     shutil.rmtree(workdir, ignore_errors=True)
     clock = StageClock()
     store = Store(workdir, embedder, collection="bench")  # opening is not ingest: untimed
-    orig_load, orig_chunk = pipeline.load, pipeline.chunk_pages
-    pipeline.load = clock.wrap("parse", orig_load)  # type: ignore[assignment]
+    orig_load, orig_chunk = pipeline.load_document, pipeline.chunk_pages
+    pipeline.load_document = clock.wrap("parse", orig_load)  # type: ignore[assignment]
     pipeline.chunk_pages = clock.wrap("chunk", orig_chunk)  # type: ignore[assignment]
     store.add_many = clock.wrap("store", store.add_many)  # type: ignore[method-assign]
 
@@ -115,7 +115,7 @@ def run_ours(source: Any, embedder: Any, workdir: Path) -> dict[str, Any]:
         wall = time.perf_counter() - t0
         clock.t["bm25"] = time.perf_counter() - t1
     finally:
-        pipeline.load, pipeline.chunk_pages = orig_load, orig_chunk
+        pipeline.load_document, pipeline.chunk_pages = orig_load, orig_chunk
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise SystemExit(f"ingest failed: {failed[:3]}")

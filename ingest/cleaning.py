@@ -51,7 +51,7 @@ def clean_pages(pages: Sequence[Page]) -> list[Page]:
     lines = [_normalise(p.text).split("\n") for p in pages]
     running = _running_lines(lines) if len(pages) >= MIN_PAGES else set()
     return [
-        Page(p.number, _finish("\n".join(_peel(ls, running))))
+        Page(p.number, _finish("\n".join(_peel(ls, running))), p.label)
         for p, ls in zip(pages, lines, strict=True)
     ]
 

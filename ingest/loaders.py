@@ -1,21 +1,27 @@
 """Turn a file into pages of plain text, or fail with an :class:`IngestError` saying why.
 
-Every loader returns physical, 1-based page numbers (a PDF's pypdf index + 1; other formats
-are one page). A loader never lets a parser's own exception escape: the pipeline relies on
-"one file fails alone, with a one-line reason".
+Every loader returns physical, 1-based page numbers (a PDF's pypdf index + 1, a slide's
+number, a sheet's position; other formats are one page). A loader never lets a parser's own
+exception escape: the pipeline relies on "one file fails alone, with a one-line reason".
+A *page* may fail alone too (an OCR page without Tesseract): the file still loads and its
+:class:`LoadReport` says which pages failed and why.
+
+The loaders live beside this registry: ``ingest.pdf`` (text layer, OCR via ``ingest.ocr``,
+tables via ``ingest.tables``) and ``ingest.office`` (DOCX, PPTX, XLSX, CSV).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 # Bytes that never occur in real text files; a few of them mean "binary wearing a .txt".
 _BINARY_BYTES = set(range(0, 9)) | {
     11,
@@ -53,12 +59,59 @@ class IngestError(Exception):
 class Page:
     number: int  # physical, 1-based
     text: str
+    label: str | None = None  # what a person calls the page when it is not a number: a sheet
+
+
+# (stage, page done, pages total): stage is "text" or "ocr" (the slow one).
+PageProgress = Callable[[str, int, int], None]
+
+
+@dataclass
+class LoadReport:
+    """How a file was read, page by page (the per-file document report)."""
+
+    text_pages: list[int] = field(default_factory=list)  # read from the text layer / source
+    ocr_pages: list[int] = field(default_factory=list)  # read by Tesseract
+    failed_pages: list[dict[str, Any]] = field(default_factory=list)  # {"page", "error"}
+    tables: int = 0
+    chars: int = 0
+
+    def fail(self, page: int, error: str) -> None:
+        self.failed_pages.append({"page": page, "error": error})
+
+
+@dataclass
+class LoadContext:
+    """What a loader may use besides the file: the OCR cache, a page-progress hook, and the
+    report it fills in."""
+
+    ocr_cache_dir: Path | None = None
+    on_page: PageProgress | None = None
+    report: LoadReport = field(default_factory=LoadReport)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if self.on_page is not None:
+            self.on_page(stage, done, total)
+
+
+@dataclass
+class Loaded:
+    pages: list[Page]
+    report: LoadReport
 
 
 def load(path: Path, max_bytes: int | None = None) -> list[Page]:
     """Pages of ``path``, decided by its extension; raises :class:`IngestError`."""
+    return load_document(path, max_bytes).pages
+
+
+def load_document(
+    path: Path, max_bytes: int | None = None, ctx: LoadContext | None = None
+) -> Loaded:
+    """Pages of ``path`` and the report of how they were read; raises :class:`IngestError`."""
+    ctx = ctx or LoadContext()
     suffix = path.suffix.lower()
-    loader = _LOADERS.get(suffix)
+    loader = _loader(suffix)
     if loader is None:
         raise IngestError(
             path,
@@ -76,7 +129,7 @@ def load(path: Path, max_bytes: int | None = None) -> list[Page]:
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
         )
     try:
-        pages = loader(path)
+        pages = loader(path, ctx)
     except IngestError:
         raise
     except Exception as e:  # parsers raise anything; the user gets one line, the log the rest
@@ -84,15 +137,26 @@ def load(path: Path, max_bytes: int | None = None) -> list[Page]:
         raise IngestError(
             path, f"could not parse {suffix[1:].upper()}: {type(e).__name__}: {e}"[:300]
         ) from e
-    pages = [Page(p.number, _clean(p.text)) for p in pages]
+    pages = [Page(p.number, _clean(p.text), p.label) for p in pages]
+    report = ctx.report
     if not any(p.text.strip() for p in pages):
+        if report.failed_pages:
+            first = report.failed_pages[0]
+            raise IngestError(
+                path,
+                f"no readable text in {len(pages)} page(s); {len(report.failed_pages)} failed, "
+                f"e.g. page {first['page']}: {first['error']}"[:400],
+            )
         if suffix == ".pdf":
             raise IngestError(
                 path,
-                f"no extractable text in {len(pages)} page(s): scanned or image-only PDF (needs OCR)",
+                f"no extractable text in {len(pages)} page(s): blank, or image-only with nothing OCR could read",
             )
         raise IngestError(path, "no text content")
-    return pages
+    if not report.text_pages and not report.ocr_pages:
+        report.text_pages = [p.number for p in pages if p.text.strip()]
+    report.chars = sum(len(p.text) for p in pages)
+    return Loaded(pages, report)
 
 
 def _clean(text: str) -> str:
@@ -157,11 +221,11 @@ def _check_lines(path: Path, text: str) -> str:
     return text
 
 
-def _load_text(path: Path) -> list[Page]:
+def _load_text(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     return [Page(1, _check_lines(path, _read_text(path)))]
 
 
-def _load_markdown(path: Path) -> list[Page]:
+def _load_markdown(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     text = _check_lines(path, _read_text(path))
     # Keep the words, drop markup that only adds noise to embeddings and BM25.
     text = re.sub(r"```.*?\n", "", text)
@@ -172,7 +236,7 @@ def _load_markdown(path: Path) -> list[Page]:
     return [Page(1, text)]
 
 
-def _load_html(path: Path) -> list[Page]:
+def _load_html(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(_read_text(path), "html.parser")
@@ -183,62 +247,28 @@ def _load_html(path: Path) -> list[Page]:
     return [Page(1, text)]
 
 
-def _load_docx(path: Path) -> list[Page]:
-    import zipfile
-
-    import docx
-
-    if not zipfile.is_zipfile(path):
-        raise IngestError(path, "not a valid .docx (not a ZIP container)")
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return [Page(1, "\n".join(parts))]
-
-
-def _load_pdf(path: Path) -> list[Page]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    with path.open("rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF-" not in head:
-        raise IngestError(path, "not a PDF (missing %PDF- header): corrupt or wrong extension")
-    try:
-        reader = PdfReader(str(path), strict=False)
-    except PdfReadError as e:
-        raise IngestError(path, f"corrupt PDF: {e}"[:300]) from e
-    if reader.is_encrypted:
-        try:
-            # Many PDFs are "encrypted" with an empty user password (copy protection only).
-            ok = reader.decrypt("")
-        except Exception as e:
-            raise IngestError(path, "encrypted PDF: cannot decrypt (password required)") from e
-        if not ok:
-            raise IngestError(path, "encrypted PDF: a password is required to open it")
-    pages: list[Page] = []
-    try:
-        n = len(reader.pages)
-    except Exception as e:
-        raise IngestError(path, f"corrupt PDF: cannot read page tree ({type(e).__name__})") from e
-    for i in range(n):
-        try:
-            text = reader.pages[i].extract_text() or ""
-        except Exception as e:  # one bad page should not lose the rest of the document
-            log.warning("%s page %d: text extraction failed: %s", path.name, i + 1, e)
-            text = ""
-        pages.append(Page(i + 1, text))
-    return pages
-
-
-_LOADERS: dict[str, Callable[[Path], list[Page]]] = {
-    ".pdf": _load_pdf,
+# suffix -> "module:function" (or a function here), imported when a file of that kind is
+# loaded: the PDF and office modules import this one, and their parsers are heavy.
+_LOADERS: dict[str, str | Callable[[Path, LoadContext], list[Page]]] = {
+    ".pdf": "ingest.pdf:load_pdf",
+    ".docx": "ingest.office:load_docx",
+    ".pptx": "ingest.office:load_pptx",
+    ".xlsx": "ingest.office:load_xlsx",
+    ".csv": "ingest.office:load_csv",
     ".txt": _load_text,
     ".md": _load_markdown,
     ".markdown": _load_markdown,
     ".html": _load_html,
     ".htm": _load_html,
-    ".docx": _load_docx,
 }
+# The one list of what can be ingested: the CLI's folder walk and the upload widget read it.
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
+
+
+def _loader(suffix: str) -> Callable[[Path, LoadContext], list[Page]] | None:
+    target = _LOADERS.get(suffix)
+    if target is None or callable(target):
+        return target
+    module, name = target.split(":")
+    fn: Callable[[Path, LoadContext], list[Page]] = getattr(importlib.import_module(module), name)
+    return fn

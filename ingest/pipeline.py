@@ -29,7 +29,16 @@ import numpy as np
 
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_pages
-from ingest.loaders import SUPPORTED_SUFFIXES, IngestError, Page, load
+from ingest.loaders import (
+    SUPPORTED_SUFFIXES,
+    IngestError,
+    LoadContext,
+    LoadReport,
+    Page,
+    PageProgress,
+    load,
+    load_document,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +53,22 @@ class FileResult:
     pages: int = 0
     chunks: int = 0
     error: str | None = None
+    # The document report (filled when the file is read; empty for unchanged/removed):
+    text_pages: list[int] = field(default_factory=list)  # read from the text layer / source
+    ocr_pages: list[int] = field(default_factory=list)  # read by Tesseract
+    failed_pages: list[dict[str, Any]] = field(default_factory=list)  # {"page", "error"}
+    tables: int = 0
+    chars: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def add_report(self, report: LoadReport) -> None:
+        self.text_pages = sorted(report.text_pages)
+        self.ocr_pages = sorted(report.ocr_pages)
+        self.failed_pages = sorted(report.failed_pages, key=lambda f: int(f["page"]))
+        self.tables = report.tables
+        self.chars = report.chars
 
 
 class Sink(Protocol):
@@ -74,6 +96,8 @@ class _Pending:
 
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
+# (file name, stage, page done, pages total); stage "ocr" marks a page read by Tesseract.
+FilePageProgress = Callable[[str, str, int, int], None]
 
 
 class _Overlap:
@@ -211,6 +235,7 @@ class Ingestor:
         max_file_bytes: int | None = 50_000_000,
         batch_chunks: int = 512,
         eager_chunks: int = 64,
+        ocr_cache_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -221,6 +246,7 @@ class Ingestor:
         self.max_file_bytes = max_file_bytes
         self.batch_chunks = batch_chunks
         self.eager_chunks = eager_chunks  # one model batch: the smallest batch worth a commit
+        self.ocr_cache_dir = ocr_cache_dir  # OCR results by page-image hash (never OCR twice)
 
     # --- public --------------------------------------------------------------------------
     def ingest(
@@ -228,14 +254,24 @@ class Ingestor:
         paths: Iterable[str | Path],
         progress: Progress | None = None,
         display_names: dict[Path, str] | None = None,
+        page_progress: FilePageProgress | None = None,
     ) -> list[FileResult]:
+        """``page_progress(file name, stage, page, pages)`` reports each page as it is read
+        (stage "ocr" for a page going through Tesseract: the slow one)."""
         files = expand_paths(paths)
         self.store.sweep_orphans()  # leftovers of a crashed run are never visible; drop them
         seen: dict[str, str] = {}
         names = display_names or {}
+
+        def on_page(name: str) -> PageProgress | None:
+            if page_progress is None:
+                return None
+            return lambda stage, done, total: page_progress(name, stage, done, total)
+
         prepared = (
-            (names.get(path, path.name), self._prepare(path, names.get(path, path.name), seen))
+            (name, self._prepare(path, name, seen, on_page(name)))
             for path in files
+            for name in [names.get(path, path.name)]
         )
         return self._drive(prepared, progress, len(files))
 
@@ -267,7 +303,13 @@ class Ingestor:
             overlap.close()
         return results
 
-    def ingest_upload(self, upload_dir: Path, name: str, data: bytes) -> FileResult:
+    def ingest_upload(
+        self,
+        upload_dir: Path,
+        name: str,
+        data: bytes,
+        page_progress: FilePageProgress | None = None,
+    ) -> FileResult:
         """Save an upload with :func:`save_upload` and ingest it; refusals are results too."""
         try:
             path = save_upload(upload_dir, name, data, self.max_file_bytes)
@@ -275,7 +317,7 @@ class Ingestor:
             return FileResult(name, "failed", error=e.reason)
         except OSError as e:
             return FileResult(name, "failed", error=f"could not save the upload: {e.strerror or e}")
-        return self.ingest([path], display_names={path: path.name})[0]
+        return self.ingest([path], display_names={path: path.name}, page_progress=page_progress)[0]
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         """Remove a document by id, path or file name; one result per document removed."""
@@ -299,8 +341,11 @@ class Ingestor:
         ]
 
     # --- steps ---------------------------------------------------------------------------
-    def _prepare(self, path: Path, name: str, seen: dict[str, str]) -> _Pending | FileResult:
+    def _prepare(
+        self, path: Path, name: str, seen: dict[str, str], on_page: PageProgress | None = None
+    ) -> _Pending | FileResult:
         shown = str(path)
+        ctx = LoadContext(self.ocr_cache_dir, on_page)
         try:
             if not path.exists():
                 raise IngestError(path, "no such file")
@@ -321,15 +366,20 @@ class Ingestor:
                 return FileResult(shown, "unchanged", doc_id, *self._counts(doc_id))
             if doc_id in seen:
                 return FileResult(shown, "unchanged", doc_id, error=None)
-            pages = clean_pages(load(path, self.max_file_bytes))
+            loaded = load_document(path, self.max_file_bytes, ctx)
+            pages = clean_pages(loaded.pages)
         except IngestError as e:
-            return FileResult(shown, "failed", error=e.reason)
+            failed = FileResult(shown, "failed", error=e.reason)
+            failed.add_report(ctx.report)  # which pages failed, and why
+            return failed
         except Exception as e:  # never let one file take down the run
             log.exception("unexpected failure ingesting %s", path)
             return FileResult(
                 shown, "failed", error=f"unexpected error: {type(e).__name__}: {e}"[:300]
             )
-        return self._pending(shown, key, name, sha, size, pages, existing, seen)
+        out = self._pending(shown, key, name, sha, size, pages, existing, seen)
+        (out.result if isinstance(out, _Pending) else out).add_report(loaded.report)
+        return out
 
     def _pending(
         self,

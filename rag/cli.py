@@ -53,6 +53,48 @@ def _progress_bar(
     return update, close
 
 
+def _page_bar(enabled: bool) -> tuple[Callable[[str, str, int, int], None], Callable[[], None]]:
+    """A second tqdm bar, per file, shown only once a page needs OCR (seconds a page)."""
+    if not enabled:
+        return (lambda *_: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def close() -> None:
+        if "bar" in bar:
+            bar.pop("bar").close()
+
+    def update(name: str, stage: str, done: int, total: int) -> None:
+        if bar.get("name") != name:
+            close()
+            bar["name"] = name
+        if "bar" not in bar:
+            if stage != "ocr":
+                return
+            bar["bar"] = tqdm(total=total, desc="pages", unit="page", file=sys.stderr, leave=False)
+        b = bar["bar"]
+        b.set_postfix_str(f"{name[-30:]}: {'OCR' if stage == 'ocr' else 'text'}", refresh=False)
+        b.update(done - b.n)
+
+    return update, close
+
+
+def _report(r: Any) -> str:
+    """``12 pages, 40 chunks · 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
+    extra = []
+    if r.ocr_pages:
+        extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
+    if r.tables:
+        extra.append(f"{r.tables} tables")
+    if r.chars:
+        extra.append(f"{r.chars:,} characters")
+    line = f"{r.pages} pages, {r.chunks} chunks" + (" · " + ", ".join(extra) if extra else "")
+    for f in r.failed_pages:
+        line += f"; page {f['page']} failed: {f['error']}"
+    return line
+
+
 def _engine(args: argparse.Namespace, collection: str | None = None, **overrides: Any) -> Any:
     from rag.engine import Engine
 
@@ -63,16 +105,19 @@ def _engine(args: argparse.Namespace, collection: str | None = None, **overrides
 # --- commands ----------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    update, close = _progress_bar("ingest", sys.stderr.isatty() or args.progress)
+    show = sys.stderr.isatty() or args.progress
+    update, close = _progress_bar("ingest", show)
+    page_update, page_close = _page_bar(show)
     try:
-        results = engine.ingest(args.paths, progress=update)
+        results = engine.ingest(args.paths, progress=update, page_progress=page_update)
     finally:
+        page_close()
         close()
     for r in results:
         if args.json:
             _print_json(r.to_dict())
         else:
-            detail = r.error if r.status == "failed" else f"{r.pages} pages, {r.chunks} chunks"
+            detail = r.error if r.status == "failed" else _report(r)
             print(f"{r.status:9} {r.path}  ({detail})")
     if not results:
         print("no files found", file=sys.stderr)
@@ -393,7 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=fn)
         return sp
 
-    sp = add("ingest", cmd_ingest, "ingest files or folders (PDF, TXT, MD, HTML, DOCX)")
+    sp = add(
+        "ingest", cmd_ingest, "ingest files or folders (PDF, DOCX, PPTX, XLSX, CSV, TXT, MD, HTML)"
+    )
     sp.add_argument("paths", nargs="+")
     sp.add_argument(
         "--progress", action="store_true", help="show the progress bar even when not a TTY"

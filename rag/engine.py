@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.loaders import IngestError
-from ingest.pipeline import FileResult, Ingestor, Progress, safe_upload_name
+from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
+from ingest.pipeline import FilePageProgress, FileResult, Ingestor, Progress, safe_upload_name
 from providers.base import Answerer, Message, Provider
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
@@ -31,6 +31,7 @@ REFUSAL_MODEL_PATH = Path(__file__).with_name("models") / "refusal.json"
 # The document types front ends use come from here: ui never imports ingest.
 __all__ = [
     "MAX_CHARS_PER_TOKEN",
+    "SUPPORTED_SUFFIXES",
     "TRUNCATED_NOTICE",
     "Engine",
     "FileResult",
@@ -82,6 +83,7 @@ class Engine:
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
             max_file_bytes=int(settings.max_file_mb * 1_000_000),
+            ocr_cache_dir=settings.index_dir / "ocr-cache",
         )
         self.extractive = ExtractiveProvider(
             embed=self.embedder.embed,
@@ -96,9 +98,12 @@ class Engine:
         paths: Sequence[str | Path],
         progress: Progress | None = None,
         display_names: dict[Path, str] | None = None,
+        page_progress: FilePageProgress | None = None,
     ) -> list[FileResult]:
         with self._write_lock:
-            results = self.ingestor.ingest(paths, progress=progress, display_names=display_names)
+            results = self.ingestor.ingest(
+                paths, progress=progress, display_names=display_names, page_progress=page_progress
+            )
             self.lexical.ensure(self.store)  # rebuild BM25 now, not on the next question
             return results
 
@@ -106,10 +111,15 @@ class Engine:
     def uploads_dir(self) -> Path:
         return self.settings.index_dir / "uploads"
 
-    def ingest_upload(self, name: str, data: bytes) -> FileResult:
-        """Save a browser upload under ``RAG_INDEX_DIR/uploads/`` (escapes refused) and ingest it."""
+    def ingest_upload(
+        self, name: str, data: bytes, page_progress: FilePageProgress | None = None
+    ) -> FileResult:
+        """Save a browser upload under ``RAG_INDEX_DIR/uploads/`` (escapes refused) and ingest it.
+
+        ``page_progress(name, stage, page, pages)`` reports each page read (stage "ocr" for
+        the slow Tesseract pages), for a progress bar."""
         with self._write_lock:
-            result = self.ingestor.ingest_upload(self.uploads_dir, name, data)
+            result = self.ingestor.ingest_upload(self.uploads_dir, name, data, page_progress)
             self.lexical.ensure(self.store)
             return result
 

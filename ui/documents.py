@@ -1,9 +1,11 @@
-"""Documents: upload (PDF, TXT, MD, HTML) with per-file progress and result; list; delete.
+"""Documents: upload (any format the loaders read) with per-file progress and report; list; delete.
 
 Uploads are saved under ``RAG_INDEX_DIR/uploads/`` by ``Engine.ingest_upload`` (sanitised
 names, escapes and planted links refused, atomic write) and indexed by a background thread, so a 55-page PDF never blocks the page: a fragment polls the job and
 redraws its progress bars while the user keeps chatting. Each file is its own ingest call
-so each gets its own bar and result line.
+so each gets its own bar and its own report (pages read as text, OCR'd, failed and why;
+tables; characters): green when it worked, red when it failed. OCR pages are slow (seconds
+each), so the bar moves page by page while they are read.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from typing import Any
 
 import streamlit as st
 
-from rag.engine import Engine, FileResult, IngestError, safe_upload_name
+from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
 from ui import embedder
 from ui.text import escape_label, escape_md
 
 log = logging.getLogger(__name__)
 
-UPLOAD_TYPES = ["pdf", "txt", "md", "markdown", "html", "htm"]
+# From the loaders' registry, so the widget and the loaders can never disagree.
+UPLOAD_TYPES = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
+_ALIASES = {"markdown", "htm"}  # same formats as md / html: not worth a word in the label
 # Material icons, not emoji: they render without an emoji font (headless Chromium has none).
 STATUS_ICONS = {
     "added": ":material/check_circle:",
@@ -39,7 +43,8 @@ class FileJob:
     raw_name: str
     data: bytes | None  # dropped once indexed
     size: int
-    stage: str = "waiting"  # waiting | reading | embedding | done
+    stage: str = "waiting"  # waiting | reading | ocr | embedding | done
+    pages: tuple[int, int] = (0, 0)  # (pages read, pages total) while reading
     fraction: float = 0.0
     result: FileResult | None = None
     error: str | None = None  # refused before ingest (too big, bad name, could not save)
@@ -70,13 +75,19 @@ class UploadJob:
         def on_embed(done: int, total: int) -> None:
             with self.lock:
                 f.stage = "embedding"
-                f.fraction = 0.1 + 0.85 * done / max(total, 1)
+                f.fraction = 0.5 + 0.45 * done / max(total, 1)
+
+        def on_page(_name: str, stage: str, done: int, total: int) -> None:
+            with self.lock:
+                f.stage = "ocr" if stage == "ocr" else "reading"
+                f.pages = (done, total)
+                f.fraction = 0.05 + 0.45 * done / max(total, 1)
 
         f.stage, f.fraction = "reading", 0.05
         embedder.set_progress(on_embed)
         try:
             assert f.data is not None
-            f.result = engine.ingest_upload(f.raw_name, f.data)
+            f.result = engine.ingest_upload(f.raw_name, f.data, page_progress=on_page)
         except Exception as e:  # one bad file must not end the job or reach the page
             log.exception("ingest failed for %s", f.name)
             f.result = FileResult(f.name, "failed", error=f"{type(e).__name__}")
@@ -124,12 +135,58 @@ def _result_line(f: FileJob) -> str:
     r = f.result
     if r is None:
         return f":material/hourglass_empty: {escape_md(f.name)}"
-    detail = (
-        f"{r.pages} pages, {r.chunks} chunks"
-        if r.status != "failed"
-        else escape_md(r.error or "failed")
-    )
-    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} ({detail})"
+    detail = f"({escape_md(r.error or 'failed')})" if r.status == "failed" else report_text(r)
+    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} {detail}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def _pages_list(pages: list[int]) -> str:
+    shown = ", ".join(map(str, pages[:12]))
+    return shown + (f" and {len(pages) - 12} more" if len(pages) > 12 else "")
+
+
+def report_text(r: FileResult) -> str:
+    """The document report of one file as one line: ``(3 pages, 12 chunks) · 2 read as text,
+    1 OCR'd (p. 3), 1 table, 4,567 characters``."""
+    extra = []
+    if r.ocr_pages:
+        extra.append(
+            f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} OCR'd "
+            f"(p. {_pages_list(r.ocr_pages)})"
+        )
+    if r.tables:
+        extra.append(_plural(r.tables, "table"))
+    if r.chars:
+        extra.append(_plural(r.chars, "character"))
+    head = f"({r.pages} pages, {r.chunks} chunks)"
+    return head + (" · " + ", ".join(extra) if extra else "")
+
+
+def _failed_pages_text(r: FileResult) -> str:
+    lines = [f"page {p['page']}: {escape_md(str(p['error']))}" for p in r.failed_pages[:10]]
+    more = len(r.failed_pages) - len(lines)
+    return "  \n".join(lines + ([f"and {more} more"] if more > 0 else []))
+
+
+def render_result(f: FileJob) -> None:
+    """Green when the file was indexed, red when it failed; pages that failed in amber."""
+    line = _result_line(f)
+    r = f.result
+    if f.error or (r is not None and r.status == "failed"):
+        st.error(line)
+    elif r is None:
+        st.markdown(line)
+    else:
+        st.success(line)
+    if r is not None and r.failed_pages:
+        st.warning(
+            f"{_plural(len(r.failed_pages), 'page')} of {escape_md(f.name)} could not be read "
+            f"and {'are' if len(r.failed_pages) != 1 else 'is'} not indexed:  \n"
+            + _failed_pages_text(r)
+        )
 
 
 def render_job(job: UploadJob) -> None:
@@ -138,11 +195,13 @@ def render_job(job: UploadJob) -> None:
         snapshot = [(f.stage, f.fraction) for f in files]
     for f, (stage, fraction) in zip(files, snapshot, strict=True):
         if stage == "done" or f.error:
-            st.markdown(_result_line(f))
+            render_result(f)
         else:
+            read, total = f.pages
             label = {
                 "waiting": "waiting",
-                "reading": "reading and chunking",
+                "reading": f"reading page {read} of {total}" if total > 1 else "reading",
+                "ocr": f"OCR, page {read + 1} of {total} (slow: seconds a page)",
                 "embedding": "embedding",
             }[stage]
             st.progress(min(fraction, 1.0), text=f"{escape_label(f.name)}: {label}…")
@@ -167,7 +226,8 @@ def render(engine: Engine) -> None:
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
     uploaded = st.file_uploader(
-        f"Add documents (PDF, TXT, MD, HTML; up to {limit_mb:.0f} MB each)",
+        f"Add documents ({', '.join(t.upper() for t in UPLOAD_TYPES if t not in _ALIASES)}; "
+        f"up to {limit_mb:.0f} MB each)",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"uploader_{gen}",

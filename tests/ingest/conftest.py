@@ -1,8 +1,10 @@
-"""The real PDFs in ../shared/data/pdfs: required in CI, optional on a laptop."""
+"""Ingest fixtures: the real PDFs in ../shared/data/pdfs (required in CI, optional on a
+laptop) and one OCR cache per test session (Tesseract runs once per page image)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,24 @@ def require_real_pdfs() -> Path:
 @pytest.fixture(scope="session")
 def real_pdfs() -> Path:
     return require_real_pdfs()
+
+
+@pytest.fixture(scope="session")
+def ocr_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ocr-cache")
+
+
+@pytest.fixture
+def tesseract() -> str:
+    exe = shutil.which("tesseract")
+    if exe is None:
+        pytest.fail("tesseract is not installed: run `make setup-test` (apt tesseract-ocr)")
+    return exe
+
+
+@pytest.fixture
+def no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PATH on which Tesseract cannot be found (the real binary stays installed)."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
