@@ -54,6 +54,9 @@ class FakeAnthropic(FakeServer):
         if f == "overloaded":
             self._err(h, 529, "overloaded_error", "Overloaded", self.retry_headers(r))
             return
+        if r.stream_error_at is not None and not body.get("stream"):
+            self._err(h, 529, "overloaded_error", "Overloaded")
+            return
         if f == "auth":
             key = rec.headers.get("x-api-key", "")
             self._err(h, 401, "authentication_error", f"invalid x-api-key {key}")
@@ -140,6 +143,12 @@ class FakeAnthropic(FakeServer):
         for i, piece in enumerate(_chunks(text) if text else []):
             if f == "cut" and i >= r.cut_after:
                 h.drop()
+                return
+            if i == r.stream_error_at:
+                # The API's in-stream failure: an ``error`` event on the 200 stream.
+                err = {"type": "overloaded_error", "message": "Overloaded"}
+                ev("error", {"type": "error", "error": err})
+                h.end_stream()
                 return
             ev(
                 "content_block_delta",

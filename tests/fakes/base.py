@@ -32,6 +32,24 @@ class Reply:
     # Function calls (name, arguments) the model makes in this reply, in each API's own
     # shape (non-streaming answers only). ``text`` is then sent beside them if non-empty.
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Thinking tokens a reasoning model spent (Gemini 2.5 reports them apart from the
+    # answer's tokens, as ``thoughtsTokenCount``; they are billed as output).
+    thinking_tokens: int = 0
+    # Extra response headers (e.g. a Retry-After a fake would not send by default).
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stream_error_at(self) -> int | None:
+        """Content chunks sent before the API's in-stream error event (None: no such fault).
+
+        ``stream_error``: the error comes before the first token; ``stream_error_late``:
+        after ``cut_after`` chunks of text were sent.
+        """
+        if self.fault == "stream_error":
+            return 0
+        if self.fault == "stream_error_late":
+            return self.cut_after
+        return None
 
 
 @dataclass
@@ -222,7 +240,7 @@ class FakeServer:
             )
         if r.retry_after_ms is not None:
             h["retry-after-ms"] = str(r.retry_after_ms)
-        return h
+        return {**h, **r.headers}
 
     def handle(self, h: _Handler, rec: Recorded) -> None:
         raise NotImplementedError

@@ -7,6 +7,8 @@ from typing import Any
 
 from tests.fakes.base import FakeServer, Recorded, _chunks, _Handler
 
+OVERLOADED = "The model is overloaded. Please try again later."
+
 
 class FakeGemini(FakeServer):
     """POST /v1[beta]/models/{model}:generateContent and :streamGenerateContent?alt=sse."""
@@ -62,7 +64,8 @@ class FakeGemini(FakeServer):
                         "retryDelay": f"{delay:g}s",
                     }
                 ],
-                self.retry_headers(r),
+                # The API says when to retry only in the body: no Retry-After header.
+                r.headers,
             )
             return
         if f == "server":
@@ -73,12 +76,15 @@ class FakeGemini(FakeServer):
                 "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
             )
             return
+        if r.stream_error_at is not None and method == "generateContent":
+            self._err(h, 503, "UNAVAILABLE", OVERLOADED)
+            return
         if f == "overloaded":
             self._err(
                 h,
                 503,
                 "UNAVAILABLE",
-                "The model is overloaded. Please try again later.",
+                OVERLOADED,
                 headers=self.retry_headers(r),
             )
             return
@@ -110,8 +116,12 @@ class FakeGemini(FakeServer):
         usage = {
             "promptTokenCount": r.input_tokens,
             "candidatesTokenCount": r.output_tokens,
-            "totalTokenCount": r.input_tokens + r.output_tokens,
+            # Thinking models (2.5): thoughts are counted apart from the candidates, and the
+            # total is prompt + candidates + thoughts.
+            "totalTokenCount": r.input_tokens + r.output_tokens + r.thinking_tokens,
         }
+        if r.thinking_tokens:
+            usage["thoughtsTokenCount"] = r.thinking_tokens
         version = r.model or model
 
         def resp(
@@ -166,6 +176,12 @@ class FakeGemini(FakeServer):
         for i, piece in enumerate(pieces):
             if f == "cut" and i >= r.cut_after:
                 h.drop()
+                return
+            if i == r.stream_error_at:
+                # A failure after the 200: the error object as one more SSE ``data:`` chunk.
+                err = {"code": 503, "message": OVERLOADED, "status": "UNAVAILABLE"}
+                h.chunk("data: " + json.dumps({"error": err}) + "\r\n\r\n")
+                h.end_stream()
                 return
             last = i == len(pieces) - 1
             # The API repeats usageMetadata on chunks; the last one carries the final counts.

@@ -7,6 +7,8 @@ from typing import Any
 
 from tests.fakes.base import FakeServer, Recorded, _chunks, _Handler
 
+RUNNER_ERROR = "an error was encountered while running the model: unexpected EOF"
+
 
 class FakeOllama(FakeServer):
     """POST /api/chat (JSON or NDJSON stream), GET /api/tags, GET / and /api/version,
@@ -14,6 +16,12 @@ class FakeOllama(FakeServer):
 
     ``pull_fault``: "not_found" (an error line, as for an unknown model), "cut" (connection
     dropped mid-download) or None.
+
+    POST /api/show answers the model's ``model_info`` (``<arch>.context_length``) and its
+    Modelfile ``parameters``. Like the real server, /api/chat never refuses a long prompt:
+    it silently keeps only the last ``num_ctx`` tokens (``options.num_ctx``, else
+    ``default_num_ctx``), reports ``prompt_eval_count`` as at most ``num_ctx`` and answers
+    anyway. Each such cut is logged in :attr:`truncated` as ``(prompt_tokens, num_ctx)``.
     """
 
     name = "ollama"
@@ -25,6 +33,56 @@ class FakeOllama(FakeServer):
         ("sha256:4fa551d4f938f68b8c1e6afa9d28befb70e3f33f75d0753248d530364aeea40f", 12_000),
     )
     pull_fault: str | None = None
+    context_length: int = 131_072  # what the GGUF says the model was trained for
+    modelfile_num_ctx: int | None = None  # a ``PARAMETER num_ctx`` in the Modelfile
+    default_num_ctx: int = 2048  # the server's default when the request does not say
+    chars_per_token: float = 4.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.truncated: list[tuple[int, int]] = []
+
+    @property
+    def calls(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path == "/api/chat"]
+
+    def _show(self, h: _Handler, rec: Recorded) -> None:
+        body = rec.body if isinstance(rec.body, dict) else {}
+        model = str(body.get("model") or body.get("name") or "")
+        name = model if ":" in model else f"{model}:latest"
+        if name not in self.models:
+            h.send_json(404, {"error": f"model '{model}' not found"})
+            return
+        params = 'stop                           "<|eot_id|>"'
+        if self.modelfile_num_ctx:
+            params = f"num_ctx                        {self.modelfile_num_ctx}\n{params}"
+        h.send_json(
+            200,
+            {
+                "modelfile": f"FROM {name}",
+                "parameters": params,
+                "template": "{{ .Prompt }}",
+                "details": {"format": "gguf", "family": "llama", "parameter_size": "3.2B"},
+                "model_info": {
+                    "general.architecture": "llama",
+                    "general.parameter_count": 3212749888,
+                    "llama.context_length": self.context_length,
+                    "llama.embedding_length": 3072,
+                },
+                "capabilities": ["completion", "tools"],
+            },
+        )
+
+    def _truncate(self, body: dict[str, Any]) -> int | None:
+        """``num_ctx`` when the prompt was longer and so silently cut to it, else None."""
+        chars = sum(len(str(m.get("content") or "")) for m in body.get("messages") or [])
+        tokens = int(chars / self.chars_per_token) + 1
+        num_ctx = int((body.get("options") or {}).get("num_ctx") or self.default_num_ctx)
+        if tokens > num_ctx:
+            with self.lock:
+                self.truncated.append((tokens, num_ctx))
+            return num_ctx
+        return None
 
     def _pull(self, h: _Handler, rec: Recorded) -> None:
         body = rec.body if isinstance(rec.body, dict) else {}
@@ -73,6 +131,9 @@ class FakeOllama(FakeServer):
             return
         if rec.method == "GET" and rec.path == "/api/version":
             h.send_json(200, {"version": "0.6.2"})
+            return
+        if rec.method == "POST" and rec.path == "/api/show":
+            self._show(h, rec)
             return
         if rec.method == "POST" and rec.path == "/api/pull":
             self._pull(h, rec)
@@ -125,9 +186,11 @@ class FakeOllama(FakeServer):
         if f == "auth":
             h.send_json(401, {"error": "unauthorized"})
             return
-        if f == "context":
-            h.send_json(400, {"error": "the input length exceeds the context length"})
+        stream = body.get("stream", True)  # Ollama streams unless told not to
+        if r.stream_error_at is not None and not stream:
+            h.send_json(500, {"error": RUNNER_ERROR})
             return
+        cut = self._truncate(body)
         if f == "slow":
             self.sleep(r.delay_s)
         created = "2025-01-01T00:00:00.000000Z"
@@ -139,12 +202,12 @@ class FakeOllama(FakeServer):
             "done_reason": "stop",
             "total_duration": 123456789,
             "load_duration": 1000000,
-            "prompt_eval_count": r.input_tokens,
+            # Never more than num_ctx: the rest of the prompt was cut without a word.
+            "prompt_eval_count": r.input_tokens if cut is None else cut,
             "prompt_eval_duration": 1000,
             "eval_count": r.output_tokens,
             "eval_duration": 2000,
         }
-        stream = body.get("stream", True)  # Ollama streams unless told not to
         if not stream:
             msg: dict[str, Any] = {"role": "assistant", "content": r.text}
             if r.tool_calls:
@@ -168,6 +231,11 @@ class FakeOllama(FakeServer):
         for i, piece in enumerate(_chunks(r.text)):
             if f == "cut" and i >= r.cut_after:
                 h.drop()
+                return
+            if i == r.stream_error_at:
+                # A failure after the 200: one ``{"error": ...}`` NDJSON line, then the end.
+                h.chunk(json.dumps({"error": RUNNER_ERROR}) + "\n")
+                h.end_stream()
                 return
             h.chunk(
                 json.dumps(

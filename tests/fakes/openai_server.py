@@ -8,6 +8,8 @@ from typing import Any
 
 from tests.fakes.base import FakeServer, Recorded, Reply, _chunks, _Handler
 
+SERVER_ERROR = "The server had an error while processing your request. Sorry about that!"
+
 
 class FakeOpenAI(FakeServer):
     """POST /v1/chat/completions (JSON or SSE), GET /v1/models."""
@@ -64,6 +66,9 @@ class FakeOpenAI(FakeServer):
         model = r.model or body.get("model", "gpt-4o-mini")
         stream = bool(body.get("stream"))
         if self._fault(h, r, rec):
+            return
+        if r.stream_error_at is not None and not stream:
+            self._err(h, 500, SERVER_ERROR, "server_error", None)
             return
         if r.fault == "slow":
             self.sleep(r.delay_s)
@@ -144,6 +149,13 @@ class FakeOpenAI(FakeServer):
             if r.fault == "cut" and i >= r.cut_after:
                 h.drop()
                 return
+            if i == r.stream_error_at:
+                # What the API sends when it fails after the 200: one ``data:`` line with an
+                # ``error`` object (no ``event:`` name), then the stream ends.
+                err = {"message": SERVER_ERROR, "type": "server_error", "param": None, "code": None}
+                h.chunk("data: " + json.dumps({"error": err}) + "\n\n")
+                h.end_stream()
+                return
             ev([{"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}])
         ev([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": finish}])
         if include_usage:
@@ -166,7 +178,7 @@ class FakeOpenAI(FakeServer):
             self._err(
                 h,
                 500,
-                "The server had an error while processing your request. Sorry about that!",
+                SERVER_ERROR,
                 "server_error",
                 None,
             )

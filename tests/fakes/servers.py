@@ -45,6 +45,12 @@ FAULTS = (
     "auth",  # 401 (Gemini: 400 API_KEY_INVALID, as the real API does)
     "context",  # context-length error
     "filter",  # content-filter refusal
+    # A 200 stream that ends with the API's own error event/chunk/line (a transient server
+    # error: OpenAI server_error chunk, Anthropic ``event: error`` overloaded_error, Gemini
+    # UNAVAILABLE error chunk, Ollama ``{"error": ...}`` line); a non-streaming request gets
+    # the same error as an HTTP status. ``_late``: after the first tokens were sent.
+    "stream_error",
+    "stream_error_late",
 )
 
 
