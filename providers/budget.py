@@ -84,3 +84,28 @@ def observe(provider: str, chars: int, input_tokens: int | None, weight: float =
 def reset_calibration() -> None:
     with _lock:
         _learned.clear()
+
+
+def context_notice(request: Request, label: str) -> str:
+    """A visible note when budgeting cut what the model saw (empty when nothing was cut).
+
+    Written without ``[n]`` so that the note is never read as a citation.
+    """
+    rep = request.metadata.get("context")
+    if not isinstance(rep, dict):
+        return ""
+    cuts: list[str] = []
+    dropped = [str(n) for n in rep.get("dropped_sources") or []]
+    if dropped:
+        cuts.append(f"source{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} left out")
+    shortened = [str(n) for n in rep.get("truncated_sources") or []]
+    if shortened:
+        cuts.append(f"source {', '.join(shortened)} shortened")
+    if rep.get("history_dropped"):
+        cuts.append(f"{rep['history_dropped']} earlier message(s) left out")
+    if not cuts:
+        return ""
+    window = rep.get("max_context")
+    return (
+        f"\n\n[Note: to fit {label}'s context window ({window} tokens): " + "; ".join(cuts) + ".]"
+    )

@@ -29,7 +29,7 @@ from providers.base import (
     factory_for,
     parse_spec,
 )
-from providers.budget import observe, request_chars
+from providers.budget import context_notice, observe, request_chars
 from providers.cache import ResponseCache
 from providers.config import ProviderConfig
 from providers.errors import AuthError, BadResponseError, ContextTooLongError, ProviderError, redact
@@ -203,6 +203,8 @@ class FallbackChain:
                 # A turn that only calls tools has no text and is still an answer.
                 if (not resp.text or not resp.text.strip()) and not resp.tool_calls:
                     raise BadResponseError("empty answer", provider=label)
+                if resp.text:
+                    resp.text += context_notice(preq, label)
             except Exception as e:
                 self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)
                 continue
@@ -274,6 +276,10 @@ class FallbackChain:
             text = "".join(parts) if parts else (final.text or "")
             if not parts and text:
                 yield text  # a provider that only returned a final Response
+            notice = context_notice(preq, label)
+            if notice:
+                yield notice
+                text += notice
             final.text = "".join(shown) + text
             final.interrupted = interrupted
             yield self._succeed(p, preq, final, attempts, t0, store=not interrupted)
@@ -369,37 +375,7 @@ def build_chain(
     )
 
 
-def providers_info(
-    config: ProviderConfig | None = None, chain: FallbackChain | None = None
-) -> list[dict[str, Any]]:
-    """Every registered provider: default model, key configured, local/paid, breaker state.
+# Kept importable from here (rag.llm, the CLI).
+from providers.info import providers_info  # noqa: E402
 
-    For ``python -m rag providers --json``. Builds each provider (no network call) to apply
-    the same key/base-URL precedence it would use; breaker state comes from ``chain`` when
-    the provider is in it.
-    """
-    from providers.base import available
-
-    cfg = config or ProviderConfig()
-    in_chain = (
-        {p.name: s for p, s in zip(chain.providers, chain.status(), strict=True)} if chain else {}
-    )
-    out: list[dict[str, Any]] = []
-    for name in available():
-        row: dict[str, Any] = {"provider": name}
-        try:
-            p = factory_for(name)(config=cfg) if name != "extractive" else factory_for(name)()
-            row.update(
-                model=p.model,
-                key_configured=bool(getattr(p, "keys", None))
-                or not getattr(p, "requires_key", False),
-                base_url=getattr(p, "base_url", None),
-                local=p.capabilities.local,
-                paid=p.capabilities.paid,
-                streaming=p.capabilities.streaming,
-                breaker=in_chain.get(name, {}).get("breaker", "closed"),
-            )
-        except Exception as e:
-            row.update(error=redact(e), key_configured=False)
-        out.append(row)
-    return out
+__all__ = ["FallbackChain", "build_chain", "continuation_request", "providers_info"]

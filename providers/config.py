@@ -38,6 +38,9 @@ class ProviderConfig:
     llamacpp_model_path: Path | None = None
     llamacpp_threads: int = 1
     llamacpp_ctx: int = 4096
+    # Ollama: the num_ctx sent with every request is the model's context length (from
+    # /api/show), capped here (the KV cache for a 128k window would not fit a laptop).
+    ollama_num_ctx_max: int = 8192
     # Client-side limits (providers/ratelimit.py): provider or "provider:model" ->
     # {"rpm": requests/min, "tpm": tokens/min}, per API key; bursts wait up to max_wait.
     rate_limits: dict[str, dict[str, float]] = field(default_factory=dict)
