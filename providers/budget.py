@@ -19,7 +19,7 @@ import math
 import threading
 from collections.abc import Iterable
 
-from providers.base import Message, Request
+from providers.base import Message, Provider, Request, Usage
 
 DEFAULT_RATIOS: dict[str, float] = {
     "openai": 4.0,
@@ -109,3 +109,12 @@ def context_notice(request: Request, label: str) -> str:
     return (
         f"\n\n[Note: to fit {label}'s context window ({window} tokens): " + "; ".join(cuts) + ".]"
     )
+
+
+def estimate_partial(p: Provider, request: Request, shown: str) -> tuple[Usage, float | None]:
+    """Tokens and cost of a stream cut before its usage arrived, by our own count."""
+    usage = Usage(count_request(request, p.name), count_text(shown, p.name))
+    if not p.capabilities.paid:
+        return usage, 0.0
+    pricing = getattr(p, "pricing", None)
+    return usage, pricing.cost(p.name, p.model, usage) if pricing is not None else None

@@ -15,7 +15,6 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from providers.base import (
@@ -26,12 +25,15 @@ from providers.base import (
     Response,
     StreamItem,
     Usage,
-    factory_for,
-    parse_spec,
 )
-from providers.budget import context_notice, observe, request_chars
+from providers.budget import (
+    context_notice,
+    estimate_partial,
+    observe,
+    request_chars,
+)
 from providers.cache import ResponseCache
-from providers.config import ProviderConfig
+from providers.calllog import CallLog
 from providers.errors import AuthError, BadResponseError, ContextTooLongError, ProviderError, redact
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
@@ -83,6 +85,8 @@ class FallbackChain:
         metrics: Metrics | None = None,
         skipped: Sequence[Attempt] = (),
         fit: FitFn | None = None,
+        calls: CallLog | None = None,
+        task: str = "answer",
     ) -> None:
         if not providers:
             raise ValueError("a fallback chain needs at least one provider (extractive last)")
@@ -96,6 +100,9 @@ class FallbackChain:
         # Context-window budgeting (rag.context.ContextBudgeter): the request each provider
         # gets is cut to its window; after a ContextTooLongError, one retry at half budget.
         self.fit = fit
+        # One log line and one stored row per attempt (providers/calllog.py).
+        self.calls = calls or CallLog(None)
+        self.task = task
 
     # -- helpers -------------------------------------------------------------------------
     def _fit(self, request: Request, p: Provider, scale: float = 1.0) -> Request:
@@ -108,9 +115,24 @@ class FallbackChain:
             return request
 
     def _fail(
-        self, attempts: list[Attempt], label: str, model: str, err: ProviderError, t0: float
+        self,
+        attempts: list[Attempt],
+        p: Provider,
+        err: ProviderError,
+        t0: float,
+        request: Request | None = None,
+        shown: str = "",
     ) -> None:
+        label, model = label_of(p), p.model
         ms = (time.perf_counter() - t0) * 1000.0
+        if shown and request is not None:
+            # Text was streamed before the break: the API billed it, its usage never came.
+            usage, cost = estimate_partial(p, request, shown)
+            if self.usage is not None:
+                self.usage.record(p.name, model, usage, cost, estimated=True, task=self.task)
+            self._log(p, "interrupted", ms, usage, cost, err.kind, estimated=True)
+        else:
+            self._log(p, "error", ms, error_kind=err.kind)
         attempts.append(
             Attempt(
                 label.split(":", 1)[0], model, error=redact(err), error_kind=err.kind, latency_ms=ms
@@ -118,6 +140,37 @@ class FallbackChain:
         )
         self.metrics.record_error(label, err.kind, ms)
         log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
+
+    def _log(
+        self,
+        p: Provider,
+        outcome: str,
+        ms: float,
+        usage: Usage | None = None,
+        cost: float | None = None,
+        error_kind: str | None = None,
+        *,
+        estimated: bool = False,
+        model: str | None = None,
+        request: Request | None = None,
+    ) -> None:
+        res = getattr(p, "resilience", None)
+        prompt = None
+        if request is not None and self.calls.log_prompts:
+            prompt = "\n".join(m.content for m in request.messages)
+        self.calls.record(
+            p.name,
+            model or p.model,
+            outcome=outcome,
+            latency_ms=ms,
+            task=self.task,
+            key=res.keys.current() if res is not None else None,
+            usage=usage,
+            cost_usd=cost,
+            error_kind=error_kind,
+            estimated=estimated,
+            prompt=prompt,
+        )
 
     def _precheck(self, p: Provider) -> None:
         # Before the cache too: a session without a key must not be served answers that
@@ -127,6 +180,8 @@ class FallbackChain:
             raise AuthError(f"no API key configured (set {env})", provider=label_of(p))
         if self.usage is not None and p.capabilities.paid:
             self.usage.check_budget(label_of(p))
+            # With a budget set, a model whose price is unknown could spend without limit.
+            self.usage.check_priced(getattr(p, "pricing", None), p.name, p.model)
 
     def _cacheable(self, p: Provider) -> bool:
         return bool(getattr(p, "cacheable", p.name != "extractive")) and self.cache is not None
@@ -157,8 +212,14 @@ class FallbackChain:
         if not resp.cached:
             observe(p.name, request_chars(request), resp.usage.input_tokens)
         self.metrics.record_success(label_of(p), ms, resp.usage, resp.cost_usd, cached=resp.cached)
+        outcome = "cached" if resp.cached else "ok"
+        self._log(p, outcome, ms, resp.usage, resp.cost_usd, model=resp.model, request=request)
         if self.usage is not None and not resp.cached:
-            self.usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
+            self.usage.record(
+                p.name, resp.model or p.model, resp.usage, resp.cost_usd, task=self.task
+            )
+            for alert in self.usage.new_alerts():
+                log.warning("budget alert: %s", alert)
         if store and self._cacheable(p) and not resp.cached:
             assert self.cache is not None
             self.cache.put(p.name, p.model, request, resp)
@@ -206,7 +267,7 @@ class FallbackChain:
                 if resp.text:
                     resp.text += context_notice(preq, label)
             except Exception as e:
-                self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)
+                self._fail(attempts, p, _as_provider_error(e, label), t0)
                 continue
             return self._succeed(p, preq, resp, attempts, t0, store=True)
         return self._nobody(attempts)
@@ -255,21 +316,14 @@ class FallbackChain:
                     raise BadResponseError("empty answer", provider=label)
             except Exception as e:
                 err = _as_provider_error(e, label)
-                self._fail(attempts, label, p.model, err, t0)
+                self._fail(attempts, p, err, t0, preq, "".join(parts))
                 if parts:
                     # Text was shown: say so, and let the next provider finish it.
                     interrupted = True
                     partial = "".join(parts)
-                    shown.append(partial)
                     answer_so_far += partial
-                    nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
-                    attempts[
-                        -1
-                    ].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
-                    notice = f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
-                        f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
-                    )
-                    shown.append(notice)
+                    notice = self._interrupted(attempts, i, err, partial)
+                    shown += [partial, notice]
                     yield notice
                     req = continuation_request(request, answer_so_far)
                 continue
@@ -287,6 +341,17 @@ class FallbackChain:
         resp = self._nobody(attempts, "".join(shown), interrupted)
         yield resp.text[len("".join(shown)) :]
         yield resp
+
+    def _interrupted(
+        self, attempts: list[Attempt], i: int, err: ProviderError, partial: str
+    ) -> str:
+        """Mark the failed attempt as interrupted; the notice the user sees in the answer."""
+        label = label_of(self.providers[i])
+        nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
+        attempts[-1].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
+        return f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
+            f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
+        )
 
     def status(self) -> list[dict[str, Any]]:
         """Per provider in chain order: label, key configured, breaker state, local, paid."""
@@ -307,75 +372,15 @@ class FallbackChain:
         return out
 
 
-def build_chain(
-    specs: Sequence[str],
-    config: ProviderConfig | None = None,
-    extractive: Provider | None = None,
-    *,
-    metrics: Metrics | None = None,
-    usage: UsageTracker | None = None,
-    cache: ResponseCache | None = None,
-    sleep: Callable[[float], None] | None = None,
-    session_id: str | None = None,
-    fit: FitFn | None = None,
-) -> FallbackChain:
-    """Providers for ``specs`` (``"openai:gpt-4o-mini"`` ...) in order, then ``extractive``.
-
-    ``"extractive"`` in ``specs`` is ignored (it is always last). Usage and cache live in
-    ``config.state_dir`` when set (SQLite), else in memory. A spec that cannot be built is
-    recorded as a skipped attempt instead of failing the whole chain.
-    """
-    cfg = config or ProviderConfig()
-    state: Path | None = cfg.state_dir
-    if usage is None:
-        usage = UsageTracker(
-            state / "usage.sqlite3" if state else None,
-            session_id=session_id,
-            session_budget_usd=cfg.session_budget_usd,
-            daily_budget_usd=cfg.daily_budget_usd,
-        )
-    if cache is None:
-        cache = ResponseCache(state / "cache.sqlite3" if state else None, ttl_s=cfg.cache_ttl_s)
-    providers: list[Provider] = []
-    skipped: list[Attempt] = []
-    seen: set[str] = set()
-    for spec in specs:
-        spec = spec.strip()
-        if not spec or spec in seen:
-            continue
-        seen.add(spec)
-        try:
-            name, model = parse_spec(spec)
-            if name == "extractive":
-                continue
-            factory = factory_for(name)
-            kwargs: dict[str, Any] = {"config": cfg}
-            if model:
-                kwargs["model"] = model
-            if sleep is not None:
-                kwargs["sleep"] = sleep
-            providers.append(factory(**kwargs))
-        except Exception as e:
-            name, _, model = spec.partition(":")
-            err = _as_provider_error(e, spec)
-            skipped.append(
-                Attempt(
-                    name,
-                    model,
-                    error=redact(err),
-                    error_kind=err.kind if err.kind != "unexpected" else "config",
-                )
-            )
-            log.warning("cannot build provider %s: %s", spec, redact(e))
-    if extractive is None:
-        extractive = factory_for("extractive")()
-    providers.append(extractive)
-    return FallbackChain(
-        providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped, fit=fit
-    )
-
-
 # Kept importable from here (rag.llm, the CLI).
+from providers.factory import build_chain  # noqa: E402
 from providers.info import providers_info  # noqa: E402
 
-__all__ = ["FallbackChain", "build_chain", "continuation_request", "providers_info"]
+__all__ = [
+    "FallbackChain",
+    "build_chain",
+    "context_notice",
+    "continuation_request",
+    "estimate_partial",
+    "providers_info",
+]

@@ -45,6 +45,9 @@ class ProviderConfig:
     # {"rpm": requests/min, "tpm": tokens/min}, per API key; bursts wait up to max_wait.
     rate_limits: dict[str, dict[str, float]] = field(default_factory=dict)
     rate_limit_max_wait_s: float = 10.0
+    # Put the prompt (redacted) in the per-call log line (providers/calllog.py). Off: it may
+    # hold the user's documents.
+    log_prompts: bool = False
 
     def __post_init__(self) -> None:
         for keys in [*self.api_keys.values(), *self.session_keys.values()]:

@@ -13,6 +13,7 @@
     ├── ContentFilteredError           kind="content_filtered"
     ├── BadResponseError               kind="bad_response"    (malformed body, empty answer)
     ├── BudgetExceededError            kind="budget_exceeded"
+    │   └── UnpricedModelError         (a budget is set, the model has no price)
     └── CircuitOpenError               kind="circuit_open"    (breaker refused the call)
 
 SDK exceptions are always re-raised as one of these with ``raise ... from e`` so the cause
@@ -159,6 +160,10 @@ class BadResponseError(ProviderError):
 
 class BudgetExceededError(ProviderError):
     kind = "budget_exceeded"
+
+
+class UnpricedModelError(BudgetExceededError):
+    """A budget is set and the model has no price: the call is refused before it is made."""
 
 
 class CircuitOpenError(ProviderError):

@@ -113,6 +113,7 @@ class Settings(BaseSettings):
     daily_budget_usd: float | None = Field(None, ge=0)
     cache_ttl_s: float = Field(24 * 3600, ge=0)
     pricing_file: Path | None = None
+    log_prompts: bool = Field(False, description="put the (redacted) prompt in per-call logs")
 
     openai_api_key: SecretStr | None = None
     openai_api_keys: list[SecretStr] = Field(default_factory=list)
@@ -229,6 +230,7 @@ class Settings(BaseSettings):
             daily_budget_usd=self.daily_budget_usd,
             cache_ttl_s=self.cache_ttl_s,
             pricing_file=self.pricing_file,
+            log_prompts=self.log_prompts,
             state_dir=self.state_dir,
             llamacpp_model_path=self.llamacpp_model_path,
             llamacpp_threads=self.llamacpp_threads,
