@@ -79,3 +79,39 @@ def test_metrics_and_report_read_back_by_another_instance(
     assert stored_metrics(tmp_path / "missing.sqlite3") == {}
     with pytest.raises(KeyError):
         CallLog(db).report("provider; DROP TABLE calls")
+
+
+def test_usage_command_groups_and_alerts(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from providers.base import Usage
+    from providers.usage import UsageTracker
+    from rag import cli
+
+    db = index_dir / "state" / "usage.sqlite3"
+    calls = CallLog(db)
+    calls.record(
+        "openai", "gpt-4o-mini", outcome="ok", latency_ms=5, usage=Usage(10, 2), cost_usd=0.5
+    )
+    calls.record(
+        "openai",
+        "gpt-4o-mini",
+        outcome="ok",
+        latency_ms=5,
+        task="query_rewrite",
+        usage=Usage(3, 1),
+        cost_usd=0.25,
+    )
+    calls.record("anthropic", "claude-x", outcome="error", latency_ms=5, error_kind="server")
+    UsageTracker(db).record("openai", "gpt-4o-mini", Usage(13, 3), 0.9)
+    monkeypatch.setenv("RAG_DAILY_BUDGET_USD", "1.0")
+    assert cli.main(["usage", "--by", "task", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["task"]: r for r in out["rows"]}
+    assert rows["answer"]["calls"] == 2 and rows["answer"]["answered"] == 1
+    assert rows["query_rewrite"]["cost_usd"] == pytest.approx(0.25)
+    assert out["total_cost_usd"] == pytest.approx(0.75)
+    assert out["alerts"] == ["daily budget 90% used ($0.9000 of $1.0000)"]
+    assert cli.main(["usage"]) == 0  # the table, by provider
+    text = capsys.readouterr().out
+    assert "anthropic" in text and "budget alert: daily budget 90% used" in text
