@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     cache_ttl_s: float = Field(24 * 3600, ge=0)
     pricing_file: Path | None = None
     log_prompts: bool = Field(False, description="put the (redacted) prompt in per-call logs")
+    ollama_num_ctx_max: int = Field(
+        8192, ge=512, description="largest num_ctx sent to Ollama (its KV cache grows with it)"
+    )
 
     openai_api_key: SecretStr | None = None
     openai_api_keys: list[SecretStr] = Field(default_factory=list)
@@ -231,6 +234,7 @@ class Settings(BaseSettings):
             cache_ttl_s=self.cache_ttl_s,
             pricing_file=self.pricing_file,
             log_prompts=self.log_prompts,
+            ollama_num_ctx_max=self.ollama_num_ctx_max,
             state_dir=self.state_dir,
             llamacpp_model_path=self.llamacpp_model_path,
             llamacpp_threads=self.llamacpp_threads,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 
 from providers.base import Message, Request, Source
 from providers.chain import FallbackChain
@@ -98,3 +99,10 @@ def test_a_window_override_is_what_is_sent(
     resp = chain.generate(big_request(n=3, chars=400))
     assert fake_ollama.calls[0].body["options"]["num_ctx"] == 6000
     assert "left out" not in resp.text  # it all fitted: no note
+
+
+def test_the_cap_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    from rag.settings import load_settings
+
+    monkeypatch.setenv("RAG_OLLAMA_NUM_CTX_MAX", "16384")
+    assert load_settings(index_dir=tmp_path).provider_config().ollama_num_ctx_max == 16384
