@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from providers.base import Attempt, Provider, factory_for, parse_spec
 from providers.cache import ResponseCache
 from providers.calllog import CallLog
-from providers.chain import FallbackChain, FitFn, _as_provider_error, log
 from providers.config import ProviderConfig
 from providers.errors import redact
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
+
+if TYPE_CHECKING:  # providers.chain re-exports build_chain: import it lazily, not at load
+    from providers.chain import FallbackChain, FitFn
+
+log = logging.getLogger("providers.chain")
 
 
 def build_chain(
@@ -47,6 +52,8 @@ def build_chain(
         )
     if cache is None:
         cache = ResponseCache(state / "cache.sqlite3" if state else None, ttl_s=cfg.cache_ttl_s)
+    from providers.chain import FallbackChain
+
     providers, skipped = build_providers(specs, cfg, sleep)
     if extractive is None:
         extractive = factory_for("extractive")()
@@ -74,6 +81,8 @@ def build_providers(
 ) -> tuple[list[Provider], list[Attempt]]:
     """The providers ``specs`` name (extractive left out), and the ones that could not be
     built as skipped attempts (a bad spec must not fail the whole chain)."""
+    from providers.chain import _as_provider_error
+
     providers: list[Provider] = []
     skipped: list[Attempt] = []
     seen: set[str] = set()
