@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -293,23 +293,7 @@ class FallbackChain:
                     yield hit.text
                     yield self._succeed(p, preq, hit, attempts, t0, store=False)
                     return
-                for retry in (False, True):
-                    try:
-                        for item in p.stream(preq):
-                            if isinstance(item, Response):
-                                final = item
-                                break
-                            # Leading whitespace is held back: a whitespace-only answer is a
-                            # failure and must not have been shown.
-                            if not parts and not item.strip():
-                                continue
-                            parts.append(item)
-                            yield item
-                        break
-                    except ContextTooLongError:
-                        if retry or parts or self.fit is None:
-                            raise
-                        preq = self._fit(req, p, 0.5)  # our estimate was off: halve it, once
+                final, preq = yield from self._attempt(p, req, preq, parts)
                 if final is None:
                     raise BadResponseError("stream ended without a final response", provider=label)
                 if not "".join(parts).strip() and not (final.text or "").strip():
@@ -341,6 +325,28 @@ class FallbackChain:
         resp = self._nobody(attempts, "".join(shown), interrupted)
         yield resp.text[len("".join(shown)) :]
         yield resp
+
+    def _attempt(
+        self, p: Provider, req: Request, preq: Request, parts: list[str]
+    ) -> Generator[str, None, tuple[Response | None, Request]]:
+        """One provider's stream: its deltas (kept in ``parts``), then (final, request)."""
+        for retry in (False, True):
+            try:
+                for item in p.stream(preq):
+                    if isinstance(item, Response):
+                        return item, preq
+                    # Leading whitespace is held back: a whitespace-only answer is a failure
+                    # and must not have been shown.
+                    if not parts and not item.strip():
+                        continue
+                    parts.append(item)
+                    yield item
+                return None, preq
+            except ContextTooLongError:
+                if retry or parts or self.fit is None:
+                    raise
+                preq = self._fit(req, p, 0.5)  # our estimate was off: halve it, once
+        return None, preq
 
     def _interrupted(
         self, attempts: list[Attempt], i: int, err: ProviderError, partial: str
