@@ -54,11 +54,15 @@ def map_anthropic_error(e: BaseException, label: str) -> ProviderError:
             return AuthError(text, **kw)
         if isinstance(e, anthropic.RateLimitError):
             return RateLimitError(text, retry_after=ra, **kw)
+        if status == 200:  # an ``event: error`` inside the stream: only its type tells
+            text = f"error mid-stream ({etype or 'unknown'}): {msg}"
         if etype == "overloaded_error" or status in (503, 529):
             return OverloadedError(text, retry_after=ra, **kw)
-        if status == 413 or looks_like_context_error(str(msg)):
+        if etype == "rate_limit_error":
+            return RateLimitError(text, retry_after=ra, **kw)
+        if status == 413 or etype == "request_too_large" or looks_like_context_error(str(msg)):
             return ContextTooLongError(text, **kw)
-        if status >= 500:
+        if status >= 500 or etype in ("api_error", "timeout_error"):
             return ServerError(text, retry_after=ra, **kw)
         return from_status(status, str(msg), provider=label, retry_after=ra)
     if isinstance(e, anthropic.AnthropicError):

@@ -19,7 +19,7 @@ import math
 import threading
 from collections.abc import Iterable
 
-from providers.base import Message, Request
+from providers.base import Message, Provider, Request, Usage
 
 DEFAULT_RATIOS: dict[str, float] = {
     "openai": 4.0,
@@ -84,3 +84,37 @@ def observe(provider: str, chars: int, input_tokens: int | None, weight: float =
 def reset_calibration() -> None:
     with _lock:
         _learned.clear()
+
+
+def context_notice(request: Request, label: str) -> str:
+    """A visible note when budgeting cut what the model saw (empty when nothing was cut).
+
+    Written without ``[n]`` so that the note is never read as a citation.
+    """
+    rep = request.metadata.get("context")
+    if not isinstance(rep, dict):
+        return ""
+    cuts: list[str] = []
+    dropped = [str(n) for n in rep.get("dropped_sources") or []]
+    if dropped:
+        cuts.append(f"source{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} left out")
+    shortened = [str(n) for n in rep.get("truncated_sources") or []]
+    if shortened:
+        cuts.append(f"source {', '.join(shortened)} shortened")
+    if rep.get("history_dropped"):
+        cuts.append(f"{rep['history_dropped']} earlier message(s) left out")
+    if not cuts:
+        return ""
+    window = rep.get("max_context")
+    return (
+        f"\n\n[Note: to fit {label}'s context window ({window} tokens): " + "; ".join(cuts) + ".]"
+    )
+
+
+def estimate_partial(p: Provider, request: Request, shown: str) -> tuple[Usage, float | None]:
+    """Tokens and cost of a stream cut before its usage arrived, by our own count."""
+    usage = Usage(count_request(request, p.name), count_text(shown, p.name))
+    if not p.capabilities.paid:
+        return usage, 0.0
+    pricing = getattr(p, "pricing", None)
+    return usage, pricing.cost(p.name, p.model, usage) if pricing is not None else None

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from providers.base import (
@@ -26,22 +25,23 @@ from providers.base import (
     Response,
     StreamItem,
     Usage,
-    factory_for,
-    parse_spec,
 )
-from providers.budget import observe, request_chars
+from providers.budget import (
+    context_notice,
+    estimate_partial,
+    observe,
+    request_chars,
+)
 from providers.cache import ResponseCache
-from providers.config import ProviderConfig
+from providers.calllog import CallLog
 from providers.errors import (
     AuthError,
     BadResponseError,
     ContextTooLongError,
-    ProviderConfigError,
     ProviderError,
     UnexpectedProviderError,
     redact,
 )
-from providers.info import providers_info  # re-exported: it lived here
 from providers.metrics import Metrics, default_metrics
 from providers.usage import UsageTracker
 
@@ -92,6 +92,8 @@ class FallbackChain:
         metrics: Metrics | None = None,
         skipped: Sequence[Attempt] = (),
         fit: FitFn | None = None,
+        calls: CallLog | None = None,
+        task: str = "answer",
     ) -> None:
         if not providers:
             raise ValueError("a fallback chain needs at least one provider (extractive last)")
@@ -105,6 +107,9 @@ class FallbackChain:
         # Context-window budgeting (rag.context.ContextBudgeter): the request each provider
         # gets is cut to its window; after a ContextTooLongError, one retry at half budget.
         self.fit = fit
+        # One log line and one stored row per attempt (providers/calllog.py).
+        self.calls = calls or CallLog(None)
+        self.task = task
 
     # -- helpers -------------------------------------------------------------------------
     def _fit(self, request: Request, p: Provider, scale: float = 1.0) -> Request:
@@ -117,9 +122,24 @@ class FallbackChain:
             return request
 
     def _fail(
-        self, attempts: list[Attempt], label: str, model: str, err: ProviderError, t0: float
+        self,
+        attempts: list[Attempt],
+        p: Provider,
+        err: ProviderError,
+        t0: float,
+        request: Request | None = None,
+        shown: str = "",
     ) -> None:
+        label, model = label_of(p), p.model
         ms = (time.perf_counter() - t0) * 1000.0
+        if shown and request is not None:
+            # Text was streamed before the break: the API billed it, its usage never came.
+            usage, cost = estimate_partial(p, request, shown)
+            if self.usage is not None:
+                self.usage.record(p.name, model, usage, cost, estimated=True, task=self.task)
+            self._log(p, "interrupted", ms, usage, cost, err.kind, estimated=True)
+        else:
+            self._log(p, "error", ms, error_kind=err.kind)
         attempts.append(
             Attempt(
                 label.split(":", 1)[0], model, error=redact(err), error_kind=err.kind, latency_ms=ms
@@ -127,6 +147,37 @@ class FallbackChain:
         )
         self.metrics.record_error(label, err.kind, ms)
         log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
+
+    def _log(
+        self,
+        p: Provider,
+        outcome: str,
+        ms: float,
+        usage: Usage | None = None,
+        cost: float | None = None,
+        error_kind: str | None = None,
+        *,
+        estimated: bool = False,
+        model: str | None = None,
+        request: Request | None = None,
+    ) -> None:
+        res = getattr(p, "resilience", None)
+        prompt = None
+        if request is not None and self.calls.log_prompts:
+            prompt = "\n".join(m.content for m in request.messages)
+        self.calls.record(
+            p.name,
+            model or p.model,
+            outcome=outcome,
+            latency_ms=ms,
+            task=self.task,
+            key=res.keys.current() if res is not None else None,
+            usage=usage,
+            cost_usd=cost,
+            error_kind=error_kind,
+            estimated=estimated,
+            prompt=prompt,
+        )
 
     def _precheck(self, p: Provider) -> None:
         # Before the cache too: a session without a key must not be served answers that
@@ -136,6 +187,8 @@ class FallbackChain:
             raise AuthError(f"no API key configured (set {env})", provider=label_of(p))
         if self.usage is not None and p.capabilities.paid:
             self.usage.check_budget(label_of(p))
+            # With a budget set, a model whose price is unknown could spend without limit.
+            self.usage.check_priced(getattr(p, "pricing", None), p.name, p.model)
 
     def _cacheable(self, p: Provider) -> bool:
         return bool(getattr(p, "cacheable", p.name != "extractive")) and self.cache is not None
@@ -166,8 +219,14 @@ class FallbackChain:
         if not resp.cached:
             observe(p.name, request_chars(request), resp.usage.input_tokens)
         self.metrics.record_success(label_of(p), ms, resp.usage, resp.cost_usd, cached=resp.cached)
+        outcome = "cached" if resp.cached else "ok"
+        self._log(p, outcome, ms, resp.usage, resp.cost_usd, model=resp.model, request=request)
         if self.usage is not None and not resp.cached:
-            self.usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
+            self.usage.record(
+                p.name, resp.model or p.model, resp.usage, resp.cost_usd, task=self.task
+            )
+            for alert in self.usage.new_alerts():
+                log.warning("budget alert: %s", alert)
         if store and self._cacheable(p) and not resp.cached:
             assert self.cache is not None
             self.cache.put(p.name, p.model, request, resp)
@@ -212,8 +271,10 @@ class FallbackChain:
                 # A turn that only calls tools has no text and is still an answer.
                 if (not resp.text or not resp.text.strip()) and not resp.tool_calls:
                     raise BadResponseError("empty answer", provider=label)
+                if resp.text:
+                    resp.text += context_notice(preq, label)
             except Exception as e:
-                self._fail(attempts, label, p.model, _as_provider_error(e, label), t0)
+                self._fail(attempts, p, _as_provider_error(e, label), t0)
                 continue
             return self._succeed(p, preq, resp, attempts, t0, store=True)
         return self._nobody(attempts)
@@ -239,50 +300,31 @@ class FallbackChain:
                     yield hit.text
                     yield self._succeed(p, preq, hit, attempts, t0, store=False)
                     return
-                for retry in (False, True):
-                    try:
-                        for item in p.stream(preq):
-                            if isinstance(item, Response):
-                                final = item
-                                break
-                            # Leading whitespace is held back: a whitespace-only answer is a
-                            # failure and must not have been shown.
-                            if not parts and not item.strip():
-                                continue
-                            parts.append(item)
-                            yield item
-                        break
-                    except ContextTooLongError:
-                        if retry or parts or self.fit is None:
-                            raise
-                        preq = self._fit(req, p, 0.5)  # our estimate was off: halve it, once
+                final, preq = yield from self._attempt(p, req, preq, parts)
                 if final is None:
                     raise BadResponseError("stream ended without a final response", provider=label)
                 if not "".join(parts).strip() and not (final.text or "").strip():
                     raise BadResponseError("empty answer", provider=label)
             except Exception as e:
                 err = _as_provider_error(e, label)
-                self._fail(attempts, label, p.model, err, t0)
+                self._fail(attempts, p, err, t0, preq, "".join(parts))
                 if parts:
                     # Text was shown: say so, and let the next provider finish it.
                     interrupted = True
                     partial = "".join(parts)
-                    shown.append(partial)
                     answer_so_far += partial
-                    nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
-                    attempts[
-                        -1
-                    ].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
-                    notice = f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
-                        f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
-                    )
-                    shown.append(notice)
+                    notice = self._interrupted(attempts, i, err, partial)
+                    shown += [partial, notice]
                     yield notice
                     req = continuation_request(request, answer_so_far)
                 continue
             text = "".join(parts) if parts else (final.text or "")
             if not parts and text:
                 yield text  # a provider that only returned a final Response
+            notice = context_notice(preq, label)
+            if notice:
+                yield notice
+                text += notice
             final.text = "".join(shown) + text
             final.interrupted = interrupted
             yield self._succeed(p, preq, final, attempts, t0, store=not interrupted)
@@ -290,6 +332,39 @@ class FallbackChain:
         resp = self._nobody(attempts, "".join(shown), interrupted)
         yield resp.text[len("".join(shown)) :]
         yield resp
+
+    def _attempt(
+        self, p: Provider, req: Request, preq: Request, parts: list[str]
+    ) -> Generator[str, None, tuple[Response | None, Request]]:
+        """One provider's stream: its deltas (kept in ``parts``), then (final, request)."""
+        for retry in (False, True):
+            try:
+                for item in p.stream(preq):
+                    if isinstance(item, Response):
+                        return item, preq
+                    # Leading whitespace is held back: a whitespace-only answer is a failure
+                    # and must not have been shown.
+                    if not parts and not item.strip():
+                        continue
+                    parts.append(item)
+                    yield item
+                return None, preq
+            except ContextTooLongError:
+                if retry or parts or self.fit is None:
+                    raise
+                preq = self._fit(req, p, 0.5)  # our estimate was off: halve it, once
+        return None, preq
+
+    def _interrupted(
+        self, attempts: list[Attempt], i: int, err: ProviderError, partial: str
+    ) -> str:
+        """Mark the failed attempt as interrupted; the notice the user sees in the answer."""
+        label = label_of(self.providers[i])
+        nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
+        attempts[-1].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
+        return f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
+            f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
+        )
 
     def status(self) -> list[dict[str, Any]]:
         """Per provider in chain order: label, key configured, breaker state, local, paid."""
@@ -310,67 +385,15 @@ class FallbackChain:
         return out
 
 
-def build_chain(
-    specs: Sequence[str],
-    config: ProviderConfig | None = None,
-    extractive: Provider | None = None,
-    *,
-    metrics: Metrics | None = None,
-    usage: UsageTracker | None = None,
-    cache: ResponseCache | None = None,
-    sleep: Callable[[float], None] | None = None,
-    session_id: str | None = None,
-    fit: FitFn | None = None,
-) -> FallbackChain:
-    """Providers for ``specs`` (``"openai:gpt-4o-mini"`` ...) in order, then ``extractive``.
+# Kept importable from here (rag.llm, the CLI).
+from providers.factory import build_chain  # noqa: E402
+from providers.info import providers_info  # noqa: E402
 
-    ``"extractive"`` in ``specs`` is ignored (it is always last). Usage and cache live in
-    ``config.state_dir`` when set (SQLite), else in memory. A spec that cannot be built is
-    recorded as a skipped attempt instead of failing the whole chain.
-    """
-    cfg = config or ProviderConfig()
-    state: Path | None = cfg.state_dir
-    if usage is None:
-        usage = UsageTracker(
-            state / "usage.sqlite3" if state else None,
-            session_id=session_id,
-            session_budget_usd=cfg.session_budget_usd,
-            daily_budget_usd=cfg.daily_budget_usd,
-        )
-    if cache is None:
-        cache = ResponseCache(state / "cache.sqlite3" if state else None, ttl_s=cfg.cache_ttl_s)
-    providers: list[Provider] = []
-    skipped: list[Attempt] = []
-    seen: set[str] = set()
-    for spec in specs:
-        spec = spec.strip()
-        if not spec or spec in seen:
-            continue
-        seen.add(spec)
-        try:
-            name, model = parse_spec(spec)
-            if name == "extractive":
-                continue
-            factory = factory_for(name)
-            kwargs: dict[str, Any] = {"config": cfg}
-            if model:
-                kwargs["model"] = model
-            if sleep is not None:
-                kwargs["sleep"] = sleep
-            providers.append(factory(**kwargs))
-        except Exception as e:
-            name, _, model = spec.partition(":")
-            # A provider that cannot even be built is misconfigured (unknown name, no URL).
-            err = (
-                e
-                if isinstance(e, ProviderError)
-                else ProviderConfigError(f"unexpected {type(e).__name__}: {e}", provider=spec)
-            )
-            skipped.append(Attempt(name, model, error=redact(err), error_kind=err.kind))
-            log.warning("cannot build provider %s: %s", spec, redact(e))
-    if extractive is None:
-        extractive = factory_for("extractive")()
-    providers.append(extractive)
-    return FallbackChain(
-        providers, usage=usage, cache=cache, metrics=metrics, skipped=skipped, fit=fit
-    )
+__all__ = [
+    "FallbackChain",
+    "build_chain",
+    "context_notice",
+    "continuation_request",
+    "estimate_partial",
+    "providers_info",
+]

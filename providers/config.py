@@ -38,10 +38,16 @@ class ProviderConfig:
     llamacpp_model_path: Path | None = None
     llamacpp_threads: int = 1
     llamacpp_ctx: int = 4096
+    # Ollama: the num_ctx sent with every request is the model's context length (from
+    # /api/show), capped here (the KV cache for a 128k window would not fit a laptop).
+    ollama_num_ctx_max: int = 8192
     # Client-side limits (providers/ratelimit.py): provider or "provider:model" ->
     # {"rpm": requests/min, "tpm": tokens/min}, per API key; bursts wait up to max_wait.
     rate_limits: dict[str, dict[str, float]] = field(default_factory=dict)
     rate_limit_max_wait_s: float = 10.0
+    # Put the prompt (redacted) in the per-call log line (providers/calllog.py). Off: it may
+    # hold the user's documents.
+    log_prompts: bool = False
 
     def __post_init__(self) -> None:
         for keys in [*self.api_keys.values(), *self.session_keys.values()]:

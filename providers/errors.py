@@ -15,6 +15,7 @@
     ├── ContentFilteredError           kind="content_filtered"
     ├── BadResponseError               kind="bad_response"    (malformed body, empty answer)
     ├── BudgetExceededError            kind="budget_exceeded"
+    │   └── UnpricedModelError         (a budget is set, the model has no price)
     ├── CircuitOpenError               kind="circuit_open"    (breaker refused the call)
     ├── ProviderConfigError            kind="config"          (cannot be built: no base URL, ...)
     │   └── ModelNotFoundError                                (no local model file)
@@ -187,6 +188,10 @@ class BadResponseError(ProviderError):
 
 class BudgetExceededError(ProviderError):
     kind = "budget_exceeded"
+
+
+class UnpricedModelError(BudgetExceededError):
+    """A budget is set and the model has no price: the call is refused before it is made."""
 
 
 class CircuitOpenError(ProviderError):

@@ -52,6 +52,15 @@ def _reasons(details: Any) -> set[str]:
     return out
 
 
+def gemini_usage(u: types.GenerateContentResponseUsageMetadata) -> Usage:
+    """Thinking models (2.5) count their thoughts apart from the answer
+    (``thoughtsTokenCount``) and bill them as output: output = candidates + thoughts."""
+    out = u.candidates_token_count
+    if u.thoughts_token_count:
+        out = (out or 0) + u.thoughts_token_count
+    return Usage(u.prompt_token_count, out)
+
+
 def map_gemini_error(e: BaseException, label: str) -> ProviderError:
     if isinstance(e, ProviderError):
         return e
@@ -205,7 +214,7 @@ class GeminiProvider(RemoteProvider):
             if finish in _BLOCK_FINISH:
                 raise ContentFilteredError(f"response blocked: {finish}", provider=self.label)
         u = r.usage_metadata
-        usage = Usage(u.prompt_token_count, u.candidates_token_count) if u else None
+        usage = gemini_usage(u) if u else None
         return text, finish, usage
 
     def _generate_once(self, request: Request, key: str | None) -> Response:

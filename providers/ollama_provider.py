@@ -2,11 +2,19 @@
 
 Usage from ``prompt_eval_count`` / ``eval_count`` of the final (``done: true``) message. Runs
 locally, so it is free (cost 0) and allowed in sensitive mode.
+
+Ollama never refuses a prompt longer than its context: it silently keeps the end of it, so
+the sources at the top would vanish without a word. So every request carries
+``options.num_ctx`` and the chain's budgeter fits the sources to that same number:
+:attr:`OllamaProvider.max_context` is the model's context length from ``/api/show`` (a
+Modelfile ``num_ctx`` wins; else ``model_info["<arch>.context_length"]`` capped by
+``ProviderConfig.ollama_num_ctx_max``), or :data:`FALLBACK_NUM_CTX` when it cannot be read.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -23,7 +31,25 @@ from providers.errors import (
 )
 from providers.remote import RemoteProvider, chat_messages, map_transport_error
 
+log = logging.getLogger(__name__)
+
 DEFAULT_HOST = "http://127.0.0.1:11434"
+FALLBACK_NUM_CTX = 4096  # Ollama's own default on small machines
+
+
+def context_from_show(info: dict[str, Any], cap: int) -> int | None:
+    """The window to use from an ``/api/show`` answer (None if it says nothing)."""
+    for line in str(info.get("parameters") or "").splitlines():
+        name, _, value = line.strip().partition(" ")
+        if name == "num_ctx" and value.strip().isdigit():
+            return int(value.strip())  # the Modelfile's deliberate choice
+    model_info = info.get("model_info") or {}
+    trained = [
+        int(v)
+        for k, v in model_info.items()
+        if k.endswith(".context_length") and isinstance(v, int | float)
+    ]
+    return min(max(trained), cap) if trained else None
 
 
 def normalize_host(host: str) -> str:
@@ -59,6 +85,33 @@ class OllamaProvider(RemoteProvider):
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
         self.base_url = normalize_host(self.base_url or DEFAULT_HOST)
+        self._num_ctx: int | None = None
+
+    @property
+    def max_context(self) -> int:
+        """The window every request asks for (``options.num_ctx``); read once per model."""
+        if self._num_ctx is None:
+            self._num_ctx = self._read_num_ctx()
+        return self._num_ctx
+
+    def _read_num_ctx(self) -> int:
+        try:
+            client = self.client(self.resilience.keys.current())
+            r = client.post("/api/show", json={"model": self.model}, timeout=self.timeout_s)
+            found = (
+                context_from_show(r.json(), self.config.ollama_num_ctx_max)
+                if r.is_success
+                else None
+            )
+        except Exception as e:  # an old or unreachable server: the call itself will say so
+            log.info("%s: /api/show failed (%s)", self.label, type(e).__name__)
+            found = None
+        return found or FALLBACK_NUM_CTX
+
+    def num_ctx_for(self, request: Request) -> int:
+        """The window the request was fitted to (the budgeter's), else the model's own."""
+        fitted = (request.metadata.get("context") or {}).get("max_context")
+        return int(fitted) if fitted else self.max_context
 
     def _make_client(self, key: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -89,6 +142,8 @@ class OllamaProvider(RemoteProvider):
         options: dict[str, Any] = {
             "temperature": request.temperature,
             "num_predict": request.max_tokens,
+            # Without it the server uses its default window and cuts the prompt silently.
+            "num_ctx": self.num_ctx_for(request),
         }
         if request.stop:
             options["stop"] = request.stop

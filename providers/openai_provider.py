@@ -18,10 +18,12 @@ from providers.errors import (
     BadResponseError,
     ContentFilteredError,
     ContextTooLongError,
+    OverloadedError,
     ProviderConnectionError,
     ProviderError,
     ProviderTimeout,
     RateLimitError,
+    ServerError,
     from_status,
     looks_like_context_error,
     parse_retry_after,
@@ -131,12 +133,37 @@ def map_openai_error(e: BaseException, label: str) -> ProviderError:
         if code in ("content_filter", "content_policy_violation"):
             return ContentFilteredError(f"HTTP {status}: {msg}", provider=label, status=status)
         return from_status(status, msg, provider=label, retry_after=ra)
+    if isinstance(e, openai.APIError) and not isinstance(e, openai.APIStatusError):
+        return map_stream_error(e, label)
     if isinstance(e, openai.ContentFilterFinishReasonError):
         return ContentFilteredError("output stopped by the content filter", provider=label)
     if isinstance(e, openai.OpenAIError):
         return ProviderError(f"{type(e).__name__}: {e}", provider=label)
     mapped = map_transport_error(e, label)
     return mapped or ProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
+
+
+def map_stream_error(e: openai.APIError, label: str) -> ProviderError:
+    """An ``{"error": {...}}`` chunk inside a 200 stream (the SDK raises a bare APIError).
+
+    The HTTP status was 200, so the error's ``type``/``code`` is all there is to go on: a
+    server-side failure is transient (retried before the first token, handed on to the
+    next provider after it), anything else is not.
+    """
+    etype, code = str(e.type or ""), str(e.code or "")
+    msg = f"error mid-stream ({etype or code or 'unknown'}): {e.message}"
+    text = f"{etype} {code} {e.message}".lower()
+    if "overloaded" in text or code in ("engine_overloaded", "service_unavailable"):
+        return OverloadedError(msg, provider=label)
+    if etype in ("server_error", "api_error") or code in ("server_error", "internal_error"):
+        return ServerError(msg, provider=label)
+    if code == "rate_limit_exceeded" or etype in ("requests", "tokens"):
+        return RateLimitError(msg, provider=label)
+    if code == "context_length_exceeded":
+        return ContextTooLongError(msg, provider=label)
+    if code in ("content_filter", "content_policy_violation"):
+        return ContentFilteredError(msg, provider=label)
+    return ProviderError(msg, provider=label)
 
 
 class OpenAIProvider(RemoteProvider):

@@ -2,9 +2,10 @@
 
 Prices live in ``pricing.toml`` next to this module (per provider, per model, USD per 1M
 input/output tokens, with an ``as_of`` date); a user file of the same shape extends or
-overrides it. A model that is not listed is *unpriced*: its cost is ``None``, never ``0``,
-so a budget can never be silently bypassed by a missing price (unpriced calls are counted
-separately and shown).
+overrides it (``RAG_PRICING_FILE``). A model that is not listed is *unpriced*: its cost is
+``None``, never ``0``, and while any budget is set a call to it is refused before it is made
+(:class:`UnpricedModelError`), unless the user file sets a conservative catch-all price
+(top-level ``unpriced = { input = ..., output = ... }``) that it is then counted at.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from providers.base import Usage
-from providers.errors import BudgetExceededError
+from providers.errors import BudgetExceededError, UnpricedModelError
 
 DEFAULT_PRICING_FILE = Path(__file__).with_name("pricing.toml")
 
@@ -29,33 +30,58 @@ DEFAULT_PRICING_FILE = Path(__file__).with_name("pricing.toml")
 class Price:
     input_per_m: float
     output_per_m: float
+    as_of: str | None = None  # when this list price was read from the vendor's page
+
+
+ALERT_AT = 0.8  # share of a cap at which the user is warned
+
+
+def unpriced_message(provider: str, model: str) -> str:
+    return (
+        f"{provider}:{model} has no price, so a budget cannot count it; the call was not made. "
+        f"Price it in a TOML file named by RAG_PRICING_FILE (merged over the shipped table): "
+        f'[{provider}] "{model}" = {{ input = <USD per 1M>, output = <USD per 1M> }}, '
+        f"or set a conservative catch-all there: unpriced = {{ input = ..., output = ... }}."
+    )
 
 
 class Pricing:
-    def __init__(self, table: dict[str, dict[str, Price]], as_of: str | None = None) -> None:
+    def __init__(
+        self,
+        table: dict[str, dict[str, Price]],
+        as_of: str | None = None,
+        unpriced: Price | None = None,
+    ) -> None:
         self.table = table
         self.as_of = as_of
+        # The user's conservative price for models missing from the table (None: refuse).
+        self.unpriced = unpriced
 
     @classmethod
     def load(cls, extra: Path | str | None = None) -> Pricing:
         """The packaged table, then ``extra`` on top (its entries win)."""
         table: dict[str, dict[str, Price]] = {}
         as_of: str | None = None
+        unpriced: Price | None = None
         for path in [DEFAULT_PRICING_FILE, Path(extra) if extra else None]:
             if path is None:
                 continue
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             as_of = str(data.get("as_of", as_of)) if data.get("as_of") else as_of
+            fallback = data.get("unpriced")
+            if isinstance(fallback, dict):
+                unpriced = Price(float(fallback["input"]), float(fallback["output"]))
             for provider, models in data.items():
-                if not isinstance(models, dict):
+                if not isinstance(models, dict) or provider == "unpriced":
                     continue
                 for model, p in models.items():
                     if not isinstance(p, dict):
                         continue
+                    row_date = p.get("as_of") or data.get("as_of")
                     table.setdefault(provider, {})[model] = Price(
-                        float(p["input"]), float(p["output"])
+                        float(p["input"]), float(p["output"]), str(row_date) if row_date else None
                     )
-        return cls(table, as_of)
+        return cls(table, as_of, unpriced)
 
     def price(self, provider: str, model: str) -> Price | None:
         models = self.table.get(provider, {})
@@ -66,8 +92,12 @@ class Pricing:
         best = [k for k in models if m.startswith(k + "-") or m.startswith(k + ":")]
         return models[max(best, key=len)] if best else None
 
+    def is_priced(self, provider: str, model: str) -> bool:
+        """Can a call to this model be counted (listed, or the user's catch-all price)?"""
+        return self.unpriced is not None or self.price(provider, model) is not None
+
     def cost(self, provider: str, model: str, usage: Usage) -> float | None:
-        p = self.price(provider, model)
+        p = self.price(provider, model) or self.unpriced
         if p is None or usage.input_tokens is None or usage.output_tokens is None:
             return None
         return (usage.input_tokens * p.input_per_m + usage.output_tokens * p.output_per_m) / 1e6
@@ -100,7 +130,9 @@ CREATE TABLE IF NOT EXISTS usage (
     input_tokens INTEGER,
     output_tokens INTEGER,
     cost_usd REAL,
-    cached INTEGER NOT NULL DEFAULT 0
+    cached INTEGER NOT NULL DEFAULT 0,
+    estimated INTEGER NOT NULL DEFAULT 0,
+    task TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS usage_day ON usage(day);
 CREATE INDEX IF NOT EXISTS usage_session ON usage(session);
@@ -132,7 +164,12 @@ class UsageTracker:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
         self._db.executescript(_SCHEMA)
+        cols = {r[1] for r in self._db.execute("PRAGMA table_info(usage)")}
+        for col in ("estimated INTEGER NOT NULL DEFAULT 0", "task TEXT NOT NULL DEFAULT ''"):
+            if col.split()[0] not in cols:  # a file written before these columns existed
+                self._db.execute(f"ALTER TABLE usage ADD COLUMN {col}")
         self._db.commit()
+        self._alerted: set[str] = set()
 
     def close(self) -> None:
         with self._lock:
@@ -146,10 +183,15 @@ class UsageTracker:
         cost_usd: float | None,
         *,
         cached: bool = False,
+        estimated: bool = False,
+        task: str = "",
     ) -> None:
+        """One paid (or free) call. ``estimated``: tokens counted by us, not billed by the
+        API (a stream cut before its usage arrived)."""
         with self._lock:
             self._db.execute(
-                "INSERT INTO usage VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO usage (ts, day, session, provider, model, input_tokens, "
+                "output_tokens, cost_usd, cached, estimated, task) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     time.time(),
                     self._today(),
@@ -160,6 +202,8 @@ class UsageTracker:
                     usage.output_tokens,
                     cost_usd,
                     int(cached),
+                    int(estimated),
+                    task,
                 ),
             )
             self._db.commit()
@@ -192,6 +236,40 @@ class UsageTracker:
 
     def daily_cost(self) -> float:
         return float(self.daily_totals()["cost_usd"])
+
+    @property
+    def has_budget(self) -> bool:
+        return self.session_budget_usd is not None or self.daily_budget_usd is not None
+
+    def caps(self) -> list[tuple[str, float, float]]:
+        """``(name, spent, cap)`` for each cap that is set."""
+        out: list[tuple[str, float, float]] = []
+        if self.session_budget_usd is not None:
+            out.append(("session", self.session_cost(), self.session_budget_usd))
+        if self.daily_budget_usd is not None:
+            out.append(("daily", self.daily_cost(), self.daily_budget_usd))
+        return out
+
+    def alerts(self) -> list[str]:
+        """A warning for each cap at or past :data:`ALERT_AT` of its amount."""
+        return [
+            f"{name} budget {spent / cap:.0%} used (${spent:.4f} of ${cap:.4f})"
+            for name, spent, cap in self.caps()
+            if cap > 0 and spent >= ALERT_AT * cap
+        ]
+
+    def new_alerts(self) -> list[str]:
+        """:meth:`alerts` not returned before by this tracker (each cap warns once)."""
+        fresh = [a for a in self.alerts() if a.split(" ", 1)[0] not in self._alerted]
+        self._alerted.update(a.split(" ", 1)[0] for a in fresh)
+        return fresh
+
+    def check_priced(self, pricing: Pricing | None, provider: str, model: str) -> None:
+        """With a budget set, refuse a paid call that could not be counted."""
+        if self.has_budget and pricing is not None and not pricing.is_priced(provider, model):
+            raise UnpricedModelError(
+                unpriced_message(provider, model), provider=f"{provider}:{model}"
+            )
 
     def check_budget(self, provider: str | None = None) -> None:
         """Raise :class:`BudgetExceededError` if a paid call now would exceed a cap."""

@@ -219,12 +219,12 @@ def _provider(args: argparse.Namespace, engine: Engine) -> Any:
 
 
 def cmd_providers(args: argparse.Namespace) -> int:
-    from providers.metrics import default_metrics
+    from rag.cli_usage import provider_metrics
     from rag.llm import describe_providers
 
     settings = load_settings()
     rows = describe_providers(settings)
-    stats = default_metrics().snapshot()
+    stats = provider_metrics(settings)  # stored: the calls of earlier processes too
     for row in rows:
         row["metrics"] = stats.get(row["provider"], {})
     if args.json:
@@ -475,6 +475,10 @@ def build_parser() -> argparse.ArgumentParser:
     from rag.cli_ollama import add_parser as add_ollama
 
     add_ollama(sub)
+
+    from rag.cli_usage import add_parser as add_usage
+
+    add_usage(sub)
 
     sp = add(
         "analyze",

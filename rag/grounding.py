@@ -42,7 +42,7 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 # Fitted on SQuAD v1.1 dev (bench/grounding_squad.py, calibration half of the articles).
 SIM_WEIGHT = 0.4
 OVERLAP_WEIGHT = 0.6
-THRESHOLD = 0.55
+THRESHOLD = 0.60
 MIN_TERMS = 2  # sentences with fewer content words ("Yes.", "In short:") are not claims
 
 

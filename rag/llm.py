@@ -42,6 +42,7 @@ def make_chain(
         provider_config(settings, keys),
         engine.extractive,
         session_id=session_id,
+        task=task,
         **kwargs,
     )
 

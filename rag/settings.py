@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     daily_budget_usd: float | None = Field(None, ge=0)
     cache_ttl_s: float = Field(24 * 3600, ge=0)
     pricing_file: Path | None = None
+    log_prompts: bool = Field(False, description="put the (redacted) prompt in per-call logs")
+    ollama_num_ctx_max: int = Field(
+        8192, ge=512, description="largest num_ctx sent to Ollama (its KV cache grows with it)"
+    )
 
     # Keys and base URLs by provider name, for every registered provider (a plugin's too):
     # RAG_API_KEYS__ACME=k1,k2 / RAG_BASE_URLS__ACME=http://... The per-provider fields
@@ -238,6 +242,8 @@ class Settings(BaseSettings):
             daily_budget_usd=self.daily_budget_usd,
             cache_ttl_s=self.cache_ttl_s,
             pricing_file=self.pricing_file,
+            log_prompts=self.log_prompts,
+            ollama_num_ctx_max=self.ollama_num_ctx_max,
             state_dir=self.state_dir,
             llamacpp_model_path=self.llamacpp_model_path,
             llamacpp_threads=self.llamacpp_threads,

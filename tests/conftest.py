@@ -15,6 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 SHARED_PDFS = SHARED / "pdfs"
 
+
+def require_shared(path: Path, what: str = "shared evaluation data") -> Path:
+    """``path`` under ``../shared/data`` if it is there. If not: skip on a developer's
+    machine, but fail loudly when env ``CI`` is set - a CI run that silently skips the
+    real-data tests (kill -9, real PDFs, quality numbers) would pass green having tested
+    nothing."""
+    if path.exists():
+        return path
+    msg = f"{path} is absent ({what} not on this machine)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{msg}; CI must provide ../shared/data", pytrace=False)
+    pytest.skip(msg)
+
+
 # Never let a test touch the developer's index or phone home.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -74,9 +88,7 @@ def engine(settings, fake_embedder):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def shared_pdfs() -> Path:
-    if not SHARED_PDFS.is_dir():
-        pytest.skip(f"{SHARED_PDFS} is absent (evaluation data not on this machine)")
-    return SHARED_PDFS
+    return require_shared(SHARED_PDFS)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from providers.calllog import stored_metrics
 from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
@@ -56,6 +57,8 @@ def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> 
         if lines
         else "No budget set (RAG_SESSION_BUDGET_USD, RAG_DAILY_BUDGET_USD)."
     )
+    for alert in usage.alerts():  # at 80% of a cap
+        st.warning(f"Budget alert: {alert}.")
 
 
 def render_health() -> None:
@@ -65,7 +68,8 @@ def render_health() -> None:
     for chain in chains.values():
         for s in chain.status():
             breakers[f"{s['provider']}:{s['model']}"] = s["breaker"]
-    snap = metrics.snapshot()
+    # Calls of earlier processes too, when they are stored (providers/calllog.py).
+    snap = stored_metrics(st.session_state.usage.path) or metrics.snapshot()
     st.subheader("Provider health", anchor=False)
     if not snap:
         st.caption("No provider calls yet.")

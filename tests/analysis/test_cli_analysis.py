@@ -42,9 +42,11 @@ def test_sentiment_batch_one_object_per_line(
         "This is terrible and sad.",
         "The meeting is at noon.",
     ]
+    # Unambiguous texts: the label itself is checked, not just that it is one of three.
+    assert [r["label"] for r in rows] == ["positive", "negative", "neutral"]
     for r in rows:
         assert set(r) == {"text", "label", "scores", "emotions"}
-        assert r["label"] in ("positive", "negative", "neutral")
+        assert max(r["scores"], key=r["scores"].get) == r["label"]
         assert set(r["scores"]) == {"positive", "negative", "neutral"} and len(r["emotions"]) >= 5
 
 
@@ -68,9 +70,7 @@ def test_analyze_file_and_doc_id_offline(
     assert cli.main(["analyze", str(f), "--json", "--offline"]) == 0
     out = _lines(capsys)[0]
     assert out["name"] == "review.txt" and out["interpretation_source"] == "template"
-    assert (
-        out["label"] in out["interpretation"].lower() or "neutral" in out["interpretation"].lower()
-    )
+    assert out["label"] == "negative" and "negative" in out["interpretation"].lower()
     assert {"most_positive", "most_negative"} == set(out["evidence"])
     assert cli.main(["ingest", str(f), "--json"]) == 0
     doc_id = _lines(capsys)[0]["doc_id"]
@@ -85,7 +85,7 @@ def test_ask_json_has_sentiment_and_tool_calls(
     with FakeOpenAI() as fake:
         fake.script(
             Reply(text="", tool_calls=[("search_documents", {"query": "hotel limit London"})]),
-            Reply(text="The London hotel limit is great news [1]."),
+            Reply(text="The London hotel limit is terrible and sad news [1]."),
         )
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-FAKEKEY0123456789abcdefXYZ")
@@ -103,8 +103,9 @@ def test_ask_json_has_sentiment_and_tool_calls(
     out = _lines(capsys)[0]
     assert out["provider"] == "openai" and out["tool_calls"][0]["query"] == "hotel limit London"
     s = out["sentiment"]
-    assert s["label"] in ("positive", "negative", "neutral") and set(s["scores"]) == {
-        "positive",
-        "negative",
-        "neutral",
-    }
+    assert set(s["scores"]) == {"positive", "negative", "neutral"}
+    # The sentiment is the answer's: the same as scoring the answer text on its own.
+    assert cli.main(["sentiment", out["answer"], "--json"]) == 0
+    alone = _lines(capsys)[0]
+    assert s["label"] == alone["label"] == "negative"  # the question alone is neutral
+    assert s["scores"] == pytest.approx(alone["scores"], abs=1e-6)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from rag.demo import write_text_pdf
-from tests.conftest import ROOT, SHARED_PDFS
+from tests.conftest import ROOT, SHARED_PDFS, require_shared
 from tests.fakes.servers import FakeOpenAI, Reply, unused_port
 
 pytestmark = pytest.mark.browser
@@ -242,8 +242,7 @@ def test_typing_a_key_keeps_answer_with(server: Server, browser: Browser) -> Non
 def test_55_page_pdf_upload_shows_progress_and_stays_responsive(
     server: Server, browser: Browser
 ) -> None:
-    if not NIST.is_file():
-        pytest.skip(f"{NIST} is absent (evaluation data not on this machine)")
+    require_shared(NIST)
     page = browser.new_page(viewport={"width": 1500, "height": 1400})
     page.goto(server.url)
     expect(page.get_by_text("documents indexed")).to_be_visible(timeout=60_000)

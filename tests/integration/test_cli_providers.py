@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,19 +97,40 @@ def test_falls_back_to_extractive_when_openai_fails(index: Path) -> None:
 
 
 def test_a_repeated_question_is_served_from_the_cache(index: Path) -> None:
+    # Self-contained: asks once itself, so it does not lean on another test's cache entry.
+    question = "What is the hotel limit in Paris?"
+    args = ("ask", question, "--provider", "openai:gpt-4o-mini", "--json")
+    with FakeOpenAI(Reply(text="The Paris limit is 300 dollars [1].")) as fake:
+        first = json.loads(_run(index, fake, *args).stdout)
+    assert first["provider"] == "openai" and first["cached"] is False and len(fake.calls) == 1
     with FakeOpenAI(Reply(fault="server")) as fake:  # would fail if it were asked
-        proc = _run(
-            index,
-            fake,
-            "ask",
-            "What is the hotel limit in London?",
-            "--provider",
-            "openai:gpt-4o-mini",
-            "--json",
-        )
+        proc = _run(index, fake, *args)
     out = json.loads(proc.stdout)
     assert out["provider"] == "openai" and out["cached"] is True and out["cost_usd"] == 0
+    assert out["answer"] == first["answer"]
     assert fake.calls == []
+
+
+def test_providers_and_usage_show_the_calls_of_earlier_processes(index: Path) -> None:
+    def usage_row(fake: FakeOpenAI) -> dict[str, Any]:
+        out = json.loads(_run(index, fake, "usage", "--by", "model", "--json").stdout)
+        rows = [r for r in out["rows"] if r["model"] == "openai:gpt-4o-mini"]
+        return rows[0] if rows else {"calls": 0, "answered": 0, "cost_usd": 0.0}
+
+    with FakeOpenAI(
+        Reply(text="Tokyo: 250 dollars [1].", input_tokens=1000, output_tokens=10)
+    ) as fake:
+        before = usage_row(fake)
+        proc = _run(index, fake, "ask", "Hotel limit in Tokyo, please?", "--provider", "openai")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        after = usage_row(fake)  # a third process reads what the second one did
+        providers = json.loads(_run(index, fake, "providers", "--json").stdout)
+    assert after["calls"] - before["calls"] == 1 and after["answered"] - before["answered"] == 1
+    assert after["cost_usd"] - before["cost_usd"] == pytest.approx(1000 * 0.15e-6 + 10 * 0.60e-6)
+    m = {r["provider"]: r for r in providers["providers"]}["openai"]["metrics"]
+    assert m["calls"] >= 1 and m["successes"] >= 1 and m["p50_ms"] is not None
+    assert m["models"]["openai:gpt-4o-mini"]["calls"] == after["calls"]
+    assert KEY not in json.dumps(providers)
 
 
 def test_providers_command_lists_keys_without_showing_them(index: Path) -> None:

@@ -40,10 +40,9 @@ def _cli(*args: str, index: Path, stdin: str | None = None) -> subprocess.Comple
 
 @pytest.fixture(scope="module")
 def pdf_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    from tests.conftest import SHARED_PDFS
+    from tests.conftest import SHARED_PDFS, require_shared
 
-    if not SHARED_PDFS.is_dir():
-        pytest.skip(f"{SHARED_PDFS} is absent")
+    require_shared(SHARED_PDFS)
     index = tmp_path_factory.mktemp("idx")
     bad = tmp_path_factory.mktemp("bad")
     (bad / "empty.txt").write_bytes(b"")

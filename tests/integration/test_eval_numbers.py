@@ -20,8 +20,15 @@ pytestmark = [
     pytest.mark.skipif(
         os.environ.get("RAG_RUN_SLOW") != "1", reason="slow eval: set RAG_RUN_SLOW=1"
     ),
-    pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} absent"),
+    pytest.mark.usefixtures("_shared_data"),
 ]
+
+
+@pytest.fixture
+def _shared_data() -> Path:
+    from tests.conftest import require_shared
+
+    return require_shared(DATA)  # skips here, fails loudly in CI (env CI set)
 
 
 def _engine(collection: str):  # type: ignore[no-untyped-def]

