@@ -13,7 +13,7 @@ from providers.usage import UsageTracker
 from rag.answer import Answer, build_request, contextualize, finish
 from rag.engine import Engine
 from rag.prompts import rewrite_messages
-from ui import analysis, sources
+from ui import analysis, conversations, sources
 from ui.notes import fallback_note, meta_line, name_of
 from ui.sidebar import Choice
 from ui.state import Tuned, Turn, first_remote, get_chain, session_keys
@@ -222,6 +222,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
             st.warning("Sorry, something went wrong while answering. Please try again.")
             return
     turns.append(turn)
+    conversations.on_turn(engine.settings, turn)  # saved conversations (ui.conversations)
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer
 
 
