@@ -43,6 +43,7 @@ with st.sidebar:
     documents.render(engine)
     st.divider()
     conversations.render_sidebar(settings)
+    costs.render_cap_input(settings)
 
 main, side = st.columns([5, 3], gap="large")
 with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)

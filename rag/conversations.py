@@ -109,7 +109,7 @@ class ConversationStore:
         rows = self._select("WHERE c.id = ?", (conversation_id,))
         return rows[0] if rows else None
 
-    def list(self) -> list[Conversation]:
+    def all(self) -> list[Conversation]:
         """Most recently updated first."""
         return self._select("", ())
 

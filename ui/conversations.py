@@ -104,7 +104,7 @@ def render_sidebar(settings: Settings) -> None:
         width="stretch",
         help="Start an empty conversation; the current one stays in this list.",
     )
-    convs = s.list()
+    convs = s.all()
     if not convs:
         st.caption("Your questions and answers are saved here after the first answer.")
     for c in convs[:LISTED]:

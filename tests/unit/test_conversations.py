@@ -53,7 +53,7 @@ def test_store_survives_reopen_lists_renames_and_deletes(tmp_path: Path) -> None
         "And in Tokyo?",
     ]
     assert again.turns(c.id)[0].answers[0].cost_usd == 0.000204
-    assert {x.id for x in again.list()} == {c.id, other.id}
+    assert {x.id for x in again.all()} == {c.id, other.id}
 
     again.rename(c.id, "  London   trip ")
     assert again.get(c.id).title == "London trip"  # type: ignore[union-attr]
@@ -61,7 +61,7 @@ def test_store_survives_reopen_lists_renames_and_deletes(tmp_path: Path) -> None
     assert again.get(c.id).title == "London trip"  # type: ignore[union-attr]  # kept
     again.delete(c.id)
     assert again.get(c.id) is None and again.turns(c.id) == []
-    assert [x.id for x in again.list()] == [other.id]
+    assert [x.id for x in again.all()] == [other.id]
 
 
 def test_markdown_export_keeps_answer_provider_cost_grounding_and_citations(
