@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import chat, conversations, costs, documents, sidebar, state
+from ui import chat, conversations, costs, documents, sidebar, sources, state
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
@@ -52,5 +52,6 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     chat.render_history(st.session_state.turns)
     if question:
         chat.ask(engine, choice, question)
+    sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)
