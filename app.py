@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import chat, conversations, costs, documents, sidebar, sources, state
+from ui import analysis, chat, conversations, costs, documents, sidebar, sources, state
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
@@ -55,3 +55,4 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)
+    analysis.render_documents(engine)  # tone per document, topics (background, cached)

@@ -54,7 +54,8 @@ _CITATION_JS = """
   const w = window.parent && window.parent.document ? window.parent : window;
   if (w.__gqaCitations) return;
   w.__gqaCitations = true;
-  // [n] in an answer links to "#sources-<turn>": open source n's expander and scroll to it.
+  // [n] in an answer links to "#sources-TURN": open source n's expander and scroll to it.
+  // (No "less than" sign anywhere in this script: Streamlit's HTML sanitiser drops it.)
   w.document.addEventListener("click", (ev) => {
     const a = ev.target.closest && ev.target.closest('a[href*="#sources-"]');
     if (!a) return;
@@ -86,9 +87,7 @@ _CITATION_JS = """
 
 def install_citation_links() -> None:
     """Once per page: clicking ``[n]`` opens source n's expander and scrolls to it."""
-    import streamlit.components.v1 as components
-
-    components.html(_CITATION_JS, height=0)
+    st.html(_CITATION_JS, unsafe_allow_javascript=True, width="content")
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, ask, page_text
+from tests.app.conftest import APP, ask, page_text, use_openai
+from tests.fakes.servers import FakeOpenAI, Reply
 
 pytestmark = pytest.mark.integration
 
@@ -44,3 +45,50 @@ def test_spending_limit_from_the_sidebar_is_shown_in_words(
     assert not at.exception
     assert at.session_state.usage.session_budget_usd == 0.5
     assert "This session may spend $0.5000: $0.5000 left." in page_text(at)
+
+
+def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    fake_openai.script(
+        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20)
+    )
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    assert at.session_state.turns[0].sentiment[0] == "The tone is neutral and factual."
+    captions = [str(c.value).replace("\\", "") for c in at.caption]
+    assert "Interpretation written by OpenAI · gpt-4o-mini · 320 tokens · $0.000057" in captions
+
+
+def test_missing_key_is_not_configured_and_examples_keep_their_text(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    assert at.button(key="example_0").help == "What is the nightly hotel limit in London?"
+    at.selectbox(key="provider").set_value("openai").run()
+    ask(at, "What is the nightly hotel limit in London?")
+    health = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    row = health[health["provider"] == "openai · gpt-4o-mini"].iloc[0]
+    assert row["status"] == "Not configured (no API key)"
+    assert row["errors"] != row["errors"] or row["errors"] is None  # blank, not an error
+    text = page_text(at)
+    assert "Time to the full answer" not in text  # column help is not page text
+    # the session cost is $0: no cost chart
+    assert not at.get("arrow_vega_lite_chart")
+
+
+def test_welcome_stops_describing_the_demo_once_it_is_deleted(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    from ui.state import get_engine, get_settings
+
+    engine = get_engine(get_settings())
+    for d in engine.docs():
+        engine.remove(d.doc_id)
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "demo company" not in text and "No documents yet" in text

@@ -75,3 +75,11 @@ def test_passage_context_cuts_at_words() -> None:
     assert ctx is not None and ctx.passage == "The passage itself."
     assert ctx.before.startswith("…") and ctx.after.endswith("…")
     assert passage_context(text, "absent") is None
+
+
+def test_citation_script_survives_streamlits_html_sanitiser() -> None:
+    """A "<" inside the script makes st.html drop it silently (found in Chromium)."""
+    from ui.sources import _CITATION_JS
+
+    body = _CITATION_JS.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert "<" not in body and "#sources-" in body
