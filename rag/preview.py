@@ -152,22 +152,24 @@ def _highlighted(
             )
             draw.rectangle(box, fill=HIGHLIGHT_RGBA, outline=OUTLINE_RGBA, width=1)
             drawn.append(box)
-    out = _trim(Image.alpha_composite(image, overlay).convert("RGB"), round(24 * scale / 1.5))
+    out, (dx, dy) = _trim(Image.alpha_composite(image, overlay).convert("RGB"), round(16 * scale))
+    drawn = [(a - dx, b - dy, c - dx, d - dy) for a, b, c, d in drawn]
     buf = io.BytesIO()
     out.save(buf, format="PNG", optimize=True)
     return PagePreview(buf.getvalue(), out.width, out.height, tuple(drawn), found, len(sentences))
 
 
-def _trim(image: Any, margin: int) -> Any:
-    """Cut the blank space below the page's content (a short page is mostly white)."""
+def _trim(image: Any, margin: int) -> tuple[Any, tuple[int, int]]:
+    """Cut the page's blank margins (a short page is mostly white), keeping ``margin``."""
     from PIL import Image, ImageChops
 
     bg = Image.new("RGB", image.size, (255, 255, 255))
     box = ImageChops.difference(image, bg).getbbox()
     if box is None:
-        return image
-    bottom = min(image.height, box[3] + margin)
-    return image.crop((0, 0, image.width, bottom)) if bottom < image.height else image
+        return image, (0, 0)
+    left, top = max(0, box[0] - margin), max(0, box[1] - margin)
+    right, bottom = min(image.width, box[2] + margin), min(image.height, box[3] + margin)
+    return image.crop((left, top, right, bottom)), (left, top)
 
 
 def page_preview(

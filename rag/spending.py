@@ -68,7 +68,7 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 "answer": int(row["answer"]),
-                "provider": str(row.get("provider", "")),
+                "provider": provider_label(str(row.get("provider", ""))),
                 "tokens": int(row.get("tokens") or 0),
                 "cost": money(c) if priced else "unpriced",
                 "cost_usd": c if priced else 0.0,
@@ -121,9 +121,19 @@ def health_rows(
     return rows
 
 
+def provider_label(label: str) -> str:
+    """ "openai:gpt-4o-mini" -> "openai · gpt-4o-mini"; the extractive answerer is "extractive"."""
+    name, _, model = label.partition(":")
+    return name if not model or model == name or name == "extractive" else f"{name} · {model}"
+
+
 def _row(
     label: str, state: str, calls: int | None, errors: int | None, p50: int | None
 ) -> dict[str, Any]:
-    name, _, model = label.partition(":")
-    who = name if not model or model == name or name == "extractive" else f"{name} · {model}"
-    return {"provider": who, "status": state, "calls": calls, "errors": errors, "p50_ms": p50}
+    return {
+        "provider": provider_label(label),
+        "status": state,
+        "calls": calls,
+        "errors": errors,
+        "p50_ms": p50,
+    }

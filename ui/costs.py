@@ -76,13 +76,15 @@ def _cost_table(rows: list[dict[str, Any]]) -> None:
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(df), 220),
+        # the time of each answer is in its "Answered by" line; four columns fit the panel
+        column_order=("answer", "provider", "tokens", "cost"),
         column_config={
-            "answer": st.column_config.NumberColumn("#", width=40, help="Answer number"),
-            "provider": st.column_config.TextColumn("Answered by", width="medium"),
-            "tokens": st.column_config.NumberColumn("Tokens", format="localized", width="small"),
-            "cost": st.column_config.TextColumn("Cost", width="small"),
+            "answer": st.column_config.NumberColumn("#", width=28, help="Answer number"),
+            "provider": st.column_config.TextColumn("Answered by", width=130),
+            "tokens": st.column_config.NumberColumn("Tokens", format="localized", width=56),
+            "cost": st.column_config.TextColumn("Cost", width=72),
             "seconds": st.column_config.NumberColumn(
-                "Time", format="%.1f s", width="small", help="Time to the full answer"
+                "Time", format="%.1f s", width=52, help="Time to the full answer"
             ),
         },
     )
@@ -101,13 +103,13 @@ def render_health() -> None:
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
+        column_order=("provider", "status", "calls", "p50_ms"),  # errors: in the status
         column_config={
-            "provider": st.column_config.TextColumn("Provider", width="medium"),
-            "status": st.column_config.TextColumn("Status", width="medium"),
-            "calls": st.column_config.NumberColumn("Calls", width=55),
-            "errors": st.column_config.NumberColumn("Errors", width=55),
+            "provider": st.column_config.TextColumn("Provider", width=100),
+            "status": st.column_config.TextColumn("Status", width=92),
+            "calls": st.column_config.NumberColumn("Calls", width=42),
             "p50_ms": st.column_config.NumberColumn(
-                "Median", format="%d ms", width=75, help="Median time of successful calls"
+                "Median", format="%d ms", width=58, help="Median time of successful calls"
             ),
         },
     )

@@ -131,7 +131,7 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
 
 def _pdf_preview(path: str, page: int, sentences: list[str], name: str) -> None:
     pv = page_preview(path, page, sentences)
-    st.image(pv.png, caption=f"{name}, page {page}", width="stretch")
+    st.image(pv.png, width="stretch")
     if pv.found < pv.wanted:
         st.caption(
             f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "
