@@ -92,3 +92,16 @@ def test_welcome_stops_describing_the_demo_once_it_is_deleted(
     assert not at.exception
     text = page_text(at)
     assert "demo company" not in text and "No documents yet" in text
+
+
+def test_rename_then_delete_the_open_conversation(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    conv_id = at.session_state.conversation_id
+    at.text_input(key=f"conv_title_{conv_id}").set_value("Vacation questions").run()
+    assert not at.exception
+    assert at.button(key=f"conv_open_{conv_id}").label == "Vacation questions"
+    at.button(key=f"conv_delete_{conv_id}").click().run()
+    assert not at.exception
+    assert at.session_state.turns == [] and "c" not in at.query_params
+    assert not any(b.key == f"conv_open_{conv_id}" for b in at.button)
