@@ -105,3 +105,17 @@ def test_rename_then_delete_the_open_conversation(new_app: Callable[[], AppTest]
     assert not at.exception
     assert at.session_state.turns == [] and "c" not in at.query_params
     assert not any(b.key == f"conv_open_{conv_id}" for b in at.button)
+
+
+def test_source_previews_for_a_text_file_and_a_pdf(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    (turn,) = at.session_state.turns
+    md = next(s for s in turn.answers[0].sources if s.source == "employee-handbook.md")
+    at.toggle(key=f"preview_sources-1_{md.n}").set_value(True).run()
+    assert not at.exception
+    assert any(":blue-background[" in m.value and ":gray[" in m.value for m in at.markdown)
+    pdf = next(s for s in turn.answers[0].sources if s.source.endswith(".pdf"))
+    at.toggle(key=f"preview_sources-1_{pdf.n}").set_value(True).run()
+    assert not at.exception
+    assert at.get("image"), "the PDF page is drawn as an image"
