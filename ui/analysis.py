@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from rag.analysis.interpret import EMOTION_FLOOR
 from rag.engine import Engine
 from ui.notes import money, name_of
 from ui.text import escape_md
@@ -123,25 +124,16 @@ def _documents(res: Any) -> None:
         st.caption("No documents are indexed.")
         return
     st.markdown("**Tone per document**")
-    st.dataframe(
-        [
-            {
-                "document": d.name,
-                "tone": f"{d.label} ({round(100 * d.confidence)}%)",
-                "emotion": f"{d.emotion} ({round(100 * d.emotion_score)}%)",
-                "sentences": d.sentences,
-            }
-            for d in res.documents
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "document": st.column_config.TextColumn("Document", width="medium"),
-            "tone": st.column_config.TextColumn("Tone", help="Offline sentiment model"),
-            "emotion": st.column_config.TextColumn("Strongest emotion"),
-            "sentences": st.column_config.NumberColumn("Sentences", help="Sentences scored"),
-        },
-    )
+    for d in res.documents:
+        emotion = (
+            f"strongest emotion {d.emotion} ({round(100 * d.emotion_score)}%)"
+            if d.emotion_score >= EMOTION_FLOOR
+            else "no emotion stands out"
+        )
+        st.markdown(
+            f"**{escape_md(d.name)}**: {d.label} ({round(100 * d.confidence)}%) · {emotion}  \n"
+            f":gray[{d.sentences} sentences scored by the offline model]"
+        )
     st.markdown("**Topics**")
     if not res.topics:
         st.caption(escape_md(res.topics_error or "No topics found."))

@@ -118,12 +118,11 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
     label = f"Show page {s.page}" if pdf else "Show in the document"
     if not st.toggle(label, key=f"preview_{key}", help="See the cited sentence in its page"):
         return
-    sentences = _used_in(s, answer_text)
     try:
-        if pdf:
-            _pdf_preview(path, int(s.page or 1), sentences, s.source)
-        else:
-            _text_preview(path, s, sentences)
+        if pdf:  # an uncited source: its whole passage is boxed, to find it on the page
+            _pdf_preview(path, int(s.page or 1), _used_in(s, answer_text), s.source)
+        else:  # the passage stands out from its grey context; used sentences are marked
+            _text_preview(path, s, _used_in(s, answer_text) if answer_text else [])
     except Exception:  # a preview must never break the answer
         log.exception("preview failed for %s", s.source)
         st.caption("This page could not be shown.")
