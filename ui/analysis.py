@@ -15,7 +15,6 @@ from typing import Any
 
 import streamlit as st
 
-from rag.analysis.interpret import EMOTION_FLOOR
 from rag.engine import Engine
 from ui.notes import money, name_of
 from ui.text import escape_md
@@ -120,6 +119,8 @@ def _pending(job: Future[Any]) -> None:
 
 
 def _documents(res: Any) -> None:
+    from rag.analysis.interpret import EMOTION_FLOOR
+
     if not res.documents:
         st.caption("No documents are indexed.")
         return
