@@ -55,7 +55,7 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
         .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
             x=alt.X("answer:O", title="Answer", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("cumulative_usd:Q", title="Total so far (USD)", axis=alt.Axis(format="$.4~f")),
+            y=alt.Y("cumulative_usd:Q", title="Total, USD", axis=alt.Axis(format="$.4~f")),
             tooltip=[
                 alt.Tooltip("answer:O", title="Answer"),
                 alt.Tooltip("provider:N", title="Provider"),
@@ -105,8 +105,8 @@ def render_health() -> None:
         width="stretch",
         column_order=("provider", "status", "calls", "p50_ms"),  # errors: in the status
         column_config={
-            "provider": st.column_config.TextColumn("Provider", width=100),
-            "status": st.column_config.TextColumn("Status", width=92),
+            "provider": st.column_config.TextColumn("Provider", width=116),
+            "status": st.column_config.TextColumn("Status", width=80),
             "calls": st.column_config.NumberColumn("Calls", width=42),
             "p50_ms": st.column_config.NumberColumn(
                 "Median", format="%d ms", width=58, help="Median time of successful calls"

@@ -131,6 +131,6 @@ def test_cost_chart_hidden_while_the_session_costs_nothing(
     expect(page.get_by_text("Answered by OpenAI")).to_be_visible(timeout=60_000)
     chart = page.get_by_test_id("stVegaLiteChart")
     expect(chart).to_be_visible(timeout=20_000)
-    chart.scroll_into_view_if_needed()
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
     shot(page, "07_cost_chart_after_a_paid_answer")
     page.close()
