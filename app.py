@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import chat, costs, documents, sidebar, state
+from ui import analysis, chat, conversations, costs, documents, sidebar, sources, state
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
@@ -34,12 +34,16 @@ except Exception as e:  # bad settings or an unreadable index: say so, never a t
     st.stop()
 
 state.init_session(settings)
+conversations.sync(settings)  # the conversation the URL names (?c=...)
 question = chat.take_question(typed)
 
 with st.sidebar:
     choice = sidebar.render(settings, state.session_keys())
     st.divider()
     documents.render(engine)
+    st.divider()
+    conversations.render_sidebar(settings)
+    costs.render_cap_input(settings)
 
 main, side = st.columns([5, 3], gap="large")
 with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)
@@ -48,5 +52,7 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     chat.render_history(st.session_state.turns)
     if question:
         chat.ask(engine, choice, question)
+    sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)
+    analysis.render_documents(engine)  # tone per document, topics (background, cached)

@@ -80,3 +80,12 @@ def ensure_demo_pdf(demo_dir: Path) -> list[Path]:
             write_text_pdf(target, pages, title=pages[0].splitlines()[0] if pages else "")
             made.append(target)
     return made
+
+
+def demo_names(demo_dir: Path) -> set[str]:
+    """File names of the demo corpus (the PDF is generated from data/demo-src/)."""
+    names = {p.name for p in demo_dir.glob("*") if p.is_file()} if demo_dir.is_dir() else set()
+    src = demo_dir.parent / "demo-src"
+    if src.is_dir():
+        names |= {p.with_suffix(".pdf").name for p in src.glob("*.txt")}
+    return names

@@ -1,49 +1,147 @@
-"""Per-answer tone panel, wired to rag.analysis when it is importable."""
+"""Per-answer tone panel and the Documents view (tone per document, topic clusters).
+
+The tone panel asks the model that wrote the answer for the interpretation (labelled, with
+its cost) and uses the offline template when that is the extractive answerer or fails. The
+Documents view is computed in a background thread once per index generation (after an
+ingest) and cached on disk by rag.analysis.documents.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import cache
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import streamlit as st
 
+from rag.engine import Engine
 from text import citations
+from ui.notes import money, name_of
 from ui.text import escape_md
 
 log = logging.getLogger(__name__)
 
-
-@cache
-def _interpreter() -> Callable[[str], str] | None:
-    try:
-        from rag.analysis.interpret import template_interpretation
-        from rag.analysis.sentiment import score_text
-    except Exception:  # analysis package absent or broken: the panel says so
-        log.info("rag.analysis not importable; sentiment panel disabled", exc_info=True)
-        return None
-
-    def interpret(text: str) -> str:
-        return str(template_interpretation(score_text(text)))
-
-    return interpret
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doc-analysis")
+_jobs: dict[tuple[str, int], Future[Any]] = {}
+_jobs_lock = threading.Lock()
 
 
 def available() -> bool:
-    return _interpreter() is not None
+    try:
+        import rag.analysis.tone  # noqa: F401
+    except Exception:  # analysis package absent or broken: the panel says so
+        log.info("rag.analysis not importable; sentiment panel disabled", exc_info=True)
+        return False
+    return True
 
 
-def render(text: str, store: dict[int, str], idx: int, key: str) -> None:
+def _chain_for(spec: str | None) -> Any:
+    """The session's chain for the answering model, or None (template) for extractive."""
+    if not spec or spec.split(":", 1)[0] in ("extractive", "none"):
+        return None
+    from ui.state import chat_session, get_engine, get_settings
+
+    sensitive = bool(st.session_state.get("sensitive", False))
+    return chat_session(get_engine(get_settings())).chain(spec, [], sensitive)
+
+
+def _analyse(text: str, spec: str | None) -> Any:
+    from rag.analysis.tone import tone_of
+    from ui.state import get_engine, get_settings
+
+    return tone_of(text, _chain_for(spec), get_engine(get_settings()).embedder)
+
+
+def _source_line(tone: Any) -> str:
+    if tone.source == "llm":
+        name, _, model = tone.provider.partition(":")
+        who = name_of(name) + (f" · {model}" if model else "")
+        return f"Interpretation written by {who} · {tone.tokens} tokens · {money(tone.cost_usd)}"
+    return "Offline interpretation (a template over the sentiment scores; no model used)."
+
+
+def render(text: str, store: dict[int, str], idx: int, key: str, spec: str | None = None) -> None:
+    meta: dict[str, Any] = st.session_state.setdefault("tone_meta", {})
     with st.expander("Tone of this answer (sentiment)", expanded=idx in store):
-        interpret = _interpreter()
-        if interpret is None:
+        if not available():
             st.caption("Sentiment analysis is not available in this installation.")
             return
-        if idx not in store and st.button("Analyse tone", key=key):
+        if idx not in store and st.button(
+            "Analyse tone", key=key, help="Sentiment and emotion of this answer, explained"
+        ):
             try:
-                store[idx] = interpret(citations.strip(text))
+                with st.spinner("Reading the tone…"):
+                    tone = _analyse(citations.strip(text), spec)
+                store[idx], meta[key] = tone.text, tone
             except Exception:
                 log.exception("sentiment analysis failed")
                 store[idx] = "The tone could not be analysed for this answer."
         if idx in store:
             st.markdown(escape_md(store[idx]))
+            if key in meta:
+                st.caption(escape_md(_source_line(meta[key])))
+
+
+# --- Documents view ---------------------------------------------------------------------
+def _job(engine: Engine) -> Future[Any]:
+    """The background analysis of the index's current generation (started once)."""
+    from rag.analysis import documents
+
+    key = (str(engine.store.state_dir), int(engine.store.generation))
+    with _jobs_lock:
+        if key not in _jobs:
+            _jobs[key] = _pool.submit(documents.get, engine)
+        return _jobs[key]
+
+
+def render_documents(engine: Engine) -> None:
+    with st.expander("Documents: tone and topics", icon=":material/insights:"):
+        if not available():
+            st.caption("Document analysis is not available in this installation.")
+            return
+        job = _job(engine)
+        if not job.done():
+            _pending(job)
+            return
+        if job.exception() is not None:
+            log.error("document analysis failed", exc_info=job.exception())
+            st.caption("The documents could not be analysed; see the server log.")
+            return
+        _documents(job.result())
+
+
+@st.fragment(run_every=2)
+def _pending(job: Future[Any]) -> None:
+    if job.done():
+        st.rerun(scope="app")
+    st.caption("Analysing the documents in the background… (this updates by itself)")
+
+
+def _documents(res: Any) -> None:
+    from rag.analysis.interpret import EMOTION_FLOOR
+
+    if not res.documents:
+        st.caption("No documents are indexed.")
+        return
+    st.markdown("**Tone per document**")
+    for d in res.documents:
+        emotion = (
+            f"strongest emotion {d.emotion} ({round(100 * d.emotion_score)}%)"
+            if d.emotion_score >= EMOTION_FLOOR
+            else "no emotion stands out"
+        )
+        st.markdown(
+            f"**{escape_md(d.name)}**: {d.label} ({round(100 * d.confidence)}%) · {emotion}  \n"
+            f":gray[{d.sentences} sentences scored by the offline model]"
+        )
+    st.markdown("**Topics**")
+    if not res.topics:
+        st.caption(escape_md(res.topics_error or "No topics found."))
+    for t in res.topics:
+        docs = ", ".join(f"{escape_md(n)} ({c})" for n, c in t["documents"].items())
+        how = "label by a model" if t["label_source"] == "llm" else "keyword label"
+        st.markdown(
+            f"**{escape_md(t['label'])}** · {round(100 * t['share'])}% of passages ({how})  \n"
+            f":gray[Keywords: {escape_md(', '.join(t['keywords'][:6]))} · in {docs}]"
+        )

@@ -11,7 +11,7 @@ import streamlit as st
 from rag.answer import Answer
 from rag.engine import Engine
 from rag.session import ChatSession, Choice, Turn
-from ui import analysis, sources
+from ui import analysis, conversations, sources
 from ui.notes import fallback_note, meta_line, name_of
 from ui.state import chat_session
 from ui.text import escape_md, link_citations
@@ -29,14 +29,24 @@ def _suggest(q: str) -> None:
 
 
 def render_welcome(engine: Engine) -> None:
+    from rag.demo import demo_names
+
     docs = engine.docs()
+    demo = demo_names(engine.settings.demo_dir) & {d.name for d in docs}
+    if not docs:
+        st.info("No documents yet: add some in the sidebar, then ask about them.")
+        return
+    if not demo:
+        st.info(f"{len(docs)} documents are indexed. Ask anything about them. No API key needed.")
+        return
     st.info(
         f"{len(docs)} documents are indexed (a demo company's handbook, FAQ, release notes and "
         "travel policy). Ask anything about them, or try an example. No API key needed."
     )
-    cols = st.columns(len(EXAMPLES))
-    for i, (col, q) in enumerate(zip(cols, EXAMPLES, strict=True)):
-        col.button(q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:")
+    for i, q in enumerate(EXAMPLES):  # one per row: the whole question stays readable
+        st.button(
+            q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
+        )
 
 
 def take_question(typed: str | None) -> str | None:
@@ -109,14 +119,16 @@ def render_turn(t: Turn) -> None:
             anchor = f"sources-{t.id}"
             render_answer_body(a, anchor)
             sources.render(a.sources, a.answer, a.cited, anchor)
-            analysis.render(a.answer, t.sentiment, 0, key=f"tone_{t.id}_0")
+            analysis.render(a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}")
         elif t.answers:
             cols = st.columns(len(t.answers))
             for i, (col, a) in enumerate(zip(cols, t.answers, strict=True)):
                 with col:
                     st.markdown(f"**{escape_md(name_of(a.provider))}**")
                     render_answer_body(a, f"sources-{t.id}")
-                    analysis.render(a.answer, t.sentiment, i, key=f"tone_{t.id}_{i}")
+                    analysis.render(
+                        a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
+                    )
             cited = sorted({n for a in t.answers for n in a.cited})
             sources.render(
                 t.answers[0].sources,
@@ -168,6 +180,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
             st.warning("Sorry, something went wrong while answering. Please try again.")
             return
     session.finish(turn)
+    conversations.on_turn(engine.settings, turn)  # saved conversations (ui.conversations)
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer
 
 

@@ -1,10 +1,12 @@
 """Cost and health: this session's tokens and dollars, per answer, over time, budget left;
-provider health (calls, errors, p50 latency, breaker state)."""
+provider health (calls, errors, median latency, not configured vs failing). The words
+come from rag.spending; this module only draws."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +15,10 @@ from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
 from rag.settings import Settings
+from rag.spending import budget_words, cost_rows, health_rows
 from ui.notes import money
+
+CAP_KEY = "session_cap_usd"
 
 
 def render(settings: Settings) -> None:
@@ -28,60 +33,105 @@ def render(settings: Settings) -> None:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
     _budget(settings, usage, totals)
     if costs:
-        df = pd.DataFrame(costs)
-        cost = df["cost_usd"].astype(float).fillna(0.0)
-        chart = pd.DataFrame({"answer": df["answer"], "cumulative $": cost.cumsum()}).set_index(
-            "answer"
-        )
-        st.line_chart(chart, height=140)
-        table = df[["answer", "provider", "tokens", "cost_usd", "latency_ms"]].copy()
-        table["cost_usd"] = [
-            money(c if c == c else None) for c in df["cost_usd"]
-        ]  # NaN -> unpriced
-        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 220))
+        rows = cost_rows(costs)
+        if totals["cost_usd"] > 0:
+            _cost_chart(rows)
+        _cost_table(rows)
     else:
         st.caption("No answers yet this session.")
     render_health()
 
 
 def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> None:
-    lines = []
-    if settings.session_budget_usd is not None:
-        left = max(settings.session_budget_usd - totals["cost_usd"], 0.0)
-        lines.append(f"Session budget left: {money(left)} of {money(settings.session_budget_usd)}")
-    if settings.daily_budget_usd is not None:
-        left = max(settings.daily_budget_usd - usage.daily_cost(), 0.0)
-        lines.append(f"Daily budget left: {money(left)} of {money(settings.daily_budget_usd)}")
-    st.caption(
-        " · ".join(lines)
-        if lines
-        else "No budget set (RAG_SESSION_BUDGET_USD, RAG_DAILY_BUDGET_USD)."
+    line = budget_words(
+        usage.session_budget_usd, totals["cost_usd"], settings.daily_budget_usd, usage.daily_cost()
     )
+    st.caption(line)
     for alert in usage.alerts():  # at 80% of a cap
         st.warning(f"Budget alert: {alert}.")
+
+
+def _cost_chart(rows: list[dict[str, Any]]) -> None:
+    df = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(df)
+        .mark_line(point=alt.OverlayMarkDef(size=60))
+        .encode(
+            x=alt.X("answer:O", title="Answer", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("cumulative_usd:Q", title="Total, USD", axis=alt.Axis(format="$.4~f")),
+            tooltip=[
+                alt.Tooltip("answer:O", title="Answer"),
+                alt.Tooltip("provider:N", title="Provider"),
+                alt.Tooltip("tokens:Q", title="Tokens", format=","),
+                alt.Tooltip("cost:N", title="This answer"),
+                alt.Tooltip("cumulative_usd:Q", title="Total so far", format="$.6~f"),
+            ],
+        )
+        .properties(height=160)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _cost_table(rows: list[dict[str, Any]]) -> None:
+    df = pd.DataFrame(rows)[["answer", "provider", "tokens", "cost", "seconds"]]
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(df), 220),
+        # the time of each answer is in its "Answered by" line; four columns fit the panel
+        column_order=("answer", "provider", "tokens", "cost"),
+        column_config={
+            "answer": st.column_config.NumberColumn("#", width=28, help="Answer number"),
+            "provider": st.column_config.TextColumn("Answered by", width=130),
+            "tokens": st.column_config.NumberColumn("Tokens", format="localized", width=56),
+            "cost": st.column_config.TextColumn("Cost", width=72),
+            "seconds": st.column_config.NumberColumn(
+                "Time", format="%.1f s", width=52, help="Time to the full answer"
+            ),
+        },
+    )
 
 
 def render_health() -> None:
     metrics: Metrics = st.session_state.metrics
     chains: dict[Any, FallbackChain] = st.session_state.chains
-    breakers: dict[str, str] = {}
-    for chain in chains.values():
-        for s in chain.status():
-            breakers[f"{s['provider']}:{s['model']}"] = s["breaker"]
+    statuses = [s for chain in chains.values() for s in chain.status()]
     # Calls of earlier processes too, when they are stored (providers/calllog.py).
     snap = stored_metrics(st.session_state.usage.path) or metrics.snapshot()
     st.subheader("Provider health", anchor=False)
-    if not snap:
+    rows = health_rows(snap, statuses)
+    if not rows:
         st.caption("No provider calls yet.")
         return
-    rows = [
-        {
-            "provider": label,
-            "calls": m["calls"],
-            "errors": m["error_count"],
-            "p50 ms": round(m["p50_ms"]) if m["p50_ms"] is not None else None,
-            "breaker": breakers.get(label, "n/a"),
-        }
-        for label, m in sorted(snap.items())
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_order=("provider", "status", "calls", "p50_ms"),  # errors: in the status
+        column_config={
+            "provider": st.column_config.TextColumn("Provider", width=116),
+            "status": st.column_config.TextColumn("Status", width=80),
+            "calls": st.column_config.NumberColumn("Calls", width=42),
+            "p50_ms": st.column_config.NumberColumn(
+                "Median", format="%d ms", width=58, help="Median time of successful calls"
+            ),
+        },
+    )
+
+
+def render_cap_input(settings: Settings) -> None:
+    """Sidebar: this session's spending cap (empty: none). Paid providers stop at the cap."""
+    usage: UsageTracker = st.session_state.usage
+    cap = st.number_input(
+        "Spending limit for this session (USD)",
+        min_value=0.0,
+        value=settings.session_budget_usd,
+        step=0.05,
+        format="%.2f",
+        key=CAP_KEY,
+        placeholder="No limit",
+        help="Paid models stop answering once this session has spent this much; the "
+        "free extractive answerer still answers. Leave empty for no limit.",
+    )
+    usage.session_budget_usd = None if cap is None else float(cap)

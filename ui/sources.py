@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
 from providers.base import Source
-from ui.text import answer_sentences_for, escape_label, escape_md, highlighted_passage
+from rag.preview import document_page_text, is_pdf, page_preview, passage_context
+from ui.text import (
+    answer_sentences_for,
+    escape_label,
+    escape_md,
+    highlighted_passage,
+    split_sentences,
+    used_sentences,
+)
+
+log = logging.getLogger(__name__)
 
 
 def source_label(s: Source) -> str:
@@ -32,3 +44,106 @@ def render(sources: Sequence[Source], answer_text: str, cited: Sequence[int], an
                     f"Highlighted: {n_used} sentence{'s' if n_used > 1 else ''} the answer used."
                 )
             st.caption(f"{escape_md(s.source)}" + (f", page {s.page}" if s.page else ""))
+            render_preview(s, answer_text if used else None, f"{anchor}_{s.n}")
+
+
+# --- evidence: open the cited source, page preview (issue 16) --------------------------------
+_CITATION_JS = """
+<script>
+(() => {
+  const w = window.parent && window.parent.document ? window.parent : window;
+  if (w.__gqaCitations) return;
+  w.__gqaCitations = true;
+  // [n] in an answer links to "#sources-TURN": open source n's expander and scroll to it.
+  // (No "less than" sign anywhere in this script: Streamlit's HTML sanitiser drops it.)
+  w.document.addEventListener("click", (ev) => {
+    const a = ev.target.closest && ev.target.closest('a[href*="#sources-"]');
+    if (!a) return;
+    const id = (a.getAttribute("href") || "").split("#")[1];
+    const n = ((a.textContent || "").match(/\\d+/) || [])[0];
+    const head = id && w.document.getElementById(id);
+    if (!head || !n) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    let el = head.closest('[data-testid="stElementContainer"]') || head;
+    while ((el = el.nextElementSibling)) {
+      const ex = el.matches('[data-testid="stExpander"]')
+        ? el : el.querySelector('[data-testid="stExpander"]');
+      if (!ex) { if (el.querySelector("h1, h2, h3")) break; continue; }
+      const summary = ex.querySelector("summary");
+      const label = summary ? (summary.textContent.match(/\\[(\\d+)\\]/) || [])[1] : null;
+      if (label !== n) continue;
+      const details = ex.querySelector("details");
+      if (details && !details.open) summary.click();
+      setTimeout(() => ex.scrollIntoView({behavior: "smooth", block: "start"}), 60);
+      summary.focus({preventScroll: true});
+      break;
+    }
+  }, true);
+})();
+</script>
+"""
+
+
+def install_citation_links() -> None:
+    """Once per page: clicking ``[n]`` opens source n's expander and scrolls to it."""
+    st.html(_CITATION_JS, unsafe_allow_javascript=True, width="content")
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _doc_paths() -> dict[str, str]:
+    from ui.state import get_engine, get_settings
+
+    return {d.doc_id: d.path for d in get_engine(get_settings()).docs()}
+
+
+def _used_in(s: Source, answer_text: str | None) -> list[str]:
+    """The passage sentences to mark: those the answer used; all of them when none."""
+    sentences = split_sentences(s.text)
+    if answer_text:
+        flags = used_sentences(s.text, answer_sentences_for(answer_text, s.n))
+        used = [x for x, f in zip(sentences, flags, strict=True) if f]
+        if used:
+            return used
+    return sentences
+
+
+def render_preview(s: Source, answer_text: str | None, key: str) -> None:
+    """A toggle that shows the evidence in place: the PDF page with the sentences
+    highlighted, or for other files the passage within its document's text."""
+    path = _doc_paths().get(s.doc_id)
+    if not path or not Path(path).is_file():
+        return
+    pdf = is_pdf(path) and s.page is not None
+    label = f"Show page {s.page}" if pdf else "Show in the document"
+    if not st.toggle(label, key=f"preview_{key}", help="See the cited sentence in its page"):
+        return
+    try:
+        if pdf:  # an uncited source: its whole passage is boxed, to find it on the page
+            _pdf_preview(path, int(s.page or 1), _used_in(s, answer_text), s.source)
+        else:  # the passage stands out from its grey context; used sentences are marked
+            _text_preview(path, s, _used_in(s, answer_text) if answer_text else [])
+    except Exception:  # a preview must never break the answer
+        log.exception("preview failed for %s", s.source)
+        st.caption("This page could not be shown.")
+
+
+def _pdf_preview(path: str, page: int, sentences: list[str], name: str) -> None:
+    pv = page_preview(path, page, sentences)
+    st.image(pv.png, width="stretch")
+    if pv.found < pv.wanted:
+        st.caption(
+            f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "
+            "text layer (scanned or unusual fonts), so they are not highlighted."
+        )
+
+
+def _text_preview(path: str, s: Source, sentences: list[str]) -> None:
+    ctx = passage_context(document_page_text(path, s.page), s.text)
+    with st.container(border=True):
+        if ctx is None:
+            body, _ = highlighted_passage(s.text, sentences)
+            st.markdown(body)
+            return
+        body, _ = highlighted_passage(ctx.passage, sentences)
+        st.markdown(f":gray[{escape_md(ctx.before)}] {body} :gray[{escape_md(ctx.after)}]".strip())

@@ -8,6 +8,7 @@ writes a deterministic 2-3 sentence text for when no provider answers.
 from __future__ import annotations
 
 import json
+import re
 
 from rag.analysis.sentiment import SentimentResult
 
@@ -29,11 +30,19 @@ def probability_words(p: float) -> str:
     return "only weakly indicated"
 
 
+_CITATIONS = re.compile(r"\s*\[\d{1,3}\]")
+_OUTER_QUOTES = "\"'“”‘’«»"
+
+
 def _quote(text: str) -> str:
-    text = " ".join(text.split())
+    """The evidence in curly quotes, ending the sentence: ``reads “... Tokyo.”`` never
+    ``reads “... Tokyo.”.`` (the sentence's own full stop closes ours)."""
+    text = " ".join(_CITATIONS.sub("", text).split()).strip(_OUTER_QUOTES + " ")
     if len(text) > QUOTE_CHARS:
         cut = text[:QUOTE_CHARS].rsplit(" ", 1)[0]
-        text = cut + "…"
+        text = cut.rstrip(",;:") + "…"
+    if not text.endswith((".", "!", "?", "…")):
+        text += "."
     return f"“{text}”"
 
 
@@ -71,9 +80,9 @@ def template_interpretation(result: SentimentResult) -> str:
     third = ""
     if evidence is not None and result.n_sentences > 1:
         kind = "positive" if evidence.score > 0 else "negative"
-        third = f" The most {kind} passage reads {_quote(evidence.text)}."
+        third = f" The most {kind} passage reads {_quote(evidence.text)}"
     elif evidence is not None:
-        third = f" The text reads {_quote(evidence.text)}."
+        third = f" The text reads {_quote(evidence.text)}"
     return f"{first} {second}{third}"
 
 

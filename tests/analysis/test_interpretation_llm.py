@@ -126,3 +126,12 @@ def test_analyze_offline_and_with_llm(
         and on["llm_sentiment"]["provider"] == "openai:gpt-4o-mini"
     )
     assert on["llm_sentiment"]["agrees_with_offline"] == (on["label"] == "positive")
+
+
+def test_template_quote_ends_the_sentence_once() -> None:
+    """No `Tokyo.".` artefact: the quoted evidence's own stop ends the sentence."""
+    from rag.analysis.interpret import _quote
+
+    assert _quote('320 dollars in London and Tokyo." [1]') == "“320 dollars in London and Tokyo.”"
+    assert _quote("no stop here") == "“no stop here.”"
+    assert _quote("Is it?") == "“Is it?”"

@@ -1,0 +1,63 @@
+"""The tone panel's one call: offline scores, then an interpretation by the configured LLM
+(labelled, with its cost) or the offline template when no language model answers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from providers.base import Message, Provider, Request
+from providers.chain import FallbackChain
+from rag.analysis.interpret import interpretation_prompt, template_interpretation
+from rag.analysis.interpretation_llm import (
+    INTERPRETATION_MAX_TOKENS,
+    INTERPRETATION_TEMPERATURE,
+    _llm_chain,
+)
+from rag.analysis.sentiment import score_text
+from rag.embeddings import Embedder
+
+log = logging.getLogger(__name__)
+_CITATION = re.compile(r"\s*\[\d{1,3}\]")
+
+
+@dataclass(frozen=True)
+class Tone:
+    text: str
+    source: Literal["llm", "template"]
+    provider: str = ""  # "openai:gpt-4o-mini" when a model wrote it
+    tokens: int = 0
+    cost_usd: float | None = 0.0
+
+
+def strip_citations(text: str) -> str:
+    return _CITATION.sub("", text)
+
+
+def tone_of(
+    text: str, chain: Provider | FallbackChain | None = None, embedder: Embedder | None = None
+) -> Tone:
+    """Interpretation of ``text``'s tone; never raises for a provider failure."""
+    result = score_text(strip_citations(text), embedder)
+    llm = _llm_chain(chain) if chain is not None else None
+    if llm is not None:
+        system, user = interpretation_prompt(result)
+        try:
+            resp = llm.generate(
+                Request(
+                    messages=[Message("user", user)],
+                    system=system,
+                    temperature=INTERPRETATION_TEMPERATURE,
+                    max_tokens=INTERPRETATION_MAX_TOKENS,
+                    metadata={"task": "interpretation"},
+                )
+            )
+            out = (resp.text or "").strip()
+            if resp.provider != "none" and out:
+                who = f"{resp.provider}:{resp.model}" if resp.model else resp.provider
+                return Tone(out, "llm", who, resp.usage.total_tokens, resp.cost_usd)
+        except Exception as e:  # the template is always there
+            log.info("LLM interpretation failed (%s); using the template", type(e).__name__)
+    return Tone(template_interpretation(result), "template")

@@ -1,0 +1,196 @@
+"""Saved conversations: SQLite under the index dir, one row per conversation and per turn.
+
+A turn keeps everything needed to draw it again after a reload or a restart: the question
+and each answer with its sources, provider, model, usage, cost, attempts and grounding
+(the typed fields of ``Answer``). Answers are stored as JSON built by :func:`answer_to_dict`, so the
+schema of an answer can grow without a migration. Each call opens its own connection:
+Streamlit runs every session in its own thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from providers.base import Attempt, Source, Usage
+from rag.answer import Answer, ToolCallRecord
+
+DB_NAME = "conversations.sqlite3"
+TITLE_CHARS = 60
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    turn_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (conversation_id, turn_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    title: str
+    created: float
+    updated: float
+    turns: int = 0
+
+
+@dataclass
+class SavedTurn:
+    id: int
+    question: str
+    answers: list[Answer] = field(default_factory=list)
+
+
+def answer_to_dict(a: Answer) -> dict[str, Any]:
+    d = asdict(a)
+    d["sources"] = [asdict(s) for s in a.sources]
+    return d
+
+
+def answer_from_dict(d: dict[str, Any]) -> Answer:
+    d = dict(d)
+    d["sources"] = [Source(**s) for s in d.get("sources", [])]
+    d["usage"] = Usage(**(d.get("usage") or {}))
+    d["attempts"] = [Attempt(**x) for x in d.get("attempts", [])]
+    if d.get("tool_calls") is not None:
+        d["tool_calls"] = [ToolCallRecord(**x) for x in d["tool_calls"]]
+    known = Answer.__dataclass_fields__
+    return Answer(**{k: v for k, v in d.items() if k in known})
+
+
+def title_from(question: str) -> str:
+    flat = " ".join(question.split())
+    return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+class ConversationStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            with db:  # commit or roll back
+                yield db
+        finally:
+            db.close()
+
+    def create(self, title: str = "New conversation") -> Conversation:
+        now = time.time()
+        conv = Conversation(uuid.uuid4().hex[:12], title, now, now)
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO conversations (id, title, created, updated) VALUES (?, ?, ?, ?)",
+                (conv.id, conv.title, conv.created, conv.updated),
+            )
+        return conv
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        rows = self._select("WHERE c.id = ?", (conversation_id,))
+        return rows[0] if rows else None
+
+    def all(self) -> list[Conversation]:
+        """Most recently updated first."""
+        return self._select("", ())
+
+    def _select(self, where: str, args: Sequence[Any]) -> list[Conversation]:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id) FROM conversations c "
+                f"LEFT JOIN turns t ON t.conversation_id = c.id {where} "
+                "GROUP BY c.id ORDER BY c.updated DESC",
+                tuple(args),
+            ).fetchall()
+        return [Conversation(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        title = " ".join(title.split())[:200] or "Untitled"
+        with self._db() as db:
+            db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
+
+    def delete(self, conversation_id: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
+            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def save_turn(
+        self, conversation_id: str, turn_id: int, question: str, answers: Sequence[Answer]
+    ) -> None:
+        """Insert or replace one turn; the first turn names an untitled conversation."""
+        now = time.time()
+        payload = json.dumps([answer_to_dict(a) for a in answers], ensure_ascii=False)
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO turns (conversation_id, turn_id, question, answers, "
+                "created) VALUES (?, ?, ?, ?, ?)",
+                (conversation_id, turn_id, question, payload, now),
+            )
+            db.execute(
+                "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
+                "'New conversation' THEN ? ELSE title END WHERE id = ?",
+                (now, title_from(question), conversation_id),
+            )
+
+    def turns(self, conversation_id: str) -> list[SavedTurn]:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT turn_id, question, answers FROM turns WHERE conversation_id = ? "
+                "ORDER BY turn_id",
+                (conversation_id,),
+            ).fetchall()
+        return [
+            SavedTurn(r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])]) for r in rows
+        ]
+
+
+def _money(cost: float | None) -> str:
+    if cost is None:
+        return "unpriced"
+    return "$0" if cost == 0 else "$" + f"{cost:.6f}".rstrip("0").rstrip(".")
+
+
+def to_markdown(title: str, turns: Sequence[SavedTurn]) -> str:
+    """The conversation as Markdown: each question, answer, who answered, and its sources."""
+    out = [f"# {title}", ""]
+    for t in turns:
+        out += [f"## Q{t.id}. {t.question}", ""]
+        for a in t.answers:
+            out += [a.answer.strip(), ""]
+            cost = _money(a.cost_usd)
+            who = a.provider + (f" · {a.model}" if a.model and a.provider != "extractive" else "")
+            line = f"*Answered by {who} · {a.usage.total_tokens} tokens · {cost}"
+            g = a.grounding
+            if g and g.get("total"):
+                line += f" · supported: {g['supported']}/{g['total']} sentences"
+            out += [line + "*", ""]
+            cited = [s for s in a.sources if s.n in a.cited] or list(a.sources)
+            if cited:
+                out.append("Sources:")
+                for s in cited:
+                    page = f", page {s.page}" if s.page else ""
+                    quote = " ".join(s.text.split())
+                    out.append(f"- [{s.n}] {s.source}{page}: “{quote}”")
+                out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,217 @@
+"""Evidence previews: a PDF page with the cited sentences highlighted, or a text passage in
+its surrounding document text. No Streamlit here; the UI draws what this returns.
+
+PDF: the page is rendered with pypdfium2 and each cited sentence is located in the page's
+own text layer, character by character, so the boxes drawn are the glyph boxes of exactly
+those characters. Matching compares letters and digits only (case-folded, NFKC), because
+ingestion cleans the text (joins hyphenated words, collapses whitespace, normalises
+ligatures); a sentence the text layer does not contain (OCR text, a garbled font) is
+reported as not found rather than guessed.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HIGHLIGHT_RGBA = (255, 214, 0, 110)  # translucent yellow over the text
+OUTLINE_RGBA = (230, 160, 0, 255)
+DEFAULT_SCALE = 1.5  # 108 dpi: readable without a huge image
+_PAD = 1.5  # points around each line box
+_ENDS = 40  # normalised characters matched at each end when the whole sentence is not found
+# pdfium is not thread-safe and Streamlit runs each session in its own thread.
+_pdfium_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    png: bytes
+    width: int
+    height: int
+    boxes: tuple[tuple[int, int, int, int], ...]  # (left, top, right, bottom) in pixels
+    found: int  # sentences located on the page
+    wanted: int
+
+
+def _norm_chars(chars: Sequence[str]) -> tuple[str, list[int]]:
+    """Letters and digits only, case-folded and NFKC, with each one's index in ``chars``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(chars):
+        for c in unicodedata.normalize("NFKC", ch).casefold():
+            if c.isalnum():
+                out.append(c)
+                where.append(i)
+    return "".join(out), where
+
+
+def _norm(text: str) -> str:
+    return _norm_chars(list(text))[0]
+
+
+def locate(page_text: Sequence[str], sentence: str) -> list[int]:
+    """Indices into ``page_text`` (one string per character) of ``sentence``; [] if absent.
+
+    The whole sentence first; else its first and last ``_ENDS`` characters, in order and
+    not far apart (a sentence broken by a running header or a figure); else nothing.
+    """
+    hay, where = _norm_chars(page_text)
+    needle = _norm(sentence)
+    if len(needle) < 4:
+        return []
+    at = hay.find(needle)
+    if at >= 0:
+        return list(range(where[at], where[at + len(needle) - 1] + 1))
+    if len(needle) <= 2 * _ENDS:
+        return []
+    head, tail = needle[:_ENDS], needle[-_ENDS:]
+    a = hay.find(head)
+    b = hay.find(tail, a + 1) if a >= 0 else -1
+    if a < 0 or b < 0 or b - a > 2 * len(needle):
+        return []
+    return list(range(where[a], where[b + len(tail) - 1] + 1))
+
+
+def line_boxes(
+    boxes: Sequence[tuple[float, float, float, float]],
+) -> list[tuple[float, float, float, float]]:
+    """Merge character boxes (left, bottom, right, top; PDF points) into one box per line."""
+    lines: list[list[float]] = []
+    for left, bottom, right, top in boxes:
+        if right - left <= 0 or top - bottom <= 0:
+            continue  # spaces and generated characters have no box
+        cur = lines[-1] if lines else None
+        # Same line: it overlaps the line's height and continues to its right (a comma
+        # sits lower than the letters but still overlaps them).
+        if cur is not None and bottom < cur[3] and top > cur[1] and left >= cur[2] - 2:
+            cur[0], cur[1] = min(cur[0], left), min(cur[1], bottom)
+            cur[2], cur[3] = max(cur[2], right), max(cur[3], top)
+        else:
+            lines.append([left, bottom, right, top])
+    return [(a, b, c, d) for a, b, c, d in lines]
+
+
+def _page_chars(textpage: object, n: int) -> list[str]:
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw  # type: ignore[attr-defined]
+    return [chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 32) for i in range(n)]
+
+
+@lru_cache(maxsize=32)
+def _render(path: str, mtime: float, page: int, scale: float) -> tuple[bytes, float, tuple]:
+    """(PNG of the page, page height in points, (chars, char boxes)); cached per file version."""
+    import pypdfium2 as pdfium
+
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(path)
+        try:
+            if not 1 <= page <= len(pdf):
+                raise ValueError(f"page {page} is not in this document ({len(pdf)} pages)")
+            p = pdf[page - 1]
+            image = p.render(scale=scale).to_pil().convert("RGB")
+            height = float(p.get_height())
+            tp = p.get_textpage()
+            n = tp.count_chars()
+            chars = _page_chars(tp, n)
+            boxes = [tp.get_charbox(i) for i in range(n)]
+        finally:
+            pdf.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue(), height, (tuple(chars), tuple(boxes))
+
+
+@lru_cache(maxsize=64)
+def _highlighted(
+    path: str, mtime: float, page: int, sentences: tuple[str, ...], scale: float
+) -> PagePreview:
+    from PIL import Image, ImageDraw
+
+    png, height, (chars, boxes) = _render(path, mtime, page, scale)
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    found = 0
+    drawn: list[tuple[int, int, int, int]] = []
+    for sentence in sentences:
+        idx = locate(chars, sentence)
+        found += bool(idx)
+        for left, bottom, right, top in line_boxes([boxes[i] for i in idx]):
+            box = (
+                round((left - _PAD) * scale),
+                round((height - top - _PAD) * scale),
+                round((right + _PAD) * scale),
+                round((height - bottom + _PAD) * scale),
+            )
+            draw.rectangle(box, fill=HIGHLIGHT_RGBA, outline=OUTLINE_RGBA, width=1)
+            drawn.append(box)
+    out, (dx, dy) = _trim(Image.alpha_composite(image, overlay).convert("RGB"), round(16 * scale))
+    drawn = [(a - dx, b - dy, c - dx, d - dy) for a, b, c, d in drawn]
+    buf = io.BytesIO()
+    out.save(buf, format="PNG", optimize=True)
+    return PagePreview(buf.getvalue(), out.width, out.height, tuple(drawn), found, len(sentences))
+
+
+def _trim(image: Any, margin: int) -> tuple[Any, tuple[int, int]]:
+    """Cut the page's blank margins (a short page is mostly white), keeping ``margin``."""
+    from PIL import Image, ImageChops
+
+    bg = Image.new("RGB", image.size, (255, 255, 255))
+    box = ImageChops.difference(image, bg).getbbox()
+    if box is None:
+        return image, (0, 0)
+    left, top = max(0, box[0] - margin), max(0, box[1] - margin)
+    right, bottom = min(image.width, box[2] + margin), min(image.height, box[3] + margin)
+    return image.crop((left, top, right, bottom)), (left, top)
+
+
+def page_preview(
+    path: str | Path, page: int, sentences: Sequence[str], scale: float = DEFAULT_SCALE
+) -> PagePreview:
+    """Page ``page`` (physical, 1-based) of the PDF with ``sentences`` highlighted."""
+    p = Path(path)
+    return _highlighted(str(p), p.stat().st_mtime, page, tuple(sentences), scale)
+
+
+def is_pdf(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == ".pdf"
+
+
+@dataclass(frozen=True)
+class PassageContext:
+    before: str
+    passage: str
+    after: str
+
+
+def passage_context(page_text: str, passage: str, chars: int = 400) -> PassageContext | None:
+    """The passage with up to ``chars`` characters of its document around it, cut at words."""
+    flat = " ".join(page_text.split())
+    needle = " ".join(passage.split())
+    at = flat.find(needle)
+    if at < 0 or not needle:
+        return None
+    before = flat[max(0, at - chars) : at]
+    after = flat[at + len(needle) : at + len(needle) + chars]
+    if at - chars > 0:
+        before = "…" + before.split(" ", 1)[-1]
+    if at + len(needle) + chars < len(flat):
+        after = after.rsplit(" ", 1)[0] + "…"
+    return PassageContext(before, needle, after)
+
+
+def document_page_text(path: str | Path, page: int | None) -> str:
+    """The cleaned text ingestion saw for that page (every page when ``page`` is None)."""
+    from ingest.pipeline import load_pages
+
+    pages = load_pages(Path(path))
+    if page is None:
+        return "\n\n".join(p.text for p in pages)
+    return "\n\n".join(p.text for p in pages if getattr(p, "number", None) == page)

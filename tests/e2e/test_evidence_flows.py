@@ -1,0 +1,136 @@
+"""Issue 16 flows in Chromium: a reload keeps the conversation, [n] opens source n, the page
+preview highlights the cited sentence, the cost chart stays hidden while the session
+costs $0. One `streamlit run` for the module (the fixture of test_browser.py); a
+screenshot per step in tests/artifacts/issue16/; timings in browser_timings.json.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from PIL import Image
+
+from tests.e2e import test_browser as _tb
+from tests.e2e.test_browser import ARTIFACTS, TIMINGS, Server, ask
+
+server = _tb.server  # the module-scoped `streamlit run` and Chromium fixtures
+browser = _tb.browser
+
+pytestmark = pytest.mark.browser
+
+try:
+    from playwright.sync_api import Browser, Locator, Page, expect
+except ImportError:  # pragma: no cover - test_browser.py skips the module first
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+SHOTS = ARTIFACTS / "issue16"
+QUESTION = "What is the nightly hotel limit in London?"
+STATE: dict[str, str] = {}
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let reruns settle (skeletons otherwise)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def open_page(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(url)
+    return page
+
+
+def conversation_url(server: Server, browser: Browser) -> str:
+    """A saved conversation with one extractive answer (made by the first test)."""
+    if "url" not in STATE:
+        test_reload_keeps_the_conversation(server, browser)
+    return STATE["url"]
+
+
+def test_reload_keeps_the_conversation(server: Server, browser: Browser) -> None:
+    page = open_page(browser, server.url)
+    loaded = time.perf_counter()
+    expect(page.get_by_text("documents are indexed")).to_be_visible(timeout=90_000)
+    TIMINGS["usable_page_s"] = time.perf_counter() - server.launched
+    TIMINGS["page_load_to_usable_s"] = time.perf_counter() - loaded
+    shot(page, "01_welcome")
+    ask(page, QUESTION)
+    expect(page.get_by_text("Answered by extractive")).to_be_visible(timeout=60_000)
+    TIMINGS["launch_to_first_answer_s"] = time.perf_counter() - server.launched
+    expect(page).to_have_url(re.compile(r"\?c=[0-9a-f]{12}"), timeout=10_000)
+    STATE["url"] = page.url.split("#")[0]
+    shot(page, "02_answered")
+
+    page.reload()
+    expect(page.get_by_text("Answered by extractive")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stChatMessage").filter(has_text=QUESTION)).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name=QUESTION)).to_be_visible()
+    expect(sidebar.get_by_role("button", name="Export as Markdown")).to_be_visible()
+    shot(page, "03_after_reload")
+    page.close()
+
+
+def _open_source_1(page: Page) -> Locator:
+    expect(page.get_by_text("Answered by extractive")).to_be_visible(timeout=60_000)
+    page.wait_for_function("window.__gqaCitations === true", timeout=30_000)  # handler drawn
+    link = page.locator('a[href*="#sources-"]').filter(has_text="[1]").first
+    link.click()
+    ex = page.get_by_test_id("stExpander").filter(has_text="[1] travel-and-expense-policy.pdf")
+    expect(ex.locator("details")).to_have_attribute("open", "", timeout=10_000)
+    return ex
+
+
+def test_citation_opens_and_scrolls_to_its_source(server: Server, browser: Browser) -> None:
+    url = conversation_url(server, browser)
+    page = open_page(browser, url)
+    ex = _open_source_1(page)
+    expect(ex.get_by_text("Highlighted: 1 sentence the answer used.")).to_be_in_viewport()
+    assert "#sources-" not in page.url  # the click opened the source, not a bare anchor
+    shot(page, "04_citation_opened_source_1")
+    page.close()
+
+
+def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Browser) -> None:
+    page = open_page(browser, conversation_url(server, browser))
+    ex = _open_source_1(page)
+    ex.get_by_text("Show page 2").click()
+    img = ex.get_by_test_id("stImage").locator("img")
+    expect(img).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)
+    img.scroll_into_view_if_needed()
+    shot(page, "05_page_preview")
+    png = Image.open(io.BytesIO(img.screenshot())).convert("RGB")
+    # translucent yellow (255, 214, 0, 110) over white is about (255, 237, 145)
+    colors: list[tuple[int, tuple[int, int, int]]] = png.getcolors(1 << 22) or []  # type: ignore[assignment]
+    yellow = sum(n for n, (r, g, b) in colors if r >= 245 and 220 <= g <= 250 and 110 <= b <= 180)
+    assert yellow > 1500, f"only {yellow} highlight pixels in the preview"
+    page.close()
+
+
+def test_cost_chart_hidden_while_the_session_costs_nothing(
+    server: Server, browser: Browser
+) -> None:
+    page = open_page(browser, server.url)
+    ask(page, "How many vacation days do employees get?")
+    expect(page.get_by_text("Answered by extractive")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Session cost")).to_be_visible()
+    expect(page.get_by_text("No spending limit is set.")).to_be_visible()
+    assert page.get_by_test_id("stVegaLiteChart").count() == 0
+    assert "RAG_SESSION_BUDGET_USD" not in page.content()
+    shot(page, "06_cost_zero_no_chart")
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=re.compile(r"^OpenAI(?!-compatible)")).click()
+    expect(sidebar.get_by_role("combobox", name="Model")).to_be_visible()
+    ask(page, QUESTION)
+    expect(page.get_by_text("Answered by OpenAI")).to_be_visible(timeout=60_000)
+    chart = page.get_by_test_id("stVegaLiteChart")
+    expect(chart).to_be_visible(timeout=20_000)
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    shot(page, "07_cost_chart_after_a_paid_answer")
+    page.close()

@@ -1,0 +1,80 @@
+"""rag.conversations: the SQLite store of saved conversations and their Markdown export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from providers.base import Attempt, Source, Usage
+from rag.answer import Answer
+from rag.conversations import ConversationStore, answer_from_dict, answer_to_dict, to_markdown
+
+
+def _answer(text: str = "Up to 320 dollars a night [1].") -> Answer:
+    return Answer(
+        question="What is the hotel limit in London?",
+        answer=text,
+        refused=False,
+        provider="openai",
+        model="gpt-4o-mini",
+        sources=[
+            Source(1, "travel-and-expense-policy.pdf", 2, "London: 320 dollars.", 0.9, "d1", "c1"),
+            Source(2, "employee-handbook.md", None, "Vacation: 25 days.", 0.4, "d2", "c2"),
+        ],
+        usage=Usage(1200, 40),
+        cost_usd=0.000204,
+        attempts=[Attempt("anthropic", "claude", "timeout", "timeout", 12.0)],
+        cited=[1],
+        grounding={"supported": 1, "total": 1, "unsupported": []},
+    )
+
+
+def test_answer_round_trips_through_json() -> None:
+    a = _answer()
+    b = answer_from_dict(answer_to_dict(a))
+    assert b == a
+    assert b.sources[0].page == 2 and b.usage.total_tokens == 1240
+    assert b.attempts[0].error_kind == "timeout"
+
+
+def test_store_survives_reopen_lists_renames_and_deletes(tmp_path: Path) -> None:
+    db = tmp_path / "state" / "conversations.sqlite3"
+    s = ConversationStore(db)
+    c = s.create()
+    s.save_turn(c.id, 1, "What is the hotel limit in London?", [_answer()])
+    s.save_turn(c.id, 2, "And in Tokyo?", [_answer("Tokyo: 280 dollars [1].")])
+    other = s.create()
+
+    again = ConversationStore(db)  # a restart
+    got = again.get(c.id)
+    assert got is not None and got.turns == 2
+    assert got.title == "What is the hotel limit in London?"  # named by its first question
+    assert [t.question for t in again.turns(c.id)] == [
+        "What is the hotel limit in London?",
+        "And in Tokyo?",
+    ]
+    assert again.turns(c.id)[0].answers[0].cost_usd == 0.000204
+    assert {x.id for x in again.all()} == {c.id, other.id}
+
+    again.rename(c.id, "  London   trip ")
+    assert again.get(c.id).title == "London trip"  # type: ignore[union-attr]
+    again.save_turn(c.id, 3, "Another question", [_answer()])
+    assert again.get(c.id).title == "London trip"  # type: ignore[union-attr]  # kept
+    again.delete(c.id)
+    assert again.get(c.id) is None and again.turns(c.id) == []
+    assert [x.id for x in again.all()] == [other.id]
+
+
+def test_markdown_export_keeps_answer_provider_cost_grounding_and_citations(
+    tmp_path: Path,
+) -> None:
+    s = ConversationStore(tmp_path / "c.sqlite3")
+    c = s.create()
+    s.save_turn(c.id, 1, "What is the hotel limit in London?", [_answer()])
+    md = to_markdown("London trip", s.turns(c.id))
+    assert md.startswith("# London trip\n")
+    assert "## Q1. What is the hotel limit in London?" in md
+    assert "Up to 320 dollars a night [1]." in md
+    assert "openai · gpt-4o-mini · 1240 tokens · $0.000204" in md
+    assert "supported: 1/1 sentences" in md
+    assert "- [1] travel-and-expense-policy.pdf, page 2: “London: 320 dollars.”" in md
+    assert "employee-handbook.md" not in md  # only the cited sources

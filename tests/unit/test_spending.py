@@ -1,0 +1,70 @@
+"""rag.spending: budget words, per-answer cumulative cost rows, health rows."""
+
+from __future__ import annotations
+
+from rag.spending import budget_words, cost_rows, health_rows
+
+
+def test_budget_words_never_show_env_names() -> None:
+    none = budget_words(None, 0.0, None, 0.0)
+    assert "RAG_" not in none and "No spending limit" in none
+    line = budget_words(0.5, 0.125, 2.0, 1.0)
+    assert line == (
+        "This session may spend $0.5000: $0.3750 left. Today's limit is $2.0000: $1.0000 left."
+    )
+    assert "$0 left" in budget_words(0.01, 0.02, None, 0.0)
+
+
+def test_cost_rows_accumulate_and_mark_unpriced() -> None:
+    rows = cost_rows(
+        [
+            {
+                "answer": 1,
+                "provider": "openai:gpt-4o-mini",
+                "tokens": 1240,
+                "cost_usd": 0.0002,
+                "latency_ms": 1500,
+            },
+            {"answer": 2, "provider": "ollama:x", "tokens": 10, "cost_usd": None, "latency_ms": 0},
+            {
+                "answer": 3,
+                "provider": "openai:gpt-4o-mini",
+                "tokens": 5,
+                "cost_usd": 0.0001,
+                "latency_ms": 10,
+            },
+        ]
+    )
+    assert [r["cumulative_usd"] for r in rows] == [0.0002, 0.0002, 0.0003]
+    assert rows[1]["cost"] == "unpriced" and rows[0]["seconds"] == 1.5
+
+
+def test_missing_key_is_not_configured_not_an_error() -> None:
+    snapshot = {
+        "openai:gpt-4o-mini": {"calls": 2, "successes": 0, "errors": {"auth": 2}, "p50_ms": 0.1},
+        "extractive:extractive": {"calls": 2, "successes": 2, "errors": {}, "p50_ms": 40.0},
+        "anthropic:claude": {"calls": 3, "successes": 1, "errors": {"timeout": 2}, "p50_ms": 900},
+    }
+    statuses = [
+        {
+            "provider": "openai",
+            "model": "gpt-4o-mini",
+            "key_configured": False,
+            "breaker": "closed",
+        },
+        {"provider": "extractive", "model": "extractive", "key_configured": True, "breaker": "n/a"},
+        {"provider": "anthropic", "model": "claude", "key_configured": True, "breaker": "open"},
+    ]
+    rows = {r["provider"]: r for r in health_rows(snapshot, statuses)}
+    assert rows["openai · gpt-4o-mini"] == {
+        "provider": "openai · gpt-4o-mini",
+        "status": "Not configured (no API key)",
+        "calls": None,
+        "errors": None,
+        "p50_ms": None,
+    }
+    assert rows["extractive"]["status"] == "OK" and rows["extractive"]["p50_ms"] == 40
+    assert rows["anthropic · claude"]["status"] == (
+        "Paused after repeated failures (Errors: timed out ×2)"
+    )
+    assert rows["anthropic · claude"]["errors"] == 2

@@ -1,0 +1,170 @@
+"""Saved conversations in the sidebar: list, new, rename, delete (confirmed), export.
+
+The open conversation's id is in the URL (``?c=<id>``), so a reload or a shared link
+reopens it. Storage is :class:`rag.conversations.ConversationStore` (SQLite under the index
+dir). Hooks: :func:`sync` (app.py, before the history is drawn) loads the conversation the
+URL names into ``st.session_state.turns``; :func:`on_turn` (ui.chat, after a turn is
+appended) saves it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from rag.conversations import DB_NAME, ConversationStore, SavedTurn, to_markdown
+from rag.session import Turn
+from rag.settings import Settings
+from ui.text import escape_label
+
+log = logging.getLogger(__name__)
+
+PARAM = "c"
+LISTED = 15
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store(path: str) -> ConversationStore:
+    return ConversationStore(Path(path))
+
+
+def store(settings: Settings) -> ConversationStore:
+    return _store(str(settings.state_dir / DB_NAME))
+
+
+def _open(conversation_id: str | None) -> None:
+    """Callback: open a conversation (None: start a new one) on the next run."""
+    st.session_state.conversation_id = None  # sync() loads what the URL names
+    st.session_state.turns = []
+    if conversation_id:
+        st.query_params[PARAM] = conversation_id
+    else:
+        st.query_params.pop(PARAM, None)
+
+
+def sync(settings: Settings) -> None:
+    """Make ``st.session_state.turns`` the conversation the URL names (once per change)."""
+    ss = st.session_state
+    wanted = st.query_params.get(PARAM)
+    current = ss.get("conversation_id")
+    if not wanted:
+        if current:  # a rerun dropped the parameter: keep the URL shareable
+            st.query_params[PARAM] = current
+        return
+    if wanted == current:
+        return
+    s = store(settings)
+    if s.get(wanted) is None:
+        st.query_params.pop(PARAM, None)
+        ss.conversation_id = None
+        st.toast("That conversation no longer exists; a new one was started.")
+        return
+    ss.turns = [
+        Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in s.turns(wanted)
+    ]
+    ss.conversation_id = wanted
+
+
+def on_turn(settings: Settings, turn: Turn) -> None:
+    """Save a finished turn, creating the conversation on its first turn."""
+    ss = st.session_state
+    try:
+        s = store(settings)
+        if not ss.get("conversation_id") or s.get(ss.conversation_id) is None:
+            ss.conversation_id = s.create().id
+        s.save_turn(ss.conversation_id, turn.id, turn.question, turn.answers)
+        st.query_params[PARAM] = ss.conversation_id
+    except Exception:  # saving must never cost the answer
+        log.exception("could not save the conversation")
+        st.toast("This answer could not be saved to the conversation history.")
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%d %b %H:%M")
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:50] or "conversation"
+
+
+def render_sidebar(settings: Settings) -> None:
+    s = store(settings)
+    current = st.session_state.get("conversation_id")
+    st.header("Conversations")
+    st.button(
+        "New conversation",
+        key="conv_new",
+        icon=":material/add_comment:",
+        on_click=_open,
+        args=(None,),
+        width="stretch",
+        help="Start an empty conversation; the current one stays in this list.",
+    )
+    convs = s.all()
+    if not convs:
+        st.caption("Your questions and answers are saved here after the first answer.")
+    for c in convs[:LISTED]:
+        st.button(
+            escape_label(c.title),
+            key=f"conv_open_{c.id}",
+            type="primary" if c.id == current else "tertiary",
+            on_click=_open,
+            args=(c.id,),
+            help=f"{c.turns} question{'s' if c.turns != 1 else ''} · last {_when(c.updated)}",
+            width="stretch",
+        )
+    if len(convs) > LISTED:
+        st.caption(f"{len(convs) - LISTED} older conversations are not listed.")
+    conv = s.get(current) if current else None
+    if conv is not None:
+        _manage(s, conv.id, conv.title)
+
+
+def _rename(s: ConversationStore, conversation_id: str) -> None:
+    title = str(st.session_state.get(f"conv_title_{conversation_id}", "")).strip()
+    if title:
+        s.rename(conversation_id, title)
+
+
+def _delete(s: ConversationStore, conversation_id: str) -> None:
+    s.delete(conversation_id)
+    _open(None)
+
+
+def _manage(s: ConversationStore, conversation_id: str, title: str) -> None:
+    """Rename, delete (confirmed in a popover) and export the open conversation."""
+    c1, c2 = st.columns(2)
+    with c1.popover("Rename", icon=":material/edit:", width="stretch"):
+        st.text_input(
+            "Conversation name",
+            value=title,
+            key=f"conv_title_{conversation_id}",
+            on_change=_rename,
+            args=(s, conversation_id),
+            max_chars=200,
+        )
+    with c2.popover("Delete", icon=":material/delete:", width="stretch"):
+        st.markdown(f"Delete **{escape_label(title)}** and all its answers? This cannot be undone.")
+        st.button(
+            "Yes, delete it",
+            key=f"conv_delete_{conversation_id}",
+            type="primary",
+            on_click=_delete,
+            args=(s, conversation_id),
+        )
+    turns: list[SavedTurn] = s.turns(conversation_id)
+    st.download_button(
+        "Export as Markdown",
+        data=to_markdown(title, turns),
+        file_name=f"{_slug(title)}.md",
+        mime="text/markdown",
+        key="conv_export",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        help="The questions, answers and the sources they cite, as a Markdown file.",
+    )
