@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.base import FakeServer, Recorded, _chunks, _Handler
+from tests.fakes.base import FakeServer, Recorded, Reply, _chunks, _Handler
 
 
 class FakeAnthropic(FakeServer):
@@ -73,34 +73,62 @@ class FakeAnthropic(FakeServer):
             self.sleep(r.delay_s)
         stop_reason = "refusal" if f == "filter" else "end_turn"
         text = "" if f == "filter" else r.text
-        msg_id = "msg_fake01"
-        if not body.get("stream"):
-            obj = {
+        if body.get("stream"):
+            self._stream(h, r, str(model), text, stop_reason)
+        else:
+            self._complete(h, r, str(model), text, stop_reason)
+
+    def _complete(self, h: _Handler, r: Reply, model: str, text: str, stop_reason: str) -> None:
+        f, msg_id = r.fault, "msg_fake01"
+        obj = {
+            "id": msg_id,
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": ([{"type": "text", "text": text}] if text else [])
+            + [
+                {"type": "tool_use", "id": f"toolu_fake{i}", "name": name, "input": args}
+                for i, (name, args) in enumerate(r.tool_calls)
+            ],
+            "stop_reason": "tool_use" if r.tool_calls else stop_reason,
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": r.input_tokens,
+                "output_tokens": r.output_tokens,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+            },
+        }
+        if f == "malformed":
+            h.send_json(200, b'{"id": "msg_x", "type": "message", "content": [{"ty')
+        elif f == "cut":
+            h.send_truncated(obj)
+        else:
+            h.send_json(200, obj)
+
+    @staticmethod
+    def _message_start(r: Reply, model: str, msg_id: str) -> dict[str, Any]:
+        return {
+            "type": "message_start",
+            "message": {
                 "id": msg_id,
                 "type": "message",
                 "role": "assistant",
                 "model": model,
-                "content": ([{"type": "text", "text": text}] if text else [])
-                + [
-                    {"type": "tool_use", "id": f"toolu_fake{i}", "name": name, "input": args}
-                    for i, (name, args) in enumerate(r.tool_calls)
-                ],
-                "stop_reason": "tool_use" if r.tool_calls else stop_reason,
+                "content": [],
+                "stop_reason": None,
                 "stop_sequence": None,
                 "usage": {
                     "input_tokens": r.input_tokens,
-                    "output_tokens": r.output_tokens,
+                    "output_tokens": 1,
                     "cache_creation_input_tokens": 0,
                     "cache_read_input_tokens": 0,
                 },
-            }
-            if f == "malformed":
-                h.send_json(200, b'{"id": "msg_x", "type": "message", "content": [{"ty')
-            elif f == "cut":
-                h.send_truncated(obj)
-            else:
-                h.send_json(200, obj)
-            return
+            },
+        }
+
+    def _stream(self, h: _Handler, r: Reply, model: str, text: str, stop_reason: str) -> None:
+        f, msg_id = r.fault, "msg_fake01"
         h.start_stream()
 
         def ev(name: str, data: dict[str, Any]) -> None:
@@ -110,27 +138,7 @@ class FakeAnthropic(FakeServer):
             h.chunk('event: message_start\ndata: {"type": "message_start", "mess\n\n')
             h.end_stream()
             return
-        ev(
-            "message_start",
-            {
-                "type": "message_start",
-                "message": {
-                    "id": msg_id,
-                    "type": "message",
-                    "role": "assistant",
-                    "model": model,
-                    "content": [],
-                    "stop_reason": None,
-                    "stop_sequence": None,
-                    "usage": {
-                        "input_tokens": r.input_tokens,
-                        "output_tokens": 1,
-                        "cache_creation_input_tokens": 0,
-                        "cache_read_input_tokens": 0,
-                    },
-                },
-            },
-        )
+        ev("message_start", self._message_start(r, model, msg_id))
         ev(
             "content_block_start",
             {

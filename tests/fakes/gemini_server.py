@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.base import FakeServer, Recorded, _chunks, _Handler
+from tests.fakes.base import FakeServer, Recorded, Reply, _chunks, _Handler
 
 OVERLOADED = "The model is overloaded. Please try again later."
 
@@ -51,23 +52,35 @@ class FakeGemini(FakeServer):
             return
         r = self.next_reply()
         f = r.fault
-        if f == "rate_limit":
-            delay = r.retry_after if r.retry_after is not None else 1
-            self._err(
-                h,
-                429,
-                "RESOURCE_EXHAUSTED",
-                "You exceeded your current quota, please check your plan and billing details.",
-                [
-                    {
-                        "@type": "type.googleapis.com/google.rpc.RetryInfo",
-                        "retryDelay": f"{delay:g}s",
-                    }
-                ],
-                # The API says when to retry only in the body: no Retry-After header.
-                r.headers,
-            )
+        if self._fault(h, r, method):
             return
+        if f == "slow":
+            self.sleep(r.delay_s)
+        self._answer(h, r, method, str(r.model or model))
+
+    def _rate_limited(self, h: _Handler, r: Reply) -> None:
+        delay = r.retry_after if r.retry_after is not None else 1
+        self._err(
+            h,
+            429,
+            "RESOURCE_EXHAUSTED",
+            "You exceeded your current quota, please check your plan and billing details.",
+            [
+                {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    "retryDelay": f"{delay:g}s",
+                }
+            ],
+            # The API says when to retry only in the body: no Retry-After header.
+            r.headers,
+        )
+
+    def _fault(self, h: _Handler, r: Reply, method: str) -> bool:
+        """Send the scripted fault's error, if it is one answered with an error status."""
+        f = r.fault
+        if f == "rate_limit":
+            self._rate_limited(h, r)
+            return True
         if f == "server":
             self._err(
                 h,
@@ -75,10 +88,10 @@ class FakeGemini(FakeServer):
                 "INTERNAL",
                 "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
             )
-            return
+            return True
         if r.stream_error_at is not None and method == "generateContent":
             self._err(h, 503, "UNAVAILABLE", OVERLOADED)
-            return
+            return True
         if f == "overloaded":
             self._err(
                 h,
@@ -87,7 +100,7 @@ class FakeGemini(FakeServer):
                 OVERLOADED,
                 headers=self.retry_headers(r),
             )
-            return
+            return True
         if f == "auth":
             self._err(
                 h,
@@ -102,7 +115,7 @@ class FakeGemini(FakeServer):
                     }
                 ],
             )
-            return
+            return True
         if f == "context":
             self._err(
                 h,
@@ -110,9 +123,11 @@ class FakeGemini(FakeServer):
                 "INVALID_ARGUMENT",
                 "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
             )
-            return
-        if f == "slow":
-            self.sleep(r.delay_s)
+            return True
+        return False
+
+    def _answer(self, h: _Handler, r: Reply, method: str, version: str) -> None:
+        f = r.fault
         usage = {
             "promptTokenCount": r.input_tokens,
             "candidatesTokenCount": r.output_tokens,
@@ -122,7 +137,6 @@ class FakeGemini(FakeServer):
         }
         if r.thinking_tokens:
             usage["thoughtsTokenCount"] = r.thinking_tokens
-        version = r.model or model
 
         def resp(
             text: str | None, finish: str | None, usage_meta: dict[str, Any] | None
@@ -131,7 +145,7 @@ class FakeGemini(FakeServer):
             if text is not None:
                 cand["content"] = {"parts": [{"text": text}], "role": "model"}
             if r.tool_calls and method == "generateContent":
-                parts = [{"text": text}] if text else []
+                parts: list[dict[str, Any]] = [{"text": text}] if text else []
                 parts += [{"functionCall": {"name": n, "args": a}} for n, a in r.tool_calls]
                 cand["content"] = {"parts": parts, "role": "model"}
             if finish:
@@ -163,6 +177,17 @@ class FakeGemini(FakeServer):
             else:
                 h.send_json(200, resp(r.text, "STOP", usage))
             return
+        self._stream(h, r, usage, blocked, resp)
+
+    def _stream(
+        self,
+        h: _Handler,
+        r: Reply,
+        usage: dict[str, Any],
+        blocked: dict[str, Any],
+        resp: Callable[[str | None, str | None, dict[str, Any] | None], dict[str, Any]],
+    ) -> None:
+        f = r.fault
         h.start_stream()
         if f == "malformed":
             h.chunk('data: {"candidates": [{"content": \r\n\r\n')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.base import FakeServer, Recorded, _chunks, _Handler
+from tests.fakes.base import FakeServer, Recorded, Reply, _chunks, _Handler
 
 RUNNER_ERROR = "an error was encountered while running the model: unexpected EOF"
 
@@ -139,52 +139,65 @@ class FakeOllama(FakeServer):
             self._pull(h, rec)
             return
         if rec.method == "GET" and rec.path == "/api/tags":
-            h.send_json(
-                200,
-                {
-                    "models": [
-                        {
-                            "name": m,
-                            "model": m,
-                            "modified_at": "2025-01-01T00:00:00Z",
-                            "size": 2019393189,
-                            "digest": "a80c4f17acd5" + "0" * 52,
-                            "details": {
-                                "parent_model": "",
-                                "format": "gguf",
-                                "family": "llama",
-                                "families": ["llama"],
-                                "parameter_size": "3.2B",
-                                "quantization_level": "Q4_K_M",
-                            },
-                        }
-                        for m in self.models
-                    ]
-                },
-            )
+            self._tags(h)
             return
         if rec.path != "/api/chat":
             h.send_json(404, {"error": "404 page not found"})
             return
-        r = self.next_reply()
-        body = rec.body if isinstance(rec.body, dict) else {}
-        model = r.model or body.get("model", "llama3.2")
+        self._chat(h, rec)
+
+    def _tags(self, h: _Handler) -> None:
+        h.send_json(
+            200,
+            {
+                "models": [
+                    {
+                        "name": m,
+                        "model": m,
+                        "modified_at": "2025-01-01T00:00:00Z",
+                        "size": 2019393189,
+                        "digest": "a80c4f17acd5" + "0" * 52,
+                        "details": {
+                            "parent_model": "",
+                            "format": "gguf",
+                            "family": "llama",
+                            "families": ["llama"],
+                            "parameter_size": "3.2B",
+                            "quantization_level": "Q4_K_M",
+                        },
+                    }
+                    for m in self.models
+                ]
+            },
+        )
+
+    def _fault(self, h: _Handler, r: Reply) -> bool:
+        """Send the scripted fault's error, if it is one answered with an error status."""
         f = r.fault
         if f == "rate_limit":
             h.send_json(429, {"error": "too many requests"}, self.retry_headers(r))
-            return
+            return True
         if f == "server":
             h.send_json(500, {"error": "llama runner process has terminated: exit status 2"})
-            return
+            return True
         if f == "overloaded":
             h.send_json(
                 503,
                 {"error": "server busy, please try again.  maximum pending requests exceeded"},
                 self.retry_headers(r),
             )
-            return
+            return True
         if f == "auth":
             h.send_json(401, {"error": "unauthorized"})
+            return True
+        return False
+
+    def _chat(self, h: _Handler, rec: Recorded) -> None:
+        r = self.next_reply()
+        body = rec.body if isinstance(rec.body, dict) else {}
+        model = r.model or body.get("model", "llama3.2")
+        f = r.fault
+        if self._fault(h, r):
             return
         stream = body.get("stream", True)  # Ollama streams unless told not to
         if r.stream_error_at is not None and not stream:
@@ -223,6 +236,10 @@ class FakeOllama(FakeServer):
             else:
                 h.send_json(200, obj)
             return
+        self._stream(h, r, str(model), final)
+
+    def _stream(self, h: _Handler, r: Reply, model: str, final: dict[str, Any]) -> None:
+        f, created = r.fault, final["created_at"]
         h.start_stream("application/x-ndjson")
         if f == "malformed":
             h.chunk('{"model": "llama3.2", "message": {"ro\n')

@@ -72,6 +72,11 @@ class FakeOpenAI(FakeServer):
             return
         if r.fault == "slow":
             self.sleep(r.delay_s)
+        self._answer(h, r, body, str(model), stream)
+
+    def _answer(
+        self, h: _Handler, r: Reply, body: dict[str, Any], model: str, stream: bool
+    ) -> None:
         finish = "content_filter" if r.fault == "filter" else "stop"
         text = "" if r.fault == "filter" else r.text
         usage = {
@@ -85,40 +90,63 @@ class FakeOpenAI(FakeServer):
             "model": model,
             "system_fingerprint": "fp_fake",
         }
-        if not stream:
-            message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
-            if r.tool_calls:
-                # content is null when the model only calls tools; arguments are a JSON string.
-                message["content"] = text or None
-                message["tool_calls"] = [
-                    {
-                        "id": f"call_fake{i}",
-                        "type": "function",
-                        "function": {"name": name, "arguments": json.dumps(args)},
-                    }
-                    for i, (name, args) in enumerate(r.tool_calls)
-                ]
-                finish = "tool_calls"
-            obj = {
-                **base,
-                "object": "chat.completion",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": message,
-                        "logprobs": None,
-                        "finish_reason": finish,
-                    }
-                ],
-                "usage": usage,
-            }
-            if r.fault == "malformed":
-                h.send_json(200, b'{"id": "chatcmpl-x", "choices": [{"index": 0, "mess')
-            elif r.fault == "cut":
-                h.send_truncated(obj)
-            else:
-                h.send_json(200, obj)
-            return
+        if stream:
+            self._stream(h, r, body, text, finish, base, usage)
+        else:
+            self._complete(h, r, text, finish, base, usage)
+
+    def _complete(
+        self,
+        h: _Handler,
+        r: Reply,
+        text: str,
+        finish: str,
+        base: dict[str, Any],
+        usage: dict[str, Any],
+    ) -> None:
+        message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+        if r.tool_calls:
+            # content is null when the model only calls tools; arguments are a JSON string.
+            message["content"] = text or None
+            message["tool_calls"] = [
+                {
+                    "id": f"call_fake{i}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": json.dumps(args)},
+                }
+                for i, (name, args) in enumerate(r.tool_calls)
+            ]
+            finish = "tool_calls"
+        obj = {
+            **base,
+            "object": "chat.completion",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "logprobs": None,
+                    "finish_reason": finish,
+                }
+            ],
+            "usage": usage,
+        }
+        if r.fault == "malformed":
+            h.send_json(200, b'{"id": "chatcmpl-x", "choices": [{"index": 0, "mess')
+        elif r.fault == "cut":
+            h.send_truncated(obj)
+        else:
+            h.send_json(200, obj)
+
+    def _stream(
+        self,
+        h: _Handler,
+        r: Reply,
+        body: dict[str, Any],
+        text: str,
+        finish: str,
+        base: dict[str, Any],
+        usage: dict[str, Any],
+    ) -> None:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         h.start_stream()
 
