@@ -20,7 +20,7 @@ from providers.metrics import Metrics
 from providers.usage import UsageTracker
 from rag.answer import Answer, contextualize
 from rag.llm import make_chain
-from rag.prompts import rewrite_messages
+from rag.rewrite import rewrite_question
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -64,25 +64,27 @@ def history_messages(turns: Sequence[Turn]) -> list[Message]:
 
 
 def make_rewriter(
-    p: Provider, usage: UsageTracker, spent: list[Response]
+    p: Provider, usage: UsageTracker, spent: list[Response], chain: FallbackChain | None = None
 ) -> Callable[[str, Sequence[Message]], str]:
-    """Follow-up -> standalone question with the chosen model; history heuristic if it fails."""
+    """Follow-up -> standalone question with the chosen model (budget-checked, cached and
+    logged by rag.rewrite); the history heuristic when it is refused or fails."""
 
     def rewrite(question: str, history: Sequence[Message]) -> str:
         try:
-            system, messages = rewrite_messages(question, history)
-            resp = p.generate(
-                Request(
-                    messages=messages, system=system, temperature=0.0, max_tokens=96, timeout_s=10
-                )
+            text, resp = rewrite_question(
+                p,
+                question,
+                history,
+                usage=usage,
+                cache=chain.cache if chain is not None else None,
+                calls=chain.calls if chain is not None else None,
             )
-            usage.record(p.name, resp.model or p.model, resp.usage, resp.cost_usd)
-            spent.append(resp)
-            text = (resp.text or "").strip().splitlines()
-            return text[0].strip() if text and text[0].strip() else contextualize(question, history)
         except Exception as e:  # never let the rewrite cost the answer
             log.info("question rewrite failed (%s); using the history heuristic", type(e).__name__)
             return contextualize(question, history)
+        if resp is not None:
+            spent.append(resp)
+        return text
 
     return rewrite
 
@@ -155,7 +157,7 @@ class ChatSession:
         chain = self.chain(choice.provider, choice.fallback, choice.sensitive)
         remote = first_remote(chain)
         spent: list[Response] = []
-        rewrite = make_rewriter(remote, self.usage, spent) if remote and history else None
+        rewrite = make_rewriter(remote, self.usage, spent, chain) if remote and history else None
         for item in self.engine.pipeline.ask_stream(
             turn.question,
             k=choice.top_k,
@@ -164,7 +166,9 @@ class ChatSession:
             rewrite=rewrite,
         ):
             if isinstance(item, Answer):
-                self._keep(turn, item, spent)
+                for r in spent:  # the follow-up rewrite: its own cost line, before the answer's
+                    self._cost_row(turn, f"{remote.name}:{r.model} (rewrite)" if remote else "", r)
+                self._keep(turn, item)
             yield item
 
     def compare(self, turn: Turn, choice: Choice) -> Iterator[tuple[str, Iterator[str | Answer]]]:
@@ -218,6 +222,15 @@ class ChatSession:
     ) -> None:
         """Add ``a`` to the turn and one cost row (with the calls in ``extra``) to the costs."""
         turn.answers.append(a)
+        self._cost_row(turn, f"{a.provider}:{a.model}" if a.model else a.provider, a, extra)
+
+    def _cost_row(
+        self,
+        turn: Turn,
+        label: str,
+        a: Answer | Response,
+        extra: Sequence[Response] | Sequence[Answer] = (),
+    ) -> None:
         tokens = a.usage.total_tokens + sum(r.usage.total_tokens for r in extra)
         cost = a.cost_usd
         for r in extra:
@@ -226,9 +239,9 @@ class ChatSession:
             {
                 "answer": len(self.costs) + 1,
                 "turn": turn.id,
-                "provider": f"{a.provider}:{a.model}" if a.model else a.provider,
+                "provider": label,
                 "tokens": tokens,
                 "cost_usd": cost,
-                "latency_ms": round(a.latency_ms),
+                "latency_ms": round(getattr(a, "latency_ms", 0.0)),
             }
         )

@@ -40,7 +40,9 @@ def test_follow_up_is_rewritten_by_the_chosen_model_and_costed(
         second = ask(session, "And per year?", choice)
     assert second.search_query == "How much is the Pro plan per year?"
     assert "How much is the Pro plan?" in str(p.calls[1].messages)  # the rewrite saw history
-    assert [r["tokens"] for r in session.costs] == [15, 30]  # the rewrite call is counted
+    # the rewrite call is counted, on its own cost line
+    assert [r["tokens"] for r in session.costs] == [15, 15, 15]
+    assert [r["provider"].endswith("(rewrite)") for r in session.costs] == [False, True, False]
     assert [t.id for t in session.turns] == [1, 2]
     assert [m.role for m in history_messages(session.turns)] == ["user", "assistant"] * 2
 
