@@ -25,6 +25,7 @@ import numpy as np
 from ingest.chunking import split_sentences
 from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
+from providers.refusal_features import DOC_FEATURE_NAMES, document_features
 
 MIN_SENTENCE_WORDS = 4
 
@@ -233,6 +234,7 @@ FEATURE_NAMES = (
     "window_overlap",
     "antonym_swap",
     *(f"wh_{w}" for w in _WH_TYPES),
+    *DOC_FEATURE_NAMES,
 )
 
 
@@ -343,6 +345,7 @@ def question_features(
     }
     for w in _WH_TYPES:
         feats[f"wh_{w}"] = float(wh == w)
+    feats.update(document_features(q_terms, src_terms, window_terms, idf))
     return feats
 
 

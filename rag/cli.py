@@ -223,6 +223,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 progress=update,
                 cache=Path(args.cache) if args.cache else None,
                 n_questions=args.sample or None,
+                docs=_qa_docs(args),
             )
         else:
             from rag.eval import squad
@@ -245,6 +246,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for key, value in out.items():
             print(f"{key:28} {value}")
     return 0
+
+
+def _qa_docs(args: argparse.Namespace) -> tuple[Any, Path] | None:
+    """``eval refusal --qa SET.json``: our own set's engine (its own collection) and path."""
+    if not args.qa:
+        return None
+    return _engine(args, collection=f"eval-qa-{_slug(Path(args.qa).stem)}"), Path(args.qa)
 
 
 def _slug(name: str) -> str:
@@ -489,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="refusal: threshold refuses at most this share of answerables (fit articles)",
     )
     sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
+    sp.add_argument("--qa", help="refusal: also fit on the fit half of this qa set (set.json)")
     return p
 
 

@@ -1,0 +1,55 @@
+"""The development set in tests/data/qa/ is sound: every gold answer is on its gold page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rag.eval.qa import TYPES, QAQuestion, contains_gold, load_set, normalise
+
+SET = Path(__file__).resolve().parents[1] / "data" / "qa" / "set.json"
+
+
+@pytest.fixture(scope="module")
+def qaset():  # type: ignore[no-untyped-def]
+    return load_set(SET)
+
+
+def test_every_gold_answer_occurs_on_its_gold_page(qaset) -> None:  # type: ignore[no-untyped-def]
+    from rag.eval.qa import check
+
+    assert check(qaset) == []
+
+
+def test_the_set_is_big_and_varied_enough(qaset) -> None:  # type: ignore[no-untyped-def]
+    types = Counter(q.type for q in qaset.questions)
+    assert len(qaset.questions) >= 150
+    assert types["unanswerable"] >= 40
+    assert set(types) == set(TYPES)
+    assert len(qaset.documents) >= 6
+    kinds = Counter(d.path.suffix for d in qaset.documents)
+    assert kinds[".pdf"] >= 2 and kinds[".html"] >= 1 and kinds[".txt"] >= 1
+    assert len({q.id for q in qaset.questions}) == len(qaset.questions)
+
+
+def test_halves_are_split_by_document(qaset) -> None:  # type: ignore[no-untyped-def]
+    fit = {q.doc for q in qaset.select("fit")}
+    test = {q.doc for q in qaset.select("test")}
+    assert fit and test and not fit & test
+    assert len(qaset.select("fit")) + len(qaset.select("test")) == len(qaset.questions)
+    for split in ("fit", "test"):
+        assert sum(not q.answerable for q in qaset.select(split)) >= 20
+
+
+def test_documents_stay_small_enough_to_commit(qaset) -> None:  # type: ignore[no-untyped-def]
+    assert sum(d.path.stat().st_size for d in qaset.documents) < 5_000_000
+
+
+def test_normalise_folds_ligatures_quotes_space_and_case() -> None:
+    assert normalise("Con\ufb01guration  \n  ﬁles") == "configuration files"
+    assert normalise("don\u2019t") == "don't"
+    q = QAQuestion("x", "d", "q?", "factoid", (1,), ("Burrows-Wheeler",))
+    assert contains_gold("uses the BURROWS-wheeler\nblock sorting", q.answers)
+    assert not contains_gold("", q.answers)
