@@ -234,8 +234,12 @@ def evaluate(
     """Ingest the set's documents, ask the ``split``'s questions with the extractive answerer."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    from rag.eval.squad import use_cached_embeddings
+
     qaset = load_set(path)
     ingest(engine, qaset, progress)
+    # Questions about one page retrieve the same passages: embed each sentence once.
+    use_cached_embeddings(engine).prime([q.question for q in qaset.select(split)])
     outcomes = [ask_one(engine, q, k=k) for q in qaset.select(split)]
     report = {
         "set": path.name,
