@@ -343,8 +343,7 @@ def question_features(
         "window_overlap": len(q_terms & window_terms) / n_q,
         "antonym_swap": float(antonym_swap(question, best.text)),
     }
-    for w in _WH_TYPES:
-        feats[f"wh_{w}"] = float(wh == w)
+    feats.update({f"wh_{w}": float(wh == w) for w in _WH_TYPES})
     feats.update(document_features(q_terms, src_terms, window_terms, idf))
     return feats
 

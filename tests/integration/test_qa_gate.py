@@ -27,4 +27,4 @@ def test_qa_test_half_meets_the_gate(settings, real_embedder) -> None:  # type: 
     assert out["unanswerable_refused"] >= GATE["unanswerable_refused"], out
 
 
-GATE = {"contains_gold": 0.55, "answerable_refused": 0.15, "unanswerable_refused": 0.55}
+GATE = {"contains_gold": 0.55, "answerable_refused": 0.18, "unanswerable_refused": 0.55}
