@@ -6,6 +6,7 @@ retrieval, answer choice or refusal cannot land green."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.integration
 SET = Path(__file__).resolve().parents[1] / "data" / "qa" / "set.json"
 
 
-def test_qa_test_half_meets_the_gate(settings, real_embedder) -> None:  # type: ignore[no-untyped-def]
+def test_qa_test_half_meets_the_gate(settings: Any, real_embedder: Any) -> None:
     from rag.engine import Engine
     from rag.eval import qa
 

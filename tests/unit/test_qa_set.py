@@ -7,23 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from rag.eval.qa import TYPES, QAQuestion, contains_gold, load_set, normalise
+from rag.eval.qa import TYPES, QAQuestion, QASet, contains_gold, load_set, normalise
 
 SET = Path(__file__).resolve().parents[1] / "data" / "qa" / "set.json"
 
 
 @pytest.fixture(scope="module")
-def qaset():  # type: ignore[no-untyped-def]
+def qaset() -> QASet:
     return load_set(SET)
 
 
-def test_every_gold_answer_occurs_on_its_gold_page(qaset) -> None:  # type: ignore[no-untyped-def]
+def test_every_gold_answer_occurs_on_its_gold_page(qaset: QASet) -> None:
     from rag.eval.qa import check
 
     assert check(qaset) == []
 
 
-def test_the_set_is_big_and_varied_enough(qaset) -> None:  # type: ignore[no-untyped-def]
+def test_the_set_is_big_and_varied_enough(qaset: QASet) -> None:
     types = Counter(q.type for q in qaset.questions)
     assert len(qaset.questions) >= 150
     assert types["unanswerable"] >= 40
@@ -34,7 +34,7 @@ def test_the_set_is_big_and_varied_enough(qaset) -> None:  # type: ignore[no-unt
     assert len({q.id for q in qaset.questions}) == len(qaset.questions)
 
 
-def test_halves_are_split_by_document(qaset) -> None:  # type: ignore[no-untyped-def]
+def test_halves_are_split_by_document(qaset: QASet) -> None:
     fit = {q.doc for q in qaset.select("fit")}
     test = {q.doc for q in qaset.select("test")}
     assert fit and test and not fit & test
@@ -43,7 +43,7 @@ def test_halves_are_split_by_document(qaset) -> None:  # type: ignore[no-untyped
         assert sum(not q.answerable for q in qaset.select(split)) >= 20
 
 
-def test_documents_stay_small_enough_to_commit(qaset) -> None:  # type: ignore[no-untyped-def]
+def test_documents_stay_small_enough_to_commit(qaset: QASet) -> None:
     assert sum(d.path.stat().st_size for d in qaset.documents) < 5_000_000
 
 
