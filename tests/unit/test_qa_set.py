@@ -53,3 +53,34 @@ def test_normalise_folds_ligatures_quotes_space_and_case() -> None:
     q = QAQuestion("x", "d", "q?", "factoid", (1,), ("Burrows-Wheeler",))
     assert contains_gold("uses the BURROWS-wheeler\nblock sorting", q.answers)
     assert not contains_gold("", q.answers)
+
+
+def test_check_reports_a_gold_answer_missing_from_its_page(qaset: QASet) -> None:
+    from dataclasses import replace
+
+    from rag.eval.qa import check
+
+    q = next(q for q in qaset.questions if q.id == "bz-12")  # "Donna Robinson", page 10
+    bad = replace(qaset, questions=[replace(q, pages=(9,)), replace(q, id="x", pages=(99,))])
+    problems = check(bad)
+    assert any("bz-12" in p and "Donna Robinson" in p for p in problems)
+    assert any(p.startswith("x: gold page") for p in problems)
+
+
+def test_summary_counts_and_rates_by_type() -> None:
+    from rag.eval.qa import Outcome, format_report, summarise
+
+    ans = QAQuestion("a", "d", "q?", "factoid", (1,), ("x",))
+    una = QAQuestion("u", "d", "q?", "unanswerable", (), ())
+    rows = [
+        Outcome(ans, True, True, False, 0.9, "x"),
+        Outcome(ans, False, False, True, 0.1, ""),
+        Outcome(una, False, False, True, 0.2, ""),
+    ]
+    out = summarise(rows)
+    assert out["page_in_top5"] == 0.5 and out["contains_gold"] == 0.5
+    assert out["answerable_refused"] == 0.5 and out["unanswerable_refused"] == 1.0
+    assert out["counts"]["unanswerable_refused"] == "1/1"
+    assert out["by_type"]["factoid"]["n"] == 2
+    report = {"set": "s", "split": "test", "documents": ["d"], **out}
+    assert "unanswerable_refused" in format_report(report)
