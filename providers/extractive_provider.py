@@ -31,6 +31,7 @@ from providers.base import (
     StreamItem,
     Usage,
 )
+from providers.refusal_features import DOC_FEATURE_NAMES, document_features
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
@@ -109,6 +110,7 @@ FEATURE_NAMES = (
     "window_overlap",
     "antonym_swap",
     *(f"wh_{w}" for w in _WH_TYPES),
+    *DOC_FEATURE_NAMES,
 )
 
 
@@ -217,8 +219,8 @@ def question_features(
         "window_overlap": len(q_terms & window_terms) / n_q,
         "antonym_swap": float(antonym_swap(question, best.text)),
     }
-    for w in _WH_TYPES:
-        feats[f"wh_{w}"] = float(wh == w)
+    feats.update({f"wh_{w}": float(wh == w) for w in _WH_TYPES})
+    feats.update(document_features(q_terms, src_terms, window_terms, idf))
     return feats
 
 

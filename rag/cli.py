@@ -250,6 +250,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             engine = _engine(args, collection=f"eval-beir-{_slug(folder.name)}")
             out = beir.evaluate(engine, folder, split=args.split, progress=update)
+        elif args.kind == "qa":
+            from rag.eval import qa
+
+            engine = _engine(args, collection=f"eval-qa-{_slug(folder.stem)}")
+            out = qa.evaluate(engine, folder, split=args.split, k=args.k, progress=update)
+            if not args.json:
+                print(qa.format_report(out))
+                return 0
         elif args.kind == "refusal":
             from rag.eval import refusal
 
@@ -263,6 +271,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 progress=update,
                 cache=Path(args.cache) if args.cache else None,
                 n_questions=args.sample or None,
+                docs=_qa_docs(args),
             )
         else:
             from rag.eval import squad
@@ -285,6 +294,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for key, value in out.items():
             print(f"{key:28} {value}")
     return 0
+
+
+def _qa_docs(args: argparse.Namespace) -> tuple[Any, Path] | None:
+    """``eval refusal --qa SET.json``: our own set's engine (its own collection) and path."""
+    if not args.qa:
+        return None
+    return _engine(args, collection=f"eval-qa-{_slug(Path(args.qa).stem)}"), Path(args.qa)
 
 
 def _slug(name: str) -> str:
@@ -509,11 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--sensitive", action="store_true", help="local providers only")
 
     sp = add(
-        "eval", cmd_eval, "evaluate on a benchmark: beir DIR | squad FILE | refusal FILE (refit)"
+        "eval", cmd_eval, "evaluate: beir DIR | squad FILE | refusal FILE (refit) | qa SET.json"
     )
-    sp.add_argument("kind", choices=["beir", "squad", "refusal"])
+    sp.add_argument("kind", choices=["beir", "squad", "refusal", "qa"])
     sp.add_argument("path")
-    sp.add_argument("--split", default="test", help="BEIR qrels split")
+    sp.add_argument("--split", default="test", help="BEIR qrels split; qa: test | fit | all")
     sp.add_argument("--sample", type=int, default=1000, help="SQuAD questions to sample (0 = all)")
     sp.add_argument("--k", type=int, default=5)
     sp.add_argument("--seed", type=int, default=7, help="SQuAD question sample seed")
@@ -532,6 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="refusal: threshold refuses at most this share of answerables (fit articles)",
     )
     sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
+    sp.add_argument("--qa", help="refusal: also fit on the fit half of this qa set (set.json)")
     return p
 
 

@@ -24,8 +24,10 @@ import numpy as np
 
 from providers.base import Source
 from providers.extractive_provider import FEATURE_NAMES, Z_CLIP, ExtractiveProvider, RefusalModel
+from providers.refusal_features import DOC_AGAINST
 from rag.answer import to_sources
 from rag.eval.squad import (
+    CachedEmbed,
     read_squad,
     sample,
     split_articles,
@@ -122,19 +124,57 @@ EVIDENCE = frozenset(
         "sim_gap",
     ]
 )
-AGAINST = frozenset(
-    ["passage_missing", "passage_missing_idf", "sources_missing", "sent_missing", "antonym_swap"]
+AGAINST = (
+    frozenset(
+        [
+            "passage_missing",
+            "passage_missing_idf",
+            "sources_missing",
+            "sent_missing",
+            "antonym_swap",
+        ]
+    )
+    | DOC_AGAINST
 )
 
 
+# The question's wh-word says what is asked, not whether the documents say it; fitted on a
+# hand-written set it would learn the writer's habits ("How do I ...?" near misses).
+EXCLUDED = frozenset(n for n in FEATURE_NAMES if n.startswith("wh_"))
+
+
+def _folds(
+    y: np.ndarray, groups: np.ndarray, is_doc: np.ndarray, n: int = 5
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Group folds over SQuAD's articles, each document of our own set in a fold of its own
+    (GroupKFold would put the few small document groups together)."""
+    from sklearn.model_selection import GroupKFold
+
+    fold_of = np.zeros(len(y), dtype=int)
+    idx = np.where(~is_doc)[0]
+    for k, (_, test) in enumerate(GroupKFold(n_splits=n).split(idx, y[idx], groups[idx])):
+        fold_of[idx[test]] = k
+    for k, doc in enumerate(sorted(set(groups[is_doc]))):
+        fold_of[is_doc & (groups == doc)] = k % n
+    return [(np.where(fold_of != k)[0], np.where(fold_of == k)[0]) for k in range(n)]
+
+
 def _fit_logistic(
-    Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float
+    Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float, w: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:
-    """L2 logistic regression with the sign bounds above (L-BFGS-B)."""
+    """L2 logistic regression with the sign bounds above (L-BFGS-B); ``w`` weighs the rows."""
     from scipy.optimize import minimize
 
+    sw = np.ones(len(y)) if w is None else w
+
     bounds = [
-        (0.0, None) if n in EVIDENCE else (None, 0.0) if n in AGAINST else (None, None)
+        (0.0, 0.0)
+        if n in EXCLUDED
+        else (0.0, None)
+        if n in EVIDENCE
+        else (None, 0.0)
+        if n in AGAINST
+        else (None, None)
         for n in names
     ]
 
@@ -142,8 +182,8 @@ def _fit_logistic(
         w, b = wb[:-1], wb[-1]
         z = Z @ w + b
         p = 1.0 / (1.0 + np.exp(-z))
-        value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 / C * (w @ w))
-        return value, np.concatenate([Z.T @ (p - y) + w / C, [np.sum(p - y)]])
+        value = float(np.sum(sw * (np.logaddexp(0.0, z) - y * z)) + 0.5 / C * (w @ w))
+        return value, np.concatenate([Z.T @ (sw * (p - y)) + w / C, [np.sum(sw * (p - y))]])
 
     res = minimize(
         loss,
@@ -162,25 +202,38 @@ def fit(
     groups: Sequence[str] | np.ndarray,
     max_answerable_refused: float = 0.175,
     C: float = 1.0,
+    docs: np.ndarray | None = None,
+    docs_weight: float = 1.0,
+    max_docs_answerable_refused: float = 0.10,
 ) -> tuple[RefusalModel, dict[str, Any]]:
-    """Standardise, fit the constrained logistic model, pick the threshold out of fold."""
-    from sklearn.model_selection import GroupKFold
+    """Standardise, fit the constrained logistic model, pick the threshold out of fold.
 
+    ``docs`` marks rows from real documents (our own set's fit half) among SQuAD's: they
+    weigh ``docs_weight`` each, and the threshold is the lower of the two that refuse at most
+    ``max_answerable_refused`` of SQuAD's answerables and ``max_docs_answerable_refused`` of
+    the documents' (out of fold both), so neither population's answerables are refused often.
+    """
     names = list(FEATURE_NAMES)
+    is_doc = np.zeros(len(y), bool) if docs is None else docs.astype(bool)
+    sw = np.where(is_doc, docs_weight, 1.0)
     means = X.mean(axis=0)
     scales = X.std(axis=0)
     scales[scales == 0] = 1.0
     Z = np.clip((X - means) / scales, -Z_CLIP, Z_CLIP)  # as RefusalModel.probability does
     oof = np.zeros(len(y))
-    folds = list(GroupKFold(n_splits=5).split(Z, y, groups))
+    folds = _folds(y, np.asarray(groups), is_doc)
     for train, test in folds:
-        w, b = _fit_logistic(Z[train], y[train], names, C)
+        w, b = _fit_logistic(Z[train], y[train], names, C, sw[train])
         oof[test] = 1.0 / (1.0 + np.exp(-(Z[test] @ w + b)))
-    threshold = pick_threshold(oof, y.astype(bool), max_answerable_refused)
+    yb = y.astype(bool)
+    threshold = pick_threshold(oof[~is_doc], yb[~is_doc], max_answerable_refused)
+    if is_doc.any():
+        doc_t = pick_threshold(oof[is_doc], yb[is_doc], max_docs_answerable_refused)
+        threshold = min(threshold, doc_t)
     # How much the answerable refusal rate moves from one group of articles to another: the
     # reason the default target sits below 0.20 (new articles are not the fit articles).
-    per_fold = [rates(oof[t], y[t].astype(bool), threshold)["refused_answerable"] for _, t in folds]
-    w, b = _fit_logistic(Z, y, names, C)
+    per_fold = [rates(oof[t], yb[t], threshold)["refused_answerable"] for _, t in folds]
+    w, b = _fit_logistic(Z, y, names, C, sw)
     model = RefusalModel(
         weights={n: round(float(x), 6) for n, x in zip(names, w, strict=True)},
         bias=round(b, 6),
@@ -188,11 +241,15 @@ def fit(
         means={n: round(float(m), 6) for n, m in zip(names, means, strict=True)},
         scales={n: round(float(s), 6) for n, s in zip(names, scales, strict=True)},
     )
-    return model, {
-        "oof": rates(oof, y.astype(bool), threshold),
-        "oof_auc": round(_auc(oof, y.astype(bool)), 4),
+    info: dict[str, Any] = {
+        "oof": rates(oof[~is_doc], yb[~is_doc], threshold),
+        "oof_auc": round(_auc(oof[~is_doc], yb[~is_doc]), 4),
         "oof_answerable_refused_per_fold": per_fold,
     }
+    if is_doc.any():
+        info["docs_oof"] = rates(oof[is_doc], yb[is_doc], threshold)
+        info["docs_oof_auc"] = round(_auc(oof[is_doc], yb[is_doc]), 4)
+    return model, info
 
 
 def model_to_dict(model: RefusalModel, meta: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -206,6 +263,33 @@ def model_to_dict(model: RefusalModel, meta: dict[str, Any] | None = None) -> di
     }
 
 
+# Each question of our own set's fit half counts this many SQuAD questions: 102 questions
+# against SQuAD's ~6,000 would otherwise not move the model (chosen on the fit half only).
+DOCS_WEIGHT = 10.0
+
+
+def docs_records(engine: Any, qa_set: Path, k: int = 5) -> list[Record]:
+    """Our own set's fit half, retrieved from its documents (``rag.eval.qa``), as records."""
+    from rag.eval import qa
+
+    qaset = qa.load_set(qa_set)
+    qa.ingest(engine, qaset)
+    rows = qa.retrieved(engine, qaset.select("fit"), k=k)
+    return [Record(q.id, q.doc, q.answerable, q.question, src) for q, src, _ in rows]
+
+
+def _embedding_cache(cached: CachedEmbed, path: Path | None, save: bool = False) -> None:
+    """Keep the sentence embeddings beside the ``--cache`` pickle: refits then cost seconds."""
+    if path is None:
+        return
+    if save:
+        with path.open("wb") as fh:
+            pickle.dump(cached.cache, fh)
+    elif path.is_file():
+        with path.open("rb") as fh:
+            cached.cache.update(pickle.load(fh))  # our own scratch file, never user input
+
+
 def run(
     engine: Engine,
     path: Path,
@@ -216,10 +300,16 @@ def run(
     cache: Path | None = None,
     seed: int = 13,
     n_questions: int | None = None,
+    docs: tuple[Any, Path] | None = None,
+    docs_weight: float = DOCS_WEIGHT,
+    max_docs_answerable_refused: float = 0.10,
 ) -> dict[str, Any]:
-    """Collect, fit on half the articles, evaluate on the other half, write the model."""
+    """Collect, fit on half the articles (plus, with ``docs`` = (engine, set.json), our own
+    set's fit half), evaluate on the other half of SQuAD's articles, write the model."""
     records = collect(engine, path, k=k, progress=progress, cache=cache, n_questions=n_questions)
-    use_cached_embeddings(engine)
+    cached = use_cached_embeddings(engine)
+    emb_path = cache.with_suffix(".emb.pkl") if cache is not None else None
+    _embedding_cache(cached, emb_path)
     provider: ExtractiveProvider = engine.extractive
     # Split over *all* the file's articles, exactly as `eval squad --heldout` does.
     fit_articles, test_articles = split_articles(read_squad(path)[1], seed=seed)
@@ -227,7 +317,18 @@ def run(
     y = np.array([r.answerable for r in records], dtype=int)
     titles = np.array([r.title for r in records])
     on_fit = np.isin(titles, sorted(fit_articles))
-    model, info = fit(X[on_fit], y[on_fit], titles[on_fit], max_answerable_refused)
+    Xf, yf, gf = X[on_fit], y[on_fit], titles[on_fit]
+    doc_recs = docs_records(docs[0], docs[1], k=k) if docs is not None else []
+    if doc_recs:
+        Xf = np.vstack([Xf, featurize(provider, doc_recs)])
+        yf = np.concatenate([yf, [int(r.answerable) for r in doc_recs]])
+        gf = np.concatenate([gf, [f"doc:{r.title}" for r in doc_recs]])
+    _embedding_cache(cached, emb_path, save=True)
+    is_doc = np.arange(len(yf)) >= int(on_fit.sum())
+    model, info = fit(
+        Xf, yf, gf, max_answerable_refused, docs=is_doc, docs_weight=docs_weight,
+        max_docs_answerable_refused=max_docs_answerable_refused,
+    )  # fmt: skip
     p = np.array([model.probability(dict(zip(FEATURE_NAMES, row, strict=True))) for row in X])
     yb = y.astype(bool)
     report: dict[str, Any] = {
@@ -237,26 +338,33 @@ def run(
         "heldout_articles": len(test_articles),
         "questions_sampled": len(records),
         "fit_questions": int(on_fit.sum()),
+        "fit_doc_questions": len(doc_recs),
         "heldout_questions": int((~on_fit).sum()),
         "threshold": model.threshold,
         "target_answerable_refused": max_answerable_refused,
-        "fit_oof": info["oof"],
-        "fit_oof_auc": info["oof_auc"],
-        "fit_oof_answerable_refused_per_fold": info["oof_answerable_refused_per_fold"],
+        **{f"fit_{key}": value for key, value in info.items()},
         "fit": rates(p[on_fit], yb[on_fit], model.threshold),
         "heldout": rates(p[~on_fit], yb[~on_fit], model.threshold),
         "heldout_auc": round(_auc(p[~on_fit], yb[~on_fit]), 4),
     }
     if out is not None:
-        meta = {
-            "fitted_on": f"{path.name}, {len(fit_articles)} articles (split_articles seed {seed})",
-            "heldout": report["heldout"],
-            "k": k,
-        }
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(model_to_dict(model, meta), indent=1) + "\n")
-        report["written"] = str(out)
+        _write(out, model, path, report, docs, k)
     return report
+
+
+def _write(
+    out: Path, model: RefusalModel, path: Path, report: dict[str, Any], docs: Any, k: int
+) -> None:
+    fitted_on = f"{path.name}, {report['fit_articles']} articles (split_articles seed "
+    fitted_on += f"{report['split_seed']})"
+    if docs is not None:
+        fitted_on += f" + the fit half of {docs[1].name} ({report['fit_doc_questions']} questions)"
+    meta = {"fitted_on": fitted_on, "heldout": report["heldout"], "k": k}
+    if "fit_docs_oof" in report:
+        meta["docs_fit_oof"] = report["fit_docs_oof"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(model_to_dict(model, meta), indent=1) + "\n")
+    report["written"] = str(out)
 
 
 def _auc(scores: np.ndarray, positive: np.ndarray) -> float:
