@@ -17,151 +17,20 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from ingest.chunking import split_sentences
 from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
+from providers.extractive_terms import WORD as _WORD
+from providers.extractive_terms import content_terms, split_sentences
 
 MIN_SENTENCE_WORDS = 4
 
 REFUSAL_TEXT = "I don't have enough information in the documents to answer that."
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
-
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "about",
-        "as",
-        "into",
-        "over",
-        "under",
-        "and",
-        "or",
-        "but",
-        "not",
-        "no",
-        "nor",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "done",
-        "have",
-        "has",
-        "had",
-        "having",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "it",
-        "its",
-        "it's",
-        "they",
-        "them",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "than",
-        "then",
-        "so",
-        "such",
-        "if",
-        "also",
-        "any",
-        "all",
-        "each",
-        "both",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "same",
-        "very",
-        "just",
-        "only",
-        "own",
-        "too",
-        "s",
-        "t",
-        "much",
-        "many",
-        "one",
-        "ones",
-        "per",
-        "via",
-        "upon",
-        "whether",
-    ]
-)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def content_terms(text: str) -> list[str]:
-    words = [w.lower().strip("'-") for w in _WORD.findall(text)]
-    words = [w for w in words if w and w not in _STOP]
-    return list(_stemmer().stemWords(words))
-
 
 _NUMBER = re.compile(r"\d")
 _YEAR_OR_DATE = re.compile(
@@ -486,8 +355,11 @@ class ExtractiveProvider:
     # --- Provider ------------------------------------------------------------------------
     def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
         t0 = time.perf_counter()
-        question = request.question or next(
-            (m.content for m in reversed(request.messages) if m.role == "user"), ""
+        # A follow-up's question in context ("How many of them..." + what "them" is).
+        question = (
+            request.metadata.get("focus")
+            or request.question
+            or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         )
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)

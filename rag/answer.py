@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from providers.base import Attempt, Message, Provider, Request, Response, Source, Usage
+from rag.followup import in_context
 from rag.prompts import grounded_messages
 from rag.retrieve import Passage, RetrievalResult
 
@@ -49,6 +50,7 @@ class Answer:
                     "page": s.page,
                     "text": s.text,
                     "score": round(s.score, 6),
+                    "relevance": None if s.relevance is None else round(s.relevance, 4),
                     "doc_id": s.doc_id,
                     "chunk_id": s.chunk_id,
                 }
@@ -79,6 +81,7 @@ def to_sources(passages: Sequence[Passage]) -> list[Source]:
             score=p.score,
             doc_id=p.doc_id,
             chunk_id=p.chunk_id,
+            relevance=p.relevance,
         )
         for i, p in enumerate(passages)
     ]
@@ -89,22 +92,11 @@ def cited_numbers(text: str, sources: Sequence[Source]) -> list[int]:
     return sorted({int(m) for m in _CITATION.findall(text) if int(m) in valid})
 
 
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|also|but|so|why|how)\b|\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b",
-    re.I,
-)
-
-
 def contextualize(question: str, history: Sequence[Message]) -> str:
-    """History-aware search query without an LLM: a follow-up borrows the previous question.
-
-    "What about its price?" after "Tell me about the Pro plan" searches for both, so
-    retrieval sees the entity the pronoun points at. Standalone questions pass unchanged.
-    """
-    previous = next((m.content for m in reversed(history) if m.role == "user"), None)
-    if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > 14:
-        return question
-    return f"{question} ({previous})"
+    """History-aware search query without an LLM (see :mod:`rag.followup`): a follow-up
+    ("And in Paris?", "How many of them...") is completed from the previous exchange; a
+    question that stands alone passes unchanged."""
+    return in_context(question, history)
 
 
 def build_request(
@@ -114,9 +106,13 @@ def build_request(
     temperature: float = 0.1,
     max_tokens: int = 512,
     timeout_s: float | None = None,
+    search_query: str = "",
 ) -> Request:
+    """The grounded request; a follow-up's ``search_query`` (the question in the context of
+    the conversation) travels as ``metadata["focus"]``, what the extractive answerer answers."""
     sources = to_sources(retrieval.passages)
     system, messages = grounded_messages(question, sources, history)
+    focus = search_query.strip()
     return Request(
         messages=messages,
         system=system,
@@ -125,6 +121,7 @@ def build_request(
         question=question,
         sources=sources,
         timeout_s=timeout_s,
+        metadata={"focus": focus} if focus and focus != question else {},
     )
 
 

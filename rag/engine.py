@@ -73,6 +73,7 @@ class Engine:
             make_chunk=ChunkRecord,
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
+            contextual=settings.contextual_chunks,
             max_file_bytes=int(settings.max_file_mb * 1_000_000),
         )
         self.extractive = ExtractiveProvider(
@@ -169,6 +170,7 @@ class Engine:
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
             timeout_s=self.settings.request_timeout_s,
+            search_query=search_query,
         )
         p = provider or self.extractive
         resp: Response | None = None

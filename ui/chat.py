@@ -300,6 +300,7 @@ def _ask_compare(engine: Engine, choice: Choice, turn: Turn, history: list[Messa
         temperature=choice.temperature,
         max_tokens=settings.max_tokens,
         timeout_s=settings.request_timeout_s,
+        search_query=search_query,
     )
     keys = session_keys()
     cols = st.columns(len(choice.compare))
