@@ -41,7 +41,8 @@ def is_heading_line(line: str) -> bool:
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """(offset, lines) of each run of non-blank lines (whitespace-only lines are blank)."""
     out: list[tuple[int, list[str]]] = []
-    pos, current, start = 0, [], 0
+    current: list[str] = []
+    pos = start = 0
     for line in text.split("\n"):
         if line.strip():
             if not current:
