@@ -23,6 +23,8 @@ import numpy as np
 
 from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
+from providers.extractive_compose import Piece, compose
+from providers.extractive_compose import render as compose_text
 from providers.extractive_terms import WORD as _WORD
 from providers.extractive_terms import content_terms, split_sentences
 
@@ -365,12 +367,14 @@ class ExtractiveProvider:
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
         refused = not cands or p_answerable < self.refusal.threshold
+        pieces = [] if refused else self._compose(question, cands, request.sources)
+        # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
+        refused = refused or not pieces
         if refused:
             text, cited = REFUSAL_TEXT, []
         else:
-            chosen = self._choose(cands)
-            text = " ".join(f"{_clean(c.text)} [{c.source.n}]" for c in chosen)
-            cited = sorted({c.source.n for c in chosen})
+            text = compose_text(pieces)
+            cited = sorted({n for p in pieces for n in p.cites})
         resp = Response(
             text=text,
             provider=self.name,
@@ -385,18 +389,12 @@ class ExtractiveProvider:
         )
         return resp, cands
 
-    def _choose(self, cands: Sequence[Candidate]) -> list[Candidate]:
-        cands = quotable(cands)
-        best = cands[0]
-        chosen = [best]
-        for c in cands[1:]:
-            if len(chosen) >= self.max_sentences:
-                break
-            # A second sentence only when it is nearly as good and says something new.
-            if c.score >= best.score * 0.85 and c.text != best.text:
-                chosen.append(c)
-        # Read in document order within a source, sources in rank order.
-        return sorted(chosen, key=lambda c: (c.rank, c.start))
+    def _compose(
+        self, question: str, cands: Sequence[Candidate], sources: Sequence[Source]
+    ) -> list[Piece]:
+        """What to quote, by the question's kind (``providers/extractive_compose.py``)."""
+        wh = _wh_type(question)
+        return compose(question, cands, sources, wh, _type_match, self.max_sentences)
 
     def generate(self, request: Request) -> Response:
         return self.answer(request)[0]
@@ -414,7 +412,3 @@ def _is_heading(sentence: str) -> bool:
     words = len(_WORD.findall(sentence))
     ended = sentence.rstrip().rstrip("\"')]").endswith((".", "!"))
     return words < MIN_SENTENCE_WORDS or (words < 8 and not ended)
-
-
-def _clean(sentence: str) -> str:
-    return re.sub(r"\s+", " ", sentence).strip()
