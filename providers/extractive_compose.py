@@ -189,9 +189,15 @@ def list_answer(
     """The announcing sentence and the items that follow it (also in the next chunks of the
     same document among the sources), or None when no such list is found."""
     for _, c, text in ranked[:6]:
-        if not _ANNOUNCE.search(text.rstrip(".")) and not text.rstrip().endswith(":"):
+        # "...defines three objectives for information systems:" + item lines: the splitter
+        # may have run the items into the sentence; the announcement ends at the colon.
+        colon = re.search(r":[ \t]*\n", c.text)
+        after = c.start + colon.end() if colon else c.end
+        if colon:
+            text = tidy(c.text[: colon.start()])
+        elif not _ANNOUNCE.search(text.rstrip(".")):
             continue
-        items = _items_after(c.source.text[c.end :], qt.count)
+        items = _items_after(c.source.text[after:], qt.count)
         cites = [c.source.n]
         later = sorted(
             (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),

@@ -68,18 +68,19 @@ def _standalone_history(history: Sequence[Message]) -> list[tuple[str, str]]:
     return turns
 
 
-def _entities(text: str) -> list[str]:
-    """Capitalised phrases and numbers, minus a sentence-initial word ("What", "And")."""
+def _entities(text: str, question: bool = True) -> list[str]:
+    """Capitalised phrases and numbers; a question's first word ("What", "And") and leading
+    stop words ("The Carrier R2" -> "Carrier R2") are not names."""
     out = []
+    lead = len(text) - len(text.lstrip())
     for m in _CAPITALISED.finditer(text):
-        phrase = m.group(0)
-        if m.start() == len(text) - len(text.lstrip()):  # the first word of the question
-            parts = phrase.split(None, 1)
-            if len(parts) == 1:
-                continue
-            phrase = parts[1]
-        if phrase.lower() not in STOPWORDS:
-            out.append(phrase)
+        words = m.group(0).split()
+        if question and m.start() == lead:
+            words = words[1:]
+        while words and words[0].lower() in STOPWORDS:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
     return out + _NUMBER.findall(text)
 
 
@@ -89,7 +90,8 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     refused = answer.startswith("I don't have enough information")
     words = [w for w in WORD.findall(question) if w.lower() not in STOPWORDS | _GENERIC_VERBS]
     if answer and not refused:
-        names = [e for e in _entities(_CITATION.sub("", answer)) if not _NUMBER.fullmatch(e)]
+        names = _entities(_CITATION.sub("", answer), question=False)
+        names = [e for e in names if not _NUMBER.fullmatch(e)]
         words += [w for e in names for w in e.split()]
     seen: dict[str, str] = {}
     for w in words:
