@@ -35,6 +35,8 @@ def is_heading_line(line: str) -> bool:
         return False
     if s.endswith((".", ",", ";", ":")) or "..." in s or _TRAILING_FUNCTION_WORD.search(s):
         return False
+    if re.search(r"[.!?]\s+\S", s):  # two sentences on one line: text, not a heading
+        return False
     return s[0].isupper() or s[0].isdigit()
 
 
