@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from providers.extractive_provider import Candidate
 
 TypeMatch = Callable[[str, str, str], float]
+# The text that follows a source in its document (the next chunks), injected by the caller:
+# a list announced at the end of a chunk continues in the next one.
+FollowFn = Callable[[Source], str]
 
 _END = re.compile(r"[.!?;:)\"'”’]\s*$")
 _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc|Ltd|[A-Z])\.$")
@@ -50,6 +53,7 @@ OWN_BONUS = 0.3
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
 MAX_ITEMS = 12
+MAX_ITEM_WORDS = 10  # longer "items" are paragraphs that happen to start with a bullet
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ def tidy(text: str) -> str:
     or headings ("FIPS PUB 199", "_____", "Security Objectives") and trailing heading lines
     ("... information. INTEGRITY"); whitespace collapsed."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
+    # Everything above a rule of underscores is the page's running header.
+    rules = [i for i, ln in enumerate(lines[:-1]) if _FURNITURE.search(ln)]
+    if rules:
+        lines = lines[rules[-1] + 1 :]
     while len(lines) > 1 and (_FURNITURE.search(lines[0]) or _is_heading_line(lines[0])):
         lines.pop(0)
     while len(lines) > 1 and (_FURNITURE.search(lines[-1]) or _is_heading_line(lines[-1])):
@@ -107,7 +115,8 @@ def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
             continue
         c = _complete(c)
         text = tidy(c.text)
-        if len(WORD.findall(text)) >= 4 and not is_cut(text):
+        words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
+        if len(words) >= 4 and not is_cut(text):  # not "106(g), 40113. § 39.13 [Amended]"
             out.append((c, text))
     return out
 
@@ -138,11 +147,23 @@ def rank(
             bonus += TYPE_BONUS * type_match(wh, text, question)
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
-        elif qt.kind == "list" and _ENUMERATION.search(text):
-            bonus += ENUMERATION_BONUS
+        elif qt.kind == "list":
+            bonus += ENUMERATION_BONUS * _enumerates(text, qt.count, qt.noun)
         out.append((c.score + bonus, c, text))
     out.sort(key=lambda x: -x[0])
     return out
+
+
+def _enumerates(text: str, count: int | None, noun: str = "") -> float:
+    """1 for a sentence listing ``count`` items ("A, B, and C"; any size when unknown) that
+    names what the list holds (``noun``), a little more when it is short (a glossary line
+    beats a paragraph); else 0."""
+    if noun and not set(content_terms(noun)) & set(content_terms(text)):
+        return 0.0
+    sizes = [len(re.findall(r"[,;]", m.group(0))) + 1 for m in _ENUMERATION.finditer(text)]
+    if not sizes or (count and count not in sizes and count - 1 not in sizes):
+        return 0.0
+    return 1.0 + (0.5 if len(WORD.findall(text)) <= 25 else 0.0)
 
 
 def _own_terms(question: str) -> set[str]:
@@ -184,10 +205,15 @@ def _chunk_index(s: Source) -> int:
 
 
 def list_answer(
-    qt: QuestionType, ranked: list[tuple[float, Candidate, str]], sources: Sequence[Source]
+    qt: QuestionType,
+    ranked: list[tuple[float, Candidate, str]],
+    sources: Sequence[Source],
+    follow: FollowFn | None = None,
 ) -> Piece | None:
     """The announcing sentence and the items that follow it (also in the next chunks of the
-    same document among the sources), or None when no such list is found."""
+    same document among the sources), or None when no such list is found. A list shorter
+    than the question's count only when no sentence enumerates that many."""
+    partial: Piece | None = None
     for _, c, text in ranked[:6]:
         # "...defines three objectives for information systems:" + item lines: the splitter
         # may have run the items into the sentence; the announcement ends at the colon.
@@ -211,20 +237,28 @@ def list_answer(
                 if more:
                     items += more
                     cites.append(s.n)
-        if len(items) >= 2:
-            items = items[: qt.count or MAX_ITEMS]
+        if follow and qt.count and len(items) < qt.count:
+            items += [i for i in _items_after(follow(c.source), None) if i not in items]
+        if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
             lead = re.sub(r"[\s.:]+$", "", text)
-            return Piece(f"{lead}: {'; '.join(items)}.", tuple(cites))
-    return None
+            piece = Piece(f"{lead}: {'; '.join(items[: qt.count or MAX_ITEMS])}.", tuple(cites))
+            if not qt.count or len(items) >= qt.count:
+                return piece
+            partial = partial or piece
+    if partial and any(_enumerates(t, qt.count, qt.noun) for _, _, t in ranked[:6]):
+        return None  # a sentence that holds all the items answers better
+    return partial
 
 
 # --- yes / no -----------------------------------------------------------------------------
 def _negated(text: str, terms: set[str]) -> bool:
-    """A negation within three words before one of ``terms`` (stemmed)."""
+    """A negation within three words of one of ``terms`` (stemmed): "alcohol is not
+    reimbursed", "not reimbursed"."""
     words = WORD.findall(text)
     stems = [content_terms(w) for w in words]
     for i, st in enumerate(stems):
-        if st and st[0] in terms and any(_NEGATION.search(w) for w in words[max(0, i - 3) : i]):
+        near = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
+        if st and st[0] in terms and any(_NEGATION.search(w) for w in near):
             return True
     return False
 
@@ -261,6 +295,7 @@ def compose(
     wh: str,
     type_match: TypeMatch,
     max_sentences: int = 2,
+    follow: FollowFn | None = None,
 ) -> list[Piece]:
     """The answer's pieces, in reading order; empty when nothing is quotable."""
     qt = classify(question)
@@ -268,9 +303,13 @@ def compose(
     if not ranked:
         return []
     if qt.kind == "list":
-        listed = list_answer(qt, ranked, sources)
+        listed = list_answer(qt, ranked, sources, follow)
         if listed:
             return [listed]
+        # No announced list: the sentence that enumerates the items, if one is near the top.
+        ranked = (
+            sorted(ranked[:6], key=lambda r: -_enumerates(r[2], qt.count, qt.noun)) + ranked[6:]
+        )
     best = ranked[0]
     chosen = [best]
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH

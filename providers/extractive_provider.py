@@ -23,7 +23,7 @@ import numpy as np
 
 from providers.antonyms import antonym_swap
 from providers.base import Capabilities, Request, Response, Source, StreamItem, Usage
-from providers.extractive_compose import Piece, compose
+from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_terms import WORD as _WORD
 from providers.extractive_terms import content_terms, split_sentences
@@ -288,6 +288,7 @@ class ExtractiveProvider:
         sim_weight: float = 1.0,
         overlap_weight: float = 0.6,
         rank_weight: float = 0.15,
+        follow: FollowFn | None = None,
         **_: Any,
     ) -> None:
         self.model = model
@@ -297,6 +298,7 @@ class ExtractiveProvider:
         self.sim_weight = sim_weight
         self.overlap_weight = overlap_weight
         self.rank_weight = rank_weight
+        self.follow = follow  # the text after a source in its document (lists run on)
 
     # --- scoring -------------------------------------------------------------------------
     def candidates(self, question: str, sources: Sequence[Source]) -> list[Candidate]:
@@ -394,7 +396,7 @@ class ExtractiveProvider:
     ) -> list[Piece]:
         """What to quote, by the question's kind (``providers/extractive_compose.py``)."""
         wh = _wh_type(question)
-        return compose(question, cands, sources, wh, _type_match, self.max_sentences)
+        return compose(question, cands, sources, wh, _type_match, self.max_sentences, self.follow)
 
     def generate(self, request: Request) -> Response:
         return self.answer(request)[0]

@@ -47,7 +47,22 @@ MAX_DEFINED_WORDS = 5
 class QuestionType:
     kind: str  # "yesno" | "list" | "definition" | "fact"
     count: int | None = None  # a list question's announced size ("the five Functions")
+    noun: str = ""  # what the list holds: "objectives" in "the three security objectives"
     term: str = ""  # a definition question's term
+
+
+def _noun(question: str) -> str:
+    """The head noun after the count: "three security objectives defined" -> "objectives"."""
+    m = re.search(_COUNTED.pattern + r"[\w\-]*(?:\s+[A-Za-z][\w\-]*)*", question, re.I)
+    if not m:
+        return ""
+    words = m.group(0).split()[1:]
+    phrase = []
+    for w in words:
+        if w.lower() in STOPWORDS or w.lower() in ("defined", "make", "listed", "named"):
+            break
+        phrase.append(w)
+    return phrase[-1] if phrase else ""
 
 
 def _count(question: str) -> int | None:
@@ -66,7 +81,7 @@ def classify(question: str) -> QuestionType:
     count = _count(q)
     plural_ask = re.match(r"^\s*(what|which)\s+(are|were)\b", q, re.I)
     if _LIST_VERB.search(q) or (count and count > 1 and (plural_ask or _LIST_NOUN.search(q))):
-        return QuestionType("list", count if count and count > 1 else None)
+        return QuestionType("list", count if count and count > 1 else None, noun=_noun(q))
     if plural_ask and _LIST_NOUN.search(q):
         return QuestionType("list")
     m = _DEFINITION.match(q)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.pipeline import FileResult, Ingestor, Progress
-from providers.base import Message, Provider, Response
+from providers.base import Message, Provider, Response, Source
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer, build_request, contextualize, finish
 from rag.embeddings import Embedder, embedder_for
@@ -80,8 +80,19 @@ class Engine:
             embed=self.embedder.embed,
             refusal=refusal or load_refusal_model(),
             max_sentences=settings.answer_sentences,
+            follow=self.following_text,
         )
         self._write_lock = threading.Lock()
+
+    def following_text(self, source: Source, chunks: int = 3) -> str:
+        """The text of the next ``chunks`` chunks of ``source``'s document (a list that an
+        announcing sentence starts at the end of one chunk runs on into the next)."""
+        doc, _, idx = source.chunk_id.rpartition(":")
+        if not doc or not idx.isdigit():
+            return ""
+        ids = [f"{doc}:{int(idx) + i}" for i in range(1, chunks + 1)]
+        found = self.store.get_chunks(ids)
+        return "\n".join(found[i].text for i in ids if i in found)
 
     # --- documents -----------------------------------------------------------------------
     def ingest(

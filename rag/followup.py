@@ -37,6 +37,7 @@ _WH_START = re.compile(r"^\s*(what|which|who|whom|whose|when|where|why|how)\b", 
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_SENTENCE_GAP = re.compile(r"[.!?]\s+")
 _GENERIC_VERBS = frozenset(["get", "gets", "got", "give", "gives", "need", "needs", "tell", "say"])
 
 
@@ -72,10 +73,12 @@ def _entities(text: str, question: bool = True) -> list[str]:
     """Capitalised phrases and numbers; a question's first word ("What", "And") and leading
     stop words ("The Carrier R2" -> "Carrier R2") are not names."""
     out = []
-    lead = len(text) - len(text.lstrip())
+    starts = {len(text) - len(text.lstrip())} | {m.end() for m in _SENTENCE_GAP.finditer(text)}
     for m in _CAPITALISED.finditer(text):
         words = m.group(0).split()
-        if question and m.start() == lead:
+        # A question's first word is never a name; an answer sentence's only when one word
+        # ("Every new parent...", but "Priya Raman founded...").
+        if m.start() in starts and (question or len(words) == 1):
             words = words[1:]
         while words and words[0].lower() in STOPWORDS:
             words = words[1:]
@@ -89,9 +92,11 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     numbers of the answer (not its every word: a long answer would swamp the search)."""
     refused = answer.startswith("I don't have enough information")
     words = [w for w in WORD.findall(question) if w.lower() not in STOPWORDS | _GENERIC_VERBS]
-    if answer and not refused:
+    # The answer's names only when the question named nothing ("Who founded it?" -> the
+    # founders); otherwise its extra names ("US", a plan) pull the search off topic.
+    if answer and not refused and not _entities(question):
         names = _entities(_CITATION.sub("", answer), question=False)
-        names = [e for e in names if not _NUMBER.fullmatch(e)]
+        names = [e for e in names if not _NUMBER.fullmatch(e) and e not in ("Yes", "No")]
         words += [w for e in names for w in e.split()]
     seen: dict[str, str] = {}
     for w in words:

@@ -61,7 +61,17 @@ def test_a_follow_up_of_a_follow_up_resolves_through_the_chain() -> None:
 def test_a_refusal_lends_no_terms_and_names_in_answers_do() -> None:
     refused = "I don't have enough information in the documents to answer that."
     assert key_terms("Who founded it?", refused) == ["founded"]
-    assert "Priya" in key_terms("Who founded Northwind?", "Priya Raman founded it. [1]")
+    assert key_terms("Who founded it?", "Priya Raman founded it. Every one knows. [1]") == [
+        "founded",
+        "Priya",
+        "Raman",
+    ]
+    # A question that names its topic borrows no names from the answer ("US", a plan).
+    assert key_terms("What does the Carrier R2 cost?", "It costs 38,000 US dollars.") == [
+        "Carrier",
+        "R2",
+        "cost",
+    ]
 
 
 def test_no_history_no_change() -> None:
