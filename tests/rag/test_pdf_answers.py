@@ -12,6 +12,7 @@ pytestmark = pytest.mark.integration
 QUESTIONS = (Path(__file__).resolve().parents[1] / "data" / "pdf_questions.txt").read_text()
 _PIECE = re.compile(r"(.+?)\s*((?:\[\d{1,3}\])+)(?=\s|$)", re.S)
 _END = re.compile(r"[.!?;:)\"'”’]$")
+_ABBREVIATION = re.compile(r"\b(Sec|No|Vol|Fig|pp|[A-Z])\.$")  # "[44 U.S.C., Sec." is cut
 
 
 def problems(answer: str) -> list[str]:
@@ -24,7 +25,7 @@ def problems(answer: str) -> list[str]:
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", text)]
         if len(words) < 4 or not _END.search(text):
             found.append(f"heading or fragment: {text!r}")
-        elif text[0].islower():
+        elif text[0].islower() or _ABBREVIATION.search(text):
             found.append(f"starts mid-sentence: {text!r}")
     if not _PIECE.search(answer):
         found.append("no citation")
