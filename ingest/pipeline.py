@@ -29,6 +29,7 @@ import numpy as np
 
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_pages
+from ingest.context import chunk_contexts, indexed_text
 from ingest.loaders import (
     SUPPORTED_SUFFIXES,
     IngestError,
@@ -236,6 +237,7 @@ class Ingestor:
         batch_chunks: int = 512,
         eager_chunks: int = 64,
         ocr_cache_dir: Path | None = None,
+        contextual: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -247,6 +249,8 @@ class Ingestor:
         self.batch_chunks = batch_chunks
         self.eager_chunks = eager_chunks  # one model batch: the smallest batch worth a commit
         self.ocr_cache_dir = ocr_cache_dir  # OCR results by page-image hash (never OCR twice)
+        # Index each chunk with its document title and section heading (ingest/context.py).
+        self.contextual = contextual
 
     # --- public --------------------------------------------------------------------------
     def ingest(
@@ -407,7 +411,8 @@ class Ingestor:
             bytes=size,
             added_at=time.time(),
         )
-        records = [self._record(doc_id, c) for c in chunks]
+        contexts = chunk_contexts(name, pages, chunks) if self.contextual else [""] * len(chunks)
+        records = [self._record(doc_id, c, x) for c, x in zip(chunks, contexts, strict=True)]
         status: Status = "replaced" if existing else "added"
         result = FileResult(shown, status, doc_id, len(pages), len(chunks))
         return _Pending(result, doc, records, [d.doc_id for d in existing])
@@ -429,7 +434,7 @@ class Ingestor:
 
         return self._drive(((name, prepare(name, text)) for name, text in items), progress, total)
 
-    def _record(self, doc_id: str, c: Chunk) -> Any:
+    def _record(self, doc_id: str, c: Chunk, context: str = "") -> Any:
         return self.make_chunk(
             chunk_id=f"{doc_id}:{c.index}",
             doc_id=doc_id,
@@ -439,6 +444,7 @@ class Ingestor:
             end=c.end,
             tokens=c.tokens,
             text=c.text,
+            context=context,
         )
 
     def _counts(self, doc_id: str) -> tuple[int, int]:
@@ -448,7 +454,9 @@ class Ingestor:
     def _commit(self, pending: list[_Pending]) -> None:
         if not pending:
             return
-        texts = [r.text for p in pending for r in p.records]
+        texts = [
+            indexed_text(getattr(r, "context", ""), r.text) for p in pending for r in p.records
+        ]
         try:
             vecs = self.embedder.embed(texts)
             self.store.add_many([(p.doc, p.records, p.replaces) for p in pending], vecs)

@@ -163,7 +163,10 @@ def _table_rows(page: Any, table: Any) -> tuple[str, list[str]]:
     rows = []
     for line in lines[first:]:
         values = _by_column(line, columns)
-        if any(values):
+        # A line without a single number in its value columns is not a data row: footnotes
+        # and notes inside the table's box ("These statistics represent ...") laid over the
+        # columns would read as nonsense cells.
+        if any(v and _NUMBER.match(v.split()[0]) for v in values[1:]):
             rows.append(row_text(values[0], headers[1:], values[1:]))
     return caption, [r for r in rows if r]
 

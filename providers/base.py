@@ -40,6 +40,9 @@ class Source:
     score: float = 0.0
     doc_id: str = ""
     chunk_id: str = ""
+    # Cosine similarity of the question and the passage: comparable across questions,
+    # unlike ``score`` (the fused score, relative to this question's other hits).
+    relevance: float | None = None
 
 
 @dataclass(frozen=True)

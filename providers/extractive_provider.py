@@ -31,6 +31,8 @@ from providers.base import (
     StreamItem,
     Usage,
 )
+from providers.extractive_compose import FollowFn, Piece, compose
+from providers.extractive_compose import render as compose_text
 from providers.refusal_features import DOC_FEATURE_NAMES, document_features
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
@@ -298,6 +300,7 @@ class ExtractiveProvider:
         sim_weight: float = 1.0,
         overlap_weight: float = 0.6,
         rank_weight: float = 0.15,
+        follow: FollowFn | None = None,
         **_: Any,
     ) -> None:
         self.model = model
@@ -307,6 +310,7 @@ class ExtractiveProvider:
         self.sim_weight = sim_weight
         self.overlap_weight = overlap_weight
         self.rank_weight = rank_weight
+        self.follow = follow  # the text after a source in its document (lists run on)
 
     # --- scoring -------------------------------------------------------------------------
     def candidates(self, question: str, sources: Sequence[Source]) -> list[Candidate]:
@@ -369,19 +373,24 @@ class ExtractiveProvider:
     # --- Provider ------------------------------------------------------------------------
     def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
         t0 = time.perf_counter()
-        question = request.question or next(
-            (m.content for m in reversed(request.messages) if m.role == "user"), ""
+        # A follow-up's question in context ("How many of them..." + what "them" is).
+        question = (
+            request.metadata.get("focus")
+            or request.question
+            or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         )
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
         refused = not cands or p_answerable < self.refusal.threshold
+        pieces = [] if refused else self._compose(question, cands, request.sources)
+        # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
+        refused = refused or not pieces
         if refused:
             text, cited = REFUSAL_TEXT, []
         else:
-            chosen = self._choose(cands)
-            text = " ".join(f"{_clean(c.text)} [{c.source.n}]" for c in chosen)
-            cited = sorted({c.source.n for c in chosen})
+            text = compose_text(pieces)
+            cited = sorted({n for p in pieces for n in p.cites})
         resp = Response(
             text=text,
             provider=self.name,
@@ -396,18 +405,12 @@ class ExtractiveProvider:
         )
         return resp, cands
 
-    def _choose(self, cands: Sequence[Candidate]) -> list[Candidate]:
-        cands = quotable(cands)
-        best = cands[0]
-        chosen = [best]
-        for c in cands[1:]:
-            if len(chosen) >= self.max_sentences:
-                break
-            # A second sentence only when it is nearly as good and says something new.
-            if c.score >= best.score * 0.85 and c.text != best.text:
-                chosen.append(c)
-        # Read in document order within a source, sources in rank order.
-        return sorted(chosen, key=lambda c: (c.rank, c.start))
+    def _compose(
+        self, question: str, cands: Sequence[Candidate], sources: Sequence[Source]
+    ) -> list[Piece]:
+        """What to quote, by the question's kind (``providers/extractive_compose.py``)."""
+        wh = _wh_type(question)
+        return compose(question, cands, sources, wh, _type_match, self.max_sentences, self.follow)
 
     def generate(self, request: Request) -> Response:
         return self.answer(request)[0]
@@ -437,7 +440,3 @@ def _unquotable(text: str, start: int, end: int) -> bool:
     cut_end = end >= len(text.rstrip()) and (sent[-1].islower() or sent[-1] in ",-–(/&")
     cut_start = not text[:start].strip() and sent[0].islower()
     return cut_end or cut_start
-
-
-def _clean(sentence: str) -> str:
-    return re.sub(r"\s+", " ", sentence).strip()

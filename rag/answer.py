@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -10,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, NotRequired, TypedDict
 
 from providers.base import Attempt, Message, Provider, Request, Response, Source, Usage
+from rag.followup import in_context
 from rag.prompts import grounded_messages
 from rag.retrieve import Passage, RetrievalResult
 from text import citations
@@ -120,6 +120,7 @@ class Answer:
                     "page": s.page,
                     "text": s.text,
                     "score": round(s.score, 6),
+                    "relevance": None if s.relevance is None else round(s.relevance, 4),
                     "doc_id": s.doc_id,
                     "chunk_id": s.chunk_id,
                 }
@@ -150,6 +151,7 @@ def to_sources(passages: Sequence[Passage]) -> list[Source]:
             score=p.score,
             doc_id=p.doc_id,
             chunk_id=p.chunk_id,
+            relevance=p.relevance,
         )
         for i, p in enumerate(passages)
     ]
@@ -160,22 +162,11 @@ def cited_numbers(text: str, sources: Sequence[Source]) -> list[int]:
     return citations.cited_in(text, {s.n for s in sources})
 
 
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|also|but|so|why|how)\b|\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b",
-    re.I,
-)
-
-
 def contextualize(question: str, history: Sequence[Message]) -> str:
-    """History-aware search query without an LLM: a follow-up borrows the previous question.
-
-    "What about its price?" after "Tell me about the Pro plan" searches for both, so
-    retrieval sees the entity the pronoun points at. Standalone questions pass unchanged.
-    """
-    previous = next((m.content for m in reversed(history) if m.role == "user"), None)
-    if not previous or not _FOLLOW_UP.search(question) or len(question.split()) > 14:
-        return question
-    return f"{question} ({previous})"
+    """History-aware search query without an LLM (see :mod:`rag.followup`): a follow-up
+    ("And in Paris?", "How many of them...") is completed from the previous exchange; a
+    question that stands alone passes unchanged."""
+    return in_context(question, history)
 
 
 def build_request(
@@ -185,9 +176,13 @@ def build_request(
     temperature: float = 0.1,
     max_tokens: int = 512,
     timeout_s: float | None = None,
+    search_query: str = "",
 ) -> Request:
+    """The grounded request; a follow-up's ``search_query`` (the question in the context of
+    the conversation) travels as ``metadata["focus"]``, what the extractive answerer answers."""
     sources = to_sources(retrieval.passages)
     system, messages = grounded_messages(question, sources, history)
+    focus = search_query.strip()
     return Request(
         messages=messages,
         system=system,
@@ -196,6 +191,7 @@ def build_request(
         question=question,
         sources=sources,
         timeout_s=timeout_s,
+        metadata={"focus": focus} if focus and focus != question else {},
     )
 
 

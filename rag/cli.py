@@ -148,7 +148,19 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
-def _questions(batch: str) -> Iterator[str]:
+def _history(rows: Any) -> list[Any]:
+    """``[{"role": "user"|"assistant", "content": "..."}, ...]`` -> messages (the contract)."""
+    from providers.base import Message
+
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and r.get("role") in ("user", "assistant") for r in rows
+    ):
+        raise ValueError('history must be a list of {"role": "user"|"assistant", "content"}')
+    return [Message(r["role"], str(r.get("content") or "")) for r in rows]
+
+
+def _questions(batch: str) -> Iterator[tuple[str, list[Any]]]:
+    """(question, history) per line: plain text, or JSONL with "question" and "history"."""
     fh = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
     with fh:
         for line in fh:
@@ -157,27 +169,32 @@ def _questions(batch: str) -> Iterator[str]:
                 continue
             if line.startswith("{"):
                 obj = json.loads(line)
-                yield str(obj["question"])
+                yield str(obj["question"]), _history(obj.get("history") or [])
             else:
-                yield line
+                yield line, []
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     engine.ensure_demo()
     provider = _provider(args, engine)
-    questions = list(_questions(args.batch)) if args.batch else [args.question]
-    if not questions or not all(q and q.strip() for q in questions):
+    try:
+        history = _history(json.loads(Path(args.history).read_text())) if args.history else []
+        questions = list(_questions(args.batch)) if args.batch else [(args.question, history)]
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not questions or not all(q and q.strip() for q, _ in questions):
         print("error: empty question", file=sys.stderr)
         return 2
-    for q in questions:
+    for q, hist in questions:
         if getattr(args, "tools", False):
             from rag.llm import task_chain
 
             chain = provider or task_chain(engine, "answer")
-            ans = engine.ask_with_tools(q, chain, k=args.k)
+            ans = engine.ask_with_tools(q, chain, k=args.k, history=hist)
         else:
-            ans = engine.ask(q, k=args.k, provider=provider)
+            ans = engine.ask(q, k=args.k, provider=provider, history=hist)
         if args.json or args.batch:
             out = ans.to_json()
             if not getattr(args, "no_sentiment", False):
@@ -192,7 +209,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             for s in ans.sources:
                 mark = "*" if s.n in ans.cited else " "
                 page = f" p.{s.page}" if s.page else ""
-                print(f" {mark}[{s.n}] {s.source}{page}  (score {s.score:.4f})")
+                rel = "" if s.relevance is None else f", relevance {s.relevance:.2f}"
+                print(f" {mark}[{s.n}] {s.source}{page}  (score {s.score:.4f}{rel})")
             note = f"answered by {ans.provider}:{ans.model}"
             if ans.cost_usd is None:
                 note += ", cost unpriced"
@@ -472,6 +490,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--k", type=int, default=None, help="number of sources (default RAG_TOP_K)")
     sp.add_argument(
         "--batch", help="file with one question per line, or JSONL with 'question'; - for stdin"
+    )
+    sp.add_argument(
+        "--history",
+        help='JSON file: the conversation so far, [{"role": "user"|"assistant", "content": ...}]',
     )
     sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")

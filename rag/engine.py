@@ -15,7 +15,7 @@ from typing import Any
 
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
 from ingest.pipeline import FilePageProgress, FileResult, Ingestor, Progress, safe_upload_name
-from providers.base import Answerer, Message, Provider
+from providers.base import Answerer, Message, Provider, Source
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
 from rag.embeddings import Embedder, embedder_for
@@ -82,6 +82,7 @@ class Engine:
             make_chunk=ChunkRecord,
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
+            contextual=settings.contextual_chunks,
             max_file_bytes=int(settings.max_file_mb * 1_000_000),
             ocr_cache_dir=settings.index_dir / "ocr-cache",
         )
@@ -89,8 +90,19 @@ class Engine:
             embed=self.embedder.embed,
             refusal=refusal or load_refusal_model(),
             max_sentences=settings.answer_sentences,
+            follow=self.following_text,
         )
         self._write_lock = threading.Lock()
+
+    def following_text(self, source: Source, chunks: int = 3) -> str:
+        """The text of the next ``chunks`` chunks of ``source``'s document (a list that an
+        announcing sentence starts at the end of one chunk runs on into the next)."""
+        doc, _, idx = source.chunk_id.rpartition(":")
+        if not doc or not idx.isdigit():
+            return ""
+        ids = [f"{doc}:{int(idx) + i}" for i in range(1, chunks + 1)]
+        found = self.store.get_chunks(ids)
+        return "\n".join(found[i].text for i in ids if i in found)
 
     # --- documents -----------------------------------------------------------------------
     def ingest(

@@ -87,6 +87,7 @@ class Pipeline:
             temperature=s.temperature if temperature is None else temperature,
             max_tokens=s.max_tokens,
             timeout_s=s.request_timeout_s,
+            search_query=search_query,
         )
         return Prepared(question, search_query, retrieval, request, started)
 

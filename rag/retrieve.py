@@ -11,7 +11,7 @@ chunks come back.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -31,6 +31,9 @@ class Passage:
     bm25: float | None = None
     start: int = 0
     end: int = 0
+    # Cosine of the query and the passage's vector, also for a hit only BM25 found: an
+    # absolute measure that means the same across questions (``score`` is per question).
+    relevance: float | None = None
 
 
 @dataclass
@@ -148,5 +151,20 @@ class Retriever:
             )
             if len(passages) >= k:
                 break
+        passages = self._with_relevance(passages, qvec)
         t.fuse_ms = (time.perf_counter() - t3) * 1000
         return RetrievalResult(passages, qvec, t)
+
+    def _with_relevance(self, passages: list[Passage], qvec: np.ndarray) -> list[Passage]:
+        missing = [p.chunk_id for p in passages if p.dense is None]
+        vecs = self.store.vectors(missing) if missing else {}
+        q = np.asarray(qvec, dtype=np.float32)
+        out = []
+        for p in passages:
+            rel = p.dense
+            if rel is None and p.chunk_id in vecs:
+                v = vecs[p.chunk_id]
+                norm = float(np.linalg.norm(v) * np.linalg.norm(q)) or 1.0
+                rel = float(v @ q) / norm
+            out.append(replace(p, relevance=rel))
+        return out

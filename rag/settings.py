@@ -81,6 +81,9 @@ class Settings(BaseSettings):
         200, ge=32, le=256, description="word pieces per chunk (model max 256)"
     )
     chunk_overlap: int = Field(40, ge=0, le=128)
+    # Index each chunk as "document title - section heading" + text (the stored text shown to
+    # users stays clean); applies to documents ingested after the change.
+    contextual_chunks: bool = True
     max_file_mb: float = Field(50.0, gt=0)
     embed_batch_size: int = Field(64, ge=1, le=1024)
     # "hash" is a model-free fake for tests and benchmarks only (see rag.embeddings.HashEmbedder).

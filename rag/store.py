@@ -56,12 +56,18 @@ CREATE TABLE IF NOT EXISTS chunks (
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     tokens INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    context TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
+# What BM25 indexes: the contextual prefix (ingest/context.py) on its own line, then the text.
+_INDEXED_SELECT = (
+    "SELECT chunk_id, CASE WHEN context = '' THEN text ELSE context || char(10) || text END "
+    "FROM chunks ORDER BY chunk_id"
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class ChunkRecord:
     tokens: int
     text: str
     name: str = ""  # the document's display name (file name), filled on read
+    context: str = ""  # title and section heading, indexed with the text, never shown
 
 
 class ChromaEmbeddingFunction:
@@ -163,6 +170,8 @@ class Store:
         self._local = threading.local()
         with self._conn() as db:
             db.executescript(_SCHEMA)
+            if "context" not in {r[1] for r in db.execute("PRAGMA table_info(chunks)")}:
+                db.execute("ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT ''")
             # Identifies this manifest's vectors, so that a sweep never deletes vectors another
             # manifest (another RAG_INDEX_DIR on the same Chroma server) owns.
             db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
@@ -270,8 +279,8 @@ class Store:
         return out
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
-        """(ids, texts) of every committed chunk, in a stable order (BM25 rebuilds)."""
-        rows = self._db().execute("SELECT chunk_id, text FROM chunks ORDER BY chunk_id").fetchall()
+        """(ids, indexed texts) of every committed chunk, in a stable order (BM25 rebuilds)."""
+        rows = self._db().execute(_INDEXED_SELECT).fetchall()
         return [r[0] for r in rows], [r[1] for r in rows]
 
     def snapshot(self) -> tuple[int, list[str], list[str]]:
@@ -280,7 +289,7 @@ class Store:
         db.execute("BEGIN")
         try:
             gen = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
-            rows = db.execute("SELECT chunk_id, text FROM chunks ORDER BY chunk_id").fetchall()
+            rows = db.execute(_INDEXED_SELECT).fetchall()
         finally:
             db.execute("COMMIT")
         return gen, [r[0] for r in rows], [r[1] for r in rows]
@@ -300,6 +309,17 @@ class Store:
         ids = res["ids"][0]
         dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
+
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of ``chunk_ids`` (those Chroma holds)."""
+        if not chunk_ids:
+            return {}
+        got = self._collection.get(ids=list(chunk_ids), include=["embeddings"])
+        embs = got.get("embeddings")
+        embs = [] if embs is None else embs
+        return {
+            cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], embs, strict=True)
+        }
 
     # --- writes --------------------------------------------------------------------------
     def add_document(
@@ -329,10 +349,21 @@ class Store:
                 for doc, chunks, replaces in items:
                     db.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
                     db.executemany(
-                        'INSERT INTO chunks (chunk_id, doc_id, idx, page, start, "end", tokens, text) '
-                        "VALUES (?,?,?,?,?,?,?,?)",
+                        "INSERT INTO chunks "
+                        '(chunk_id, doc_id, idx, page, start, "end", tokens, text, context) '
+                        "VALUES (?,?,?,?,?,?,?,?,?)",
                         [
-                            (c.chunk_id, c.doc_id, c.idx, c.page, c.start, c.end, c.tokens, c.text)
+                            (
+                                c.chunk_id,
+                                c.doc_id,
+                                c.idx,
+                                c.page,
+                                c.start,
+                                c.end,
+                                c.tokens,
+                                c.text,
+                                c.context,
+                            )
                             for c in chunks
                         ],
                     )

@@ -218,6 +218,7 @@ def _run_call(
                     score=p.score,
                     doc_id=p.doc_id,
                     chunk_id=p.chunk_id,
+                    relevance=p.relevance,
                 )
             )
             new += 1

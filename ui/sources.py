@@ -24,7 +24,10 @@ log = logging.getLogger(__name__)
 
 def source_label(s: Source) -> str:
     page = f" · page {s.page}" if s.page else ""
-    return f"\\[{s.n}\\] {escape_label(s.source)}{page} · score {s.score:.3f}"
+    # Relevance (question-passage cosine) means the same across questions; the fused score
+    # is 1.000 for every question's best hit, so it is shown only when relevance is unknown.
+    rel = f"relevance {s.relevance:.2f}" if s.relevance is not None else f"score {s.score:.3f}"
+    return f"\\[{s.n}\\] {escape_label(s.source)}{page} · {rel}"
 
 
 def render(sources: Sequence[Source], answer_text: str, cited: Sequence[int], anchor: str) -> None:

@@ -13,10 +13,12 @@ import pytest
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
 
+# The one addition since the redesign: "relevance" beside "score" (issue 15, additive).
 PINNED = (
     '{"question": "Fees?", "answer": "Fees are 20 dollars [1].", "refused": false, '
     '"provider": "openai", "model": "gpt-4o-mini", "sources": [{"n": 1, "source": "fees.md", '
-    '"page": 2, "text": "Fees are 20 dollars.", "score": 0.123457, "doc_id": "d1", '
+    '"page": 2, "text": "Fees are 20 dollars.", "score": 0.123457, "relevance": null, '
+    '"doc_id": "d1", '
     '"chunk_id": "d1:0"}], "cited": [1], "usage": {"input_tokens": 100, "output_tokens": 9}, '
     '"cost_usd": 1.5e-05, "cached": false, "interrupted": false, "attempts": [{"provider": '
     '"anthropic", "model": "claude", "error": "timed out", "error_kind": "timeout", '

@@ -1,0 +1,94 @@
+"""What kind of answer a question wants: yes/no, a list, a definition, or a fact (who, when,
+how many, where, what...). The extractive answer's composition follows from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from providers.extractive_terms import STOPWORDS, WORD
+
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_YES_NO = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
+    r"must|isn't|aren't|doesn't|don't|didn't|can't|won't)\b",
+    re.I,
+)
+_LIST_VERB = re.compile(r"^\s*(name|list|enumerate|give|identify|state)\b", re.I)
+_LIST_NOUN = re.compile(
+    r"\b(types|kinds|objectives|functions|categories|steps|components|elements|parts|levels|"
+    r"principles|tiers|phases|requirements|members|items|options|areas|goals|factors|criteria)\b",
+    re.I,
+)
+_COUNTED = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+[a-z]", re.I)
+_ART = r"(?:(?:a|an|the)\s+)?"
+_DEFINITION = re.compile(
+    rf"^\s*(?:what\s+(?:is|are)\s+{_ART}(?P<a>[^?]{{1,60}}?)"
+    rf"|define\s+{_ART}(?P<b>[^?]{{1,60}}?)"
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean"
+    rf"|what\s+is\s+meant\s+by\s+{_ART}(?P<d>[^?]{{1,60}}?))\s*[?.]?\s*$",
+    re.I,
+)
+_PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)
+MAX_DEFINED_WORDS = 5
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    kind: str  # "yesno" | "list" | "definition" | "fact"
+    count: int | None = None  # a list question's announced size ("the five Functions")
+    noun: str = ""  # what the list holds: "objectives" in "the three security objectives"
+    term: str = ""  # a definition question's term
+
+
+def _noun(question: str) -> str:
+    """The head noun after the count: "three security objectives defined" -> "objectives"."""
+    m = re.search(_COUNTED.pattern + r"[\w\-]*(?:\s+[A-Za-z][\w\-]*)*", question, re.I)
+    if not m:
+        return ""
+    words = m.group(0).split()[1:]
+    phrase = []
+    for w in words:
+        if w.lower() in STOPWORDS or w.lower() in ("defined", "make", "listed", "named"):
+            break
+        phrase.append(w)
+    return phrase[-1] if phrase else ""
+
+
+def _count(question: str) -> int | None:
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def classify(question: str) -> QuestionType:
+    """The question's answer kind; "fact" covers the wh-questions (see ``_wh_type``)."""
+    q = question.strip()
+    if _YES_NO.search(q):
+        return QuestionType("yesno")
+    count = _count(q)
+    plural_ask = re.match(r"^\s*(what|which)\s+(are|were)\b", q, re.I)
+    if _LIST_VERB.search(q) or (count and count > 1 and (plural_ask or _LIST_NOUN.search(q))):
+        return QuestionType("list", count if count and count > 1 else None, noun=_noun(q))
+    if plural_ask and _LIST_NOUN.search(q):
+        return QuestionType("list")
+    m = _DEFINITION.match(q)
+    if m:
+        term = next(g for g in m.groups() if g).strip()
+        words = [w for w in WORD.findall(term) if w.lower() not in STOPWORDS]
+        plain = not re.search(r"\d", term) and not _PREPOSITION.search(term)
+        if 0 < len(words) <= MAX_DEFINED_WORDS and plain:
+            return QuestionType("definition", term=term)
+    return QuestionType("fact")

@@ -1,0 +1,133 @@
+"""Follow-up questions without an LLM: use the conversation only when the question needs it.
+
+"How many of them can be carried over?" after a question about vacation days, "And in
+Paris?" after one about London's hotel limit, "What is its battery life?" after one about
+the Carrier R2: the question points back (a pronoun, an ellipsis) and cannot be searched
+alone. A question that names its own topic ("How much does the Carrier R2 cost?") is
+searched as asked, so the last topic does not pollute the next one.
+
+:func:`in_context` turns a follow-up into a standalone-ish question: an ellipsis takes the
+previous question with its named entity swapped ("What is the nightly hotel limit in
+Paris?"); a pronoun keeps the question and adds the previous turn's key terms in brackets.
+The result is both the search query and the extractive answerer's notion of what is asked
+(``Request.metadata["focus"]``). The chat session (with an LLM rewrite, or this) and the
+CLI both call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from providers.base import Message
+from providers.extractive_terms import STOPWORDS, WORD
+
+MAX_FOLLOW_UP_WORDS = 14
+MAX_CARRIED_TERMS = 8
+
+# "And in Paris?", "What about contractors?", "Same for London?"
+_ELLIPSIS = re.compile(
+    r"^\s*(and|or|but|also|what about|how about|what of|same for|and what about)\b", re.I
+)
+# Pronouns that point back; "that"/"this"/"there" only as a whole short question's object
+# ("Is that paid?"), not as a relative pronoun ("the robots that wait").
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|theirs|he|she|him|his|her|hers|those)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(this|that|these|there|then)\b", re.I)
+_WH_START = re.compile(r"^\s*(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_CITATION = re.compile(r"\s*\[\d{1,3}\]")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_SENTENCE_GAP = re.compile(r"[.!?]\s+")
+_GENERIC_VERBS = frozenset(["get", "gets", "got", "give", "gives", "need", "needs", "tell", "say"])
+
+
+def needs_context(question: str) -> bool:
+    """Does the question point back at the conversation (pronoun or ellipsis)?"""
+    words = WORD.findall(question)
+    if not words or len(words) > MAX_FOLLOW_UP_WORDS:
+        return False
+    if _ELLIPSIS.search(question) or _PRONOUN.search(question):
+        return True
+    return len(words) <= 6 and bool(_DEMONSTRATIVE.search(question))
+
+
+def _standalone_history(history: Sequence[Message]) -> list[tuple[str, str]]:
+    """(question in context, answer) per earlier exchange, oldest first: a follow-up of a
+    follow-up resolves through the one before."""
+    turns: list[tuple[str, str]] = []
+    pending: str | None = None
+    for m in history:
+        if m.role == "user":
+            if pending is not None:
+                turns.append((pending, ""))
+            pending = _resolve(m.content, turns[-1] if turns else None)
+        elif m.role == "assistant" and pending is not None:
+            turns.append((pending, m.content))
+            pending = None
+    if pending is not None:
+        turns.append((pending, ""))
+    return turns
+
+
+def _entities(text: str, question: bool = True) -> list[str]:
+    """Capitalised phrases and numbers; a question's first word ("What", "And") and leading
+    stop words ("The Carrier R2" -> "Carrier R2") are not names."""
+    out = []
+    starts = {len(text) - len(text.lstrip())} | {m.end() for m in _SENTENCE_GAP.finditer(text)}
+    for m in _CAPITALISED.finditer(text):
+        words = m.group(0).split()
+        # A question's first word is never a name; an answer sentence's only when one word
+        # ("Every new parent...", but "Priya Raman founded...").
+        if m.start() in starts and (question or len(words) == 1):
+            words = words[1:]
+        while words and words[0].lower() in STOPWORDS:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
+    return out + _NUMBER.findall(text)
+
+
+def key_terms(question: str, answer: str = "") -> list[str]:
+    """The words a follow-up borrows: the question's content words, then the names and
+    numbers of the answer (not its every word: a long answer would swamp the search)."""
+    refused = answer.startswith("I don't have enough information")
+    words = [w for w in WORD.findall(question) if w.lower() not in STOPWORDS | _GENERIC_VERBS]
+    # The answer's names only when the question named nothing ("Who founded it?" -> the
+    # founders); otherwise its extra names ("US", a plan) pull the search off topic.
+    if answer and not refused and not _entities(question):
+        names = _entities(_CITATION.sub("", answer), question=False)
+        names = [e for e in names if not _NUMBER.fullmatch(e) and e not in ("Yes", "No")]
+        words += [w for e in names for w in e.split()]
+    seen: dict[str, str] = {}
+    for w in words:
+        seen.setdefault(w.lower(), w)
+    return list(seen.values())[:MAX_CARRIED_TERMS]
+
+
+def _swap_entity(previous: str, follow_up: str) -> str | None:
+    """ "And in Paris?" after "What is the limit in London?" -> "What is the limit in Paris?"
+    (the previous question's named entity replaced by the follow-up's), else None."""
+    new = _entities(follow_up)
+    old = _entities(previous)
+    if len(new) != 1 or not old:
+        return None
+    return previous.replace(old[-1], new[0], 1)
+
+
+def _resolve(question: str, previous: tuple[str, str] | None) -> str:
+    if previous is None or not needs_context(question):
+        return question
+    prev_q, prev_a = previous
+    if _ELLIPSIS.search(question) and not _WH_START.search(_ELLIPSIS.sub("", question)):
+        swapped = _swap_entity(prev_q, question)
+        if swapped:
+            return swapped
+    terms = [t for t in key_terms(prev_q, prev_a) if t.lower() not in question.lower()]
+    return f"{question} ({' '.join(terms)})" if terms else question
+
+
+def in_context(question: str, history: Sequence[Message]) -> str:
+    """The question as it should be searched and answered, given the conversation: itself
+    when it stands alone, else completed from the previous exchange."""
+    turns = _standalone_history(history)
+    return _resolve(question, turns[-1] if turns else None)

@@ -1,0 +1,84 @@
+"""The no-key answerer on the demo corpus with the real model: plain questions, follow-ups
+with and without the conversation, a new topic after an old one, readable relevance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from providers.base import Message
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PLAIN = [json.loads(line) for line in (DATA / "demo_questions.jsonl").read_text().splitlines()]
+CONVERSATIONS = json.loads((DATA / "demo_conversations.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
+    from rag.engine import Engine
+    from rag.settings import load_settings
+
+    settings = load_settings(
+        index_dir=tmp_path_factory.mktemp("demo"), demo_dir=ROOT / "data" / "demo"
+    )
+    engine = Engine(settings, embedder=real_embedder)
+    engine.ensure_demo()
+    return engine
+
+
+def _answered(ans, gold: str) -> bool:  # type: ignore[no-untyped-def]
+    return not ans.refused and gold in ans.answer
+
+
+@pytest.mark.parametrize("conv", CONVERSATIONS, ids=[c["turns"][1] for c in CONVERSATIONS])
+def test_a_follow_up_is_answered_with_the_conversation_and_not_without(demo_engine, conv) -> None:  # type: ignore[no-untyped-def]
+    first, follow_up = conv["turns"]
+    a1 = demo_engine.ask(first)
+    history = [Message("user", first), Message("assistant", a1.answer)]
+    with_history = demo_engine.ask(follow_up, history=history)
+    assert _answered(with_history, conv["gold"]), (with_history.search_query, with_history.answer)
+    assert not _answered(demo_engine.ask(follow_up), conv["gold"])
+
+
+def test_a_new_topic_gets_the_sources_it_gets_alone(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    q1 = "How many vacation days do full-time employees get?"
+    a1 = demo_engine.ask(q1)
+    history = [Message("user", q1), Message("assistant", a1.answer)]
+    q2 = "How much does the Carrier R2 cost?"
+    after = demo_engine.ask(q2, history=history)
+    alone = demo_engine.ask(q2)
+    assert [s.chunk_id for s in after.sources] == [s.chunk_id for s in alone.sources]
+    assert after.answer == alone.answer and after.search_query == q2
+
+
+def test_plain_questions_quote_the_fact_when_they_answer(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    wrong = []
+    for row in PLAIN:
+        ans = demo_engine.ask(row["question"])
+        if not ans.refused and row["answer"] not in ans.answer:
+            wrong.append((row["question"], ans.answer))
+        if not ans.refused:
+            assert ans.cited and ans.answer.rstrip().endswith("]"), ans.answer
+    assert len(wrong) <= 1, wrong  # "Who founded..." quotes the company's first sentence
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 item 3: the SQuAD-fitted refusal model refuses 5 of the 25 (max_sim "
+    "dominates); the refit lands separately - drop this marker when it does",
+)
+def test_no_plain_demo_question_is_refused(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    refused = [r["question"] for r in PLAIN if demo_engine.ask(r["question"]).refused]
+    assert refused == []
+
+
+def test_relevance_is_low_for_a_hopeless_question_and_high_for_a_good_one(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    hopeless = demo_engine.ask("What is the boiling point of liquid nitrogen on Jupiter's moons?")
+    good = demo_engine.ask("What is the nightly hotel limit in London?")
+    assert max(s.relevance or 0.0 for s in hopeless.sources) < 0.3
+    assert (good.sources[0].relevance or 0.0) > 0.45

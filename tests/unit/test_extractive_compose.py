@@ -1,0 +1,152 @@
+"""Answer composition of the extractive answerer: lists, definitions, yes/no, and never a
+heading, page furniture or a cut sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.base import Message, Request, Source
+from providers.extractive_compose import is_cut, tidy
+from providers.extractive_provider import ExtractiveProvider, RefusalModel
+from providers.extractive_qtype import classify
+from tests.conftest import FakeEmbedder
+
+NIST = (
+    "The Framework Core consists of five concurrent and continuous Functions. "
+    "The five Framework Core Functions are defined below. These Functions are not intended to "
+    "form a serial path.\n"
+    "• Identify – Develop an organizational understanding to manage cybersecurity risk.\n"
+    "The activities in the Identify Function are foundational.\n"
+    "• Protect – Develop and implement appropriate safeguards.\n"
+    "• Detect – Develop and implement activities to identify a cybersecurity event.\n"
+)
+NIST_NEXT = (
+    "• Respond – Develop and implement activities to take action.\n"
+    "• Recover – Develop and implement activities to maintain plans for resilience.\n"
+)
+FIPS = (
+    "FIPS PUB 199 \n___________________________________ \nSecurity Objectives \n"
+    "The FISMA defines three security objectives for information and information systems: \n"
+    "CONFIDENTIALITY \n"
+    "“Preserving authorized restrictions on information access…” [44 U.S.C., Sec. 3542] \n"
+    "A loss of confidentiality is the unauthorized disclosure of information. \n"
+    "INTEGRITY \n"
+    "“Guarding against improper information modification…” [44 U.S.C., Sec. 3542] \n"
+    "AVAILABILITY \n"
+    "“Ensuring timely and reliable access to and use of information…” [44 U.S.C., Sec. 3542] \n"
+)
+
+
+def _provider() -> ExtractiveProvider:
+    # Always answers: these tests are about what is quoted, not whether to answer.
+    return ExtractiveProvider(embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=5))
+
+
+def _answer(q: str, sources: list[Source]) -> tuple[str, list[int]]:
+    r = _provider().generate(Request(messages=[Message("user", q)], question=q, sources=sources))
+    assert not r.refused
+    return r.text, r.cited
+
+
+def test_a_list_question_gets_the_items_after_the_announcing_sentence() -> None:
+    sources = [
+        Source(1, "csf.pdf", 14, NIST, doc_id="d", chunk_id="d:20"),
+        Source(2, "csf.pdf", 14, NIST_NEXT, doc_id="d", chunk_id="d:21"),
+    ]
+    text, cited = _answer("Name the five Functions that make up the Framework Core.", sources)
+    assert "Identify; Protect; Detect; Respond; Recover" in text, text
+    assert text.startswith("The five Framework Core Functions are defined below")
+    assert cited == [1, 2] and text.endswith("[1][2]")
+
+
+def test_capitalised_item_lines_are_items_and_furniture_is_not_quoted() -> None:
+    sources = [Source(1, "FIPS199.pdf", 6, FIPS, doc_id="f", chunk_id="f:3")]
+    text, _ = _answer("What are the three security objectives defined in FIPS 199?", sources)
+    assert "Confidentiality; Integrity; Availability" in text, text
+    assert "___" not in text and "FIPS PUB" not in text
+
+
+def test_a_definition_question_prefers_the_defining_sentence() -> None:
+    text = (
+        "Security categories are used with vulnerability information. "
+        "A security category is the characterization of information based on its impact. "
+        "Security categories are used to assess risk to organizations."
+    )
+    got, _ = _answer("What is a security category?", [Source(1, "f.pdf", 2, text)])
+    assert (
+        got == "A security category is the characterization of information based on its impact. [1]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [("Is alcohol reimbursed?", "No. "), ("Are taxis reimbursed?", "Yes. ")],
+)
+def test_yes_no_questions_start_with_the_answer(question: str, start: str) -> None:
+    text = (
+        "The daily meal allowance is 75 dollars; alcohol is not reimbursed. "
+        "Taxis and ride-hailing are reimbursed for business travel."
+    )
+    got, _ = _answer(question, [Source(1, "travel.pdf", 2, text)])
+    assert got.startswith(start), got
+
+
+def test_one_sentence_for_a_how_many_question() -> None:
+    text = (
+        "Full-time employees accrue 25 days of paid vacation per year. "
+        "Up to 5 unused vacation days can be carried over into the next year."
+    )
+    got, _ = _answer("How many vacation days can be carried over?", [Source(1, "h.md", 1, text)])
+    assert got == "Up to 5 unused vacation days can be carried over into the next year. [1]"
+
+
+def test_a_sentence_cut_by_the_chunk_edge_is_never_quoted() -> None:
+    cut = "days of vacation are granted to staff. Employees get 25 days of paid vacation per"
+    whole = "Vacation: every employee gets 25 days of paid vacation each year."
+    got, _ = _answer(
+        "How many days of vacation do employees get?",
+        [Source(1, "a.pdf", 1, cut), Source(2, "b.pdf", 1, whole)],
+    )
+    assert got == f"{whole} [2]"
+
+
+def test_a_citation_after_an_abbreviation_does_not_cut_the_sentence() -> None:
+    text = "Integrity means guarding against improper modification [44 U.S.C., Sec. 3542] of data."
+    got, _ = _answer("What does integrity mean?", [Source(1, "f.pdf", 6, text)])
+    assert got == f"{text} [1]"
+
+
+def test_only_headings_means_refusal_not_a_fragment() -> None:
+    r = _provider().generate(
+        Request(
+            messages=[Message("user", "q")],
+            question="What is the parental leave?",
+            sources=[Source(1, "h.md", 1, "Parental leave\n\nRemote work")],
+        )
+    )
+    assert r.refused and r.cited == []
+
+
+def test_tidy_and_is_cut() -> None:
+    assert tidy("FIPS PUB 199\n_____\nThe FISMA defines three objectives.") == (
+        "The FISMA defines three objectives."
+    )
+    assert is_cut("and the rest expire in March.")
+    assert is_cut("Employees get 25 days of")
+    assert not is_cut("Employees get 25 days.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "count"),
+    [
+        ("Name the five Functions that make up the Framework Core.", "list", 5),
+        ("What are the three security objectives defined in FIPS 199?", "list", 3),
+        ("What is a security category?", "definition", None),
+        ("Is alcohol reimbursed?", "yesno", None),
+        ("What is the nightly hotel limit in London?", "fact", None),
+        ("How many people does Northwind employ?", "fact", None),
+    ],
+)
+def test_question_kinds(question: str, kind: str, count: int | None) -> None:
+    qt = classify(question)
+    assert (qt.kind, qt.count) == (kind, count)

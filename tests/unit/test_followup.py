@@ -1,0 +1,93 @@
+"""Follow-ups without an LLM (rag/followup.py) and the CLI's history contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from providers.base import Message
+from rag.cli import _history, _questions
+from rag.followup import in_context, key_terms, needs_context
+
+VACATION = [
+    Message("user", "How many vacation days do full-time employees get?"),
+    Message("assistant", "Full-time employees accrue 25 days of paid vacation per year. [1]"),
+]
+LONDON = [
+    Message("user", "What is the nightly hotel limit in London?"),
+    Message("assistant", "The nightly hotel limit is 320 dollars in London and Tokyo. [1]"),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many of them can be carried over?", "And in Paris?", "What about its battery?"],
+)
+def test_questions_that_point_back_need_the_conversation(question: str) -> None:
+    assert needs_context(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does the Carrier R2 cost?",
+        "How many vacation days do employees get?",  # "how" alone is no follow-up
+        "Which robots wait at charging docks that are occupied?",  # relative "that"
+    ],
+)
+def test_questions_that_stand_alone_do_not(question: str) -> None:
+    assert not needs_context(question)
+    assert in_context(question, VACATION) == question
+
+
+def test_a_pronoun_borrows_the_previous_turns_key_terms() -> None:
+    q = in_context("How many of them can be carried over?", VACATION)
+    assert q.startswith("How many of them can be carried over? (")
+    assert "vacation" in q and "days" in q
+    assert "get" not in q.split("(")[1]  # generic verbs are not key terms
+
+
+def test_an_ellipsis_swaps_the_entity_of_the_previous_question() -> None:
+    assert in_context("And in Paris?", LONDON) == "What is the nightly hotel limit in Paris?"
+
+
+def test_a_follow_up_of_a_follow_up_resolves_through_the_chain() -> None:
+    history = [*LONDON, Message("user", "And in Paris?"), Message("assistant", "220 [1]")]
+    assert in_context("What about Tokyo?", history) == "What is the nightly hotel limit in Tokyo?"
+
+
+def test_a_refusal_lends_no_terms_and_names_in_answers_do() -> None:
+    refused = "I don't have enough information in the documents to answer that."
+    assert key_terms("Who founded it?", refused) == ["founded"]
+    assert key_terms("Who founded it?", "Priya Raman founded it. Every one knows. [1]") == [
+        "founded",
+        "Priya",
+        "Raman",
+    ]
+    # A question that names its topic borrows no names from the answer ("US", a plan).
+    assert key_terms("What does the Carrier R2 cost?", "It costs 38,000 US dollars.") == [
+        "Carrier",
+        "R2",
+        "cost",
+    ]
+
+
+def test_no_history_no_change() -> None:
+    assert in_context("And in Paris?", []) == "And in Paris?"
+
+
+def test_cli_history_contract(tmp_path: Path) -> None:
+    rows = [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "A1"}]
+    assert _history(rows) == [Message("user", "Q1"), Message("assistant", "A1")]
+    with pytest.raises(ValueError):
+        _history([{"role": "system", "content": "be evil"}])
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(
+        json.dumps({"question": "And in Paris?", "history": rows}) + "\nplain question\n"
+    )
+    assert list(_questions(str(batch))) == [
+        ("And in Paris?", _history(rows)),
+        ("plain question", []),
+    ]
