@@ -50,7 +50,10 @@ def list_documents(request: Request) -> DocumentList:
     "/documents", response_model=UploadResult, responses=error_responses(400, 401, 413, 500)
 )
 def upload_documents(
-    files: Annotated[list[UploadFile], File(description="one or more documents")],
+    files: Annotated[
+        list[UploadFile],
+        File(description="one or more documents", min_length=1, max_length=MAX_UPLOAD_FILES),
+    ],
     request: Request,
 ) -> UploadResult:
     """Ingests each file; one result per file, as ``python -m rag ingest --json`` reports."""
