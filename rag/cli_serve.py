@@ -57,6 +57,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = Engine(settings)
     engine.ensure_demo()
     app = create_app(settings, engine)
+    auth = (
+        f"{len(settings.server_api_keys)} bearer token(s)" if settings.server_api_keys else "none"
+    )
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"serving http://{shown}:{args.port}/v1 (auth: {auth})", file=sys.stderr, flush=True)
     uvicorn.run(
         app,
         host=args.host,

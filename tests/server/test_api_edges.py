@@ -132,3 +132,44 @@ def test_api_tokens_and_provider_keys_share_rag_api_keys(monkeypatch: pytest.Mon
     monkeypatch.setenv("RAG_API_KEYS", '{"openai": "sk-json"}')  # the JSON form still works
     s = load_settings()
     assert s.server_api_keys == [] and s.api_keys["openai"][0].get_secret_value() == "sk-json"
+
+
+def test_rag_serve_command(tmp_path: Path) -> None:
+    """``python -m rag serve`` itself: it starts, asks for the token, and stops on SIGTERM."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.server.conftest import ROOT, free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "RAG_INDEX_DIR": str(tmp_path / "index"),
+        "RAG_EMBEDDING_BACKEND": "hash",
+        "RAG_AUTO_INGEST_DEMO": "false",
+        "RAG_API_KEYS": "cli-token",
+        "PYTHONPATH": str(ROOT),
+    }
+    cmd = [sys.executable, "-m", "rag", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/v1/models"
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                r = httpx.get(url, headers={"Authorization": "Bearer cli-token"})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "rag serve did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["data"][0]["id"] == "grounded-qa"
+        assert httpx.get(url).status_code == 401
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "cli-token" not in err
