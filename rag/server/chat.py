@@ -69,9 +69,10 @@ def _unknown_model(model: str) -> APIError:
 def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     """Answers the last user message from the documents, the earlier ones as history."""
     service = _service(request)
-    if resolve(body.model, service.workspaces()) is None:
+    target = resolve(body.model, service.workspaces())
+    if target is None:
         raise _unknown_model(body.model)
-    items = service.answer_stream(body.messages, body.temperature)
+    items = service.answer_stream(target, body.messages, body.temperature)
     first = next(items)  # retrieval runs here, so its failures are a plain 500 response
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from providers.base import Message, Response
 from rag.answer import Answer
 from rag.server.errors import APIError
+from rag.server.models import Target
 from rag.server.schemas import AnswerInfo, ChatMessage, SourceOut, UsageOut
 from rag.session import HISTORY_TURNS, first_remote, make_rewriter
 
@@ -39,18 +40,23 @@ class Service:
     def workspaces(self) -> list[str]:
         return []  # workspaces are not built yet: only "grounded-qa" is served
 
+    def engine_for(self, target: Target) -> Engine:
+        """The engine answering ``target`` (one per workspace, once workspaces exist)."""
+        return self.engine
+
     def answer_stream(
-        self, messages: Sequence[ChatMessage], temperature: float | None = None
+        self, target: Target, messages: Sequence[ChatMessage], temperature: float | None = None
     ) -> Iterator[str | Answer]:
         """Text deltas, then exactly one :class:`Answer` (rag/pipeline.py)."""
         question, history = split_messages(messages)
+        engine = self.engine_for(target)
         chain = self.chain
         remote = first_remote(chain)
         spent: list[Response] = []
         rewrite = None
         if remote is not None and history and chain.usage is not None:
             rewrite = make_rewriter(remote, chain.usage, spent)
-        return self.engine.pipeline.ask_stream(
+        return engine.pipeline.ask_stream(
             question,
             provider=chain,
             history=history,
