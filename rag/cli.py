@@ -518,6 +518,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_usage(sub)
 
+    from rag.cli_serve import add_parser as add_serve
+
+    add_serve(sub)
+
     sp = add(
         "analyze",
         cmd_analyze,

@@ -11,12 +11,14 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -55,6 +57,44 @@ class _YamlProfileSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class _ServerTokensSource(PydanticBaseSettingsSource):
+    """``RAG_API_KEYS=tok1,tok2`` (plain, not a JSON object): the HTTP API's bearer tokens.
+
+    ``RAG_API_KEYS__<PROVIDER>`` stays the providers' keys (the ``api_keys`` dict); a plain
+    comma-separated ``RAG_API_KEYS`` is taken out of the env/.env sources before they parse
+    it as that dict, and given to ``server_api_keys`` here (env before .env)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], *sources: Any) -> None:
+        super().__init__(settings_cls)
+        self._value: str | None = None
+        for src in sources:
+            if not isinstance(src, EnvSettingsSource):
+                continue
+            env = dict(src.env_vars)
+            raw = env.get("rag_api_keys")
+            if raw is not None and not raw.lstrip().startswith("{"):
+                del env["rag_api_keys"]
+                src.env_vars = env
+                if self._value is None:
+                    self._value = raw
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {} if self._value is None else {"server_api_keys": self._value}
+
+
+def _comma_list(v: Any) -> Any:
+    """``"a, b"`` -> ``["a", "b"]`` (lists and JSON lists pass through)."""
+    if isinstance(v, str):
+        v = v.strip()
+        if v.startswith("["):
+            return yaml.safe_load(v)
+        return [part.strip() for part in v.split(",") if part.strip()]
+    return v
 
 
 class Settings(BaseSettings):
@@ -174,6 +214,20 @@ class Settings(BaseSettings):
     task_routes: dict[str, str] = Field(default_factory=dict, description="task -> provider:model")
     sensitive: bool = False
 
+    # --- HTTP API (python -m rag serve) ---------------------------------------------------
+    # RAG_API_KEYS=tok1,tok2: bearer tokens (plain; RAG_API_KEYS__<PROVIDER> stays the
+    # providers' keys). The server keeps only their SHA-256 hashes.
+    server_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="RAG_CORS_ORIGINS=a,b; CORS is off when empty"
+    )
+    max_json_mb: float = Field(1.0, gt=0, description="largest JSON request body")
+
+    @field_validator("server_api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_lists(cls, v: Any) -> Any:
+        return _comma_list(v)
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _key_lists(cls, v: Any) -> Any:
@@ -211,6 +265,7 @@ class Settings(BaseSettings):
             )
         return (
             init_settings,
+            _ServerTokensSource(settings_cls, env_settings, dotenv_settings),
             env_settings,
             dotenv_settings,
             file_secret_settings,

@@ -72,3 +72,17 @@ def test_nothing_imports_the_cli() -> None:
         if m not in cli and (m, c) not in ALLOWED
     }
     assert sorted(importers) == []
+
+
+def test_nothing_imports_the_server() -> None:
+    """``rag.server`` (``python -m rag serve``) is a front end too: only its CLI command
+    (``rag.cli_serve``) imports it."""
+    g = graph()
+    server = {m for m in g.modules if m == "rag.server" or m.startswith("rag.server.")}
+    importers = {
+        (m, s)
+        for s in server
+        for m in g.find_modules_that_directly_import(s)
+        if m not in server and m != "rag.cli_serve"
+    }
+    assert sorted(importers) == []

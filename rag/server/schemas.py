@@ -1,0 +1,177 @@
+"""Request and response bodies, as OpenAI's API spells them, plus ``sources``.
+
+Requests accept (and ignore) OpenAI fields the answer path has no use for (``n``, ``top_p``,
+``tools`` ...): clients such as Open WebUI send them. Responses carry one extra top-level
+field, ``sources``: the numbered passages the ``[n]`` in the text point at.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["system", "developer", "user", "assistant", "tool", "function"]
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(max_length=64)
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Role
+    content: str | list[ContentPart] | None = None
+    name: str | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        if not self.content:
+            return ""
+        return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(min_length=1, max_length=256, examples=["grounded-qa"])
+    messages: list[ChatMessage] = Field(min_length=1, max_length=1000)
+    stream: bool | None = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    user: str | None = Field(None, max_length=256)
+
+
+class SourceOut(BaseModel):
+    """One numbered passage: ``[n]`` in the answer cites it."""
+
+    n: int
+    file: str
+    page: int | None = Field(description="physical, 1-based page number (None: no pages)")
+    text: str
+    score: float = Field(description="retrieval relevance (higher is more relevant)")
+    doc_id: str
+    chunk_id: str
+    cited: bool = Field(description="the answer cites it")
+
+
+class UsageOut(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+    refusal: str | None = None
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop", "length"]
+    logprobs: None = None
+
+
+class AnswerInfo(BaseModel):
+    """How the answer was made (the same facts as ``ask --json``)."""
+
+    provider: str
+    model: str
+    refused: bool
+    cited: list[int]
+    cost_usd: float | None
+    latency_ms: float
+    search_query: str
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    system_fingerprint: str | None = None
+    choices: list[Choice]
+    usage: UsageOut
+    sources: list[SourceOut]
+    grounded_qa: AnswerInfo
+
+
+class Model(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[Model]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    object: Literal["document"] = "document"
+    name: str
+    sha256: str
+    pages: int
+    chunks: int
+    bytes: int
+    added_at: float
+
+
+class DocumentList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[DocumentOut]
+
+
+class FileResultOut(BaseModel):
+    """One uploaded file, as ``ingest --json`` reports it (``path`` is the file name)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    path: str
+    status: str
+    doc_id: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    error: str | None = None
+
+
+class UploadResult(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[FileResultOut]
+
+
+class Deleted(BaseModel):
+    id: str
+    object: Literal["document"] = "document"
+    deleted: bool
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can answer."""
+    return {s: {"model": ErrorResponse} for s in statuses}
