@@ -8,7 +8,10 @@
 PY := .venv/bin/python
 PYTEST_ARGS ?= -m "not live and not slow"
 
+# OCR is optional for the app: when Tesseract cannot be installed here (no root, no sudo),
+# the app still runs and scanned pages fail alone with the install hint.
 run: setup
+	-@$(MAKE) --no-print-directory ocr
 	$(PY) -m streamlit run app.py
 
 setup:
