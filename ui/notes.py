@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from providers.base import Attempt
 from providers.errors import Kind
 from rag.catalog import display_name
+from rag.spending import money  # re-exported: the page formats money one way
 
 # Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
 KIND_PHRASES: dict[Kind, str] = {
@@ -51,14 +52,6 @@ def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
     if answered_by == "none":
         return f"{why}: no provider could answer."
     return f"{why}, answered by {name_of(answered_by)}."
-
-
-def money(cost: float | None) -> str:
-    if cost is None:
-        return "unpriced"
-    if cost == 0:
-        return "$0"
-    return "$" + (f"{cost:.6f}".rstrip("0") if cost < 0.01 else f"{cost:.4f}")
 
 
 def meta_line(

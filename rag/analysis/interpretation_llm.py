@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from providers.base import Message, Provider, Request
+from providers.base import Message, Provider, Request, Response
 from providers.chain import FallbackChain
 from rag.analysis.interpret import interpretation_prompt, template_interpretation
 from rag.analysis.sentiment import SentimentResult, score_text
@@ -35,22 +35,28 @@ def _llm_chain(chain: Provider | FallbackChain) -> FallbackChain | None:
     return FallbackChain(providers)
 
 
+def interpretation_response(llm: FallbackChain, result: SentimentResult) -> Response:
+    """The language model's interpretation of ``result`` (low temperature: the same numbers
+    should read the same way); the chain's own fallback decides who writes it."""
+    system, user = interpretation_prompt(result)
+    return llm.generate(
+        Request(
+            messages=[Message("user", user)],
+            system=system,
+            temperature=INTERPRETATION_TEMPERATURE,
+            max_tokens=INTERPRETATION_MAX_TOKENS,
+            metadata={"task": "interpretation"},
+        )
+    )
+
+
 def interpret(
     result: SentimentResult, chain: Provider | FallbackChain | None = None
 ) -> tuple[str, Literal["llm", "template"]]:
     """(2-3 sentence interpretation, "llm" | "template")."""
     llm = _llm_chain(chain) if chain is not None else None
     if llm is not None:
-        system, user = interpretation_prompt(result)
-        resp = llm.generate(
-            Request(
-                messages=[Message("user", user)],
-                system=system,
-                temperature=INTERPRETATION_TEMPERATURE,
-                max_tokens=INTERPRETATION_MAX_TOKENS,
-                metadata={"task": "interpretation"},
-            )
-        )
+        resp = interpretation_response(llm, result)
         text = (resp.text or "").strip()
         if resp.provider != "none" and text:
             return text, "llm"

@@ -4,23 +4,18 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Literal
 
-from providers.base import Message, Provider, Request
+from providers.base import Provider
 from providers.chain import FallbackChain
-from rag.analysis.interpret import interpretation_prompt, template_interpretation
-from rag.analysis.interpretation_llm import (
-    INTERPRETATION_MAX_TOKENS,
-    INTERPRETATION_TEMPERATURE,
-    _llm_chain,
-)
+from rag.analysis.interpret import template_interpretation
+from rag.analysis.interpretation_llm import _llm_chain, interpretation_response
 from rag.analysis.sentiment import score_text
 from rag.embeddings import Embedder
+from text import citations
 
 log = logging.getLogger(__name__)
-_CITATION = re.compile(r"\s*\[\d{1,3}\]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +28,7 @@ class Tone:
 
 
 def strip_citations(text: str) -> str:
-    return _CITATION.sub("", text)
+    return citations.strip(text)
 
 
 def tone_of(
@@ -43,17 +38,8 @@ def tone_of(
     result = score_text(strip_citations(text), embedder)
     llm = _llm_chain(chain) if chain is not None else None
     if llm is not None:
-        system, user = interpretation_prompt(result)
         try:
-            resp = llm.generate(
-                Request(
-                    messages=[Message("user", user)],
-                    system=system,
-                    temperature=INTERPRETATION_TEMPERATURE,
-                    max_tokens=INTERPRETATION_MAX_TOKENS,
-                    metadata={"task": "interpretation"},
-                )
-            )
+            resp = interpretation_response(llm, result)
             out = (resp.text or "").strip()
             if resp.provider != "none" and out:
                 who = f"{resp.provider}:{resp.model}" if resp.model else resp.provider
