@@ -96,9 +96,9 @@ def test_missing_data_fails_in_ci_and_skips_locally(
     import tests.ingest.conftest as real
 
     monkeypatch.setattr(real, "SHARED_PDFS", tmp_path)
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="CI must provide"):
+    monkeypatch.setenv("RAG_REQUIRE_SHARED", "1")
+    with pytest.raises(pytest.fail.Exception, match="requires the shared data"):
         real.require_real_pdfs()
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="real PDFs missing"):
+    monkeypatch.delenv("RAG_REQUIRE_SHARED")
+    with pytest.raises(pytest.skip.Exception, match="real PDFs"):
         real.require_real_pdfs()

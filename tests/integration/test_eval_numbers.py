@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from tests.conftest import SHARED
+
+DATA = SHARED
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,7 +30,7 @@ pytestmark = [
 def _shared_data() -> Path:
     from tests.conftest import require_shared
 
-    return require_shared(DATA)  # skips here, fails loudly in CI (env CI set)
+    return require_shared(DATA)  # skips here, fails loudly under RAG_REQUIRE_SHARED=1
 
 
 def _engine(collection: str):  # type: ignore[no-untyped-def]
