@@ -186,9 +186,28 @@ def rank(
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * _enumerates(text, qt.count, qt.noun)
-        out.append((c.score + bonus, c, text))
+        out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
+
+
+def focus_record(text: str, question: str) -> str:
+    """A table row cut to its key and the cells the question names ("Texas | Long Gun:
+    51,670" for "How many long gun checks in Texas?"): a whole NICS row is 25 cells, and the
+    reader should not have to hunt for the one asked about. Rows the question names no
+    column of stay whole."""
+    cells = text.split(" | ")
+    if len(cells) < 3 or len(_CELL.findall(text)) < 2:
+        return text
+    asked = set(content_terms(question))
+    named = []
+    for cell in cells[1:]:
+        header = set(content_terms(cell.split(":", 1)[0])) if ":" in cell else set()
+        if header and header <= asked:
+            named.append(cell)
+    if not named or len(named) == len(cells) - 1:
+        return text
+    return " | ".join([cells[0], *named[:4]])
 
 
 def _enumerates(text: str, count: int | None, noun: str = "") -> float:

@@ -161,7 +161,7 @@ def report_text(r: FileResult) -> str:
         extra.append(_plural(r.tables, "table"))
     if r.chars:
         extra.append(_plural(r.chars, "character"))
-    head = f"({r.pages} pages, {r.chunks} chunks)"
+    head = f"({_plural(r.pages, 'page')}, {_plural(r.chunks, 'chunk')})"
     return head + (" · " + ", ".join(extra) if extra else "")
 
 
@@ -266,7 +266,7 @@ def render_list(engine: Engine) -> None:
     for d in docs:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.markdown(
-            f"**{escape_md(d.name)}**  \n{d.pages} page{'s' if d.pages != 1 else ''} · {d.chunks} chunks"
+            f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
         )
         c2.button(
             ":material/delete:",

@@ -26,7 +26,12 @@ def source_label(s: Source) -> str:
     page = f" · page {s.page}" if s.page else ""
     # Relevance (question-passage cosine) means the same across questions; the fused score
     # is 1.000 for every question's best hit, so it is shown only when relevance is unknown.
-    rel = f"relevance {s.relevance:.2f}" if s.relevance is not None else f"score {s.score:.3f}"
+    # (a cosine can dip below 0 for an unrelated passage: "none" reads better than -0.11)
+    rel = (
+        f"relevance {max(s.relevance, 0.0):.2f}"
+        if s.relevance is not None
+        else f"score {s.score:.3f}"
+    )
     return f"\\[{s.n}\\] {escape_label(s.source)}{page} · {rel}"
 
 
