@@ -141,20 +141,22 @@ class Answer:
         }
 
 
+def to_source(p: Passage, n: int) -> Source:
+    """A retrieved passage as source number ``n`` of a request."""
+    return Source(
+        n=n,
+        source=p.source,
+        page=p.page,
+        text=p.text,
+        score=p.score,
+        doc_id=p.doc_id,
+        chunk_id=p.chunk_id,
+        relevance=p.relevance,
+    )
+
+
 def to_sources(passages: Sequence[Passage]) -> list[Source]:
-    return [
-        Source(
-            n=i + 1,
-            source=p.source,
-            page=p.page,
-            text=p.text,
-            score=p.score,
-            doc_id=p.doc_id,
-            chunk_id=p.chunk_id,
-            relevance=p.relevance,
-        )
-        for i, p in enumerate(passages)
-    ]
+    return [to_source(p, i + 1) for i, p in enumerate(passages)]
 
 
 def cited_numbers(text: str, sources: Sequence[Source]) -> list[int]:

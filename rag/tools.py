@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from providers.base import Attempt, Message, Provider, Request, Response, Source, ToolSpec, Usage
 from providers.chain import FallbackChain
-from rag.answer import Answer, ToolCallRecord
+from rag.answer import Answer, ToolCallRecord, to_source
 from rag.prompts import format_sources, grounded_messages
 
 if TYPE_CHECKING:
@@ -209,18 +209,7 @@ def _run_call(
         if n is None:
             n = len(sources) + 1
             number[p.chunk_id] = n
-            sources.append(
-                Source(
-                    n=n,
-                    source=p.source,
-                    page=p.page,
-                    text=p.text,
-                    score=p.score,
-                    doc_id=p.doc_id,
-                    chunk_id=p.chunk_id,
-                    relevance=p.relevance,
-                )
-            )
+            sources.append(to_source(p, n))
             new += 1
         shown.append(sources[n - 1])
     records.append(ToolCallRecord(name, query, k, [s.n for s in shown], new))
