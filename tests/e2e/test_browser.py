@@ -196,7 +196,8 @@ def test_ask_upload_switch_provider_screenshot(
     n = answers(page)
     ask(page, "What is the nightly hotel limit in London?")
     expect(page.get_by_text("Answered by OpenAI · gpt-4o-mini")).to_be_visible(timeout=60_000)
-    assert answers(page) == n + 1
+    # The finished turn is redrawn by one st.rerun(): poll for the count, don't read it mid-redraw
+    expect(page.get_by_text("Answered by", exact=False)).to_have_count(n + 1, timeout=30_000)
     expect(
         page.get_by_text("In London the nightly hotel limit is 320 dollars").first
     ).to_be_visible()
