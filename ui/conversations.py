@@ -64,7 +64,7 @@ def sync(settings: Settings) -> None:
     if s.get(wanted, owner) is None:  # gone, or someone else's: the same answer for both
         st.query_params.pop(PARAM, None)
         ss.conversation_id = None
-        st.toast("That conversation no longer exists; a new one was started.")
+        st.toast("That conversation was not found (deleted, or not yours); a new one was started.")
         return
     ss.turns = [
         Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in s.turns(wanted, owner)
