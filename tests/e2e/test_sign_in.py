@@ -4,11 +4,13 @@ The provider (tests/fakes/oidc_server.py) is a real HTTP server on 127.0.0.1; St
 own Authlib client does discovery, the code flow with PKCE, the token exchange and the
 RS256 id_token check against it. Alice signs in and asks a question; she signs out; Bob
 signs in and neither her conversation in the list nor its link (?c=<id>) shows him
-anything of hers. Screenshots go to tests/artifacts/sign_in_*.png.
+anything of hers. A forged id_token (signed by a key the provider does not publish) first
+leaves the page at the sign-in screen. Screenshots go to tests/artifacts/sign_in_*.png.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -35,6 +37,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (af
 ALICE = OidcUser("alice-0001", "alice@example.com", "Alice Liddell")
 BOB = OidcUser("bob-0002", "bob@example.com", "Bob Builder")
 QUESTION = "What is the daily meal allowance?"  # not one of the welcome examples
+TIMINGS: dict[str, list[float]] = {}
 
 
 @dataclass
@@ -122,10 +125,12 @@ def _sign_in(page: Page, app: App, user: OidcUser) -> None:
     page.goto(app.url)
     expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stChatInputTextArea")).to_have_count(0)  # nothing of the app
+    clicked = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
     # Streamlit -> /authorize -> /oauth2callback (code exchange) -> the app, signed in
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text(f"Signed in as {user.name}")).to_be_visible(timeout=60_000)
+    TIMINGS.setdefault("sign_in_click_to_signed_in_s", []).append(time.perf_counter() - clicked)
 
 
 def _sign_out(page: Page) -> None:
@@ -134,6 +139,7 @@ def _sign_out(page: Page) -> None:
 
 
 def test_each_user_sees_only_their_own_conversations(app: App) -> None:
+    started = time.perf_counter()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -141,6 +147,10 @@ def test_each_user_sees_only_their_own_conversations(app: App) -> None:
             _run(page, app)
         finally:
             browser.close()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            TIMINGS["whole_test_s"] = [time.perf_counter() - started]
+            rounded = {k: [round(x, 2) for x in v] for k, v in TIMINGS.items()}
+            (ARTIFACTS / "sign_in_timings.json").write_text(json.dumps(rounded, indent=2))
 
 
 def _run(page: Page, app: App) -> None:
@@ -148,12 +158,26 @@ def _run(page: Page, app: App) -> None:
     page.goto(app.url)
     expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
     _shot(page, "1_signed_out")
+    # A forged id_token (signed by a key not in /jwks) is refused: back to the sign-in screen
+    app.idp.forge = True
+    page.get_by_role("button", name="Sign in").click()
+    deadline = time.monotonic() + 30
+    while ("POST", "/token") not in app.idp.calls:  # the code was exchanged for the token
+        assert time.monotonic() < deadline, f"no token request: {app.idp.calls}"
+        page.wait_for_timeout(100)
+    page.wait_for_load_state()
+    expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    assert page.url.rstrip("/") == app.url  # back home, no code or error in the address
+    app.idp.forge = False
     _sign_in(page, app, ALICE)
     box = page.get_by_test_id("stChatInputTextArea")
     box.wait_for(timeout=90_000)
     box.fill(QUESTION)
+    asked = time.perf_counter()
     box.press("Enter")
     expect(page.get_by_text("Answered by extractive")).to_be_visible(timeout=90_000)
+    TIMINGS["first_answer_s"] = [time.perf_counter() - asked]
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("button", name=QUESTION)).to_be_visible(timeout=30_000)
     page.wait_for_url(re.compile(r"[?&]c=\w+"), timeout=30_000)
@@ -177,4 +201,6 @@ def _run(page: Page, app: App) -> None:
     _sign_in(page, app, ALICE)  # and Alice still has it
     expect(sidebar.get_by_role("button", name=QUESTION)).to_be_visible(timeout=30_000)
     paths = [p for _, p in app.idp.calls]
-    assert paths.count("/token") == 3 and "/jwks" in paths  # three real code exchanges
+    assert paths.count("/token") == 4 and "/jwks" in paths  # four real code exchanges
+    for q in app.idp.authorize_params:  # the flow Streamlit ran: PKCE S256, a nonce, a state
+        assert q["code_challenge_method"] == "S256" and q["nonce"] and q["state"]

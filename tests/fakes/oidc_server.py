@@ -5,7 +5,8 @@ Authlib client runs unchanged against it: discovery, ``/authorize`` (which appro
 once as the user the test chose with :meth:`FakeOidc.sign_in_as`, in place of a login
 form), ``/token`` (client secret, single-use codes bound to their redirect URI, PKCE S256)
 returning an RS256 ``id_token`` signed with a key made at start, ``/jwks`` and
-``/userinfo``. Every call is recorded in ``calls`` as (method, path).
+``/userinfo``. Every call is recorded in ``calls`` as (method, path), and the query of each
+``/authorize`` in ``authorize_params``.
 """
 
 from __future__ import annotations
@@ -50,12 +51,18 @@ class FakeOidc:
     client_secret: str
     redirect_uri: str
     user: OidcUser | None = None
+    # Sign id_tokens with a key that is not in /jwks (same kid): a forged token, which the
+    # client must refuse.
+    forge: bool = False
     calls: list[tuple[str, str]] = field(default_factory=list)
+    authorize_params: list[dict[str, str]] = field(default_factory=list)  # each /authorize
 
     def __post_init__(self) -> None:
         self.port = unused_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
-        self._key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(4)})
+        kid = secrets.token_hex(4)
+        self._key = RSAKey.generate_key(2048, parameters={"kid": kid})
+        self._rogue = RSAKey.generate_key(2048, parameters={"kid": kid})
         self._codes: dict[str, _Grant] = {}
         self._tokens: dict[str, OidcUser] = {}
         self._server: Any = None
@@ -95,6 +102,7 @@ class FakeOidc:
     async def _authorize(self, request: Request) -> Response:
         self.calls.append(("GET", request.url.path))
         q = request.query_params
+        self.authorize_params.append(dict(q))
         if q.get("client_id") != self.client_id or q.get("redirect_uri") != self.redirect_uri:
             return JSONResponse({"error": "invalid_request"}, status_code=400)  # never redirect
         back = q["redirect_uri"]
@@ -158,7 +166,7 @@ class FakeOidc:
         if nonce:
             claims["nonce"] = nonce
         header = {"alg": "RS256", "kid": self._key.kid}
-        return jwt.encode(header, claims, self._key)
+        return jwt.encode(header, claims, self._rogue if self.forge else self._key)
 
     async def _jwks(self, request: Request) -> Response:
         self.calls.append(("GET", request.url.path))
