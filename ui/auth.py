@@ -12,9 +12,12 @@ under. Hooks: :func:`gate` (app.py, first thing) and :func:`render_sidebar`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
+from streamlit import config
 from streamlit.errors import StreamlitAuthError
 
 from ui.text import escape_md
@@ -26,28 +29,44 @@ _SHARED_KEYS = {"redirect_uri", "cookie_secret", "expose_tokens"}
 _DEFAULT = "default"  # Streamlit's name for the provider configured directly in [auth]
 
 
-def _auth_section() -> Mapping[str, object]:
+def _auth_section() -> Mapping[str, object] | None:
+    """The ``[auth]`` section ({} without one); None if a secrets file that has one is unreadable."""
     try:
         section = st.secrets.get("auth")
-    except Exception:  # no secrets file anywhere, or a broken one: no sign-in
+    except Exception as e:  # no secrets file anywhere (no sign-in), or a broken one
+        if _mentions_auth():  # fail closed: a typo must not open the page to everyone
+            log.error("the secrets file with [auth] cannot be read: %s", type(e).__name__)
+            return None
         return {}
     return section if isinstance(section, Mapping) else {}
 
 
+def _mentions_auth() -> bool:
+    for name in config.get_option("secrets.files") or []:
+        try:
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+        except OSError:  # absent (the usual case for one of the defaults) or a directory
+            continue
+        if re.search(r"^\s*\[\s*auth\s*[.\]]", text, re.MULTILINE):
+            return True
+    return False
+
+
 def configured() -> bool:
-    return bool(_auth_section())
+    section = _auth_section()
+    return section is None or bool(section)
 
 
 def providers() -> list[str]:
     """The names ``st.login`` accepts: "default" for settings directly in ``[auth]``."""
-    section = _auth_section()
+    section = _auth_section() or {}
     if "client_id" in section or "server_metadata_url" in section:
         return [_DEFAULT]
     return [k for k, v in section.items() if k not in _SHARED_KEYS and isinstance(v, Mapping)]
 
 
 def signed_in() -> bool:
-    return configured() and bool(st.user.get("is_logged_in"))
+    return bool(_auth_section()) and bool(st.user.get("is_logged_in"))
 
 
 def owner() -> str | None:
@@ -79,6 +98,12 @@ def gate() -> None:
     if not configured() or (signed_in() and owner()):
         return
     st.title("Grounded Q&A")
+    if _auth_section() is None:
+        st.error(
+            "Sign-in is configured, but the secrets file could not be read (a TOML error?). "
+            "The app stays closed until it is fixed; the server log names the error."
+        )
+        st.stop()
     if signed_in():  # a provider that names nobody: better no page than a shared one
         st.error("The sign-in provider did not say who you are (no 'sub' or 'email' claim).")
         st.button("Sign out", on_click=st.logout)

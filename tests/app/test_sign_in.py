@@ -7,6 +7,7 @@ reads, so the gate, the sidebar and the owner filtering are checked in seconds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,38 @@ def test_sign_in_gate_then_each_user_only_their_own(app_index: Path) -> None:
     assert [t.question for t in again.session_state.turns] == [
         "How many vacation days do employees get?"
     ]
+
+
+@pytest.fixture
+def secrets_file(tmp_path: Path) -> Iterator[Path]:
+    """A real secrets file as the only one Streamlit reads (``--secrets.files``)."""
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    path = tmp_path / "secrets.toml"
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(path)])
+    secrets_singleton._reset()
+    yield path
+    config.set_option("secrets.files", before)
+    secrets_singleton._reset()
+
+
+def test_an_unreadable_secrets_file_with_auth_keeps_the_page_closed(
+    app_index: Path, secrets_file: Path
+) -> None:
+    # a TOML error (an unquoted value) in a file that turns sign-in on
+    secrets_file.write_text("[auth]\nredirect_uri = http://127.0.0.1:8501/oauth2callback\n")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception
+    assert "secrets file could not be read" in page_text(at)
+    assert not at.chat_input and not at.button and not at.sidebar.children
+
+
+def test_an_unreadable_secrets_file_without_auth_is_ignored_as_before(
+    app_index: Path, secrets_file: Path
+) -> None:
+    secrets_file.write_text("OPENAI_API_KEY = sk-unquoted\n")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception
+    assert len(at.chat_input) == 1 and "Sign in" not in [b.label for b in at.button]
