@@ -23,6 +23,7 @@ from rag.lexical import LexicalIndex
 from rag.pipeline import MAX_CHARS_PER_TOKEN, TRUNCATED_NOTICE, Pipeline
 from rag.retrieve import RetrievalResult, Retriever
 from rag.settings import Settings
+from rag.state import open_state
 from rag.store import ChunkRecord, DocInfo, Store
 
 log = logging.getLogger(__name__)
@@ -58,12 +59,16 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or embedder_for(settings)
+        collection = collection or settings.collection
+        # SQLite under index_dir, or PostgreSQL shared by replicas (RAG_STATE_URL).
+        self.state = open_state(settings)
         self.store = Store(
             settings.index_dir,
             self.embedder,
-            collection=collection or settings.collection,
+            collection=collection,
             chroma_host=settings.chroma_host,
             chroma_port=settings.chroma_port,
+            manifest=self.state.manifest(collection),
         )
         self.lexical = LexicalIndex(self.store.state_dir)
         self.retriever = Retriever(
