@@ -22,6 +22,7 @@ from rag.embeddings import embedder_for
 from rag.engine import Engine
 from rag.session import ChatSession
 from rag.settings import Settings, cached_settings
+from rag.state import open_state
 from ui.embedder import ProgressEmbedder
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def init_session(settings: Settings) -> None:
             session_id=ss.session_id,
             session_budget_usd=settings.session_budget_usd,
             daily_budget_usd=settings.daily_budget_usd,
+            records=open_state(settings).usage_records(),  # shared by replicas (RAG_STATE_URL)
         )
 
 

@@ -1,0 +1,256 @@
+"""Many replicas on one shared store (issue 18): separate RAG_INDEX_DIRs, one real Chroma
+server, one real PostgreSQL (RAG_STATE_URL) that holds the manifest, the generation, usage
+and the response cache. A document ingested through one replica is answered by the other
+within a second; removed through the other, the first stops citing it; a daily budget holds
+across replicas; concurrent ingests from two processes leave one consistent store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from providers.base import Usage
+from providers.errors import BudgetExceededError
+from providers.usage import UsageTracker
+from tests.reliability.checks import (
+    PYTHON,
+    ROOT,
+    cli_env,
+    open_store,
+    run_cli,
+    visibility_violations,
+)
+from tests.reliability.servers import create_database, postgres_server, wait_until
+from tests.reliability.test_chroma_server import chroma_server  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def pg_admin() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg(pg_admin: str, request: pytest.FixtureRequest) -> str:
+    return create_database(pg_admin, request.node.name.lower()[:60])
+
+
+def _replica(
+    index_dir: Path, chroma: tuple[str, int, Path], url: str, embedder: Any, collection: str
+) -> Any:
+    from providers.extractive_provider import RefusalModel
+    from rag.engine import Engine
+    from rag.settings import load_settings
+
+    host, port, _ = chroma
+    settings = load_settings(
+        index_dir=index_dir,
+        chroma_host=host,
+        chroma_port=port,
+        auto_ingest_demo=False,
+        collection=collection,
+        state_url=url,
+    )
+    # Sharing is the point here, not the refusal decision (fitted on real MiniLM vectors,
+    # meaningless on the test embedder): answer whenever something is retrieved.
+    return Engine(settings, embedder=embedder, refusal=RefusalModel(weights={}, bias=5.0))
+
+
+def _cites(engine: Any, question: str, name: str) -> bool:
+    return any(s.source == name for s in engine.ask(question).sources)
+
+
+def test_two_replicas_see_each_others_ingests_and_removals(
+    chroma_server: tuple[str, int, Path],  # noqa: F811
+    pg: str,
+    tmp_path: Path,
+    fake_embedder: Any,
+) -> None:
+    a = _replica(tmp_path / "a", chroma_server, pg, fake_embedder, "replicas")
+    b = _replica(tmp_path / "b", chroma_server, pg, fake_embedder, "replicas")
+    (tmp_path / "tides.txt").write_text("Spring tides happen at full and new moon.")
+    a.ingest([tmp_path / "tides.txt"])
+    assert _cites(b, "When do spring tides happen?", "tides.txt")  # b's BM25 is now warm
+    gen_b = b.lexical.ensure(b.store).generation
+
+    (tmp_path / "bees.md").write_text("# Bees\n\nHoney bees communicate with a waggle dance.")
+    [r] = a.ingest([tmp_path / "bees.md"])
+    assert r.status == "added"
+    # Dense hits are joined against the shared manifest on every query; b's own BM25
+    # follows when its generation check (every RAG_STATE_REFRESH_MS) sees the move.
+    took = wait_until(
+        lambda: (
+            _cites(b, "How do honey bees communicate?", "bees.md")
+            and [p.source for p in b.retrieve("waggle dance", mode="bm25").passages] == ["bees.md"]
+        ),
+        1.0,
+    )
+    assert b.lexical.ensure(b.store).generation > gen_b
+    print(f"replica b cited the new document {took * 1000:.0f} ms after a's ingest")
+
+    [r] = b.remove("bees.md")
+    assert r.status == "removed"
+    wait_until(
+        lambda: (
+            not _cites(a, "How do honey bees communicate?", "bees.md")
+            and not a.retrieve("waggle dance", mode="bm25").passages
+        ),
+        1.0,
+    )
+    assert [d.name for d in a.docs()] == ["tides.txt"]
+    # Nothing on the server that the manifest does not know, nothing twice.
+    assert not visibility_violations(a.store, ["honey bees waggle", "spring tides"])
+    assert sorted(a.store._collection.get()["ids"]) == sorted(a.store.snapshot()[1])
+
+
+def test_a_daily_budget_holds_across_replicas_and_the_cache_is_shared(
+    pg: str, tmp_path: Path
+) -> None:
+    from providers.base import Message, Request, Response
+    from providers.cache import ResponseCache
+    from rag.settings import load_settings
+
+    settings = load_settings(index_dir=tmp_path / "a", state_url=pg, daily_budget_usd=0.05)
+    cfg = settings.provider_config()
+    assert cfg.usage_records is not None and cfg.cache_records is not None
+    # Another replica (another process, its own index dir) spends 0.06 today ...
+    code = (
+        "from providers.base import Usage\n"
+        "from providers.usage import UsageTracker\n"
+        "from rag.settings import load_settings\n"
+        "cfg = load_settings().provider_config()\n"
+        "t = UsageTracker(records=cfg.usage_records, session_id='other-replica')\n"
+        "t.record('openai', 'gpt-4o-mini', Usage(1000, 500), 0.06)\n"
+    )
+    other = subprocess.run(
+        [PYTHON, "-c", code],
+        env=cli_env(tmp_path / "b", RAG_STATE_URL=pg),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert other.returncode == 0, other.stderr[-1500:]
+    # ... so this replica's next paid call is refused, in a session that spent nothing.
+    here = UsageTracker(records=cfg.usage_records, daily_budget_usd=0.05)
+    assert here.session_cost() == 0.0 and here.daily_cost() == pytest.approx(0.06)
+    with pytest.raises(BudgetExceededError, match="daily budget"):
+        here.check_budget("openai")
+    report = run_cli(tmp_path / "c", "usage", "--json", RAG_STATE_URL=pg)
+    assert report.returncode == 0, report.stderr[-1500:]
+    assert json.loads(report.stdout)["today"]["cost_usd"] == pytest.approx(0.06)
+
+    request = Request(messages=[Message("user", "What is a tide?")])
+    answer = Response(text="A tide [1].", provider="openai", model="m", usage=Usage(10, 5))
+    ResponseCache(records=cfg.cache_records).put("openai", "m", request, answer)
+    from rag.state.postgres import PostgresState
+
+    elsewhere = PostgresState(pg)  # its own connections, as another replica has
+    hit = ResponseCache(records=elsewhere.cache_records()).get("openai", "m", request)
+    assert hit is not None and hit.cached and hit.text == "A tide [1]."
+    elsewhere.close()
+
+
+def _waiting_for_lock(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        row = db.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()
+    return bool(row and row[0] > 0)
+
+
+def _document(doc_id: str, name: str, n: int) -> tuple[Any, list[Any]]:
+    from rag.store import ChunkRecord, DocInfo
+
+    texts = [f"Midwrite passage {i} about lighthouses and fog horns." for i in range(n)]
+    chunks = [
+        ChunkRecord(f"{doc_id}:{i}", doc_id, i, 1, 0, len(t), 10, t) for i, t in enumerate(texts)
+    ]
+    return DocInfo(doc_id, name, name, doc_id * 4, 1, n, 100), chunks
+
+
+def _write_corpus(folder: Path, names: range, tag: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in names:
+        words = " ".join(f"topic{i}word{j}" for j in range(60))
+        (folder / f"doc{i:03d}.txt").write_text(f"Document {i}{tag}. {words}. " * 20)
+
+
+def test_concurrent_ingests_from_two_processes_leave_one_consistent_store(
+    chroma_server: tuple[str, int, Path],  # noqa: F811
+    pg: str,
+    tmp_path: Path,
+) -> None:
+    from rag.state.postgres import PostgresState
+
+    host, port, _ = chroma_server
+    env = {
+        "RAG_CHROMA_HOST": host,
+        "RAG_CHROMA_PORT": str(port),
+        "RAG_COLLECTION": "concurrent",
+        "RAG_STATE_URL": pg,
+    }
+    # 40 files each, 15 of them the same file in both (same content, same doc ids).
+    _write_corpus(tmp_path / "one", range(0, 40))
+    _write_corpus(tmp_path / "two", range(25, 65))
+    state = PostgresState(pg)
+    manifest = state.manifest("concurrent")
+
+    store = open_store(
+        tmp_path / "check",
+        chroma_host=host,
+        chroma_port=port,
+        collection="concurrent",
+        manifest=manifest,
+    )
+    # Replica A is mid-write (vectors on the server, manifest not yet committed) when replica
+    # B starts an ingest, whose first step sweeps orphan vectors. Without the shared lock B
+    # would take A's vectors for orphans and A's commit would point at vectors that are gone.
+    doc, chunks = _document("feedfacefeedface", "midwrite.txt", 3)
+    with store._writing():
+        store._upsert_vectors(chunks, store.embedder.embed([c.text for c in chunks]))
+        b = subprocess.Popen(
+            [PYTHON, "-m", "rag", "ingest", "--json", str(tmp_path / "two")],
+            env=cli_env(tmp_path / "r2", **env),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        waited = wait_until(lambda: _waiting_for_lock(pg) or b.poll() is not None, 90.0)
+        assert b.poll() is None, b.communicate()[1][-2000:]
+        assert manifest.docs() == []  # B has written nothing: it waits for A's lock
+        print(f"replica B waited for the lock after {waited:.1f} s")
+        manifest.commit([(doc, chunks, [])])
+    # B goes on while A (another process now) ingests a corpus that overlaps B's.
+    a = subprocess.Popen(
+        [PYTHON, "-m", "rag", "ingest", "--json", str(tmp_path / "one")],
+        env=cli_env(tmp_path / "r1", **env),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    procs = [a, b]
+    outs = [p.communicate(timeout=180) for p in procs]
+    for p, (_, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-2000:]
+
+    docs = manifest.docs()
+    assert len(docs) == 66 and len({d.doc_id for d in docs}) == 66
+    assert len({d.name for d in docs}) == 66  # the shared 15 are there once
+    assert len(store.vectors([c.chunk_id for c in chunks])) == 3  # A's survived B's sweep
+    # manifest == Chroma ids == BM25 ids, no duplicates, queries see committed chunks only.
+    assert not visibility_violations(store, ["topic3word7", "topic50word1", "document 30"])
+    ids = store._collection.get()["ids"]
+    assert len(ids) == len(set(ids)) == store.chunk_count()
+    state.close()
