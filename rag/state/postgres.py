@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS rag_responses (
 """
 # Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: one at a time.
 _SCHEMA_LOCK = 0x6772_6F75_6E64  # "ground"
+_ANALYZE_AFTER = 1000  # chunks in one commit
 
 
 class StateUnavailableError(RuntimeError):
@@ -284,6 +285,11 @@ class PostgresManifest:
                         self._drop(cur, d)
                         old.append(d)
             self._seen(self._bump(cur))
+        if sum(len(c) for _, c, _ in items) >= _ANALYZE_AFTER:
+            # Planner statistics for a table that just grew a lot: before autovacuum gets to
+            # it, lookups by chunk id were planned as a scan of every document (measured:
+            # 9 ms instead of 0.5 ms for 40 ids among 5000 chunks).
+            db.execute("ANALYZE rag_chunks, rag_documents")
         return old
 
     def delete(self, doc_id: str) -> bool:
