@@ -11,7 +11,17 @@ import logging
 
 import streamlit as st
 
-from ui import analysis, chat, conversations, costs, documents, sidebar, sources, state
+from ui import (
+    analysis,
+    chat,
+    conversations,
+    costs,
+    documents,
+    sidebar,
+    sources,
+    state,
+    workspaces,
+)
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
@@ -38,6 +48,7 @@ conversations.sync(settings)  # the conversation the URL names (?c=...)
 question = chat.take_question(typed)
 
 with st.sidebar:
+    workspaces.render_picker(settings)
     choice = sidebar.render(settings, state.session_keys())
     st.divider()
     documents.render(engine)

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    workspace TEXT NOT NULL DEFAULT 'default'
 );
 CREATE TABLE IF NOT EXISTS turns (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -49,6 +50,7 @@ class Conversation:
     created: float
     updated: float
     turns: int = 0
+    workspace: str = "default"  # a conversation belongs to one workspace (rag/workspaces.py)
 
 
 @dataclass
@@ -81,11 +83,20 @@ def title_from(question: str) -> str:
 
 
 class ConversationStore:
-    def __init__(self, path: Path) -> None:
+    """The conversations of one workspace: :meth:`all` lists only those, :meth:`create`
+    files new ones there (one file for every workspace)."""
+
+    def __init__(self, path: Path, workspace: str = "default") -> None:
         self.path = Path(path)
+        self.workspace = workspace
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(_SCHEMA)
+            cols = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
+            if "workspace" not in cols:  # a file from before workspaces: all were "default"
+                db.execute(
+                    "ALTER TABLE conversations ADD COLUMN workspace TEXT NOT NULL DEFAULT 'default'"
+                )
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -99,11 +110,12 @@ class ConversationStore:
 
     def create(self, title: str = "New conversation") -> Conversation:
         now = time.time()
-        conv = Conversation(uuid.uuid4().hex[:12], title, now, now)
+        conv = Conversation(uuid.uuid4().hex[:12], title, now, now, 0, self.workspace)
         with self._db() as db:
             db.execute(
-                "INSERT INTO conversations (id, title, created, updated) VALUES (?, ?, ?, ?)",
-                (conv.id, conv.title, conv.created, conv.updated),
+                "INSERT INTO conversations (id, title, created, updated, workspace) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (conv.id, conv.title, conv.created, conv.updated, conv.workspace),
             )
         return conv
 
@@ -112,18 +124,19 @@ class ConversationStore:
         return rows[0] if rows else None
 
     def all(self) -> list[Conversation]:
-        """Most recently updated first."""
-        return self._select("", ())
+        """This workspace's, most recently updated first."""
+        return self._select("WHERE c.workspace = ?", (self.workspace,))
 
     def _select(self, where: str, args: Sequence[Any]) -> list[Conversation]:
         with self._db() as db:
             rows = db.execute(
-                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id) FROM conversations c "
+                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id), c.workspace "
+                "FROM conversations c "
                 f"LEFT JOIN turns t ON t.conversation_id = c.id {where} "
                 "GROUP BY c.id ORDER BY c.updated DESC",
                 tuple(args),
             ).fetchall()
-        return [Conversation(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [Conversation(*r) for r in rows]
 
     def rename(self, conversation_id: str, title: str) -> None:
         title = " ".join(title.split())[:200] or "Untitled"

@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     # --- storage -------------------------------------------------------------------------
     index_dir: Path = Field(DEFAULT_INDEX_DIR, description="Chroma store, manifest and caches")
     collection: str = Field("documents", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,62}$")
+    # A named set of documents (rag/workspaces.py); "default" is the collection above.
+    workspace: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     chroma_host: str | None = Field(None, description="Use a Chroma server instead of embedded")
     chroma_port: int = Field(8000, ge=1, le=65535)
     # Many replicas: the manifest, its generation, usage/budgets and the response cache in

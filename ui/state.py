@@ -59,6 +59,9 @@ def get_settings() -> Settings:
             urls[p.name] = value
     if urls:
         overrides["base_urls"] = urls
+    workspace = st.session_state.get("workspace")  # the sidebar's picker (ui/workspaces.py)
+    if workspace:
+        overrides["workspace"] = workspace
     return cached_settings(**overrides)
 
 

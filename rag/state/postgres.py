@@ -24,7 +24,7 @@ from dataclasses import astuple
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from providers.records import Totals, TotalsBy, UsageRow
+from providers.records import CacheRecords, UsageRecords
 from rag.state.base import (
     DOC_COLUMNS,
     ChunkRecord,
@@ -83,6 +83,10 @@ CREATE TABLE IF NOT EXISTS rag_usage (
 );
 CREATE INDEX IF NOT EXISTS rag_usage_day ON rag_usage (day);
 CREATE INDEX IF NOT EXISTS rag_usage_session ON rag_usage (session);
+CREATE TABLE IF NOT EXISTS rag_workspaces (
+    name TEXT PRIMARY KEY,
+    created DOUBLE PRECISION NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rag_responses (
     key TEXT PRIMARY KEY,
     created DOUBLE PRECISION NOT NULL,
@@ -144,11 +148,35 @@ class PostgresState:
     def manifest(self, collection: str) -> Manifest:
         return PostgresManifest(self, collection)
 
-    def usage_records(self) -> PostgresUsage:
+    def usage_records(self) -> UsageRecords:
+        from rag.state.pg_records import PostgresUsage
+
         return PostgresUsage(self)
 
-    def cache_records(self) -> PostgresCache:
+    def cache_records(self) -> CacheRecords:
+        from rag.state.pg_records import PostgresCache
+
         return PostgresCache(self)
+
+    def workspace_names(self) -> list[str]:
+        rows = self.conn().execute("SELECT name FROM rag_workspaces ORDER BY name").fetchall()
+        return [r[0] for r in rows]
+
+    def add_workspace(self, name: str) -> bool:
+        cur = self.conn().execute(
+            "INSERT INTO rag_workspaces VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
+            (name, time.time()),
+        )
+        return bool(cur.rowcount > 0)
+
+    def drop_workspace(self, name: str, collection: str) -> bool:
+        db = self.conn()
+        with db.transaction():
+            cur = db.execute("DELETE FROM rag_workspaces WHERE name=%s", (name,))
+            found = bool(cur.rowcount > 0)
+            for table in ("rag_chunks", "rag_documents", "rag_collections"):
+                db.execute(f"DELETE FROM {table} WHERE collection=%s", (collection,))
+        return found
 
     def close(self) -> None:
         db = getattr(self._local, "conn", None)
@@ -318,69 +346,3 @@ class PostgresManifest:
             (self.collection,),
         )
         return int(cur.fetchone()[0])
-
-
-class PostgresUsage:
-    """:class:`providers.records.UsageRecords` in ``rag_usage``: every replica's calls count
-    against the same daily cap."""
-
-    def __init__(self, state: PostgresState) -> None:
-        self._state = state
-
-    def add(self, row: UsageRow) -> None:
-        self._state.conn().execute(
-            "INSERT INTO rag_usage (ts, day, session, provider, model, input_tokens, "
-            "output_tokens, cost_usd, cached, estimated, task) "
-            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            astuple(row),
-        )
-
-    def totals(self, by: TotalsBy, value: str) -> Totals:
-        column = {"session": "session", "day": "day"}[by]
-        row = (
-            self._state.conn()
-            .execute(
-                "SELECT COALESCE(SUM(cost_usd),0), COUNT(*), COUNT(*) FILTER (WHERE cost_usd "
-                "IS NULL), COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0) "
-                f"FROM rag_usage WHERE {column} = %s",
-                (value,),
-            )
-            .fetchone()
-        )
-        return float(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4])
-
-    def close(self) -> None:
-        pass  # the connection is the state's, shared with the manifest
-
-
-class PostgresCache:
-    """:class:`providers.records.CacheRecords` in ``rag_responses``."""
-
-    def __init__(self, state: PostgresState) -> None:
-        self._state = state
-
-    def get(self, key: str) -> tuple[float, str] | None:
-        row = (
-            self._state.conn()
-            .execute("SELECT created, body FROM rag_responses WHERE key=%s", (key,))
-            .fetchone()
-        )
-        return (float(row[0]), str(row[1])) if row else None
-
-    def put(self, key: str, created: float, provider: str, model: str, body: str) -> None:
-        self._state.conn().execute(
-            "INSERT INTO rag_responses VALUES (%s,%s,%s,%s,%s) ON CONFLICT (key) DO UPDATE "
-            "SET created=EXCLUDED.created, provider=EXCLUDED.provider, model=EXCLUDED.model, "
-            "body=EXCLUDED.body",
-            (key, created, provider, model, body),
-        )
-
-    def delete(self, key: str) -> None:
-        self._state.conn().execute("DELETE FROM rag_responses WHERE key=%s", (key,))
-
-    def purge(self, before: float) -> int:
-        cur = self._state.conn().execute("DELETE FROM rag_responses WHERE created < %s", (before,))
-        return int(cur.rowcount)
-
-    def close(self) -> None:
-        pass

@@ -7,6 +7,7 @@ usage and the response cache stay the provider layer's own SQLite files (``usage
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 import time
@@ -229,6 +230,37 @@ class SqliteState:
 
     def cache_records(self) -> None:
         return None
+
+    @contextmanager
+    def _registry(self) -> Iterator[sqlite3.Connection]:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.state_dir / "workspaces.sqlite3", timeout=30)
+        try:
+            with db:  # commit or roll back
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS workspaces (name TEXT PRIMARY KEY, created REAL)"
+                )
+                yield db
+        finally:
+            db.close()
+
+    def workspace_names(self) -> list[str]:
+        if not (self.state_dir / "workspaces.sqlite3").exists():
+            return []
+        with self._registry() as db:
+            return [r[0] for r in db.execute("SELECT name FROM workspaces ORDER BY name")]
+
+    def add_workspace(self, name: str) -> bool:
+        with self._registry() as db:
+            cur = db.execute("INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (name, time.time()))
+            return cur.rowcount > 0
+
+    def drop_workspace(self, name: str, collection: str) -> bool:
+        with self._registry() as db:
+            found = db.execute("DELETE FROM workspaces WHERE name=?", (name,)).rowcount > 0
+        # The registry row goes first: a crash after it leaves files no name points at.
+        shutil.rmtree(self.state_dir / collection, ignore_errors=True)
+        return found
 
     def close(self) -> None:
         pass

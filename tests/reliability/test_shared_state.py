@@ -254,3 +254,18 @@ def test_concurrent_ingests_from_two_processes_leave_one_consistent_store(
     ids = store._collection.get()["ids"]
     assert len(ids) == len(set(ids)) == store.chunk_count()
     state.close()
+
+
+def test_workspaces_are_shared_by_replicas(pg: str, tmp_path: Path) -> None:
+    from rag.settings import load_settings
+    from rag.state.postgres import PostgresState
+    from rag.workspaces import collection_for, create_workspace, delete_workspace, list_workspaces
+
+    a = load_settings(index_dir=tmp_path / "a", state_url=pg)
+    b = load_settings(index_dir=tmp_path / "b", state_url=pg)
+    assert create_workspace(a, "team-a")
+    assert list_workspaces(b) == ["default", "team-a"]  # created through a, seen by b
+    manifest = PostgresState(pg).manifest(collection_for(b, "team-a"))
+    assert manifest.generation == 0 and manifest.docs() == []
+    assert delete_workspace(b, "team-a")
+    assert list_workspaces(a) == ["default"]
