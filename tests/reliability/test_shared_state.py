@@ -269,3 +269,20 @@ def test_workspaces_are_shared_by_replicas(pg: str, tmp_path: Path) -> None:
     assert manifest.generation == 0 and manifest.docs() == []
     assert delete_workspace(b, "team-a")
     assert list_workspaces(a) == ["default"]
+
+
+def test_an_unreachable_state_database_is_a_clear_error_without_the_password(
+    tmp_path: Path,
+) -> None:
+    from rag.engine import Engine
+    from rag.settings import load_settings
+    from rag.state.postgres import StateUnavailableError
+    from tests.fakes.servers import unused_port
+
+    url = f"postgresql://rag:hunter2-sentinel@127.0.0.1:{unused_port()}/rag"
+    settings = load_settings(index_dir=tmp_path, state_url=url, auto_ingest_demo=False)
+    assert "hunter2" not in repr(settings) and "hunter2" not in settings.model_dump_json()
+    with pytest.raises(StateUnavailableError) as err:
+        Engine(settings, embedder=object())  # type: ignore[arg-type]
+    assert "cannot reach the state database" in str(err.value)
+    assert "hunter2" not in str(err.value) and "rag:***@127.0.0.1" in str(err.value)
