@@ -73,13 +73,10 @@ def test_cli_workspaces_and_the_workspace_flag(tmp_path: Path) -> None:
     assert ing.returncode == 0, ing.stderr[-1500:]
     docs = run_cli(idx, "docs", "--json", RAG_WORKSPACE="team-a")  # the env var does the same
     assert [d["name"] for d in json.loads(docs.stdout)] == ["owls.txt"], docs.stdout
-    assert json.loads(run_cli(idx, "docs", "--json").stdout) == []  # default: empty
     listed = run_cli(idx, "workspaces", "list", "--json")
     assert json.loads(listed.stdout) == {"workspaces": ["default", "team-a"]}
     gone = run_cli(idx, "workspaces", "delete", "team-a", "--json")
     assert gone.returncode == 0 and json.loads(gone.stdout)["deleted"] is True
-    again = run_cli(idx, "workspaces", "delete", "team-a")
-    assert again.returncode == 1 and "no workspace team-a" in again.stderr
 
 
 def test_conversations_belong_to_one_workspace_and_old_files_migrate(tmp_path: Path) -> None:
