@@ -67,47 +67,92 @@ def _cites(engine: Any, question: str, name: str) -> bool:
     return any(s.source == name for s in engine.ask(question).sources)
 
 
+class _Replica:
+    """tests/reliability/replica.py in its own process: its own connections, its own BM25."""
+
+    def __init__(self, index_dir: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, str(ROOT / "tests" / "reliability" / "replica.py")],
+            env=cli_env(index_dir, **env),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._read() == {"ready": True}
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line, f"the replica died (exit {self.proc.poll()})"
+        return dict(json.loads(line))
+
+    def call(self, **cmd: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def cites(self, question: str, name: str) -> bool:
+        out = self.call(op="ask", q=question)
+        # Cited, and found by this replica's own BM25 (refreshed from the shared generation).
+        return name in out["sources"] and name in out["bm25"]
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
 def test_two_replicas_see_each_others_ingests_and_removals(
     chroma_server: tuple[str, int, Path],  # noqa: F811
     pg: str,
     tmp_path: Path,
-    fake_embedder: Any,
 ) -> None:
-    a = _replica(tmp_path / "a", chroma_server, pg, fake_embedder, "replicas")
-    b = _replica(tmp_path / "b", chroma_server, pg, fake_embedder, "replicas")
-    (tmp_path / "tides.txt").write_text("Spring tides happen at full and new moon.")
-    a.ingest([tmp_path / "tides.txt"])
-    assert _cites(b, "When do spring tides happen?", "tides.txt")  # b's BM25 is now warm
-    gen_b = b.lexical.ensure(b.store).generation
+    from rag.embeddings import HashEmbedder
 
-    (tmp_path / "bees.md").write_text("# Bees\n\nHoney bees communicate with a waggle dance.")
-    [r] = a.ingest([tmp_path / "bees.md"])
-    assert r.status == "added"
-    # Dense hits are joined against the shared manifest on every query; b's own BM25
-    # follows when its generation check (every RAG_STATE_REFRESH_MS) sees the move.
-    took = wait_until(
-        lambda: (
-            _cites(b, "How do honey bees communicate?", "bees.md")
-            and [p.source for p in b.retrieve("waggle dance", mode="bm25").passages] == ["bees.md"]
-        ),
-        1.0,
-    )
-    assert b.lexical.ensure(b.store).generation > gen_b
-    print(f"replica b cited the new document {took * 1000:.0f} ms after a's ingest")
+    host, port, _ = chroma_server
+    env = {
+        "RAG_CHROMA_HOST": host,
+        "RAG_CHROMA_PORT": str(port),
+        "RAG_COLLECTION": "replicas",
+        "RAG_STATE_URL": pg,
+    }
+    b = _Replica(tmp_path / "b", env)  # another process, as behind a load balancer
+    try:
+        # The same (test) embedder as b's RAG_EMBEDDING_BACKEND=hash: one vector space.
+        a = _replica(tmp_path / "a", chroma_server, pg, HashEmbedder(), "replicas")
+        (tmp_path / "tides.txt").write_text("Spring tides happen at full and new moon.")
+        a.ingest([tmp_path / "tides.txt"])
+        assert b.cites("When do spring tides happen?", "tides.txt")  # b's BM25 is now warm
 
-    [r] = b.remove("bees.md")
-    assert r.status == "removed"
-    wait_until(
-        lambda: (
-            not _cites(a, "How do honey bees communicate?", "bees.md")
-            and not a.retrieve("waggle dance", mode="bm25").passages
-        ),
-        1.0,
-    )
-    assert [d.name for d in a.docs()] == ["tides.txt"]
-    # Nothing on the server that the manifest does not know, nothing twice.
-    assert not visibility_violations(a.store, ["honey bees waggle", "spring tides"])
-    assert sorted(a.store._collection.get()["ids"]) == sorted(a.store.snapshot()[1])
+        (tmp_path / "bees.md").write_text("# Bees\n\nHoney bees communicate with a waggle dance.")
+        [r] = a.ingest([tmp_path / "bees.md"])
+        assert r.status == "added"
+        # Dense hits are joined against the shared manifest on every query; b's own BM25
+        # follows when its generation check (every RAG_STATE_REFRESH_MS) sees the move.
+        took = wait_until(lambda: b.cites("How do honey bees communicate?", "bees.md"), 1.0)
+        print(f"replica b cited the new document {took * 1000:.0f} ms after a's ingest")
+
+        assert b.call(op="remove", target="bees.md") == {"results": ["removed"]}
+        wait_until(
+            lambda: (
+                not _cites(a, "How do honey bees communicate?", "bees.md")
+                and not a.retrieve("waggle dance", mode="bm25").passages
+            ),
+            1.0,
+        )
+        assert [d.name for d in a.docs()] == ["tides.txt"]
+        assert not b.cites("How do honey bees communicate?", "bees.md")
+        # Nothing on the server that the manifest does not know, nothing twice.
+        assert not visibility_violations(a.store, ["honey bees waggle", "spring tides"])
+        assert sorted(a.store._collection.get()["ids"]) == sorted(a.store.snapshot()[1])
+    finally:
+        b.close()
 
 
 def test_a_daily_budget_holds_across_replicas_and_the_cache_is_shared(
