@@ -2,8 +2,9 @@
 #   make run    set up (venv, CPU torch, the package) and start the app on its demo corpus
 #   make test   set up (with test extras, Chromium and Tesseract) and run the test suite
 #   make ocr    install Tesseract for scanned PDFs (apt; make run works without it)
+#   make postgres  install PostgreSQL (apt): the shared state of many replicas (RAG_STATE_URL)
 #   make run-local  as make run, answering with a local llama.cpp model (builds it: ~10 min once)
-.PHONY: run test setup setup-test browser ocr check format lint typecheck contracts bench clean run-local setup-local
+.PHONY: run test setup setup-test browser ocr postgres check format lint typecheck contracts bench clean run-local setup-local
 
 PY := .venv/bin/python
 PYTEST_ARGS ?= -m "not live and not slow"
@@ -42,7 +43,15 @@ ocr:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; fi; }
 
-test: setup-test browser ocr check
+# Debian's PostgreSQL server binaries: the shared state of many replicas (RAG_STATE_URL) and
+# the tests that start a real server from them (tests/reliability/servers.py). The package's
+# own cluster is not needed: the tests run initdb/pg_ctl in a temp dir.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
+
+test: setup-test browser ocr postgres check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The gates (CONTRIBUTING.md), also run by .ci/run (through make test) and pre-commit.

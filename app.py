@@ -11,7 +11,18 @@ import logging
 
 import streamlit as st
 
-from ui import analysis, auth, chat, conversations, costs, documents, sidebar, sources, state
+from ui import (
+    analysis,
+    auth,
+    chat,
+    conversations,
+    costs,
+    documents,
+    sidebar,
+    sources,
+    state,
+    workspaces,
+)
 
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
@@ -40,6 +51,7 @@ question = chat.take_question(typed)
 
 with st.sidebar:
     auth.render_sidebar()  # who is signed in, "Sign out" (nothing without sign-in)
+    workspaces.render_picker(settings)
     choice = sidebar.render(settings, state.session_keys())
     st.divider()
     documents.render(engine)

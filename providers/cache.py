@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from providers.base import Request, Response, Usage
+from providers.records import CacheRecords
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
@@ -54,40 +55,73 @@ def cache_key(provider: str, model: str, request: Request) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class _SqliteCache:
+    """:class:`providers.records.CacheRecords` in a SQLite file (or in memory)."""
+
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._db.executescript(_SCHEMA)
+        self._db.commit()
+
+    def get(self, key: str) -> tuple[float, str] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT created, body FROM responses WHERE key = ?", (key,)
+            ).fetchone()
+        return (float(row[0]), str(row[1])) if row else None
+
+    def put(self, key: str, created: float, provider: str, model: str, body: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO responses VALUES (?,?,?,?,?)",
+                (key, created, provider, model, body),
+            )
+            self._db.commit()
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
+            self._db.commit()
+
+    def purge(self, before: float) -> int:
+        with self._lock:
+            cur = self._db.execute("DELETE FROM responses WHERE created < ?", (before,))
+            self._db.commit()
+            return cur.rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
 class ResponseCache:
+    """``records`` replaces the SQLite file (PostgreSQL shared by replicas)."""
+
     def __init__(
         self,
         path: Path | str | None = None,
         *,
         ttl_s: float = 24 * 3600.0,
         clock: Callable[[], float] = time.time,
+        records: CacheRecords | None = None,
     ) -> None:
-        if path is not None:
+        if path is not None and records is None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.ttl_s = ttl_s
         self.clock = clock
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(path) if path else ":memory:", check_same_thread=False, timeout=10
-        )
-        self._db.executescript(_SCHEMA)
-        self._db.commit()
+        self._records: CacheRecords = records or _SqliteCache(str(path) if path else ":memory:")
 
     def get(self, provider: str, model: str, request: Request) -> Response | None:
         if self.ttl_s <= 0:
             return None
         key = cache_key(provider, model, request)
-        with self._lock:
-            row = self._db.execute(
-                "SELECT created, body FROM responses WHERE key = ?", (key,)
-            ).fetchone()
+        row = self._records.get(key)
         if row is None:
             return None
         created, body = row
         if self.clock() - created > self.ttl_s:
-            with self._lock:
-                self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
-                self._db.commit()
+            self._records.delete(key)
             return None
         d = json.loads(body)
         return Response(
@@ -118,21 +152,10 @@ class ResponseCache:
             }
         )
         key = cache_key(provider, model, request)
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?,?,?,?,?)",
-                (key, self.clock(), provider, model, body),
-            )
-            self._db.commit()
+        self._records.put(key, self.clock(), provider, model, body)
 
     def purge_expired(self) -> int:
-        with self._lock:
-            cur = self._db.execute(
-                "DELETE FROM responses WHERE created < ?", (self.clock() - self.ttl_s,)
-            )
-            self._db.commit()
-            return cur.rowcount
+        return self._records.purge(self.clock() - self.ttl_s)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._records.close()

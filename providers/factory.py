@@ -49,9 +49,14 @@ def build_chain(
             session_id=session_id,
             session_budget_usd=cfg.session_budget_usd,
             daily_budget_usd=cfg.daily_budget_usd,
+            records=cfg.usage_records,
         )
     if cache is None:
-        cache = ResponseCache(state / "cache.sqlite3" if state else None, ttl_s=cfg.cache_ttl_s)
+        cache = ResponseCache(
+            state / "cache.sqlite3" if state else None,
+            ttl_s=cfg.cache_ttl_s,
+            records=cfg.cache_records,
+        )
     from providers.chain import FallbackChain
 
     providers, skipped = build_providers(specs, cfg, sleep)

@@ -22,6 +22,7 @@ from typing import Any
 
 from providers.base import Usage
 from providers.errors import BudgetExceededError, UnpricedModelError
+from providers.records import Totals, TotalsBy, UsageRecords, UsageRow
 
 DEFAULT_PRICING_FILE = Path(__file__).with_name("pricing.toml")
 
@@ -139,10 +140,62 @@ CREATE INDEX IF NOT EXISTS usage_session ON usage(session);
 """
 
 
+class _SqliteUsage:
+    """:class:`providers.records.UsageRecords` in a SQLite file (or in memory)."""
+
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        self._db.executescript(_SCHEMA)
+        cols = {r[1] for r in self._db.execute("PRAGMA table_info(usage)")}
+        for col in ("estimated INTEGER NOT NULL DEFAULT 0", "task TEXT NOT NULL DEFAULT ''"):
+            if col.split()[0] not in cols:  # a file written before these columns existed
+                self._db.execute(f"ALTER TABLE usage ADD COLUMN {col}")
+        self._db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def add(self, row: UsageRow) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO usage (ts, day, session, provider, model, input_tokens, "
+                "output_tokens, cost_usd, cached, estimated, task) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    row.ts,
+                    row.day,
+                    row.session,
+                    row.provider,
+                    row.model,
+                    row.input_tokens,
+                    row.output_tokens,
+                    row.cost_usd,
+                    int(row.cached),
+                    int(row.estimated),
+                    row.task,
+                ),
+            )
+            self._db.commit()
+
+    def totals(self, by: TotalsBy, value: str) -> Totals:
+        column = {"session": "session", "day": "day"}[by]
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT COALESCE(SUM(cost_usd),0), COUNT(*), "
+                f"SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), "
+                f"COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0) "
+                f"FROM usage WHERE {column} = ?",
+                (value,),
+            ).fetchone()
+        return float(row[0]), int(row[1]), int(row[2] or 0), int(row[3]), int(row[4])
+
+
 class UsageTracker:
     """Per-session and per-day usage in SQLite (``<state_dir>/usage.sqlite3``), with caps.
 
-    ``path=None`` keeps it in memory (tests, or no state dir configured).
+    ``path=None`` keeps it in memory (tests, or no state dir configured). ``records``
+    replaces the SQLite file (PostgreSQL shared by replicas: a daily cap holds across them).
     """
 
     def __init__(
@@ -153,27 +206,20 @@ class UsageTracker:
         session_budget_usd: float | None = None,
         daily_budget_usd: float | None = None,
         today: Any = _today,
+        records: UsageRecords | None = None,
     ) -> None:
-        if path is not None:
+        if path is not None and records is None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(path) if path is not None else ":memory:"
         self.session_id = session_id or uuid.uuid4().hex
         self.session_budget_usd = session_budget_usd
         self.daily_budget_usd = daily_budget_usd
         self._today = today
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-        self._db.executescript(_SCHEMA)
-        cols = {r[1] for r in self._db.execute("PRAGMA table_info(usage)")}
-        for col in ("estimated INTEGER NOT NULL DEFAULT 0", "task TEXT NOT NULL DEFAULT ''"):
-            if col.split()[0] not in cols:  # a file written before these columns existed
-                self._db.execute(f"ALTER TABLE usage ADD COLUMN {col}")
-        self._db.commit()
+        self._records: UsageRecords = records or _SqliteUsage(self.path)
         self._alerted: set[str] = set()
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._records.close()
 
     def record(
         self,
@@ -188,41 +234,30 @@ class UsageTracker:
     ) -> None:
         """One paid (or free) call. ``estimated``: tokens counted by us, not billed by the
         API (a stream cut before its usage arrived)."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO usage (ts, day, session, provider, model, input_tokens, "
-                "output_tokens, cost_usd, cached, estimated, task) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    time.time(),
-                    self._today(),
-                    self.session_id,
-                    provider,
-                    model,
-                    usage.input_tokens,
-                    usage.output_tokens,
-                    cost_usd,
-                    int(cached),
-                    int(estimated),
-                    task,
-                ),
+        self._records.add(
+            UsageRow(
+                time.time(),
+                self._today(),
+                self.session_id,
+                provider,
+                model,
+                usage.input_tokens,
+                usage.output_tokens,
+                cost_usd,
+                cached,
+                estimated,
+                task,
             )
-            self._db.commit()
+        )
 
-    def _sum(self, where: str, arg: str) -> dict[str, Any]:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT COALESCE(SUM(cost_usd),0), COUNT(*), "
-                f"SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), "
-                f"COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0) "
-                f"FROM usage WHERE {where} = ?",
-                (arg,),
-            ).fetchone()
+    def _sum(self, by: TotalsBy, arg: str) -> dict[str, Any]:
+        row = self._records.totals(by, arg)
         return {
-            "cost_usd": float(row[0]),
-            "calls": int(row[1]),
-            "unpriced_calls": int(row[2] or 0),
-            "input_tokens": int(row[3]),
-            "output_tokens": int(row[4]),
+            "cost_usd": row[0],
+            "calls": row[1],
+            "unpriced_calls": row[2],
+            "input_tokens": row[3],
+            "output_tokens": row[4],
         }
 
     def session_totals(self) -> dict[str, Any]:

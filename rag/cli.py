@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -522,6 +523,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_serve(sub)
 
+    from rag.cli_workspaces import add_parser as add_workspaces
+
+    add_workspaces(sub)
+
     sp = add(
         "analyze",
         cmd_analyze,
@@ -575,6 +580,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--cache", help="refusal: pickle of retrieved sources, reused when present")
     sp.add_argument("--qa", help="refusal: also fit on the fit half of this qa set (set.json)")
+    for cmd in sub.choices.values():  # every command works in one workspace
+        cmd.add_argument("--workspace", help="workspace to use (default RAG_WORKSPACE or default)")
     return p
 
 
@@ -588,6 +595,9 @@ def main(argv: list[str] | None = None) -> int:
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     quiet_libraries(args.verbose)
+    if getattr(args, "workspace", None):
+        # The edge: every command's load_settings() reads it from here on.
+        os.environ["RAG_WORKSPACE"] = args.workspace
     try:
         return int(args.func(args))
     except SettingsError as e:

@@ -12,6 +12,7 @@ from typing import Any
 from providers.calllog import BY, CallLog, stored_metrics
 from providers.usage import UsageTracker
 from rag.settings import Settings, load_settings
+from rag.state import open_state
 
 
 def usage_path(settings: Settings) -> Path:
@@ -41,6 +42,7 @@ def usage_report(settings: Settings, by: str, day: str | None = None) -> dict[st
         path if path.exists() else None,
         session_budget_usd=settings.session_budget_usd,
         daily_budget_usd=settings.daily_budget_usd,
+        records=open_state(settings).usage_records(),  # every replica's, when shared
     )
     try:
         daily = tracker.daily_totals()

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     title TEXT NOT NULL,
     created REAL NOT NULL,
     updated REAL NOT NULL,
-    owner TEXT
+    owner TEXT,
+    workspace TEXT NOT NULL DEFAULT 'default'
 );
 CREATE TABLE IF NOT EXISTS turns (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -58,6 +59,7 @@ class Conversation:
     updated: float
     turns: int = 0
     owner: str | None = None
+    workspace: str = "default"  # a conversation belongs to one workspace (rag/workspaces.py)
 
 
 @dataclass
@@ -90,12 +92,17 @@ def title_from(question: str) -> str:
 
 
 class ConversationStore:
-    def __init__(self, path: Path) -> None:
+    """The conversations of one workspace: :meth:`all` lists only those, :meth:`create`
+    files new ones there (one file for every workspace)."""
+
+    def __init__(self, path: Path, workspace: str = "default") -> None:
         self.path = Path(path)
+        self.workspace = workspace
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(_SCHEMA)
             _add_owner_column(db)
+            _add_workspace_column(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -109,12 +116,14 @@ class ConversationStore:
 
     def create(self, title: str = "New conversation", owner: str | None = None) -> Conversation:
         now = time.time()
-        conv = Conversation(uuid.uuid4().hex[:12], title, now, now, owner=owner)
+        conv = Conversation(
+            uuid.uuid4().hex[:12], title, now, now, owner=owner, workspace=self.workspace
+        )
         with self._db() as db:
             db.execute(
-                "INSERT INTO conversations (id, title, created, updated, owner) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (conv.id, conv.title, conv.created, conv.updated, owner),
+                "INSERT INTO conversations (id, title, created, updated, owner, workspace) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (conv.id, conv.title, conv.created, conv.updated, owner, conv.workspace),
             )
         return conv
 
@@ -124,19 +133,21 @@ class ConversationStore:
         return rows[0] if rows else None
 
     def all(self, owner: str | None = None) -> list[Conversation]:
-        """``owner``'s conversations (None: the unowned ones), most recently updated first."""
-        return self._select("", (owner,))
+        """``owner``'s conversations in this workspace (owner None: the unowned ones), most
+        recently updated first."""
+        return self._select("AND c.workspace = ?", (owner, self.workspace))
 
     def _select(self, where: str, args: Sequence[Any]) -> list[Conversation]:
         # `IS ?` rather than `= ?`: NULL (no sign-in) must match NULL
         with self._db() as db:
             rows = db.execute(
-                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id), c.owner "
+                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id), c.owner, "
+                "c.workspace "
                 "FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id "
                 f"WHERE c.owner IS ? {where} GROUP BY c.id ORDER BY c.updated DESC",
                 tuple(args),
             ).fetchall()
-        return [Conversation(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [Conversation(*r) for r in rows]
 
     def rename(self, conversation_id: str, title: str, owner: str | None = None) -> None:
         title = " ".join(title.split())[:200] or "Untitled"
@@ -209,6 +220,19 @@ def _add_owner_column(db: sqlite3.Connection) -> None:
             if "duplicate column" not in str(e):
                 raise
     db.execute("CREATE INDEX IF NOT EXISTS conversations_owner ON conversations (owner, updated)")
+
+
+def _add_workspace_column(db: sqlite3.Connection) -> None:
+    """Migrate a database from before workspaces: all its conversations were "default"."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
+    if "workspace" not in columns:
+        try:
+            db.execute(
+                "ALTER TABLE conversations ADD COLUMN workspace TEXT NOT NULL DEFAULT 'default'"
+            )
+        except sqlite3.OperationalError as e:  # another process migrated it first
+            if "duplicate column" not in str(e):
+                raise
 
 
 def _money(cost: float | None) -> str:

@@ -23,7 +23,9 @@ from rag.lexical import LexicalIndex
 from rag.pipeline import MAX_CHARS_PER_TOKEN, TRUNCATED_NOTICE, Pipeline
 from rag.retrieve import RetrievalResult, Retriever
 from rag.settings import Settings
+from rag.state import open_state
 from rag.store import ChunkRecord, DocInfo, Store
+from rag.workspaces import DEFAULT, collection_for, require
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,17 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or embedder_for(settings)
+        if collection is None:  # the settings' workspace (RAG_WORKSPACE), which must exist
+            collection = collection_for(settings, require(settings))
+        # SQLite under index_dir, or PostgreSQL shared by replicas (RAG_STATE_URL).
+        self.state = open_state(settings)
         self.store = Store(
             settings.index_dir,
             self.embedder,
-            collection=collection or settings.collection,
+            collection=collection,
             chroma_host=settings.chroma_host,
             chroma_port=settings.chroma_port,
+            manifest=self.state.manifest(collection),
         )
         self.lexical = LexicalIndex(self.store.state_dir)
         self.retriever = Retriever(
@@ -146,6 +153,8 @@ class Engine:
 
     def ensure_demo(self) -> list[FileResult]:
         """Index the demo corpus when the store is empty (first run)."""
+        if self.settings.workspace != DEFAULT:  # a team's workspace starts empty
+            return []
         if not self.settings.auto_ingest_demo or self.store.docs():
             return []
         demo = self.settings.demo_dir

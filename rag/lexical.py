@@ -1,8 +1,10 @@
 """BM25 (bm25s + Snowball stemming) over the committed chunks, kept in sync with the store.
 
 The index is a pure function of the manifest's chunk rows: it is stamped with the store's
-generation and rebuilt when the stamp is stale, so it can never hold orphan entries (a
-crash between a manifest commit and a BM25 save leaves a stale stamp, fixed on next use).
+generation and rebuilt whole when the stamp is stale (bm25s has no incremental add or
+delete: its index is one sparse matrix over the corpus), so it can never hold orphan
+entries (a crash between a manifest commit and a BM25 save leaves a stale stamp, fixed on
+next use).
 Saved to ``state/<collection>/bm25/`` via a temporary directory and an atomic rename.
 """
 
@@ -77,13 +79,15 @@ class LexicalIndex:
         with self._lock:
             if self._index is not None and self._index.generation == gen:
                 return self._index
-            loaded = self._load()
+            # The saved copy must be of this manifest too: generations of a shared manifest
+            # (RAG_STATE_URL) are not comparable with another's.
+            loaded = self._load(str(getattr(store, "store_id", "")))
             if loaded is not None and loaded.generation == gen:
                 self._index = loaded
                 return loaded
             snap_gen, ids, texts = store.snapshot()
             index = self._build(snap_gen, ids, texts)
-            self._save(index)
+            self._save(index, str(getattr(store, "store_id", "")))
             self._index = index
             return index
 
@@ -109,7 +113,7 @@ class LexicalIndex:
         bm25.index(tokenize(texts), show_progress=False)
         return _Index(generation, ids, bm25)
 
-    def _save(self, index: _Index) -> None:
+    def _save(self, index: _Index, store_id: str = "") -> None:
         self.dir.parent.mkdir(parents=True, exist_ok=True)
         _sweep_stale_temp_dirs(self.dir.parent)
         # The pid in the name lets a later save tell a dead writer's leftovers from a live one's.
@@ -119,7 +123,12 @@ class LexicalIndex:
                 index.bm25.save(str(tmp), show_progress=False)
             (tmp / "stamp.json").write_text(
                 json.dumps(
-                    {"generation": index.generation, "params": self._params(), "ids": index.ids}
+                    {
+                        "generation": index.generation,
+                        "store": store_id,
+                        "params": self._params(),
+                        "ids": index.ids,
+                    }
                 )
             )
             old = self.dir.with_name(f".bm25-old-{os.getpid()}")
@@ -134,7 +143,7 @@ class LexicalIndex:
     def _params(self) -> dict[str, Any]:
         return {"k1": self.k1, "b": self.b, "method": self.method}
 
-    def _load(self) -> _Index | None:
+    def _load(self, store_id: str = "") -> _Index | None:
         stamp = self.dir / "stamp.json"
         if not stamp.is_file():
             return None
@@ -142,6 +151,8 @@ class LexicalIndex:
             meta = json.loads(stamp.read_text())
             if meta.get("params") != self._params():
                 return None  # built with other BM25 parameters: rebuild
+            if meta.get("store", store_id) != store_id:
+                return None  # another manifest's index (a stamp from before has none)
             bm25 = None
             if meta["ids"]:
                 import bm25s

@@ -111,8 +111,15 @@ class Settings(BaseSettings):
     # --- storage -------------------------------------------------------------------------
     index_dir: Path = Field(DEFAULT_INDEX_DIR, description="Chroma store, manifest and caches")
     collection: str = Field("documents", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,62}$")
+    # A named set of documents (rag/workspaces.py); "default" is the collection above.
+    workspace: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     chroma_host: str | None = Field(None, description="Use a Chroma server instead of embedded")
     chroma_port: int = Field(8000, ge=1, le=65535)
+    # Many replicas: the manifest, its generation, usage/budgets and the response cache in
+    # one PostgreSQL database (postgresql://user:pass@host:port/db); unset = SQLite files
+    # under index_dir (rag/state/). A secret: it may carry a password.
+    state_url: SecretStr | None = Field(None, description="postgresql:// URL shared by replicas")
+    state_refresh_ms: int = Field(250, ge=0, le=60_000, description="shared generation check")
     demo_dir: Path = DEFAULT_DEMO_DIR
     auto_ingest_demo: bool = True
 
@@ -287,7 +294,10 @@ class Settings(BaseSettings):
     def provider_config(self) -> ProviderConfig:
         """What the provider layer needs, as a plain object (providers never import rag)."""
 
+        from rag.state import open_state
+
         api_keys, base_urls = self.provider_keys_and_urls()
+        state = open_state(self)
         return ProviderConfig(
             api_keys=api_keys,
             base_urls=base_urls,
@@ -299,6 +309,8 @@ class Settings(BaseSettings):
             session_budget_usd=self.session_budget_usd,
             daily_budget_usd=self.daily_budget_usd,
             cache_ttl_s=self.cache_ttl_s,
+            usage_records=state.usage_records(),
+            cache_records=state.cache_records(),
             pricing_file=self.pricing_file,
             log_prompts=self.log_prompts,
             ollama_num_ctx_max=self.ollama_num_ctx_max,

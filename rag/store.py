@@ -1,32 +1,34 @@
-"""The document store: Chroma vectors + a SQLite manifest that decides what is visible.
+"""The document store: Chroma vectors + a manifest that decides what is visible.
 
-Consistency rule: a document becomes visible to queries only when its manifest row and its
-chunk rows are committed, in one SQLite transaction, *after* its vectors are in Chroma.
+The manifest lives in SQLite (one machine, the default) or PostgreSQL shared by replicas
+(``RAG_STATE_URL``): :mod:`rag.state`. Consistency rule: a document becomes visible to
+queries only when its manifest row and its chunk rows are committed, in one transaction,
+*after* its vectors are in Chroma.
 Readers join every hit against the manifest, so vectors of a half-written or half-deleted
 document (a crash between the two writes) are never returned, and the next writer sweeps
 them away. Chunk ids are ``<doc_id>:<index>`` and doc ids are content hashes, so re-running
 an interrupted ingest rewrites exactly the same ids: it is idempotent.
 
-Layout under ``RAG_INDEX_DIR``: ``chroma/`` (embedded Chroma), ``state/manifest.sqlite3``,
-``state/bm25/`` (see :mod:`rag.lexical`).
+Layout under ``RAG_INDEX_DIR``: ``chroma/`` (embedded Chroma),
+``state/<collection>/manifest.sqlite3``, ``state/<collection>/bm25/`` (see :mod:`rag.lexical`).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.embeddings import Embedder
+from rag.state.base import ChunkRecord, DocInfo, Manifest
+from rag.state.sqlite import SqliteManifest
+
+__all__ = ["ChunkRecord", "DocInfo", "Store", "open_chroma"]
 
 log = logging.getLogger(__name__)
 
@@ -34,69 +36,6 @@ log = logging.getLogger(__name__)
 # true neighbours; these keep recall@10 >= 0.95 against exact search.
 HNSW_CONFIG = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _CHROMA_MAX_BATCH = 5000
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    path TEXT NOT NULL,
-    name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    pages INTEGER NOT NULL,
-    chunks INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
-    added_at REAL NOT NULL,
-    meta TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    page INTEGER,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    tokens INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    context TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('generation', '0');
-"""
-# What BM25 indexes: the contextual prefix (ingest/context.py) on its own line, then the text.
-_INDEXED_SELECT = (
-    "SELECT chunk_id, CASE WHEN context = '' THEN text ELSE context || char(10) || text END "
-    "FROM chunks ORDER BY chunk_id"
-)
-
-
-@dataclass(frozen=True)
-class DocInfo:
-    doc_id: str
-    path: str
-    name: str
-    sha256: str
-    pages: int
-    chunks: int
-    bytes: int
-    added_at: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    chunk_id: str
-    doc_id: str
-    idx: int
-    page: int | None
-    start: int
-    end: int
-    tokens: int
-    text: str
-    name: str = ""  # the document's display name (file name), filled on read
-    context: str = ""  # title and section heading, indexed with the text, never shown
 
 
 class ChromaEmbeddingFunction:
@@ -150,7 +89,8 @@ def open_chroma(index_dir: Path, host: str | None = None, port: int = 8000) -> A
 
 
 class Store:
-    """Chroma collection + manifest. Thread-safe; one writer at a time per process."""
+    """Chroma collection + manifest. Thread-safe; one writer at a time per manifest (across
+    processes too when the manifest is shared: :meth:`Manifest.write_lock`)."""
 
     def __init__(
         self,
@@ -159,25 +99,17 @@ class Store:
         collection: str = "documents",
         chroma_host: str | None = None,
         chroma_port: int = 8000,
+        manifest: Manifest | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.collection_name = collection
+        # Local to this process either way: the BM25 copy and the analysis caches.
         self.state_dir = self.index_dir / "state" / collection
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._db_path = self.state_dir / "manifest.sqlite3"
+        self.manifest: Manifest = manifest or SqliteManifest(self.state_dir)
+        self.store_id = self.manifest.store_id
         self._write_lock = threading.RLock()
-        self._local = threading.local()
-        with self._conn() as db:
-            db.executescript(_SCHEMA)
-            if "context" not in {r[1] for r in db.execute("PRAGMA table_info(chunks)")}:
-                db.execute("ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT ''")
-            # Identifies this manifest's vectors, so that a sweep never deletes vectors another
-            # manifest (another RAG_INDEX_DIR on the same Chroma server) owns.
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-            self.store_id = str(
-                db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()[0]
-            )
         self._client = open_chroma(self.index_dir / "chroma", chroma_host, chroma_port)
         self._collection = self._client.get_or_create_collection(
             name=collection,
@@ -185,114 +117,44 @@ class Store:
             configuration={"hnsw": HNSW_CONFIG},
         )
 
-    # --- SQLite --------------------------------------------------------------------------
-    def _db(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._db_path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-        return conn
-
     @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        yield self._db()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _writing(self) -> Iterator[None]:
+        """This process's writers, then every process's (the manifest's lock)."""
+        with self._write_lock, self.manifest.write_lock():
+            yield
 
     # --- reads ---------------------------------------------------------------------------
     @property
     def generation(self) -> int:
         """Bumped by every committed write; caches (BM25) compare against it."""
-        row = self._db().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return int(row[0])
+        return self.manifest.generation
 
     def docs(self) -> list[DocInfo]:
-        rows = (
-            self._db()
-            .execute(
-                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-                "ORDER BY name, added_at"
-            )
-            .fetchall()
-        )
-        return [DocInfo(*r) for r in rows]
+        return self.manifest.docs()
 
     def doc(self, doc_id: str) -> DocInfo | None:
-        row = (
-            self._db()
-            .execute(
-                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-                "WHERE doc_id=?",
-                (doc_id,),
-            )
-            .fetchone()
-        )
-        return DocInfo(*row) if row else None
+        return self.manifest.doc(doc_id)
 
     def docs_by_path(self, path: str) -> list[DocInfo]:
-        rows = (
-            self._db()
-            .execute(
-                "SELECT doc_id, path, name, sha256, pages, chunks, bytes, added_at FROM documents "
-                "WHERE path=? OR name=?",
-                (path, path),
-            )
-            .fetchall()
-        )
-        return [DocInfo(*r) for r in rows]
+        return self.manifest.docs_by_path(path)
 
     def chunk_count(self) -> int:
-        return int(self._db().execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        return self.manifest.chunk_count()
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRecord]:
         """Committed chunks among ``chunk_ids`` (others - orphans, removed - are absent)."""
         if not chunk_ids:
             return {}
-        out: dict[str, ChunkRecord] = {}
-        ids = list(dict.fromkeys(chunk_ids))
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            rows = (
-                self._db()
-                .execute(
-                    'SELECT c.chunk_id, c.doc_id, c.idx, c.page, c.start, c."end", c.tokens, c.text, d.name '
-                    "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
-                    f"WHERE c.chunk_id IN ({','.join('?' * len(part))})",
-                    part,
-                )
-                .fetchall()
-            )
-            for r in rows:
-                out[r[0]] = ChunkRecord(*r)
-        return out
+        return self.manifest.get_chunks(chunk_ids)
 
     def all_chunks(self) -> tuple[list[str], list[str]]:
         """(ids, indexed texts) of every committed chunk, in a stable order (BM25 rebuilds)."""
-        rows = self._db().execute(_INDEXED_SELECT).fetchall()
-        return [r[0] for r in rows], [r[1] for r in rows]
+        _, ids, texts = self.manifest.snapshot()
+        return ids, texts
 
     def snapshot(self) -> tuple[int, list[str], list[str]]:
         """Generation, ids and texts read in one transaction, so they agree with each other."""
-        db = self._db()
-        db.execute("BEGIN")
-        try:
-            gen = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
-            rows = db.execute(_INDEXED_SELECT).fetchall()
-        finally:
-            db.execute("COMMIT")
-        return gen, [r[0] for r in rows], [r[1] for r in rows]
+        return self.manifest.snapshot()
 
     def dense_search(self, query_vec: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the nearest committed chunks, best first."""
@@ -342,62 +204,14 @@ class Store:
         all_chunks = [c for _, chunks, _ in items for c in chunks]
         if len(all_chunks) != len(embeddings):
             raise ValueError("one embedding per chunk")
-        with self._write_lock:
+        with self._writing():
             self._upsert_vectors(all_chunks, embeddings)
-            old: list[str] = []
-            with self._transaction() as db:
-                for doc, chunks, replaces in items:
-                    db.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
-                    db.executemany(
-                        "INSERT INTO chunks "
-                        '(chunk_id, doc_id, idx, page, start, "end", tokens, text, context) '
-                        "VALUES (?,?,?,?,?,?,?,?,?)",
-                        [
-                            (
-                                c.chunk_id,
-                                c.doc_id,
-                                c.idx,
-                                c.page,
-                                c.start,
-                                c.end,
-                                c.tokens,
-                                c.text,
-                                c.context,
-                            )
-                            for c in chunks
-                        ],
-                    )
-                    db.execute(
-                        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
-                        (
-                            doc.doc_id,
-                            doc.path,
-                            doc.name,
-                            doc.sha256,
-                            doc.pages,
-                            doc.chunks,
-                            doc.bytes,
-                            doc.added_at or time.time(),
-                            "{}",
-                        ),
-                    )
-                    for d in replaces:
-                        if d != doc.doc_id:
-                            db.execute("DELETE FROM chunks WHERE doc_id=?", (d,))
-                            db.execute("DELETE FROM documents WHERE doc_id=?", (d,))
-                            old.append(d)
-                self._bump(db)
-            for d in old:
+            for d in self.manifest.commit(items):
                 self._delete_vectors(d)
 
     def remove(self, doc_id: str) -> bool:
-        with self._write_lock:
-            with self._transaction() as db:
-                cur = db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-                db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-                found = cur.rowcount > 0
-                if found:
-                    self._bump(db)
+        with self._writing():
+            found = self.manifest.delete(doc_id)
             self._delete_vectors(doc_id)
             return found
 
@@ -407,8 +221,8 @@ class Store:
         Only this manifest's vectors (and untagged ones from before store ids existed): on a
         shared Chroma server another index dir's documents are not orphans.
         """
-        with self._write_lock:
-            live = {r[0] for r in self._db().execute("SELECT doc_id FROM documents")}
+        with self._writing():
+            live = self.manifest.doc_ids()
             got = self._collection.get(include=["metadatas"])
             orphan_ids = [
                 cid
@@ -424,9 +238,6 @@ class Store:
 
     def vector_count(self) -> int:
         return int(self._collection.count())
-
-    def _bump(self, db: sqlite3.Connection) -> None:
-        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
 
     def _upsert_vectors(self, chunks: Sequence[ChunkRecord], embeddings: np.ndarray) -> None:
         for i in range(0, len(chunks), _CHROMA_MAX_BATCH):

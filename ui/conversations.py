@@ -30,12 +30,12 @@ LISTED = 15
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _store(path: str) -> ConversationStore:
-    return ConversationStore(Path(path))
+def _store(path: str, workspace: str) -> ConversationStore:
+    return ConversationStore(Path(path), workspace)
 
 
 def store(settings: Settings) -> ConversationStore:
-    return _store(str(settings.state_dir / DB_NAME))
+    return _store(str(settings.state_dir / DB_NAME), settings.workspace)
 
 
 def _open(conversation_id: str | None) -> None:

@@ -22,6 +22,7 @@ from rag.embeddings import embedder_for
 from rag.engine import Engine
 from rag.session import ChatSession
 from rag.settings import Settings, cached_settings
+from rag.state import open_state
 from ui.embedder import ProgressEmbedder
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ def get_settings() -> Settings:
             urls[p.name] = value
     if urls:
         overrides["base_urls"] = urls
+    workspace = st.session_state.get("workspace")  # the sidebar's picker (ui/workspaces.py)
+    if workspace:
+        overrides["workspace"] = workspace
     return cached_settings(**overrides)
 
 
@@ -98,6 +102,7 @@ def init_session(settings: Settings) -> None:
             session_id=ss.session_id,
             session_budget_usd=settings.session_budget_usd,
             daily_budget_usd=settings.daily_budget_usd,
+            records=open_state(settings).usage_records(),  # shared by replicas (RAG_STATE_URL)
         )
 
 

@@ -26,6 +26,7 @@ class Service:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._chain: FallbackChain | None = None
+        self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
 
     @property
@@ -38,11 +39,28 @@ class Service:
             return self._chain
 
     def workspaces(self) -> list[str]:
-        return []  # workspaces are not built yet: only "grounded-qa" is served
+        """The created workspaces (``grounded-qa`` itself is the default one)."""
+        from rag.workspaces import DEFAULT, list_workspaces
+
+        return [w for w in list_workspaces(self.engine.settings) if w != DEFAULT]
 
     def engine_for(self, target: Target) -> Engine:
-        """The engine answering ``target`` (one per workspace, once workspaces exist)."""
-        return self.engine
+        """The engine answering ``target``: one per workspace, made on first use."""
+        if target.workspace is None:
+            return self.engine
+        with self._lock:
+            engine = self._engines.get(target.workspace)
+            if engine is None:
+                from rag.engine import Engine
+
+                settings = self.engine.settings.model_copy(update={"workspace": target.workspace})
+                engine = Engine(
+                    settings,
+                    embedder=self.engine.embedder,
+                    refusal=self.engine.extractive.refusal,
+                )
+                self._engines[target.workspace] = engine
+            return engine
 
     def answer_stream(
         self, target: Target, messages: Sequence[ChatMessage], temperature: float | None = None

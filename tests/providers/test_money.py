@@ -66,9 +66,9 @@ def test_tiny_daily_budget_refuses_an_unpriced_gpt4_before_the_call(
     assert first.error_kind == "budget_exceeded"
     assert "RAG_PRICING_FILE" in (first.error or "") and "gpt-4" in (first.error or "")
     assert usage.daily_cost() == 0.0
-    assert usage._db.execute("SELECT COUNT(*) FROM usage WHERE provider='openai'").fetchone() == (
-        0,
-    )
+    assert usage._records._db.execute(  # type: ignore[attr-defined]
+        "SELECT COUNT(*) FROM usage WHERE provider='openai'"
+    ).fetchone() == (0,)
 
 
 def test_without_a_budget_an_unpriced_call_goes_through_and_is_reported_unpriced(
@@ -107,7 +107,7 @@ def test_a_cut_stream_records_its_estimated_usage(
     calls = CallLog(tmp_path / "u.sqlite3")
     items = list(_chain(p, usage, calls=calls).stream(question()))
     assert items[-1].interrupted and items[-1].provider == "final"
-    rows = usage._db.execute(
+    rows = usage._records._db.execute(  # type: ignore[attr-defined]
         "SELECT provider, input_tokens, output_tokens, cost_usd, estimated FROM usage"
     ).fetchall()
     (prov, tin, tout, cost, est), *_ = rows

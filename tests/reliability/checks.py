@@ -69,12 +69,11 @@ class Snapshot:
 
 
 def snapshot(store: Any) -> Snapshot:
-    db = store._db()
-    docs = {
-        r[0]: (r[1], r[2], r[3])
-        for r in db.execute("SELECT doc_id, name, pages, chunks FROM documents")
-    }
-    chunks = dict(db.execute("SELECT chunk_id, text FROM chunks").fetchall())
+    # Through the manifest's interface: the same check for SQLite and PostgreSQL.
+    docs = {d.doc_id: (d.name, d.pages, d.chunks) for d in store.docs()}
+    _, ids, _ = store.snapshot()
+    chunks = {cid: rec.text for cid, rec in store.get_chunks(ids).items()}
+    chunks.update({cid: "" for cid in ids if cid not in chunks})  # a row without a document
     got = store._collection.get(include=["metadatas"])
     vector_docs = {
         cid: (md or {}).get("doc_id", "")

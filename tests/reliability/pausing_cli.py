@@ -42,10 +42,12 @@ def install() -> None:
         pause("upsert")
         orig_upsert(self, chunks[half:], np.asarray(embeddings)[half:])
 
-    orig_bump = store.Store._bump
+    from rag.state import sqlite as sqlite_state
 
-    def bump(self: Any, db: Any) -> None:
-        orig_bump(self, db)
+    orig_bump = sqlite_state._bump
+
+    def bump(db: Any) -> None:
+        orig_bump(db)
         pause("before-commit")  # still inside BEGIN IMMEDIATE ... COMMIT
 
     orig_delete = store.Store._delete_vectors
@@ -62,7 +64,7 @@ def install() -> None:
         orig_replace(src, dst)
 
     store.Store._upsert_vectors = upsert  # type: ignore[method-assign]
-    store.Store._bump = bump  # type: ignore[method-assign]
+    sqlite_state._bump = bump
     store.Store._delete_vectors = delete  # type: ignore[method-assign]
     lexical.os.replace = replace  # type: ignore[attr-defined]
 

@@ -1,0 +1,76 @@
+"""Workspaces: named sets of documents (one per team or project).
+
+Each workspace is its own Chroma collection and its own manifest scope, so a question sees
+only its workspace's documents. ``default`` is ``RAG_COLLECTION`` itself: indexes made before
+workspaces existed are the default workspace, unchanged. The others are named in the state
+backend's registry (SQLite ``state/workspaces.sqlite3``, or ``rag_workspaces`` in the shared
+PostgreSQL) and live in the collection ``<RAG_COLLECTION>-ws-<name>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.settings import Settings, SettingsError
+from rag.state import open_state
+
+DEFAULT = "default"
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class WorkspaceError(SettingsError):
+    """A workspace name that is invalid, unknown, or cannot be deleted."""
+
+
+def collection_for(settings: Settings, workspace: str | None = None) -> str:
+    ws = workspace or settings.workspace
+    return settings.collection if ws == DEFAULT else f"{settings.collection}-ws-{ws}"
+
+
+def list_workspaces(settings: Settings) -> list[str]:
+    """``default`` first, then the created ones by name."""
+    return [DEFAULT, *open_state(settings).workspace_names()]
+
+
+def check_name(name: str) -> str:
+    if not NAME.match(name):
+        raise WorkspaceError(
+            f"invalid workspace name {name[:60]!r}: 1-40 characters, lower-case letters, "
+            "digits, '-' and '_', starting with a letter or digit"
+        )
+    return name
+
+
+def require(settings: Settings, workspace: str | None = None) -> str:
+    """The workspace's name if it exists, else a clear error saying how to create it."""
+    ws = check_name(workspace or settings.workspace)
+    if ws != DEFAULT and ws not in open_state(settings).workspace_names():
+        raise WorkspaceError(
+            f"no workspace {ws!r}; create it with: python -m rag workspaces create {ws}"
+        )
+    return ws
+
+
+def create_workspace(settings: Settings, name: str) -> bool:
+    """True if it was created, False if it already existed."""
+    if check_name(name) == DEFAULT:
+        return False
+    return open_state(settings).add_workspace(name)
+
+
+def delete_workspace(settings: Settings, name: str) -> bool:
+    """Forget the workspace and delete its documents (vectors and manifest). True if it
+    existed. ``default`` cannot be deleted: remove its documents instead."""
+    if check_name(name) == DEFAULT:
+        raise WorkspaceError("the default workspace cannot be deleted")
+    collection = collection_for(settings, name)
+    found = open_state(settings).drop_workspace(name, collection)
+    from rag.store import open_chroma
+
+    client = open_chroma(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
+    try:
+        client.delete_collection(collection)
+    except Exception as e:  # chromadb raises NotFoundError / ValueError by version
+        if "does not exist" not in str(e) and "not found" not in str(e).lower():
+            raise
+    return found
