@@ -25,16 +25,23 @@ def render(settings: Settings) -> None:
     usage: UsageTracker = st.session_state.usage
     costs: list[dict[str, Any]] = st.session_state.costs
     totals = usage.session_totals()
+    # A reopened conversation's earlier answers (ui.conversations.sync) count too.
+    before = st.session_state.get("restored_cost") or {"tokens": 0, "cost_usd": 0.0}
     st.subheader("Session cost", anchor=False)
     c1, c2 = st.columns(2)
-    c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens']:,}")
-    c2.metric("Cost", money(totals["cost_usd"]))
+    c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens'] + before['tokens']:,}")
+    c2.metric("Cost", money(totals["cost_usd"] + before["cost_usd"]))
+    if before["tokens"] or before["cost_usd"]:
+        st.caption(
+            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) this "
+            "conversation spent before it was reopened."
+        )
     if totals["unpriced_calls"]:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
     _budget(settings, usage, totals)
     if costs:
         rows = cost_rows(costs)
-        if totals["cost_usd"] > 0:
+        if totals["cost_usd"] + before["cost_usd"] > 0:
             _cost_chart(rows)
         _cost_table(rows)
     else:
@@ -104,20 +111,18 @@ def render_health() -> None:
     if not rows:
         st.caption("No provider calls yet.")
         return
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_order=("provider", "status", "calls", "p50_ms"),  # errors: in the status
-        column_config={
-            "provider": st.column_config.TextColumn("Provider", width=116),
-            "status": st.column_config.TextColumn("Status", width=80),
-            "calls": st.column_config.NumberColumn("Calls", width=42),
-            "p50_ms": st.column_config.NumberColumn(
-                "Median", format="%d ms", width=58, help="Median time of successful calls"
-            ),
-        },
+    # A static table wraps its cells: "Errors: unreachable ×3" stays readable in the
+    # narrow side column, where a data grid clipped it to "Errors: unrea…".
+    table = pd.DataFrame(
+        {
+            "Provider": [r["provider"] for r in rows],
+            "Status": [r["status"] for r in rows],
+            "Calls": [r["calls"] if r["calls"] is not None else "–" for r in rows],
+            "Median": [f"{r['p50_ms']:,} ms" if r["p50_ms"] is not None else "–" for r in rows],
+        }
     )
+    st.table(table, hide_index=True)
+    st.caption("Median: time of successful calls.")
 
 
 def render_cap_input(settings: Settings) -> None:

@@ -214,15 +214,34 @@ def _watch_jobs() -> None:
     """Redraws running uploads twice a second without rerunning (blocking) the whole page."""
     jobs: list[UploadJob] = st.session_state.upload_jobs
     running = [j for j in jobs if not j.done]
-    for job in jobs[-3:]:
+    for job in reversed(jobs[-3:]):  # newest first: the upload just made is on top
         render_job(job)
     if not running and st.session_state.get("jobs_refresh_pending"):
         st.session_state.jobs_refresh_pending = False
+        _announce(jobs[-1])
         st.rerun(scope="app")  # new documents: refresh the list and the chat's corpus note
 
 
-def render(engine: Engine) -> None:
+def _announce(job: UploadJob) -> None:
+    """A toast for a finished upload: seen wherever the user is on the page (the report
+    itself is in the sidebar, which may be scrolled away)."""
+    for f in job.files:
+        r = f.result
+        if f.error or (r is not None and r.status == "failed"):
+            reason = f.error or (r.error if r is not None else None) or "failed"
+            st.toast(
+                f"{escape_md(f.name)} could not be added: {escape_md(reason)}",
+                icon=":material/error:",
+            )
+        elif r is not None:
+            st.toast(f"{escape_md(f.name)}: {r.status}", icon=STATUS_ICONS.get(r.status))
+
+
+def render(engine: Engine | None) -> None:
     st.header("Documents")
+    if engine is None:
+        st.caption("Loading the documents…")
+        return
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
     uploaded = st.file_uploader(
@@ -242,7 +261,8 @@ def render(engine: Engine) -> None:
         else:
             if st.session_state.get("jobs_refresh_pending"):
                 st.session_state.jobs_refresh_pending = False
-            for job in st.session_state.upload_jobs[-3:]:
+                _announce(st.session_state.upload_jobs[-1])
+            for job in reversed(st.session_state.upload_jobs[-3:]):
                 render_job(job)
     render_list(engine)
 
@@ -264,14 +284,20 @@ def render_list(engine: Engine) -> None:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     for d in docs:
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        c1, c2 = st.columns([3, 2], vertical_alignment="center")
         c1.markdown(
             f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
         )
-        c2.button(
-            ":material/delete:",
-            key=f"del_{d.doc_id}",
-            help=f"Delete {escape_label(d.name)}",
-            on_click=_delete,
-            args=(engine, d.doc_id, d.name),
-        )
+        # A named button (not an icon alone: screen readers announce it), and a second
+        # click to confirm: deleting drops the document's chunks from the index.
+        with c2.popover("Delete", icon=":material/delete:", help=f"Delete {escape_label(d.name)}"):
+            st.markdown(
+                f"Delete **{escape_md(d.name)}** from the index? Its answers can no longer cite it."
+            )
+            st.button(
+                f"Yes, delete {escape_label(d.name)}",
+                key=f"del_{d.doc_id}",
+                type="primary",
+                on_click=_delete,
+                args=(engine, d.doc_id, d.name),
+            )
