@@ -33,8 +33,8 @@ def render(settings: Settings) -> None:
     c2.metric("Cost", money(totals["cost_usd"] + before["cost_usd"]))
     if before["tokens"] or before["cost_usd"]:
         st.caption(
-            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) this "
-            "conversation spent before it was reopened."
+            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for this "
+            "conversation's answers from before it was reopened."
         )
     if totals["unpriced_calls"]:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
@@ -80,24 +80,17 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
 
 
 def _cost_table(rows: list[dict[str, Any]]) -> None:
-    df = pd.DataFrame(rows)[["answer", "provider", "tokens", "cost", "seconds"]]
-    st.dataframe(
-        df,
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(df), 220),
-        # the time of each answer is in its "Answered by" line; four columns fit the panel
-        column_order=("answer", "provider", "tokens", "cost"),
-        column_config={
-            "answer": st.column_config.NumberColumn("#", width=28, help="Answer number"),
-            "provider": st.column_config.TextColumn("Answered by", width=130),
-            "tokens": st.column_config.NumberColumn("Tokens", format="localized", width=56),
-            "cost": st.column_config.TextColumn("Cost", width=72),
-            "seconds": st.column_config.NumberColumn(
-                "Time", format="%.1f s", width=52, help="Time to the full answer"
-            ),
-        },
+    # A static table wraps "openai · gpt-4o-mini (rewrite)" where a grid clipped it; past a
+    # dozen answers it scrolls. The time of each answer is in its "Answered by" line.
+    table = pd.DataFrame(
+        {
+            "Answer": [r["answer"] for r in rows],
+            "Answered by": [r["provider"] for r in rows],
+            "Tokens": [f"{r['tokens']:,}" for r in rows],
+            "Cost": [r["cost"] for r in rows],
+        }
     )
+    st.table(table, hide_index=True, height="content" if len(rows) <= 12 else 420)
 
 
 def render_health() -> None:

@@ -268,6 +268,7 @@ def render(engine: Engine | None) -> None:
 
 
 def _delete(engine: Engine, doc_id: str, name: str) -> None:
+    st.session_state.delete_doc = None  # the pick would name a document that is gone
     try:
         results = engine.remove(doc_id)
         ok = any(r.status == "removed" for r in results)
@@ -284,20 +285,34 @@ def render_list(engine: Engine) -> None:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     for d in docs:
-        c1, c2 = st.columns([3, 2], vertical_alignment="center")
-        c1.markdown(
+        st.markdown(
             f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
         )
-        # A named button (not an icon alone: screen readers announce it), and a second
-        # click to confirm: deleting drops the document's chunks from the index.
-        with c2.popover("Delete", icon=":material/delete:", help=f"Delete {escape_label(d.name)}"):
-            st.markdown(
-                f"Delete **{escape_md(d.name)}** from the index? Its answers can no longer cite it."
-            )
-            st.button(
-                f"Yes, delete {escape_label(d.name)}",
-                key=f"del_{d.doc_id}",
-                type="primary",
-                on_click=_delete,
-                args=(engine, d.doc_id, d.name),
-            )
+    if docs:
+        _delete_control(engine, {d.doc_id: d.name for d in docs})
+
+
+def _delete_control(engine: Engine, names: dict[str, str]) -> None:
+    """One named "Delete a document" button (not an icon per row, which the narrow sidebar
+    clipped and screen readers could not name), then a pick and a second click to confirm:
+    deleting drops the document's chunks from the index."""
+    with st.popover("Delete a document", icon=":material/delete:", width="stretch"):
+        doc_id = st.selectbox(
+            "Document to delete",
+            list(names),
+            index=None,
+            format_func=lambda i: names.get(i, str(i)),
+            key="delete_doc",
+            placeholder="Choose a document",
+        )
+        if doc_id is None:
+            return
+        name = names.get(doc_id, str(doc_id))
+        st.markdown(f"Delete **{escape_md(name)}** from the index? Answers can no longer cite it.")
+        st.button(
+            f"Yes, delete {escape_label(name)}",
+            key=f"del_{doc_id}",
+            type="primary",
+            on_click=_delete,
+            args=(engine, doc_id, name),
+        )

@@ -170,6 +170,8 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     ask(at, "When is the Zephyr launch?")
     assert any("zephyr _notes_.txt" in e.label.replace("\\", "") for e in at.expander)
     doc = next(d for d in at.session_state.turns[-1].answers[0].sources if "zephyr" in d.source)
+    assert not [b for b in at.button if b.key == f"del_{doc.doc_id}"]  # a pick comes first
+    at.selectbox(key="delete_doc").set_value(doc.doc_id).run()
     at.button(key=f"del_{doc.doc_id}").click().run()
     assert not at.exception
     text = page_text(at).replace("\\", "")

@@ -83,7 +83,7 @@ def test_a_reload_restores_the_provider_and_the_cost_of_the_conversation(
     assert [r["provider"] for r in again.session_state.costs] == ["openai:gpt-4o"]
     cost = next(m for m in again.metric if m.label == "Cost")
     assert cost.value == money(spent) and cost.value != "$0"
-    assert "this conversation spent before it was reopened" in page_text(again)
+    assert "for this conversation's answers from before it was reopened" in page_text(again)
 
 
 def test_missing_key_is_not_configured_and_examples_keep_their_text(
