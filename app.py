@@ -11,8 +11,6 @@ import logging
 
 import streamlit as st
 
-from ui import analysis, chat, conversations, costs, documents, sidebar, sources, state
-
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
 
@@ -21,6 +19,10 @@ st.caption("Answers from your documents, with the file, page and sentence behind
 with st.bottom:  # the "Ask within" filter sits just above the chat box
     within_slot = st.empty()
     typed = st.chat_input("Ask a question about your documents")
+
+# Imported after the chat box is drawn: on a cold server the first run spends seconds
+# importing pandas, Chroma and the rest, and the page should not stay blank meanwhile.
+from ui import analysis, chat, conversations, costs, documents, sidebar, sources, state  # noqa: E402
 
 
 def startup_failed(e: Exception) -> None:

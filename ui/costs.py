@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -59,6 +58,8 @@ def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> 
 
 
 def _cost_chart(rows: list[dict[str, Any]]) -> None:
+    import altair as alt  # 1-2 s to import, and only needed once something costs money
+
     df = pd.DataFrame(rows)
     chart = (
         alt.Chart(df)
