@@ -59,7 +59,7 @@ main, side = st.columns([5, 3], gap="large")
 with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)
     if engine is None and question:
         try:
-            engine = chat.wait_for_engine(settings)
+            engine = chat.wait_for_engine(settings, question)
         except Exception as e:
             startup_failed(e)
     if engine is not None:

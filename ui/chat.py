@@ -73,10 +73,17 @@ def render_within(engine: Engine) -> list[str]:
     return [str(i) for i in chosen]
 
 
-def wait_for_engine(settings: Settings) -> Engine:
-    """A question asked while the engine warms up: wait for it with a spinner."""
-    with st.spinner("Loading the documents…"):
-        return get_engine(settings)
+def wait_for_engine(settings: Settings, question: str) -> Engine:
+    """A question asked while the engine warms up: shown, waiting under a spinner (then
+    answered by :func:`ask`, which draws it again in its place)."""
+    slot = st.empty()
+    with slot.container():
+        with st.chat_message("user"):
+            st.markdown(escape_md(question))
+        with st.spinner("Loading the documents…"):
+            engine = get_engine(settings)
+    slot.empty()
+    return engine
 
 
 @st.fragment(run_every=1)
