@@ -11,8 +11,11 @@ import logging
 
 import streamlit as st
 
+from ui import auth  # light: streamlit only, so the gate costs no import time
+
 st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
 log = logging.getLogger("app")
+auth.gate()  # with [auth] in secrets.toml: nothing of the app before sign-in (ui.auth)
 
 st.title("Grounded Q&A")
 st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
@@ -48,6 +51,7 @@ conversations.sync(settings)  # the conversation the URL names (?c=...)
 question = chat.take_question(typed)
 
 with st.sidebar:
+    auth.render_sidebar()  # who is signed in, "Sign out" (nothing without sign-in)
     choice = sidebar.render(settings, state.session_keys())
     st.divider()
     documents.render(engine)

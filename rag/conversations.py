@@ -5,6 +5,13 @@ and each answer with its sources, provider, model, usage, cost, attempts and gro
 (the typed fields of ``Answer``). Answers are stored as JSON built by :func:`answer_to_dict`, so the
 schema of an answer can grow without a migration. Each call opens its own connection:
 Streamlit runs every session in its own thread.
+
+Owners: with sign-in on (``ui.auth``) every conversation carries its owner, the signed-in
+user's stable id, and every read and write is filtered by it, so one user can neither list,
+open, rename, delete nor append to another's conversation, even by knowing its id. Without
+sign-in the owner is ``None``: the rows written before owners existed (and all rows of an app
+without sign-in) have a NULL owner and stay visible exactly as before. The owner is a plain
+principal string, so sharing (a workspace's members) can later widen the filter to a set.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -49,6 +57,7 @@ class Conversation:
     created: float
     updated: float
     turns: int = 0
+    owner: str | None = None
 
 
 @dataclass
@@ -86,6 +95,7 @@ class ConversationStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(_SCHEMA)
+            _add_owner_column(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -97,51 +107,73 @@ class ConversationStore:
         finally:
             db.close()
 
-    def create(self, title: str = "New conversation") -> Conversation:
+    def create(self, title: str = "New conversation", owner: str | None = None) -> Conversation:
         now = time.time()
-        conv = Conversation(uuid.uuid4().hex[:12], title, now, now)
+        conv = Conversation(uuid.uuid4().hex[:12], title, now, now, owner=owner)
         with self._db() as db:
             db.execute(
-                "INSERT INTO conversations (id, title, created, updated) VALUES (?, ?, ?, ?)",
-                (conv.id, conv.title, conv.created, conv.updated),
+                "INSERT INTO conversations (id, title, created, updated, owner) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (conv.id, conv.title, conv.created, conv.updated, owner),
             )
         return conv
 
-    def get(self, conversation_id: str) -> Conversation | None:
-        rows = self._select("WHERE c.id = ?", (conversation_id,))
+    def get(self, conversation_id: str, owner: str | None = None) -> Conversation | None:
+        """The conversation if it exists and is ``owner``'s (None: an unowned one)."""
+        rows = self._select("AND c.id = ?", (owner, conversation_id))
         return rows[0] if rows else None
 
-    def all(self) -> list[Conversation]:
-        """Most recently updated first."""
-        return self._select("", ())
+    def all(self, owner: str | None = None) -> list[Conversation]:
+        """``owner``'s conversations (None: the unowned ones), most recently updated first."""
+        return self._select("", (owner,))
 
     def _select(self, where: str, args: Sequence[Any]) -> list[Conversation]:
+        # `IS ?` rather than `= ?`: NULL (no sign-in) must match NULL
         with self._db() as db:
             rows = db.execute(
-                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id) FROM conversations c "
-                f"LEFT JOIN turns t ON t.conversation_id = c.id {where} "
-                "GROUP BY c.id ORDER BY c.updated DESC",
+                "SELECT c.id, c.title, c.created, c.updated, COUNT(t.turn_id), c.owner "
+                "FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id "
+                f"WHERE c.owner IS ? {where} GROUP BY c.id ORDER BY c.updated DESC",
                 tuple(args),
             ).fetchall()
-        return [Conversation(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [Conversation(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
-    def rename(self, conversation_id: str, title: str) -> None:
+    def rename(self, conversation_id: str, title: str, owner: str | None = None) -> None:
         title = " ".join(title.split())[:200] or "Untitled"
         with self._db() as db:
-            db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
+            db.execute(
+                "UPDATE conversations SET title = ? WHERE id = ? AND owner IS ?",
+                (title, conversation_id, owner),
+            )
 
-    def delete(self, conversation_id: str) -> None:
+    def delete(self, conversation_id: str, owner: str | None = None) -> None:
         with self._db() as db:
-            db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
-            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            gone = db.execute(
+                "DELETE FROM conversations WHERE id = ? AND owner IS ?", (conversation_id, owner)
+            ).rowcount
+            if gone:  # only the owner's conversation takes its turns with it
+                db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
 
     def save_turn(
-        self, conversation_id: str, turn_id: int, question: str, answers: Sequence[Answer]
+        self,
+        conversation_id: str,
+        turn_id: int,
+        question: str,
+        answers: Sequence[Answer],
+        owner: str | None = None,
     ) -> None:
-        """Insert or replace one turn; the first turn names an untitled conversation."""
+        """Insert or replace one turn; the first turn names an untitled conversation.
+
+        Raises LookupError when the conversation does not exist or is not ``owner``'s.
+        """
         now = time.time()
         payload = json.dumps([answer_to_dict(a) for a in answers], ensure_ascii=False)
         with self._db() as db:
+            mine = db.execute(
+                "SELECT 1 FROM conversations WHERE id = ? AND owner IS ?", (conversation_id, owner)
+            ).fetchone()
+            if mine is None:
+                raise LookupError(f"no conversation {conversation_id!r} for this user")
             db.execute(
                 "INSERT OR REPLACE INTO turns (conversation_id, turn_id, question, answers, "
                 "created) VALUES (?, ?, ?, ?, ?)",
@@ -153,16 +185,30 @@ class ConversationStore:
                 (now, title_from(question), conversation_id),
             )
 
-    def turns(self, conversation_id: str) -> list[SavedTurn]:
+    def turns(self, conversation_id: str, owner: str | None = None) -> list[SavedTurn]:
+        """The turns in order; none when the conversation is not ``owner``'s."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT turn_id, question, answers FROM turns WHERE conversation_id = ? "
-                "ORDER BY turn_id",
-                (conversation_id,),
+                "SELECT t.turn_id, t.question, t.answers FROM turns t JOIN conversations c "
+                "ON c.id = t.conversation_id WHERE t.conversation_id = ? AND c.owner IS ? "
+                "ORDER BY t.turn_id",
+                (conversation_id, owner),
             ).fetchall()
         return [
             SavedTurn(r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])]) for r in rows
         ]
+
+
+def _add_owner_column(db: sqlite3.Connection) -> None:
+    """Migrate a database from before owners: its rows keep a NULL owner (no sign-in)."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
+    if "owner" not in columns:
+        try:
+            db.execute("ALTER TABLE conversations ADD COLUMN owner TEXT")
+        except sqlite3.OperationalError as e:  # another process migrated it first
+            if "duplicate column" not in str(e):
+                raise
+    db.execute("CREATE INDEX IF NOT EXISTS conversations_owner ON conversations (owner, updated)")
 
 
 def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:

@@ -4,7 +4,8 @@ The open conversation's id is in the URL (``?c=<id>``), so a reload or a shared 
 reopens it. Storage is :class:`rag.conversations.ConversationStore` (SQLite under the index
 dir). Hooks: :func:`sync` (app.py, before the history is drawn) loads the conversation the
 URL names into ``st.session_state.turns``; :func:`on_turn` (ui.chat, after a turn is
-appended) saves it.
+appended) saves it. With sign-in on, every store call carries the signed-in user's id
+(``ui.auth.owner``), so each user sees only their own conversations, links included.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rag.conversations import (
 )
 from rag.session import Turn
 from rag.settings import Settings
+from ui import auth
 from ui.text import escape_label
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,13 @@ def sync(settings: Settings) -> None:
     if wanted == current:
         return
     s = store(settings)
-    if s.get(wanted) is None:
+    owner = auth.owner()
+    if s.get(wanted, owner) is None:  # gone, or someone else's: the same answer for both
         st.query_params.pop(PARAM, None)
         ss.conversation_id = None
-        st.toast("That conversation no longer exists; a new one was started.")
+        st.toast("That conversation was not found (deleted, or not yours); a new one was started.")
         return
-    saved = s.turns(wanted)
+    saved = s.turns(wanted, owner)
     ss.turns = [Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in saved]
     ss.conversation_id = wanted
     # A reload (or a shared link) starts a new browser session, which would show $0 and
@@ -100,10 +103,10 @@ def on_turn(settings: Settings, turn: Turn) -> None:
     """Save a finished turn, creating the conversation on its first turn."""
     ss = st.session_state
     try:
-        s = store(settings)
-        if not ss.get("conversation_id") or s.get(ss.conversation_id) is None:
-            ss.conversation_id = s.create().id
-        s.save_turn(ss.conversation_id, turn.id, turn.question, turn.answers)
+        s, owner = store(settings), auth.owner()
+        if not ss.get("conversation_id") or s.get(ss.conversation_id, owner) is None:
+            ss.conversation_id = s.create(owner=owner).id
+        s.save_turn(ss.conversation_id, turn.id, turn.question, turn.answers, owner)
         st.query_params[PARAM] = ss.conversation_id
     except Exception:  # saving must never cost the answer
         log.exception("could not save the conversation")
@@ -119,7 +122,7 @@ def _slug(title: str) -> str:
 
 
 def render_sidebar(settings: Settings) -> None:
-    s = store(settings)
+    s, owner = store(settings), auth.owner()
     current = st.session_state.get("conversation_id")
     st.header("Conversations")
     st.button(
@@ -131,7 +134,7 @@ def render_sidebar(settings: Settings) -> None:
         width="stretch",
         help="Start an empty conversation; the current one stays in this list.",
     )
-    convs = s.all()
+    convs = s.all(owner)
     if not convs:
         st.caption("Your questions and answers are saved here after the first answer.")
     for c in convs[:LISTED]:
@@ -146,23 +149,23 @@ def render_sidebar(settings: Settings) -> None:
         )
     if len(convs) > LISTED:
         st.caption(f"{len(convs) - LISTED} older conversations are not listed.")
-    conv = s.get(current) if current else None
+    conv = s.get(current, owner) if current else None
     if conv is not None:
-        _manage(s, conv.id, conv.title)
+        _manage(s, conv.id, conv.title, owner)
 
 
-def _rename(s: ConversationStore, conversation_id: str) -> None:
+def _rename(s: ConversationStore, conversation_id: str, owner: str | None) -> None:
     title = str(st.session_state.get(f"conv_title_{conversation_id}", "")).strip()
     if title:
-        s.rename(conversation_id, title)
+        s.rename(conversation_id, title, owner)
 
 
-def _delete(s: ConversationStore, conversation_id: str) -> None:
-    s.delete(conversation_id)
+def _delete(s: ConversationStore, conversation_id: str, owner: str | None) -> None:
+    s.delete(conversation_id, owner)
     _open(None)
 
 
-def _manage(s: ConversationStore, conversation_id: str, title: str) -> None:
+def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str | None) -> None:
     """Rename, delete (confirmed in a popover) and export the open conversation."""
     c1, c2 = st.columns(2)
     with c1.popover("Rename", icon=":material/edit:", width="stretch"):
@@ -171,7 +174,7 @@ def _manage(s: ConversationStore, conversation_id: str, title: str) -> None:
             value=title,
             key=f"conv_title_{conversation_id}",
             on_change=_rename,
-            args=(s, conversation_id),
+            args=(s, conversation_id, owner),
             max_chars=200,
         )
     with c2.popover("Delete", icon=":material/delete:", width="stretch"):
@@ -181,9 +184,9 @@ def _manage(s: ConversationStore, conversation_id: str, title: str) -> None:
             key=f"conv_delete_{conversation_id}",
             type="primary",
             on_click=_delete,
-            args=(s, conversation_id),
+            args=(s, conversation_id, owner),
         )
-    turns: list[SavedTurn] = s.turns(conversation_id)
+    turns: list[SavedTurn] = s.turns(conversation_id, owner)
     st.download_button(
         "Export as Markdown",
         data=to_markdown(title, turns),

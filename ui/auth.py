@@ -1,0 +1,137 @@
+"""Optional sign-in: Streamlit's ``st.login`` with any OpenID Connect provider.
+
+Off unless ``.streamlit/secrets.toml`` (or a file named by ``--secrets.files``) has an
+``[auth]`` section; then nothing of the app is drawn before someone signs in. Either one
+provider directly in ``[auth]`` (``client_id``, ``client_secret``, ``server_metadata_url``)
+or named ones in ``[auth.<name>]``: one "Sign in" button each. Streamlit does the OIDC code
+flow (Authlib) and keeps the identity in a signed cookie; here we only gate the page, show
+who is signed in, and give ``ui.conversations`` the owner id its conversations are filed
+under. Hooks: :func:`gate` (app.py, first thing) and :func:`render_sidebar`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import streamlit as st
+from streamlit import config
+from streamlit.errors import StreamlitAuthError
+
+from ui.text import escape_md
+
+log = logging.getLogger(__name__)
+
+# Settings of the [auth] section itself, not providers (Streamlit's own names).
+_SHARED_KEYS = {"redirect_uri", "cookie_secret", "expose_tokens"}
+_DEFAULT = "default"  # Streamlit's name for the provider configured directly in [auth]
+
+
+def _auth_section() -> Mapping[str, object] | None:
+    """The ``[auth]`` section ({} without one); None if a secrets file that has one is unreadable."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception as e:  # no secrets file anywhere (no sign-in), or a broken one
+        if _mentions_auth():  # fail closed: a typo must not open the page to everyone
+            log.error("the secrets file with [auth] cannot be read: %s", type(e).__name__)
+            return None
+        return {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def _mentions_auth() -> bool:
+    for name in config.get_option("secrets.files") or []:
+        try:
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+        except OSError:  # absent (the usual case for one of the defaults) or a directory
+            continue
+        if re.search(r"^\s*\[\s*auth\s*[.\]]", text, re.MULTILINE):
+            return True
+    return False
+
+
+def configured() -> bool:
+    section = _auth_section()
+    return section is None or bool(section)
+
+
+def providers() -> list[str]:
+    """The names ``st.login`` accepts: "default" for settings directly in ``[auth]``."""
+    section = _auth_section() or {}
+    if "client_id" in section or "server_metadata_url" in section:
+        return [_DEFAULT]
+    return [k for k, v in section.items() if k not in _SHARED_KEYS and isinstance(v, Mapping)]
+
+
+def signed_in() -> bool:
+    return bool(_auth_section()) and bool(st.user.get("is_logged_in"))
+
+
+def owner() -> str | None:
+    """The signed-in user's stable id, or None when sign-in is off.
+
+    OIDC promises that only ``iss`` and ``sub`` together identify a person for good (an email
+    can change hands or be shared between providers), so the id is both; email is the
+    fallback for a provider that omits ``sub``.
+    """
+    if not signed_in():
+        return None
+    sub, iss = st.user.get("sub"), st.user.get("iss")
+    if sub:
+        return f"{iss or st.user.get('provider') or ''}|{sub}"
+    email = st.user.get("email")
+    return f"email|{email}" if email else None
+
+
+def display_name() -> str:
+    for claim in ("name", "email", "preferred_username", "sub"):
+        value = st.user.get(claim)
+        if value:
+            return str(value)
+    return "signed in"
+
+
+def gate() -> None:
+    """With sign-in configured: the sign-in screen, and stop, until someone signs in."""
+    if not configured() or (signed_in() and owner()):
+        return
+    st.title("Grounded Q&A")
+    if _auth_section() is None:
+        st.error(
+            "Sign-in is configured, but the secrets file could not be read (a TOML error?). "
+            "The app stays closed until it is fixed; the server log names the error."
+        )
+        st.stop()
+    if signed_in():  # a provider that names nobody: better no page than a shared one
+        st.error("The sign-in provider did not say who you are (no 'sub' or 'email' claim).")
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    st.markdown("Sign in to ask questions about the documents and see your conversations.")
+    names = providers()
+    for name in names:
+        label = "Sign in" if name == _DEFAULT or len(names) == 1 else f"Sign in with {name}"
+        if st.button(label, key=f"auth_login_{name}", type="primary", icon=":material/login:"):
+            try:
+                st.login(name)
+            except StreamlitAuthError as e:  # names the missing setting, never a value
+                log.warning("sign-in is misconfigured: %s", e)
+                st.error(f"Sign-in is not set up correctly: {e}")
+    if not names:
+        st.error("Sign-in is on ([auth] in secrets.toml) but no provider is configured in it.")
+    st.stop()
+
+
+def render_sidebar() -> None:
+    """Who is signed in, and a way out (nothing without sign-in)."""
+    if not signed_in():
+        return
+    email = st.user.get("email")
+    name = display_name()
+    # claims are the provider's text: shown literally, never as markdown
+    who = f"**{escape_md(name)}**" + (
+        f" ({escape_md(str(email))})" if email and email != name else ""
+    )
+    st.caption(f"Signed in as {who}")
+    st.button("Sign out", key="auth_logout", on_click=st.logout, icon=":material/logout:")
