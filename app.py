@@ -11,9 +11,22 @@ import logging
 
 import streamlit as st
 
-from ui import (
+from ui import auth  # light: streamlit only, so the gate costs no import time
+
+st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
+log = logging.getLogger("app")
+auth.gate()  # with [auth] in secrets.toml: nothing of the app before sign-in (ui.auth)
+
+st.title("Grounded Q&A")
+st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
+with st.bottom:  # the "Ask within" filter sits just above the chat box
+    within_slot = st.empty()
+    typed = st.chat_input("Ask a question about your documents")
+
+# Imported after the chat box is drawn: on a cold server the first run spends seconds
+# importing pandas, Chroma and the rest, and the page should not stay blank meanwhile.
+from ui import (  # noqa: E402
     analysis,
-    auth,
     chat,
     conversations,
     costs,
@@ -24,26 +37,24 @@ from ui import (
     workspaces,
 )
 
-st.set_page_config(page_title="Grounded Q&A", page_icon="📄", layout="wide")
-log = logging.getLogger("app")
-auth.gate()  # with [auth] in secrets.toml: nothing of the app before sign-in (ui.auth)
 
-st.title("Grounded Q&A")
-st.caption("Answers from your documents, with the file, page and sentence behind every claim.")
-# The chat box is drawn before the (cold) engine load, so a first question can be typed
-# while the model loads; it is answered as soon as the engine is ready.
-typed = st.chat_input("Ask a question about your documents")
-
-try:
-    settings = state.get_settings()
-    sidebar.prefetch_registry(settings)  # SDK imports overlap the model load
-    engine = state.get_engine(settings)
-except Exception as e:  # bad settings or an unreadable index: say so, never a traceback
-    log.exception("startup failed")
+def startup_failed(e: Exception) -> None:
+    # bad settings or an unreadable index: say so, never a traceback
+    log.error("startup failed", exc_info=e)
     st.error(
         f"Grounded Q&A could not start: {type(e).__name__}. Check the settings and the server log."
     )
     st.stop()
+
+
+try:
+    settings = state.get_settings()
+    sidebar.prefetch_registry(settings)  # SDK imports overlap the model load
+    # The engine (model, Chroma, BM25, demo indexing) warms in a background thread: the
+    # page and the chat box draw at once; a question waits for it (ui.chat.wait_for_engine).
+    engine = state.ready_engine(settings)
+except Exception as e:
+    startup_failed(e)
 
 state.init_session(settings)
 conversations.sync(settings)  # the conversation the URL names (?c=...)
@@ -61,12 +72,23 @@ with st.sidebar:
 
 main, side = st.columns([5, 3], gap="large")
 with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)
-    if not st.session_state.turns and not question:
+    if engine is None and question:
+        try:
+            engine = chat.wait_for_engine(settings, question)
+        except Exception as e:
+            startup_failed(e)
+    if engine is not None:
+        with within_slot:
+            choice.docs = chat.render_within(engine)
+    if engine is None:
+        chat.render_loading(settings)
+    elif not st.session_state.turns and not question:
         chat.render_welcome(engine)
     chat.render_history(st.session_state.turns)
-    if question:
+    if engine is not None and question:
         chat.ask(engine, choice, question)
     sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)
-    analysis.render_documents(engine)  # tone per document, topics (background, cached)
+    if engine is not None:
+        analysis.render_documents(engine)  # tone per document, topics (background, cached)

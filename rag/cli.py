@@ -160,8 +160,9 @@ def _history(rows: Any) -> list[Any]:
     return [Message(r["role"], str(r.get("content") or "")) for r in rows]
 
 
-def _questions(batch: str) -> Iterator[tuple[str, list[Any]]]:
-    """(question, history) per line: plain text, or JSONL with "question" and "history"."""
+def _questions(batch: str) -> Iterator[tuple[str, list[Any], list[str] | None]]:
+    """(question, history, docs) per line: plain text, or JSONL with "question", "history"
+    and "docs" (names to ask within; None: the command's --doc)."""
     fh = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
     with fh:
         for line in fh:
@@ -170,9 +171,14 @@ def _questions(batch: str) -> Iterator[tuple[str, list[Any]]]:
                 continue
             if line.startswith("{"):
                 obj = json.loads(line)
-                yield str(obj["question"]), _history(obj.get("history") or [])
+                docs = obj.get("docs")
+                if docs is not None and not (
+                    isinstance(docs, list) and all(isinstance(d, str) for d in docs)
+                ):
+                    raise ValueError('"docs" must be a list of document names')
+                yield str(obj["question"]), _history(obj.get("history") or []), docs
             else:
-                yield line, []
+                yield line, [], None
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -181,21 +187,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
     provider = _provider(args, engine)
     try:
         history = _history(json.loads(Path(args.history).read_text())) if args.history else []
-        questions = list(_questions(args.batch)) if args.batch else [(args.question, history)]
+        questions = list(_questions(args.batch)) if args.batch else [(args.question, history, None)]
+        # Every name is checked before the first answer: a typo fails at once, listing the
+        # documents, instead of after a batch's worth of paid calls.
+        scopes = [
+            engine.resolve_docs(d if d is not None else args.doc or []) for _, _, d in questions
+        ]
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if not questions or not all(q and q.strip() for q, _ in questions):
+    if not questions or not all(q and q.strip() for q, _, _ in questions):
         print("error: empty question", file=sys.stderr)
         return 2
-    for q, hist in questions:
+    for (q, hist, _), scope in zip(questions, scopes, strict=True):
+        scoped = engine.within(scope)
         if getattr(args, "tools", False):
             from rag.llm import task_chain
 
             chain = provider or task_chain(engine, "answer")
-            ans = engine.ask_with_tools(q, chain, k=args.k, history=hist)
+            ans = scoped.ask_with_tools(q, chain, k=args.k, history=hist)
         else:
-            ans = engine.ask(q, k=args.k, provider=provider, history=hist)
+            ans = scoped.ask(q, k=args.k, provider=provider, history=hist)
         if args.json or args.batch:
             out = ans.to_json()
             if not getattr(args, "no_sentiment", False):
@@ -498,6 +510,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
     sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
+    sp.add_argument(
+        "--doc",
+        action="append",
+        metavar="NAME",
+        help="ask within this document only (file name, path or id); repeat for several. "
+        'In --batch JSONL, a row\'s "docs": [...] overrides it',
+    )
     sp.add_argument(
         "--tools",
         action="store_true",

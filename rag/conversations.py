@@ -235,6 +235,39 @@ def _add_workspace_column(db: sqlite3.Connection) -> None:
                 raise
 
 
+def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:
+    """(provider, model) the last one-answer turn asked first (its first attempt: a
+    fallback's answerer is not what the user picked), so a reopened conversation goes on
+    with it; None when every turn compared several providers."""
+    for t in reversed(turns):
+        if len(t.answers) != 1:
+            continue
+        a = t.answers[0]
+        first = a.attempts[0] if a.attempts else None
+        return (first.provider, first.model) if first else (a.provider, a.model)
+    return None
+
+
+def cost_rows_of(turns: Sequence[SavedTurn]) -> list[dict[str, Any]]:
+    """One cost row per saved answer, in the shape :class:`rag.session.ChatSession` keeps
+    (answer, turn, provider, tokens, cost_usd, latency_ms): the session cost of a reopened
+    conversation."""
+    rows: list[dict[str, Any]] = []
+    for t in turns:
+        for a in t.answers:
+            rows.append(
+                {
+                    "answer": len(rows) + 1,
+                    "turn": t.id,
+                    "provider": f"{a.provider}:{a.model}" if a.model else a.provider,
+                    "tokens": a.usage.total_tokens,
+                    "cost_usd": a.cost_usd,
+                    "latency_ms": round(a.latency_ms),
+                }
+            )
+    return rows
+
+
 def _money(cost: float | None) -> str:
     if cost is None:
         return "unpriced"

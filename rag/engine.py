@@ -6,6 +6,7 @@ its methods; nothing below it reads the environment.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -38,9 +39,23 @@ __all__ = [
     "Engine",
     "FileResult",
     "IngestError",
+    "UnknownDocument",
     "load_refusal_model",
     "safe_upload_name",
 ]
+
+
+class UnknownDocument(ValueError):
+    """A document name that matches no indexed document; the message lists the known ones."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
+        super().__init__(
+            f"no indexed document is called {name!r}; "
+            + (f"the documents are: {listed}" if known else "no documents are indexed")
+        )
+        self.name = name
+        self.known = list(known)
 
 
 def load_refusal_model(path: Path = REFUSAL_MODEL_PATH) -> RefusalModel:
@@ -100,6 +115,7 @@ class Engine:
             follow=self.following_text,
         )
         self._write_lock = threading.Lock()
+        self.scope: frozenset[str] | None = None  # "ask within": these doc ids only (within())
 
     def following_text(self, source: Source, chunks: int = 3) -> str:
         """The text of the next ``chunks`` chunks of ``source``'s document (a list that an
@@ -165,9 +181,32 @@ class Engine:
         ensure_demo_pdf(demo)
         return self.ingest([demo])
 
+    def resolve_docs(self, names: Sequence[str]) -> list[str]:
+        """Document ids for ``names`` (a file name, path or doc id each), for "ask within".
+
+        Raises :class:`UnknownDocument` naming the indexed documents when one matches none."""
+        docs = self.store.docs()
+        out: list[str] = []
+        for name in names:
+            key = name.strip()
+            hits = [d.doc_id for d in docs if key in (d.doc_id, d.name, d.path)]
+            if not hits:
+                raise UnknownDocument(key, sorted({d.name for d in docs}))
+            out += [h for h in hits if h not in out]
+        return out
+
+    def within(self, doc_ids: Sequence[str] | None) -> Engine:
+        """This engine with retrieval limited to ``doc_ids`` ("ask within"); every answer
+        path (pipeline, compare, consensus, tools) retrieves through it. None or empty: all."""
+        if not doc_ids:
+            return self
+        scoped = copy.copy(self)  # shares the store, indexes and model: a view, not a copy
+        scoped.scope = frozenset(doc_ids)
+        return scoped
+
     # --- questions -----------------------------------------------------------------------
     def retrieve(self, query: str, k: int | None = None, mode: str = "hybrid") -> RetrievalResult:
-        return self.retriever.search(query, k or self.settings.top_k, mode=mode)
+        return self.retriever.search(query, k or self.settings.top_k, mode=mode, doc_ids=self.scope)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,13 @@ class _Index:
     generation: int
     ids: list[str]
     bm25: Any  # bm25s.BM25, or None when the corpus is empty
+    _docs: np.ndarray | None = None
+
+    def doc_of(self) -> np.ndarray:
+        """The document id of each entry (chunk ids are ``<doc_id>:<index>``), computed once."""
+        if self._docs is None:
+            self._docs = np.array([i.rpartition(":")[0] for i in self.ids], dtype=object)
+        return self._docs
 
 
 class LexicalIndex:
@@ -91,7 +99,10 @@ class LexicalIndex:
             self._index = index
             return index
 
-    def search(self, store: Any, query: str, n: int) -> list[tuple[str, float]]:
+    def search(
+        self, store: Any, query: str, n: int, doc_ids: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-``n`` (chunk_id, score); with ``doc_ids``, only chunks of those documents."""
         index = self.ensure(store)
         if index.bm25 is None or not index.ids:
             return []
@@ -99,6 +110,9 @@ class LexicalIndex:
         if not q:
             return []
         scores = index.bm25.get_scores(q)
+        if doc_ids is not None:
+            # Mask before the top-n cut, so a narrow scope still gets its n best chunks.
+            scores = np.where(np.isin(index.doc_of(), list(doc_ids)), scores, 0.0)
         n = min(n, len(index.ids))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]

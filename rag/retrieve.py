@@ -11,6 +11,7 @@ chunks come back.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -106,19 +107,31 @@ class Retriever:
         self.bm25_weight = bm25_weight
         self.fusion = fusion
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> RetrievalResult:
-        """Top-``k`` passages for ``query``; ``mode`` is hybrid, dense or bm25."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        doc_ids: Collection[str] | None = None,
+    ) -> RetrievalResult:
+        """Top-``k`` passages for ``query``; ``mode`` is hybrid, dense or bm25. With
+        ``doc_ids`` ("ask within"), both retrievers search only those documents."""
+        scope = None if doc_ids is None else sorted(set(doc_ids))
+        if scope == []:  # an empty scope holds no chunks (Chroma refuses an empty $in)
+            mode = "none"
         t = Timings()
         t0 = time.perf_counter()
         qvec = self.store.embedder.embed([query])[0]
         t1 = time.perf_counter()
         t.embed_ms = (t1 - t0) * 1000
         depth = max(self.candidates, k)
-        dense = self.store.dense_search(qvec, depth) if mode in ("hybrid", "dense") else []
+        dense = self.store.dense_search(qvec, depth, scope) if mode in ("hybrid", "dense") else []
         t2 = time.perf_counter()
         t.dense_ms = (t2 - t1) * 1000
         lexical = (
-            self.lexical.search(self.store, query, depth) if mode in ("hybrid", "bm25") else []
+            self.lexical.search(self.store, query, depth, scope)
+            if mode in ("hybrid", "bm25")
+            else []
         )
         t3 = time.perf_counter()
         t.bm25_ms = (t3 - t2) * 1000

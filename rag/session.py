@@ -42,6 +42,7 @@ class Choice:
     compare: list[str] = field(default_factory=list)  # 2-3 specs when compare mode is on
     sensitive: bool = False  # every task stays on this machine (local providers only)
     consensus: bool = False  # compare mode: one answer keeping only claims the sources support
+    docs: list[str] = field(default_factory=list)  # ask within these doc ids (empty: all)
 
 
 @dataclass
@@ -158,7 +159,7 @@ class ChatSession:
         remote = first_remote(chain)
         spent: list[Response] = []
         rewrite = make_rewriter(remote, self.usage, spent, chain) if remote and history else None
-        for item in self.engine.pipeline.ask_stream(
+        for item in self.engine.within(choice.docs).pipeline.ask_stream(
             turn.question,
             k=choice.top_k,
             provider=Tuned(chain, choice.temperature),
@@ -175,7 +176,7 @@ class ChatSession:
         """One retrieval, then each provider of ``choice.compare`` answers the same request:
         ``(spec, its stream)`` pairs, each to be consumed before the next."""
         history = history_messages(self.turns)
-        pipe = self.engine.pipeline
+        pipe = self.engine.within(choice.docs).pipeline
         prep = pipe.prepare(turn.question, choice.top_k, history, temperature=choice.temperature)
         chains = [self.chain(spec, [], choice.sensitive) for spec in choice.compare]
         for spec, (_, stream) in zip(choice.compare, pipe.compare(prep, chains), strict=True):
@@ -193,7 +194,7 @@ class ChatSession:
             note = "Consensus needs two providers (sensitive mode keeps only local ones)."
             specs = specs or ["extractive"]
         result = consensus_from_settings(
-            self.engine,
+            self.engine.within(choice.docs),
             turn.question,
             specs,
             keys=self.keys,

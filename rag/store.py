@@ -156,8 +156,11 @@ class Store:
         """Generation, ids and texts read in one transaction, so they agree with each other."""
         return self.manifest.snapshot()
 
-    def dense_search(self, query_vec: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the nearest committed chunks, best first."""
+    def dense_search(
+        self, query_vec: np.ndarray, n: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest committed chunks, best first; with
+        ``doc_ids``, only chunks of those documents (Chroma filters before ranking)."""
         # No count() first: it was a second Chroma round trip per query (6-7 ms of ~16 ms at
         # 50k chunks under load, bench/profiles/query_dense_50k.txt), and Chroma 1.5 already
         # returns [] for an empty collection and at most what it holds when n is larger.
@@ -165,6 +168,7 @@ class Store:
             query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
             n_results=n,
             include=["distances"],
+            where=None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}},
         )
         if not res["ids"] or not res["ids"][0]:
             return []

@@ -67,9 +67,11 @@ def render(text: str, store: dict[int, str], idx: int, key: str, spec: str | Non
         if not available():
             st.caption("Sentiment analysis is not available in this installation.")
             return
-        if idx not in store and st.button(
+        slot = st.empty()  # the button goes once the tone is shown (it has done its job)
+        if idx not in store and slot.button(
             "Analyse tone", key=key, help="Sentiment and emotion of this answer, explained"
         ):
+            slot.empty()
             try:
                 with st.spinner("Reading the tone…"):
                     tone = _analyse(citations.strip(text), spec)

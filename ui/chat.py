@@ -11,9 +11,10 @@ import streamlit as st
 from rag.answer import Answer
 from rag.engine import Engine
 from rag.session import ChatSession, Choice, Turn
+from rag.settings import Settings
 from ui import analysis, conversations, sources
 from ui.notes import fallback_note, meta_line, name_of
-from ui.state import chat_session
+from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,61 @@ def render_welcome(engine: Engine) -> None:
         st.button(
             q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
         )
+
+
+WITHIN_KEY = "ask_within"
+
+
+def render_within(engine: Engine) -> list[str]:
+    """ "Ask within": the documents a question searches (none picked: all of them)."""
+    docs = engine.docs()
+    names = {d.doc_id: d.name for d in docs}
+    ss = st.session_state
+    if WITHIN_KEY in ss:  # a deleted document leaves the selection
+        ss[WITHIN_KEY] = [i for i in ss[WITHIN_KEY] if i in names]
+    if len(docs) < 2:
+        return []
+    chosen = st.multiselect(
+        "Ask within",
+        list(names),
+        key=WITHIN_KEY,
+        format_func=lambda i: names.get(i, str(i)),
+        placeholder="All documents",
+        help="Search only the documents picked here; leave empty to search all of them.",
+    )
+    return [str(i) for i in chosen]
+
+
+def wait_for_engine(settings: Settings, question: str) -> Engine:
+    """A question asked while the engine warms up: shown, waiting under a spinner (then
+    answered by :func:`ask`, which draws it again in its place)."""
+    slot = st.empty()
+    with slot.container():
+        with st.chat_message("user"):
+            st.markdown(escape_md(question))
+        with st.spinner("Loading the documents…"):
+            engine = get_engine(settings)
+    slot.empty()
+    return engine
+
+
+@st.fragment(run_every=1)
+def _poll_engine(settings: Settings) -> None:
+    try:
+        ready = ready_engine(settings) is not None
+    except Exception:  # a failed start: the full run shows the error
+        ready = True
+    if ready:
+        st.rerun(scope="app")
+
+
+def render_loading(settings: Settings) -> None:
+    st.info(
+        "Loading the documents and the search model… You can type your question now: it is "
+        "answered as soon as they are ready.",
+        icon=":material/hourglass_top:",
+    )
+    _poll_engine(settings)
 
 
 def take_question(typed: str | None) -> str | None:

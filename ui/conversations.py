@@ -17,7 +17,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from rag.conversations import DB_NAME, ConversationStore, SavedTurn, to_markdown
+from providers.info import all_info
+from rag.conversations import (
+    DB_NAME,
+    ConversationStore,
+    SavedTurn,
+    chosen_provider,
+    cost_rows_of,
+    to_markdown,
+)
 from rag.session import Turn
 from rag.settings import Settings
 from ui import auth
@@ -66,10 +74,29 @@ def sync(settings: Settings) -> None:
         ss.conversation_id = None
         st.toast("That conversation was not found (deleted, or not yours); a new one was started.")
         return
-    ss.turns = [
-        Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in s.turns(wanted, owner)
-    ]
+    saved = s.turns(wanted, owner)
+    ss.turns = [Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in saved]
     ss.conversation_id = wanted
+    # A reload (or a shared link) starts a new browser session, which would show $0 and
+    # answer with the default provider: its cost so far and its provider come back with
+    # it. Within a session, opening another conversation keeps the session's own.
+    if not ss.costs:
+        ss.costs = cost_rows_of(saved)
+        ss.restored_cost = {
+            "tokens": sum(int(r["tokens"] or 0) for r in ss.costs),
+            "cost_usd": sum(float(r["cost_usd"] or 0.0) for r in ss.costs),
+        }
+    if "provider" not in ss:
+        _restore_provider(chosen_provider(saved))
+
+
+def _restore_provider(chosen: tuple[str, str] | None) -> None:
+    if chosen is None or chosen[0] not in {p.name for p in all_info()}:
+        return
+    name, model = chosen
+    st.session_state["provider"] = name
+    if name != "extractive" and model:
+        st.session_state[f"model_{name}"] = model
 
 
 def on_turn(settings: Settings, turn: Turn) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -25,16 +24,23 @@ def render(settings: Settings) -> None:
     usage: UsageTracker = st.session_state.usage
     costs: list[dict[str, Any]] = st.session_state.costs
     totals = usage.session_totals()
+    # A reopened conversation's earlier answers (ui.conversations.sync) count too.
+    before = st.session_state.get("restored_cost") or {"tokens": 0, "cost_usd": 0.0}
     st.subheader("Session cost", anchor=False)
     c1, c2 = st.columns(2)
-    c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens']:,}")
-    c2.metric("Cost", money(totals["cost_usd"]))
+    c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens'] + before['tokens']:,}")
+    c2.metric("Cost", money(totals["cost_usd"] + before["cost_usd"]))
+    if before["tokens"] or before["cost_usd"]:
+        st.caption(
+            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for this "
+            "conversation's answers from before it was reopened."
+        )
     if totals["unpriced_calls"]:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
     _budget(settings, usage, totals)
     if costs:
         rows = cost_rows(costs)
-        if totals["cost_usd"] > 0:
+        if totals["cost_usd"] + before["cost_usd"] > 0:
             _cost_chart(rows)
         _cost_table(rows)
     else:
@@ -52,6 +58,8 @@ def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> 
 
 
 def _cost_chart(rows: list[dict[str, Any]]) -> None:
+    import altair as alt  # 1-2 s to import, and only needed once something costs money
+
     df = pd.DataFrame(rows)
     chart = (
         alt.Chart(df)
@@ -73,24 +81,17 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
 
 
 def _cost_table(rows: list[dict[str, Any]]) -> None:
-    df = pd.DataFrame(rows)[["answer", "provider", "tokens", "cost", "seconds"]]
-    st.dataframe(
-        df,
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(df), 220),
-        # the time of each answer is in its "Answered by" line; four columns fit the panel
-        column_order=("answer", "provider", "tokens", "cost"),
-        column_config={
-            "answer": st.column_config.NumberColumn("#", width=28, help="Answer number"),
-            "provider": st.column_config.TextColumn("Answered by", width=130),
-            "tokens": st.column_config.NumberColumn("Tokens", format="localized", width=56),
-            "cost": st.column_config.TextColumn("Cost", width=72),
-            "seconds": st.column_config.NumberColumn(
-                "Time", format="%.1f s", width=52, help="Time to the full answer"
-            ),
-        },
+    # A static table wraps "openai · gpt-4o-mini (rewrite)" where a grid clipped it; past a
+    # dozen answers it scrolls. The time of each answer is in its "Answered by" line.
+    table = pd.DataFrame(
+        {
+            "Answer": [r["answer"] for r in rows],
+            "Answered by": [r["provider"] for r in rows],
+            "Tokens": [f"{r['tokens']:,}" for r in rows],
+            "Cost": [r["cost"] for r in rows],
+        }
     )
+    st.table(table, hide_index=True, height="content" if len(rows) <= 12 else 420)
 
 
 def render_health() -> None:
@@ -104,20 +105,18 @@ def render_health() -> None:
     if not rows:
         st.caption("No provider calls yet.")
         return
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_order=("provider", "status", "calls", "p50_ms"),  # errors: in the status
-        column_config={
-            "provider": st.column_config.TextColumn("Provider", width=116),
-            "status": st.column_config.TextColumn("Status", width=80),
-            "calls": st.column_config.NumberColumn("Calls", width=42),
-            "p50_ms": st.column_config.NumberColumn(
-                "Median", format="%d ms", width=58, help="Median time of successful calls"
-            ),
-        },
+    # A static table wraps its cells: "Errors: unreachable ×3" stays readable in the
+    # narrow side column, where a data grid clipped it to "Errors: unrea…".
+    table = pd.DataFrame(
+        {
+            "Provider": [r["provider"] for r in rows],
+            "Status": [r["status"] for r in rows],
+            "Calls": [r["calls"] if r["calls"] is not None else "–" for r in rows],
+            "Median": [f"{r['p50_ms']:,} ms" if r["p50_ms"] is not None else "–" for r in rows],
+        }
     )
+    st.table(table, hide_index=True)
+    st.caption("Median: time of successful calls.")
 
 
 def render_cap_input(settings: Settings) -> None:

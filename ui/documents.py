@@ -214,15 +214,34 @@ def _watch_jobs() -> None:
     """Redraws running uploads twice a second without rerunning (blocking) the whole page."""
     jobs: list[UploadJob] = st.session_state.upload_jobs
     running = [j for j in jobs if not j.done]
-    for job in jobs[-3:]:
+    for job in reversed(jobs[-3:]):  # newest first: the upload just made is on top
         render_job(job)
     if not running and st.session_state.get("jobs_refresh_pending"):
         st.session_state.jobs_refresh_pending = False
+        _announce(jobs[-1])
         st.rerun(scope="app")  # new documents: refresh the list and the chat's corpus note
 
 
-def render(engine: Engine) -> None:
+def _announce(job: UploadJob) -> None:
+    """A toast for a finished upload: seen wherever the user is on the page (the report
+    itself is in the sidebar, which may be scrolled away)."""
+    for f in job.files:
+        r = f.result
+        if f.error or (r is not None and r.status == "failed"):
+            reason = f.error or (r.error if r is not None else None) or "failed"
+            st.toast(
+                f"{escape_md(f.name)} could not be added: {escape_md(reason)}",
+                icon=":material/error:",
+            )
+        elif r is not None:
+            st.toast(f"{escape_md(f.name)}: {r.status}", icon=STATUS_ICONS.get(r.status))
+
+
+def render(engine: Engine | None) -> None:
     st.header("Documents")
+    if engine is None:
+        st.caption("Loading the documents…")
+        return
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
     uploaded = st.file_uploader(
@@ -242,12 +261,14 @@ def render(engine: Engine) -> None:
         else:
             if st.session_state.get("jobs_refresh_pending"):
                 st.session_state.jobs_refresh_pending = False
-            for job in st.session_state.upload_jobs[-3:]:
+                _announce(st.session_state.upload_jobs[-1])
+            for job in reversed(st.session_state.upload_jobs[-3:]):
                 render_job(job)
     render_list(engine)
 
 
 def _delete(engine: Engine, doc_id: str, name: str) -> None:
+    st.session_state.delete_doc = None  # the pick would name a document that is gone
     try:
         results = engine.remove(doc_id)
         ok = any(r.status == "removed" for r in results)
@@ -264,14 +285,34 @@ def render_list(engine: Engine) -> None:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     for d in docs:
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.markdown(
+        st.markdown(
             f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
         )
-        c2.button(
-            ":material/delete:",
-            key=f"del_{d.doc_id}",
-            help=f"Delete {escape_label(d.name)}",
+    if docs:
+        _delete_control(engine, {d.doc_id: d.name for d in docs})
+
+
+def _delete_control(engine: Engine, names: dict[str, str]) -> None:
+    """One named "Delete a document" button (not an icon per row, which the narrow sidebar
+    clipped and screen readers could not name), then a pick and a second click to confirm:
+    deleting drops the document's chunks from the index."""
+    with st.popover("Delete a document", icon=":material/delete:", width="stretch"):
+        doc_id = st.selectbox(
+            "Document to delete",
+            list(names),
+            index=None,
+            format_func=lambda i: names.get(i, str(i)),
+            key="delete_doc",
+            placeholder="Choose a document",
+        )
+        if doc_id is None:
+            return
+        name = names.get(doc_id, str(doc_id))
+        st.markdown(f"Delete **{escape_md(name)}** from the index? Answers can no longer cite it.")
+        st.button(
+            f"Yes, delete {escape_label(name)}",
+            key=f"del_{doc_id}",
+            type="primary",
             on_click=_delete,
-            args=(engine, d.doc_id, d.name),
+            args=(engine, doc_id, name),
         )

@@ -99,10 +99,19 @@ def install_citation_links() -> None:
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _doc_paths() -> dict[str, str]:
+def _paths(_settings_key: str) -> dict[str, str]:
     from ui.state import get_engine, get_settings
 
     return {d.doc_id: d.path for d in get_engine(get_settings()).docs()}
+
+
+def _doc_paths() -> dict[str, str]:
+    """Doc id -> file, once the engine is ready (a reopened conversation draws before it is:
+    its previews appear on the next run)."""
+    from ui.state import get_settings, ready_engine, settings_key
+
+    settings = get_settings()
+    return {} if ready_engine(settings) is None else _paths(settings_key(settings))
 
 
 def _used_in(s: Source, answer_text: str | None) -> list[str]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from concurrent.futures import Future
 
 import streamlit as st
 
 from providers.info import all_info
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
+from rag import warmup
 from rag.embeddings import embedder_for
 from rag.engine import Engine
 from rag.session import ChatSession
@@ -70,19 +72,37 @@ def settings_key(settings: Settings) -> str:
     return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:16]
 
 
-@st.cache_resource(show_spinner="Loading the index and the embedding model…", max_entries=8)
-def _engine(key: str, _settings: Settings) -> Engine:
-    embedder = ProgressEmbedder(embedder_for(_settings))
-    engine = Engine(_settings, embedder=embedder)
-    engine.ensure_demo()
-    # Warm the model, Chroma and BM25 here, once per server, so the first question a user
-    # asks costs one retrieval and nothing else (the extractive answer reuses the model).
-    engine.retrieve("warm up the embedding model and the indexes")
-    return engine
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _warming(key: str, _settings: Settings) -> Future[Engine]:
+    """The engine of these settings, built once per server in a background thread, so the
+    page and the chat box draw at once while the model, Chroma and BM25 load."""
+    return warmup.start(
+        lambda: warmup.build_engine(_settings, ProgressEmbedder(embedder_for(_settings)))
+    )
+
+
+def _future(settings: Settings) -> Future[Engine]:
+    key = settings_key(settings)
+    fut = _warming(key, settings)
+    if fut.done() and fut.exception() is not None:
+        _warming.clear()  # type: ignore[attr-defined]  # the next run tries again
+    return fut
+
+
+def start_engine(settings: Settings) -> None:
+    """Start warming the engine (no wait)."""
+    _future(settings)
+
+
+def ready_engine(settings: Settings) -> Engine | None:
+    """The engine if it is ready, else None; a failed start raises its error."""
+    fut = _future(settings)
+    return fut.result() if fut.done() else None
 
 
 def get_engine(settings: Settings) -> Engine:
-    return _engine(settings_key(settings), settings)
+    """The engine, waiting for the warm-up if it is still running."""
+    return _future(settings).result()
 
 
 def init_session(settings: Settings) -> None:

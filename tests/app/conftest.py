@@ -66,7 +66,9 @@ def new_app(app_index: Path) -> Callable[[], AppTest]:
         at = AppTest.from_file(APP, default_timeout=180)
         at.run()
         assert not at.exception
-        return at
+        # The engine warms in a background thread (the browser's poll reruns the page
+        # when it is ready; AppTest has no browser): rerun until it is.
+        return wait_until(at, lambda a: "Loading the documents" not in page_text(a), 180)
 
     return make
 

@@ -101,10 +101,10 @@ def test_failing_provider_shows_a_quiet_fallback_note(
     assert "OpenAI had a server error, answered by extractive." in text
     assert "320 dollars" in text  # the extractive answer
     assert "Traceback" not in text and not at.error
-    health = next(d.value for d in at.dataframe if "status" in d.value.columns)
-    row = health[health["provider"] == "openai · gpt-4o-mini"].iloc[0]
-    assert row["errors"] == 1 and row["calls"] == 1
-    assert row["status"] == "Errors: server error ×1"
+    health = next(d.value for d in at.table if "Status" in d.value.columns)
+    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    assert row["Calls"] == 1 and row["Median"] == "–"  # no successful call: no latency
+    assert row["Status"] == "Errors: server error ×1"
 
 
 def test_sensitive_switch_keeps_the_question_on_this_machine(
@@ -170,6 +170,8 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     ask(at, "When is the Zephyr launch?")
     assert any("zephyr _notes_.txt" in e.label.replace("\\", "") for e in at.expander)
     doc = next(d for d in at.session_state.turns[-1].answers[0].sources if "zephyr" in d.source)
+    assert not [b for b in at.button if b.key == f"del_{doc.doc_id}"]  # a pick comes first
+    at.selectbox(key="delete_doc").set_value(doc.doc_id).run()
     at.button(key=f"del_{doc.doc_id}").click().run()
     assert not at.exception
     text = page_text(at).replace("\\", "")

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, ask, page_text, use_openai
 from tests.fakes.servers import FakeOpenAI, Reply
+from ui.notes import money
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +61,29 @@ def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
     assert at.session_state.turns[0].sentiment[0] == "The tone is neutral and factual."
     captions = [str(c.value).replace("\\", "") for c in at.caption]
     assert "Interpretation written by OpenAI · gpt-4o-mini · 320 tokens · $0.000057" in captions
+    assert not [b for b in at.button if b.key == "tone_1_0"]  # done: the button is gone
+
+
+def test_a_reload_restores_the_provider_and_the_cost_of_the_conversation(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = use_openai(new_app())
+    at.selectbox(key="model_openai").set_value("gpt-4o").run()
+    ask(at, "What is the nightly hotel limit in London?")
+    spent = at.session_state.usage.session_totals()["cost_usd"]
+    assert spent > 0
+    conv_id = at.session_state.conversation_id
+
+    again = AppTest.from_file(APP, default_timeout=180)  # a reload: a new browser session
+    again.query_params["c"] = conv_id
+    again.run()
+    assert not again.exception
+    assert again.selectbox(key="provider").value == "openai"
+    assert again.selectbox(key="model_openai").value == "gpt-4o"
+    assert [r["provider"] for r in again.session_state.costs] == ["openai:gpt-4o"]
+    cost = next(m for m in again.metric if m.label == "Cost")
+    assert cost.value == money(spent) and cost.value != "$0"
+    assert "for this conversation's answers from before it was reopened" in page_text(again)
 
 
 def test_missing_key_is_not_configured_and_examples_keep_their_text(
@@ -69,10 +93,10 @@ def test_missing_key_is_not_configured_and_examples_keep_their_text(
     assert at.button(key="example_0").help == "What is the nightly hotel limit in London?"
     at.selectbox(key="provider").set_value("openai").run()
     ask(at, "What is the nightly hotel limit in London?")
-    health = next(d.value for d in at.dataframe if "status" in d.value.columns)
-    row = health[health["provider"] == "openai · gpt-4o-mini"].iloc[0]
-    assert row["status"] == "Not configured (no API key)"
-    assert row["errors"] != row["errors"] or row["errors"] is None  # blank, not an error
+    health = next(d.value for d in at.table if "Status" in d.value.columns)
+    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    assert row["Status"] == "Not configured (no API key)"
+    assert row["Calls"] == "–" and row["Median"] == "–"  # blank, not an error
     text = page_text(at)
     assert "Time to the full answer" not in text  # column help is not page text
     # the session cost is $0: no cost chart
