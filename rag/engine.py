@@ -17,6 +17,7 @@ from typing import Any
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
 from ingest.pipeline import FilePageProgress, FileResult, Ingestor, Progress, safe_upload_name
 from providers.base import Answerer, Message, Provider, Source
+from providers.chain import FallbackChain
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
 from rag.embeddings import Embedder, embedder_for
@@ -237,7 +238,7 @@ class Engine:
     def ask_with_tools(
         self,
         question: str,
-        provider: Provider,
+        provider: Provider | FallbackChain,
         k: int | None = None,
         history: Sequence[Message] = (),
         max_calls: int = 3,

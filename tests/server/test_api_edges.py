@@ -102,7 +102,7 @@ def test_serve_refuses_an_open_host_without_tokens(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from rag.cli import main
-    from rag.cli_serve import auth_problem, is_loopback
+    from rag.cli.serve import auth_problem, is_loopback
     from rag.settings import load_settings
 
     monkeypatch.delenv("RAG_API_KEYS", raising=False)

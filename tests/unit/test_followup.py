@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from providers.base import Message
-from rag.cli import _history, _questions
+from rag.cli.ask import parse_history as _history
+from rag.cli.ask import read_questions as _questions
 from rag.followup import in_context, key_terms, needs_context
 
 VACATION = [
@@ -88,6 +89,6 @@ def test_cli_history_contract(tmp_path: Path) -> None:
         json.dumps({"question": "And in Paris?", "history": rows}) + "\nplain question\n"
     )
     assert list(_questions(str(batch))) == [
-        ("And in Paris?", _history(rows)),
-        ("plain question", []),
+        ("And in Paris?", _history(rows), None),  # None: no "docs", the command's --doc
+        ("plain question", [], None),
     ]

@@ -73,7 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     help = "serve the OpenAI-compatible HTTP API (chat completions, models, documents)"
     sp = sub.add_parser("serve", help=help, description=help)
     sp.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")

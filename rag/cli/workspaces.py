@@ -5,10 +5,10 @@ documents (rag/workspaces.py). Every other command takes ``--workspace NAME`` (o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from rag.cli.output import add_command, print_json
 from rag.settings import load_settings
 from rag.workspaces import create_workspace, delete_workspace, list_workspaces
 
@@ -32,16 +32,23 @@ def cmd_workspaces(args: argparse.Namespace) -> int:
         out = {"workspace": args.name, "deleted": deleted}
         text = f"deleted workspace {args.name}" if deleted else f"no workspace {args.name}"
         if not deleted:
-            print(json.dumps(out) if args.json else text, file=sys.stderr)
+            print(text, file=sys.stderr)
+            if args.json:
+                print_json(out)
             return 1
-    print(json.dumps(out) if args.json else text)
+    if args.json:
+        print_json(out)
+    else:
+        print(text)
     return 0
 
 
-def add_parser(sub: Any) -> None:
-    help_ = "list, create or delete workspaces (named sets of documents)"
-    sp = sub.add_parser("workspaces", help=help_, description=help_)
-    sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
+def add_parsers(sub: Any) -> None:
+    sp = add_command(
+        sub,
+        "workspaces",
+        cmd_workspaces,
+        "list, create or delete workspaces (named sets of documents)",
+    )
     sp.add_argument("action", choices=["list", "create", "delete"])
     sp.add_argument("name", nargs="?", help="the workspace (create, delete)")
-    sp.set_defaults(func=cmd_workspaces)

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from providers.calllog import BY, CallLog, stored_metrics
 from providers.usage import UsageTracker
+from rag.cli.output import add_command, print_json
 from rag.settings import Settings, load_settings
 from rag.state import open_state
 
@@ -63,7 +63,7 @@ def usage_report(settings: Settings, by: str, day: str | None = None) -> dict[st
 def cmd_usage(args: argparse.Namespace) -> int:
     report = usage_report(load_settings(), args.by, args.day)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print_json(report, indent=2)
         return 0
     if not report["rows"]:
         print("No provider calls recorded yet.")
@@ -80,10 +80,37 @@ def cmd_usage(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: Any) -> None:
-    help_ = "tokens, calls and dollars of every recorded provider call, grouped"
-    sp = sub.add_parser("usage", help=help_, description=help_)
-    sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
+def cmd_providers(args: argparse.Namespace) -> int:
+    from rag.llm import describe_providers
+
+    settings = load_settings()
+    rows = describe_providers(settings)
+    stats = provider_metrics(settings)  # stored: the calls of earlier processes too
+    for row in rows:
+        row["metrics"] = stats.get(row["provider"], {})
+    if args.json:
+        print_json({"providers": rows, "chain": [settings.provider, *settings.fallback]})
+    else:
+        for row in rows:
+            key = "key ok" if row.get("key_configured") else "no key"
+            print(
+                f"{row['provider']:18} {row.get('model') or '':28} {key:7} breaker={row.get('breaker', '-')}"
+            )
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    sp = add_command(
+        sub,
+        "usage",
+        cmd_usage,
+        "tokens, calls and dollars of every recorded provider call, grouped",
+    )
     sp.add_argument("--by", choices=sorted(BY), default="provider", help="group rows by")
     sp.add_argument("--day", help="only this UTC day (YYYY-MM-DD)")
-    sp.set_defaults(func=cmd_usage)
+    add_command(
+        sub,
+        "providers",
+        cmd_providers,
+        "list providers, models, keys configured, breaker state, metrics",
+    )

@@ -1,0 +1,160 @@
+"""``ask QUESTION`` (or ``--batch FILE``): answers with their sources.
+
+``--history FILE.json`` and the batch rows' ``"history"`` take the conversation so far as
+``[{"role": "user"|"assistant", "content": "..."}, ...]``; ``--doc NAME`` and the rows'
+``"docs"`` ask within some documents. Those shapes are contracts for other tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from providers.base import Message
+from rag.cli.analysis import answer_sentiment
+from rag.cli.output import add_command, engine_for, print_json
+
+if TYPE_CHECKING:
+    from rag.answer import Answer
+    from rag.engine import Engine
+
+Question = tuple[str, list[Message], list[str] | None]
+
+
+def parse_history(rows: Any) -> list[Message]:
+    """``[{"role": "user"|"assistant", "content": "..."}, ...]`` -> messages (the contract)."""
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and r.get("role") in ("user", "assistant") for r in rows
+    ):
+        raise ValueError('history must be a list of {"role": "user"|"assistant", "content"}')
+    return [Message(r["role"], str(r.get("content") or "")) for r in rows]
+
+
+def read_questions(batch: str) -> Iterator[Question]:
+    """(question, history, docs) per line: plain text, or JSONL with "question", "history"
+    and "docs" (names to ask within; None: the command's --doc)."""
+    fh = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
+    with fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                obj = json.loads(line)
+                docs = obj.get("docs")
+                if docs is not None and not (
+                    isinstance(docs, list) and all(isinstance(d, str) for d in docs)
+                ):
+                    raise ValueError('"docs" must be a list of document names')
+                yield str(obj["question"]), parse_history(obj.get("history") or []), docs
+            else:
+                yield line, [], None
+
+
+def chain_for(args: argparse.Namespace, engine: Engine) -> Any:
+    """The provider chain for ``--provider`` / ``--fallback`` (None: the extractive answerer)."""
+    spec = getattr(args, "provider", None)
+    fallback = getattr(args, "fallback", None)
+    if (
+        not spec
+        and not fallback
+        and engine.settings.provider == "extractive"
+        and not engine.settings.fallback
+    ):
+        return None
+    from rag.llm import make_chain
+
+    return make_chain(engine, spec, fallback)
+
+
+def _questions_of(args: argparse.Namespace) -> list[Question]:
+    if args.batch:
+        return list(read_questions(args.batch))
+    history = parse_history(json.loads(Path(args.history).read_text())) if args.history else []
+    return [(args.question, history, None)]
+
+
+def _print_answer(ans: Answer) -> None:
+    for c in ans.tool_calls or []:
+        got = c.error or f"sources {c.sources}"
+        print(f"(search_documents: {c.query!r}, k={c.k} -> {got})", file=sys.stderr)
+    print(ans.answer)
+    print()
+    for s in ans.sources:
+        mark = "*" if s.n in ans.cited else " "
+        page = f" p.{s.page}" if s.page else ""
+        rel = "" if s.relevance is None else f", relevance {s.relevance:.2f}"
+        print(f" {mark}[{s.n}] {s.source}{page}  (score {s.score:.4f}{rel})")
+    note = f"answered by {ans.provider}:{ans.model}"
+    if ans.cost_usd is None:
+        note += ", cost unpriced"
+    elif ans.cost_usd:
+        note += f", ${ans.cost_usd:.6f}"
+    print(f"\n({note})", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = engine_for()
+    engine.ensure_demo()
+    provider = chain_for(args, engine)
+    try:
+        questions = _questions_of(args)
+        # Every name is checked before the first answer: a typo fails at once, listing the
+        # documents, instead of after a batch's worth of paid calls.
+        scopes = [
+            engine.resolve_docs(d if d is not None else args.doc or []) for _, _, d in questions
+        ]
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not questions or not all(q and q.strip() for q, _, _ in questions):
+        print("error: empty question", file=sys.stderr)
+        return 2
+    for (q, hist, _), scope in zip(questions, scopes, strict=True):
+        scoped = engine.within(scope)
+        if getattr(args, "tools", False):
+            from rag.llm import task_chain
+
+            chain = provider or task_chain(engine, "answer")
+            ans = scoped.ask_with_tools(q, chain, k=args.k, history=hist)
+        else:
+            ans = scoped.ask(q, k=args.k, provider=provider, history=hist)
+        if args.json or args.batch:
+            out = ans.to_json()
+            if not getattr(args, "no_sentiment", False):
+                out["sentiment"] = answer_sentiment(ans.answer, engine)
+            print_json(out)
+        else:
+            _print_answer(ans)
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    sp = add_command(sub, "ask", cmd_ask, "ask a question (or --batch FILE, one per line or JSONL)")
+    sp.add_argument("question", nargs="?")
+    sp.add_argument("--k", type=int, default=None, help="number of sources (default RAG_TOP_K)")
+    sp.add_argument(
+        "--batch", help="file with one question per line, or JSONL with 'question'; - for stdin"
+    )
+    sp.add_argument(
+        "--history",
+        help='JSON file: the conversation so far, [{"role": "user"|"assistant", "content": ...}]',
+    )
+    sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
+    sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
+    sp.add_argument(
+        "--doc",
+        action="append",
+        metavar="NAME",
+        help="ask within this document only (file name, path or id); repeat for several. "
+        'In --batch JSONL, a row\'s "docs": [...] overrides it',
+    )
+    sp.add_argument(
+        "--tools",
+        action="store_true",
+        help="let providers with function calling run search_documents (bounded)",
+    )
+    sp.add_argument("--no-sentiment", action="store_true", help="leave sentiment out of --json")

@@ -1,0 +1,83 @@
+"""``ingest PATHS``, ``docs``, ``remove TARGET``: what is in the index."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rag.cli.output import add_command, engine_for, page_bar, print_json, progress_bar
+
+
+def report_line(r: Any) -> str:
+    """``12 pages, 40 chunks · 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
+    extra = []
+    if r.ocr_pages:
+        extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
+    if r.tables:
+        extra.append(f"{r.tables} tables")
+    if r.chars:
+        extra.append(f"{r.chars:,} characters")
+    line = f"{r.pages} pages, {r.chunks} chunks" + (" · " + ", ".join(extra) if extra else "")
+    for f in r.failed_pages:
+        line += f"; page {f['page']} failed: {f['error']}"
+    return line
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    engine = engine_for()
+    show = sys.stderr.isatty() or args.progress
+    update, close = progress_bar("ingest", show)
+    page_update, page_close = page_bar(show)
+    try:
+        results = engine.ingest(args.paths, progress=update, page_progress=page_update)
+    finally:
+        page_close()
+        close()
+    for r in results:
+        if args.json:
+            print_json(r.to_dict())
+        else:
+            detail = r.error if r.status == "failed" else report_line(r)
+            print(f"{r.status:9} {r.path}  ({detail})")
+    if not results:
+        print("no files found", file=sys.stderr)
+        return 1
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    docs = engine_for().docs()
+    if args.json:
+        print_json([d.to_dict() for d in docs])
+    else:
+        for d in docs:
+            print(f"{d.doc_id}  {d.pages:4} pages {d.chunks:5} chunks  {d.name}")
+        print(f"{len(docs)} documents", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    results = engine_for().remove(args.target)
+    for r in results:
+        if args.json:
+            print_json(r.to_dict())
+        else:
+            print(f"{r.status:9} {r.doc_id or r.path}" + (f"  ({r.error})" if r.error else ""))
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def add_parsers(sub: Any) -> None:
+    sp = add_command(
+        sub,
+        "ingest",
+        cmd_ingest,
+        "ingest files or folders (PDF, DOCX, PPTX, XLSX, CSV, TXT, MD, HTML)",
+    )
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a TTY"
+    )
+    add_command(sub, "docs", cmd_docs, "list ingested documents")
+    sp = add_command(sub, "remove", cmd_remove, "remove a document by id, path or file name")
+    sp.add_argument("target")

@@ -1,0 +1,89 @@
+"""What every command shares: JSON on stdout, progress bars on stderr (so ``--json`` stdout
+stays clean), the engine of the command's settings, and the ``--json`` flag itself."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rag.settings import load_settings
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def print_json(obj: Any, indent: int | None = None) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str, indent=indent), flush=True)
+
+
+def add_command(sub: Any, name: str, fn: Command, help: str) -> argparse.ArgumentParser:
+    """A subcommand with ``--json`` (every command has it: the output contract)."""
+    sp: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+    sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    sp.set_defaults(func=fn)
+    return sp
+
+
+def engine_for(collection: str | None = None, **overrides: Any) -> Engine:
+    """The engine of the settings (env, .env, config) plus ``overrides``."""
+    from rag.engine import Engine
+
+    return Engine(load_settings(**overrides), collection=collection)
+
+
+def progress_bar(
+    desc: str, enabled: bool
+) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr: files done of all, the current file's name."""
+    if not enabled:
+        return (lambda *_: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(
+                total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False
+            )
+        b = bar["bar"]
+        b.set_postfix_str(name[-40:], refresh=False)
+        b.update(done - b.n)
+
+    def close() -> None:
+        if "bar" in bar:
+            bar["bar"].close()
+
+    return update, close
+
+
+def page_bar(enabled: bool) -> tuple[Callable[[str, str, int, int], None], Callable[[], None]]:
+    """A second tqdm bar, per file, shown only once a page needs OCR (seconds a page)."""
+    if not enabled:
+        return (lambda *_: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def close() -> None:
+        if "bar" in bar:
+            bar.pop("bar").close()
+
+    def update(name: str, stage: str, done: int, total: int) -> None:
+        if bar.get("name") != name:
+            close()
+            bar["name"] = name
+        if "bar" not in bar:
+            if stage != "ocr":
+                return
+            bar["bar"] = tqdm(total=total, desc="pages", unit="page", file=sys.stderr, leave=False)
+        b = bar["bar"]
+        b.set_postfix_str(f"{name[-30:]}: {'OCR' if stage == 'ocr' else 'text'}", refresh=False)
+        b.update(done - b.n)
+
+    return update, close
