@@ -368,20 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    print_table(result["rows"])
+    from bench.scale_report import crossings, table
+
+    print("\n".join([*table(result["rows"]), "", *crossings(result["rows"])]))
     return 0
-
-
-def print_table(rows: list[dict[str, Any]]) -> None:
-    print(
-        "| chunks | p50 ms | p95 ms | BM25 build s | BM25 MB | start-up s | refresh s | Chroma RSS MB | disk MB |"
-    )
-    for r in rows:
-        lat, b = r["replica"]["latency_ms"]["wall"], r["bm25"]
-        disk = r["disk_mb"]["chroma"] + r["disk_mb"]["manifest_and_bm25"]
-        print(f"| {r['chunks']:,} | {lat['p50']:.1f} | {lat['p95']:.1f} | {b['build_s']:.1f} | "
-              f"{b['resident']['total_mb']:.0f} | {r['replica']['startup_s']:.1f} | {b['refresh_s']:.1f} | "
-              f"{r['chroma_rss_mb']:.0f} | {disk:.0f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
