@@ -1,7 +1,8 @@
 """bench/scale.py keeps working: a toy run (2k chunks) against a real Chroma server it starts.
 
 Real SciFact text and the app's real embedder, but only 40 real chunks (the rest are
-perturbed copies), so the whole run stays well under 30 s on a quiet machine.
+perturbed copies): about 15 s of CPU in all (three model loads, a Chroma server start, two
+BM25 builds), so its wall time is that on a quiet machine and minutes on a saturated one.
 """
 
 from __future__ import annotations
