@@ -18,8 +18,8 @@ Per size, each probe is a fresh process (``bench/scale_node.py``) configured onl
 real SciFact test queries (``Engine.retrieve``, k=5, 50 candidates per retriever). Then the
 Chroma server's RSS and disk, and (``--restart-server``) its own restart time.
 
-    nice -n 15 python bench/scale.py --sizes 50000 100000 200000 350000 500000 \
-        --json bench/results/scale.json
+    nice -n 15 python bench/scale.py --sizes 50000 100000 200000 500000 --real 3000 \
+        --queries 150 --json bench/results/scale.json
 """
 
 from __future__ import annotations
