@@ -2,7 +2,7 @@
 no errors, every source an answer cites existed while it was being answered, no deadlock.
 
 Two Streamlit sessions not seeing each other's keys, chat history or costs is covered by
-tests/app/test_app.py::test_sessions_do_not_share_keys_history_or_costs (AppTest).
+tests/ui/test_app.py::test_sessions_do_not_share_keys_history_or_costs (AppTest).
 """
 
 from __future__ import annotations

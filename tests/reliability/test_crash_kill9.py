@@ -59,7 +59,7 @@ def _small_file(folder: Path, i: int, version: int) -> Path:
     return path
 
 
-PAUSING_CLI = Path(__file__).with_name("pausing_cli.py")
+PAUSING_CLI = "tests.reliability.pausing_cli"  # run with -m from ROOT
 POINTS = ("upsert", "before-commit", "after-commit", "bm25")
 
 
@@ -92,7 +92,7 @@ def _kill_at_random_time(index_dir: Path, folder: Path, delay: float) -> str:
 def _kill_at_point(index_dir: Path, folder: Path, point: str) -> str:
     """Run the real CLI paused at ``point`` and SIGKILL it there (or note it never got there)."""
     proc = subprocess.Popen(
-        [PYTHON, str(PAUSING_CLI), "ingest", "--json", str(BIG_PDF), str(folder)],
+        [PYTHON, "-m", PAUSING_CLI, "ingest", "--json", str(BIG_PDF), str(folder)],
         cwd=ROOT,
         env=cli_env(index_dir, RAG_TEST_PAUSE_AT=point),
         stdout=subprocess.DEVNULL,
