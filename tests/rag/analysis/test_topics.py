@@ -10,7 +10,9 @@ import pytest
 
 from providers.chain import FallbackChain
 from rag.analysis import topics as T
-from rag.analysis.topics import TopicLabel, compute_topics, get_topics, get_topics_result
+from rag.analysis.topic_keywords import keyword_label
+from rag.analysis.topic_labels import TopicLabel
+from rag.analysis.topics import compute_topics, get_topics, get_topics_result
 from tests.fakes.servers import FakeServer, Reply
 
 pytestmark = pytest.mark.analysis
@@ -119,11 +121,11 @@ def test_tiny_and_empty_corpora(engine: Any, tmp_path: Path) -> None:
 def test_keyword_label_prefers_phrases_and_stays_distinct() -> None:
     casing = {"nist": "NIST", "faa": "FAA"}
     assert (
-        T.keyword_label(["risk management", "nist", "controls"], casing, set()) == "Risk Management"
+        keyword_label(["risk management", "nist", "controls"], casing, set()) == "Risk Management"
     )
-    assert T.keyword_label(["faa", "proposed", "docket"], casing, set()) == "FAA Docket"
+    assert keyword_label(["faa", "proposed", "docket"], casing, set()) == "FAA Docket"
     assert (
-        T.keyword_label(["risk management", "controls"], casing, {"risk management"})
+        keyword_label(["risk management", "controls"], casing, {"risk management"})
         != "Risk Management"
     )
 
