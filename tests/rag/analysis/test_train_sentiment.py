@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.analysis.train_sentiment import (
+from rag.analysis.sentiment_data import (
     UCI_JSON_MEMBERS,
     UCI_MEMBER,
     ngram_pool,
