@@ -362,12 +362,7 @@ def _retry_strict(
         g2 = check(new.answer, new.sources, embed)
         new.grounding = {**g2.to_json(), "action": "retry_strict"}
     else:
-        new.grounding = {
-            "supported": 0,
-            "total": 0,
-            "unsupported": [],
-            "action": "retry_strict",
-        }
+        new.grounding = _unchecked("retry_strict")
     return new
 
 
@@ -384,13 +379,13 @@ def _extractive_instead(
     yield resp.text
     new = finish(request, resp)
     new.attempts = list(answer.attempts)
-    new.grounding = {
-        "supported": 0,
-        "total": 0,
-        "unsupported": [],
-        "action": "extractive",
-    }
+    new.grounding = _unchecked("extractive")
     return new
+
+
+def _unchecked(action: str) -> dict[str, Any]:
+    """The grounding of a replacement answer not checked (refused, or extractive)."""
+    return {"supported": 0, "total": 0, "unsupported": [], "action": action}
 
 
 def _add(a: float | None, b: float | None) -> float | None:
