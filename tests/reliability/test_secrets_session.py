@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fakes.servers import FakeServer, Reply
 from tests.reliability.checks import run_cli
+from tests.ui.conftest import reset_streamlit_secrets
 
 # Deliberately not all key-shaped: the ones without a known prefix are only caught if the
 # code registers every configured key for redaction, not by pattern luck.
@@ -209,13 +210,17 @@ def _app_texts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, l
     secrets_toml = app_dir / ".streamlit" / "secrets.toml"
     secrets_toml.write_text(f'OPENAI_API_KEY = "{SENTINELS["secrets_toml"]}"\n')
     monkeypatch.chdir(app_dir)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.selectbox(key="provider").set_value("openai").run()  # secrets.toml key, fails (401 echo)
-    at.chat_input[0].set_value("Why do otters hold hands?").run()
-    at.selectbox(key="provider").set_value("anthropic").run()
-    at.text_input(key="api_key_anthropic").set_value(SENTINELS["session"]).run()
-    at.chat_input[0].set_value("Do otters sleep?").run()
+    reset_streamlit_secrets()  # read this secrets.toml, not one an earlier test left loaded
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.selectbox(key="provider").set_value("openai").run()  # secrets.toml key: 401 echo
+        at.chat_input[0].set_value("Why do otters hold hands?").run()
+        at.selectbox(key="provider").set_value("anthropic").run()
+        at.text_input(key="api_key_anthropic").set_value(SENTINELS["session"]).run()
+        at.chat_input[0].set_value("Do otters sleep?").run()
+    finally:
+        reset_streamlit_secrets()  # and no later test sees its key (st.secrets is global)
     assert not at.exception
     texts: list[str] = []
     for kind in (

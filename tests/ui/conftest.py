@@ -34,8 +34,19 @@ PROVIDER_ENV = (
 )
 
 
+def reset_streamlit_secrets() -> None:
+    """Forget the secrets.toml Streamlit has read. ``st.secrets`` is one per process and
+    copies top-level keys into os.environ, so a test that ran the app over a secrets.toml
+    (tests/reliability/test_secrets_session.py) would hand its key to every later app test
+    (a session with no key typed then answers with OpenAI)."""
+    from streamlit.runtime.secrets import secrets_singleton
+
+    secrets_singleton._reset()
+
+
 @pytest.fixture
 def app_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    reset_streamlit_secrets()
     d = tmp_path / "index"
     monkeypatch.setenv("RAG_INDEX_DIR", str(d))
     monkeypatch.setenv("RAG_MAX_RETRIES", "0")  # a failing fake fails at once
