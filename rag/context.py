@@ -81,14 +81,7 @@ class ContextBudgeter:
         label = f"{provider.name}:{provider.model}"
         window = self.max_context(provider)
         limit = max(0, int(window * scale) - request.max_tokens - TEMPLATE_OVERHEAD)
-        # Only a plain grounded request (history + one sources/question turn) is re-rendered;
-        # continuations and tool-calling turns are left alone (cutting them would lose state).
-        grounded = (
-            bool(request.sources and request.question and request.messages)
-            and request.messages[-1].role == "user"
-            and "continuation_of" not in request.metadata
-            and not any(m.role == "tool" or m.tool_calls for m in request.messages)
-        )
+        grounded = _is_grounded(request)
         if not grounded and "continuation_of" in request.metadata:
             return request
         history = list(request.messages[:-1]) if grounded else list(request.messages)
@@ -139,6 +132,17 @@ class ContextBudgeter:
         report.estimated_tokens = n
         report.fits = n <= limit
         return replace(current, metadata={**request.metadata, "context": report.to_json()})
+
+
+def _is_grounded(request: Request) -> bool:
+    # Only a plain grounded request (history + one sources/question turn) is re-rendered;
+    # continuations and tool-calling turns are left alone (cutting them would lose state).
+    return (
+        bool(request.sources and request.question and request.messages)
+        and request.messages[-1].role == "user"
+        and "continuation_of" not in request.metadata
+        and not any(m.role == "tool" or m.tool_calls for m in request.messages)
+    )
 
 
 def _truncate(text: str, max_chars: int) -> str:

@@ -76,69 +76,73 @@ def export_model(target: Path, variant: str = "int8") -> Path:
     """Export + optimise (+ quantise, for int8) the wheel's MiniLM into ``target`` (a directory)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import onnx
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
-    from transformers import AutoModel
 
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".onnx-export-", dir=target.parent) as tmp:
         raw, fused = Path(tmp) / "raw.onnx", Path(tmp) / "fused.onnx"
-        # Eager attention: SDPA exports as an opaque pattern the BERT fusion does not match.
-        model = AutoModel.from_pretrained(str(model_dir()), attn_implementation="eager").eval()
-
-        class _Wrapped(torch.nn.Module):
-            # transformers 5 changed BertModel.forward's positional order: pass by name.
-            def __init__(self) -> None:
-                super().__init__()
-                self.bert = model
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.bert(
-                    input_ids=input_ids,
-                    attention_mask=attention_mask,
-                    token_type_ids=token_type_ids,
-                ).last_hidden_state
-
-        ids = torch.ones((2, 16), dtype=torch.long)
-        with torch.no_grad():
-            torch.onnx.export(
-                _Wrapped().eval(),
-                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-                str(raw),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={
-                    name: {0: "batch", 1: "seq"}
-                    for name in (
-                        "input_ids",
-                        "attention_mask",
-                        "token_type_ids",
-                        "last_hidden_state",
-                    )
-                },
-                opset_version=17,
-                dynamo=False,  # the TorchScript exporter's graph is what the optimiser fuses
-            )
+        _export_torch(raw)
         opt = optimizer.optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=384)
         opt.save_model_to_file(str(fused))
         out = Path(tmp) / _ONNX_NAME
         if variant == "fp32":
             os.replace(fused, out)
         else:
-            quantize_dynamic(
-                str(fused),
-                str(out),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                # Fused com.microsoft ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
-                # every tensor here is float32, so say so instead of failing.
-                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-            )
+            _quantise(fused, out)
         final = target / _ONNX_NAME
         os.replace(out, final)  # atomic: readers see the old file or the whole new one
     return final
+
+
+def _export_torch(raw: Path) -> None:
+    """The wheel's MiniLM as a plain ONNX graph (dynamic batch and sequence) at ``raw``."""
+    import torch
+    from transformers import AutoModel
+
+    # Eager attention: SDPA exports as an opaque pattern the BERT fusion does not match.
+    model = AutoModel.from_pretrained(str(model_dir()), attn_implementation="eager").eval()
+
+    class _Wrapped(torch.nn.Module):
+        # transformers 5 changed BertModel.forward's positional order: pass by name.
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+            ).last_hidden_state
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    names = ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+    with torch.no_grad():
+        torch.onnx.export(
+            _Wrapped().eval(),
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(raw),
+            input_names=list(names[:3]),
+            output_names=[names[3]],
+            dynamic_axes={name: {0: "batch", 1: "seq"} for name in names},
+            opset_version=17,
+            dynamo=False,  # the TorchScript exporter's graph is what the optimiser fuses
+        )
+
+
+def _quantise(fused: Path, out: Path) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fused),
+        str(out),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # Fused com.microsoft ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
+        # every tensor here is float32, so say so instead of failing.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 def _model_root(cache_dir: Path | None, variant: str) -> Path:

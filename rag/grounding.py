@@ -23,7 +23,7 @@ What to do when most of an answer is unsupported is ``Settings.grounding_action`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
@@ -164,6 +164,23 @@ def _norm_num(x: str) -> str:
     return x.replace(",", "").rstrip(".")
 
 
+Claim = tuple[int, int, str, list[int], list[str]]  # start, end, text, cites, content terms
+Best = tuple[
+    bool, float, float, float, int | None, list[str]
+]  # ok, score, sim, overlap, n, missing
+
+
+@dataclass
+class _Evidence:
+    """What claims are held to: per passage its units' vectors, content terms and numbers."""
+
+    by_n: dict[int, Source]
+    vecs: np.ndarray | None  # the claims' vectors first (in order), then the units'
+    unit_vecs: dict[int, np.ndarray]
+    terms: dict[int, set[str]]
+    nums: dict[int, set[str]]
+
+
 def check(
     answer: str,
     sources: Sequence[Source],
@@ -178,6 +195,31 @@ def check(
     sents = answer_sentences(answer)
     all_cited = sorted({c for *_, cs in sents for c in cs if c in by_n})
     bad = sorted({c for *_, cs in sents for c in cs if c not in by_n})
+    claims = _claims(sents)
+    if not claims:
+        return Grounding([], bad)
+    ev = _evidence(claims, by_n, all_cited, embed)
+    out: list[SentenceCheck] = []
+    for k, (s, e, plain, cites, terms) in enumerate(claims):
+        valid = [c for c in cites if c in by_n]
+        # Uncited sentences are held to what the answer cites elsewhere (else to anything).
+        targets = valid or ([] if cites else (all_cited or sorted(by_n)))
+        best = _best_support(ev, k, plain, terms, targets, sim_weight, overlap_weight, threshold)
+        supported, score, sim, ovl, src, missing = best
+        if supported:
+            reason = "supported"
+        elif cites and not valid:
+            reason = "bad_citation"
+        else:
+            reason = "unsupported_number" if missing and score >= threshold else "unsupported"
+        out.append(
+            SentenceCheck(plain, s, e, cites, supported, score, sim, ovl, src, reason, missing)
+        )
+    return Grounding(out, bad)
+
+
+def _claims(sents: list[tuple[int, int, str, list[int]]]) -> list[Claim]:
+    """The sentences that claim something: no refusal, no question, enough content words."""
     claims = []
     for s, e, plain, cites in sents:
         if plain.strip().rstrip(".") == REFUSAL_TEXT.rstrip(".") or plain.rstrip().endswith("?"):
@@ -186,10 +228,13 @@ def check(
         if len(set(terms)) < MIN_TERMS:
             continue
         claims.append((s, e, plain, cites, terms))
-    if not claims:
-        return Grounding([], bad)
+    return claims
 
-    # One embedding call for every sentence and every passage unit involved.
+
+def _evidence(
+    claims: list[Claim], by_n: dict[int, Source], all_cited: list[int], embed: EmbedFn | None
+) -> _Evidence:
+    """One embedding call for every claim and every passage unit involved."""
     used = sorted({c for *_, cs, _ in claims for c in cs if c in by_n} | set(all_cited)) or sorted(
         by_n
     )
@@ -202,46 +247,38 @@ def check(
         for n in used:
             unit_vecs[n] = vecs[i : i + len(units[n])]
             i += len(units[n])
-    passage_terms = {n: set(content_terms(by_n[n].text)) for n in used}
-    passage_nums = {n: {_norm_num(x) for x in _NUM.findall(by_n[n].text)} for n in used}
+    terms = {n: set(content_terms(by_n[n].text)) for n in used}
+    nums = {n: {_norm_num(x) for x in _NUM.findall(by_n[n].text)} for n in used}
+    return _Evidence(by_n, vecs, unit_vecs, terms, nums)
 
-    out: list[SentenceCheck] = []
-    for k, (s, e, plain, cites, terms) in enumerate(claims):
-        valid = [c for c in cites if c in by_n]
-        # Uncited sentences are held to what the answer cites elsewhere (else to anything).
-        targets = valid or ([] if cites else (all_cited or sorted(by_n)))
-        numbers = _NUM.findall(plain)
-        best: tuple[bool, float, float, float, int | None, list[str]] = (
-            False,
-            0.0,
-            0.0,
-            0.0,
-            None,
-            [],
-        )
-        for n in targets:
-            sim = float((unit_vecs[n] @ vecs[k]).max()) if vecs is not None else 0.0
-            ovl = _overlap(terms, numbers, passage_terms[n], by_n[n].text)
-            score = sim_weight * sim + overlap_weight * ovl
-            if vecs is None:  # no embedder: overlap alone, on the same scale
-                score = ovl
-            # A figure the passage does not contain is never "supported", however close the
-            # rest of the sentence is: invented numbers are the costliest hallucination.
-            missing = [x for x in numbers if _norm_num(x) not in passage_nums[n]]
-            ok = score >= threshold and not missing
-            if best[4] is None or (ok, score) > (best[0], best[1]):
-                best = (ok, score, sim, ovl, n, missing)
-        supported, score, sim, ovl, src, missing = best
-        if supported:
-            reason = "supported"
-        elif cites and not valid:
-            reason = "bad_citation"
-        else:
-            reason = "unsupported_number" if missing and score >= threshold else "unsupported"
-        out.append(
-            SentenceCheck(plain, s, e, cites, supported, score, sim, ovl, src, reason, missing)
-        )
-    return Grounding(out, bad)
+
+def _best_support(
+    ev: _Evidence,
+    k: int,
+    plain: str,
+    terms: list[str],
+    targets: list[int],
+    sim_weight: float,
+    overlap_weight: float,
+    threshold: float,
+) -> Best:
+    """Claim ``k`` against each target passage; the best (supported first, then score)."""
+    numbers = _NUM.findall(plain)
+    best: Best = (False, 0.0, 0.0, 0.0, None, [])
+    for n in targets:
+        vecs = ev.vecs
+        sim = float((ev.unit_vecs[n] @ vecs[k]).max()) if vecs is not None else 0.0
+        ovl = _overlap(terms, numbers, ev.terms[n], ev.by_n[n].text)
+        score = sim_weight * sim + overlap_weight * ovl
+        if vecs is None:  # no embedder: overlap alone, on the same scale
+            score = ovl
+        # A figure the passage does not contain is never "supported", however close the
+        # rest of the sentence is: invented numbers are the costliest hallucination.
+        missing = [x for x in numbers if _norm_num(x) not in ev.nums[n]]
+        ok = score >= threshold and not missing
+        if best[4] is None or (ok, score) > (best[0], best[1]):
+            best = (ok, score, sim, ovl, n, missing)
+    return best
 
 
 # --- what to do about it ------------------------------------------------------------------
@@ -290,47 +327,65 @@ def after_answer(
         yield answer
         return
     if action == "retry_strict":
-        notice = (
-            "\n\n[Most of this answer was not supported by the sources; asking again, strictly]\n\n"
-        )
-        yield notice
-        req = strict_request(request)
-        resp: Response | None = None
-        for item in provider.stream(req):
-            if isinstance(item, Response):
-                resp = item
-            else:
-                yield item
-        assert resp is not None
-        new = finish(req, resp)
-        new.attempts = [*answer.attempts, *new.attempts]
-        if should_check(new.provider, new.refused):
-            g2 = check(new.answer, new.sources, embed)
-            new.grounding = {**g2.to_json(), "action": "retry_strict"}
-        else:
-            new.grounding = {
-                "supported": 0,
-                "total": 0,
-                "unsupported": [],
-                "action": "retry_strict",
-            }
+        new = yield from _retry_strict(answer, request, provider, embed, finish)
     else:
-        notice = "\n\n[Most of this answer was not supported by the sources; showing the extractive answer]\n\n"
-        yield notice
-        resp = extractive.generate(request)
-        yield resp.text
-        new = finish(request, resp)
-        new.attempts = list(answer.attempts)
-        new.grounding = {
-            "supported": 0,
-            "total": 0,
-            "unsupported": [],
-            "action": "extractive",
-        }
+        new = yield from _extractive_instead(answer, request, extractive, finish)
     new.grounding["original"] = info
     new.grounding["original_answer"] = answer.answer
     new.cost_usd = _add(answer.cost_usd, new.cost_usd)
     yield new
+
+
+def _retry_strict(
+    answer: Any,
+    request: Request,
+    provider: Answerer,
+    embed: EmbedFn | None,
+    finish: Callable[[Request, Response], Any],
+) -> Generator[str, None, Any]:
+    """Ask again with the strict prompt, streaming its text; returns the new Answer."""
+    notice = (
+        "\n\n[Most of this answer was not supported by the sources; asking again, strictly]\n\n"
+    )
+    yield notice
+    req = strict_request(request)
+    resp: Response | None = None
+    for item in provider.stream(req):
+        if isinstance(item, Response):
+            resp = item
+        else:
+            yield item
+    assert resp is not None
+    new = finish(req, resp)
+    new.attempts = [*answer.attempts, *new.attempts]
+    if should_check(new.provider, new.refused):
+        g2 = check(new.answer, new.sources, embed)
+        new.grounding = {**g2.to_json(), "action": "retry_strict"}
+    else:
+        new.grounding = _unchecked("retry_strict")
+    return new
+
+
+def _extractive_instead(
+    answer: Any,
+    request: Request,
+    extractive: Provider,
+    finish: Callable[[Request, Response], Any],
+) -> Generator[str, None, Any]:
+    """The extractive answer in place of the unsupported one; returns the new Answer."""
+    notice = "\n\n[Most of this answer was not supported by the sources; showing the extractive answer]\n\n"
+    yield notice
+    resp = extractive.generate(request)
+    yield resp.text
+    new = finish(request, resp)
+    new.attempts = list(answer.attempts)
+    new.grounding = _unchecked("extractive")
+    return new
+
+
+def _unchecked(action: str) -> dict[str, Any]:
+    """The grounding of a replacement answer not checked (refused, or extractive)."""
+    return {"supported": 0, "total": 0, "unsupported": [], "action": action}
 
 
 def _add(a: float | None, b: float | None) -> float | None:

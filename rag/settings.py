@@ -17,13 +17,13 @@ import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
 from providers.config import ProviderConfig
+from rag.settings_sources import ProfileError, ServerTokensSource, YamlProfileSource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
@@ -38,53 +38,6 @@ class ConfigError(ValueError):
 
 class SettingsError(ConfigError):
     """Settings could not be loaded; the message names the offending field."""
-
-
-class _YamlProfileSource(PydanticBaseSettingsSource):
-    """Values from ``configs/<APP_ENV>.yaml`` (lowest precedence above the defaults)."""
-
-    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
-        super().__init__(settings_cls)
-        self._data: dict[str, Any] = {}
-        if path is not None and path.is_file():
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            if not isinstance(loaded, dict):
-                raise SettingsError(f"{path}: a YAML profile must be a mapping of setting: value")
-            self._data = {str(k).lower(): v for k, v in loaded.items()}
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return self._data.get(field_name), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
-
-
-class _ServerTokensSource(PydanticBaseSettingsSource):
-    """``RAG_API_KEYS=tok1,tok2`` (plain, not a JSON object): the HTTP API's bearer tokens.
-
-    ``RAG_API_KEYS__<PROVIDER>`` stays the providers' keys (the ``api_keys`` dict); a plain
-    comma-separated ``RAG_API_KEYS`` is taken out of the env/.env sources before they parse
-    it as that dict, and given to ``server_api_keys`` here (env before .env)."""
-
-    def __init__(self, settings_cls: type[BaseSettings], *sources: Any) -> None:
-        super().__init__(settings_cls)
-        self._value: str | None = None
-        for src in sources:
-            if not isinstance(src, EnvSettingsSource):
-                continue
-            env = dict(src.env_vars)
-            raw = env.get("rag_api_keys")
-            if raw is not None and not raw.lstrip().startswith("{"):
-                del env["rag_api_keys"]
-                src.env_vars = env
-                if self._value is None:
-                    self._value = raw
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        return {} if self._value is None else {"server_api_keys": self._value}
 
 
 def _comma_list(v: Any) -> Any:
@@ -270,13 +223,17 @@ class Settings(BaseSettings):
             raise SettingsError(
                 f"APP_ENV={app_env!r} but there is no profile {profile.relative_to(PROJECT_ROOT)}"
             )
+        try:
+            yaml_profile = YamlProfileSource(settings_cls, profile)
+        except ProfileError as e:
+            raise SettingsError(str(e)) from e
         return (
             init_settings,
-            _ServerTokensSource(settings_cls, env_settings, dotenv_settings),
+            ServerTokensSource(settings_cls, env_settings, dotenv_settings),
             env_settings,
             dotenv_settings,
             file_secret_settings,
-            _YamlProfileSource(settings_cls, profile),
+            yaml_profile,
         )
 
     # Paths derived from index_dir: everything we persist lives under it.

@@ -1,4 +1,9 @@
-"""Shared fixtures: a fixed-output fake embedder, isolated index dirs, sample files."""
+"""Shared fixtures: a fixed-output fake embedder, isolated index dirs, sample files.
+
+Tests mirror the packages (tests/text, tests/ingest, tests/providers, tests/rag, tests/ui) plus
+the cross-cutting tests/e2e, tests/reliability and tests/quality; CONTRIBUTING.md has the map.
+A theme that spans folders is a marker (pyproject.toml), set where the test is.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# The wire-format fakes' fixtures (fake servers, make_provider, the provider-env cleaner) for
+# every folder, instead of per-folder star imports and sys.path edits.
+pytest_plugins = ["tests.fakes.plugin"]
+
 ROOT = Path(__file__).resolve().parent.parent
+TESTS_DATA = ROOT / "tests" / "data"  # the committed test data (questions, the QA set)
 # ../shared/data beside the checkout; RAG_SHARED_DATA points elsewhere (.ci/run sets it when
 # its clean clone does not sit beside the data).
 SHARED = Path(os.environ.get("RAG_SHARED_DATA") or ROOT.parent / "shared" / "data")
@@ -30,6 +40,20 @@ def require_shared(path: Path, what: str = "shared evaluation data") -> Path:
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{msg}; {REQUIRE_ENV}=1 requires the shared data", pytrace=False)
     pytest.skip(msg)
+
+
+# Folder -> marker for the cross-cutting folders, so `-m reliability` or `-m quality` selects
+# them wherever pytest is started (a conftest hook sees every item, hence the path check).
+FOLDER_MARKERS = {"reliability": "reliability", "quality": "quality"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        path = Path(str(item.fspath))
+        for folder, marker in FOLDER_MARKERS.items():
+            if here / folder in path.parents:
+                item.add_marker(getattr(pytest.mark, marker))
 
 
 # Never let a test touch the developer's index or phone home.

@@ -119,123 +119,122 @@ def ask_structured(
         return StructuredResult(
             fallback, ok=False, source="fallback", reason="no language-model provider configured"
         )
-    schema = model_cls.model_json_schema()
     sys_prompt = (
         f"{system}\n\n{schema_instructions(model_cls)}"
         if system
         else schema_instructions(model_cls)
     )
     messages = [*history, Message("user", user)]
-    attempts: list[Attempt] = []
-    calls = 0
-    cost: float | None = 0.0
+    ask = _Ask(
+        target, model_cls, sys_prompt, messages, fallback, temperature, max_tokens, timeout_s
+    )
     reasons: list[str] = []
     for p in providers:
+        result = ask.with_provider(p)
+        if isinstance(result, StructuredResult):
+            return result
+        reasons.append(result)  # the provider failed: the next one
+    return StructuredResult(
+        fallback,
+        False,
+        "fallback",
+        calls=ask.calls,
+        reason="; ".join(reasons) or "no answer",
+        attempts=ask.attempts,
+        cost_usd=ask.cost,
+    )
+
+
+@dataclass
+class _Ask(Generic[T]):
+    """One structured question, put to one provider at a time; counts model calls, keeps
+    the attempts and adds up the cost over every provider tried."""
+
+    target: Provider | FallbackChain
+    model_cls: type[T]
+    system: str
+    messages: list[Message]
+    fallback: T | None
+    temperature: float
+    max_tokens: int
+    timeout_s: float | None
+    attempts: list[Attempt] = field(default_factory=list)
+    calls: int = 0
+    cost: float | None = 0.0
+
+    def call(self, p: Provider, msgs: list[Message], native: bool) -> Response:
+        req = Request(
+            messages=msgs,
+            system=self.system,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            json_schema=self.model_cls.model_json_schema() if native else None,
+            timeout_s=self.timeout_s,
+            metadata={"task": "structured", "schema": self.model_cls.__name__},
+        )
+        resp = _child(self.target, p).generate(req)
+        self.attempts += resp.attempts
+        if resp.provider != "none":  # "none": the provider failed (error kinds in attempts)
+            self.calls += 1
+            self.cost = _add_cost(self.cost, resp.cost_usd)
+        return resp
+
+    def with_provider(self, p: Provider) -> StructuredResult[T] | str:
+        """The result from ``p`` (valid, or the fallback with why), or why ``p`` failed."""
         native = bool(p.capabilities.json_mode)
-        chain = _child(target, p)
-
-        def call(
-            msgs: list[Message], chain: FallbackChain = chain, native: bool = native
-        ) -> Response:
-            req = Request(
-                messages=msgs,
-                system=sys_prompt,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                json_schema=schema if native else None,
-                timeout_s=timeout_s,
-                metadata={"task": "structured", "schema": model_cls.__name__},
-            )
-            return chain.generate(req)
-
-        resp = call(messages)
-        attempts += resp.attempts
-        if resp.provider == "none":  # the provider failed (error kinds are in attempts)
-            reasons.append(f"{p.name}:{p.model} failed ({resp.attempts[-1].error_kind})")
-            continue
-        calls += 1
-        cost = _add_cost(cost, resp.cost_usd)
+        resp = self.call(p, self.messages, native)
+        if resp.provider == "none":
+            return f"{p.name}:{p.model} failed ({resp.attempts[-1].error_kind})"
         try:
-            value = parse_as(model_cls, resp.text)
-            return StructuredResult(
-                value,
-                True,
-                "llm",
-                resp.provider,
-                resp.model,
-                native,
-                False,
-                calls,
-                raw=resp.text,
-                attempts=attempts,
-                cost_usd=cost,
-            )
+            return self.valid(parse_as(self.model_cls, resp.text), resp, native, repaired=False)
         except (ValidationError, ValueError) as first_err:
             err = _short(first_err)
         # One repair: show the model its answer and what was wrong with it.
         repair = [
-            *messages,
+            *self.messages,
             Message("assistant", resp.text),
             Message(
                 "user",
                 f"That reply is not valid: {err}\nReply again with only the corrected JSON object.",
             ),
         ]
-        resp2 = call(repair)
-        attempts += resp2.attempts
+        resp2 = self.call(p, repair, native)
         if resp2.provider == "none":
-            return StructuredResult(
-                fallback,
-                False,
-                "fallback",
-                p.name,
-                p.model,
-                native,
-                False,
-                calls,
-                reason=f"invalid JSON ({err}); the repair request failed",
-                raw=resp.text,
-                attempts=attempts,
-                cost_usd=cost,
-            )
-        calls += 1
-        cost = _add_cost(cost, resp2.cost_usd)
+            reason = f"invalid JSON ({err}); the repair request failed"
+            return self.fallen_back(p, native, reason, resp.text)
         try:
-            value = parse_as(model_cls, resp2.text)
-            return StructuredResult(
-                value,
-                True,
-                "llm",
-                resp2.provider,
-                resp2.model,
-                native,
-                True,
-                calls,
-                raw=resp2.text,
-                attempts=attempts,
-                cost_usd=cost,
-            )
+            return self.valid(parse_as(self.model_cls, resp2.text), resp2, native, repaired=True)
         except (ValidationError, ValueError) as second_err:
-            return StructuredResult(
-                fallback,
-                False,
-                "fallback",
-                p.name,
-                p.model,
-                native,
-                False,
-                calls,
-                reason=f"invalid JSON after one repair: {_short(second_err)}",
-                raw=resp2.text,
-                attempts=attempts,
-                cost_usd=cost,
-            )
-    return StructuredResult(
-        fallback,
-        False,
-        "fallback",
-        calls=calls,
-        reason="; ".join(reasons) or "no answer",
-        attempts=attempts,
-        cost_usd=cost,
-    )
+            reason = f"invalid JSON after one repair: {_short(second_err)}"
+            return self.fallen_back(p, native, reason, resp2.text)
+
+    def valid(self, value: T, resp: Response, native: bool, repaired: bool) -> StructuredResult[T]:
+        return StructuredResult(
+            value,
+            True,
+            "llm",
+            resp.provider,
+            resp.model,
+            native,
+            repaired,
+            self.calls,
+            raw=resp.text,
+            attempts=self.attempts,
+            cost_usd=self.cost,
+        )
+
+    def fallen_back(self, p: Provider, native: bool, reason: str, raw: str) -> StructuredResult[T]:
+        return StructuredResult(
+            self.fallback,
+            False,
+            "fallback",
+            p.name,
+            p.model,
+            native,
+            False,
+            self.calls,
+            reason=reason,
+            raw=raw,
+            attempts=self.attempts,
+            cost_usd=self.cost,
+        )

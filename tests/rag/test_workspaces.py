@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from rag.conversations import ConversationStore
+from tests.rag.server.conftest import TOKEN, free_port
 from tests.reliability.checks import run_cli
-from tests.server.conftest import TOKEN, free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,8 @@
 """``python -m rag`` with a failpoint: the real CLI, paused at one named point so a test can
 SIGKILL it exactly inside a crash window that lasts only milliseconds in a normal run.
 
-Usage: ``RAG_TEST_PAUSE_AT=<point> python tests/reliability/pausing_cli.py ingest ...``.
+Usage, from the checkout: ``RAG_TEST_PAUSE_AT=<point> python -m tests.reliability.pausing_cli
+ingest ...`` (``-m`` puts the checkout on sys.path, so no path edits here).
 At the point it prints ``PAUSED <point>`` on stderr and sleeps (the test kills it then).
 The patches only add the pause; every write still goes through the real code paths.
 
@@ -17,8 +18,6 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 POINT = os.environ.get("RAG_TEST_PAUSE_AT", "")
 

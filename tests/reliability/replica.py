@@ -1,4 +1,5 @@
-"""One app replica in its own process, for the shared-state tests: an :class:`Engine` built
+"""One app replica in its own process (``python -m tests.reliability.replica`` from the
+checkout), for the shared-state tests: an :class:`Engine` built
 from the environment (its own RAG_INDEX_DIR, the shared Chroma server and PostgreSQL),
 driven by JSON lines on stdin, answering with one JSON line each on stdout:
 
@@ -10,9 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from ingest.loaders import IngestError, load
 from ingest.pipeline import save_upload
+from tests.ingest.samples import corrupt_pdf, docx_file, encrypted_pdf, image_only_pdf, text_pdf
 from tests.reliability.checks import snapshot, visibility_violations
-from tests.unit.samples import corrupt_pdf, docx_file, encrypted_pdf, image_only_pdf, text_pdf
 
 
 def _sparse_200mb(p: Path) -> Path:

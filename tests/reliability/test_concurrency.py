@@ -2,7 +2,7 @@
 no errors, every source an answer cites existed while it was being answered, no deadlock.
 
 Two Streamlit sessions not seeing each other's keys, chat history or costs is covered by
-tests/app/test_app.py::test_sessions_do_not_share_keys_history_or_costs (AppTest).
+tests/ui/test_app.py::test_sessions_do_not_share_keys_history_or_costs (AppTest).
 """
 
 from __future__ import annotations
@@ -63,6 +63,68 @@ def _doc(folder: Path, animal: str) -> Path:
     return p
 
 
+class Traffic:
+    """ASKERS threads asking and one writer ingesting and removing, on one engine, for a
+    while; records every answer (with its start and end time), the writes and any error."""
+
+    def __init__(self, engine, paths: dict[str, Path], life: Lifetimes, texts: dict[str, str]):  # type: ignore[no-untyped-def]
+        self.engine, self.paths, self.life, self.texts = engine, paths, life, texts
+        self.stop = threading.Event()
+        self.errors: list[str] = []
+        self.answers: list[tuple[float, float, object]] = []
+        self.writes = {"ingested": 0, "removed": 0}
+
+    def writer(self) -> None:
+        rng = random.Random(7)
+        engine = self.engine
+        try:
+            while not self.stop.is_set():
+                animal = rng.choice(ANIMALS)
+                present = {d.name: d.doc_id for d in engine.docs()}
+                name = f"{animal}.txt"
+                if name in present and len(present) > 3:
+                    res = engine.remove(present[name])
+                    assert [r.status for r in res] == ["removed"], res
+                    self.life.removed(present[name], time.monotonic())
+                    self.writes["removed"] += 1
+                else:
+                    t0 = time.monotonic()
+                    [r] = engine.ingest([self.paths[animal]])
+                    assert r.status in ("added", "unchanged"), r
+                    if r.status == "added":
+                        self.life.added(r.doc_id, t0)
+                        self.texts[r.doc_id] = self.paths[animal].read_text()
+                        self.writes["ingested"] += 1
+        except Exception:
+            self.errors.append("writer: " + traceback.format_exc())
+
+    def asker(self, i: int) -> None:
+        rng = random.Random(i)
+        try:
+            while not self.stop.is_set():
+                q = f"Where does the {rng.choice(ANIMALS)} live?"
+                t0 = time.monotonic()
+                ans = self.engine.ask(q, k=3)  # extractive provider, FakeEmbedder
+                self.answers.append((t0, time.monotonic(), ans))
+        except Exception:
+            self.errors.append(f"asker {i}: " + traceback.format_exc())
+
+    def run(self, seconds: float) -> None:
+        threads = [
+            threading.Thread(target=self.asker, args=(i,), daemon=True) for i in range(ASKERS)
+        ]
+        threads.append(threading.Thread(target=self.writer, daemon=True))
+        for th in threads:
+            th.start()
+        time.sleep(seconds)
+        self.stop.set()
+        for th in threads:
+            th.join(timeout=60)
+        stuck = [th.name for th in threads if th.is_alive()]
+        assert not stuck, f"deadlock: {stuck} still running 60 s after stop"
+        assert not self.errors, self.errors[0]
+
+
 @pytest.mark.timeout(120)
 def test_askers_and_a_writer_share_one_store(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "docs"
@@ -76,56 +138,9 @@ def test_askers_and_a_writer_share_one_store(engine, tmp_path: Path) -> None:  #
     for d in engine.docs():
         texts[d.doc_id] = paths[Path(d.name).stem].read_text()
 
-    stop = threading.Event()
-    errors: list[str] = []
-    answers: list[tuple[float, float, object]] = []
-    writes = {"ingested": 0, "removed": 0}
-
-    def writer() -> None:
-        rng = random.Random(7)
-        try:
-            while not stop.is_set():
-                animal = rng.choice(ANIMALS)
-                present = {d.name: d.doc_id for d in engine.docs()}
-                name = f"{animal}.txt"
-                if name in present and len(present) > 3:
-                    res = engine.remove(present[name])
-                    assert [r.status for r in res] == ["removed"], res
-                    life.removed(present[name], time.monotonic())
-                    writes["removed"] += 1
-                else:
-                    t0 = time.monotonic()
-                    [r] = engine.ingest([paths[animal]])
-                    assert r.status in ("added", "unchanged"), r
-                    if r.status == "added":
-                        life.added(r.doc_id, t0)
-                        texts[r.doc_id] = paths[animal].read_text()
-                        writes["ingested"] += 1
-        except Exception:
-            errors.append("writer: " + traceback.format_exc())
-
-    def asker(i: int) -> None:
-        rng = random.Random(i)
-        try:
-            while not stop.is_set():
-                q = f"Where does the {rng.choice(ANIMALS)} live?"
-                t0 = time.monotonic()
-                ans = engine.ask(q, k=3)  # extractive provider, FakeEmbedder
-                answers.append((t0, time.monotonic(), ans))
-        except Exception:
-            errors.append(f"asker {i}: " + traceback.format_exc())
-
-    threads = [threading.Thread(target=asker, args=(i,), daemon=True) for i in range(ASKERS)]
-    threads.append(threading.Thread(target=writer, daemon=True))
-    for th in threads:
-        th.start()
-    time.sleep(RUN_SECONDS)
-    stop.set()
-    for th in threads:
-        th.join(timeout=60)
-    stuck = [th.name for th in threads if th.is_alive()]
-    assert not stuck, f"deadlock: {stuck} still running 60 s after stop"
-    assert not errors, errors[0]
+    traffic = Traffic(engine, paths, life, texts)
+    traffic.run(RUN_SECONDS)
+    answers, writes = traffic.answers, traffic.writes
 
     stale = []
     for t0, t1, ans in answers:

@@ -59,7 +59,7 @@ def _small_file(folder: Path, i: int, version: int) -> Path:
     return path
 
 
-PAUSING_CLI = Path(__file__).with_name("pausing_cli.py")
+PAUSING_CLI = "tests.reliability.pausing_cli"  # run with -m from ROOT
 POINTS = ("upsert", "before-commit", "after-commit", "bm25")
 
 
@@ -92,7 +92,7 @@ def _kill_at_random_time(index_dir: Path, folder: Path, delay: float) -> str:
 def _kill_at_point(index_dir: Path, folder: Path, point: str) -> str:
     """Run the real CLI paused at ``point`` and SIGKILL it there (or note it never got there)."""
     proc = subprocess.Popen(
-        [PYTHON, str(PAUSING_CLI), "ingest", "--json", str(BIG_PDF), str(folder)],
+        [PYTHON, "-m", PAUSING_CLI, "ingest", "--json", str(BIG_PDF), str(folder)],
         cwd=ROOT,
         env=cli_env(index_dir, RAG_TEST_PAUSE_AT=point),
         stdout=subprocess.DEVNULL,
@@ -113,20 +113,10 @@ def _kill_at_point(index_dir: Path, folder: Path, point: str) -> str:
         proc.stderr.close()
 
 
-@pytest.mark.timeout(240)
-def test_kill9_during_ingest_never_shows_half_documents(tmp_path: Path) -> None:
-    require_shared(BIG_PDF)
-    rng = random.Random(SEED)
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    versions = dict.fromkeys(range(20), 0)
-    for i in versions:
-        _small_file(folder, i, 0)
-    index_dir = tmp_path / "index"
-
-    # Random kills are scaled to this machine: a probe run (start-up, model load, one small
-    # file) takes about as long as a typical round, so delays within it land inside the run
-    # on a quiet machine as on a loaded one.
+def _probe_seconds(tmp_path: Path) -> float:
+    """How long one CLI ingest of one small file takes here. Random kills are scaled to it:
+    a probe run (start-up, model load, one small file) takes about as long as a typical
+    round, so delays within it land inside the run on a quiet machine as on a loaded one."""
     probe = tmp_path / "probe"
     probe.mkdir()
     _small_file(probe, 0, 0)
@@ -139,23 +129,42 @@ def test_kill9_during_ingest_never_shows_half_documents(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     )
-    run_s = time.monotonic() - t_start
+    return time.monotonic() - t_start
+
+
+def _new_work(
+    index_dir: Path, folder: Path, versions: dict[int, int], rng: random.Random, first: bool
+) -> None:
+    """Give a round real work: rewrite two notes (replaced: new chunks committed, old ones
+    dropped) and now and then drop the big PDF and a note so they are re-added (the PDF
+    makes the big, slow Chroma write)."""
+    if not first and rng.random() < 0.1:
+        store = open_store(index_dir)
+        for d in store.docs():
+            if d.name in {BIG_PDF.name, f"note{rng.randrange(20):02d}.txt"}:
+                store.remove(d.doc_id)
+        del store
+        forget_chroma_clients()
+    for i in rng.sample(range(20), 2):
+        versions[i] += 1
+        _small_file(folder, i, versions[i])
+
+
+@pytest.mark.timeout(240)
+def test_kill9_during_ingest_never_shows_half_documents(tmp_path: Path) -> None:
+    require_shared(BIG_PDF)
+    rng = random.Random(SEED)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    versions = dict.fromkeys(range(20), 0)
+    for i in versions:
+        _small_file(folder, i, 0)
+    index_dir = tmp_path / "index"
+    run_s = _probe_seconds(tmp_path)
 
     outcomes: Counter[str] = Counter()
     for rnd in range(ROUNDS):
-        # Give every round real work: rewrite two notes (replaced: new chunks committed, old
-        # ones dropped) and now and then drop the big PDF and a note so they are re-added
-        # (the PDF makes the big, slow Chroma write).
-        if rnd and rng.random() < 0.1:
-            store = open_store(index_dir)
-            for d in store.docs():
-                if d.name in {BIG_PDF.name, f"note{rng.randrange(20):02d}.txt"}:
-                    store.remove(d.doc_id)
-            del store
-            forget_chroma_clients()
-        for i in rng.sample(range(20), 2):
-            versions[i] += 1
-            _small_file(folder, i, versions[i])
+        _new_work(index_dir, folder, versions, rng, first=rnd == 0)
 
         # A third of the rounds kill at a random time; the others inside one named crash window,
         # which a random delay hits only by luck (the whole write takes ~0.1 s of ~8 s).

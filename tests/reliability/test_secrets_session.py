@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fakes.servers import FakeServer, Reply
 from tests.reliability.checks import run_cli
+from tests.ui.conftest import reset_streamlit_secrets
 
 # Deliberately not all key-shaped: the ones without a known prefix are only caught if the
 # code registers every configured key for redaction, not by pattern luck.
@@ -131,18 +132,10 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
     start_fake: Callable[[str], FakeServer],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    from rag.embeddings import HashEmbedder
-    from rag.engine import Engine
-    from rag.llm import describe_providers, make_chain
-    from rag.settings import load_settings
-
     caplog.set_level(logging.DEBUG)
     fakes = _faulty_fakes(start_fake)
-    index = tmp_path / "index"
     for var, value in {
-        "RAG_INDEX_DIR": str(index),
+        "RAG_INDEX_DIR": str(tmp_path / "index"),
         "RAG_EMBEDDING_BACKEND": "hash",
         "RAG_AUTO_INGEST_DEMO": "false",
         "RAG_MAX_RETRIES": "1",
@@ -154,9 +147,28 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
         "RAG_GEMINI_BASE_URL": fakes["gemini"].base_url,
     }.items():
         monkeypatch.setenv(var, value)
-    texts: list[str] = []
+    texts = _library_texts(tmp_path)
+    secrets_toml, app_texts = _app_texts(tmp_path, monkeypatch)
+    texts += app_texts
 
-    # Library: a key passed in settings, another as a session key, DEBUG logging, failures.
+    _keys_reached(fakes, SENTINELS["settings"], SENTINELS["session"], SENTINELS["secrets_toml"])
+    texts += [r.getMessage() for r in caplog.records] + [caplog.text]
+    texts += [
+        "".join(traceback.format_exception(*r.exc_info)) for r in caplog.records if r.exc_info
+    ]
+    leaked = [(t[:200], _leaks(t)) for t in texts if _leaks(t)]
+    assert not leaked, leaked[:3]
+    assert not _files_with_leaks(tmp_path, skip={secrets_toml})
+
+
+def _library_texts(tmp_path: Path) -> list[str]:
+    """The library with a key passed in settings, another as a session key, DEBUG logging
+    and failing providers: everything it shows about the answer, settings and errors."""
+    from rag.embeddings import HashEmbedder
+    from rag.engine import Engine
+    from rag.llm import describe_providers, make_chain
+    from rag.settings import load_settings
+
     settings = load_settings(
         gemini_api_key=SENTINELS["settings"], openai_api_key=SENTINELS["settings"]
     )
@@ -172,7 +184,7 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
     )
     ans = engine.ask("Why do otters hold hands?", provider=chain)
     assert ans.provider == "anthropic", ans.attempts
-    texts += [
+    texts = [
         repr(ans),
         str(ans.to_json()),
         repr(settings),
@@ -185,21 +197,32 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
             p.generate(chain_request(engine))
         except Exception as e:  # the failing ones: their exception text must be clean too
             texts += [str(e), repr(e), "".join(traceback.format_exception(e))]
+    return texts
 
-    # App: a key from secrets.toml (cwd/.streamlit) and one typed in the sidebar.
+
+def _app_texts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
+    """The app with a key from secrets.toml (cwd/.streamlit) and one typed in the sidebar:
+    (the secrets.toml written, everything the page shows)."""
+    from streamlit.testing.v1 import AppTest
+
     app_dir = tmp_path / "app"
     (app_dir / ".streamlit").mkdir(parents=True)
     secrets_toml = app_dir / ".streamlit" / "secrets.toml"
     secrets_toml.write_text(f'OPENAI_API_KEY = "{SENTINELS["secrets_toml"]}"\n')
     monkeypatch.chdir(app_dir)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.selectbox(key="provider").set_value("openai").run()  # secrets.toml key, fails (401 echo)
-    at.chat_input[0].set_value("Why do otters hold hands?").run()
-    at.selectbox(key="provider").set_value("anthropic").run()
-    at.text_input(key="api_key_anthropic").set_value(SENTINELS["session"]).run()
-    at.chat_input[0].set_value("Do otters sleep?").run()
+    reset_streamlit_secrets()  # read this secrets.toml, not one an earlier test left loaded
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.selectbox(key="provider").set_value("openai").run()  # secrets.toml key: 401 echo
+        at.chat_input[0].set_value("Why do otters hold hands?").run()
+        at.selectbox(key="provider").set_value("anthropic").run()
+        at.text_input(key="api_key_anthropic").set_value(SENTINELS["session"]).run()
+        at.chat_input[0].set_value("Do otters sleep?").run()
+    finally:
+        reset_streamlit_secrets()  # and no later test sees its key (st.secrets is global)
     assert not at.exception
+    texts: list[str] = []
     for kind in (
         "markdown",
         "caption",
@@ -215,15 +238,7 @@ def test_library_and_app_session_with_sentinel_keys_leaks_nothing(
             str(getattr(e, "value", "")) + str(getattr(e, "label", "")) for e in getattr(at, kind)
         ]
     texts += [e.label for e in at.expander]
-
-    _keys_reached(fakes, SENTINELS["settings"], SENTINELS["session"], SENTINELS["secrets_toml"])
-    texts += [r.getMessage() for r in caplog.records] + [caplog.text]
-    texts += [
-        "".join(traceback.format_exception(*r.exc_info)) for r in caplog.records if r.exc_info
-    ]
-    leaked = [(t[:200], _leaks(t)) for t in texts if _leaks(t)]
-    assert not leaked, leaked[:3]
-    assert not _files_with_leaks(tmp_path, skip={secrets_toml})
+    return secrets_toml, texts
 
 
 def chain_request(engine: Any) -> Any:

@@ -72,7 +72,7 @@ class _Replica:
 
     def __init__(self, index_dir: Path, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            [PYTHON, str(ROOT / "tests" / "reliability" / "replica.py")],
+            [PYTHON, "-m", "tests.reliability.replica"],  # from ROOT: no sys.path edit
             env=cli_env(index_dir, **env),
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -230,6 +230,18 @@ def _write_corpus(folder: Path, names: range, tag: str = "") -> None:
         (folder / f"doc{i:03d}.txt").write_text(f"Document {i}{tag}. {words}. " * 20)
 
 
+def _cli_ingest(folder: Path, index_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``python -m rag ingest --json FOLDER`` as a replica with its own RAG_INDEX_DIR."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "rag", "ingest", "--json", str(folder)],
+        env=cli_env(index_dir, **env),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_concurrent_ingests_from_two_processes_leave_one_consistent_store(
     chroma_server: tuple[str, int, Path],  # noqa: F811
     pg: str,
@@ -263,28 +275,14 @@ def test_concurrent_ingests_from_two_processes_leave_one_consistent_store(
     doc, chunks = _document("feedfacefeedface", "midwrite.txt", 3)
     with store._writing():
         store._upsert_vectors(chunks, store.embedder.embed([c.text for c in chunks]))
-        b = subprocess.Popen(
-            [PYTHON, "-m", "rag", "ingest", "--json", str(tmp_path / "two")],
-            env=cli_env(tmp_path / "r2", **env),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        b = _cli_ingest(tmp_path / "two", tmp_path / "r2", env)
         waited = wait_until(lambda: _waiting_for_lock(pg) or b.poll() is not None, 90.0)
         assert b.poll() is None, b.communicate()[1][-2000:]
         assert manifest.docs() == []  # B has written nothing: it waits for A's lock
         print(f"replica B waited for the lock after {waited:.1f} s")
         manifest.commit([(doc, chunks, [])])
     # B goes on while A (another process now) ingests a corpus that overlaps B's.
-    a = subprocess.Popen(
-        [PYTHON, "-m", "rag", "ingest", "--json", str(tmp_path / "one")],
-        env=cli_env(tmp_path / "r1", **env),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    a = _cli_ingest(tmp_path / "one", tmp_path / "r1", env)
     procs = [a, b]
     outs = [p.communicate(timeout=180) for p in procs]
     for p, (_, err) in zip(procs, outs, strict=True):

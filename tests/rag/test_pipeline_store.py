@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from tests.ingest import samples
+
+
+def _write(p: Path, text: str) -> Path:
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_ingest_unchanged_replaced_remove(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = _write(tmp_path / "notes.txt", "The canteen opens at eight. Lunch costs four euros.")
+    [r] = engine.ingest([f])
+    assert (r.status, r.pages, r.chunks) == ("added", 1, 1)
+    [again] = engine.ingest([f])
+    assert again.status == "unchanged" and again.doc_id == r.doc_id
+
+    _write(f, "The canteen opens at nine. Lunch costs five euros.")
+    [rep] = engine.ingest([f])
+    assert rep.status == "replaced" and rep.doc_id != r.doc_id
+    docs = engine.docs()
+    assert [d.doc_id for d in docs] == [rep.doc_id]
+    # The old version's chunks are gone from vectors, manifest and BM25.
+    assert engine.store.vector_count() == engine.store.chunk_count() == 1
+    hits = engine.retrieve("canteen opens", k=5).passages
+    assert [p.doc_id for p in hits] == [rep.doc_id]
+    assert "nine" in hits[0].text
+
+    [rm] = engine.remove(rep.doc_id)
+    assert rm.status == "removed"
+    assert engine.docs() == [] and engine.store.vector_count() == 0
+    assert engine.retrieve("canteen", k=5).passages == []
+
+
+def test_remove_by_name_and_unknown(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = _write(tmp_path / "a.md", "# A\n\nAlpha bravo charlie.")
+    engine.ingest([f])
+    assert engine.remove("a.md")[0].status == "removed"
+    assert engine.remove("nope")[0].status == "failed"
+
+
+def test_bad_files_fail_alone(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _write(tmp_path / "good.txt", "Penguins live in the southern hemisphere.")
+    samples.corrupt_pdf(tmp_path / "corrupt.pdf")
+    samples.encrypted_pdf(tmp_path / "locked.pdf")
+    samples.image_only_pdf(tmp_path / "scan.pdf")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "legacy.txt").write_bytes(b"\x81\x8d\x8f\x90\x9d" * 40)
+    (tmp_path / "x.exe").write_bytes(b"MZ")
+    results = {Path(r.path).name: r for r in engine.ingest([tmp_path, tmp_path / "x.exe"])}
+    assert results["good.txt"].status == "added"
+    failed = {n for n, r in results.items() if r.status == "failed"}
+    assert failed == {
+        "corrupt.pdf",
+        "locked.pdf",
+        "scan.pdf",
+        "empty.txt",
+        "bin.txt",
+        "legacy.txt",
+        "x.exe",
+    }
+    assert all(r.error and "\n" not in r.error for n, r in results.items() if n in failed)
+    assert [d.name for d in engine.docs()] == ["good.txt"]
+    assert engine.store.vector_count() == engine.store.chunk_count()
+
+
+def test_orphan_vectors_are_invisible_and_swept(engine) -> None:  # type: ignore[no-untyped-def]
+    from rag.store import ChunkRecord
+
+    # Simulate a crash between the vector write and the manifest commit.
+    rec = ChunkRecord("deadbeef:0", "deadbeef", 0, 1, 0, 10, 3, "ghost text about zebras")
+    engine.store._upsert_vectors([rec], engine.embedder.embed([rec.text]))
+    assert engine.store.vector_count() == 1
+    assert engine.retrieve("zebras", k=5).passages == []
+    assert engine.store.sweep_orphans() == 1
+    assert engine.store.vector_count() == 0
+
+
+def test_bm25_follows_the_manifest_generation(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine.ingest([_write(tmp_path / "x.txt", "Quokkas are small marsupials.")])
+    gen = engine.store.generation
+    assert engine.lexical.ensure(engine.store).generation == gen
+    assert engine.retrieve("quokkas", k=3, mode="bm25").passages
+    engine.ingest([_write(tmp_path / "y.txt", "Wombats dig burrows.")])
+    assert engine.store.generation > gen
+    assert engine.retrieve("wombats", k=3, mode="bm25").passages[0].source == "y.txt"
+
+
+def test_store_reopens_with_our_embedding_function(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from rag.engine import Engine
+
+    e1 = Engine(settings, embedder=fake_embedder)
+    e1.ingest([_write(tmp_path / "k.txt", "Kiwis are flightless birds from New Zealand.")])
+    e2 = Engine(settings, embedder=fake_embedder)  # a new process would do exactly this
+    assert [p.source for p in e2.retrieve("flightless birds", k=1).passages] == ["k.txt"]
+    assert isinstance(e2.store.embedder.embed(["x"]), np.ndarray)
+
+
+def test_demo_corpus_is_ingested_on_first_run(engine) -> None:  # type: ignore[no-untyped-def]
+    results = engine.ensure_demo()
+    names = {Path(r.path).name for r in results}
+    assert {"employee-handbook.md", "product-faq.html", "travel-and-expense-policy.pdf"} <= names
+    assert all(r.status == "added" for r in results)
+    assert engine.ensure_demo() == []  # not empty any more: nothing to do
+    pdf = next(d for d in engine.docs() if d.name.endswith(".pdf"))
+    assert pdf.pages == 3

@@ -1,0 +1,58 @@
+"""rag/session.py without Streamlit: history, follow-up rewrite, the chain cache, costs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from providers.usage import UsageTracker
+from rag.answer import Answer
+from rag.engine import Engine
+from rag.session import ChatSession, Choice, history_messages
+from tests.fakes.scripted import ScriptedProvider, registered
+from tests.rag.test_pipeline import PRICE, small_engine
+
+
+@pytest.fixture
+def small(tmp_path: Path, fake_embedder: Any) -> Engine:
+    return small_engine(tmp_path, fake_embedder)
+
+
+def ask(session: ChatSession, question: str, choice: Choice) -> Answer:
+    turn = session.new_turn(question)
+    items = list(session.ask_stream(turn, choice))
+    session.finish(turn)
+    assert isinstance(items[-1], Answer) and turn.answers == [items[-1]]
+    return items[-1]
+
+
+def test_follow_up_is_rewritten_by_the_chosen_model_and_costed(
+    small: Engine, tmp_path: Path
+) -> None:
+    p = ScriptedProvider(PRICE, "How much is the Pro plan per year?", PRICE)
+    with registered("scripted", p):
+        session = ChatSession(small, "s1", UsageTracker(tmp_path / "usage.sqlite3"))
+        choice = Choice("scripted", temperature=0.7)
+        first = ask(session, "How much is the Pro plan?", choice)
+        assert first.provider == "scripted" and p.calls[0].temperature == 0.7
+        second = ask(session, "And per year?", choice)
+    assert second.search_query == "How much is the Pro plan per year?"
+    assert "How much is the Pro plan?" in str(p.calls[1].messages)  # the rewrite saw history
+    # the rewrite call is counted, on its own cost line
+    assert [r["tokens"] for r in session.costs] == [15, 15, 15]
+    assert [r["provider"].endswith("(rewrite)") for r in session.costs] == [False, True, False]
+    assert [t.id for t in session.turns] == [1, 2]
+    assert [m.role for m in history_messages(session.turns)] == ["user", "assistant"] * 2
+
+
+def test_chains_are_kept_per_spec_and_keys(small: Engine, tmp_path: Path) -> None:
+    session = ChatSession(small, "s1", UsageTracker(tmp_path / "usage.sqlite3"))
+    a = session.chain("openai:gpt-4o-mini", [], False)
+    assert session.chain("openai:gpt-4o-mini", [], False) is a  # breakers keep their state
+    session.keys = {"openai": "sk-session-key-0123456789"}
+    assert session.chain("openai:gpt-4o-mini", [], False) is not a
+    assert [p.name for p in session.chain("openai:gpt-4o-mini", [], True).providers] == [
+        "extractive"
+    ]

@@ -1,0 +1,128 @@
+"""AppTest fixtures: an isolated index per test, a clean provider environment, a fake OpenAI.
+
+The engine is cached with ``st.cache_resource`` keyed by the settings (index dir included),
+and the embedding model is shared per process, so each test pays for indexing the small
+demo corpus into its own directory but loads the model only once per test run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.fakes.servers import FakeOpenAI, Reply
+
+APP = str(ROOT / "app.py")
+FAKE_KEY = "sk-test-APPTESTKEY0123456789abcdefXYZ"
+PROVIDER_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "GOOGLE_GEMINI_BASE_URL",
+    "OLLAMA_HOST",
+    "RAG_PROVIDER",
+    "RAG_FALLBACK",
+    "APP_ENV",
+)
+
+
+def reset_streamlit_secrets() -> None:
+    """Forget the secrets.toml Streamlit has read. ``st.secrets`` is one per process and
+    copies top-level keys into os.environ, so a test that ran the app over a secrets.toml
+    (tests/reliability/test_secrets_session.py) would hand its key to every later app test
+    (a session with no key typed then answers with OpenAI)."""
+    from streamlit.runtime.secrets import secrets_singleton
+
+    secrets_singleton._reset()
+
+
+@pytest.fixture
+def app_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    reset_streamlit_secrets()
+    d = tmp_path / "index"
+    monkeypatch.setenv("RAG_INDEX_DIR", str(d))
+    monkeypatch.setenv("RAG_MAX_RETRIES", "0")  # a failing fake fails at once
+    monkeypatch.setenv("RAG_REQUEST_TIMEOUT_S", "5")
+    for var in PROVIDER_ENV:
+        monkeypatch.delenv(var, raising=False)
+    return d
+
+
+@pytest.fixture
+def fake_openai(app_index: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(
+        Reply(
+            text="London hotels may cost up to 320 dollars a night [1].",
+            input_tokens=1200,
+            output_tokens=40,
+        )
+    )
+    fake.start()
+    monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def new_app(app_index: Path) -> Callable[[], AppTest]:
+    def make() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.run()
+        assert not at.exception
+        # The engine warms in a background thread (the browser's poll reruns the page
+        # when it is ready; AppTest has no browser): rerun until it is.
+        return wait_until(at, lambda a: "Loading the documents" not in page_text(a), 180)
+
+    return make
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a user can read on the page (markdown, captions, notes, labels)."""
+    parts: list[str] = []
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "subheader",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [e.label for e in at.expander]
+    parts += [str(m.value) + " " + str(m.label) for m in at.metric]
+    return "\n".join(parts)
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    return at
+
+
+def use_openai(at: AppTest, key: str = FAKE_KEY) -> AppTest:
+    at.selectbox(key="provider").set_value("openai").run()
+    at.text_input(key="api_key_openai").set_value(key).run()
+    assert not at.exception
+    return at
+
+
+def wait_until(at: AppTest, pred: Callable[[AppTest], bool], timeout: float = 60.0) -> AppTest:
+    deadline = time.monotonic() + timeout
+    while True:
+        at.run()
+        assert not at.exception
+        if pred(at):
+            return at
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time:\n" + page_text(at))
+        time.sleep(0.2)

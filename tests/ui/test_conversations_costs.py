@@ -1,0 +1,145 @@
+"""AppTest: saved conversations reopen from the URL; cost panel words; spending limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fakes.servers import FakeOpenAI, Reply
+from tests.ui.conftest import APP, ask, page_text, use_openai
+from ui.notes import money
+
+pytestmark = pytest.mark.integration
+
+
+def test_conversation_is_saved_and_reopens_from_the_url(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    assert "No spending limit is set" in page_text(at)
+    assert "RAG_SESSION_BUDGET_USD" not in page_text(at)
+    ask(at, "How many vacation days do employees get?")
+    conv_id = at.session_state.conversation_id
+    assert conv_id and at.query_params["c"] in (conv_id, [conv_id])
+    assert any(b.key == f"conv_open_{conv_id}" for b in at.button)
+    assert at.get("download_button")[0].proto.label == "Export as Markdown"
+
+    again = AppTest.from_file(APP, default_timeout=180)  # a reload: a new session
+    again.query_params["c"] = conv_id
+    again.run()
+    assert not again.exception
+    assert [t.question for t in again.session_state.turns] == [
+        "How many vacation days do employees get?"
+    ]
+    assert "Answered by extractive" in page_text(again)
+
+    again.button(key="conv_new").click().run()
+    assert not again.exception
+    assert again.session_state.turns == [] and "c" not in again.query_params
+
+
+def test_spending_limit_from_the_sidebar_is_shown_in_words(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    at.number_input(key="session_cap_usd").set_value(0.5).run()
+    assert not at.exception
+    assert at.session_state.usage.session_budget_usd == 0.5
+    assert "This session may spend $0.5000: $0.5000 left." in page_text(at)
+
+
+def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    fake_openai.script(
+        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20)
+    )
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    assert at.session_state.turns[0].sentiment[0] == "The tone is neutral and factual."
+    captions = [str(c.value).replace("\\", "") for c in at.caption]
+    assert "Interpretation written by OpenAI · gpt-4o-mini · 320 tokens · $0.000057" in captions
+    assert not [b for b in at.button if b.key == "tone_1_0"]  # done: the button is gone
+
+
+def test_a_reload_restores_the_provider_and_the_cost_of_the_conversation(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = use_openai(new_app())
+    at.selectbox(key="model_openai").set_value("gpt-4o").run()
+    ask(at, "What is the nightly hotel limit in London?")
+    spent = at.session_state.usage.session_totals()["cost_usd"]
+    assert spent > 0
+    conv_id = at.session_state.conversation_id
+
+    again = AppTest.from_file(APP, default_timeout=180)  # a reload: a new browser session
+    again.query_params["c"] = conv_id
+    again.run()
+    assert not again.exception
+    assert again.selectbox(key="provider").value == "openai"
+    assert again.selectbox(key="model_openai").value == "gpt-4o"
+    assert [r["provider"] for r in again.session_state.costs] == ["openai:gpt-4o"]
+    cost = next(m for m in again.metric if m.label == "Cost")
+    assert cost.value == money(spent) and cost.value != "$0"
+    assert "for this conversation's answers from before it was reopened" in page_text(again)
+
+
+def test_missing_key_is_not_configured_and_examples_keep_their_text(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    assert at.button(key="example_0").help == "What is the nightly hotel limit in London?"
+    at.selectbox(key="provider").set_value("openai").run()
+    ask(at, "What is the nightly hotel limit in London?")
+    health = next(d.value for d in at.table if "Status" in d.value.columns)
+    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    assert row["Status"] == "Not configured (no API key)"
+    assert row["Calls"] == "–" and row["Median"] == "–"  # blank, not an error
+    text = page_text(at)
+    assert "Time to the full answer" not in text  # column help is not page text
+    # the session cost is $0: no cost chart
+    assert not at.get("arrow_vega_lite_chart")
+
+
+def test_welcome_stops_describing_the_demo_once_it_is_deleted(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    from ui.state import get_engine, get_settings
+
+    engine = get_engine(get_settings())
+    for d in engine.docs():
+        engine.remove(d.doc_id)
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "demo company" not in text and "No documents yet" in text
+
+
+def test_rename_then_delete_the_open_conversation(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    conv_id = at.session_state.conversation_id
+    at.text_input(key=f"conv_title_{conv_id}").set_value("Vacation questions").run()
+    assert not at.exception
+    assert at.button(key=f"conv_open_{conv_id}").label == "Vacation questions"
+    at.button(key=f"conv_delete_{conv_id}").click().run()
+    assert not at.exception
+    assert at.session_state.turns == [] and "c" not in at.query_params
+    assert not any(b.key == f"conv_open_{conv_id}" for b in at.button)
+
+
+def test_source_previews_for_a_text_file_and_a_pdf(new_app: Callable[[], AppTest]) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    (turn,) = at.session_state.turns
+    md = next(s for s in turn.answers[0].sources if s.source == "employee-handbook.md")
+    at.toggle(key=f"preview_sources-1_{md.n}").set_value(True).run()
+    assert not at.exception
+    assert any(":blue-background[" in m.value and ":gray[" in m.value for m in at.markdown)
+    pdf = next(s for s in turn.answers[0].sources if s.source.endswith(".pdf"))
+    at.toggle(key=f"preview_sources-1_{pdf.n}").set_value(True).run()
+    assert not at.exception
+    assert at.get("image"), "the PDF page is drawn as an image"

@@ -1,0 +1,44 @@
+"""Ollama model management in the sidebar, against the wire-format fake (incl. /api/pull)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fakes.servers import FakeOllama, unused_port
+from tests.ui.conftest import page_text
+
+
+@pytest.fixture
+def fake_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOllama]:
+    with FakeOllama() as fake:
+        monkeypatch.setenv("OLLAMA_HOST", fake.root)
+        yield fake
+
+
+def test_missing_model_is_pulled_with_progress(
+    new_app: Callable[[], AppTest], fake_ollama: FakeOllama, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_FALLBACK", '["ollama:mistral:7b"]')  # a model the settings need
+    at = new_app()
+    at.selectbox(key="provider").set_value("ollama").run()
+    assert not at.exception
+    assert "2 models installed" in page_text(at)
+    assert at.selectbox(key="ollama_missing").value == "mistral:7b"
+    at.button(key="ollama_pull").click().run()
+    assert not at.exception
+    assert any(r.path == "/api/pull" for r in fake_ollama.requests)
+    assert "mistral:7b is installed" in str([p.proto.text for p in at.get("progress")])
+
+
+def test_ollama_not_running_is_a_clear_message(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{unused_port()}")
+    at = new_app()
+    at.selectbox(key="provider").set_value("ollama").run()
+    assert not at.exception
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert "not running" in warning.lower() or "ollama serve" in warning.lower()

@@ -1,0 +1,73 @@
+"""The sidebar's providers: a stable "Answer with" pick (issue 16), texts that say what is
+true, and a third-party provider that shows up from its own declarations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from providers.base import register, unregister
+from tests.fakes.acme_provider import AcmeProvider
+from tests.fakes.servers import FakeOpenAI
+from tests.ui.conftest import FAKE_KEY, ask, page_text
+
+
+def options(at: AppTest) -> list[str]:
+    return list(at.selectbox(key="provider").options)
+
+
+def test_typing_a_key_keeps_the_pick(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = new_app()
+    assert "OpenAI - needs key" in options(at)
+    at.selectbox(key="provider").set_value("openai").run()
+    at.text_input(key="api_key_openai").set_value(FAKE_KEY).run()
+    assert not at.exception
+    box = at.selectbox(key="provider")
+    assert box.value == "openai" and "OpenAI - key set" in options(at)
+    # The browser still holds the old text ("OpenAI - needs key"), which is no option any
+    # more: the page sends it the pick's new text, so nothing falls back to Extractive.
+    assert box.proto.set_value and box.proto.raw_value == "OpenAI - key set"
+    ask(at, "What is the nightly hotel limit in London?")
+    assert at.selectbox(key="provider").value == "openai"
+    (turn,) = at.session_state.turns
+    assert turn.answers[0].provider == "openai" and fake_openai.calls
+    assert fake_openai.calls[-1].headers.get("authorization") == f"Bearer {FAKE_KEY}"
+    assert "London hotels may cost up to 320 dollars a night" in page_text(at)
+
+
+def test_option_texts_are_short_and_true(new_app: Callable[[], AppTest]) -> None:
+    texts = options(new_app())
+    assert texts[0] == "Extractive - local, no key"
+    assert "Gemini - needs key" in texts and not any("Google" in t for t in texts)
+    assert all(len(t) <= 48 for t in texts), texts  # nothing cut off in the sidebar
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.fixture
+def acme(fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ACME_BASE_URL", fake_openai.base_url)  # the SDK-style variable
+    register("acme", AcmeProvider)
+    yield
+    unregister("acme")
+
+
+def test_third_party_provider_appears_with_its_label_and_key_field(
+    acme: None, new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = new_app()
+    assert "Acme AI - needs key" in options(at)
+    key_field = at.text_input(key="api_key_acme")
+    assert key_field.label == "Acme AI API key"
+    # It answers through the chain like any other (it speaks the OpenAI wire format).
+    at.selectbox(key="provider").set_value("acme").run()
+    at.text_input(key="api_key_acme").set_value(FAKE_KEY).run()
+    assert at.selectbox(key="provider").value == "acme"
+    assert "Acme AI - key set" in options(at)
+    ask(at, "What is the nightly hotel limit in London?")
+    (turn,) = at.session_state.turns
+    assert turn.answers[0].provider == "acme"
+    assert "Answered by Acme AI" in page_text(at)
