@@ -190,7 +190,7 @@ def test_ask_upload_switch_provider_screenshot(
 
     # switch provider in the sidebar
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Answer with").click()
     page.get_by_role("option", name="OpenAI - key set").click()
     expect(sidebar.get_by_role("combobox", name="Model")).to_be_visible()
     n = answers(page)

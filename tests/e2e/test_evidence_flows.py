@@ -140,7 +140,7 @@ def test_cost_chart_hidden_while_the_session_costs_nothing(
     shot(page, "06_cost_zero_no_chart")
 
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Answer with").click()
     page.get_by_role("option", name=re.compile(r"^OpenAI(?!-compatible)")).click()
     expect(sidebar.get_by_role("combobox", name="Model")).to_be_visible()
     ask(page, QUESTION)
