@@ -43,6 +43,7 @@ _ANNOUNCE = re.compile(
     re.I,
 )
 _ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
+_ANAPHOR = re.compile(r"^(?:This|These|That|Those|Such|It(?! is\b| was\b)|They|Its|Their)\b")
 _NEGATION = re.compile(r"^(not|no|never|cannot|without|neither|nor)$|n't$", re.I)
 
 TYPE_BONUS = 0.2
@@ -161,7 +162,8 @@ def _defines(text: str, term: str) -> bool:
     t = re.escape(term.strip().lower())
     low = text.lower()
     pattern = rf"^(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
-    return bool(re.search(pattern, low) or re.search(rf"{t}\s+(?:is|are)\s+defined\s+as", low))
+    named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
+    return bool(re.search(pattern, low) or re.search(named, low))
 
 
 def rank(
@@ -344,6 +346,19 @@ def _second(
     return None
 
 
+def _previous(
+    best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
+) -> tuple[float, Candidate, str] | None:
+    """The quotable sentence right before the best one in its passage, if any."""
+    c = best[1]
+    for other in ranked[1:]:
+        o = other[1]
+        same = o.source.n == c.source.n and o.end <= c.start
+        if same and not c.source.text[o.end : c.start].strip():
+            return other
+    return None
+
+
 def compose(
     question: str,
     cands: Sequence[Candidate],
@@ -368,8 +383,13 @@ def compose(
         )
     best = ranked[0]
     chosen = [best]
+    # "This feature is known as X." / "It carries up to 600 kilograms.": the sentence before
+    # says what "this" or "it" is; quoted alone the answer would not say.
+    before = _previous(best, ranked) if _ANAPHOR.match(best[2]) else None
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH
-    second = _second(best, ranked) if two else None
+    second = _second(best, ranked) if two and not before else None
+    if before:
+        chosen.insert(0, before)
     if second:
         chosen.append(second)
     pieces = [Piece(text, (c.source.n,)) for _, c, text in chosen]

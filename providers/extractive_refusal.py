@@ -27,6 +27,7 @@ _YEAR_OR_DATE = re.compile(
     r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)|January|February|March|April|May|June|July|"
     r"August|September|October|November|December|century|centuries|decade|BC|AD)\b"
 )
+_CODE_NAME = re.compile(r"(?<![\w/])/[\w.+-]+(?:/[\w.+-]+)+|\b[A-Za-z]\w*_\w*")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+")
 # Words that flip or narrow a question's meaning; SQuAD v2.0 writers insert them to make a
 # question unanswerable from a passage that answers its un-negated twin.
@@ -131,6 +132,10 @@ def _type_match(wh: str, sentence: str, question: str) -> float:
         return float(any(n not in question for n in nums))
     if wh in ("who", "where", "which"):
         caps = {m.group(0).lower() for m in _CAPITALISED.finditer(sentence)}
+        # In documentation a place or a thing is often a path or an identifier
+        # ("/usr/lib/python3/dist-packages", "BZ2_"), not a capitalised name.
+        if wh != "who":
+            caps |= {m.group(0).lower() for m in _CODE_NAME.finditer(sentence)}
         return float(any(c not in q_low for c in caps))
     return 1.0
 
