@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from providers.base import Source
-from providers.extractive_qtype import QuestionType, classify
+from providers.extractive_qtype import QuestionType, classify, polarity
 from providers.extractive_terms import WORD, content_terms, split_sentences
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ _ANNOUNCE = re.compile(
 )
 _ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
 _ANAPHOR = re.compile(r"^(?:This|These|That|Those|Such|It(?! is\b| was\b)|They|Its|Their)\b")
-_NEGATION = re.compile(r"^(not|no|never|cannot|without|neither|nor)$|n't$", re.I)
 
 TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
@@ -306,30 +305,6 @@ def list_answer(
     if partial and any(_enumerates(t, qt.count, qt.noun) for _, _, t in ranked[:6]):
         return None  # a sentence that holds all the items answers better
     return partial
-
-
-# --- yes / no -----------------------------------------------------------------------------
-def _negated(text: str, terms: set[str]) -> bool:
-    """A negation within three words of one of ``terms`` (stemmed): "alcohol is not
-    reimbursed", "not reimbursed"."""
-    words = WORD.findall(text)
-    stems = [content_terms(w) for w in words]
-    for i, st in enumerate(stems):
-        near = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
-        if st and st[0] in terms and any(_NEGATION.search(w) for w in near):
-            return True
-    return False
-
-
-def polarity(question: str, sentence: str) -> str | None:
-    """ "Yes" or "No" when the sentence states (or denies) what the question asks."""
-    q_terms = set(content_terms(question))
-    s_terms = set(content_terms(sentence))
-    if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
-        return None
-    said_no = _negated(sentence, q_terms & s_terms)
-    asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
-    return "No" if said_no != asked_no else "Yes"
 
 
 # --- the answer ---------------------------------------------------------------------------
