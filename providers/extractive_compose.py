@@ -38,6 +38,8 @@ _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc
 _FURNITURE = re.compile(r"^[\s_\-=.·•*~]*$|_{4,}|\.{5,}")
 _BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
 _ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
+_TABLE_ROW = re.compile(r"^\s*\|\s*(?P<cell>[^|]*?\S)\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*[+|][-=+]{3,}")
 _ANNOUNCE = re.compile(
     r"(:|\b(below|following|as follows|the following|are listed|are defined below))\s*[.:]?$",
     re.I,
@@ -49,6 +51,7 @@ TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
 DEFINITION_BONUS = 0.3
 ENUMERATION_BONUS = 0.3
+ANNOUNCE_PENALTY = 0.3
 SECOND_RATIO = 0.85
 OWN_BONUS = 0.3
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
@@ -82,6 +85,10 @@ def tidy(text: str) -> str:
         _FURNITURE.search(lines[0]) or (_is_heading_line(lines[0]) and _starts_sentence(lines[1]))
     ):
         lines.pop(0)
+    # A sentence's full stop alone on the last line ("...directory,\n/usr/lib/python3\n."):
+    # it ends the sentence; it is not furniture.
+    if len(lines) > 1 and lines[-1].strip() in (".", "!", "?", ";"):
+        lines[-2:] = [lines[-2].rstrip() + lines[-1].strip()]
     while len(lines) > 1 and (
         _FURNITURE.search(lines[-1])
         or (_is_heading_line(lines[-1]) and bool(_END.search(lines[-2].strip())))
@@ -120,8 +127,11 @@ def is_cut(text: str, at_start: bool = True) -> bool:
     or ends without closing punctuation (the chunk ended inside it). Inside a chunk a lower
     case start is a real sentence ("zpipe -d is used ...", "deflateInit() will ...")."""
     t = text.strip()
-    lower_start = at_start and t[:1].islower()
-    return not t or lower_start or not _END.search(t) or bool(_ABBREV_END.search(t))
+    # lower case at a chunk's start, or a conjunction anywhere ("and /usr/bin/pydoc ...")
+    lower_start = (at_start and t[:1].islower()) or bool(re.match(r"(and|or|but|nor)\b", t))
+    # "/usr/bin/python3 (or /usr/bin/python3.": the splitter cut inside a bracket
+    unclosed = t.rfind("(") > t.rfind(")")
+    return not t or lower_start or unclosed or not _END.search(t) or bool(_ABBREV_END.search(t))
 
 
 def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
@@ -187,6 +197,8 @@ def rank(
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * _enumerates(text, qt.count, qt.noun)
+        if qt.kind != "list" and text.rstrip().endswith(":"):
+            bonus -= ANNOUNCE_PENALTY  # it announces what follows; it says nothing itself
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
@@ -245,10 +257,16 @@ def _item(line: str) -> str | None:
 
 
 def _items_after(text: str, count: int | None) -> list[str]:
-    """Item lines (bullets, numbered, capitalised) in ``text``, in order, up to ``count``."""
+    """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
+    order, up to ``count``."""
     items: list[str] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         item = _item(line)
+        if item is None and _TABLE_ROW.match(line):
+            # A row's first cell, but not the header row (the one a rule follows).
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            item = None if _TABLE_RULE.match(nxt) else _TABLE_ROW.match(line).group("cell")
         if item and item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):
