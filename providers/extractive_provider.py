@@ -48,6 +48,7 @@ from text.terms import WORD as _WORD
 from text.terms import content_terms
 
 MIN_SENTENCE_WORDS = 4
+_ANAPHOR = re.compile(r"^(?:It|They|This|These|He|She|Its|Their|His|Her)\s")
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -107,6 +108,18 @@ class ExtractiveProvider:
             return []
         q_terms = set(content_terms(question))
         sent_terms = [set(content_terms(sp[4])) for sp in spans]
+        # "It carries up to 600 kilograms.": a sentence that starts with a pronoun is about
+        # what the one before it names; it is scored with that sentence as its context.
+        ctx = [
+            spans[i - 1][4] + " " + sp[4]
+            if i and spans[i - 1][0] is sp[0] and _ANAPHOR.match(sp[4])
+            else None
+            for i, sp in enumerate(spans)
+        ]
+        sent_terms = [
+            t | sent_terms[i - 1] if c is not None else t
+            for i, (t, c) in enumerate(zip(sent_terms, ctx, strict=True))
+        ]
         # idf over the retrieved sentences: a question word that occurs everywhere says little.
         n = len(spans)
         df: dict[str, int] = {}
@@ -116,8 +129,13 @@ class ExtractiveProvider:
         idf = {t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
         total_idf = sum(idf.values()) or 1.0
         if self.embed is not None:
-            vecs = self.embed([question] + [sp[4] for sp in spans])
-            sims = (vecs[1:] @ vecs[0]).astype(float)
+            extra = [c for c in ctx if c is not None]
+            vecs = self.embed([question] + [sp[4] for sp in spans] + extra)
+            sims = (vecs[1 : n + 1] @ vecs[0]).astype(float)
+            with_ctx = iter((vecs[n + 1 :] @ vecs[0]).astype(float))
+            sims = np.array(
+                [max(x, next(with_ctx)) if c else x for x, c in zip(sims, ctx, strict=True)]
+            )
         else:
             sims = np.zeros(n)
         out = []
