@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from providers.base import Source
 from providers.extractive_qtype import QuestionType, classify, polarity
-from providers.extractive_terms import WORD, content_terms, split_sentences
+from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 
 if TYPE_CHECKING:
     from providers.extractive_provider import Candidate
@@ -45,7 +45,6 @@ _ANNOUNCE = re.compile(
     re.I,
 )
 _ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
-_ANAPHOR = re.compile(r"^(?:This|These|That|Those|Such|It(?! is\b| was\b)|They|Its|Their)\b")
 
 TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
@@ -378,7 +377,7 @@ def compose(
     chosen = [best]
     # "This feature is known as X." / "It carries up to 600 kilograms.": the sentence before
     # says what "this" or "it" is; quoted alone the answer would not say.
-    before = _previous(best, ranked) if _ANAPHOR.match(best[2]) else None
+    before = _previous(best, ranked) if ANAPHOR.match(best[2]) else None
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH
     second = _second(best, ranked) if two and not before else None
     if before:

@@ -43,12 +43,12 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
+from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
 
 MIN_SENTENCE_WORDS = 4
-_ANAPHOR = re.compile(r"^(?:It|They|This|These|He|She|Its|Their|His|Her)\s")
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -112,7 +112,7 @@ class ExtractiveProvider:
         # what the one before it names; it is scored with that sentence as its context.
         ctx = [
             spans[i - 1][4] + " " + sp[4]
-            if i and spans[i - 1][0] is sp[0] and _ANAPHOR.match(sp[4])
+            if i and spans[i - 1][0] is sp[0] and ANAPHOR.match(sp[4])
             else None
             for i, sp in enumerate(spans)
         ]
