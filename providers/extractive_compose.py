@@ -260,12 +260,16 @@ def _items_after(text: str, count: int | None) -> list[str]:
     order, up to ``count``."""
     items: list[str] = []
     lines = text.split("\n")
+    rows = 0
     for i, line in enumerate(lines):
         item = _item(line)
-        if item is None and _TABLE_ROW.match(line):
-            # A row's first cell, but not the header row (the one a rule follows).
+        row = None if item else _TABLE_ROW.match(line)
+        if row:
+            # A row's first cell, but not the header row (the table's first, a rule after it).
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            item = None if _TABLE_RULE.match(nxt) else _TABLE_ROW.match(line).group("cell")
+            header = rows == 0 and bool(_TABLE_RULE.match(nxt))
+            rows += 1
+            item = None if header else row.group("cell")
         if item and item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):

@@ -81,7 +81,10 @@ def classify(question: str) -> QuestionType:
         return QuestionType("yesno")
     count = _count(q)
     plural_ask = re.match(r"^\s*(what|which)\s+(are|were)\b", q, re.I)
-    if _LIST_VERB.search(q) or (count and count > 1 and (plural_ask or _LIST_NOUN.search(q))):
+    # "Which three macro packages ...": a count right after the wh-word asks for the items
+    counted_ask = re.match(r"^\s*(what|which)\s+" + _COUNTED.pattern, q, re.I)
+    listy = plural_ask or counted_ask or _LIST_NOUN.search(q)
+    if _LIST_VERB.search(q) or (count and count > 1 and listy):
         return QuestionType("list", count if count and count > 1 else None, noun=_noun(q))
     if plural_ask and _LIST_NOUN.search(q):
         return QuestionType("list")
