@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from providers.base import Source
 from providers.extractive_qtype import QuestionType, classify, polarity
+from providers.extractive_tables import focus_record, is_record, table_cell
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc
 _FURNITURE = re.compile(r"^[\s_\-=.·•*~]*$|_{4,}|\.{5,}")
 _BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
 _ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
-_TABLE_ROW = re.compile(r"^\s*\|\s*(?P<cell>[^|]*?\S)\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*[+|][-=+]{3,}")
+_SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 _ANNOUNCE = re.compile(
     r"(:|\b(below|following|as follows|the following|are listed|are defined below))\s*[.:]?$",
     re.I,
@@ -48,7 +48,7 @@ _ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|
 
 TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
-DEFINITION_BONUS = 0.3
+DEFINITION_BONUS = 0.45
 ENUMERATION_BONUS = 0.3
 ANNOUNCE_PENALTY = 0.3
 SECOND_RATIO = 0.85
@@ -150,28 +150,19 @@ def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
     return out
 
 
-_FIGURE = re.compile(r"\d[\d,./:-]*\d")
-_CELL = re.compile(r" \| [^|:]{1,60}: ")
-
-
-def is_record(text: str) -> bool:
-    """A table row as ingest writes it ("Texas | Permit: 21,550 | Handgun: 56,941 | ...") or
-    an OCR'd ledger line (mostly capitals, several figures): complete without a full stop."""
-    if len(_FIGURE.findall(text)) < 2:
-        return False
-    if len(_CELL.findall(text)) >= 2:
-        return True
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
-
-
 # --- ranking by question kind -----------------------------------------------------------
 def _defines(text: str, term: str) -> bool:
     t = re.escape(term.strip().lower())
     low = text.lower()
     pattern = rf"^(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
     named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
-    return bool(re.search(pattern, low) or re.search(named, low))
+    if re.search(pattern, low) or re.search(named, low):
+        return True
+    # "Extensions are C code ..." defines "extension modules": the subject's words are the
+    # term's (by stem), the term shortened or inflected
+    m = _SUBJECT.match(text)
+    subject = set(content_terms(m.group("subj"))) if m else set()
+    return bool(subject) and subject <= set(content_terms(term))
 
 
 def rank(
@@ -201,25 +192,6 @@ def rank(
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
-
-
-def focus_record(text: str, question: str) -> str:
-    """A table row cut to its key and the cells the question names ("Texas | Long Gun:
-    51,670" for "How many long gun checks in Texas?"): a whole NICS row is 25 cells, and the
-    reader should not have to hunt for the one asked about. Rows the question names no
-    column of stay whole."""
-    cells = text.split(" | ")
-    if len(cells) < 3 or len(_CELL.findall(text)) < 2:
-        return text
-    asked = set(content_terms(question))
-    named = []
-    for cell in cells[1:]:
-        header = set(content_terms(cell.split(":", 1)[0])) if ":" in cell else set()
-        if header and header <= asked:
-            named.append(cell)
-    if not named or len(named) == len(cells) - 1:
-        return text
-    return " | ".join([cells[0], *named[:4]])
 
 
 def _enumerates(text: str, count: int | None, noun: str = "") -> float:
@@ -263,13 +235,9 @@ def _items_after(text: str, count: int | None) -> list[str]:
     rows = 0
     for i, line in enumerate(lines):
         item = _item(line)
-        row = None if item else _TABLE_ROW.match(line)
-        if row:
-            # A row's first cell, but not the header row (the table's first, a rule after it).
-            nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            header = rows == 0 and bool(_TABLE_RULE.match(nxt))
+        if item is None and (cell := table_cell(lines, i, first=rows == 0)) is not None:
             rows += 1
-            item = None if header else row.group("cell")
+            item = cell or None  # "" is the header row: not an item
         if item and item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):
