@@ -158,13 +158,11 @@ def question_features(
     n_q = len(q_terms) or 1
     sent_terms = set(content_terms(best.text))
     passage_terms = set(content_terms(best.source.text))
-    all_terms: set[str] = set()
-    for s in sources:
-        all_terms |= set(content_terms(s.text))
     # idf over the retrieved passages' sentences: a missing *rare* question term (a swapped
     # name) is stronger evidence than a missing common one.
     n_src = len(sources) or 1
     src_terms = [set(content_terms(s.text)) for s in sources]
+    all_terms: set[str] = set().union(*src_terms)
     idf = {t: math.log(1 + n_src / (0.5 + sum(t in st for st in src_terms))) for t in q_terms}
     missing = q_terms - passage_terms
     # Question words kept verbatim (capitalised names, numbers) that the passage lacks.
