@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from providers.base import Source
-from providers.extractive_qtype import QuestionType, classify
-from providers.extractive_terms import WORD, content_terms, split_sentences
+from providers.extractive_qtype import QuestionType, classify, polarity
+from providers.extractive_tables import focus_record, is_record, table_cell
+from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 
 if TYPE_CHECKING:
     from providers.extractive_provider import Candidate
@@ -38,17 +39,18 @@ _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc
 _FURNITURE = re.compile(r"^[\s_\-=.·•*~]*$|_{4,}|\.{5,}")
 _BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
 _ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
+_SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 _ANNOUNCE = re.compile(
     r"(:|\b(below|following|as follows|the following|are listed|are defined below))\s*[.:]?$",
     re.I,
 )
 _ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
-_NEGATION = re.compile(r"^(not|no|never|cannot|without|neither|nor)$|n't$", re.I)
 
 TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
-DEFINITION_BONUS = 0.3
+DEFINITION_BONUS = 0.45
 ENUMERATION_BONUS = 0.3
+ANNOUNCE_PENALTY = 0.3
 SECOND_RATIO = 0.85
 OWN_BONUS = 0.3
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
@@ -82,6 +84,10 @@ def tidy(text: str) -> str:
         _FURNITURE.search(lines[0]) or (_is_heading_line(lines[0]) and _starts_sentence(lines[1]))
     ):
         lines.pop(0)
+    # A sentence's full stop alone on the last line ("...directory,\n/usr/lib/python3\n."):
+    # it ends the sentence; it is not furniture.
+    if len(lines) > 1 and lines[-1].strip() in (".", "!", "?", ";"):
+        lines[-2:] = [lines[-2].rstrip() + lines[-1].strip()]
     while len(lines) > 1 and (
         _FURNITURE.search(lines[-1])
         or (_is_heading_line(lines[-1]) and bool(_END.search(lines[-2].strip())))
@@ -120,8 +126,11 @@ def is_cut(text: str, at_start: bool = True) -> bool:
     or ends without closing punctuation (the chunk ended inside it). Inside a chunk a lower
     case start is a real sentence ("zpipe -d is used ...", "deflateInit() will ...")."""
     t = text.strip()
-    lower_start = at_start and t[:1].islower()
-    return not t or lower_start or not _END.search(t) or bool(_ABBREV_END.search(t))
+    # lower case at a chunk's start, or a conjunction anywhere ("and /usr/bin/pydoc ...")
+    lower_start = (at_start and t[:1].islower()) or bool(re.match(r"(and|or|but|nor)\b", t))
+    # "/usr/bin/python3 (or /usr/bin/python3.": the splitter cut inside a bracket
+    unclosed = t.rfind("(") > t.rfind(")")
+    return not t or lower_start or unclosed or not _END.search(t) or bool(_ABBREV_END.search(t))
 
 
 def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
@@ -141,27 +150,19 @@ def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
     return out
 
 
-_FIGURE = re.compile(r"\d[\d,./:-]*\d")
-_CELL = re.compile(r" \| [^|:]{1,60}: ")
-
-
-def is_record(text: str) -> bool:
-    """A table row as ingest writes it ("Texas | Permit: 21,550 | Handgun: 56,941 | ...") or
-    an OCR'd ledger line (mostly capitals, several figures): complete without a full stop."""
-    if len(_FIGURE.findall(text)) < 2:
-        return False
-    if len(_CELL.findall(text)) >= 2:
-        return True
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
-
-
 # --- ranking by question kind -----------------------------------------------------------
 def _defines(text: str, term: str) -> bool:
     t = re.escape(term.strip().lower())
     low = text.lower()
     pattern = rf"^(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
-    return bool(re.search(pattern, low) or re.search(rf"{t}\s+(?:is|are)\s+defined\s+as", low))
+    named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
+    if re.search(pattern, low) or re.search(named, low):
+        return True
+    # "Extensions are C code ..." defines "extension modules": the subject's words are the
+    # term's (by stem), the term shortened or inflected
+    m = _SUBJECT.match(text)
+    subject = set(content_terms(m.group("subj"))) if m else set()
+    return bool(subject) and subject <= set(content_terms(term))
 
 
 def rank(
@@ -186,28 +187,11 @@ def rank(
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * _enumerates(text, qt.count, qt.noun)
+        if qt.kind != "list" and text.rstrip().endswith(":"):
+            bonus -= ANNOUNCE_PENALTY  # it announces what follows; it says nothing itself
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
-
-
-def focus_record(text: str, question: str) -> str:
-    """A table row cut to its key and the cells the question names ("Texas | Long Gun:
-    51,670" for "How many long gun checks in Texas?"): a whole NICS row is 25 cells, and the
-    reader should not have to hunt for the one asked about. Rows the question names no
-    column of stay whole."""
-    cells = text.split(" | ")
-    if len(cells) < 3 or len(_CELL.findall(text)) < 2:
-        return text
-    asked = set(content_terms(question))
-    named = []
-    for cell in cells[1:]:
-        header = set(content_terms(cell.split(":", 1)[0])) if ":" in cell else set()
-        if header and header <= asked:
-            named.append(cell)
-    if not named or len(named) == len(cells) - 1:
-        return text
-    return " | ".join([cells[0], *named[:4]])
 
 
 def _enumerates(text: str, count: int | None, noun: str = "") -> float:
@@ -244,10 +228,16 @@ def _item(line: str) -> str | None:
 
 
 def _items_after(text: str, count: int | None) -> list[str]:
-    """Item lines (bullets, numbered, capitalised) in ``text``, in order, up to ``count``."""
+    """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
+    order, up to ``count``."""
     items: list[str] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    rows = 0
+    for i, line in enumerate(lines):
         item = _item(line)
+        if item is None and (cell := table_cell(lines, i, first=rows == 0)) is not None:
+            rows += 1
+            item = cell or None  # "" is the header row: not an item
         if item and item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):
@@ -306,30 +296,6 @@ def list_answer(
     return partial
 
 
-# --- yes / no -----------------------------------------------------------------------------
-def _negated(text: str, terms: set[str]) -> bool:
-    """A negation within three words of one of ``terms`` (stemmed): "alcohol is not
-    reimbursed", "not reimbursed"."""
-    words = WORD.findall(text)
-    stems = [content_terms(w) for w in words]
-    for i, st in enumerate(stems):
-        near = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
-        if st and st[0] in terms and any(_NEGATION.search(w) for w in near):
-            return True
-    return False
-
-
-def polarity(question: str, sentence: str) -> str | None:
-    """ "Yes" or "No" when the sentence states (or denies) what the question asks."""
-    q_terms = set(content_terms(question))
-    s_terms = set(content_terms(sentence))
-    if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
-        return None
-    said_no = _negated(sentence, q_terms & s_terms)
-    asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
-    return "No" if said_no != asked_no else "Yes"
-
-
 # --- the answer ---------------------------------------------------------------------------
 def _second(
     best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
@@ -341,6 +307,19 @@ def _second(
         gap = c.source.text[c.end : o.start]
         if o.source.n == c.source.n and o.start > c.end and len(gap.strip()) == 0:
             return other if other[0] >= score * SECOND_RATIO else None
+    return None
+
+
+def _previous(
+    best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
+) -> tuple[float, Candidate, str] | None:
+    """The quotable sentence right before the best one in its passage, if any."""
+    c = best[1]
+    for other in ranked[1:]:
+        o = other[1]
+        same = o.source.n == c.source.n and o.end <= c.start
+        if same and not c.source.text[o.end : c.start].strip():
+            return other
     return None
 
 
@@ -368,8 +347,13 @@ def compose(
         )
     best = ranked[0]
     chosen = [best]
+    # "This feature is known as X." / "It carries up to 600 kilograms.": the sentence before
+    # says what "this" or "it" is; quoted alone the answer would not say.
+    before = _previous(best, ranked) if ANAPHOR.match(best[2]) else None
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH
-    second = _second(best, ranked) if two else None
+    second = _second(best, ranked) if two and not before else None
+    if before:
+        chosen.insert(0, before)
     if second:
         chosen.append(second)
     pieces = [Piece(text, (c.source.n,)) for _, c, text in chosen]

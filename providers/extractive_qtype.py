@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from providers.extractive_terms import STOPWORDS, WORD
+from providers.extractive_terms import STOPWORDS, WORD, content_terms
 
 _NUMBER_WORDS = {
     "two": 2,
@@ -41,6 +41,7 @@ _DEFINITION = re.compile(
 )
 _PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)
 MAX_DEFINED_WORDS = 5
+_NEGATION = re.compile(r"^(not|no|never|cannot|without|neither|nor)$|n't$", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,10 @@ def classify(question: str) -> QuestionType:
         return QuestionType("yesno")
     count = _count(q)
     plural_ask = re.match(r"^\s*(what|which)\s+(are|were)\b", q, re.I)
-    if _LIST_VERB.search(q) or (count and count > 1 and (plural_ask or _LIST_NOUN.search(q))):
+    # "Which three macro packages ...": a count right after the wh-word asks for the items
+    counted_ask = re.match(r"^\s*(what|which)\s+" + _COUNTED.pattern, q, re.I)
+    listy = plural_ask or counted_ask or _LIST_NOUN.search(q)
+    if _LIST_VERB.search(q) or (count and count > 1 and listy):
         return QuestionType("list", count if count and count > 1 else None, noun=_noun(q))
     if plural_ask and _LIST_NOUN.search(q):
         return QuestionType("list")
@@ -92,3 +96,27 @@ def classify(question: str) -> QuestionType:
         if 0 < len(words) <= MAX_DEFINED_WORDS and plain:
             return QuestionType("definition", term=term)
     return QuestionType("fact")
+
+
+# --- yes / no -----------------------------------------------------------------------------
+def _negated(text: str, terms: set[str]) -> bool:
+    """A negation within three words of one of ``terms`` (stemmed): "alcohol is not
+    reimbursed", "not reimbursed"."""
+    words = WORD.findall(text)
+    stems = [content_terms(w) for w in words]
+    for i, st in enumerate(stems):
+        near = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
+        if st and st[0] in terms and any(_NEGATION.search(w) for w in near):
+            return True
+    return False
+
+
+def polarity(question: str, sentence: str) -> str | None:
+    """ "Yes" or "No" when the sentence states (or denies) what the question asks."""
+    q_terms = set(content_terms(question))
+    s_terms = set(content_terms(sentence))
+    if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
+        return None
+    said_no = _negated(sentence, q_terms & s_terms)
+    asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
+    return "No" if said_no != asked_no else "Yes"

@@ -114,9 +114,14 @@ class Engine:
             refusal=refusal or load_refusal_model(),
             max_sentences=settings.answer_sentences,
             follow=self.following_text,
+            known=self.known_word,
         )
         self._write_lock = threading.Lock()
         self.scope: frozenset[str] | None = None  # "ask within": these doc ids only (within())
+
+    def known_word(self, word: str) -> bool:
+        """Is ``word`` anywhere in the indexed corpus (the extractive answerer's refusal)?"""
+        return self.lexical.has_word(self.store, word)
 
     def following_text(self, source: Source, chunks: int = 3) -> str:
         """The text of the next ``chunks`` chunks of ``source``'s document (a list that an

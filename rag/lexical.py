@@ -58,6 +58,7 @@ class _Index:
     ids: list[str]
     bm25: Any  # bm25s.BM25, or None when the corpus is empty
     _docs: np.ndarray | None = None
+    words: list[str] | None = None  # its vocabulary, sorted, built on first use
 
     def doc_of(self) -> np.ndarray:
         """The document id of each entry (chunk ids are ``<doc_id>:<index>``), computed once."""
@@ -117,6 +118,22 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
         return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def has_word(self, store: Any, word: str) -> bool:
+        """Is ``word`` (or a near spelling of it, for a long word) anywhere in the corpus?
+        The extractive answerer refuses a question whose distinctive word is not."""
+        from providers.extractive_refusal import close_match
+
+        index = self.ensure(store)
+        if index.bm25 is None:
+            return False
+        vocab = index.bm25.vocab_dict
+        stems = [t for t in tokenize([word])[0] if t]
+        if not stems or all(t in vocab for t in stems):
+            return True
+        if index.words is None:
+            index.words = sorted(t for t in vocab if t)
+        return all(t in vocab or close_match(t, index.words) for t in stems)
 
     def _build(self, generation: int, ids: list[str], texts: list[str]) -> _Index:
         import bm25s

@@ -27,7 +27,6 @@ SKIP = ("bench", ".venv", "tests/artifacts", "tests/data", "data", "build")
 # entry once its file is within the limits (a stale entry fails below).
 ALLOWED = {
     "ingest/pipeline.py": "473 lines",
-    "providers/extractive_provider.py": "442 lines, question_features 61",
     # The browser suite is being changed on another branch.
     "tests/e2e/test_browser.py": "server() 78",
 }

@@ -54,5 +54,7 @@ def words(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Stemmed content words of ``text``, in order, repeats kept."""
-    return stem(words(text))
+    """Stemmed content words of ``text``, in order, repeats kept; a hyphenated word counts as
+    its parts ("home-office" answers a question about a "home office")."""
+    parts = [p for w in words(text) for p in w.split("-")]
+    return stem([p for p in parts if p and p not in STOP_WORDS])

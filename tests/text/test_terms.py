@@ -17,6 +17,11 @@ def test_words_keep_inner_hyphens_and_apostrophes() -> None:
     assert words("It's a long-term plan's end") == ["long-term", "plan's", "end"]
 
 
+def test_content_terms_split_hyphenated_words_into_their_parts() -> None:
+    assert content_terms("a home-office allowance") == content_terms("home office allowance")
+    assert content_terms("first-in-line") == content_terms("first line")
+
+
 def test_one_list_serves_ui_and_extractive() -> None:
     import providers.extractive_provider as ep
     import ui.text as ut

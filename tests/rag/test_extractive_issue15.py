@@ -1,0 +1,92 @@
+"""The extractive answerer on documentation-like text: the second-stage refusal (a
+distinctive word the documents never use), sentences that lean on the one before them,
+tables, and sentence ends that page layout moved to a line of their own."""
+
+from __future__ import annotations
+
+from providers.base import Message, Request, Source
+from providers.extractive_compose import is_cut, tidy
+from providers.extractive_provider import ExtractiveProvider, RefusalModel
+from providers.extractive_refusal import common_words, unknown_terms
+from tests.conftest import FakeEmbedder
+
+MANUAL = (
+    "bzip2 compresses files using the Burrows-Wheeler block-sorting text compression "
+    "algorithm. It is a freely available, patent free, high-quality data compressor. "
+    "The command-line options are deliberately very similar to those of GNU gzip."
+)
+
+
+def _provider(known=None) -> ExtractiveProvider:  # type: ignore[no-untyped-def]
+    return ExtractiveProvider(
+        embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=5), known=known
+    )
+
+
+def _ask(q: str, text: str, known=None):  # type: ignore[no-untyped-def]
+    src = [Source(1, "manual.txt", 1, text, doc_id="d", chunk_id="d:0")]
+    return _provider(known).generate(
+        Request(messages=[Message("user", q)], question=q, sources=src)
+    )
+
+
+def test_the_common_word_list_ships_with_the_embedding_model() -> None:
+    words = common_words()
+    assert len(words) > 15_000 and "weight" in words and "zstd" not in words
+
+
+def test_a_distinctive_word_absent_from_the_documents_refuses() -> None:
+    src = [Source(1, "manual.txt", 1, MANUAL)]
+    assert unknown_terms("What file extension does the xz compressor use?", src) == ["xz"]
+    r = _ask("What file extension does the xz compressor use?", MANUAL)
+    assert r.refused and r.raw["unknown_terms"] == ["xz"]
+
+
+def test_common_paraphrases_inflections_and_misspellings_do_not_refuse() -> None:
+    src = [Source(1, "manual.txt", 1, MANUAL)]
+    # "far", "advance": common English words, only paraphrases of what the text says
+    assert unknown_terms("How far in advance does bzip2 compress?", src) == []
+    # an inflection of a word the text has, and a misspelt one
+    assert unknown_terms("Which algorithm does bzip2 use for compressing?", src) == []
+    assert unknown_terms("Is bzip2 a compresor?", src) == []
+    assert not _ask("Which algorithm does bzip2 use to compress files?", MANUAL).refused
+
+
+def test_a_word_the_corpus_has_elsewhere_does_not_refuse() -> None:
+    src = [Source(1, "manual.txt", 1, MANUAL)]
+    q = "Does bzip2 read the BZIP2 variable before zstd?"
+    assert unknown_terms(q, src) == ["zstd"]
+    assert unknown_terms(q, src, known=lambda w: w == "zstd") == []
+
+
+def test_a_sentence_that_starts_with_a_pronoun_is_quoted_with_the_one_before() -> None:
+    text = (
+        "The Carrier R2 is an autonomous mobile robot that moves shelves in warehouses. "
+        "It carries up to 600 kilograms and drives at up to 2 metres per second."
+    )
+    r = _ask("How much weight can the Carrier R2 carry?", text)
+    assert not r.refused
+    assert r.text.startswith("The Carrier R2 is") and "600 kilograms" in r.text, r.text
+
+
+def test_the_rows_of_a_text_table_are_list_items() -> None:
+    text = (
+        "It attempts to use NROFF with the following three macro packages:\n\n"
+        "+--------+------------------+\n|macro package | nroff command |\n"
+        "+--------+------------------+\n|andoc | nroff -mandoc |\n|an | nroff -man |\n"
+        "|doc | nroff -mdoc |\n+--------+------------------+\n"
+    )
+    # "configure" is not in the common-word list; the corpus has it (``known``)
+    r = _ask("Which three macro packages does configure try with nroff?", text, lambda w: True)
+    assert "andoc; an; doc" in r.text, r.text
+
+
+def test_a_full_stop_alone_on_the_last_line_ends_the_sentence() -> None:
+    text = "Public modules must be installed in the modules\ndirectory,\n/usr/lib/python3\n."
+    assert tidy(text).endswith("/usr/lib/python3.")
+
+
+def test_a_sentence_cut_inside_a_bracket_or_starting_with_and_is_cut() -> None:
+    assert is_cut("/usr/bin/python3 (or /usr/bin/python3.")
+    assert is_cut("and /usr/bin/pydoc commands pointing to Python3.", at_start=False)
+    assert not is_cut("The packages (python-is-python3) provide /usr/bin/python.")
