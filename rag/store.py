@@ -6,9 +6,10 @@ queries only when its manifest row and its chunk rows are committed, in one tran
 *after* its vectors are in Chroma.
 Readers join every hit against the manifest, so vectors of a half-written or half-deleted
 document (a crash between the two writes) are never returned, and the next writer sweeps
-them away: only the doc ids the manifest holds as pending write intents (committed before
-any vector is written, see :mod:`rag.state.base`), so a sweep costs nothing at any size. Chunk ids are ``<doc_id>:<index>`` and doc ids are content hashes, so re-running
-an interrupted ingest rewrites exactly the same ids: it is idempotent.
+them away: the vectors of the doc ids the manifest holds as pending write intents
+(committed before any vector is written, see :mod:`rag.state.base`), so a sweep never reads
+the whole collection. Chunk ids are ``<doc_id>:<index>`` and doc ids are content hashes, so
+re-running an interrupted ingest rewrites exactly the same ids: it is idempotent.
 
 Layout under ``RAG_INDEX_DIR``: ``chroma/`` (embedded Chroma),
 ``state/<collection>/manifest.sqlite3``, ``state/<collection>/bm25/`` (see :mod:`rag.lexical`).
