@@ -6,8 +6,10 @@ queries only when its manifest row and its chunk rows are committed, in one tran
 *after* its vectors are in Chroma.
 Readers join every hit against the manifest, so vectors of a half-written or half-deleted
 document (a crash between the two writes) are never returned, and the next writer sweeps
-them away. Chunk ids are ``<doc_id>:<index>`` and doc ids are content hashes, so re-running
-an interrupted ingest rewrites exactly the same ids: it is idempotent.
+them away: the vectors of the doc ids the manifest holds as pending write intents
+(committed before any vector is written, see :mod:`rag.state.base`), so a sweep never reads
+the whole collection. Chunk ids are ``<doc_id>:<index>`` and doc ids are content hashes, so
+re-running an interrupted ingest rewrites exactly the same ids: it is idempotent.
 
 Layout under ``RAG_INDEX_DIR``: ``chroma/`` (embedded Chroma),
 ``state/<collection>/manifest.sqlite3``, ``state/<collection>/bm25/`` (see :mod:`rag.lexical`).
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 # true neighbours; these keep recall@10 >= 0.95 against exact search.
 HNSW_CONFIG = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 _CHROMA_MAX_BATCH = 5000
+_SWEEP_DOCS = 1000  # pending doc ids per Chroma filter ($in list)
 
 
 class ChromaEmbeddingFunction:
@@ -116,6 +119,9 @@ class Store:
             embedding_function=ChromaEmbeddingFunction(embedder),
             configuration={"hnsw": HNSW_CONFIG},
         )
+        if not self.manifest.full_sweep_done() and self._collection.count() == 0:
+            # Every vector from now on is written under a pending intent: no legacy orphans.
+            self.manifest.mark_full_sweep_done()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -210,40 +216,79 @@ class Store:
             raise ValueError("one embedding per chunk")
         with self._writing():
             self._upsert_vectors(all_chunks, embeddings)
-            for d in self.manifest.commit(items):
+            old = self.manifest.commit(items)  # also marks the replaced doc ids pending
+            for d in old:
                 self._delete_vectors(d)
+            if old:
+                self.manifest.clear_pending(old)
 
     def remove(self, doc_id: str) -> bool:
         with self._writing():
-            found = self.manifest.delete(doc_id)
+            found = self.manifest.delete(doc_id)  # marks it pending until its vectors go
             self._delete_vectors(doc_id)
+            self.manifest.clear_pending([doc_id])
             return found
 
     def sweep_orphans(self) -> int:
-        """Delete vectors whose document was never committed (a crash mid-ingest).
+        """Delete vectors whose document was never committed (a crash mid-ingest) or was
+        dropped without its vectors (a crash after the commit); returns how many.
 
-        Only this manifest's vectors (and untagged ones from before store ids existed): on a
-        shared Chroma server another index dir's documents are not orphans.
+        Only pending doc ids can have orphans, and under the write lock no writer is
+        in flight, so every pending row is a dead writer's. A store from before write
+        intents gets one full sweep first, paged. Only this manifest's vectors (and untagged
+        ones from before store ids existed): on a shared Chroma server another index dir's
+        documents are not orphans.
         """
         with self._writing():
-            live = self.manifest.doc_ids()
-            got = self._collection.get(include=["metadatas"])
-            orphan_ids = [
-                cid
-                for cid, md in zip(got["ids"], got["metadatas"] or [], strict=False)
-                if (md or {}).get("doc_id") not in live
-                and (md or {}).get("store", self.store_id) == self.store_id
-            ]
-            for i in range(0, len(orphan_ids), _CHROMA_MAX_BATCH):
-                self._collection.delete(ids=orphan_ids[i : i + _CHROMA_MAX_BATCH])
-            if orphan_ids:
-                log.info("swept %d orphan vectors", len(orphan_ids))
-            return len(orphan_ids)
+            swept = 0
+            if not self.manifest.full_sweep_done():
+                swept += self._sweep_everything()
+                self.manifest.mark_full_sweep_done()
+            pending = self.manifest.pending()
+            dead = [d for d, live in pending.items() if not live]
+            for i in range(0, len(dead), _SWEEP_DOCS):
+                where = {"doc_id": {"$in": dead[i : i + _SWEEP_DOCS]}}
+                swept += self._delete_own(where, live=set())
+            if pending:
+                self.manifest.clear_pending(list(pending))
+            if swept:
+                log.info("swept %d orphan vectors", swept)
+            return swept
+
+    def _sweep_everything(self) -> int:
+        """The one-time sweep of a legacy store: every vector's metadata, a page at a time
+        (one get of them all fails above 32,766 records in Chroma 1.5.9)."""
+        return self._delete_own(None, live=self.manifest.doc_ids())
+
+    def _delete_own(self, where: dict[str, Any] | None, live: set[str]) -> int:
+        """Delete this store's vectors matching ``where`` whose doc id is not ``live``,
+        reading their metadata a page at a time; returns how many."""
+        orphans: list[str] = []
+        off = 0
+        while True:
+            got = self._collection.get(
+                where=where, include=["metadatas"], limit=_CHROMA_MAX_BATCH, offset=off
+            )
+            for cid, md in zip(got["ids"], got["metadatas"] or [], strict=False):
+                md = md or {}
+                mine = md.get("store", self.store_id) == self.store_id
+                if mine and md.get("doc_id") not in live:
+                    orphans.append(cid)
+            if len(got["ids"]) < _CHROMA_MAX_BATCH:
+                break
+            off += _CHROMA_MAX_BATCH
+        for i in range(0, len(orphans), _CHROMA_MAX_BATCH):
+            self._collection.delete(ids=orphans[i : i + _CHROMA_MAX_BATCH])
+        return len(orphans)
 
     def vector_count(self) -> int:
         return int(self._collection.count())
 
     def _upsert_vectors(self, chunks: Sequence[ChunkRecord], embeddings: np.ndarray) -> None:
+        # The intent is committed before the first vector exists, so a crash anywhere after
+        # leaves a pending row that names every vector it could orphan.
+        if chunks:
+            self.manifest.record_intents(sorted({c.doc_id for c in chunks}))
         for i in range(0, len(chunks), _CHROMA_MAX_BATCH):
             part = chunks[i : i + _CHROMA_MAX_BATCH]
             self._collection.upsert(

@@ -11,6 +11,13 @@ response-cache records (:mod:`providers.records`). Two implementations:
 
 The rule both keep: a document is visible only when its manifest row and chunk rows are
 committed in one transaction, after its vectors are in Chroma.
+
+Write intents make orphan sweeps cheap: before vectors are written, their doc ids are
+committed as *pending*; the commit that makes a document visible clears its pending row in
+the same transaction, and a commit or delete that drops a document marks it pending until
+its vectors are gone. Vectors can only be orphans if their doc id is pending and not live,
+so a sweep reads those few ids instead of every vector's metadata (which Chroma 1.5.9
+cannot even return above 32,766 records).
 """
 
 from __future__ import annotations
@@ -83,10 +90,30 @@ class Manifest(Protocol):
     def snapshot(self) -> tuple[int, list[str], list[str]]: ...
     def commit(self, items: Sequence[Item]) -> list[str]:
         """Make ``items`` visible in one transaction and bump the generation; returns the
-        doc ids dropped because an item replaced them (their vectors are the caller's)."""
+        doc ids dropped because an item replaced them (their vectors are the caller's).
+        In the same transaction: the items' pending rows go, the dropped ids become
+        pending (their vectors are orphans until the caller deletes them)."""
         ...
 
-    def delete(self, doc_id: str) -> bool: ...
+    def delete(self, doc_id: str) -> bool:
+        """Drop ``doc_id`` and mark it pending in one transaction (its vectors go next)."""
+        ...
+
+    def record_intents(self, doc_ids: Sequence[str]) -> None:
+        """Commit ``doc_ids`` as pending: called before their vectors are written."""
+        ...
+
+    def pending(self) -> dict[str, bool]:
+        """Every pending doc id -> whether it is live (committed)."""
+        ...
+
+    def clear_pending(self, doc_ids: Sequence[str]) -> None: ...
+    def full_sweep_done(self) -> bool:
+        """False for a store from before write intents: it may hold orphans no pending row
+        names, so one full (paged) sweep is due."""
+        ...
+
+    def mark_full_sweep_done(self) -> None: ...
     def write_lock(self) -> AbstractContextManager[None]:
         """Held around a whole write phase (vectors + commit, or a sweep): one writer at a
         time across every process that shares this manifest."""

@@ -3,11 +3,13 @@
 Tables (prefixed ``rag_`` so the database can hold other things): ``rag_collections`` (one
 row per collection: its generation and store id), ``rag_documents`` and ``rag_chunks`` (the
 manifest, keyed by collection), ``rag_usage`` (budgets hold across replicas) and
-``rag_responses`` (the response cache). A commit is one transaction, so a replica killed
+``rag_responses`` (the response cache), ``rag_pending`` (write intents per collection:
+:mod:`rag.state.base`). A commit is one transaction, so a replica killed
 mid-write leaves nothing visible. Writers hold a session-level advisory lock per collection
 around their whole write phase (vectors to Chroma, then the commit; or an orphan sweep), so
 two replicas never interleave: a sweep cannot take another replica's not-yet-committed
-vectors for orphans. A dead writer's lock goes with its connection.
+vectors for orphans (a pending row seen under the lock is a dead writer's). A dead writer's
+lock goes with its connection.
 
 Readers check the generation at most every ``refresh_s`` seconds (a primary-key read);
 a replica's own commits are seen at once.
@@ -68,6 +70,13 @@ CREATE TABLE IF NOT EXISTS rag_chunks (
     PRIMARY KEY (collection, chunk_id)
 );
 CREATE INDEX IF NOT EXISTS rag_chunks_doc ON rag_chunks (collection, doc_id);
+CREATE TABLE IF NOT EXISTS rag_pending (
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    since DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (collection, doc_id)
+);
+ALTER TABLE rag_collections ADD COLUMN IF NOT EXISTS swept_full BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE TABLE IF NOT EXISTS rag_usage (
     ts DOUBLE PRECISION NOT NULL,
     day TEXT NOT NULL,
@@ -174,7 +183,7 @@ class PostgresState:
         with db.transaction():
             cur = db.execute("DELETE FROM rag_workspaces WHERE name=%s", (name,))
             found = bool(cur.rowcount > 0)
-            for table in ("rag_chunks", "rag_documents", "rag_collections"):
+            for table in ("rag_chunks", "rag_documents", "rag_pending", "rag_collections"):
                 db.execute(f"DELETE FROM {table} WHERE collection=%s", (collection,))
         return found
 
@@ -292,9 +301,11 @@ class PostgresManifest:
         with db.transaction():
             cur = db.cursor()
             for doc, chunks, replaces in items:
-                cur.execute(
-                    "DELETE FROM rag_chunks WHERE collection=%s AND doc_id=%s", (coll, doc.doc_id)
-                )
+                for table in ("rag_pending", "rag_chunks"):
+                    cur.execute(
+                        f"DELETE FROM {table} WHERE collection=%s AND doc_id=%s",
+                        (coll, doc.doc_id),
+                    )
                 cur.executemany(
                     "INSERT INTO rag_chunks (collection, chunk_id, doc_id, idx, page, start, "
                     '"end", tokens, text, context) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)',
@@ -330,6 +341,8 @@ class PostgresManifest:
         return found
 
     def _drop(self, cur: Any, doc_id: str) -> bool:
+        """Drop ``doc_id``'s rows and mark it pending: its vectors are the caller's to drop."""
+        self._mark_pending(cur, [doc_id])
         cur.execute(
             "DELETE FROM rag_chunks WHERE collection=%s AND doc_id=%s", (self.collection, doc_id)
         )
@@ -346,3 +359,36 @@ class PostgresManifest:
             (self.collection,),
         )
         return int(cur.fetchone()[0])
+
+    # --- write intents (rag/state/base.py), this collection's only -----------------------
+    def _mark_pending(self, cur: Any, doc_ids: Sequence[str]) -> None:
+        cur.executemany(
+            "INSERT INTO rag_pending VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            [(self.collection, d, time.time()) for d in doc_ids],
+        )
+
+    def record_intents(self, doc_ids: Sequence[str]) -> None:
+        db = self._state.conn()
+        with db.transaction():
+            self._mark_pending(db.cursor(), doc_ids)
+
+    def pending(self) -> dict[str, bool]:
+        rows = self._q(
+            "SELECT p.doc_id, d.doc_id IS NOT NULL FROM rag_pending p LEFT JOIN rag_documents d "
+            "ON d.collection = p.collection AND d.doc_id = p.doc_id WHERE p.collection=%s"
+        )
+        return {r[0]: bool(r[1]) for r in rows}
+
+    def clear_pending(self, doc_ids: Sequence[str]) -> None:
+        self._state.conn().execute(
+            "DELETE FROM rag_pending WHERE collection=%s AND doc_id = ANY(%s)",
+            (self.collection, list(doc_ids)),
+        )
+
+    def full_sweep_done(self) -> bool:
+        return bool(self._q("SELECT swept_full FROM rag_collections WHERE collection=%s")[0][0])
+
+    def mark_full_sweep_done(self) -> None:
+        self._state.conn().execute(
+            "UPDATE rag_collections SET swept_full = TRUE WHERE collection=%s", (self.collection,)
+        )

@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Write intents (rag/state/base.py): doc ids whose vectors may be in Chroma uncommitted.
+CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, since REAL NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
 _INDEXED_SELECT = "SELECT chunk_id, text, context FROM chunks ORDER BY chunk_id"
@@ -168,6 +170,7 @@ class SqliteManifest:
         old: list[str] = []
         with self._transaction() as db:
             for doc, chunks, replaces in items:
+                db.execute("DELETE FROM pending WHERE doc_id=?", (doc.doc_id,))
                 db.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
                 db.executemany(
                     "INSERT INTO chunks "
@@ -183,6 +186,7 @@ class SqliteManifest:
                     if d != doc.doc_id:
                         db.execute("DELETE FROM chunks WHERE doc_id=?", (d,))
                         db.execute("DELETE FROM documents WHERE doc_id=?", (d,))
+                        _mark_pending(db, [d])
                         old.append(d)
             _bump(db)
         return old
@@ -190,11 +194,40 @@ class SqliteManifest:
     def delete(self, doc_id: str) -> bool:
         with self._transaction() as db:
             cur = db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             found = cur.rowcount > 0
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            _mark_pending(db, [doc_id])
             if found:
                 _bump(db)
         return found
+
+    # --- write intents (rag/state/base.py) -----------------------------------------------
+    def record_intents(self, doc_ids: Sequence[str]) -> None:
+        with self._transaction() as db:
+            _mark_pending(db, doc_ids)
+
+    def pending(self) -> dict[str, bool]:
+        rows = self._db().execute(
+            "SELECT p.doc_id, d.doc_id IS NOT NULL FROM pending p "
+            "LEFT JOIN documents d ON d.doc_id = p.doc_id"
+        )
+        return {r[0]: bool(r[1]) for r in rows.fetchall()}
+
+    def clear_pending(self, doc_ids: Sequence[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM pending WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def full_sweep_done(self) -> bool:
+        row = self._db().execute("SELECT 1 FROM meta WHERE key='swept_full'").fetchone()
+        return row is not None
+
+    def mark_full_sweep_done(self) -> None:
+        self._db().execute("INSERT OR REPLACE INTO meta VALUES ('swept_full', ?)", (time.time(),))
+
+
+def _mark_pending(db: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
+    now = time.time()
+    db.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)", [(d, now) for d in doc_ids])
 
 
 def _doc_row(doc: DocInfo) -> tuple[object, ...]:

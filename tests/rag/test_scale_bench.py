@@ -39,6 +39,13 @@ def test_scale_bench_runs_end_to_end_at_a_toy_size(tmp_path: Path) -> None:
         assert 0 <= r["chunks"] - r["size"] < 10
         assert r["vectors"] >= r["chunks"] and r["replica"]["chunks"] > r["chunks"]
         assert r["bm25"]["refresh_status"] == ["added"] and r["bm25"]["refresh_found"]
+        # A store grown with write intents needs no full sweep, and nothing crashed.
+        assert r["bm25"]["orphan_sweep"] | {"s": 0} == {
+            "ok": True,
+            "s": 0,
+            "swept": 0,
+            "full": False,
+        }
         assert r["bm25"]["chunks"] == r["replica"]["chunks"]
         assert r["bm25"]["resident"]["arrays_mb"] > 0
         assert r["replica"]["startup_s"] > 0 and r["replica"]["queries"] == 12

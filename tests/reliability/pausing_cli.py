@@ -6,7 +6,7 @@ ingest ...`` (``-m`` puts the checkout on sys.path, so no path edits here).
 At the point it prints ``PAUSED <point>`` on stderr and sleeps (the test kills it then).
 The patches only add the pause; every write still goes through the real code paths.
 
-Points: ``upsert`` (half the Chroma batches written), ``before-commit`` (manifest
+Points: ``intents`` (write intents committed, no vector written yet), ``upsert`` (half the Chroma batches written), ``before-commit`` (manifest
 transaction open, not committed), ``after-commit`` (committed, replaced vectors not yet
 deleted), ``bm25`` (new BM25 index written to its temp dir, not yet renamed into place).
 """
@@ -44,6 +44,11 @@ def install() -> None:
     from rag.state import sqlite as sqlite_state
 
     orig_bump = sqlite_state._bump
+    orig_intents = sqlite_state.SqliteManifest.record_intents
+
+    def intents(self: Any, doc_ids: Any) -> None:
+        orig_intents(self, doc_ids)
+        pause("intents")  # committed: a crash now leaves pending rows and no vectors
 
     def bump(db: Any) -> None:
         orig_bump(db)
@@ -64,6 +69,7 @@ def install() -> None:
 
     store.Store._upsert_vectors = upsert  # type: ignore[method-assign]
     sqlite_state._bump = bump
+    sqlite_state.SqliteManifest.record_intents = intents  # type: ignore[method-assign]
     store.Store._delete_vectors = delete  # type: ignore[method-assign]
     lexical.os.replace = replace  # type: ignore[attr-defined]
 

@@ -114,6 +114,16 @@ def test_separate_manifests_on_one_server_do_not_delete_each_others_vectors(
     b.ingest([tmp_path / "b.txt"])  # its orphan sweep must not take a's vectors for orphans
     assert a.retrieve("glaciers valleys").passages[0].source == "a.txt"
     assert a.store.vector_count() == 2  # both on the server, each visible to its own manifest
+    # a crashes mid-write (write intent, then vectors, no commit): b's sweep leaves them (not
+    # its pending rows), a's next sweep deletes them through the server's where filter.
+    from rag.store import ChunkRecord
+
+    ghost = [ChunkRecord(f"0badc0de:{i}", "0badc0de", i, 1, 0, 5, 1, "ghost") for i in range(2)]
+    a.store._upsert_vectors(ghost, fake_embedder.embed(["ghost", "ghost"]))
+    assert b.store.sweep_orphans() == 0 and a.store.vector_count() == 4
+    assert a.store.sweep_orphans() == 2 and a.store.vector_count() == 2
+    assert a.retrieve("glaciers valleys").passages[0].source == "a.txt"
+    assert b.retrieve("volcanoes islands").passages[0].source == "b.txt"
 
 
 def test_cli_uses_the_server_from_settings(

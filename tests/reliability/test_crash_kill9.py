@@ -60,7 +60,7 @@ def _small_file(folder: Path, i: int, version: int) -> Path:
 
 
 PAUSING_CLI = "tests.reliability.pausing_cli"  # run with -m from ROOT
-POINTS = ("upsert", "before-commit", "after-commit", "bm25")
+POINTS = ("intents", "upsert", "before-commit", "after-commit", "bm25")
 
 
 def _full_ingest(index_dir: Path, folder: Path) -> float:

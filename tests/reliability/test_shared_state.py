@@ -329,3 +329,29 @@ def test_an_unreachable_state_database_is_a_clear_error_without_the_password(
         Engine(settings, embedder=object())  # type: ignore[arg-type]
     assert "cannot reach the state database" in str(err.value)
     assert "hunter2" not in str(err.value) and "rag:***@127.0.0.1" in str(err.value)
+
+
+def test_write_intents_are_per_collection(pg: str) -> None:
+    """A replica's sweep reads its own collection's pending rows only: another collection's
+    in-flight write is never taken for orphans (the advisory lock is per collection too)."""
+    from rag.state.postgres import PostgresState
+
+    state = PostgresState(pg)
+    one, two = state.manifest("one"), state.manifest("two")
+    doc, chunks = _document("feedfacefeedface", "a.txt", 2)
+    one.record_intents([doc.doc_id])
+    assert one.pending() == {doc.doc_id: False} and two.pending() == {}
+    one.commit([(doc, chunks, [])])
+    assert one.pending() == {}  # cleared in the commit's transaction
+    new, new_chunks = _document("beefbeefbeefbeef", "a.txt", 1)
+    assert one.commit([(new, new_chunks, [doc.doc_id])]) == [doc.doc_id]
+    assert one.pending() == {doc.doc_id: False}  # replaced: its vectors are orphans now
+    assert two.delete("beefbeefbeefbeef") is False and two.pending() == {"beefbeefbeefbeef": False}
+    one.clear_pending([doc.doc_id])
+    assert one.pending() == {} and two.pending() == {"beefbeefbeefbeef": False}
+    assert not one.full_sweep_done() and not two.full_sweep_done()
+    one.mark_full_sweep_done()
+    assert one.full_sweep_done() and not two.full_sweep_done()
+    assert state.drop_workspace("two", "two") is False
+    assert state.manifest("two").pending() == {}  # a dropped collection leaves no rows
+    state.close()
