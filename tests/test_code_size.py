@@ -27,8 +27,6 @@ SKIP = ("bench", ".venv", "tests/artifacts", "tests/data", "data", "build")
 # entry once its file is within the limits (a stale entry fails below).
 ALLOWED = {
     "ingest/pipeline.py": "473 lines",
-    # The browser suite is being changed on another branch.
-    "tests/e2e/test_browser.py": "server() 78",
 }
 # ui/ and app.py are being edited on another branch too, but have no violation today, so
 # they are held to the limits like everything else.

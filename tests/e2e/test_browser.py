@@ -10,12 +10,8 @@ answering while it is indexed. Timings go to tests/artifacts/browser_timings.jso
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +20,7 @@ import pytest
 
 from rag.demo import write_text_pdf
 from tests.conftest import ROOT, SHARED_PDFS, require_shared
+from tests.e2e.streamlit_app import app_env, running_app
 from tests.fakes.servers import FakeOpenAI, Reply, unused_port
 
 pytestmark = pytest.mark.browser
@@ -73,68 +70,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     fake.start()
     index_dir = tmp_path_factory.mktemp("browser") / "index"
     port = unused_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "RAG_"))
-    }
-    env.update(
-        RAG_INDEX_DIR=str(index_dir),
-        RAG_MAX_RETRIES="0",
-        OPENAI_BASE_URL=fake.base_url,
-        OPENAI_API_KEY=FAKE_KEY,
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    env = app_env(
+        index_dir, RAG_MAX_RETRIES="0", OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY=FAKE_KEY
     )
-    env.pop("APP_ENV", None)
-    log = (tmp_path_factory.getbasetemp() / "streamlit.log").open("wb")
     launched = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.getbasetemp() / "streamlit.log"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start; see " + log.name)
-            time.sleep(0.1)
-        TIMINGS["server_ready_s"] = time.perf_counter() - launched
-        yield Server(url, launched, proc, fake, index_dir)
+        with running_app(port, env, log) as proc:
+            TIMINGS["server_ready_s"] = time.perf_counter() - launched
+            yield Server(f"http://127.0.0.1:{port}", launched, proc, fake, index_dir)
     finally:
-        proc.send_signal(signal.SIGINT)  # streamlit's own clean shutdown path (Ctrl-C)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         fake.stop()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "browser_timings.json").write_text(

@@ -11,21 +11,16 @@ leaves the page at the sign-in screen. Screenshots go to tests/artifacts/sign_in
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.e2e.streamlit_app import app_env, running_app
 from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.fakes.oidc_server import FakeOidc, OidcUser
 from tests.fakes.servers import unused_port
@@ -65,53 +60,13 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     url = f"http://127.0.0.1:{port}"
     idp = FakeOidc("grounded-qa", secrets.token_urlsafe(24), f"{url}/oauth2callback").start()
     _secrets_toml(base / "secrets.toml", url, idp)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OPENAI_", "ANTHROPIC_", "GEMINI_", "GOOGLE_", "RAG_"))
-    }
-    env.update(
-        RAG_INDEX_DIR=str(base / "index"),
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    env.pop("APP_ENV", None)
-    log = base / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "app.py"),
-                *("--server.address", "127.0.0.1", "--server.port", str(port)),
-                *("--server.headless", "true", "--server.fileWatcherType", "none"),
-                *("--browser.gatherUsageStats", "false"),
-                # only this file: a developer's .streamlit/secrets.toml must not leak in
-                *("--secrets.files", str(base / "secrets.toml")),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    env = app_env(base / "index")
+    # only this file: a developer's .streamlit/secrets.toml must not leak in
+    secrets_only = ("--secrets.files", str(base / "secrets.toml"))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {log}")
-            time.sleep(0.1)
-        yield App(url, idp, log)
+        with running_app(port, env, base / "streamlit.log", *secrets_only):
+            yield App(url, idp, base / "streamlit.log")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         idp.stop()
 
 
