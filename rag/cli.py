@@ -28,9 +28,10 @@ def _print_json(obj: Any) -> None:
 
 
 def _progress_bar(
-    desc: str, enabled: bool
+    desc: str, enabled: bool, extra: Callable[[], str] | None = None
 ) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A tqdm bar on stderr (so ``--json`` stdout stays clean)."""
+    """A tqdm bar on stderr (so ``--json`` stdout stays clean): files done of total and the
+    ETA (tqdm's ``elapsed<remaining``); ``extra()`` is shown before the file name."""
     if not enabled:
         return (lambda *_: None), (lambda: None)
     from tqdm import tqdm
@@ -43,7 +44,7 @@ def _progress_bar(
                 total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False
             )
         b = bar["bar"]
-        b.set_postfix_str(name[-40:], refresh=False)
+        b.set_postfix_str((f"{extra()}, " if extra else "") + name[-40:], refresh=False)
         b.update(done - b.n)
 
     def close() -> None:
@@ -106,7 +107,8 @@ def _engine(args: argparse.Namespace, collection: str | None = None, **overrides
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = _engine(args)
     show = sys.stderr.isatty() or args.progress
-    update, close = _progress_bar("ingest", show)
+    # Files count when committed (stored), so the ETA follows finished work; chunks beside.
+    update, close = _progress_bar("ingest", show, lambda: f"{engine.ingestor.done.chunks} chunks")
     page_update, page_close = _page_bar(show)
     try:
         results = engine.ingest(args.paths, progress=update, page_progress=page_update)

@@ -121,7 +121,7 @@ class MiniLMEmbedder:
         fast = self._onnx_session("batch") if len(texts) > SMALL_BATCH else None
         if fast is None:
             return self.embed(texts)
-        return fast.embed_tokens(texts, ids)  # type: ignore[attr-defined, no-any-return]
+        return fast.embed_tokens(texts, ids)  # type: ignore[attr-defined]
 
     def _onnx_session(self, kind: str) -> Embedder | None:
         """The fp32 export's session: ``query`` runs on one thread (a short input gains
