@@ -89,12 +89,13 @@ def run_ingest(
     cmd = [sys.executable, "-m", "rag", "ingest", *map(str, paths), "--json"]
     if profile is not None:
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-        cmd = [spy, "record", "-r", "100", "--threads", "--native", "--format", "raw",
+        cmd = [spy, "record", "-r", "100", "--threads", "--format", "raw",
                "-o", str(profile), "--", *cmd]  # fmt: skip
     try:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
             cmd,
+            cwd=env["BENCH_ROOT"],
             env={**env, "RAG_INDEX_DIR": str(index)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -119,6 +120,7 @@ def peak_rss_mb(paths: list[Path], env: dict[str, str]) -> float:
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "rag", "ingest", *map(str, paths), "--json"],
+            cwd=env["BENCH_ROOT"],
             env={**env, "RAG_INDEX_DIR": str(index)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -201,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="py-spy one corpus ingest (bench/profiles/)"
     )
     p.add_argument("--rss", action="store_true", help="peak RSS: all of SciFact, the 55-page PDF")
+    p.add_argument(
+        "--root", type=Path, default=ROOT, help="checkout whose `rag ingest` runs (A/B a branch)"
+    )
     args = p.parse_args(argv)
 
     from rag.embeddings_onnx import existing_model_path
@@ -208,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     model = existing_model_path("fp32")
     if model is None:
         raise SystemExit("no fp32 export under RAG_MODELS_DIR: run python -m rag.embeddings_onnx")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAG_MODELS_DIR": str(model.parent.parent)}
+    root = args.root.resolve()
+    env = {**os.environ, "PYTHONPATH": str(root), "RAG_MODELS_DIR": str(model.parent.parent)}
+    env["BENCH_ROOT"] = str(root)  # the ingest runs from there (``-m`` puts the cwd first)
     env.setdefault("ANONYMIZED_TELEMETRY", "False")
     bare = BareOnnx(model, args.batch)
     bare.encode(["warm up"] * 8)
@@ -242,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
             "cores": os.cpu_count(),
-            "rows": [summarise(k, v) for k, v in rounds.items()],
+            "rows": [summarise(k, v) for k, v in rounds.items() if v],  # --runs 0: RSS only
         }
         if args.rss:
             out["peak_rss_mb"] = measure_rss(work, env, args.pdfs)
