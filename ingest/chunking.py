@@ -5,15 +5,22 @@ the dense index. So chunk size is measured with the model's own tokenizer, never
 characters. Chunks are packed from whole sentences; a sentence longer than a chunk is cut
 at token boundaries. Chunks never cross pages, so every chunk has exactly one page, and
 ``start``/``end`` are character offsets into that page's text (``page_text[start:end]``).
+
+The one tokenizer pass also gives each chunk its word-piece ids (``Chunk.ids``), which the
+embedder uses instead of tokenizing the text again. They are kept only where they equal
+what tokenizing the chunk's own text gives: every join (chunk start, end, and between its
+sentences) falls where no word runs across it (see :func:`_clean_cut`); otherwise ``ids``
+is None and the embedder tokenizes the text (tests/unit/test_token_ids.py).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.loaders import Page
-from ingest.tokens import token_offsets as model_token_offsets
+from ingest.tokens import encode as model_encode
 from text.sentences import sentence_spans
 
 # The old name, kept for callers outside ingest (benches, other branches): the splitter
@@ -29,41 +36,98 @@ class Chunk:
     end: int
     index: int  # position of the chunk within its document
     tokens: int
+    # Word pieces of ``text`` (no [CLS]/[SEP]) when they equal tokenizing ``text`` alone.
+    ids: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
 
 TokenOffsets = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
+_Encoded = list[tuple[list[int] | None, list[tuple[int, int]]]]
 
 
 def chunk_pages(
     pages: Sequence[Page],
     max_tokens: int = 200,
     overlap: int = 40,
-    token_offsets: TokenOffsets = model_token_offsets,
+    token_offsets: TokenOffsets | None = None,
 ) -> list[Chunk]:
+    """``token_offsets`` replaces the model's tokenizer (chunks then carry no ids)."""
+
+    def encode(texts: Sequence[str]) -> _Encoded:
+        if token_offsets is None:
+            return list(model_encode(texts))
+        return [(None, offs) for offs in token_offsets(texts)]
+
     chunks: list[Chunk] = []
     for page in pages:
         if page.text.strip():
-            chunks.extend(_chunk_page(page, max_tokens, overlap, token_offsets, len(chunks)))
+            chunks.extend(_chunk_page(page, max_tokens, overlap, encode, len(chunks)))
     return chunks
 
 
-def _chunk_page(
-    page: Page, max_tokens: int, overlap: int, token_offsets: TokenOffsets, first_index: int
-) -> list[Chunk]:
-    text = page.text
-    # One tokenizer pass per sentence (batched): sentence token counts and cut points.
-    pieces: list[tuple[int, int, int]] = []  # (start, end, tokens) units no bigger than max_tokens
+def _is_punct(ch: str) -> bool:
+    """BERT's pre-tokenizer splits on these (ASCII symbols and Unicode punctuation)."""
+    o = ord(ch)
+    if 33 <= o <= 47 or 58 <= o <= 64 or 91 <= o <= 96 or 123 <= o <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_space(ch: str) -> bool:
+    # Not str.isspace: BERT's normaliser deletes \x1c-\x1f (Python calls them spaces).
+    return ch in " \t\n\r" or unicodedata.category(ch) == "Zs"
+
+
+def _clean_cut(text: str, pos: int) -> bool:
+    """No word runs across ``pos``: tokenizing the two sides apart gives the same pieces as
+    tokenizing them together (a space or a punctuation mark on either side)."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    a, b = text[pos - 1], text[pos]
+    return _is_space(a) or _is_space(b) or _is_punct(a) or _is_punct(b)
+
+
+_Piece = tuple[int, int, int, list[int] | None]  # start, end, tokens, ids
+
+
+def _pieces(
+    text: str, max_tokens: int, encode: Callable[[Sequence[str]], _Encoded]
+) -> list[_Piece]:
+    """Sentences (one batched tokenizer pass), over-long ones cut at word-piece boundaries:
+    units no bigger than ``max_tokens``."""
+    pieces: list[_Piece] = []
     spans = sentence_spans(text)
-    offsets = token_offsets([text[s:e] for s, e in spans])
-    for (s, e), offs in zip(spans, offsets, strict=True):
+    for (s, e), (ids, offs) in zip(spans, encode([text[s:e] for s, e in spans]), strict=True):
         if len(offs) <= max_tokens:
-            pieces.append((s, e, max(1, len(offs))))
+            pieces.append((s, e, max(1, len(offs)), ids))
             continue
         # Over-long sentence (tables, run-on text): cut at word-piece boundaries.
         for i in range(0, len(offs), max_tokens):
             window = offs[i : i + max_tokens]
             cut_end = e if i + max_tokens >= len(offs) else s + offs[i + max_tokens][0]
-            pieces.append((s + window[0][0], cut_end, len(window)))
+            part = None if ids is None else ids[i : i + max_tokens]
+            pieces.append((s + window[0][0], cut_end, len(window), part))
+    return pieces
+
+
+def _chunk_ids(text: str, pieces: Sequence[_Piece]) -> tuple[int, ...] | None:
+    """The chunk's ids from its pieces' ids, when every join is clean (else None)."""
+    out: list[int] = []
+    for start, end, _, ids in pieces:
+        if ids is None or not (_clean_cut(text, start) and _clean_cut(text, end)):
+            return None
+        out.extend(ids)
+    return tuple(out)
+
+
+def _chunk_page(
+    page: Page,
+    max_tokens: int,
+    overlap: int,
+    encode: Callable[[Sequence[str]], _Encoded],
+    first_index: int,
+) -> list[Chunk]:
+    text = page.text
+    pieces = _pieces(text, max_tokens, encode)
 
     chunks: list[Chunk] = []
     i = 0
@@ -76,8 +140,9 @@ def _chunk_page(
         if j == i:  # cannot happen (pieces <= max_tokens) but never loop forever
             j, total = i + 1, pieces[i][2]
         start, end = pieces[i][0], pieces[j - 1][1]
+        ids = _chunk_ids(text, pieces[i:j])
         chunks.append(
-            Chunk(text[start:end], page.number, start, end, first_index + len(chunks), total)
+            Chunk(text[start:end], page.number, start, end, first_index + len(chunks), total, ids)
         )
         if j >= len(pieces):
             break

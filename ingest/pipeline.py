@@ -12,15 +12,12 @@ The store and the embedder are passed in (see :class:`Sink`): ``ingest`` never i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import re
-import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -30,8 +27,9 @@ import numpy as np
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_pages
 from ingest.context import chunk_contexts, indexed_text
+from ingest.files import expand_paths, file_sha256, save_upload
+from ingest.files import safe_upload_name as safe_upload_name  # moved; rag.engine imports it
 from ingest.loaders import (
-    SUPPORTED_SUFFIXES,
     IngestError,
     LoadContext,
     LoadReport,
@@ -40,6 +38,8 @@ from ingest.loaders import (
     load,
     load_document,
 )
+from ingest.stages import Stages
+from ingest.tokens import encode as encode_tokens
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,14 @@ class Sink(Protocol):
 
 
 class EmbedFn(Protocol):
+    """``embed(texts)``; an embedder may also offer ``embed_tokens(texts, ids)``, which
+    takes each text's word-piece ids (None: tokenize that text) and returns the same vectors
+    without tokenizing again (rag.embeddings_onnx.OnnxEmbedder)."""
+
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+TokenIds = tuple[int, ...] | None
 
 
 @dataclass
@@ -94,134 +101,29 @@ class _Pending:
     doc: Any
     records: list[Any]
     replaces: list[str] = field(default_factory=list)
+    ids: list[TokenIds] = field(default_factory=list)  # per record: its indexed text's ids
+    name: str = ""
+
+
+class _Done:
+    """Counts finished files and reports them: a stored file when its batch is committed, so
+    the progress (and the CLI's ETA) follows what is done, not what has been read."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.files, self.chunks = progress, total, 0, 0
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str, chunks: int = 0) -> None:
+        with self._lock:
+            self.files += 1
+            self.chunks += chunks
+            if self.progress:
+                self.progress(name, self.files, self.total)
 
 
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
 # (file name, stage, page done, pages total); stage "ocr" marks a page read by Tesseract.
 FilePageProgress = Callable[[str, str, int, int], None]
-
-
-class _Overlap:
-    """Runs full batches' embed+store on one background thread while the caller parses on.
-
-    At most one batch is in flight (bounded memory, batches commit in order). The model's
-    matrix maths releases the GIL, so parsing/chunking the next files overlaps embedding
-    (bench/ingest_throughput.py). The *last* batch runs on the calling thread: nothing is
-    left to overlap, and thread-local hooks (the app's embed progress) still see it.
-    """
-
-    def __init__(self, commit: Callable[[list[_Pending]], None]) -> None:
-        self._commit = commit
-        self._pool: ThreadPoolExecutor | None = None
-        self._inflight: Future[None] | None = None
-
-    def idle(self) -> bool:
-        return self._inflight is None or self._inflight.done()
-
-    def due(self, pending: list[_Pending], full: int, eager: int) -> bool:
-        """Time to hand ``pending`` over: a full batch, or enough for one model batch while
-        the embedding thread has nothing to do (so it starts on the first file at once
-        instead of waiting for ``full`` chunks to be parsed)."""
-        n = sum(len(p.records) for p in pending)
-        return n >= full or (n >= eager and self.idle())
-
-    def submit(self, pending: list[_Pending]) -> None:
-        self.wait()
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
-        self._inflight = self._pool.submit(self._commit, pending)
-
-    def finish(self, pending: list[_Pending]) -> None:
-        self.wait()
-        self._commit(pending)
-
-    def wait(self) -> None:
-        if self._inflight is not None:
-            done, self._inflight = self._inflight, None
-            done.result()
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-
-
-def file_sha256(path: Path, block: int = 1 << 20) -> str:
-    """Streamed hash: huge files are never read into memory at once."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(block):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus supported files found recursively in folders (hidden ones skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
-                        out.append(Path(root) / f)
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
-
-
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-def safe_upload_name(name: str) -> str:
-    """A file name from a browser upload, reduced to a plain name (no dirs, no ``..``)."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _SAFE_NAME.sub("_", base).strip(" .")
-    if not base or base in {".", ".."}:
-        raise IngestError(name, "invalid file name")
-    return base[:200]
-
-
-_ESCAPE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:")
-
-
-def save_upload(upload_dir: Path, name: str, data: bytes, max_bytes: int | None = None) -> Path:
-    """Write an uploaded file into ``upload_dir`` safely; returns its path.
-
-    A name that tries to leave the folder (``../x``, ``/etc/passwd``, ``C:\\x``) is refused
-    rather than silently flattened, so the user learns their upload was not what they meant;
-    other directory parts are dropped (:func:`safe_upload_name`). The size limit is checked
-    before anything touches the disk, a symlink planted under the target name is refused,
-    and the write is atomic (temp file + rename): a crash never leaves half a file that the
-    next folder ingest would pick up.
-    """
-    if _ESCAPE.search(name.replace("\\", "/")):
-        raise IngestError(name, "file name points outside the upload folder (refused)")
-    base = safe_upload_name(name)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise IngestError(
-            base,
-            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
-        )
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    root = upload_dir.resolve()
-    target = upload_dir / base
-    if target.is_symlink() or target.resolve().parent != root:
-        raise IngestError(base, "upload target is a link outside the upload folder (refused)")
-    fd, tmp = tempfile.mkstemp(
-        prefix=".upload-", dir=root
-    )  # hidden: never ingested by a folder walk
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, root / base)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return root / base
 
 
 class Ingestor:
@@ -251,6 +153,7 @@ class Ingestor:
         self.ocr_cache_dir = ocr_cache_dir  # OCR results by page-image hash (never OCR twice)
         # Index each chunk with its document title and section heading (ingest/context.py).
         self.contextual = contextual
+        self.done = _Done(None, 0)  # the running (or last) ingest's files/chunks done
 
     # --- public --------------------------------------------------------------------------
     def ingest(
@@ -289,22 +192,27 @@ class Ingestor:
         (``prepared`` is lazy: parsing the next file overlaps embedding the last batch)."""
         results: list[FileResult] = []
         pending: list[_Pending] = []
-        overlap = _Overlap(self._commit)
+        done = self.done = _Done(progress, total)
+        stages: Stages[_Pending] = Stages(
+            self._embed,
+            lambda batch, vecs: self._store(batch, vecs, done),
+            lambda batch: sum(len(p.records) for p in batch),
+        )
         try:
-            for n, (name, item) in enumerate(prepared):
+            for name, item in prepared:
                 if isinstance(item, _Pending):
+                    item.name = name
                     results.append(item.result)
                     pending.append(item)
-                    if overlap.due(pending, self.batch_chunks, self.eager_chunks):
-                        overlap.submit(pending)
+                    if stages.due(pending, self.batch_chunks, self.eager_chunks):
+                        stages.submit(pending)
                         pending = []
                 else:
                     results.append(item)
-                if progress:
-                    progress(name, n + 1, total)
-            overlap.finish(pending)
+                    done(name)
+            stages.finish(pending)
         finally:
-            overlap.close()
+            stages.close()
         return results
 
     def ingest_upload(
@@ -415,7 +323,8 @@ class Ingestor:
         records = [self._record(doc_id, c, x) for c, x in zip(chunks, contexts, strict=True)]
         status: Status = "replaced" if existing else "added"
         result = FileResult(shown, status, doc_id, len(pages), len(chunks))
-        return _Pending(result, doc, records, [d.doc_id for d in existing])
+        ids = _indexed_ids(chunks, contexts)
+        return _Pending(result, doc, records, [d.doc_id for d in existing], ids)
 
     def ingest_texts(
         self, items: Iterable[tuple[str, str]], progress: Progress | None = None, total: int = 0
@@ -451,21 +360,47 @@ class Ingestor:
         d = self.store.doc(doc_id)
         return (d.pages, d.chunks) if d is not None else (0, 0)
 
-    def _commit(self, pending: list[_Pending]) -> None:
-        if not pending:
-            return
+    def _embed(self, pending: list[_Pending]) -> np.ndarray | None:
+        """The batch's vectors, fed the chunker's token ids when the embedder takes them."""
         texts = [
             indexed_text(getattr(r, "context", ""), r.text) for p in pending for r in p.records
         ]
         try:
-            vecs = self.embedder.embed(texts)
+            by_ids = getattr(self.embedder, "embed_tokens", None)
+            if by_ids is None:
+                return self.embedder.embed(texts)
+            return by_ids(texts, [i for p in pending for i in p.ids])
+        except Exception as e:
+            _fail(pending, e)
+            return None
+
+    def _store(self, pending: list[_Pending], vecs: np.ndarray, done: _Done) -> None:
+        try:
             self.store.add_many([(p.doc, p.records, p.replaces) for p in pending], vecs)
         except Exception as e:
-            # The store commits the batch atomically, so nothing of it is visible: say so per file.
-            log.exception("could not store a batch of %d files", len(pending))
-            for p in pending:
-                p.result.status = "failed"
-                p.result.error = f"could not store: {type(e).__name__}: {e}"[:300]
+            _fail(pending, e)
+        for p in pending:
+            done(p.name, len(p.records) if p.result.status != "failed" else 0)
+
+
+def _fail(pending: list[_Pending], e: Exception) -> None:
+    # The store commits the batch atomically, so nothing of it is visible: say so per file.
+    log.exception("could not store a batch of %d files", len(pending))
+    for p in pending:
+        p.result.status = "failed"
+        p.result.error = f"could not store: {type(e).__name__}: {e}"[:300]
+
+
+def _indexed_ids(chunks: Sequence[Chunk], contexts: Sequence[str]) -> list[TokenIds]:
+    """Word pieces of each chunk's indexed text (``context`` newline ``text``): the context's
+    own pieces (one tokenizer call per distinct context) followed by the chunk's. A newline
+    never joins two words, so this equals tokenizing the whole indexed text."""
+    distinct = sorted({x for x in contexts if x})
+    ctx = dict(zip(distinct, (tuple(i) for i, _ in encode_tokens(distinct)), strict=True))
+    return [
+        None if c.ids is None else (ctx[x] + c.ids if x else c.ids)
+        for c, x in zip(chunks, contexts, strict=True)
+    ]
 
 
 def load_pages(path: Path, max_bytes: int | None = None) -> list[Page]:

@@ -33,6 +33,14 @@ def count_tokens(text: str) -> int:
     return len(tokenizer().encode(text, add_special_tokens=False).ids)
 
 
+def encode(texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """(word-piece ids, character spans) per text, in one tokenizer pass: chunking sizes
+    chunks with the spans and hands the ids on, so the embedder never tokenizes again."""
+    return [
+        (e.ids, e.offsets) for e in tokenizer().encode_batch(list(texts), add_special_tokens=False)
+    ]
+
+
 def token_offsets(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     """Character spans of each word piece, per text."""
     return [

@@ -115,6 +115,14 @@ class MiniLMEmbedder:
             return self._embed_one_thread(self._load(), texts)
         return self._encode(self._load(), texts)
 
+    def embed_tokens(self, texts: Sequence[str], ids: Sequence[Sequence[int] | None]) -> np.ndarray:
+        """As :meth:`embed`, fed the chunker's word-piece ids where given (no second
+        tokenizer pass; the same vectors) when onnxruntime runs the model."""
+        fast = self._onnx_session("batch") if len(texts) > SMALL_BATCH else None
+        if fast is None:
+            return self.embed(texts)
+        return fast.embed_tokens(texts, ids)  # type: ignore[attr-defined]
+
     def _onnx_session(self, kind: str) -> Embedder | None:
         """The fp32 export's session: ``query`` runs on one thread (a short input gains
         nothing from a second one and, on a busy machine, waits for it), ``batch`` on all."""

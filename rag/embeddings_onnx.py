@@ -231,15 +231,33 @@ class OnnxEmbedder:
         return self._session, self._tok
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_tokens(texts, [None] * len(texts))
+
+    def embed_tokens(self, texts: Sequence[str], ids: Sequence[Sequence[int] | None]) -> np.ndarray:
+        """Vectors of ``texts``; where ``ids[i]`` holds the text's word pieces (no [CLS]/[SEP],
+        as ``ingest.tokens.encode`` gives them) they are used instead of tokenizing it again.
+        Truncated to 256 with [CLS]/[SEP] exactly as the tokenizer would: same vectors."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         session, tok = self._load()
-        encs = tok.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encs])
+        todo = [i for i, x in enumerate(ids) if x is None]
+        seqs: list[Sequence[int]] = list(ids)  # type: ignore[arg-type]
+        for i, enc in zip(
+            todo, tok.encode_batch([texts[i] for i in todo]) if todo else [], strict=True
+        ):
+            seqs[i] = enc.ids
+        cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+        for i, x in enumerate(ids):
+            if x is not None:
+                seqs[i] = [cls, *x[: MAX_TOKENS - 2], sep]
+        return self._run(session, seqs)
+
+    def _run(self, session: Any, seqs: Sequence[Sequence[int]]) -> np.ndarray:
+        lengths = np.array([len(x) for x in seqs])
         # Batch texts of similar length together (as sentence-transformers does): padding a
         # 20-token sentence to 256 would cost ~10x its own compute.
         order = np.argsort(-lengths, kind="stable")
-        out = np.empty((len(texts), DIM), dtype=np.float32)
+        out = np.empty((len(seqs), DIM), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             width = int(lengths[idx].max())
@@ -247,7 +265,7 @@ class OnnxEmbedder:
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
                 n = lengths[i]
-                ids[row, :n] = encs[i].ids
+                ids[row, :n] = seqs[i]
                 mask[row, :n] = 1
             (hidden,) = session.run(
                 ["last_hidden_state"],

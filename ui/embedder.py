@@ -35,14 +35,25 @@ class ProgressEmbedder:
         self.batch = batch
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._batched(lambda lo, hi: self.inner.embed(texts[lo:hi]), len(texts))
+
+    def embed_tokens(self, texts: Sequence[str], ids: Sequence[Sequence[int] | None]) -> np.ndarray:
+        """The chunker's token ids straight to the model (issue 19: tokenize once), when the
+        wrapped model takes them; else its text path."""
+        by_ids = getattr(self.inner, "embed_tokens", None)
+        if by_ids is None:
+            return self.embed(texts)
+        return self._batched(lambda lo, hi: by_ids(texts[lo:hi], ids[lo:hi]), len(texts))
+
+    def _batched(self, run: Callable[[int, int], np.ndarray], n: int) -> np.ndarray:
         callback = _callback
-        if callback is None or len(texts) <= self.batch:
-            out = self.inner.embed(texts)
+        if callback is None or n <= self.batch:
+            out = run(0, n)
             if callback is not None:
-                callback(len(texts), len(texts))
+                callback(n, n)
             return out
         parts = []
-        for start in range(0, len(texts), self.batch):
-            parts.append(self.inner.embed(texts[start : start + self.batch]))
-            callback(min(start + self.batch, len(texts)), len(texts))
+        for start in range(0, n, self.batch):
+            parts.append(run(start, min(start + self.batch, n)))
+            callback(min(start + self.batch, n), n)
         return np.concatenate(parts, axis=0)

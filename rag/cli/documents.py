@@ -27,7 +27,8 @@ def report_line(r: Any) -> str:
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = engine_for()
     show = sys.stderr.isatty() or args.progress
-    update, close = progress_bar("ingest", show)
+    # Files count when committed (stored), so the ETA follows finished work; chunks beside.
+    update, close = progress_bar("ingest", show, lambda: f"{engine.ingestor.done.chunks} chunks")
     page_update, page_close = page_bar(show)
     try:
         results = engine.ingest(args.paths, progress=update, page_progress=page_update)

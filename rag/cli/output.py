@@ -37,9 +37,10 @@ def engine_for(collection: str | None = None, **overrides: Any) -> Engine:
 
 
 def progress_bar(
-    desc: str, enabled: bool
+    desc: str, enabled: bool, extra: Callable[[], str] | None = None
 ) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A tqdm bar on stderr: files done of all, the current file's name."""
+    """A tqdm bar on stderr: files done of all and the ETA (tqdm's ``elapsed<remaining``);
+    ``extra()`` is shown before the current file's name."""
     if not enabled:
         return (lambda *_: None), (lambda: None)
     from tqdm import tqdm
@@ -52,7 +53,7 @@ def progress_bar(
                 total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False
             )
         b = bar["bar"]
-        b.set_postfix_str(name[-40:], refresh=False)
+        b.set_postfix_str((f"{extra()}, " if extra else "") + name[-40:], refresh=False)
         b.update(done - b.n)
 
     def close() -> None:

@@ -1,0 +1,89 @@
+"""Files on their way into an ingest: hashing, folder walks, and saving browser uploads safely."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
+
+
+def file_sha256(path: Path, block: int = 1 << 20) -> str:
+    """Streamed hash: huge files are never read into memory at once."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus supported files found recursively in folders (hidden ones skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
+                        out.append(Path(root) / f)
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name from a browser upload, reduced to a plain name (no dirs, no ``..``)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip(" .")
+    if not base or base in {".", ".."}:
+        raise IngestError(name, "invalid file name")
+    return base[:200]
+
+
+_ESCAPE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:")
+
+
+def save_upload(upload_dir: Path, name: str, data: bytes, max_bytes: int | None = None) -> Path:
+    """Write an uploaded file into ``upload_dir`` safely; returns its path.
+
+    A name that tries to leave the folder (``../x``, ``/etc/passwd``, ``C:\\x``) is refused
+    rather than silently flattened, so the user learns their upload was not what they meant;
+    other directory parts are dropped (:func:`safe_upload_name`). The size limit is checked
+    before anything touches the disk, a symlink planted under the target name is refused,
+    and the write is atomic (temp file + rename): a crash never leaves half a file that the
+    next folder ingest would pick up.
+    """
+    if _ESCAPE.search(name.replace("\\", "/")):
+        raise IngestError(name, "file name points outside the upload folder (refused)")
+    base = safe_upload_name(name)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise IngestError(
+            base,
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
+        )
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    root = upload_dir.resolve()
+    target = upload_dir / base
+    if target.is_symlink() or target.resolve().parent != root:
+        raise IngestError(base, "upload target is a link outside the upload folder (refused)")
+    fd, tmp = tempfile.mkstemp(
+        prefix=".upload-", dir=root
+    )  # hidden: never ingested by a folder walk
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, root / base)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return root / base
