@@ -18,9 +18,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,44 +32,17 @@ from ingest.files import safe_upload_name as safe_upload_name  # moved; rag.engi
 from ingest.loaders import (
     IngestError,
     LoadContext,
-    LoadReport,
     Page,
     PageProgress,
     load,
     load_document,
 )
+from ingest.results import FileResult as FileResult  # rag.engine and ui import it here
+from ingest.results import Status as Status
 from ingest.stages import Stages
 from ingest.tokens import encode as encode_tokens
 
 log = logging.getLogger(__name__)
-
-Status = Literal["added", "unchanged", "replaced", "failed", "removed"]
-
-
-@dataclass
-class FileResult:
-    path: str
-    status: Status
-    doc_id: str | None = None
-    pages: int = 0
-    chunks: int = 0
-    error: str | None = None
-    # The document report (filled when the file is read; empty for unchanged/removed):
-    text_pages: list[int] = field(default_factory=list)  # read from the text layer / source
-    ocr_pages: list[int] = field(default_factory=list)  # read by Tesseract
-    failed_pages: list[dict[str, Any]] = field(default_factory=list)  # {"page", "error"}
-    tables: int = 0
-    chars: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def add_report(self, report: LoadReport) -> None:
-        self.text_pages = sorted(report.text_pages)
-        self.ocr_pages = sorted(report.ocr_pages)
-        self.failed_pages = sorted(report.failed_pages, key=lambda f: int(f["page"]))
-        self.tables = report.tables
-        self.chars = report.chars
 
 
 class Sink(Protocol):
