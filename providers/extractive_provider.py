@@ -43,6 +43,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
+from providers.extractive_rescue import type_rescue
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
@@ -185,7 +186,10 @@ class ExtractiveProvider:
         # Two stages: a distinctive word of the question that the documents never use
         # refuses whatever the model says (see ``unknown_terms``).
         unknown = unknown_terms(question, request.sources, self.known) if cands else []
-        refused = not cands or p_answerable < self.refusal.threshold or bool(unknown)
+        # Below the threshold, a sentence holding the kind of answer asked for (a duration, a
+        # date, an amount) and every other word of the question still answers it.
+        low = p_answerable < self.refusal.threshold and not type_rescue(question, cands)
+        refused = not cands or low or bool(unknown)
         pieces = [] if refused else self._compose(question, cands, request.sources)
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
         refused = refused or not pieces
