@@ -152,9 +152,12 @@ def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
 
 # --- ranking by question kind -----------------------------------------------------------
 def _defines(text: str, term: str) -> bool:
-    t = re.escape(term.strip().lower())
+    # the term quoted or in the plural ("a format called “wheels”") is the same term
+    t = rf"[\"“‘']?{re.escape(term.strip().lower())}s?[\"”’']?"
     low = text.lower()
-    pattern = rf"^(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
+    pattern = (
+        rf"(?:^|[.!?]\s+)(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
+    )
     named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
     if re.search(pattern, low) or re.search(named, low):
         return True

@@ -90,3 +90,24 @@ def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         return False
     best = quotable(cands)[0]
     return key <= set(content_terms(best.text)) and holds_kind(kind, best.text, question)
+
+
+# The converse: an answer to "how many"/"how long"/"what year" that holds no number or date
+# at all does not answer it, however similar its words ("How many people have downloaded
+# bzip2?" -> "The ideas embodied in bzip2 are due to the following people"). A bare "when"
+# is left out: in documentation it often asks for a condition ("when is the cache rebuilt?").
+_ASKS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
+    r"|\bin what year\b",
+    re.I,
+)
+
+
+def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks for a number or a date and no text holds one that the
+    question does not already say."""
+    if not _ASKS_NUMBER.search(question):
+        return False
+    return not any(
+        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in texts
+    )

@@ -150,3 +150,24 @@ def test_tidy_and_is_cut() -> None:
 def test_question_kinds(question: str, kind: str, count: int | None) -> None:
     qt = classify(question)
     assert (qt.kind, qt.count) == (kind, count)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What does mandb do?", "mandb"),
+        ("What is bzip2recover?", "bzip2recover"),
+        ("What is version 1.0.2?", None),  # a version number is not a term
+    ],
+)
+def test_definition_questions_name_their_term(question: str, term: str | None) -> None:
+    qt = classify(question)
+    assert (qt.term if qt.kind == "definition" else None) == term
+
+
+def test_a_quoted_plural_term_or_one_after_a_sentence_is_defined() -> None:
+    from providers.extractive_compose import _defines
+
+    assert _defines("PEP 427 defines a format called “wheels”, which is a Zip archive.", "wheel")
+    assert _defines("Each block has a CRC. bzip2recover is a simple program.", "bzip2recover")
+    assert not _defines("You can use bzip2recover to recover data.", "bzip2recover")

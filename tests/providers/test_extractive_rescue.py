@@ -7,7 +7,7 @@ import pytest
 
 from providers.base import Source
 from providers.extractive_refusal import Candidate
-from providers.extractive_rescue import asked_kind, holds_kind, type_rescue
+from providers.extractive_rescue import asked_kind, holds_kind, lacks_asked_number, type_rescue
 
 BOOKING = (
     "All flights and hotels are booked through the Navan travel portal at least 14 days "
@@ -65,3 +65,38 @@ def test_a_heading_is_not_what_is_judged() -> None:
     heading = Candidate(src, 0, "Booking flights 14 days", 0, 5, 0.9, 0.9, 2.0, heading=True)
     other = Candidate(src, 0, "Economy class is required on short trips.", 6, 9, 0.4, 0.1, 0.5)
     assert not type_rescue("How far in advance should flights be booked?", [heading, other])
+
+
+def test_an_answer_without_the_number_asked_for_does_not_answer() -> None:
+    q = "How many people have downloaded bzip2 from sourceware.org?"
+    people = "The ideas embodied in bzip2 are due to the following people: Michael Burrows."
+    assert lacks_asked_number(q, [people])
+    assert not lacks_asked_number(q, ["It was downloaded 40,000 times last year."])
+    assert not lacks_asked_number("How many arguments is it given?", ["Either two or three."])
+    # a bare "when" often asks for a condition in documentation: no number needed
+    assert not lacks_asked_number("When is the cache rebuilt?", ["Whenever a page changes."])
+
+
+def test_an_unsure_answer_without_the_number_is_refused() -> None:
+    from providers.base import Message, Request
+    from providers.extractive_provider import ExtractiveProvider, RefusalModel
+    from tests.conftest import FakeEmbedder
+
+    text = (
+        "The ideas embodied in bzip2 are due to the following people who downloaded it early. "
+        "Michael Burrows and David Wheeler designed the block sorting transformation."
+    )
+    src = Source(n=1, source="manual.pdf", page=3, text=text)
+    q = "How many people have downloaded bzip2?"
+    # A model that is just sure enough: the answer holds no number, so it is refused...
+    unsure = RefusalModel(weights={}, bias=0.1, threshold=0.45)
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=unsure)
+    assert provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=[src])
+    ).refused
+    # ... while a sure model's answer stands.
+    sure = RefusalModel(weights={}, bias=3.0, threshold=0.45)
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure)
+    assert not provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=[src])
+    ).refused
