@@ -1,6 +1,8 @@
 """The extractive answerer's two-stage refusal on SQuAD 2.0, split by article (issue 15).
 
-Stage one is the fitted model (``rag/models/refusal.json``), stage two the rule of
+Stage one is the fitted model (``rag/models/refusal.json``; below its threshold the answer-type
+rescue of :func:`providers.extractive_rescue.type_rescue` still answers; just above it an answer
+without the number asked for is refused), stage two the rule of
 :func:`providers.extractive_refusal.unknown_terms` (a distinctive question word that no
 retrieved passage and nothing in the corpus has). The threshold is chosen as the model's
 always was - the highest that refuses at most ``--target`` of the *fit* articles'
@@ -24,7 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
+from providers.extractive_provider import UNSURE_MARGIN
 from providers.extractive_refusal import unknown_terms
+from providers.extractive_rescue import lacks_asked_number, type_rescue
 from rag.engine import REFUSAL_MODEL_PATH, Engine
 from rag.eval.squad import read_squad, split_articles, use_cached_embeddings
 from rag.settings import load_settings
@@ -59,22 +63,27 @@ def main() -> None:
         records = pickle.load(fh)  # our own scratch file
     _, test = split_articles(read_squad(args.squad)[1], seed=args.seed)
     provider = engine.extractive
-    p, rule = [], []
+    p, rule, rescue, lack = [], [], [], []
     for r in records:
         cands = provider.candidates(r.question, r.sources)
         feats = provider.features(r.question, r.sources, cands)
         p.append(provider.refusal.probability(feats) if cands else 0.0)
         rule.append(bool(cands) and bool(unknown_terms(r.question, r.sources, provider.known)))
+        rescue.append(type_rescue(r.question, cands))
+        pieces = provider._compose(r.question, cands, r.sources) if cands else []
+        lack.append(lacks_asked_number(r.question, [x.text for x in pieces]))
     with emb.open("wb") as fh:
         pickle.dump(cached.cache, fh)
-    pa, ru = np.array(p), np.array(rule)
+    pa, ru, rs, la = np.array(p), np.array(rule), np.array(rescue), np.array(lack)
+
+    def refused(t: float) -> np.ndarray:
+        return ((pa < t) & ~rs) | ru | (la & (pa < t + UNSURE_MARGIN))
+
     y = np.array([r.answerable for r in records])
     held = np.array([r.title in test for r in records])
     grid = np.round(np.arange(0.30, 0.60, 0.001), 3)
     fit_ok = [
-        t
-        for t in grid
-        if _rates(((pa < t) | ru)[~held], y[~held])["refused_answerable"] <= args.target
+        t for t in grid if _rates(refused(t)[~held], y[~held])["refused_answerable"] <= args.target
     ]
     chosen = max(fit_ok, default=provider.refusal.threshold)
     model_t = provider.refusal.threshold
@@ -84,10 +93,15 @@ def main() -> None:
         "rule_fires": _rates(ru[held], y[held]),
         "model_threshold": model_t,
         "heldout_model_only": _rates((pa < model_t)[held], y[held]),
-        "heldout_two_stage_at_model_threshold": _rates(((pa < model_t) | ru)[held], y[held]),
+        "heldout_two_stage_no_rescue": _rates(((pa < model_t) | ru)[held], y[held]),
+        "rescue_fires_below_threshold": _rates((rs & (pa < model_t))[held], y[held]),
+        "off_type_fires_above_threshold": _rates(
+            (la & (pa >= model_t) & (pa < model_t + UNSURE_MARGIN))[held], y[held]
+        ),
+        "heldout_two_stage_at_model_threshold": _rates(refused(model_t)[held], y[held]),
         "chosen_threshold": float(chosen),
-        "fit_two_stage": _rates(((pa < chosen) | ru)[~held], y[~held]),
-        "heldout_two_stage": _rates(((pa < chosen) | ru)[held], y[held]),
+        "fit_two_stage": _rates(refused(chosen)[~held], y[~held]),
+        "heldout_two_stage": _rates(refused(chosen)[held], y[held]),
         "seconds": round(time.perf_counter() - t0, 1),
     }
     print(json.dumps(report, indent=1))

@@ -52,6 +52,8 @@ DEFINITION_BONUS = 0.45
 ENUMERATION_BONUS = 0.3
 ANNOUNCE_PENALTY = 0.3
 SECOND_RATIO = 0.85
+COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the best
+COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
@@ -152,9 +154,12 @@ def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
 
 # --- ranking by question kind -----------------------------------------------------------
 def _defines(text: str, term: str) -> bool:
-    t = re.escape(term.strip().lower())
+    # the term quoted or in the plural ("a format called “wheels”") is the same term
+    t = rf"[\"“‘']?{re.escape(term.strip().lower())}s?[\"”’']?"
     low = text.lower()
-    pattern = rf"^(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
+    pattern = (
+        rf"(?:^|[.!?]\s+)(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
+    )
     named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
     if re.search(pattern, low) or re.search(named, low):
         return True
@@ -310,6 +315,20 @@ def _second(
     return None
 
 
+def _complement(
+    question: str, best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
+) -> tuple[float, Candidate, str] | None:
+    """A near-best sentence that holds a word of the question the best one lacks: a question
+    about two facts ("...and if not, when are they created?") is answered by two sentences."""
+    missing = set(content_terms(question)) - set(content_terms(best[2]))
+    for other in ranked[1:COMPLEMENT_SEARCH] if missing else []:
+        if other[0] < best[0] * COMPLEMENT_RATIO:
+            break
+        if other[2] != best[2] and missing & set(content_terms(other[2])):
+            return other
+    return None
+
+
 def _previous(
     best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
 ) -> tuple[float, Candidate, str] | None:
@@ -352,6 +371,8 @@ def compose(
     before = _previous(best, ranked) if ANAPHOR.match(best[2]) else None
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH
     second = _second(best, ranked) if two and not before else None
+    if two and not before and not second:
+        second = _complement(question, best, ranked)
     if before:
         chosen.insert(0, before)
     if second:

@@ -43,12 +43,14 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
+from providers.extractive_rescue import lacks_asked_number, type_rescue
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
 
 MIN_SENTENCE_WORDS = 4
+UNSURE_MARGIN = 0.1  # P(answerable) this close above the threshold is not a sure answer
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -185,10 +187,17 @@ class ExtractiveProvider:
         # Two stages: a distinctive word of the question that the documents never use
         # refuses whatever the model says (see ``unknown_terms``).
         unknown = unknown_terms(question, request.sources, self.known) if cands else []
-        refused = not cands or p_answerable < self.refusal.threshold or bool(unknown)
+        # Below the threshold, a sentence holding the kind of answer asked for (a duration, a
+        # date, an amount) and every other word of the question still answers it.
+        low = p_answerable < self.refusal.threshold and not type_rescue(question, cands)
+        refused = not cands or low or bool(unknown)
         pieces = [] if refused else self._compose(question, cands, request.sources)
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
-        refused = refused or not pieces
+        # No number in an answer to "how many" while the model was unsure: it answers
+        # another question (a sure model's pick is kept: it is often right in other words).
+        unsure = p_answerable < self.refusal.threshold + UNSURE_MARGIN
+        off_type = unsure and lacks_asked_number(question, [p.text for p in pieces])
+        refused = refused or not pieces or off_type
         if refused:
             text, cited = REFUSAL_TEXT, []
         else:

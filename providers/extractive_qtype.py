@@ -36,7 +36,9 @@ _DEFINITION = re.compile(
     rf"^\s*(?:what\s+(?:is|are)\s+{_ART}(?P<a>[^?]{{1,60}}?)"
     rf"|define\s+{_ART}(?P<b>[^?]{{1,60}}?)"
     rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean"
-    rf"|what\s+is\s+meant\s+by\s+{_ART}(?P<d>[^?]{{1,60}}?))\s*[?.]?\s*$",
+    rf"|what\s+is\s+meant\s+by\s+{_ART}(?P<d>[^?]{{1,60}}?)"
+    # "What does mandb do?": for a program or an option, what it does is its definition
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do)\s*[?.]?\s*$",
     re.I,
 )
 _PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)
@@ -92,7 +94,8 @@ def classify(question: str) -> QuestionType:
     if m:
         term = next(g for g in m.groups() if g).strip()
         words = [w for w in WORD.findall(term) if w.lower() not in STOPWORDS]
-        plain = not re.search(r"\d", term) and not _PREPOSITION.search(term)
+        # a digit inside a name ("bzip2recover") is still a term; "version 1.0.2" is not
+        plain = not re.search(r"(?<![A-Za-z])\d", term) and not _PREPOSITION.search(term)
         if 0 < len(words) <= MAX_DEFINED_WORDS and plain:
             return QuestionType("definition", term=term)
     return QuestionType("fact")

@@ -9,6 +9,7 @@ from providers.base import Message, Request, Source
 from providers.extractive_compose import is_cut, tidy
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from providers.extractive_qtype import classify
+from providers.extractive_refusal import Candidate
 from tests.conftest import FakeEmbedder
 
 NIST = (
@@ -150,3 +151,41 @@ def test_tidy_and_is_cut() -> None:
 def test_question_kinds(question: str, kind: str, count: int | None) -> None:
     qt = classify(question)
     assert (qt.kind, qt.count) == (kind, count)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What does mandb do?", "mandb"),
+        ("What is bzip2recover?", "bzip2recover"),
+        ("What is version 1.0.2?", None),  # a version number is not a term
+    ],
+)
+def test_definition_questions_name_their_term(question: str, term: str | None) -> None:
+    qt = classify(question)
+    assert (qt.term if qt.kind == "definition" else None) == term
+
+
+def test_a_quoted_plural_term_or_one_after_a_sentence_is_defined() -> None:
+    from providers.extractive_compose import _defines
+
+    assert _defines("PEP 427 defines a format called “wheels”, which is a Zip archive.", "wheel")
+    assert _defines("Each block has a CRC. bzip2recover is a simple program.", "bzip2recover")
+    assert not _defines("You can use bzip2recover to recover data.", "bzip2recover")
+
+
+def test_a_two_fact_question_gets_the_sentence_with_the_fact_the_best_lacks() -> None:
+    from providers.extractive_compose import _complement
+
+    src = Source(n=1, source="policy.html", page=1, text="x")
+
+    def row(score: float, text: str) -> tuple[float, Candidate, str]:
+        return score, Candidate(src, 0, text, 0, 1, 0.5, 0.5, score), text
+
+    q = "Should .pyc files ship in the package, and when are they generated?"
+    best = row(1.0, "The .pyc files must not be shipped in the package.")
+    later = row(0.95, "They are generated in the post-install script.")
+    far = row(0.5, "They are generated at build time by some tools.")
+    assert _complement(q, best, [best, later]) == later
+    assert _complement(q, best, [best, far]) is None  # too weak to add
+    assert _complement("Should .pyc files ship in the package?", best, [best, later]) is None

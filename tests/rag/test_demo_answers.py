@@ -66,13 +66,6 @@ def test_plain_questions_quote_the_fact_when_they_answer(demo_engine) -> None:  
     assert wrong == [], wrong
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="1 of the 25 is still refused: 'How far in advance should flights be booked?' "
-    "(P(answerable) 0.28 < 0.42: the text says 'at least 14 days before departure', sentence "
-    "similarity 0.49; the SQuAD-fitted model leans on similarity and the SQuAD 2.0 held-out "
-    "figures pin its threshold); was 5 of 25 before issue 15's second pass",
-)
 def test_no_plain_demo_question_is_refused(demo_engine) -> None:  # type: ignore[no-untyped-def]
     refused = [r["question"] for r in PLAIN if demo_engine.ask(r["question"]).refused]
     assert refused == []

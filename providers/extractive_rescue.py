@@ -1,0 +1,113 @@
+"""An answer-type rescue beside the refusal model: a question that asks for a time, a duration
+or an amount, whose best sentence holds an expression of that kind and every other content
+word of the question, is answered even when the model's probability is moderate.
+
+Why: the model was fitted mostly on SQuAD 2.0 and leans on embedding similarity, which is
+low for a plain paraphrase ("How far in advance should flights be booked?" against "All
+flights ... are booked ... at least 14 days before departure": similarity 0.49). The words
+that ask ("how far in advance") are never in the answer, so they are set aside; what is left
+("flights", "booked") must all be in the sentence, and the sentence must hold the kind of
+thing asked for (a number with a unit of time, a date) that the question itself does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
+from text.terms import content_terms
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|hundred|thousand"
+)
+_TIME_UNIT = r"(second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?"
+_DURATION = re.compile(
+    rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an|half)[\s-]+(business |working |calendar )?{_TIME_UNIT}\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"\b(daily|weekly|monthly|quarterly|annually|yearly|hourly|every|once|twice|per)\b", re.I
+)
+_AMOUNT = re.compile(rf"\b(\d[\d,.]*|{_NUMBER_WORDS})\b", re.I)
+
+# The words that ask, by the kind of answer they ask for. They are removed from the question
+# before its remaining content words are matched against the sentence.
+_ASKS = (
+    ("frequency", re.compile(r"\bhow often\b", re.I)),
+    (
+        "duration",
+        re.compile(
+            r"\bhow (far in advance|far ahead|long|soon|early|late|much time)\b|"
+            rf"\bhow many {_TIME_UNIT}\b|\bwithin what (time|period)\b",
+            re.I,
+        ),
+    ),
+    ("date", re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b|\bin what year\b", re.I)),
+    (
+        "amount",
+        re.compile(r"\bhow (many|much)\b|\bwhat (percentage|percent|number|amount)\b", re.I),
+    ),
+)
+MIN_KEY_TERMS = 2  # one covered word ("battery") is too little to vouch for a sentence
+
+
+def asked_kind(question: str) -> tuple[str, str] | None:
+    """The kind of answer the question asks for and the question without the asking words."""
+    for kind, pat in _ASKS:
+        m = pat.search(question)
+        if m:
+            return kind, question[: m.start()] + " " + question[m.end() :]
+    return None
+
+
+def holds_kind(kind: str, sentence: str, question: str) -> bool:
+    """Does the sentence hold an expression of ``kind`` that the question does not?"""
+    q_low = question.lower()
+
+    def new(pat: re.Pattern[str]) -> bool:
+        return any(m.group(0).lower() not in q_low for m in pat.finditer(sentence))
+
+    if kind == "duration":
+        return new(_DURATION)
+    if kind == "frequency":
+        return new(_FREQUENCY) or new(_DURATION)
+    if kind == "date":
+        return new(_YEAR_OR_DATE)
+    return any(m.group(0).lower() not in q_low for m in _AMOUNT.finditer(sentence))
+
+
+def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True when the best quotable sentence answers the question's kind and covers all its
+    other content words (see the module's docstring)."""
+    asked = asked_kind(question)
+    if asked is None or not cands:
+        return False
+    kind, rest = asked
+    key = set(content_terms(rest))
+    if len(key) < MIN_KEY_TERMS:
+        return False
+    best = quotable(cands)[0]
+    return key <= set(content_terms(best.text)) and holds_kind(kind, best.text, question)
+
+
+# The converse: an answer to "how many"/"how long"/"what year" that holds no number or date
+# at all does not answer it, however similar its words ("How many people have downloaded
+# bzip2?" -> "The ideas embodied in bzip2 are due to the following people"). A bare "when"
+# is left out: in documentation it often asks for a condition ("when is the cache rebuilt?").
+_ASKS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
+    r"|\bin what year\b",
+    re.I,
+)
+
+
+def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks for a number or a date and no text holds one that the
+    question does not already say."""
+    if not _ASKS_NUMBER.search(question):
+        return False
+    return not any(
+        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in texts
+    )

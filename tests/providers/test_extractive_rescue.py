@@ -1,0 +1,102 @@
+"""The answer-type rescue beside the refusal model: a sentence that holds the kind of answer
+asked for (a duration, a date, an amount) and every other content word of the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.base import Source
+from providers.extractive_refusal import Candidate
+from providers.extractive_rescue import asked_kind, holds_kind, lacks_asked_number, type_rescue
+
+BOOKING = (
+    "All flights and hotels are booked through the Navan travel portal at least 14 days "
+    "before departure when possible."
+)
+
+
+def _cands(*sentences: str) -> list[Candidate]:
+    src = Source(n=1, source="policy.pdf", page=1, text=" ".join(sentences))
+    return [
+        Candidate(src, 0, s, 0, len(s), 0.5 - i / 10, 0.5, 1.0 - i / 10)
+        for i, s in enumerate(sentences)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How far in advance should flights be booked?", "duration"),
+        ("How many days does a refund take?", "duration"),
+        ("How often are the batteries replaced?", "frequency"),
+        ("When was the policy last revised?", "date"),
+        ("How many people does Northwind employ?", "amount"),
+        ("Who signed the policy?", None),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
+    asked = asked_kind(question)
+    assert (asked[0] if asked else None) == kind
+
+
+def test_a_duration_in_a_sentence_with_every_other_word_rescues() -> None:
+    assert type_rescue("How far in advance should flights be booked?", _cands(BOOKING))
+
+
+def test_no_rescue_when_a_content_word_is_missing() -> None:
+    # "hotels ... booked" but the question is about trains: the sentence does not cover it.
+    assert not type_rescue("How far in advance should trains be booked?", _cands(BOOKING))
+
+
+def test_no_rescue_without_the_kind_asked_for() -> None:
+    plain = "All flights and hotels are booked through the Navan travel portal."
+    assert not type_rescue("How far in advance should flights be booked?", _cands(plain))
+
+
+def test_the_expression_must_be_new_to_the_question() -> None:
+    # The question's own "14 days" in the sentence is not an answer to it.
+    assert not holds_kind("duration", BOOKING, "Are flights booked 14 days ahead?")
+    assert holds_kind("duration", "Claims are paid within two weeks.", "How long do claims take?")
+
+
+def test_a_heading_is_not_what_is_judged() -> None:
+    # The best candidate is a heading; the quotable sentence after it lacks the words.
+    src = Source(n=1, source="p.pdf", page=1, text="x")
+    heading = Candidate(src, 0, "Booking flights 14 days", 0, 5, 0.9, 0.9, 2.0, heading=True)
+    other = Candidate(src, 0, "Economy class is required on short trips.", 6, 9, 0.4, 0.1, 0.5)
+    assert not type_rescue("How far in advance should flights be booked?", [heading, other])
+
+
+def test_an_answer_without_the_number_asked_for_does_not_answer() -> None:
+    q = "How many people have downloaded bzip2 from sourceware.org?"
+    people = "The ideas embodied in bzip2 are due to the following people: Michael Burrows."
+    assert lacks_asked_number(q, [people])
+    assert not lacks_asked_number(q, ["It was downloaded 40,000 times last year."])
+    assert not lacks_asked_number("How many arguments is it given?", ["Either two or three."])
+    # a bare "when" often asks for a condition in documentation: no number needed
+    assert not lacks_asked_number("When is the cache rebuilt?", ["Whenever a page changes."])
+
+
+def test_an_unsure_answer_without_the_number_is_refused() -> None:
+    from providers.base import Message, Request
+    from providers.extractive_provider import ExtractiveProvider, RefusalModel
+    from tests.conftest import FakeEmbedder
+
+    text = (
+        "The ideas embodied in bzip2 are due to the following people who downloaded it early. "
+        "Michael Burrows and David Wheeler designed the block sorting transformation."
+    )
+    src = Source(n=1, source="manual.pdf", page=3, text=text)
+    q = "How many people have downloaded bzip2?"
+    # A model that is just sure enough: the answer holds no number, so it is refused...
+    unsure = RefusalModel(weights={}, bias=0.1, threshold=0.45)
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=unsure)
+    assert provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=[src])
+    ).refused
+    # ... while a sure model's answer stands.
+    sure = RefusalModel(weights={}, bias=3.0, threshold=0.45)
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure)
+    assert not provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=[src])
+    ).refused
