@@ -37,7 +37,7 @@ MODELS = {
 
 FAKE_KEY = "sk-test-FAKEKEY0123456789abcdefXYZ"
 
-_ENV = (
+PROVIDER_KEY_ENV = (  # the SDKs' own variables, cleared for every test
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "ANTHROPIC_API_KEY",
@@ -78,7 +78,7 @@ def fake_class(name: str) -> type[FakeServer]:
 
 @pytest.fixture(autouse=True)
 def _clean_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in _ENV:
+    for var in PROVIDER_KEY_ENV:
         monkeypatch.delenv(var, raising=False)
 
 

@@ -61,7 +61,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         log.close()
 
 
-def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, collection: str) -> Any:
+def server_engine(
+    index_dir: Path, server: tuple[str, int, Path], embedder: Any, collection: str, **extra: Any
+) -> Any:
+    """An engine on the Chroma server (``extra``: more settings, e.g. a shared state_url)."""
     from providers.extractive_provider import RefusalModel
     from rag.engine import Engine
     from rag.settings import load_settings
@@ -73,6 +76,7 @@ def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, colle
         chroma_port=port,
         auto_ingest_demo=False,
         collection=collection,
+        **extra,
     )
     # Server mode is the point here, not the refusal decision (fitted on real MiniLM vectors,
     # meaningless on the hash embedder): answer whenever something is retrieved.
@@ -82,7 +86,7 @@ def _engine(index_dir: Path, server: tuple[str, int, Path], embedder: Any, colle
 def test_ingest_ask_remove_against_a_chroma_server(
     chroma_server: tuple[str, int, Path], tmp_path: Path, fake_embedder: Any
 ) -> None:
-    engine = _engine(tmp_path / "index", chroma_server, fake_embedder, "lib-test")
+    engine = server_engine(tmp_path / "index", chroma_server, fake_embedder, "lib-test")
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "tides.txt").write_text(
@@ -95,7 +99,7 @@ def test_ingest_ask_remove_against_a_chroma_server(
     ans = engine.ask("How do honey bees communicate?")
     assert ans.sources[0].source == "bees.md" and "waggle" in ans.answer
     # A second instance sharing the same server and RAG_INDEX_DIR sees the same documents.
-    other = _engine(tmp_path / "index", chroma_server, fake_embedder, "lib-test")
+    other = server_engine(tmp_path / "index", chroma_server, fake_embedder, "lib-test")
     assert [d.name for d in other.docs()] == ["bees.md", "tides.txt"]
     assert other.retrieve("spring tides moon").passages[0].source == "tides.txt"
     [r] = engine.remove("tides.txt")
@@ -106,8 +110,8 @@ def test_ingest_ask_remove_against_a_chroma_server(
 def test_separate_manifests_on_one_server_do_not_delete_each_others_vectors(
     chroma_server: tuple[str, int, Path], tmp_path: Path, fake_embedder: Any
 ) -> None:
-    a = _engine(tmp_path / "a", chroma_server, fake_embedder, "shared-coll")
-    b = _engine(tmp_path / "b", chroma_server, fake_embedder, "shared-coll")
+    a = server_engine(tmp_path / "a", chroma_server, fake_embedder, "shared-coll")
+    b = server_engine(tmp_path / "b", chroma_server, fake_embedder, "shared-coll")
     (tmp_path / "a.txt").write_text("Glaciers carve U-shaped valleys.")
     (tmp_path / "b.txt").write_text("Volcanoes build islands from lava.")
     a.ingest([tmp_path / "a.txt"])

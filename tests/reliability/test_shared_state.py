@@ -26,7 +26,10 @@ from tests.reliability.checks import (
     visibility_violations,
 )
 from tests.reliability.servers import create_database, postgres_server, wait_until
-from tests.reliability.test_chroma_server import chroma_server  # noqa: F401 (a fixture)
+from tests.reliability.test_chroma_server import (
+    chroma_server,  # noqa: F401 (a fixture)
+    server_engine,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -45,22 +48,19 @@ def pg(pg_admin: str, request: pytest.FixtureRequest) -> str:
 def _replica(
     index_dir: Path, chroma: tuple[str, int, Path], url: str, embedder: Any, collection: str
 ) -> Any:
-    from providers.extractive_provider import RefusalModel
-    from rag.engine import Engine
-    from rag.settings import load_settings
+    """A replica in this process: its own index dir, the shared Chroma server and state."""
+    return server_engine(index_dir, chroma, embedder, collection, state_url=url)
 
+
+def _shared_env(chroma: tuple[str, int, Path], collection: str, url: str) -> dict[str, str]:
+    """A replica process's settings: the shared Chroma server and PostgreSQL state."""
     host, port, _ = chroma
-    settings = load_settings(
-        index_dir=index_dir,
-        chroma_host=host,
-        chroma_port=port,
-        auto_ingest_demo=False,
-        collection=collection,
-        state_url=url,
-    )
-    # Sharing is the point here, not the refusal decision (fitted on real MiniLM vectors,
-    # meaningless on the test embedder): answer whenever something is retrieved.
-    return Engine(settings, embedder=embedder, refusal=RefusalModel(weights={}, bias=5.0))
+    return {
+        "RAG_CHROMA_HOST": host,
+        "RAG_CHROMA_PORT": str(port),
+        "RAG_COLLECTION": collection,
+        "RAG_STATE_URL": url,
+    }
 
 
 def _cites(engine: Any, question: str, name: str) -> bool:
@@ -115,13 +115,7 @@ def test_two_replicas_see_each_others_ingests_and_removals(
 ) -> None:
     from rag.embeddings import HashEmbedder
 
-    host, port, _ = chroma_server
-    env = {
-        "RAG_CHROMA_HOST": host,
-        "RAG_CHROMA_PORT": str(port),
-        "RAG_COLLECTION": "replicas",
-        "RAG_STATE_URL": pg,
-    }
+    env = _shared_env(chroma_server, "replicas", pg)
     b = _Replica(tmp_path / "b", env)  # another process, as behind a load balancer
     try:
         # The same (test) embedder as b's RAG_EMBEDDING_BACKEND=hash: one vector space.
@@ -250,12 +244,7 @@ def test_concurrent_ingests_from_two_processes_leave_one_consistent_store(
     from rag.state.postgres import PostgresState
 
     host, port, _ = chroma_server
-    env = {
-        "RAG_CHROMA_HOST": host,
-        "RAG_CHROMA_PORT": str(port),
-        "RAG_COLLECTION": "concurrent",
-        "RAG_STATE_URL": pg,
-    }
+    env = _shared_env(chroma_server, "concurrent", pg)
     # 40 files each, 15 of them the same file in both (same content, same doc ids).
     _write_corpus(tmp_path / "one", range(0, 40))
     _write_corpus(tmp_path / "two", range(25, 65))

@@ -15,23 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.fakes.plugin import PROVIDER_KEY_ENV
 from tests.fakes.servers import FakeOpenAI, Reply
 
 APP = str(ROOT / "app.py")
 FAKE_KEY = "sk-test-APPTESTKEY0123456789abcdefXYZ"
-PROVIDER_ENV = (
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_BASE_URL",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "GOOGLE_GEMINI_BASE_URL",
-    "OLLAMA_HOST",
-    "RAG_PROVIDER",
-    "RAG_FALLBACK",
-    "APP_ENV",
-)
+# The app's choice of provider and profile too: each app test starts from the defaults.
+PROVIDER_ENV = (*PROVIDER_KEY_ENV, "RAG_PROVIDER", "RAG_FALLBACK", "APP_ENV")
 
 
 def reset_streamlit_secrets() -> None:
