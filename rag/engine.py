@@ -191,13 +191,13 @@ class Engine:
         """Document ids for ``names`` (a file name, path or doc id each), for "ask within".
 
         Raises :class:`UnknownDocument` naming the indexed documents when one matches none."""
-        docs = self.store.docs()
         out: list[str] = []
         for name in names:
             key = name.strip()
-            hits = [d.doc_id for d in docs if key in (d.doc_id, d.name, d.path)]
+            one = self.store.doc(key)  # the same lookups as `remove` and `analyze`
+            hits = [one.doc_id] if one else [d.doc_id for d in self.store.docs_by_path(key)]
             if not hits:
-                raise UnknownDocument(key, sorted({d.name for d in docs}))
+                raise UnknownDocument(key, sorted({d.name for d in self.store.docs()}))
             out += [h for h in hits if h not in out]
         return out
 
