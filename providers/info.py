@@ -57,6 +57,9 @@ class ProviderInfo:
     locality: Locality = "remote"
     requires_package: str | None = None
     setup_hint: str | None = None
+    # The model used when none is picked: the page shows it before the provider is built
+    # (building one imports its SDK, which the page does off its first paint).
+    default_model: str | None = None
 
     @property
     def label(self) -> str:

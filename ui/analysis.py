@@ -86,6 +86,21 @@ def render(text: str, store: dict[int, str], idx: int, key: str, spec: str | Non
 
 
 # --- Documents view ---------------------------------------------------------------------
+def _import_shared_dependencies() -> None:
+    """Import narwhals here, in the page's thread, before the analysis thread starts.
+
+    The job imports scikit-learn (narwhals.stable.v2 first) while the page's charts import
+    altair (narwhals.stable.v1 first); each half imports the other, and two threads doing so
+    at once made Python raise "deadlock detected by _ModuleLock('narwhals.stable.v2')" on
+    the page (CI, about 1 app test in 10). Once imported, there is nothing left to race.
+    """
+    try:
+        import narwhals.stable.v1
+        import narwhals.stable.v2  # noqa: F401
+    except ImportError:  # neither sklearn nor altair needs it in this installation
+        pass
+
+
 def _job(engine: Engine) -> Future[Any]:
     """The background analysis of the index's current generation (started once)."""
     from rag.analysis import documents
@@ -93,6 +108,7 @@ def _job(engine: Engine) -> Future[Any]:
     key = (str(engine.store.state_dir), int(engine.store.generation))
     with _jobs_lock:
         if key not in _jobs:
+            _import_shared_dependencies()
             _jobs[key] = _pool.submit(documents.get, engine)
         return _jobs[key]
 

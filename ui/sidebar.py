@@ -42,7 +42,9 @@ def _light_rows(settings: Settings) -> list[dict[str, Any]]:
     return [
         {
             "provider": p.name,
-            "model": None,
+            # the default the provider will use: without it the model picker would open on
+            # the price list's first (and dearest) model until the registry is built
+            "model": p.default_model or None,
             "key_configured": not p.requires_key
             or cfg.has_key(p.name)
             or p.name in env

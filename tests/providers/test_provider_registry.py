@@ -93,3 +93,18 @@ def test_option_texts_say_what_is_true(tmp_path: Path) -> None:
     assert option_label(by["openai_compatible"], s, {}) == "OpenAI-compatible - needs base URL"
     label = option_label(by["llamacpp"], s, {})
     assert label in ("llama.cpp - local", "llama.cpp - not installed (make setup-local)")
+
+
+def test_declared_default_model_is_the_one_the_provider_uses() -> None:
+    """The page reads the default from the source (no SDK import); it must be the real one."""
+    from providers import base
+    from providers.info import all_info
+
+    for i in all_info():
+        if i.name == "extractive":
+            continue
+        cls = base.factory_for(i.name)
+        real = getattr(cls, "default_model", "") or None
+        assert i.default_model in (real, None), (i.name, i.default_model, real)
+        if i.name in ("openai", "anthropic", "gemini", "ollama"):
+            assert i.default_model == real

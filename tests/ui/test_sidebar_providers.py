@@ -71,3 +71,22 @@ def test_third_party_provider_appears_with_its_label_and_key_field(
     (turn,) = at.session_state.turns
     assert turn.answers[0].provider == "acme"
     assert "Answered by Acme AI" in page_text(at)
+
+
+def test_model_picker_opens_on_the_default_before_the_registry_is_built(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI caught it: picked before the providers were built, OpenAI opened on "gpt-4" (the
+    price list's first and dearest model) and kept it, instead of its default."""
+    from concurrent.futures import Future
+
+    import ui.sidebar
+
+    never: Future[list[dict[str, object]]] = Future()
+    monkeypatch.setattr(ui.sidebar, "prefetch_registry", lambda settings: never)
+    at = new_app()
+    at.selectbox(key="provider").set_value("openai").run()
+    assert not at.exception
+    assert at.selectbox(key="model_openai").value == "gpt-4o-mini"
+    at.selectbox(key="provider").set_value("anthropic").run()
+    assert at.selectbox(key="model_anthropic").value == "claude-3-5-haiku-latest"
