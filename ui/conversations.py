@@ -46,7 +46,7 @@ def store(settings: Settings) -> ConversationStore:
     return _store(str(settings.state_dir / DB_NAME), settings.workspace)
 
 
-def _open(conversation_id: str | None) -> None:
+def open_conversation(conversation_id: str | None) -> None:
     """Callback: open a conversation (None: start a new one) on the next run."""
     st.session_state.conversation_id = None  # sync() loads what the URL names
     st.session_state.turns = []
@@ -129,7 +129,7 @@ def render_sidebar(settings: Settings) -> None:
         "New conversation",
         key="conv_new",
         icon=":material/add_comment:",
-        on_click=_open,
+        on_click=open_conversation,
         args=(None,),
         width="stretch",
         help="Start an empty conversation; the current one stays in this list.",
@@ -142,7 +142,7 @@ def render_sidebar(settings: Settings) -> None:
             escape_label(c.title),
             key=f"conv_open_{c.id}",
             type="primary" if c.id == current else "tertiary",
-            on_click=_open,
+            on_click=open_conversation,
             args=(c.id,),
             help=f"{c.turns} question{'s' if c.turns != 1 else ''} · last {_when(c.updated)}",
             width="stretch",
@@ -162,7 +162,7 @@ def _rename(s: ConversationStore, conversation_id: str, owner: str | None) -> No
 
 def _delete(s: ConversationStore, conversation_id: str, owner: str | None) -> None:
     s.delete(conversation_id, owner)
-    _open(None)
+    open_conversation(None)
 
 
 def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str | None) -> None:

@@ -18,7 +18,7 @@ from rag.workspaces import (
     delete_workspace,
     list_workspaces,
 )
-from ui.conversations import _open
+from ui.conversations import open_conversation
 
 
 def _create(settings: Settings) -> None:
@@ -30,7 +30,7 @@ def _create(settings: Settings) -> None:
         return
     st.session_state.workspace = name
     st.session_state.workspace_new = ""
-    _open(None)
+    open_conversation(None)
 
 
 def _delete(settings: Settings, name: str) -> None:
@@ -40,7 +40,7 @@ def _delete(settings: Settings, name: str) -> None:
         st.session_state.workspace_note = str(e)
         return
     st.session_state.workspace = DEFAULT
-    _open(None)
+    open_conversation(None)
 
 
 def render_picker(settings: Settings) -> None:
@@ -53,7 +53,7 @@ def render_picker(settings: Settings) -> None:
         "Workspace",
         names,
         key="workspace",
-        on_change=_open,
+        on_change=open_conversation,
         args=(None,),
         help="A named set of documents: questions see only the chosen workspace's.",
     )
