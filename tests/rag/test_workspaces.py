@@ -95,6 +95,7 @@ def test_conversations_belong_to_one_workspace_and_old_files_migrate(tmp_path: P
 
 
 def test_api_serves_one_model_per_workspace(tmp_path: Path, fake_embedder: Any) -> None:
+    import httpx
     import openai
     import uvicorn
 
@@ -127,6 +128,22 @@ def test_api_serves_one_model_per_workspace(tmp_path: Path, fake_embedder: Any) 
         assert {s["file"] for s in resp.model_extra["sources"]} == {"owls.txt"}
         plain = client.chat.completions.create(model="grounded-qa", messages=question)
         assert not plain.model_extra.get("sources")  # the default workspace has no documents
+
+        # /v1/documents?workspace=: the documents behind grounded-qa/team-a
+        api, auth = f"http://127.0.0.1:{port}/v1", {"Authorization": f"Bearer {TOKEN}"}
+        files = [("files", ("bats.txt", b"Bats find insects by echolocation.", "text/plain"))]
+        up = httpx.post(f"{api}/documents?workspace=team-a", files=files, headers=auth, timeout=60)
+        assert up.status_code == 200 and up.json()["data"][0]["status"] == "added", up.text
+        team_docs = httpx.get(f"{api}/documents", params={"workspace": "team-a"}, headers=auth)
+        assert {d["name"] for d in team_docs.json()["data"]} == {"owls.txt", "bats.txt"}
+        assert httpx.get(f"{api}/documents", headers=auth).json()["data"] == []
+        bats = next(d["id"] for d in team_docs.json()["data"] if d["name"] == "bats.txt")
+        assert httpx.delete(f"{api}/documents/{bats}", headers=auth).status_code == 404
+        gone = httpx.delete(f"{api}/documents/{bats}?workspace=team-a", headers=auth)
+        assert gone.status_code == 200 and gone.json()["deleted"] is True
+        typo = httpx.get(f"{api}/documents", params={"workspace": "team-b"}, headers=auth)
+        assert typo.status_code == 404
+        assert typo.json()["error"]["code"] == "workspace_not_found"
     finally:
         server.should_exit = True
         thread.join(10)
