@@ -78,7 +78,7 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
         except Exception as e:
             startup_failed(e)
     if engine is not None:
-        with within_slot:
+        with within_slot.container():  # the selection and, if any, a note on it
             choice.docs = chat.render_within(engine)
     if engine is None:
         chat.render_loading(settings)

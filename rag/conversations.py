@@ -28,6 +28,7 @@ from typing import Any
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
+from rag.scope import dump, load, searched_within
 
 DB_NAME = "conversations.sqlite3"
 TITLE_CHARS = 60
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS turns (
     question TEXT NOT NULL,
     answers TEXT NOT NULL,
     created REAL NOT NULL,
+    within_docs TEXT,
     PRIMARY KEY (conversation_id, turn_id)
 );
 """
@@ -67,6 +69,8 @@ class SavedTurn:
     id: int
     question: str
     answers: list[Answer] = field(default_factory=list)
+    within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
+    within_names: list[str] = field(default_factory=list)  # their names when it was asked
 
 
 def answer_to_dict(a: Answer) -> dict[str, Any]:
@@ -103,6 +107,7 @@ class ConversationStore:
             db.executescript(_SCHEMA)
             _add_owner_column(db)
             _add_workspace_column(db)
+            _add_within_column(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -172,13 +177,17 @@ class ConversationStore:
         question: str,
         answers: Sequence[Answer],
         owner: str | None = None,
+        within: Sequence[str] = (),
+        within_names: Sequence[str] = (),
     ) -> None:
         """Insert or replace one turn; the first turn names an untitled conversation.
+        ``within``: the doc ids it searched (empty: all), ``within_names`` their names.
 
         Raises LookupError when the conversation does not exist or is not ``owner``'s.
         """
         now = time.time()
         payload = json.dumps([answer_to_dict(a) for a in answers], ensure_ascii=False)
+        scope = dump(within, within_names)
         with self._db() as db:
             mine = db.execute(
                 "SELECT 1 FROM conversations WHERE id = ? AND owner IS ?", (conversation_id, owner)
@@ -187,8 +196,8 @@ class ConversationStore:
                 raise LookupError(f"no conversation {conversation_id!r} for this user")
             db.execute(
                 "INSERT OR REPLACE INTO turns (conversation_id, turn_id, question, answers, "
-                "created) VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, turn_id, question, payload, now),
+                "created, within_docs) VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, turn_id, question, payload, now, scope),
             )
             db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
@@ -200,13 +209,15 @@ class ConversationStore:
         """The turns in order; none when the conversation is not ``owner``'s."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT t.turn_id, t.question, t.answers FROM turns t JOIN conversations c "
+                "SELECT t.turn_id, t.question, t.answers, t.within_docs FROM turns t "
+                "JOIN conversations c "
                 "ON c.id = t.conversation_id WHERE t.conversation_id = ? AND c.owner IS ? "
                 "ORDER BY t.turn_id",
                 (conversation_id, owner),
             ).fetchall()
         return [
-            SavedTurn(r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])]) for r in rows
+            SavedTurn(r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])], *load(r[3]))
+            for r in rows
         ]
 
 
@@ -230,6 +241,18 @@ def _add_workspace_column(db: sqlite3.Connection) -> None:
             db.execute(
                 "ALTER TABLE conversations ADD COLUMN workspace TEXT NOT NULL DEFAULT 'default'"
             )
+        except sqlite3.OperationalError as e:  # another process migrated it first
+            if "duplicate column" not in str(e):
+                raise
+
+
+def _add_within_column(db: sqlite3.Connection) -> None:
+    """Migrate a database from before turns kept their "Ask within" scope: its turns read
+    as all documents (NULL), the best guess for a scope nobody recorded."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(turns)")}
+    if "within_docs" not in columns:
+        try:
+            db.execute("ALTER TABLE turns ADD COLUMN within_docs TEXT")
         except sqlite3.OperationalError as e:  # another process migrated it first
             if "duplicate column" not in str(e):
                 raise
@@ -279,6 +302,9 @@ def to_markdown(title: str, turns: Sequence[SavedTurn]) -> str:
     out = [f"# {title}", ""]
     for t in turns:
         out += [f"## Q{t.id}. {t.question}", ""]
+        scope = searched_within(t)
+        if scope:
+            out += [f"*{scope}*", ""]
         for a in t.answers:
             out += [a.answer.strip(), ""]
             cost = _money(a.cost_usd)

@@ -21,6 +21,7 @@ from providers.usage import UsageTracker
 from rag.answer import Answer, contextualize
 from rag.llm import make_chain
 from rag.rewrite import rewrite_question
+from rag.scope import names_of
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -53,6 +54,8 @@ class Turn:
     question: str
     answers: list[Answer] = field(default_factory=list)
     sentiment: dict[int, str] = field(default_factory=dict)
+    within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
+    within_names: list[str] = field(default_factory=list)  # their names when it was asked
 
 
 def history_messages(turns: Sequence[Turn]) -> list[Message]:
@@ -154,6 +157,7 @@ class ChatSession:
 
     def ask_stream(self, turn: Turn, choice: Choice) -> Iterator[str | Answer]:
         """One answer (with fallbacks), streamed; the answer joins ``turn`` and the costs."""
+        self._scope(turn, choice)
         history = history_messages(self.turns)
         chain = self.chain(choice.provider, choice.fallback, choice.sensitive)
         remote = first_remote(chain)
@@ -175,6 +179,7 @@ class ChatSession:
     def compare(self, turn: Turn, choice: Choice) -> Iterator[tuple[str, Iterator[str | Answer]]]:
         """One retrieval, then each provider of ``choice.compare`` answers the same request:
         ``(spec, its stream)`` pairs, each to be consumed before the next."""
+        self._scope(turn, choice)
         history = history_messages(self.turns)
         pipe = self.engine.within(choice.docs).pipeline
         prep = pipe.prepare(turn.question, choice.top_k, history, temperature=choice.temperature)
@@ -188,6 +193,7 @@ class ChatSession:
         from rag.consensus import consensus_from_settings
         from rag.routing import is_local
 
+        self._scope(turn, choice)
         specs = [s for s in choice.compare if is_local(s)] if choice.sensitive else choice.compare
         note = None
         if len(specs) < 2:
@@ -212,6 +218,14 @@ class ChatSession:
         self.turns.append(turn)
 
     # --- bookkeeping ---------------------------------------------------------------------
+    def _scope(self, turn: Turn, choice: Choice) -> None:
+        """Record what ``turn`` searches, names included: a saved answer must still say so
+        after one of its documents is deleted (rag.scope)."""
+        turn.within = list(choice.docs)
+        if turn.within:
+            indexed = {d.doc_id: d.name for d in self.engine.docs()}
+            turn.within_names = names_of(turn.within, indexed)
+
     def _kept(self, turn: Turn, items: Iterator[str | Answer]) -> Iterator[str | Answer]:
         for item in items:
             if isinstance(item, Answer):

@@ -10,6 +10,7 @@ import streamlit as st
 
 from rag.answer import Answer
 from rag.engine import Engine
+from rag.scope import restore_within, searched_within
 from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from ui import analysis, conversations, sources
@@ -51,6 +52,9 @@ def render_welcome(engine: Engine) -> None:
 
 
 WITHIN_KEY = "ask_within"
+WITHIN_NOTE = (
+    "within_note"  # what a reopened conversation's selection lost, until the next question
+)
 
 
 def render_within(engine: Engine) -> list[str]:
@@ -58,8 +62,14 @@ def render_within(engine: Engine) -> list[str]:
     docs = engine.docs()
     names = {d.doc_id: d.name for d in docs}
     ss = st.session_state
+    if conversations.WITHIN_RESTORE in ss:  # a conversation was opened (or a new one begun)
+        restored = restore_within(ss.pop(conversations.WITHIN_RESTORE), names)
+        ss[WITHIN_KEY] = restored.selection
+        ss[WITHIN_NOTE] = restored.note()
     if WITHIN_KEY in ss:  # a deleted document leaves the selection
         ss[WITHIN_KEY] = [i for i in ss[WITHIN_KEY] if i in names]
+    if ss.get(WITHIN_NOTE):
+        st.caption(f":material/info: {escape_md(ss[WITHIN_NOTE])}")
     if len(docs) < 2:
         return []
     chosen = st.multiselect(
@@ -170,6 +180,9 @@ def render_turn(t: Turn) -> None:
     with st.chat_message("user"):
         st.markdown(escape_md(t.question))
     with st.chat_message("assistant"):
+        scope = searched_within(t)
+        if scope:  # the user judges the answer knowing it did not search everything
+            st.caption(f":material/filter_alt: {escape_md(scope)}")
         if len(t.answers) == 1:
             a = t.answers[0]
             anchor = f"sources-{t.id}"
@@ -236,6 +249,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
             st.warning("Sorry, something went wrong while answering. Please try again.")
             return
     session.finish(turn)
+    st.session_state.pop(WITHIN_NOTE, None)  # said once; the new question has its own scope
     conversations.on_turn(engine.settings, turn)  # saved conversations (ui.conversations)
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer
 

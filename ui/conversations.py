@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 PARAM = "c"
 LISTED = 15
+# The last turn(s) of a conversation just opened: ui.chat.render_within (which knows the
+# indexed documents) turns them into the "Ask within" selection on its next draw.
+WITHIN_RESTORE = "within_restore"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -50,6 +53,7 @@ def open_conversation(conversation_id: str | None) -> None:
     """Callback: open a conversation (None: start a new one) on the next run."""
     st.session_state.conversation_id = None  # sync() loads what the URL names
     st.session_state.turns = []
+    st.session_state[WITHIN_RESTORE] = []  # a new conversation searches all documents
     if conversation_id:
         st.query_params[PARAM] = conversation_id
     else:
@@ -75,8 +79,18 @@ def sync(settings: Settings) -> None:
         st.toast("That conversation was not found (deleted, or not yours); a new one was started.")
         return
     saved = s.turns(wanted, owner)
-    ss.turns = [Turn(id=t.id, question=t.question, answers=list(t.answers)) for t in saved]
+    ss.turns = [
+        Turn(
+            id=t.id,
+            question=t.question,
+            answers=list(t.answers),
+            within=list(t.within),
+            within_names=list(t.within_names),
+        )
+        for t in saved
+    ]
     ss.conversation_id = wanted
+    ss[WITHIN_RESTORE] = saved[-1:]  # follow-ups search what its last question searched
     # A reload (or a shared link) starts a new browser session, which would show $0 and
     # answer with the default provider: its cost so far and its provider come back with
     # it. Within a session, opening another conversation keeps the session's own.
@@ -106,7 +120,15 @@ def on_turn(settings: Settings, turn: Turn) -> None:
         s, owner = store(settings), auth.owner()
         if not ss.get("conversation_id") or s.get(ss.conversation_id, owner) is None:
             ss.conversation_id = s.create(owner=owner).id
-        s.save_turn(ss.conversation_id, turn.id, turn.question, turn.answers, owner)
+        s.save_turn(
+            ss.conversation_id,
+            turn.id,
+            turn.question,
+            turn.answers,
+            owner,
+            within=turn.within,
+            within_names=turn.within_names,
+        )
         st.query_params[PARAM] = ss.conversation_id
     except Exception:  # saving must never cost the answer
         log.exception("could not save the conversation")

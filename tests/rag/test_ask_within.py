@@ -75,14 +75,18 @@ def test_the_chat_session_carries_the_scope_to_one_answer_and_compare(
     turn = session.new_turn(QUESTION)
     *_, answer = session.ask_stream(turn, choice)
     assert {s.source for s in answer.sources} == {HANDBOOK}  # type: ignore[union-attr]
+    assert turn.within == choice.docs and turn.within_names == [HANDBOOK]  # saved with it
     choice.compare = ["extractive", "extractive"]
     turn2 = session.new_turn(QUESTION)
     for _, stream in session.compare(turn2, choice):
         *_, a = stream
         assert {s.source for s in a.sources} == {HANDBOOK}  # type: ignore[union-attr]
+    assert turn2.within == choice.docs and turn2.within_names == [HANDBOOK]
     # without a scope the same session finds the policy again
-    *_, free = session.ask_stream(session.new_turn(QUESTION), Choice("extractive"))
+    turn3 = session.new_turn(QUESTION)
+    *_, free = session.ask_stream(turn3, Choice("extractive"))
     assert POLICY in {s.source for s in free.sources}  # type: ignore[union-attr]
+    assert turn3.within == [] and turn3.within_names == []
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, demo: Engine, *args: str) -> int:

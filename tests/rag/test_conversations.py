@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 from providers.base import Attempt, Source, Usage
@@ -78,3 +80,61 @@ def test_markdown_export_keeps_answer_provider_cost_grounding_and_citations(
     assert "supported: 1/1 sentences" in md
     assert "- [1] travel-and-expense-policy.pdf, page 2: “London: 320 dollars.”" in md
     assert "employee-handbook.md" not in md  # only the cited sources
+
+
+def test_the_scope_of_each_turn_round_trips_and_shows_in_the_export(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    s = ConversationStore(db)
+    c = s.create()
+    s.save_turn(
+        c.id,
+        1,
+        "What is the hotel limit in London?",
+        [_answer()],
+        within=["d1", "d3"],
+        within_names=["travel-and-expense-policy.pdf", "notes – été.txt"],
+    )
+    s.save_turn(c.id, 2, "And in Tokyo?", [_answer("Tokyo: 280 dollars [1].")])  # all docs
+    first, second = ConversationStore(db).turns(c.id)  # a restart
+    assert first.within == ["d1", "d3"]
+    assert first.within_names == ["travel-and-expense-policy.pdf", "notes – été.txt"]
+    assert second.within == [] and second.within_names == []
+    md = to_markdown("London trip", [first, second])
+    assert "*Searched within: travel-and-expense-policy.pdf, notes – été.txt*" in md
+    assert md.count("Searched within") == 1  # the turn over all documents says nothing
+
+
+def test_a_database_from_before_scopes_is_migrated_and_reads_as_all_documents(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "conversations.sqlite3"
+    with sqlite3.connect(db_path) as db:  # the schema as it was before the within_docs column
+        db.executescript(
+            "CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, "
+            "created REAL NOT NULL, updated REAL NOT NULL, owner TEXT, "
+            "workspace TEXT NOT NULL DEFAULT 'default');"
+            "CREATE TABLE turns (conversation_id TEXT NOT NULL REFERENCES conversations(id) "
+            "ON DELETE CASCADE, turn_id INTEGER NOT NULL, question TEXT NOT NULL, "
+            "answers TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (conversation_id, turn_id));"
+            "INSERT INTO conversations VALUES ('old1', 'Old chat', 1.0, 2.0, NULL, 'default');"
+        )
+        db.execute(
+            "INSERT INTO turns VALUES ('old1', 1, 'An old question', ?, 1.5)",
+            (json.dumps([answer_to_dict(_answer())]),),
+        )
+    db.close()
+    s = ConversationStore(db_path)
+    ConversationStore(db_path)  # a second start finds it migrated already
+    (old,) = s.turns("old1")
+    assert old.question == "An old question" and old.answers == [_answer()]
+    assert old.within == [] and old.within_names == []  # all documents
+    s.save_turn("old1", 2, "A scoped follow-up", [_answer()], within=["d2"], within_names=["x.md"])
+    assert [t.within for t in s.turns("old1")] == [[], ["d2"]]
+    # an older app still writing rows without the column leaves them "all documents"
+    with sqlite3.connect(db_path) as db:
+        db.execute(
+            "INSERT INTO turns (conversation_id, turn_id, question, answers, created) "
+            "VALUES ('old1', 3, 'From an old replica', '[]', 3.0)"
+        )
+    db.close()
+    assert s.turns("old1")[-1].within == []
