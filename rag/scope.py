@@ -34,9 +34,7 @@ class Restored:
             return None
         listed = ", ".join(self.dropped)
         if self.selection:
-            return (
-                f"Deleted since this conversation searched it, no longer in Ask within: {listed}."
-            )
+            return f"Left out of Ask within, deleted since this conversation's last question: {listed}."
         # every document it searched is gone: an empty selection means *all*, say so
         return (
             f"This conversation searched {listed}, deleted since: questions now search all "

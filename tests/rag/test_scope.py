@@ -26,7 +26,8 @@ def test_deleted_documents_are_dropped_and_named() -> None:
     r = restore_within(turns, INDEXED)
     assert r == Restored(["d1"], ["old.pdf"])
     assert (
-        r.note() == "Deleted since this conversation searched it, no longer in Ask within: old.pdf."
+        r.note()
+        == "Left out of Ask within, deleted since this conversation's last question: old.pdf."
     )
     # every document it searched is gone: an empty selection widens to all, said so
     everything_gone = restore_within(turns, {"d2": "b.txt"})

@@ -52,7 +52,7 @@ def test_a_reopened_conversation_searches_within_what_it_searched(
     again = _reload(conv_id)
     assert again.multiselect(key="ask_within").value == [handbook]
     assert shown in _captions(again)  # the restored answer says what it searched
-    assert "no longer in Ask within" not in page_text(again)  # nothing was dropped
+    assert "Left out of Ask within" not in page_text(again)  # nothing was dropped
 
     again.button(key="conv_new").click().run()  # a new conversation: all documents
     assert not again.exception
@@ -82,7 +82,9 @@ def test_documents_deleted_since_leave_the_selection_and_are_named(
     assert ":material/filter_alt: Searched within: employee-handbook.md, release-notes.txt" in (
         captions
     )
-    note = ":material/info: Deleted since this conversation searched it, no longer in Ask within: "
+    note = (
+        ":material/info: Left out of Ask within, deleted since this conversation's last question: "
+    )
     assert note + "release-notes.txt." in captions
     ask(again, "And sick days?")  # said once: the next question has its own scope
     assert not any(c.startswith(note) for c in _captions(again))
