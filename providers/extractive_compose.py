@@ -36,7 +36,8 @@ FollowFn = Callable[[Source], str]
 
 _END = re.compile(r"[.!?;:)\"'”’]\s*$")
 _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc|Ltd|[A-Z])\.$")
-_FURNITURE = re.compile(r"^[\s_\-=.·•*~]*$|_{4,}|\.{5,}")
+# A rule ("_____", "-----", "· · ·"), not a lone "." or "*" of markup spread over lines.
+_FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 _BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
 _ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
