@@ -245,12 +245,43 @@ def _load_html(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     _drop_inline_space(soup)
     text = soup.get_text("\n")
     text = "\n".join(line.strip() for line in text.splitlines())
+    # A browser shows a line break in HTML as a space: "django-\nname" is "django- name", never
+    # a word hyphenated at the end of a line (which cleaning would join into "djangoname").
+    text = re.sub(r"-\n(?=\w)", "- ", text)
     return [Page(1, text)]
 
 
 # Phrasing elements: the space between two of them is a space inside a sentence.
 _INLINE = frozenset(
-    ["a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"]
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+    ]
 )
 
 

@@ -44,6 +44,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     unknown_terms,
 )
 from providers.extractive_rescue import lacks_asked_number, type_rescue
+from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
@@ -102,7 +103,8 @@ class ExtractiveProvider:
         spans: list[tuple[Source, int, int, int, str]] = []
         for rank, src in enumerate(sources):
             for s, e in sentence_spans(src.text):
-                sent = src.text[s:e]
+                # a text-table row is read (and scored) with its column names
+                sent = render_row(src.text, s, e) or src.text[s:e]
                 # Questions (FAQ headings) restate the question; they never answer it.
                 if len(sent) >= 12 and _WORD.search(sent) and not sent.rstrip().endswith("?"):
                     spans.append((src, rank, s, e, sent))

@@ -32,13 +32,15 @@ _LIST_NOUN = re.compile(
 )
 _COUNTED = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+[a-z]", re.I)
 _ART = r"(?:(?:a|an|the)\s+)?"
+# "What does old-versions mean in debian_defaults?": where the term is used, not part of it
+_WHERE = r"(?:\s+(?:in|for|within|inside)\s+[^?]{1,40}?)?"
 _DEFINITION = re.compile(
     rf"^\s*(?:what\s+(?:is|are)\s+{_ART}(?P<a>[^?]{{1,60}}?)"
     rf"|define\s+{_ART}(?P<b>[^?]{{1,60}}?)"
-    rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean"
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean{_WHERE}"
     rf"|what\s+is\s+meant\s+by\s+{_ART}(?P<d>[^?]{{1,60}}?)"
     # "What does mandb do?": for a program or an option, what it does is its definition
-    rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do)\s*[?.]?\s*$",
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do{_WHERE})\s*[?.]?\s*$",
     re.I,
 )
 _PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)

@@ -69,8 +69,11 @@ _SOFT_BULLETS = "-–—*"
 _HARD_BULLETS = "".join(b for b in BULLETS if b not in _SOFT_BULLETS)
 _ITEM_START = (
     r"(?:[" + re.escape(_HARD_BULLETS) + r"]\s|[" + re.escape(_SOFT_BULLETS) + r"][ \t]"
-    r"|(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s)"
+    r"|(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
+    # "o" is the bullet of formatted man pages and plain-text manuals ("o man - an interface")
+    r"|o[ \t]+(?=\S))"
 )
+_TABLE_LINE = re.compile(r"^[ \t]*(?:\|.*\||\+[-=+]{3,})[ \t]*$", re.M)
 _ITEM = re.compile(r"\n[ \t]*(?=" + _ITEM_START + ")")
 _ITEM_LINE = re.compile(r"[ \t]*" + _ITEM_START)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -117,6 +120,10 @@ def _hard_breaks(text: str) -> Iterator[int]:
             or _ITEM_LINE.match(prev_line)
         ):
             yield m.start()
+    # Each row and rule of a plain-text table ("|  2  | system calls |", "+----+") is a unit.
+    for m in _TABLE_LINE.finditer(text):
+        yield m.start()
+        yield m.end()
     yield from _heading_breaks(text)
 
 
@@ -278,6 +285,8 @@ def _ends_here(text: str, mark_start: int, mark_end: int, next_start: int) -> bo
     next_word = nxt[0].strip(_OPENERS + _CLOSERS + ",;:") if nxt else ""
     if spaced and len(word) == 1 and len(next_word) == 1:
         return False  # "X . Y": a dotted name ("pythonX.Y") spread over lines by markup
+    if len(nxt) > 1 and len(nxt[0]) == 1 and nxt[1][:1] in "/._-":
+        return False  # "/usr/lib/python2.\nY\n/dist-packages": a path with a placeholder
     if low in NEVER_FINAL or (len(word) == 1 and word.isupper() and not spaced):
         return False  # "Dr. Smith", "e.g. Foo", "Donald L. Evans"
     if low in BEFORE_NUMBER and next_word[:1].isdigit():

@@ -46,6 +46,14 @@ def test_html_inline_markup_does_not_break_sentences(tmp_path: Path) -> None:
     assert "\n\n" in text.strip()  # the paragraphs are still apart
 
 
+def test_html_hyphen_before_markup_is_not_a_line_end_hyphenation(tmp_path: Path) -> None:
+    from ingest.cleaning import clean_pages
+
+    f = tmp_path / "p.html"
+    f.write_text("<p>They are packaged as python3-django-<em>name</em>.</p>")
+    assert "python3-django- name" in clean_pages(load(f))[0].text
+
+
 def test_markdown_and_docx(tmp_path: Path) -> None:
     md = tmp_path / "n.md"
     md.write_text("# Title\n\nSee [the docs](http://x.example) and **bold** text.\n")

@@ -73,6 +73,26 @@ def test_one_sentence_stays_whole(text: str) -> None:
             "It is a Zip archive with code and a\n*\n.dist-info\nmetadata directory.",
             ["It is a Zip archive with code and a * .dist-info metadata directory."],
         ),
+        (
+            "Modules go to\n/usr/local/lib/python2.\nY\n/dist-packages\nfor Python 2. Next.",
+            ["Modules go to /usr/local/lib/python2. Y /dist-packages for Python 2.", "Next."],
+        ),
+        # "o" bullets of formatted manual pages; each row of a text table is a unit
+        (
+            "It has programs:\n o man - an interface\n o whatis - search names\nMore.",
+            ["It has programs:", "o man - an interface", "o whatis - search names More."],
+        ),
+        (
+            "Sections:\n+----+------+\n|Sec | What |\n+----+------+\n| 1 | programs |\n| 6 | games |",
+            [
+                "Sections:",
+                "+----+------+",
+                "|Sec | What |",
+                "+----+------+",
+                "| 1 | programs |",
+                "| 6 | games |",
+            ],
+        ),
         # a sentence may start with a lower-case name (a command, a function)
         (
             "It tells damaged blocks from undamaged ones. bzip2recover is a simple program.",
