@@ -107,7 +107,10 @@ def _starts_sentence(line: str) -> bool:
 
 def _is_heading_line(line: str) -> bool:
     s = line.strip()
-    return len(WORD.findall(s)) < 8 and not _END.search(s)
+    words = WORD.findall(s)
+    # "As noted in" (+ a link on the next line) runs on; a heading never ends in such a word
+    runs_on = bool(words) and bool(_CONTINUATION.fullmatch(words[-1]))
+    return len(words) < 8 and not _END.search(s) and not runs_on
 
 
 def _complete(c: Candidate) -> Candidate:

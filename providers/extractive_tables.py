@@ -20,7 +20,9 @@ def table_cell(lines: list[str], i: int, first: bool) -> str | None:
     if not row:
         return None
     nxt = lines[i + 1] if i + 1 < len(lines) else ""
-    return "" if first and _TABLE_RULE.match(nxt) else row.group("cell")
+    # a chunk may end right after the header row, before the rule under it
+    ruled_above = i > 0 and bool(_TABLE_RULE.match(lines[i - 1])) and not nxt.strip()
+    return "" if first and (_TABLE_RULE.match(nxt) or ruled_above) else row.group("cell")
 
 
 def render_row(text: str, start: int, end: int) -> str | None:
@@ -39,8 +41,9 @@ def render_row(text: str, start: int, end: int) -> str | None:
         table.insert(0, prev)
     after = text[end:].lstrip("\n").split("\n", 1)[0]
     first = next((k for k, ln in enumerate(table) if _TABLE_ROW.match(ln)), None)
-    if first is None:
-        return None if _TABLE_RULE.match(after) else " | ".join(c for c in _cells(line) if c)
+    if first is None:  # the first row: the header when ruled off (the chunk may end after it)
+        header = _TABLE_RULE.match(after) or (table and not after.strip())
+        return None if header else " | ".join(c for c in _cells(line) if c)
     ruled = first + 1 < len(table) and _TABLE_RULE.match(table[first + 1])
     header = _cells(table[first]) if ruled else []
     cells = _cells(line)

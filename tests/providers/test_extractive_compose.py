@@ -189,3 +189,10 @@ def test_a_two_fact_question_gets_the_sentence_with_the_fact_the_best_lacks() ->
     assert _complement(q, best, [best, later]) == later
     assert _complement(q, best, [best, far]) is None  # too weak to add
     assert _complement("Should .pyc files ship in the package?", best, [best, later]) is None
+
+
+def test_a_line_ending_in_a_function_word_is_not_a_heading() -> None:
+    # HTML text puts a link on a line of its own: "As noted in" is not a heading to drop
+    assert tidy("As noted in\nInterpreter Location\n, the form is deprecated.") == (
+        "As noted in Interpreter Location , the form is deprecated."
+    )

@@ -116,6 +116,23 @@ def test_a_text_table_row_is_quoted_with_its_column_names() -> None:
     assert "Section: 2 | Section contents: system calls" in r.text, r.text
 
 
+def test_a_header_row_at_the_chunk_end_is_neither_an_item_nor_an_answer() -> None:
+    from providers.extractive_tables import render_row
+
+    text = "It attempts to use NROFF with the following three macro packages:\n\n+------+\n|macro package | command |"
+    assert render_row(text, text.index("|macro"), len(text)) is None
+    nxt = "+------+\n|andoc | nroff -mandoc |\n|an | nroff -man |\n|doc | nroff -mdoc |\n+---+"
+    src = [
+        Source(1, "m.txt", 1, text, doc_id="d", chunk_id="d:1"),
+        Source(2, "m.txt", 1, nxt, doc_id="d", chunk_id="d:2"),
+    ]
+    q = "Which three macro packages does it use?"
+    r = _provider(lambda w: True).generate(
+        Request(messages=[Message("user", q)], question=q, sources=src)
+    )
+    assert "packages: andoc; an; doc." in r.text, r.text
+
+
 def test_a_list_item_is_a_whole_answer_without_a_full_stop() -> None:
     text = (
         "It is made up of several user programs:\n"
