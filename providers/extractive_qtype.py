@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from providers.antonyms import antonym_swap
 from providers.extractive_terms import STOPWORDS, WORD, content_terms
 
 _NUMBER_WORDS = {
@@ -123,5 +124,29 @@ def polarity(question: str, sentence: str) -> str | None:
     if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
         return None
     said_no = _negated(sentence, q_terms & s_terms)
+    # "Is the form recommended?" against "... the form is deprecated.": the opposite word
+    # says no as a negation does
+    if antonym_swap(question, sentence) or _opposed(question, sentence):
+        said_no = not said_no
     asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
     return "No" if said_no != asked_no else "Yes"
+
+
+# Opposites that documentation uses for what is advised or possible (the general list in
+# ``providers.antonyms`` is fitted to SQuAD's refusals and kept short on purpose).
+_OPPOSITES = (
+    ("recommend", "deprecat|discourag|obsolete"),
+    ("requir|mandatory", "optional"),
+    ("support", "unsupport|deprecat"),
+    ("allow|permit", "forbid|prohibit|disallow"),
+    ("enabl", "disabl"),
+)
+
+
+def _opposed(question: str, sentence: str) -> bool:
+    q, s = question.lower(), sentence.lower()
+    for word, opposite in _OPPOSITES:
+        asked = re.search(rf"\b(?:{word})", q) and not re.search(rf"\b(?:{word})", s)
+        if asked and re.search(rf"\b(?:{opposite})", s):
+            return True
+    return False

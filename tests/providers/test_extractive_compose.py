@@ -196,3 +196,14 @@ def test_a_line_ending_in_a_function_word_is_not_a_heading() -> None:
     assert tidy("As noted in\nInterpreter Location\n, the form is deprecated.") == (
         "As noted in Interpreter Location , the form is deprecated."
     )
+
+
+def test_yes_no_reads_an_opposite_word_as_no() -> None:
+    from providers.extractive_qtype import polarity
+
+    q = "Is the #!/usr/bin/env shebang form recommended?"
+    assert polarity(q, "As noted, the form #!/usr/bin/env interpreter_name is deprecated.") == "No"
+    assert polarity(q, "The form #!/usr/bin/env shebang is recommended.") == "Yes"
+    assert (
+        polarity("Is the old shebang form allowed?", "The old shebang form is forbidden.") == "No"
+    )
