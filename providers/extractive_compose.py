@@ -22,6 +22,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from providers.base import Source
+from providers.extractive_cuts import CONTINUATION as _CONTINUATION
+from providers.extractive_cuts import END as _END
+from providers.extractive_cuts import ITEM as _ITEM
+from providers.extractive_cuts import run_back, run_on
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
     FollowFn,
@@ -38,16 +42,9 @@ if TYPE_CHECKING:
 
 TypeMatch = Callable[[str, str, str], float]
 
-_END = re.compile(r"[.!?;:)\"'”’]\s*$")
 _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc|Ltd|[A-Z])\.$")
 # A rule ("_____", "-----", "· · ·"), not a lone "." or "*" of markup spread over lines.
 _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
-_CONTINUATION = re.compile(
-    r"(?:and|or|but|nor|in|of|to|for|with|from|by|at|on|as|which|that|the|an?|than|where|"
-    r"while|whereas|is|are|was|were|so|then|otherwise|because|since|unless)\b"
-)
-# A list item: a bullet (or "o", as formatted manual pages have it) or a number, then the item.
-_ITEM = re.compile(r"\s*(?:[•◦▪●■‣*–-]|o|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+(?P<body>\S.*)", re.S)
 # A defined term on a line of its own: an option ("-k --keep") or an identifier with a
 # hyphen, underscore, dot or digit ("old-versions", "bzip2recover"), not a title-cased heading.
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
@@ -141,48 +138,18 @@ def is_cut(text: str, at_start: bool = True) -> bool:
     return not t or lower_start or unclosed or not _END.search(t) or bool(_ABBREV_END.search(t))
 
 
-def _run_on(c: Candidate, follow: FollowFn | None, seen: dict[int, str]) -> Candidate:
-    """A sentence that the chunk's end cut ("These modules should be installed in
-    /usr/share/module, or") ends in the next chunk of its document (the next page, or past a
-    sentence longer than a chunk): the candidate with its whole text, else unchanged."""
-    src = c.source.text
-    text = c.text.rstrip()
-    words = text.split()
-    # ends in a lower-case word or a comma: a sentence cut, not a title line or a URL
-    unfinished = len(words) >= 6 and (
-        (words[-1].isalpha() and words[-1].islower()) or text[-1] in ",-–("
-    )
-    if follow is None or src[c.end :].strip() or not unfinished:
-        return c
-    if c.source.n not in seen:
-        seen[c.source.n] = follow(c.source)[:3000]
-    nxt = seen[c.source.n]
-    # The chunks overlap: the next one may hold the whole sentence; else it goes on there.
-    at = nxt.find(text[:40])
-    rest = nxt[at:] if at >= 0 else nxt
-    spans = split_sentences(rest)
-    if not spans:
-        return c
-    whole = rest[spans[0][0] : spans[0][1]]
-    if at < 0:
-        # the next chunk goes on with it ("... or" + "/usr/lib/module if ..."), unless it
-        # starts a sentence of its own after a word that cannot end one
-        if whole[:1].isupper() and not _CONTINUATION.fullmatch(words[-1].lower()):
-            return c
-        whole = text + " " + whole
-    # complete now, it is no longer the cut piece ``heading`` marked unquotable
-    return replace(c, text=whole, heading=False) if _END.search(whole.rstrip()) else c
-
-
 def quotable_texts(
-    cands: Sequence[Candidate], follow: FollowFn | None = None
+    cands: Sequence[Candidate],
+    follow: FollowFn | None = None,
+    precede: FollowFn | None = None,
 ) -> list[tuple[Candidate, str]]:
     """(candidate, tidy text) of every sentence an answer may quote, in score order; a
-    sentence the chunk's end cut is completed from the next chunk (``follow``)."""
+    sentence the chunk's end (start) cut is completed from the next (previous) chunk."""
     out = []
     seen: dict[int, str] = {}
+    before: dict[int, str] = {}
     for c in cands:
-        c = _run_on(c, follow, seen)
+        c = run_back(run_on(c, follow, seen), precede, before)
         src = c.source.text
         record = is_record(c.text) or render_row(src, c.start, c.end) is not None
         # A list item ("o apropos - search the manual page names and descriptions") is whole
@@ -343,10 +310,11 @@ def compose(
     type_match: TypeMatch,
     max_sentences: int = 2,
     follow: FollowFn | None = None,
+    precede: FollowFn | None = None,
 ) -> list[Piece]:
     """The answer's pieces, in reading order; empty when nothing is quotable."""
     qt = classify(question)
-    ranked = rank(qt, question, quotable_texts(cands, follow), wh, type_match)
+    ranked = rank(qt, question, quotable_texts(cands, follow, precede), wh, type_match)
     if not ranked:
         return []
     if qt.kind == "list":

@@ -85,6 +85,7 @@ class ExtractiveProvider:
         overlap_weight: float = 0.6,
         rank_weight: float = 0.15,
         follow: FollowFn | None = None,
+        precede: FollowFn | None = None,
         known: KnownFn | None = None,
         **_: Any,
     ) -> None:
@@ -96,6 +97,7 @@ class ExtractiveProvider:
         self.overlap_weight = overlap_weight
         self.rank_weight = rank_weight
         self.follow = follow  # the text after a source in its document (lists run on)
+        self.precede = precede  # the text before it (a sentence a page break cut)
         self.known = known  # is a word anywhere in the corpus (``unknown_terms``)
 
     # --- scoring -------------------------------------------------------------------------
@@ -224,7 +226,16 @@ class ExtractiveProvider:
     ) -> list[Piece]:
         """What to quote, by the question's kind (``providers/extractive_compose.py``)."""
         wh = _wh_type(question)
-        return compose(question, cands, sources, wh, _type_match, self.max_sentences, self.follow)
+        return compose(
+            question,
+            cands,
+            sources,
+            wh,
+            _type_match,
+            self.max_sentences,
+            self.follow,
+            self.precede,
+        )
 
     def generate(self, request: Request) -> Response:
         return self.answer(request)[0]

@@ -194,3 +194,21 @@ def test_a_sentence_cut_by_the_chunk_end_is_completed_from_the_next_chunk() -> N
     # without the next chunk the cut sentence is never quoted
     r = _ask(q, first)
     assert "/usr/share/module, or" not in r.text, r.text
+
+
+def test_a_sentence_a_page_break_cut_is_completed_from_the_chunk_before() -> None:
+    before = "Versions 0.9.5 and above fare much better in this respect. The ratio between"
+    page = "worst-case and average-case compression time is in the region of 10:1. Earlier ones."
+    src = [Source(1, "manual.pdf", 10, page, doc_id="d", chunk_id="d:7")]
+    p = ExtractiveProvider(
+        embed=FakeEmbedder().embed,
+        refusal=RefusalModel(weights={}, bias=5),
+        precede=lambda s: before if s.chunk_id == "d:7" else "",
+    )
+    q = "What is the ratio between worst-case and average-case compression time?"
+    r = p.generate(Request(messages=[Message("user", q)], question=q, sources=src))
+    assert r.text.startswith(
+        "The ratio between worst-case and average-case compression time is in the region of 10:1."
+    ), r.text
+    # without the chunk before, the piece is not quoted as if it were a sentence
+    assert not _ask(q, page).text.startswith("worst-case")
