@@ -78,7 +78,26 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     for lines in pages:
         counts.update({_key(line) for line in _zone(lines)})
     need = max(MIN_PAGES, MIN_SHARE * len(pages))
-    return {k for k, n in counts.items() if n >= need and re.search(r"[a-z]", k)}
+    running = {k for k, n in counts.items() if n >= need and re.search(r"[a-z]", k)}
+    return running | _chapter_lines(pages)
+
+
+def _chapter_lines(pages: list[list[str]]) -> set[str]:
+    """Keys of a page's first (or last) line that the same edge of at least :data:`MIN_PAGES`
+    pages in a row repeats: a chapter's running header ("How to use bzip2" over chapter 2
+    only) is on far fewer than half the pages, and pypdf runs it into the sentence that
+    crosses the page ("How to use bzip2 worst-case and average-case compression time ...")."""
+    out: set[str] = set()
+    for edge in (0, -1):
+        prev, run = "", 0
+        for lines in pages:
+            body = [line for line in lines if line]
+            key = _key(body[edge]) if body else ""
+            run = run + 1 if key and key == prev else 1
+            prev = key
+            if run >= MIN_PAGES and re.search(r"[a-z]", key):
+                out.add(key)
+    return out
 
 
 def _is_running(key: str, running: set[str]) -> bool:

@@ -18,38 +18,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from providers.base import Source
+from providers.extractive_cuts import CONTINUATION as _CONTINUATION
+from providers.extractive_cuts import END as _END
+from providers.extractive_cuts import ITEM as _ITEM
+from providers.extractive_cuts import run_back, run_on
+from providers.extractive_lists import (
+    ENUMERATION_BONUS,
+    FollowFn,
+    Piece,
+    enumerates,
+    list_answer,
+)
 from providers.extractive_qtype import QuestionType, classify, polarity
-from providers.extractive_tables import focus_record, is_record, table_cell
+from providers.extractive_tables import focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 
 if TYPE_CHECKING:
     from providers.extractive_provider import Candidate
 
 TypeMatch = Callable[[str, str, str], float]
-# The text that follows a source in its document (the next chunks), injected by the caller:
-# a list announced at the end of a chunk continues in the next one.
-FollowFn = Callable[[Source], str]
 
-_END = re.compile(r"[.!?;:)\"'”’]\s*$")
 _ABBREV_END = re.compile(r"\b(Sec|Secs|No|Nos|Vol|Fig|pp|p|Art|Para|Ch|Jr|Sr|Inc|Ltd|[A-Z])\.$")
-_FURNITURE = re.compile(r"^[\s_\-=.·•*~]*$|_{4,}|\.{5,}")
-_BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
-_ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
+# A rule ("_____", "-----", "· · ·"), not a lone "." or "*" of markup spread over lines.
+_FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
+# A defined term on a line of its own: an option ("-k --keep") or an identifier with a
+# hyphen, underscore, dot or digit ("old-versions", "bzip2recover"), not a title-cased heading.
+_TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
-_ANNOUNCE = re.compile(
-    r"(:|\b(below|following|as follows|the following|are listed|are defined below))\s*[.:]?$",
-    re.I,
-)
-_ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
 
 TYPE_BONUS = 0.2
 WHEN_TYPE_BONUS = 0.45
 DEFINITION_BONUS = 0.45
-ENUMERATION_BONUS = 0.3
 ANNOUNCE_PENALTY = 0.3
 SECOND_RATIO = 0.85
 COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the best
@@ -57,16 +60,6 @@ COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
-MAX_ITEMS = 12
-MAX_ITEM_WORDS = 10  # longer "items" are paragraphs that happen to start with a bullet
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One quoted unit of the answer and the sources it cites."""
-
-    text: str
-    cites: tuple[int, ...]
 
 
 # --- clean, complete sentences ----------------------------------------------------------
@@ -85,6 +78,11 @@ def tidy(text: str) -> str:
     while len(lines) > 1 and (
         _FURNITURE.search(lines[0]) or (_is_heading_line(lines[0]) and _starts_sentence(lines[1]))
     ):
+        # A term over its description (an HTML <dl>, an option list: "old-versions\nThe set
+        # of ...", "-k --keep\nKeep input files"): without the term the answer says nothing.
+        if _TERM_LINE.fullmatch(lines[0].strip()) and lines[1].lstrip()[:1].isupper():
+            lines[:2] = [f"{lines[0].strip()}: {lines[1].strip()}"]
+            break
         lines.pop(0)
     # A sentence's full stop alone on the last line ("...directory,\n/usr/lib/python3\n."):
     # it ends the sentence; it is not furniture.
@@ -106,7 +104,10 @@ def _starts_sentence(line: str) -> bool:
 
 def _is_heading_line(line: str) -> bool:
     s = line.strip()
-    return len(WORD.findall(s)) < 8 and not _END.search(s)
+    words = WORD.findall(s)
+    # "As noted in" (+ a link on the next line) runs on; a heading never ends in such a word
+    runs_on = bool(words) and bool(_CONTINUATION.fullmatch(words[-1]))
+    return len(words) < 8 and not _END.search(s) and not runs_on
 
 
 def _complete(c: Candidate) -> Candidate:
@@ -128,26 +129,44 @@ def is_cut(text: str, at_start: bool = True) -> bool:
     or ends without closing punctuation (the chunk ended inside it). Inside a chunk a lower
     case start is a real sentence ("zpipe -d is used ...", "deflateInit() will ...")."""
     t = text.strip()
-    # lower case at a chunk's start, or a conjunction anywhere ("and /usr/bin/pydoc ...")
-    lower_start = (at_start and t[:1].islower()) or bool(re.match(r"(and|or|but|nor)\b", t))
+    # lower case at a chunk's start, or a lower-case function word anywhere ("and
+    # /usr/bin/pydoc ...", "in the case of a stray cat." after a display line): a sentence
+    # that starts in lower case starts with a name ("zpipe -d is used ..."), not with these
+    lower_start = (at_start and t[:1].islower()) or bool(_CONTINUATION.match(t))
     # "/usr/bin/python3 (or /usr/bin/python3.": the splitter cut inside a bracket
     unclosed = t.rfind("(") > t.rfind(")")
     return not t or lower_start or unclosed or not _END.search(t) or bool(_ABBREV_END.search(t))
 
 
-def quotable_texts(cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
-    """(candidate, tidy text) of every sentence an answer may quote, in score order."""
+def quotable_texts(
+    cands: Sequence[Candidate],
+    follow: FollowFn | None = None,
+    precede: FollowFn | None = None,
+) -> list[tuple[Candidate, str]]:
+    """(candidate, tidy text) of every sentence an answer may quote, in score order; a
+    sentence the chunk's end (start) cut is completed from the next (previous) chunk."""
     out = []
+    seen: dict[int, str] = {}
+    before: dict[int, str] = {}
     for c in cands:
-        record = is_record(c.text)
-        if c.heading and not record:
+        c = run_back(run_on(c, follow, seen), precede, before)
+        src = c.source.text
+        record = is_record(c.text) or render_row(src, c.start, c.end) is not None
+        # A list item ("o apropos - search the manual page names and descriptions") is whole
+        # without a full stop, unless the chunk ends in it (it may run on in the next one).
+        one_line = "\n" not in c.text.strip()  # an item line, not a bullet run into more
+        item = _ITEM.match(c.text) if one_line and c.end < len(src.rstrip()) else None
+        if c.heading and not (record or item):
             continue
         c = _complete(c)
-        text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
+        if item:
+            text = tidy(item.group("body"))
+        else:
+            text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
         words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
-        at_start = not c.source.text[: c.start].strip()
+        at_start = not src[: c.start].strip()
         # not "106(g), 40113. § 39.13 [Amended]"; a table row is whole without a full stop
-        if len(words) >= 4 and (record or not is_cut(text, at_start)):
+        if len(words) >= 4 and (record or item or not is_cut(text, at_start)):
             out.append((c, text))
     return out
 
@@ -163,6 +182,10 @@ def _defines(text: str, term: str) -> bool:
     named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
     if re.search(pattern, low) or re.search(named, low):
         return True
+    # "old-versions: The set of ..." (a term over its description, see ``tidy``) defines
+    # "the old-versions option"
+    if _term_entry(text):
+        return bool(set(content_terms(text.split(":", 1)[0])) & set(content_terms(term)))
     # "Extensions are C code ..." defines "extension modules": the subject's words are the
     # term's (by stem), the term shortened or inflected
     m = _SUBJECT.match(text)
@@ -184,31 +207,40 @@ def rank(
     out = []
     for c, text in quoted:
         bonus = OWN_BONUS * len(own & set(content_terms(text))) / len(own) if own else 0.0
+        typed = 0.0
         if qt.kind == "fact":
-            # A date is an unambiguous "when" answer; names and numbers are weaker signals.
-            weight = WHEN_TYPE_BONUS if wh == "when" else TYPE_BONUS
-            bonus += weight * type_match(wh, text, question)
+            # A date is an unambiguous "when" answer, a number a "how many" one; names are
+            # weaker signals.
+            weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
+            typed = type_match(wh, text, question) or _count_word(wh, text, question)
+            bonus += weight * typed
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
-            bonus += ENUMERATION_BONUS * _enumerates(text, qt.count, qt.noun)
-        if qt.kind != "list" and text.rstrip().endswith(":"):
-            bonus -= ANNOUNCE_PENALTY  # it announces what follows; it says nothing itself
+            bonus += ENUMERATION_BONUS * enumerates(text, qt.count, qt.noun)
+        # It announces what follows and says nothing itself - unless it holds the number or
+        # date asked for ("It will be supplied with either two or three arguments:").
+        holds_asked = typed and wh in ("how_many", "when")
+        if qt.kind != "list" and text.rstrip().endswith(":") and not holds_asked:
+            bonus -= ANNOUNCE_PENALTY
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
 
 
-def _enumerates(text: str, count: int | None, noun: str = "") -> float:
-    """1 for a sentence listing ``count`` items ("A, B, and C"; any size when unknown) that
-    names what the list holds (``noun``), a little more when it is short (a glossary line
-    beats a paragraph); else 0."""
-    if noun and not set(content_terms(noun)) & set(content_terms(text)):
+_COUNT_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
+    r"thousand|million|dozen|twice)\b",
+    re.I,
+)
+
+
+def _count_word(wh: str, text: str, question: str) -> float:
+    """A number in words ("either two or three arguments") answers "how many" as a digit does."""
+    if wh != "how_many":
         return 0.0
-    sizes = [len(re.findall(r"[,;]", m.group(0))) + 1 for m in _ENUMERATION.finditer(text)]
-    if not sizes or (count and count not in sizes and count - 1 not in sizes):
-        return 0.0
-    return 1.0 + (0.5 if len(WORD.findall(text)) <= 25 else 0.0)
+    q = question.lower()
+    return float(any(m.group(0).lower() not in q for m in _COUNT_WORD.finditer(text)))
 
 
 def _own_terms(question: str) -> set[str]:
@@ -218,101 +250,29 @@ def _own_terms(question: str) -> set[str]:
     return set(content_terms(m.group("own"))) - set(content_terms(m.group("carried")))
 
 
-# --- lists --------------------------------------------------------------------------------
-def _item(line: str) -> str | None:
-    m = _BULLET.match(line)
-    if m:
-        item = m.group("item").strip()
-        lead = _ITEM_LEAD.match(item)
-        return lead.group("lead").strip() if lead else item
-    s = line.strip()
-    words = s.split()
-    if 0 < len(words) <= 4 and s.isupper() and WORD.search(s):
-        return s.title()
-    return None
-
-
-def _items_after(text: str, count: int | None) -> list[str]:
-    """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
-    order, up to ``count``."""
-    items: list[str] = []
-    lines = text.split("\n")
-    rows = 0
-    for i, line in enumerate(lines):
-        item = _item(line)
-        if item is None and (cell := table_cell(lines, i, first=rows == 0)) is not None:
-            rows += 1
-            item = cell or None  # "" is the header row: not an item
-        if item and item not in items:
-            items.append(item)
-            if len(items) >= (count or MAX_ITEMS):
-                break
-    return items
-
-
-def _chunk_index(s: Source) -> int:
-    tail = s.chunk_id.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
-def list_answer(
-    qt: QuestionType,
-    ranked: list[tuple[float, Candidate, str]],
-    sources: Sequence[Source],
-    follow: FollowFn | None = None,
-) -> Piece | None:
-    """The announcing sentence and the items that follow it (also in the next chunks of the
-    same document among the sources), or None when no such list is found. A list shorter
-    than the question's count only when no sentence enumerates that many."""
-    partial: Piece | None = None
-    for _, c, text in ranked[:6]:
-        # "...defines three objectives for information systems:" + item lines: the splitter
-        # may have run the items into the sentence; the announcement ends at the colon.
-        colon = re.search(r":[ \t]*\n", c.text)
-        after = c.start + colon.end() if colon else c.end
-        if colon:
-            text = tidy(c.text[: colon.start()])
-        elif not _ANNOUNCE.search(text.rstrip(".")):
-            continue
-        items = _items_after(c.source.text[after:], qt.count)
-        cites = [c.source.n]
-        later = sorted(
-            (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),
-            key=_chunk_index,
-        )
-        for s in later:
-            if qt.count and len(items) >= qt.count:
-                break
-            if _chunk_index(s) > _chunk_index(c.source):
-                more = [i for i in _items_after(s.text, None) if i not in items]
-                if more:
-                    items += more
-                    cites.append(s.n)
-        if follow and qt.count and len(items) < qt.count:
-            items += [i for i in _items_after(follow(c.source), None) if i not in items]
-        if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
-            lead = re.sub(r"[\s.:]+$", "", text)
-            piece = Piece(f"{lead}: {'; '.join(items[: qt.count or MAX_ITEMS])}.", tuple(cites))
-            if not qt.count or len(items) >= qt.count:
-                return piece
-            partial = partial or piece
-    if partial and any(_enumerates(t, qt.count, qt.noun) for _, _, t in ranked[:6]):
-        return None  # a sentence that holds all the items answers better
-    return partial
-
-
 # --- the answer ---------------------------------------------------------------------------
 def _second(
-    best: tuple[float, Candidate, str], ranked: list[tuple[float, Candidate, str]]
+    best: tuple[float, Candidate, str],
+    ranked: list[tuple[float, Candidate, str]],
+    ratio: float = SECOND_RATIO,
 ) -> tuple[float, Candidate, str] | None:
-    """The sentence right after the best one in its passage, when it scores nearly as well."""
+    """The sentence right after the best one in its passage, when it scores nearly as well
+    (``ratio`` 0: whenever it continues the paragraph)."""
     score, c, _ = best
     for other in ranked[1:]:
         o = other[1]
         gap = c.source.text[c.end : o.start]
         if o.source.n == c.source.n and o.start > c.end and len(gap.strip()) == 0:
-            return other if other[0] >= score * SECOND_RATIO else None
+            if ratio == 0 and ("\n\n" in gap or _term_entry(other[2])):
+                return None  # a new paragraph or the next entry of the list
+            return other if other[0] >= score * ratio else None
     return None
+
+
+def _term_entry(text: str) -> bool:
+    """ "old-versions: The set of ..." (``tidy`` joined a term line to its description)."""
+    colon = re.match(r"([^:\s][^:]{0,40}):\s", text)
+    return bool(colon and _TERM_LINE.fullmatch(colon.group(1)))
 
 
 def _complement(
@@ -350,27 +310,30 @@ def compose(
     type_match: TypeMatch,
     max_sentences: int = 2,
     follow: FollowFn | None = None,
+    precede: FollowFn | None = None,
 ) -> list[Piece]:
     """The answer's pieces, in reading order; empty when nothing is quotable."""
     qt = classify(question)
-    ranked = rank(qt, question, quotable_texts(cands), wh, type_match)
+    ranked = rank(qt, question, quotable_texts(cands, follow, precede), wh, type_match)
     if not ranked:
         return []
     if qt.kind == "list":
-        listed = list_answer(qt, ranked, sources, follow)
+        listed = list_answer(qt, ranked, sources, follow, tidy)
         if listed:
             return [listed]
         # No announced list: the sentence that enumerates the items, if one is near the top.
-        ranked = (
-            sorted(ranked[:6], key=lambda r: -_enumerates(r[2], qt.count, qt.noun)) + ranked[6:]
-        )
+        ranked = sorted(ranked[:6], key=lambda r: -enumerates(r[2], qt.count, qt.noun)) + ranked[6:]
     best = ranked[0]
     chosen = [best]
     # "This feature is known as X." / "It carries up to 600 kilograms.": the sentence before
     # says what "this" or "it" is; quoted alone the answer would not say.
     before = _previous(best, ranked) if ANAPHOR.match(best[2]) else None
     two = max_sentences > 1 and qt.kind != "yesno" and wh not in ONE_SENTENCE_WH
-    second = _second(best, ranked) if two and not before else None
+    # An entry of a list of terms or options is described by its whole (short) paragraph:
+    # "--disable-setuid: By default, man is installed setuid. Use this option to install it
+    # as a non-setuid program instead."
+    entry = qt.kind == "definition" and _term_entry(best[2])
+    second = _second(best, ranked, 0.0 if entry else SECOND_RATIO) if two and not before else None
     if two and not before and not second:
         second = _complement(question, best, ranked)
     if before:

@@ -44,6 +44,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     unknown_terms,
 )
 from providers.extractive_rescue import lacks_asked_number, type_rescue
+from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
@@ -84,6 +85,7 @@ class ExtractiveProvider:
         overlap_weight: float = 0.6,
         rank_weight: float = 0.15,
         follow: FollowFn | None = None,
+        precede: FollowFn | None = None,
         known: KnownFn | None = None,
         **_: Any,
     ) -> None:
@@ -95,6 +97,7 @@ class ExtractiveProvider:
         self.overlap_weight = overlap_weight
         self.rank_weight = rank_weight
         self.follow = follow  # the text after a source in its document (lists run on)
+        self.precede = precede  # the text before it (a sentence a page break cut)
         self.known = known  # is a word anywhere in the corpus (``unknown_terms``)
 
     # --- scoring -------------------------------------------------------------------------
@@ -102,7 +105,8 @@ class ExtractiveProvider:
         spans: list[tuple[Source, int, int, int, str]] = []
         for rank, src in enumerate(sources):
             for s, e in sentence_spans(src.text):
-                sent = src.text[s:e]
+                # a text-table row is read (and scored) with its column names
+                sent = render_row(src.text, s, e) or src.text[s:e]
                 # Questions (FAQ headings) restate the question; they never answer it.
                 if len(sent) >= 12 and _WORD.search(sent) and not sent.rstrip().endswith("?"):
                     spans.append((src, rank, s, e, sent))
@@ -222,7 +226,16 @@ class ExtractiveProvider:
     ) -> list[Piece]:
         """What to quote, by the question's kind (``providers/extractive_compose.py``)."""
         wh = _wh_type(question)
-        return compose(question, cands, sources, wh, _type_match, self.max_sentences, self.follow)
+        return compose(
+            question,
+            cands,
+            sources,
+            wh,
+            _type_match,
+            self.max_sentences,
+            self.follow,
+            self.precede,
+        )
 
     def generate(self, request: Request) -> Response:
         return self.answer(request)[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from providers.antonyms import antonym_swap
 from providers.extractive_terms import STOPWORDS, WORD, content_terms
 
 _NUMBER_WORDS = {
@@ -32,13 +33,15 @@ _LIST_NOUN = re.compile(
 )
 _COUNTED = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+[a-z]", re.I)
 _ART = r"(?:(?:a|an|the)\s+)?"
+# "What does old-versions mean in debian_defaults?": where the term is used, not part of it
+_WHERE = r"(?:\s+(?:in|for|within|inside)\s+[^?]{1,40}?)?"
 _DEFINITION = re.compile(
     rf"^\s*(?:what\s+(?:is|are)\s+{_ART}(?P<a>[^?]{{1,60}}?)"
     rf"|define\s+{_ART}(?P<b>[^?]{{1,60}}?)"
-    rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean"
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<c>[^?]{{1,60}}?)\s+mean{_WHERE}"
     rf"|what\s+is\s+meant\s+by\s+{_ART}(?P<d>[^?]{{1,60}}?)"
     # "What does mandb do?": for a program or an option, what it does is its definition
-    rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do)\s*[?.]?\s*$",
+    rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do{_WHERE})\s*[?.]?\s*$",
     re.I,
 )
 _PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)
@@ -121,5 +124,29 @@ def polarity(question: str, sentence: str) -> str | None:
     if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
         return None
     said_no = _negated(sentence, q_terms & s_terms)
+    # "Is the form recommended?" against "... the form is deprecated.": the opposite word
+    # says no as a negation does
+    if antonym_swap(question, sentence) or _opposed(question, sentence):
+        said_no = not said_no
     asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
     return "No" if said_no != asked_no else "Yes"
+
+
+# Opposites that documentation uses for what is advised or possible (the general list in
+# ``providers.antonyms`` is fitted to SQuAD's refusals and kept short on purpose).
+_OPPOSITES = (
+    ("recommend", "deprecat|discourag|obsolete"),
+    ("requir|mandatory", "optional"),
+    ("support", "unsupport|deprecat"),
+    ("allow|permit", "forbid|prohibit|disallow"),
+    ("enabl", "disabl"),
+)
+
+
+def _opposed(question: str, sentence: str) -> bool:
+    q, s = question.lower(), sentence.lower()
+    for word, opposite in _OPPOSITES:
+        asked = re.search(rf"\b(?:{word})", q) and not re.search(rf"\b(?:{word})", s)
+        if asked and re.search(rf"\b(?:{opposite})", s):
+            return True
+    return False

@@ -10,6 +10,7 @@ from providers.extractive_terms import content_terms
 
 _TABLE_ROW = re.compile(r"^\s*\|\s*(?P<cell>[^|]*?\S)\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*[+|][-=+]{3,}")
+_TABLE_LINE = re.compile(r"^\s*(?:\|.*\||\+[-=+]{3,}.*)\s*$")
 
 
 def table_cell(lines: list[str], i: int, first: bool) -> str | None:
@@ -19,7 +20,40 @@ def table_cell(lines: list[str], i: int, first: bool) -> str | None:
     if not row:
         return None
     nxt = lines[i + 1] if i + 1 < len(lines) else ""
-    return "" if first and _TABLE_RULE.match(nxt) else row.group("cell")
+    # a chunk may end right after the header row, before the rule under it
+    ruled_above = i > 0 and bool(_TABLE_RULE.match(lines[i - 1])) and not nxt.strip()
+    return "" if first and (_TABLE_RULE.match(nxt) or ruled_above) else row.group("cell")
+
+
+def render_row(text: str, start: int, end: int) -> str | None:
+    """A row of a plain-text table (``text[start:end]`` is the whole line) with its column
+    names, as a reader needs it: "|  6  | games |" under "|Section | Section contents|" is
+    "Section: 6 | Section contents: games". None for anything else, the header row included
+    (a table without a header row: the cells alone)."""
+    line = text[start:end]
+    if "\n" in line.strip() or not _TABLE_ROW.match(line):
+        return None
+    above = text[:start].split("\n")[:-1]
+    table: list[str] = []
+    for prev in reversed(above):
+        if not _TABLE_LINE.match(prev):
+            break
+        table.insert(0, prev)
+    after = text[end:].lstrip("\n").split("\n", 1)[0]
+    first = next((k for k, ln in enumerate(table) if _TABLE_ROW.match(ln)), None)
+    if first is None:  # the first row: the header when ruled off (the chunk may end after it)
+        header = _TABLE_RULE.match(after) or (table and not after.strip())
+        return None if header else " | ".join(c for c in _cells(line) if c)
+    ruled = first + 1 < len(table) and _TABLE_RULE.match(table[first + 1])
+    header = _cells(table[first]) if ruled else []
+    cells = _cells(line)
+    if len(header) != len(cells):
+        return " | ".join(c for c in cells if c)
+    return " | ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells, strict=True) if c)
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
 _FIGURE = re.compile(r"\d[\d,./:-]*\d")

@@ -114,6 +114,7 @@ class Engine:
             refusal=refusal or load_refusal_model(),
             max_sentences=settings.answer_sentences,
             follow=self.following_text,
+            precede=self.preceding_text,
             known=self.known_word,
         )
         self._write_lock = threading.Lock()
@@ -132,6 +133,16 @@ class Engine:
         ids = [f"{doc}:{int(idx) + i}" for i in range(1, chunks + 1)]
         found = self.store.get_chunks(ids)
         return "\n".join(found[i].text for i in ids if i in found)
+
+    def preceding_text(self, source: Source) -> str:
+        """The text of the chunk before ``source`` in its document (a chunk that starts
+        inside a sentence, at a page break, has the sentence's start there)."""
+        doc, _, idx = source.chunk_id.rpartition(":")
+        if not doc or not idx.isdigit() or int(idx) == 0:
+            return ""
+        key = f"{doc}:{int(idx) - 1}"
+        found = self.store.get_chunks([key])
+        return found[key].text if key in found else ""
 
     # --- documents -----------------------------------------------------------------------
     def ingest(

@@ -63,7 +63,17 @@ _AFTER_MARK = frozenset(_CLOSERS + "[0123456789")
 _FOOTNOTE = re.compile(r"\d{1,2}(?=\s)")
 _BLANK = re.compile(r"\n[ \t\f\v]*\n")
 # A list item opening a line: a bullet, "1.", "1)", "(a)", "a)" followed by a space.
-_ITEM_START = r"(?:[" + re.escape(BULLETS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
+# Dashes and asterisks are bullets only with the item on their line: alone on a line they are
+# markup spread over lines ("a\n*\n.dist-info" is "a *.dist-info").
+_SOFT_BULLETS = "-–—*"
+_HARD_BULLETS = "".join(b for b in BULLETS if b not in _SOFT_BULLETS)
+_ITEM_START = (
+    r"(?:[" + re.escape(_HARD_BULLETS) + r"]\s|[" + re.escape(_SOFT_BULLETS) + r"][ \t]"
+    r"|(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s"
+    # "o" is the bullet of formatted man pages and plain-text manuals ("o man - an interface")
+    r"|o[ \t]+(?=\S))"
+)
+_TABLE_LINE = re.compile(r"^[ \t]*(?:\|.*\||\+[-=+]{3,})[ \t]*$", re.M)
 _ITEM = re.compile(r"\n[ \t]*(?=" + _ITEM_START + ")")
 _ITEM_LINE = re.compile(r"[ \t]*" + _ITEM_START)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -110,6 +120,10 @@ def _hard_breaks(text: str) -> Iterator[int]:
             or _ITEM_LINE.match(prev_line)
         ):
             yield m.start()
+    # Each row and rule of a plain-text table ("|  2  | system calls |", "+----+") is a unit.
+    for m in _TABLE_LINE.finditer(text):
+        yield m.start()
+        yield m.end()
     yield from _heading_breaks(text)
 
 
@@ -161,8 +175,12 @@ def is_heading_line(line: str, next_line: str = "") -> bool:
     shouting = line.upper() == line
     if "," in line and not shouting:
         return False  # "On October 29, 2018, a Boeing Model" is a wrapped sentence
+    # "-dev" or "-k" on the next line continues a name ("python X.Y -dev"); "- item" is a bullet
+    dash_word = next_line[:1] in "-–" and not next_line[1:2].isspace()
     if next_line and not (
-        _starts_sentence(next_line[0]) and (shouting or not next_line[0].isdigit())
+        _starts_sentence(next_line[0])
+        and (shouting or not next_line[0].isdigit())
+        and not dash_word
     ):
         return False
     long = [w for w in words if len(w) >= 4]
@@ -210,8 +228,38 @@ def _sentence_ends(text: str) -> Iterator[int]:
         if i >= n or not text[i].isspace():
             continue
         k = _SPACE_RUN.match(text, i).end()  # type: ignore[union-attr]
-        if k < n and _starts_sentence(text[k]) and _ends_here(text, start, mark.end(), k):
+        if k >= n or not _ends_here(text, start, mark.end(), k):
+            continue
+        if _starts_sentence(text[k]) or _lower_start(text, start, mark.end(), k):
             yield i
+
+
+# Words that end in a full stop inside a sentence before a lower-case word ("etc. and").
+_LOWER_ABBREV = _set(
+    """
+    etc approx incl resp esp misc cont min max avg est ver rev ref refs abbr aka ibid sq ft
+    lb lbs oz pt pts al cf vs ca fn
+    """
+)
+# A lower-case word after a full stop that continues the sentence rather than starting one.
+_CONTINUES = _set("and or but nor which that who whose where with to of in for than as")
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+
+
+def _lower_start(text: str, mark_start: int, mark_end: int, next_start: int) -> bool:
+    """A sentence that starts with a lower-case name ("... undamaged ones. bzip2recover is a
+    simple program"): after a full stop that closes a plain word of three letters or more,
+    not an abbreviation, and before a word that does not continue a sentence."""
+    if not text[next_start].islower() or text[mark_start:mark_end] != ".":
+        return False
+    lo = max(0, mark_start - _LOOK_BACK)
+    start = max(text.rfind(c, lo, mark_start) for c in " \t\n") + 1
+    word = text[max(start, lo) : mark_start].lstrip(_OPENERS).rstrip(_CLOSERS)
+    nxt = text[next_start : next_start + 40].split(maxsplit=1)
+    next_word = nxt[0].strip(_CLOSERS + ",;:").lower() if nxt else ""
+    if not _PLAIN_WORD.fullmatch(word) or next_word in _CONTINUES:
+        return False
+    return word.lower() not in _LOWER_ABBREV | NEVER_FINAL | MAY_END
 
 
 def _ends_here(text: str, mark_start: int, mark_end: int, next_start: int) -> bool:
@@ -221,19 +269,30 @@ def _ends_here(text: str, mark_start: int, mark_end: int, next_start: int) -> bo
     # Look back a bounded distance: an unbounded rfind per full stop is quadratic on a long
     # line. A word or line start further back than that is "not at the start of a line".
     lo = max(0, mark_start - _LOOK_BACK)
-    newline = text.rfind("\n", lo, mark_start)
+    # Markup text puts each inline element on a line of its own ("python\nX\n.\nY"): the
+    # word before a spaced full stop is the last one before the space.
+    stop = mark_start
+    while stop > lo and text[stop - 1].isspace():
+        stop -= 1
+    spaced = stop < mark_start
+    newline = text.rfind("\n", lo, stop)
     line_start = newline + 1 if newline >= 0 or lo == 0 else lo - 1
-    word_start = max(text.rfind(" ", lo, mark_start), text.rfind("\t", lo, mark_start)) + 1
+    word_start = max(text.rfind(" ", lo, stop), text.rfind("\t", lo, stop)) + 1
     word_start = max(word_start, line_start, lo)
-    word = text[word_start:mark_start].lstrip(_OPENERS)
+    word = text[word_start:stop].lstrip(_OPENERS)
     low = word.lower()
     nxt = text[next_start : next_start + 40].split(maxsplit=1)
     next_word = nxt[0].strip(_OPENERS + _CLOSERS + ",;:") if nxt else ""
-    if low in NEVER_FINAL or (len(word) == 1 and word.isupper()):
+    if spaced and len(word) == 1 and len(next_word) == 1:
+        return False  # "X . Y": a dotted name ("pythonX.Y") spread over lines by markup
+    if len(nxt) > 1 and len(nxt[0]) == 1 and nxt[1][:1] in "/._-":
+        return False  # "/usr/lib/python2.\nY\n/dist-packages": a path with a placeholder
+    if low in NEVER_FINAL or (len(word) == 1 and word.isupper() and not spaced):
         return False  # "Dr. Smith", "e.g. Foo", "Donald L. Evans"
     if low in BEFORE_NUMBER and next_word[:1].isdigit():
         return False  # "No. 152"
     if low in MAY_END or _LETTER_DOTS.fullmatch(word):
         return next_word.lower() in _STARTERS  # "U.S. DEPARTMENT" vs "the U.S. The"
     # "1. Purpose", "a. Scope", "3.2. Terms" open a line: list markers, not sentence ends.
-    return not (_MARKER.fullmatch(word) and not text[line_start:word_start].strip())
+    marker = _MARKER.fullmatch(word) and not spaced
+    return not (marker and not text[line_start:word_start].strip())

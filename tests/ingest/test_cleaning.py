@@ -85,3 +85,13 @@ def test_transcript_caption_rule_goes() -> None:
 def test_transcript_line_numbers_are_not_all_page_numbers() -> None:
     text = "1\nJUSTICE: Good morning.\n2\nCOUNSEL: Thank you.\n3\nAlderson Reporting"
     assert clean_pages([Page(1, text)])[0].text.count("\n") == 4
+
+
+def test_a_chapter_running_header_is_removed_though_on_few_pages() -> None:
+    body = ["Chapter one text.", "More text here."]
+    pages = [Page(1, "Introduction\nThe first page starts the story.")]
+    pages += [Page(n, "How to use it\n" + body[n % 2] + "\nand goes on") for n in range(2, 6)]
+    pages += [Page(n, "Programming with it\nOther text " + str(n)) for n in range(6, 12)]
+    cleaned = clean_pages(pages)
+    assert not any("How to use it" in p.text for p in cleaned)  # 4 of 11 pages, in a row
+    assert cleaned[0].text.startswith("Introduction")  # a first line seen once stays

@@ -8,6 +8,7 @@ from ingest.chunking import chunk_pages, split_sentences
 from ingest.loaders import IngestError, Page, load
 from ingest.tokens import count_tokens
 from tests.ingest import samples
+from text.sentences import sentences
 
 
 def test_pdf_pages_are_physical_and_one_based(tmp_path: Path) -> None:
@@ -26,6 +27,31 @@ def test_html_keeps_visible_text_only(tmp_path: Path) -> None:
     text = load(f)[0].text
     assert "Visible paragraph." in text and "Hello" in text
     assert "tracking" not in text and "p{}" not in text
+
+
+def test_html_inline_markup_does_not_break_sentences(tmp_path: Path) -> None:
+    # The space between two inline elements used to become a blank line: a paragraph break
+    # in the middle of the sentence for the splitter, the chunker and the answerer.
+    f = tmp_path / "p.html"
+    f.write_text(
+        "<html><body><p>As noted, the form <code><span>#!/usr/bin/env</span>\n"
+        "<em><span>interpreter_name</span></em></code> is deprecated.</p>\n"
+        "<p>The packages <code>a</code> and <code>b</code>\nprovide it.</p></body></html>"
+    )
+    text = load(f)[0].text
+    assert sentences(text) == [
+        "As noted, the form #!/usr/bin/env interpreter_name is deprecated.",
+        "The packages a and b provide it.",
+    ]
+    assert "\n\n" in text.strip()  # the paragraphs are still apart
+
+
+def test_html_hyphen_before_markup_is_not_a_line_end_hyphenation(tmp_path: Path) -> None:
+    from ingest.cleaning import clean_pages
+
+    f = tmp_path / "p.html"
+    f.write_text("<p>They are packaged as python3-django-<em>name</em>.</p>")
+    assert "python3-django- name" in clean_pages(load(f))[0].text
 
 
 def test_markdown_and_docx(tmp_path: Path) -> None:

@@ -189,3 +189,21 @@ def test_a_two_fact_question_gets_the_sentence_with_the_fact_the_best_lacks() ->
     assert _complement(q, best, [best, later]) == later
     assert _complement(q, best, [best, far]) is None  # too weak to add
     assert _complement("Should .pyc files ship in the package?", best, [best, later]) is None
+
+
+def test_a_line_ending_in_a_function_word_is_not_a_heading() -> None:
+    # HTML text puts a link on a line of its own: "As noted in" is not a heading to drop
+    assert tidy("As noted in\nInterpreter Location\n, the form is deprecated.") == (
+        "As noted in Interpreter Location , the form is deprecated."
+    )
+
+
+def test_yes_no_reads_an_opposite_word_as_no() -> None:
+    from providers.extractive_qtype import polarity
+
+    q = "Is the #!/usr/bin/env shebang form recommended?"
+    assert polarity(q, "As noted, the form #!/usr/bin/env interpreter_name is deprecated.") == "No"
+    assert polarity(q, "The form #!/usr/bin/env shebang is recommended.") == "Yes"
+    assert (
+        polarity("Is the old shebang form allowed?", "The old shebang form is forbidden.") == "No"
+    )

@@ -90,3 +90,125 @@ def test_a_sentence_cut_inside_a_bracket_or_starting_with_and_is_cut() -> None:
     assert is_cut("/usr/bin/python3 (or /usr/bin/python3.")
     assert is_cut("and /usr/bin/pydoc commands pointing to Python3.", at_start=False)
     assert not is_cut("The packages (python-is-python3) provide /usr/bin/python.")
+
+
+MAN_TABLE = (
+    "The manual is split into sections, listed here:\n\n"
+    "+--------+--------------------------------------------------+\n"
+    "|Section |                 Section contents                 |\n"
+    "+--------+--------------------------------------------------+\n"
+    "|   1    | user executable programs or shell commands       |\n"
+    "|   2    | system calls (functions provided by the kernel)  |\n"
+    "|   6    | games                                            |\n"
+    "+--------+--------------------------------------------------+\n"
+    "Other sections are local."
+)
+
+
+def test_a_text_table_row_is_quoted_with_its_column_names() -> None:
+    from providers.extractive_tables import render_row
+    from text.sentences import sentence_spans
+
+    rows = [render_row(MAN_TABLE, s, e) for s, e in sentence_spans(MAN_TABLE)]
+    assert "Section: 6 | Section contents: games" in rows
+    assert not any(r and "Section contents |" in r for r in rows)  # the header row is no answer
+    r = _ask("Which section holds system calls provided by the kernel?", MAN_TABLE, lambda w: True)
+    assert "Section: 2 | Section contents: system calls" in r.text, r.text
+
+
+def test_a_header_row_at_the_chunk_end_is_neither_an_item_nor_an_answer() -> None:
+    from providers.extractive_tables import render_row
+
+    text = "It attempts to use NROFF with the following three macro packages:\n\n+------+\n|macro package | command |"
+    assert render_row(text, text.index("|macro"), len(text)) is None
+    nxt = "+------+\n|andoc | nroff -mandoc |\n|an | nroff -man |\n|doc | nroff -mdoc |\n+---+"
+    src = [
+        Source(1, "m.txt", 1, text, doc_id="d", chunk_id="d:1"),
+        Source(2, "m.txt", 1, nxt, doc_id="d", chunk_id="d:2"),
+    ]
+    q = "Which three macro packages does it use?"
+    r = _provider(lambda w: True).generate(
+        Request(messages=[Message("user", q)], question=q, sources=src)
+    )
+    assert "packages: andoc; an; doc." in r.text, r.text
+
+
+def test_a_list_item_is_a_whole_answer_without_a_full_stop() -> None:
+    text = (
+        "It is made up of several user programs:\n"
+        "         o man       - an interface to the system reference manuals\n"
+        "         o whatis    - search the manual page names\n"
+        "         o apropos   - search the manual page names and descriptions\n"
+        "         o manpath   - determine search path for manual pages\n\n"
+        "In addition there are two shell scripts."
+    )
+    r = _ask("Which program searches manual page names and descriptions?", text, lambda w: True)
+    assert r.text.startswith("apropos - search the manual page names and descriptions [1]"), r.text
+
+
+def test_a_term_over_its_description_is_quoted_with_the_term() -> None:
+    text = (
+        "The following options are known.\n\n"
+        "--disable-setuid\n"
+        "By default, man will be installed as a setuid program to the cache owner.\n"
+        "Use this option to install man as a non-setuid program instead.\n\n"
+        "--disable-cache-owner\n"
+        "Use this option to leave the ownership of cache files unconstrained.\n"
+    )
+    assert tidy("old-versions\nThe set of interpreter names.") == (
+        "old-versions: The set of interpreter names."
+    )
+    assert tidy("Security Objectives\nThe FISMA defines three.") == "The FISMA defines three."
+    r = _ask("What does the --disable-setuid option do?", text, lambda w: True)
+    assert r.text.startswith("--disable-setuid: By default, man will be installed"), r.text
+    assert "non-setuid program instead" in r.text and "cache-owner" not in r.text, r.text
+
+
+def test_a_number_in_words_answers_how_many_even_before_a_colon() -> None:
+    text = (
+        "The script can be installed as mandb_nfmt and linked to mandb_tfmt for your site. "
+        "Such a format script will be supplied with either two or three arguments:\n"
+        "o manual page filename\no pre-processor string\n"
+    )
+    r = _ask("How many arguments is a mandb_nfmt format script given?", text, lambda w: True)
+    assert "either two or three arguments" in r.text, r.text
+
+
+def test_a_sentence_cut_by_the_chunk_end_is_completed_from_the_next_chunk() -> None:
+    first = (
+        "A program may require its own private Python modules. These modules should be "
+        "installed in /usr/share/module, or"
+    )
+    rest = "/usr/lib/module if the modules are architecture-dependent. Other text follows."
+    src = [Source(1, "policy.html", 1, first, doc_id="d", chunk_id="d:4")]
+    follow = {"d:4": rest}
+    p = ExtractiveProvider(
+        embed=FakeEmbedder().embed,
+        refusal=RefusalModel(weights={}, bias=5),
+        follow=lambda s: follow.get(s.chunk_id, ""),
+    )
+    q = "Where should private modules of a program be installed?"
+    r = p.generate(Request(messages=[Message("user", q)], question=q, sources=src))
+    assert "installed in /usr/share/module, or /usr/lib/module if the modules are" in r.text
+    assert "Other text" not in r.text, r.text
+    # without the next chunk the cut sentence is never quoted
+    r = _ask(q, first)
+    assert "/usr/share/module, or" not in r.text, r.text
+
+
+def test_a_sentence_a_page_break_cut_is_completed_from_the_chunk_before() -> None:
+    before = "Versions 0.9.5 and above fare much better in this respect. The ratio between"
+    page = "worst-case and average-case compression time is in the region of 10:1. Earlier ones."
+    src = [Source(1, "manual.pdf", 10, page, doc_id="d", chunk_id="d:7")]
+    p = ExtractiveProvider(
+        embed=FakeEmbedder().embed,
+        refusal=RefusalModel(weights={}, bias=5),
+        precede=lambda s: before if s.chunk_id == "d:7" else "",
+    )
+    q = "What is the ratio between worst-case and average-case compression time?"
+    r = p.generate(Request(messages=[Message("user", q)], question=q, sources=src))
+    assert r.text.startswith(
+        "The ratio between worst-case and average-case compression time is in the region of 10:1."
+    ), r.text
+    # without the chunk before, the piece is not quoted as if it were a sentence
+    assert not _ask(q, page).text.startswith("worst-case")

@@ -22,6 +22,7 @@ from text.sentences import is_heading_line, is_title, sentence_spans, sentences
         "See Fig. 4 and No. 152 of the Federal Register.",
         "Acme Inc. Board members and Beta Corp. Staff met.",
         "Apples, pears, etc. Were sold vs. bought.",
+        "Apples etc. and pears, e.g. this one, approx. ten of them.",
     ],
 )
 def test_one_sentence_stays_whole(text: str) -> None:
@@ -62,6 +63,44 @@ def test_one_sentence_stays_whole(text: str) -> None:
         (
             "Version 1.1 Framework and Section A.2 Scope.",
             ["Version 1.1 Framework and Section A.2 Scope."],
+        ),
+        # HTML text puts inline elements on lines of their own ("python<var>X</var>.<var>Y</var>")
+        (
+            "It must declare\nBuild-Depends\non\npython\nX\n.\nY\n-dev\n, where\nX\n.\nY\nis it.",
+            ["It must declare Build-Depends on python X . Y -dev , where X . Y is it."],
+        ),
+        (
+            "It is a Zip archive with code and a\n*\n.dist-info\nmetadata directory.",
+            ["It is a Zip archive with code and a * .dist-info metadata directory."],
+        ),
+        (
+            "Modules go to\n/usr/local/lib/python2.\nY\n/dist-packages\nfor Python 2. Next.",
+            ["Modules go to /usr/local/lib/python2. Y /dist-packages for Python 2.", "Next."],
+        ),
+        # "o" bullets of formatted manual pages; each row of a text table is a unit
+        (
+            "It has programs:\n o man - an interface\n o whatis - search names\nMore.",
+            ["It has programs:", "o man - an interface", "o whatis - search names More."],
+        ),
+        (
+            "Sections:\n+----+------+\n|Sec | What |\n+----+------+\n| 1 | programs |\n| 6 | games |",
+            [
+                "Sections:",
+                "+----+------+",
+                "|Sec | What |",
+                "+----+------+",
+                "| 1 | programs |",
+                "| 6 | games |",
+            ],
+        ),
+        # a sentence may start with a lower-case name (a command, a function)
+        (
+            "It tells damaged blocks from undamaged ones. bzip2recover is a simple program.",
+            ["It tells damaged blocks from undamaged ones.", "bzip2recover is a simple program."],
+        ),
+        (
+            "the interpreter\npython\nX\n.\nY\n.\nThe package needs it.",
+            ["the interpreter python X . Y .", "The package needs it."],
         ),
     ],
 )

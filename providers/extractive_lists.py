@@ -1,0 +1,138 @@
+"""Lists in the extractive answer: the announcing sentence and the items after it ("...three
+objectives:" + bullets, numbered items, capitalised item lines, the rows of a text table),
+also in the next chunks of the document, or a sentence that holds the items ("A, B and C")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from providers.base import Source
+from providers.extractive_qtype import QuestionType
+from providers.extractive_tables import table_cell
+from providers.extractive_terms import WORD, content_terms
+
+if TYPE_CHECKING:
+    from providers.extractive_provider import Candidate
+
+# The text that follows a source in its document (the next chunks), injected by the caller:
+# a list announced at the end of a chunk continues in the next one.
+FollowFn = Callable[[Source], str]
+
+_BULLET = re.compile(r"^\s*(?:[•◦▪●■\-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(?P<item>\S.*)$")
+_ITEM_LEAD = re.compile(r"^(?P<lead>[^–:—]{1,80}?)\s+[–—:-]\s+\S")
+_ANNOUNCE = re.compile(
+    r"(:|\b(below|following|as follows|the following|are listed|are defined below))\s*[.:]?$",
+    re.I,
+)
+_ENUMERATION = re.compile(r"\w[^,;:()]*(?:[,;]\s*\w[^,;:()]*){1,}[,;]?\s+(?:and|or)\s+\w", re.I)
+
+ENUMERATION_BONUS = 0.3
+MAX_ITEMS = 12
+MAX_ITEM_WORDS = 10  # longer "items" are paragraphs that happen to start with a bullet
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One quoted unit of the answer and the sources it cites."""
+
+    text: str
+    cites: tuple[int, ...]
+
+
+def enumerates(text: str, count: int | None, noun: str = "") -> float:
+    """1 for a sentence listing ``count`` items ("A, B, and C"; any size when unknown) that
+    names what the list holds (``noun``), a little more when it is short (a glossary line
+    beats a paragraph); else 0."""
+    if noun and not set(content_terms(noun)) & set(content_terms(text)):
+        return 0.0
+    sizes = [len(re.findall(r"[,;]", m.group(0))) + 1 for m in _ENUMERATION.finditer(text)]
+    if not sizes or (count and count not in sizes and count - 1 not in sizes):
+        return 0.0
+    return 1.0 + (0.5 if len(WORD.findall(text)) <= 25 else 0.0)
+
+
+# --- lists --------------------------------------------------------------------------------
+def _item(line: str) -> str | None:
+    m = _BULLET.match(line)
+    if m:
+        item = m.group("item").strip()
+        lead = _ITEM_LEAD.match(item)
+        return lead.group("lead").strip() if lead else item
+    s = line.strip()
+    words = s.split()
+    if 0 < len(words) <= 4 and s.isupper() and WORD.search(s):
+        return s.title()
+    return None
+
+
+def _items_after(text: str, count: int | None) -> list[str]:
+    """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
+    order, up to ``count``."""
+    items: list[str] = []
+    lines = text.split("\n")
+    rows = 0
+    for i, line in enumerate(lines):
+        item = _item(line)
+        if item is None and (cell := table_cell(lines, i, first=rows == 0)) is not None:
+            rows += 1
+            item = cell or None  # "" is the header row: not an item
+        if item and item not in items:
+            items.append(item)
+            if len(items) >= (count or MAX_ITEMS):
+                break
+    return items
+
+
+def _chunk_index(s: Source) -> int:
+    tail = s.chunk_id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def list_answer(
+    qt: QuestionType,
+    ranked: list[tuple[float, Candidate, str]],
+    sources: Sequence[Source],
+    follow: FollowFn | None = None,
+    clean: Callable[[str], str] = str.strip,
+) -> Piece | None:
+    """The announcing sentence and the items that follow it (also in the next chunks of the
+    same document among the sources), or None when no such list is found. A list shorter
+    than the question's count only when no sentence enumerates that many."""
+    partial: Piece | None = None
+    for _, c, text in ranked[:6]:
+        # "...defines three objectives for information systems:" + item lines: the splitter
+        # may have run the items into the sentence; the announcement ends at the colon.
+        colon = re.search(r":[ \t]*\n", c.text)
+        after = c.start + colon.end() if colon else c.end
+        if colon:
+            text = clean(c.text[: colon.start()])
+        elif not _ANNOUNCE.search(text.rstrip(".")):
+            continue
+        items = _items_after(c.source.text[after:], qt.count)
+        cites = [c.source.n]
+        later = sorted(
+            (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),
+            key=_chunk_index,
+        )
+        for s in later:
+            if qt.count and len(items) >= qt.count:
+                break
+            if _chunk_index(s) > _chunk_index(c.source):
+                more = [i for i in _items_after(s.text, None) if i not in items]
+                if more:
+                    items += more
+                    cites.append(s.n)
+        if follow and qt.count and len(items) < qt.count:
+            items += [i for i in _items_after(follow(c.source), None) if i not in items]
+        if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
+            lead = re.sub(r"[\s.:]+$", "", text)
+            piece = Piece(f"{lead}: {'; '.join(items[: qt.count or MAX_ITEMS])}.", tuple(cites))
+            if not qt.count or len(items) >= qt.count:
+                return piece
+            partial = partial or piece
+    if partial and any(enumerates(t, qt.count, qt.noun) for _, _, t in ranked[:6]):
+        return None  # a sentence that holds all the items answers better
+    return partial
