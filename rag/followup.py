@@ -46,9 +46,31 @@ def needs_context(question: str) -> bool:
     words = WORD.findall(question)
     if not words or len(words) > MAX_FOLLOW_UP_WORDS:
         return False
-    if _ELLIPSIS.search(question) or _PRONOUN.search(question):
+    if _ELLIPSIS.search(question):
+        return True
+    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
         return True
     return len(words) <= 6 and bool(_DEMONSTRATIVE.search(question))
+
+
+# "the laptop ... its", "a Carrier R2 ... it": a noun phrase the pronoun can point to.
+_DETERMINED_NOUN = re.compile(r"\b(the|a|an|my|our|your|this|each|every)\s+[A-Za-z][\w-]*", re.I)
+# "new employees ... their": a plural content word before a plural pronoun.
+_PLURAL_NOUN = re.compile(r"\b[A-Za-z][a-z-]{2,}s\b")
+
+
+def _has_own_antecedent(question: str, pronoun: re.Match[str]) -> bool:
+    """Does the pronoun point inside its own question? "What allowance do new employees get
+    for their home office?" names its topic and must not borrow the last one (which pulled
+    the search off topic and got it refused); "Do they get a laptop?" names nothing."""
+    before = question[: pronoun.start()]
+    p = pronoun.group(0).lower()
+    if p in ("their", "theirs", "them"):
+        return any(w.group(0).lower() not in STOPWORDS for w in _PLURAL_NOUN.finditer(before))
+    if p in ("it", "its"):
+        names = _entities(before)
+        return bool(names) or bool(_DETERMINED_NOUN.search(before))
+    return False  # "they" as a subject, he/she/his/her/those: a person or group named before
 
 
 def _standalone_history(history: Sequence[Message]) -> list[tuple[str, str]]:

@@ -92,3 +92,24 @@ def test_cli_history_contract(tmp_path: Path) -> None:
         ("And in Paris?", _history(rows), None),  # None: no "docs", the command's --doc
         ("plain question", [], None),
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # found in the browser: "their" points at the question's own "new employees"; the
+        # last question's "people Northwind" pulled the search off and it was refused
+        "What allowance do new employees get for their home office?",
+        "If a laptop breaks, who pays to repair it?",
+        "How much does the Carrier R2 cost and what is its battery life?",
+    ],
+)
+def test_a_pronoun_with_its_own_antecedent_stands_alone(question: str) -> None:
+    assert not needs_context(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["Do they get a laptop?", "Can I carry it over?", "What is their limit?"]
+)
+def test_a_pronoun_with_nothing_before_it_points_back(question: str) -> None:
+    assert needs_context(question)
