@@ -221,41 +221,32 @@ class ConversationStore:
         ]
 
 
+def _add_column(db: sqlite3.Connection, table: str, column: str, definition: str) -> None:
+    """``ALTER TABLE table ADD COLUMN column definition`` unless it is there already."""
+    if column in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+        return
+    try:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+    except sqlite3.OperationalError as e:  # another process migrated it first
+        if "duplicate column" not in str(e):
+            raise
+
+
 def _add_owner_column(db: sqlite3.Connection) -> None:
     """Migrate a database from before owners: its rows keep a NULL owner (no sign-in)."""
-    columns = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
-    if "owner" not in columns:
-        try:
-            db.execute("ALTER TABLE conversations ADD COLUMN owner TEXT")
-        except sqlite3.OperationalError as e:  # another process migrated it first
-            if "duplicate column" not in str(e):
-                raise
+    _add_column(db, "conversations", "owner", "TEXT")
     db.execute("CREATE INDEX IF NOT EXISTS conversations_owner ON conversations (owner, updated)")
 
 
 def _add_workspace_column(db: sqlite3.Connection) -> None:
     """Migrate a database from before workspaces: all its conversations were "default"."""
-    columns = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
-    if "workspace" not in columns:
-        try:
-            db.execute(
-                "ALTER TABLE conversations ADD COLUMN workspace TEXT NOT NULL DEFAULT 'default'"
-            )
-        except sqlite3.OperationalError as e:  # another process migrated it first
-            if "duplicate column" not in str(e):
-                raise
+    _add_column(db, "conversations", "workspace", "TEXT NOT NULL DEFAULT 'default'")
 
 
 def _add_within_column(db: sqlite3.Connection) -> None:
     """Migrate a database from before turns kept their "Ask within" scope: its turns read
     as all documents (NULL), the best guess for a scope nobody recorded."""
-    columns = {r[1] for r in db.execute("PRAGMA table_info(turns)")}
-    if "within_docs" not in columns:
-        try:
-            db.execute("ALTER TABLE turns ADD COLUMN within_docs TEXT")
-        except sqlite3.OperationalError as e:  # another process migrated it first
-            if "duplicate column" not in str(e):
-                raise
+    _add_column(db, "turns", "within_docs", "TEXT")
 
 
 def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:
