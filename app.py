@@ -49,7 +49,6 @@ def startup_failed(e: Exception) -> None:
 
 try:
     settings = state.get_settings()
-    sidebar.prefetch_registry(settings)  # SDK imports overlap the model load
     # The engine (model, Chroma, BM25, demo indexing) warms in a background thread: the
     # page and the chat box draw at once; a question waits for it (ui.chat.wait_for_engine).
     engine = state.ready_engine(settings)
@@ -92,3 +91,8 @@ with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)
     if engine is not None:
         analysis.render_documents(engine)  # tone per document, topics (background, cached)
+        # SDK imports for the sidebar's full provider view (seconds, holding the GIL): once
+        # the session has its first answer or has picked a model that needs an SDK, never
+        # beside the engine warm-up or a first extractive answer, which they slowed by seconds
+        if st.session_state.turns or choice.provider != "extractive" or choice.compare:
+            sidebar.prefetch_registry(settings)

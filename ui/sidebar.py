@@ -18,11 +18,13 @@ from rag.session import Choice
 from rag.settings import Settings
 from ui.state import secret_keys, settings_key
 
-__all__ = ["Choice", "prefetch_registry", "provider_rows", "render"]
+__all__ = ["Choice", "prefetch_registry", "provider_rows", "registry_future", "render"]
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
 # start). It is built in the background, without session keys (so no key enters a shared
-# cache); until it is ready the sidebar uses a light view that imports nothing.
+# cache), and only once the engine is ready (app.py): imports hold the GIL, so started
+# beside the engine warm-up they delayed the first answer by seconds instead of overlapping
+# it. Until it is ready the sidebar uses a light view that imports nothing.
 _registry: dict[str, Future[list[dict[str, Any]]]] = {}
 _registry_lock = threading.Lock()
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry")
@@ -34,6 +36,12 @@ def prefetch_registry(settings: Settings) -> Future[list[dict[str, Any]]]:
         if key not in _registry:
             _registry[key] = _pool.submit(describe_providers, settings)
         return _registry[key]
+
+
+def registry_future(settings: Settings) -> Future[list[dict[str, Any]]] | None:
+    """The registry build if :func:`prefetch_registry` has started it (never starts it)."""
+    with _registry_lock:
+        return _registry.get(settings_key(settings))
 
 
 def _light_rows(settings: Settings) -> list[dict[str, Any]]:
@@ -55,8 +63,8 @@ def _light_rows(settings: Settings) -> list[dict[str, Any]]:
 
 
 def provider_rows(settings: Settings, keys: dict[str, str]) -> dict[str, dict[str, Any]]:
-    fut = prefetch_registry(settings)
-    full = fut.done() and fut.exception() is None
+    fut = registry_future(settings)
+    full = fut is not None and fut.done() and fut.exception() is None
     rows = {r["provider"]: dict(r) for r in (fut.result() if full else _light_rows(settings))}
     for name, row in rows.items():
         row["key_configured"] = bool(row.get("key_configured")) or name in keys

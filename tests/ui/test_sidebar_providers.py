@@ -83,10 +83,26 @@ def test_model_picker_opens_on_the_default_before_the_registry_is_built(
     import ui.sidebar
 
     never: Future[list[dict[str, object]]] = Future()
-    monkeypatch.setattr(ui.sidebar, "prefetch_registry", lambda settings: never)
+    monkeypatch.setattr(ui.sidebar, "registry_future", lambda settings: never)
     at = new_app()
     at.selectbox(key="provider").set_value("openai").run()
     assert not at.exception
     assert at.selectbox(key="model_openai").value == "gpt-4o-mini"
     at.selectbox(key="provider").set_value("anthropic").run()
     assert at.selectbox(key="model_anthropic").value == "claude-3-5-haiku-latest"
+
+
+def test_registry_waits_for_the_first_extractive_answer(new_app: Callable[[], AppTest]) -> None:
+    """Building the registry imports every SDK (seconds, holding the GIL): started beside
+    the engine warm-up it delayed the first answer of a cold start (7.7 s in the browser,
+    2026-11-30). An extractive session starts it only once it has an answer."""
+    import ui.sidebar
+    from rag.settings import cached_settings
+
+    at = new_app()
+    settings = cached_settings()  # the app's: this test's index dir, no secrets
+    assert at.selectbox(key="provider").value == "extractive"  # the no-key default
+    assert ui.sidebar.registry_future(settings) is None
+    ask(at, "What is the nightly hotel limit in London?")
+    assert not at.exception and at.session_state.turns
+    assert ui.sidebar.registry_future(settings) is not None
