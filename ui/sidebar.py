@@ -22,9 +22,10 @@ __all__ = ["Choice", "prefetch_registry", "provider_rows", "registry_future", "r
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
 # start). It is built in the background, without session keys (so no key enters a shared
-# cache), and only once the engine is ready (app.py): imports hold the GIL, so started
-# beside the engine warm-up they delayed the first answer by seconds instead of overlapping
-# it. Until it is ready the sidebar uses a light view that imports nothing.
+# cache), and only once a session has an answer or picks a provider with an SDK (app.py):
+# imports hold the GIL, so started beside the engine warm-up they delayed the first answer
+# by seconds instead of overlapping it. Until it is ready the sidebar uses a light view
+# that imports nothing.
 _registry: dict[str, Future[list[dict[str, Any]]]] = {}
 _registry_lock = threading.Lock()
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry")
