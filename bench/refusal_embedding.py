@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ from providers.extractive_rescue import lacks_asked_number, type_rescue
 from rag.answer import to_sources
 from rag.engine import REFUSAL_MODEL_PATH, Engine
 from rag.eval import qa
-from rag.eval.refusal import AGAINST, DOCS_WEIGHT, EVIDENCE, EXCLUDED, _folds
+from rag.eval.refusal import DOCS_WEIGHT, _folds, cached_inputs, sign_bounds
 from rag.eval.squad import read_squad, split_articles, use_cached_embeddings
 from rag.settings import load_settings
 
@@ -85,13 +84,7 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     if out_path.is_file():
         return dict(np.load(out_path, allow_pickle=True))
     engine = Engine(load_settings(index_dir=args.index_dir), collection=args.collection)
-    cached = use_cached_embeddings(engine)
-    emb = args.cache.with_suffix(".emb.pkl")
-    if emb.is_file():
-        with emb.open("rb") as fh:
-            cached.cache.update(pickle.load(fh))  # our own scratch file
-    with args.cache.open("rb") as fh:
-        records = pickle.load(fh)  # our own scratch file
+    records, _ = cached_inputs(engine, args.squad, args.cache)
     fit_titles, _ = split_articles(read_squad(args.squad)[1], seed=args.seed)
     sq = _rows(engine, [(r.question, r.sources) for r in records])
     # Our own set: all six documents indexed (the other half's pages are distractors).
@@ -150,16 +143,7 @@ def fit_logistic(Z, y, sw, n_base, C_base, C_emb):  # type: ignore[no-untyped-de
     from scipy.optimize import minimize
 
     names = list(FEATURE_NAMES)
-    bounds = [
-        (0.0, 0.0)
-        if n in EXCLUDED
-        else (0.0, None)
-        if n in EVIDENCE
-        else (None, 0.0)
-        if n in AGAINST
-        else (None, None)
-        for n in names
-    ] + [(None, None)] * (Z.shape[1] - n_base)
+    bounds = sign_bounds(names) + [(None, None)] * (Z.shape[1] - n_base)
     pen = np.concatenate([np.full(n_base, 1 / C_base), np.full(Z.shape[1] - n_base, 1 / C_emb)])
 
     def loss(wb):  # type: ignore[no-untyped-def]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import time
 from pathlib import Path
 
@@ -30,7 +29,8 @@ from providers.extractive_provider import UNSURE_MARGIN
 from providers.extractive_refusal import unknown_terms
 from providers.extractive_rescue import lacks_asked_number, type_rescue
 from rag.engine import REFUSAL_MODEL_PATH, Engine
-from rag.eval.squad import read_squad, split_articles, use_cached_embeddings
+from rag.eval.refusal import cached_inputs, save_embeddings
+from rag.eval.squad import read_squad, split_articles
 from rag.settings import load_settings
 
 
@@ -54,13 +54,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     engine = Engine(load_settings(index_dir=args.index_dir), collection=args.collection)
-    cached = use_cached_embeddings(engine)
-    emb = args.cache.with_suffix(".emb.pkl")
-    if emb.is_file():
-        with emb.open("rb") as fh:
-            cached.cache.update(pickle.load(fh))  # our own scratch file
-    with args.cache.open("rb") as fh:
-        records = pickle.load(fh)  # our own scratch file
+    records, cached = cached_inputs(engine, args.squad, args.cache)
     _, test = split_articles(read_squad(args.squad)[1], seed=args.seed)
     provider = engine.extractive
     p, rule, rescue, lack = [], [], [], []
@@ -72,8 +66,7 @@ def main() -> None:
         rescue.append(type_rescue(r.question, cands))
         pieces = provider._compose(r.question, cands, r.sources) if cands else []
         lack.append(lacks_asked_number(r.question, [x.text for x in pieces]))
-    with emb.open("wb") as fh:
-        pickle.dump(cached.cache, fh)
+    save_embeddings(cached, args.cache)
     pa, ru, rs, la = np.array(p), np.array(rule), np.array(rescue), np.array(lack)
 
     def refused(t: float) -> np.ndarray:

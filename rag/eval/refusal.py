@@ -159,15 +159,9 @@ def _folds(
     return [(np.where(fold_of != k)[0], np.where(fold_of == k)[0]) for k in range(n)]
 
 
-def _fit_logistic(
-    Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float, w: np.ndarray | None = None
-) -> tuple[np.ndarray, float]:
-    """L2 logistic regression with the sign bounds above (L-BFGS-B); ``w`` weighs the rows."""
-    from scipy.optimize import minimize
-
-    sw = np.ones(len(y)) if w is None else w
-
-    bounds = [
+def sign_bounds(names: Sequence[str]) -> list[tuple[float | None, float | None]]:
+    """L-BFGS-B bounds per feature: excluded ones pinned at 0, evidence >= 0, against <= 0."""
+    return [
         (0.0, 0.0)
         if n in EXCLUDED
         else (0.0, None)
@@ -177,6 +171,16 @@ def _fit_logistic(
         else (None, None)
         for n in names
     ]
+
+
+def _fit_logistic(
+    Z: np.ndarray, y: np.ndarray, names: Sequence[str], C: float, w: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """L2 logistic regression with the sign bounds above (L-BFGS-B); ``w`` weighs the rows."""
+    from scipy.optimize import minimize
+
+    sw = np.ones(len(y)) if w is None else w
+    bounds = sign_bounds(names)
 
     def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = wb[:-1], wb[-1]
@@ -290,6 +294,22 @@ def _embedding_cache(cached: CachedEmbed, path: Path | None, save: bool = False)
             cached.cache.update(pickle.load(fh))  # our own scratch file, never user input
 
 
+def cached_inputs(
+    engine: Engine, path: Path, cache: Path | None, **collect_kw: Any
+) -> tuple[list[Record], CachedEmbed]:
+    """The records (from ``cache`` when it exists) and the engine's embeddings routed through
+    one cache, filled from the ``.emb.pkl`` beside ``cache``: what a refit or a bench needs."""
+    records = collect(engine, path, cache=cache, **collect_kw)
+    cached = use_cached_embeddings(engine)
+    _embedding_cache(cached, cache.with_suffix(".emb.pkl") if cache is not None else None)
+    return records, cached
+
+
+def save_embeddings(cached: CachedEmbed, cache: Path) -> None:
+    """Write the embeddings computed so far beside ``cache`` for the next run."""
+    _embedding_cache(cached, cache.with_suffix(".emb.pkl"), save=True)
+
+
 def run(
     engine: Engine,
     path: Path,
@@ -306,10 +326,10 @@ def run(
 ) -> dict[str, Any]:
     """Collect, fit on half the articles (plus, with ``docs`` = (engine, set.json), our own
     set's fit half), evaluate on the other half of SQuAD's articles, write the model."""
-    records = collect(engine, path, k=k, progress=progress, cache=cache, n_questions=n_questions)
-    cached = use_cached_embeddings(engine)
+    records, cached = cached_inputs(
+        engine, path, cache, k=k, progress=progress, n_questions=n_questions
+    )
     emb_path = cache.with_suffix(".emb.pkl") if cache is not None else None
-    _embedding_cache(cached, emb_path)
     provider: ExtractiveProvider = engine.extractive
     # Split over *all* the file's articles, exactly as `eval squad --heldout` does.
     fit_articles, test_articles = split_articles(read_squad(path)[1], seed=seed)
