@@ -37,6 +37,7 @@ from ingest.loaders import (
     load,
     load_document,
 )
+from ingest.reader_version import document_id
 from ingest.results import FileResult as FileResult  # rag.engine and ui import it here
 from ingest.results import Status as Status
 from ingest.stages import Stages
@@ -244,7 +245,7 @@ class Ingestor:
                     f"file is {size / 1e6:.1f} MB, over the {self.max_file_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
                 )
             sha = file_sha256(path)
-            doc_id = sha[:16]
+            doc_id = self._doc_id(sha)
             key = str(path.resolve())
             existing = list(self.store.docs_by_path(key))
             if any(d.doc_id == doc_id for d in existing) or self.store.doc(doc_id) is not None:
@@ -277,7 +278,7 @@ class Ingestor:
         existing: Sequence[Any],
         seen: dict[str, str],
     ) -> _Pending | FileResult:
-        doc_id = sha[:16]
+        doc_id = self._doc_id(sha)
         chunks = chunk_pages(pages, self.chunk_tokens, self.chunk_overlap)
         if not chunks:
             return FileResult(shown, "failed", error="no text to index after cleaning")
@@ -310,11 +311,18 @@ class Ingestor:
             sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
             key = f"text:{name}"
             existing = list(self.store.docs_by_path(key))
-            if any(d.doc_id == sha[:16] for d in existing):
-                return FileResult(key, "unchanged", sha[:16], *self._counts(sha[:16]))
+            doc_id = self._doc_id(sha)
+            if any(d.doc_id == doc_id for d in existing):
+                return FileResult(key, "unchanged", doc_id, *self._counts(doc_id))
             return self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
 
         return self._drive(((name, prepare(name, text)) for name, text in items), progress, total)
+
+    def _doc_id(self, sha: str) -> str:
+        """Same bytes, same reader, same chunk settings: same id ("unchanged"); a reader or
+        setting change re-reads the file (``ingest/reader_version.py``)."""
+        settings = f"{self.chunk_tokens}/{self.chunk_overlap}/{int(self.contextual)}"
+        return document_id(sha, settings)
 
     def _record(self, doc_id: str, c: Chunk, context: str = "") -> Any:
         return self.make_chunk(

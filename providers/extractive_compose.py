@@ -48,6 +48,7 @@ _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 # A defined term on a line of its own: an option ("-k --keep") or an identifier with a
 # hyphen, underscore, dot or digit ("old-versions", "bzip2recover"), not a title-cased heading.
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
+_FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
 TYPE_BONUS = 0.2
@@ -93,7 +94,10 @@ def tidy(text: str) -> str:
         or (_is_heading_line(lines[-1]) and bool(_END.search(lines[-2].strip())))
     ):
         lines.pop()
-    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+    text = re.sub(r"\s+", " ", " ".join(lines)).strip()
+    # A footnote mark after the full stop ("... or individuals.2") is the page's, not the
+    # sentence's: without it the sentence ends as a sentence (and is not taken for cut).
+    return _FOOTNOTE_MARK.sub(r"\1", text)
 
 
 def _starts_sentence(line: str) -> bool:

@@ -135,6 +135,27 @@ def test_tidy_and_is_cut() -> None:
     assert is_cut("and the rest expire in March.")
     assert is_cut("Employees get 25 days of")
     assert not is_cut("Employees get 25 days.")
+    # FIPS 199 p.6: a footnote mark after the full stop is not part of the quote, and the
+    # sentence is whole (it was taken for cut, and the MODERATE sentence answered "LOW").
+    low = "The potential impact is LOW if the effect is limited on individuals.2"
+    assert tidy(low) == "The potential impact is LOW if the effect is limited on individuals."
+    assert tidy("Python was upgraded to version 3.2") == "Python was upgraded to version 3.2"
+
+
+def test_footnoted_sentence_answers_over_its_neighbour() -> None:
+    text = (
+        "The potential impact is LOW if—\n− The loss of confidentiality could be expected to"
+        " have a limited adverse\neffect on organizational operations.2\nAMPLIFICATION: A"
+        " limited adverse effect means a noticeable reduction.\nThe potential impact is"
+        " MODERATE if—\n− The loss of confidentiality could be expected to have a serious"
+        " adverse\neffect on organizational operations."
+    )
+    q = (
+        "What is the potential impact if the loss of confidentiality is expected to have a"
+        " limited adverse effect?"
+    )
+    got, _ = _answer(q, [Source(1, "fips199.pdf", 6, text)])
+    assert "LOW" in got and "MODERATE" not in got, got
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,25 @@ def test_ingest_unchanged_replaced_remove(engine, tmp_path: Path) -> None:  # ty
     assert engine.retrieve("canteen", k=5).passages == []
 
 
+def test_a_new_reader_re_reads_an_unchanged_file(engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same bytes cut by an older reader (splitter, cleaner, chunk settings) are not
+    "unchanged": an index built before an upgrade answered from stale chunks."""
+    import ingest.reader_version as reader
+
+    f = _write(tmp_path / "notes.txt", "The canteen opens at eight. Lunch costs four euros.")
+    [r] = engine.ingest([f])
+    assert engine.ingest([f])[0].status == "unchanged"
+    monkeypatch.setattr(reader, "reader_version", lambda: "a-newer-reader")
+    [again] = engine.ingest([f])
+    assert again.status == "replaced" and again.doc_id != r.doc_id
+    assert [d.doc_id for d in engine.docs()] == [again.doc_id]
+    assert engine.store.vector_count() == engine.store.chunk_count() == 1
+    assert engine.ingest([f])[0].status == "unchanged"
+    # Chunk settings are part of the reader: a new chunk size re-reads too.
+    engine.ingestor.chunk_tokens += 10
+    assert engine.ingest([f])[0].status == "replaced"
+
+
 def test_remove_by_name_and_unknown(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f = _write(tmp_path / "a.md", "# A\n\nAlpha bravo charlie.")
     engine.ingest([f])
