@@ -140,7 +140,11 @@ _OPPOSITES = (
     ("support", "unsupport|deprecat"),
     ("allow|permit", "forbid|prohibit|disallow"),
     ("enabl", "disabl"),
+    ("need|necessar", "unnecessar|needless|not necessar"),
 )
+# A question word negated by a prefix in the sentence ("available" / "unavailable",
+# "supported" / "non-supported"): the sentence denies what the question asks.
+_NEGATING_PREFIX = ("un", "non", "non-")  # not "in": "formation" / "information"
 
 
 def _opposed(question: str, sentence: str) -> bool:
@@ -149,4 +153,11 @@ def _opposed(question: str, sentence: str) -> bool:
         asked = re.search(rf"\b(?:{word})", q) and not re.search(rf"\b(?:{word})", s)
         if asked and re.search(rf"\b(?:{opposite})", s):
             return True
+    s_words = {w.lower() for w in WORD.findall(sentence)}
+    for t in WORD.findall(question):
+        low = t.lower()
+        if len(low) >= 5 and low not in s_words:
+            stem = low[:-1] if low.endswith("s") else low
+            if any(w.startswith(p + stem) for p in _NEGATING_PREFIX for w in s_words):
+                return True
     return False

@@ -118,7 +118,9 @@ def _pick_provider(
 
 
 def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]) -> None:
-    with st.expander("API keys", expanded=False):
+    # A key keeps it open across the rerun that picking a provider starts (the model picker
+    # appears above it and shifts its position): it closed under a user's click before.
+    with st.expander("API keys", expanded=False, key="api_keys_panel"):
         st.caption("Kept in this browser session only: never saved, logged or shown.")
         for p in infos.values():
             if not p.key_setting:

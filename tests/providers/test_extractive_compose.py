@@ -228,3 +228,11 @@ def test_yes_no_reads_an_opposite_word_as_no() -> None:
     assert (
         polarity("Is the old shebang form allowed?", "The old shebang form is forbidden.") == "No"
     )
+    # "unnecessary" answers "need" with no; a prefix negates the question's own word
+    need = "Do I need to set MANPATH for man-db to work?"
+    said = "The setting of $MANPATH is actually unnecessary as the man-db utilities work it out."
+    assert polarity(need, said) == "No"
+    assert (
+        polarity("Is the archive format available?", "The archive format is unavailable.") == "No"
+    )
+    assert polarity("Is the archive format available?", "The archive format is available.") == "Yes"
