@@ -51,6 +51,7 @@ class Sink(Protocol):
 
     def docs_by_path(self, path: str) -> Sequence[Any]: ...
     def doc(self, doc_id: str) -> Any | None: ...
+    def docs(self) -> Sequence[Any]: ...
     def add_many(
         self, items: Sequence[tuple[Any, Sequence[Any], Sequence[str]]], embeddings: np.ndarray
     ) -> None: ...
@@ -245,7 +246,7 @@ class Ingestor:
                     f"file is {size / 1e6:.1f} MB, over the {self.max_file_bytes / 1e6:.0f} MB limit (RAG_MAX_FILE_MB)",
                 )
             sha = file_sha256(path)
-            doc_id = self._doc_id(sha)
+            doc_id = self.doc_id(sha)
             key = str(path.resolve())
             existing = list(self.store.docs_by_path(key))
             if any(d.doc_id == doc_id for d in existing) or self.store.doc(doc_id) is not None:
@@ -278,7 +279,7 @@ class Ingestor:
         existing: Sequence[Any],
         seen: dict[str, str],
     ) -> _Pending | FileResult:
-        doc_id = self._doc_id(sha)
+        doc_id = self.doc_id(sha)
         chunks = chunk_pages(pages, self.chunk_tokens, self.chunk_overlap)
         if not chunks:
             return FileResult(shown, "failed", error="no text to index after cleaning")
@@ -311,14 +312,14 @@ class Ingestor:
             sha = hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()
             key = f"text:{name}"
             existing = list(self.store.docs_by_path(key))
-            doc_id = self._doc_id(sha)
+            doc_id = self.doc_id(sha)
             if any(d.doc_id == doc_id for d in existing):
                 return FileResult(key, "unchanged", doc_id, *self._counts(doc_id))
             return self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
 
         return self._drive(((name, prepare(name, text)) for name, text in items), progress, total)
 
-    def _doc_id(self, sha: str) -> str:
+    def doc_id(self, sha: str) -> str:
         """Same bytes, same reader, same chunk settings: same id ("unchanged"); a reader or
         setting change re-reads the file (``ingest/reader_version.py``)."""
         settings = f"{self.chunk_tokens}/{self.chunk_overlap}/{int(self.contextual)}"

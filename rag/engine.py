@@ -16,6 +16,7 @@ from typing import Any
 
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
 from ingest.pipeline import FilePageProgress, FileResult, Ingestor, Progress, safe_upload_name
+from ingest.reread import reread, stale
 from providers.base import Answerer, Message, Provider, Source
 from providers.chain import FallbackChain
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
@@ -183,6 +184,19 @@ class Engine:
 
     def docs(self) -> list[DocInfo]:
         return self.store.docs()
+
+    def stale_docs(self) -> list[DocInfo]:
+        """Documents an older reader cut (``ingest/reader_version.py``): re-read them with
+        :meth:`reread` for the current reader's chunks."""
+        return list(stale(self.ingestor))
+
+    def reread(
+        self, progress: Progress | None = None, page_progress: FilePageProgress | None = None
+    ) -> list[FileResult]:
+        with self._write_lock:
+            results = reread(self.ingestor, progress, page_progress)
+            self.lexical.ensure(self.store)
+            return results
 
     def ensure_demo(self) -> list[FileResult]:
         """Index the demo corpus when the store is empty (first run)."""

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -295,12 +296,42 @@ def render_list(engine: Engine) -> None:
     if notice:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
+    _reread_control(engine)
     for d in docs:
         st.markdown(
             f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
         )
     if docs:
         _delete_control(engine, {d.doc_id: d.name for d in docs})
+
+
+def _reread(engine: Engine) -> None:
+    try:
+        results = engine.reread()
+    except Exception:
+        log.exception("re-read failed")
+        st.session_state.doc_notice = "Could not re-read the documents."
+        return
+    failed = [r for r in results if r.status == "failed"]
+    done = len(results) - len(failed)
+    note = f"Re-read {_plural(done, 'document')} with the current reader."
+    if failed:
+        note += " Not re-read: " + "; ".join(f"{Path(r.path).name} ({r.error})" for r in failed)
+    st.session_state.doc_notice = note
+
+
+def _reread_control(engine: Engine) -> None:
+    """Documents indexed before an upgrade keep the chunks the older reader cut (its
+    sentences, the furniture it left in) until they are read again."""
+    stale = engine.stale_docs()
+    if not stale:
+        return
+    st.info(
+        f"{_plural(len(stale), 'document')} {'was' if len(stale) == 1 else 'were'} read by an"
+        " older version of the reader. Reading again gives answers from the cleaner text.",
+        icon=":material/update:",
+    )
+    st.button("Read them again", key="reread_docs", on_click=_reread, args=(engine,))
 
 
 def _delete_control(engine: Engine, names: dict[str, str]) -> None:

@@ -35,27 +35,56 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         page_close()
         close()
-    for r in results:
-        if args.json:
-            print_json(r.to_dict())
-        else:
-            detail = r.error if r.status == "failed" else report_line(r)
-            print(f"{r.status:9} {r.path}  ({detail})")
+    _print_results(results, args.json)
     if not results:
         print("no files found", file=sys.stderr)
         return 1
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
+def _print_results(results: list[Any], as_json: bool) -> None:
+    for r in results:
+        if as_json:
+            print_json(r.to_dict())
+        else:
+            detail = r.error if r.status == "failed" else report_line(r)
+            print(f"{r.status:9} {r.path}  ({detail})")
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
-    docs = engine_for().docs()
+    engine = engine_for()
+    docs = engine.docs()
     if args.json:
         print_json([d.to_dict() for d in docs])
     else:
         for d in docs:
             print(f"{d.doc_id}  {d.pages:4} pages {d.chunks:5} chunks  {d.name}")
         print(f"{len(docs)} documents", file=sys.stderr)
+        if stale := engine.stale_docs():
+            print(
+                f"{len(stale)} read by an older version of the reader: "
+                "`python -m rag reindex` re-reads them",
+                file=sys.stderr,
+            )
     return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    engine = engine_for()
+    stale = engine.stale_docs()
+    if not stale:
+        print(f"all {len(engine.docs())} documents are read by this reader", file=sys.stderr)
+        return 0
+    show = sys.stderr.isatty() or args.progress
+    update, close = progress_bar("re-read", show, lambda: f"{engine.ingestor.done.chunks} chunks")
+    page_update, page_close = page_bar(show)
+    try:
+        results = engine.reread(progress=update, page_progress=page_update)
+    finally:
+        page_close()
+        close()
+    _print_results(results, args.json)
+    return 1 if any(r.status == "failed" for r in results) else 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -80,5 +109,14 @@ def add_parsers(sub: Any) -> None:
         "--progress", action="store_true", help="show the progress bar even when not a TTY"
     )
     add_command(sub, "docs", cmd_docs, "list ingested documents")
+    sp = add_command(
+        sub,
+        "reindex",
+        cmd_reindex,
+        "re-read the documents an older version of the reader (or other chunk settings) cut",
+    )
+    sp.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a TTY"
+    )
     sp = add_command(sub, "remove", cmd_remove, "remove a document by id, path or file name")
     sp.add_argument("target")

@@ -50,6 +50,18 @@ def test_a_new_reader_re_reads_an_unchanged_file(engine, tmp_path: Path, monkeyp
     assert [d.doc_id for d in engine.docs()] == [again.doc_id]
     assert engine.store.vector_count() == engine.store.chunk_count() == 1
     assert engine.ingest([f])[0].status == "unchanged"
+    # `reindex` (and the page's "Read them again") finds and re-reads what an older reader
+    # cut; a file gone from disk fails alone and keeps its chunks.
+    gone = _write(tmp_path / "gone.txt", "The library closes at six on Sundays.")
+    engine.ingest([gone])
+    monkeypatch.setattr(reader, "reader_version", lambda: "the-next-reader")
+    gone.unlink()
+    assert {d.name for d in engine.stale_docs()} == {"notes.txt", "gone.txt"}
+    results = {Path(r.path).name: r for r in engine.reread()}
+    assert results["notes.txt"].status == "replaced"
+    assert results["gone.txt"].status == "failed" and "no such file" in results["gone.txt"].error
+    assert [d.name for d in engine.stale_docs()] == ["gone.txt"]
+    assert "six on Sundays" in engine.retrieve("library closes", k=1).passages[0].text
     # Chunk settings are part of the reader: a new chunk size re-reads too.
     engine.ingestor.chunk_tokens += 10
     assert engine.ingest([f])[0].status == "replaced"

@@ -178,6 +178,25 @@ def test_upload_lists_then_delete(new_app: Callable[[], AppTest], app_index: Pat
     assert "Deleted zephyr _notes_.txt." in text and "4 documents indexed" in text
 
 
+def test_documents_an_older_reader_cut_are_read_again_from_the_page(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.reader_version as reader
+
+    at = new_app()
+    assert "older version of the reader" not in page_text(at)
+    monkeypatch.setattr(reader, "reader_version", lambda: "a-newer-reader")  # an upgrade
+    at.run()
+    assert "4 documents were read by an older version of the reader" in page_text(at)
+    at.button(key="reread_docs").click().run()
+    assert not at.exception
+    text = page_text(at).replace("\\", "")
+    assert "Re-read 4 documents with the current reader." in text
+    assert "older version of the reader" not in text and "4 documents indexed" in text
+    ask(at, "How many vacation days do full-time employees get?")
+    assert "25" in at.session_state.turns[-1].answers[0].answer
+
+
 def test_upload_over_the_limit_is_refused_naming_it(
     new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -74,6 +74,8 @@ def test_reingest_is_a_no_op_and_docs_lists_them(pdf_index: tuple[Path, list[dic
     assert json.loads(again.stdout)["status"] == "unchanged"
     docs = json.loads(_cli("docs", "--json", index=index).stdout)
     assert {d["name"] for d in docs} == set(EXPECTED_PAGES)
+    current = _cli("reindex", index=index)
+    assert current.returncode == 0 and "all 7 documents are read by this reader" in current.stderr
 
 
 def test_ask_cites_file_and_page(pdf_index: tuple[Path, list[dict]]) -> None:
