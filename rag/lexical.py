@@ -36,9 +36,19 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: list[str]) -> list[list[str]]:
+@lru_cache(maxsize=1)
+def _bm25s() -> Any:
+    """bm25s, imported once. Its import sets its own logger to DEBUG, so every CLI question
+    printed "DEBUG bm25s: Building index from tokens" whatever the level asked for; its level
+    goes back to the application's (inherited from the root logger)."""
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    bm25s = _bm25s()
     out = bm25s.tokenize(
         texts, lower=True, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
@@ -136,7 +146,7 @@ class LexicalIndex:
         return all(t in vocab or close_match(t, index.words) for t in stems)
 
     def _build(self, generation: int, ids: list[str], texts: list[str]) -> _Index:
-        import bm25s
+        bm25s = _bm25s()
 
         if not ids:
             return _Index(generation, [], None)
@@ -186,9 +196,7 @@ class LexicalIndex:
                 return None  # another manifest's index (a stamp from before has none)
             bm25 = None
             if meta["ids"]:
-                import bm25s
-
-                bm25 = bm25s.BM25.load(str(self.dir), show_progress=False)
+                bm25 = _bm25s().BM25.load(str(self.dir), show_progress=False)
             return _Index(int(meta["generation"]), list(meta["ids"]), bm25)
         except Exception:
             log.warning("BM25 index unreadable; rebuilding", exc_info=True)

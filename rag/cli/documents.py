@@ -9,16 +9,22 @@ from typing import Any
 from rag.cli.output import add_command, engine_for, page_bar, print_json, progress_bar
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def report_line(r: Any) -> str:
     """``12 pages, 40 chunks · 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
     extra = []
     if r.ocr_pages:
         extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
     if r.tables:
-        extra.append(f"{r.tables} tables")
+        extra.append(_n(r.tables, "table"))
     if r.chars:
         extra.append(f"{r.chars:,} characters")
-    line = f"{r.pages} pages, {r.chunks} chunks" + (" · " + ", ".join(extra) if extra else "")
+    line = f"{_n(r.pages, 'page')}, {_n(r.chunks, 'chunk')}" + (
+        " · " + ", ".join(extra) if extra else ""
+    )
     for f in r.failed_pages:
         line += f"; page {f['page']} failed: {f['error']}"
     return line
