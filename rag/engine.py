@@ -157,8 +157,14 @@ class Engine:
             results = self.ingestor.ingest(
                 paths, progress=progress, display_names=display_names, page_progress=page_progress
             )
-            self.lexical.ensure(self.store)  # rebuild BM25 now, not on the next question
+            self._refresh_indexes()
             return results
+
+    def _refresh_indexes(self) -> None:
+        """After a write: BM25 rebuilt and a small index's vectors loaded now, not on the
+        next question."""
+        self.lexical.ensure(self.store)
+        self.store.warm_dense()
 
     @property
     def uploads_dir(self) -> Path:
@@ -173,13 +179,13 @@ class Engine:
         the slow Tesseract pages), for a progress bar."""
         with self._write_lock:
             result = self.ingestor.ingest_upload(self.uploads_dir, name, data, page_progress)
-            self.lexical.ensure(self.store)
+            self._refresh_indexes()
             return result
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         with self._write_lock:
             results = self.ingestor.remove(doc_id_or_path)
-            self.lexical.ensure(self.store)
+            self._refresh_indexes()
             return results
 
     def docs(self) -> list[DocInfo]:
@@ -195,7 +201,7 @@ class Engine:
     ) -> list[FileResult]:
         with self._write_lock:
             results = reread(self.ingestor, progress, page_progress)
-            self.lexical.ensure(self.store)
+            self._refresh_indexes()
             return results
 
     def ensure_demo(self) -> list[FileResult]:

@@ -58,6 +58,10 @@ class ExactDense:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(m.ids[i], float(scores[i])) for i in top]
 
+    def warm(self, store: Any) -> None:
+        """Load the vectors now (after a write), not on the next question."""
+        self._current(store)
+
     def _current(self, store: Any) -> _Matrix | None:
         generation = int(store.generation)
         m = self._matrix

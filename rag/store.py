@@ -187,6 +187,10 @@ class Store:
         dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
 
+    def warm_dense(self) -> None:
+        """Load a small index's vectors for exact search now (rag/exact_dense.py)."""
+        self._exact.warm(self)
+
     def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of ``chunk_ids`` (those Chroma holds)."""
         if not chunk_ids:
