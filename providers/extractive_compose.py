@@ -48,6 +48,7 @@ _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 # A defined term on a line of its own: an option ("-k --keep") or an identifier with a
 # hyphen, underscore, dot or digit ("old-versions", "bzip2recover"), not a title-cased heading.
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
+_INNER_BULLET = re.compile(r"^\s*[•◦▪●■‣−]\s+")
 _FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
@@ -94,6 +95,9 @@ def tidy(text: str) -> str:
         or (_is_heading_line(lines[-1]) and bool(_END.search(lines[-2].strip())))
     ):
         lines.pop()
+    # A bullet that opens a wrapped line inside the sentence ("... is LOW if—\n− The loss of
+    # ...") is layout: the quote reads "if— The loss of ...", not "if— − The loss".
+    lines = [lines[0], *(_INNER_BULLET.sub("", ln, count=1) for ln in lines[1:])] if lines else []
     text = re.sub(r"\s+", " ", " ".join(lines)).strip()
     # A footnote mark after the full stop ("... or individuals.2") is the page's, not the
     # sentence's: without it the sentence ends as a sentence (and is not taken for cut).

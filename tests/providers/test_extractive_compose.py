@@ -140,6 +140,10 @@ def test_tidy_and_is_cut() -> None:
     low = "The potential impact is LOW if the effect is limited on individuals.2"
     assert tidy(low) == "The potential impact is LOW if the effect is limited on individuals."
     assert tidy("Python was upgraded to version 3.2") == "Python was upgraded to version 3.2"
+    # a bullet that opens a wrapped line inside the sentence is layout, not text
+    assert tidy("The impact is LOW if—\n− The loss is limited.") == (
+        "The impact is LOW if— The loss is limited."
+    )
 
 
 def test_footnoted_sentence_answers_over_its_neighbour() -> None:
