@@ -157,12 +157,14 @@ class Engine:
             results = self.ingestor.ingest(
                 paths, progress=progress, display_names=display_names, page_progress=page_progress
             )
-            self._refresh_indexes()
+            # BM25 only: a CLI ingest exits next, and the app's warm-up retrieves right after
+            # (which loads a small index's vectors for the exact scan).
+            self.lexical.ensure(self.store)
             return results
 
     def _refresh_indexes(self) -> None:
-        """After a write: BM25 rebuilt and a small index's vectors loaded now, not on the
-        next question."""
+        """After a write from the page (upload, delete, re-read): BM25 rebuilt and a small
+        index's vectors loaded now, not on the next question."""
         self.lexical.ensure(self.store)
         self.store.warm_dense()
 
