@@ -59,12 +59,25 @@ def searched_within(t: Scoped) -> str | None:
 
 def restore_within(turns: Sequence[Scoped], indexed: Mapping[str, str]) -> Restored:
     """The selection of the last turn, minus the documents no longer in ``indexed``
-    (doc id -> name). No turns, or a last turn over all documents: all documents."""
+    (doc id -> name), a document read again under a new id kept by its name. No turns, or a
+    last turn over all documents: all documents."""
     if not turns or not turns[-1].within:
         return Restored()
     last = turns[-1]
-    kept = [i for i in last.within if i in indexed]
-    dropped = [n for i, n in zip(last.within, _names(last), strict=True) if i not in indexed]
+    # A document read again (a newer reader, `rag reindex`) or replaced by a new version has
+    # a new id under the same name: the one indexed document of that name takes its place.
+    by_name: dict[str, list[str]] = {}
+    for doc_id, name in indexed.items():
+        by_name.setdefault(name, []).append(doc_id)
+    kept: list[str] = []
+    dropped: list[str] = []
+    for doc_id, name in zip(last.within, _names(last), strict=True):
+        same = by_name.get(name, [])
+        now = doc_id if doc_id in indexed else (same[0] if len(same) == 1 else None)
+        if now is None:
+            dropped.append(name)
+        elif now not in kept:
+            kept.append(now)
     return Restored(kept, dropped)
 
 

@@ -36,6 +36,14 @@ def test_deleted_documents_are_dropped_and_named() -> None:
     assert "a.pdf, old.pdf" in (everything_gone.note() or "")
 
 
+def test_a_document_read_again_under_a_new_id_keeps_its_place_by_name() -> None:
+    # `rag reindex` (a newer reader) gave a.pdf a new id; a name two documents share is not
+    # guessed
+    turns = [_turn(["old-a", "old-x"], ["a.pdf", "x.txt"])]
+    indexed = {"new-a": "a.pdf", "x1": "x.txt", "x2": "x.txt"}
+    assert restore_within(turns, indexed) == Restored(["new-a"], ["x.txt"])
+
+
 def test_searched_within_says_names_and_nothing_for_all_documents() -> None:
     assert searched_within(_turn(["d1", "d2"], ["a.pdf", "b.txt"])) == (
         "Searched within: a.pdf, b.txt"
