@@ -81,7 +81,9 @@ class ExactDense:
             return m
 
 
-def _load(store: Any) -> _Matrix:
+def unit_vectors(store: Any) -> tuple[int, list[str], np.ndarray]:
+    """(generation, ids, L2-normalised float32 rows) of every committed chunk with a vector,
+    in the manifest's order (the exact scan here, topic clustering in rag.analysis)."""
     generation, ids, _ = store.snapshot()  # ids and generation read together
     vecs: dict[str, np.ndarray] = {}
     for i in range(0, len(ids), _LOAD_BATCH):
@@ -91,8 +93,13 @@ def _load(store: Any) -> _Matrix:
     matrix = np.asarray([vecs[c] for c in kept], dtype=np.float32).reshape(len(kept), dim)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix /= np.maximum(norms, 1e-12)
-    docs = np.asarray([c.rpartition(":")[0] for c in kept])
-    return _Matrix(int(generation), kept, docs, matrix)
+    return int(generation), kept, matrix
+
+
+def _load(store: Any) -> _Matrix:
+    generation, ids, matrix = unit_vectors(store)
+    docs = np.asarray([c.rpartition(":")[0] for c in ids])
+    return _Matrix(generation, ids, docs, matrix)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ from providers.chain import FallbackChain
 from rag.analysis.structured import llm_providers
 from rag.analysis.topic_keywords import ctfidf_keywords, word_casing
 from rag.analysis.topic_labels import EXAMPLE_CHARS, label_topics
+from rag.exact_dense import unit_vectors
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -101,17 +102,8 @@ class TopicsResult:
 # --------------------------------------------------------------------------- clustering
 def chunk_embeddings(store: Any) -> tuple[list[str], np.ndarray]:
     """(ids, L2-normalised vectors) of every committed chunk, in the manifest's order."""
-    ids, _ = store.all_chunks()
-    if not ids:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    vecs: dict[str, Any] = {}
-    for i in range(0, len(ids), 2000):
-        got = store._collection.get(ids=ids[i : i + 2000], include=["embeddings"])
-        vecs.update(zip(got["ids"], got["embeddings"], strict=True))
-    keep = [cid for cid in ids if cid in vecs]  # committed but vector missing: skip it
-    x = np.asarray([vecs[c] for c in keep], dtype=np.float32)
-    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    return keep, x
+    _, ids, x = unit_vectors(store)
+    return ids, x
 
 
 def choose_k(
