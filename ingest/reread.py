@@ -4,16 +4,19 @@ reader gives their bytes differs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ingest.pipeline import FilePageProgress, FileResult, Ingestor, Progress
 
 
-def stale(ingestor: Ingestor) -> list[Any]:
-    """Documents whose id is not the one this reader (and these chunk settings) gives their
-    bytes. In-memory texts (eval corpora) count too; their own ingest run re-reads them."""
-    return [d for d in ingestor.store.docs() if d.doc_id != ingestor.doc_id(d.sha256)]
+def stale(ingestor: Ingestor, docs: Sequence[Any] | None = None) -> list[Any]:
+    """Documents (of ``docs``, already read; default: the store's) whose id is not the one
+    this reader (and these chunk settings) gives their bytes. In-memory texts (eval corpora)
+    count too; their own ingest run re-reads them."""
+    listed = ingestor.store.docs() if docs is None else docs
+    return [d for d in listed if d.doc_id != ingestor.doc_id(d.sha256)]
 
 
 def reread(

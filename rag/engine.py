@@ -193,10 +193,10 @@ class Engine:
     def docs(self) -> list[DocInfo]:
         return self.store.docs()
 
-    def stale_docs(self) -> list[DocInfo]:
-        """Documents an older reader cut (``ingest/reader_version.py``): re-read them with
-        :meth:`reread` for the current reader's chunks."""
-        return list(stale(self.ingestor))
+    def stale_docs(self, docs: Sequence[DocInfo] | None = None) -> list[DocInfo]:
+        """Documents an older reader cut (``ingest/reader_version.py``), among ``docs`` when
+        the caller has just listed them: re-read them with :meth:`reread`."""
+        return list(stale(self.ingestor, docs))
 
     def reread(
         self, progress: Progress | None = None, page_progress: FilePageProgress | None = None

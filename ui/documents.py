@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
+from rag.store import DocInfo
 from ui import embedder
 from ui.text import escape_label, escape_md
 
@@ -296,7 +298,7 @@ def render_list(engine: Engine) -> None:
     if notice:
         st.caption(escape_md(notice))
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
-    _reread_control(engine)
+    _reread_control(engine, docs)
     for d in docs:
         st.markdown(
             f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
@@ -320,10 +322,10 @@ def _reread(engine: Engine) -> None:
     st.session_state.doc_notice = note
 
 
-def _reread_control(engine: Engine) -> None:
+def _reread_control(engine: Engine, docs: Sequence[DocInfo]) -> None:
     """Documents indexed before an upgrade keep the chunks the older reader cut (its
     sentences, the furniture it left in) until they are read again."""
-    stale = engine.stale_docs()
+    stale = engine.stale_docs(docs)
     if not stale:
         return
     st.info(

@@ -66,7 +66,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         for d in docs:
             print(f"{d.doc_id}  {d.pages:4} pages {d.chunks:5} chunks  {d.name}")
         print(f"{len(docs)} documents", file=sys.stderr)
-        if stale := engine.stale_docs():
+        if stale := engine.stale_docs(docs):
             print(
                 f"{len(stale)} read by an older version of the reader: "
                 "`python -m rag reindex` re-reads them",
