@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from providers.base import Source
@@ -60,6 +61,7 @@ SECOND_RATIO = 0.85
 COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the best
 COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
+PHRASE_BONUS = 0.1  # per shared two-word phrase, at most two (yes/no questions)
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
 
@@ -226,6 +228,10 @@ def rank(
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * enumerates(text, qt.count, qt.noun)
+        elif qt.kind == "yesno":
+            # "Does FIPS 199 apply to national security systems?": the sentence that names
+            # "national security systems" decides it, not the one that repeats "FIPS 199".
+            bonus += PHRASE_BONUS * min(2, _shared_phrases(question, text))
         # It announces what follows and says nothing itself - unless it holds the number or
         # date asked for ("It will be supplied with either two or three arguments:").
         holds_asked = typed and wh in ("how_many", "when")
@@ -241,6 +247,12 @@ _COUNT_WORD = re.compile(
     r"thousand|million|dozen|twice)\b",
     re.I,
 )
+
+
+def _shared_phrases(question: str, text: str) -> int:
+    """Pairs of adjacent content words of the question that are adjacent in ``text`` too."""
+    pairs = set(pairwise(content_terms(text)))
+    return len({p for p in pairwise(content_terms(question)) if p in pairs})
 
 
 def _count_word(wh: str, text: str, question: str) -> float:

@@ -123,13 +123,33 @@ def polarity(question: str, sentence: str) -> str | None:
     s_terms = set(content_terms(sentence))
     if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
         return None
-    said_no = _negated(sentence, q_terms & s_terms)
+    said_no = _negated(sentence, q_terms & s_terms) or _excluded(sentence, q_terms & s_terms)
     # "Is the form recommended?" against "... the form is deprecated.": the opposite word
     # says no as a negation does
     if antonym_swap(question, sentence) or _opposed(question, sentence):
         said_no = not said_no
     asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
     return "No" if said_no != asked_no else "Yes"
+
+
+# "These standards shall apply to ... all systems other than those designated as national
+# security systems": what an exclusion names is what the sentence says does not hold.
+_EXCLUSION = re.compile(
+    r"\b(?:other than|except(?: for| that)?|excluding|with the exception of|apart from)\b", re.I
+)
+EXCLUDED_WORDS = 12  # how far an exclusion reaches ("other than those information systems ...")
+
+
+def _excluded(text: str, terms: set[str]) -> bool:
+    """A question word the sentence names only inside an exclusion's reach: "all expenses
+    except alcohol" excludes alcohol; "contractors, except those on short contracts" does not
+    exclude contractors (named before it)."""
+    for m in _EXCLUSION.finditer(text):
+        before = set(content_terms(text[: m.start()]))
+        reach = " ".join(WORD.findall(text[m.end() :])[:EXCLUDED_WORDS])
+        if any(t not in before for t in terms & set(content_terms(reach))):
+            return True
+    return False
 
 
 # Opposites that documentation uses for what is advised or possible (the general list in

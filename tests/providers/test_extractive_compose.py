@@ -240,3 +240,38 @@ def test_yes_no_reads_an_opposite_word_as_no() -> None:
         polarity("Is the archive format available?", "The archive format is unavailable.") == "No"
     )
     assert polarity("Is the archive format available?", "The archive format is available.") == "Yes"
+
+
+def test_yes_no_reads_what_an_exclusion_names_as_no() -> None:
+    from providers.extractive_qtype import polarity
+
+    q = "Does FIPS 199 apply to national security systems?"
+    s = (
+        "These standards shall apply to all federal information systems other than those "
+        "information systems designated as national security systems."
+    )
+    assert polarity(q, s) == "No"
+    assert polarity("Is alcohol reimbursed?", "All meals are reimbursed except alcohol.") == "No"
+    assert polarity("Are meals reimbursed?", "All meals are reimbursed except alcohol.") == "Yes"
+    # named before the exclusion: the exclusion narrows it, it does not deny it
+    said = "The policy applies to contractors, except those on contracts shorter than a month."
+    assert polarity("Does the policy apply to contractors?", said) == "Yes"
+
+
+def test_a_yes_no_question_is_answered_from_the_sentence_that_names_what_it_asks() -> None:
+    text = (
+        "These standards shall apply to all federal information systems other than those "
+        "information systems designated as national security systems as defined in 44 United "
+        "States Code Section 3542(b)(2). Agency officials shall use the security "
+        "categorizations described in FIPS Publication 199 whenever there is a federal "
+        "requirement to provide such a categorization of information or information systems."
+    )
+    applies, uses = text.split(" Agency officials ")
+    # the sentence that repeats "FIPS 199" comes from the better-ranked passage
+    sources = [
+        Source(1, "FIPS199.pdf", 6, "Agency officials " + uses),
+        Source(2, "FIPS199.pdf", 5, applies),
+    ]
+    answer, cited = _answer("Does FIPS 199 apply to national security systems?", sources)
+    assert answer.startswith("No. These standards shall apply to"), answer
+    assert cited == [2]
