@@ -214,6 +214,9 @@ def rank(
     completed with the last turn's terms in brackets ("How many of them can be carried
     over? (vacation days)") prefers the sentence with the user's own words."""
     own = _own_terms(question)
+    # "Does FIPS 199 apply to national security systems?": the sentence that names
+    # "national security systems" decides it, not the one that repeats "FIPS 199".
+    asked_phrases = set(pairwise(content_terms(question))) if qt.kind == "yesno" else set()
     out = []
     for c, text in quoted:
         bonus = OWN_BONUS * len(own & set(content_terms(text))) / len(own) if own else 0.0
@@ -229,9 +232,8 @@ def rank(
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * enumerates(text, qt.count, qt.noun)
         elif qt.kind == "yesno":
-            # "Does FIPS 199 apply to national security systems?": the sentence that names
-            # "national security systems" decides it, not the one that repeats "FIPS 199".
-            bonus += PHRASE_BONUS * min(2, _shared_phrases(question, text))
+            shared = asked_phrases & set(pairwise(content_terms(text)))
+            bonus += PHRASE_BONUS * min(2, len(shared))
         # It announces what follows and says nothing itself - unless it holds the number or
         # date asked for ("It will be supplied with either two or three arguments:").
         holds_asked = typed and wh in ("how_many", "when")
@@ -247,12 +249,6 @@ _COUNT_WORD = re.compile(
     r"thousand|million|dozen|twice)\b",
     re.I,
 )
-
-
-def _shared_phrases(question: str, text: str) -> int:
-    """Pairs of adjacent content words of the question that are adjacent in ``text`` too."""
-    pairs = set(pairwise(content_terms(text)))
-    return len({p for p in pairwise(content_terms(question)) if p in pairs})
 
 
 def _count_word(wh: str, text: str, question: str) -> float:

@@ -196,7 +196,7 @@ class Engine:
     def stale_docs(self, docs: Sequence[DocInfo] | None = None) -> list[DocInfo]:
         """Documents an older reader cut (``ingest/reader_version.py``), among ``docs`` when
         the caller has just listed them: re-read them with :meth:`reread`."""
-        return list(stale(self.ingestor, docs))
+        return stale(self.ingestor, docs)
 
     def reread(
         self, progress: Progress | None = None, page_progress: FilePageProgress | None = None

@@ -77,9 +77,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     engine = engine_for()
-    stale = engine.stale_docs()
+    docs = engine.docs()
+    stale = engine.stale_docs(docs)
     if not stale:
-        print(f"all {len(engine.docs())} documents are read by this reader", file=sys.stderr)
+        print(f"all {len(docs)} documents are read by this reader", file=sys.stderr)
         return 0
     show = sys.stderr.isatty() or args.progress
     update, close = progress_bar("re-read", show, lambda: f"{engine.ingestor.done.chunks} chunks")
