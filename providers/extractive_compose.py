@@ -358,10 +358,16 @@ def compose(
         chosen.append(second)
     pieces = [Piece(text, (c.source.n,)) for _, c, text in chosen]
     if qt.kind == "yesno":
-        said = polarity(question, pieces[0].text)
+        src = chosen[0][1].source
+        said = polarity(question, pieces[0].text, f"{_name_words(src.source)} {src.text}")
         if said:
             pieces[0] = Piece(f"{said}. {pieces[0].text}", pieces[0].cites)
     return pieces
+
+
+def _name_words(filename: str) -> str:
+    """A file's name as words: "FIPS199.pdf" -> "FIPS 199 pdf" (what the document is about)."""
+    return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|[_.\-]+", " ", filename)
 
 
 def render(pieces: Sequence[Piece]) -> str:

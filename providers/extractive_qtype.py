@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from providers.antonyms import antonym_swap
 from providers.extractive_terms import STOPWORDS, WORD, content_terms
@@ -117,11 +118,19 @@ def _negated(text: str, terms: set[str]) -> bool:
     return False
 
 
-def polarity(question: str, sentence: str) -> str | None:
-    """ "Yes" or "No" when the sentence states (or denies) what the question asks."""
-    q_terms = set(content_terms(question))
+def polarity(question: str, sentence: str, passage: str = "") -> str | None:
+    """ "Yes" or "No" when the sentence states (or denies) what the question asks;
+    ``passage``: the text around it (the sentence need not repeat the document's name)."""
+    asked = content_terms(question)
+    q_terms = set(asked)
     s_terms = set(content_terms(sentence))
     if not q_terms or len(q_terms & s_terms) / len(q_terms) < 0.6:
+        return None
+    # "Can man display manual pages in a web browser?" against "... man will display all
+    # manual pages ...": the passage is silent on the thing asked about ("web browser", two
+    # words in a row it lacks), so neither "Yes" nor "No" is what it says.
+    around = s_terms | set(content_terms(passage))
+    if any(a not in around and b not in around for a, b in pairwise(asked)):
         return None
     said_no = _negated(sentence, q_terms & s_terms) or _excluded(sentence, q_terms & s_terms)
     # "Is the form recommended?" against "... the form is deprecated.": the opposite word

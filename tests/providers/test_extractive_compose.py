@@ -250,7 +250,8 @@ def test_yes_no_reads_what_an_exclusion_names_as_no() -> None:
         "These standards shall apply to all federal information systems other than those "
         "information systems designated as national security systems."
     )
-    assert polarity(q, s) == "No"
+    # the passage names the standard; the sentence need not
+    assert polarity(q, s, "FIPS 199: Standards for Security Categorization. " + s) == "No"
     assert polarity("Is alcohol reimbursed?", "All meals are reimbursed except alcohol.") == "No"
     assert polarity("Are meals reimbursed?", "All meals are reimbursed except alcohol.") == "Yes"
     # named before the exclusion: the exclusion narrows it, it does not deny it
@@ -275,3 +276,17 @@ def test_a_yes_no_question_is_answered_from_the_sentence_that_names_what_it_asks
     answer, cited = _answer("Does FIPS 199 apply to national security systems?", sources)
     assert answer.startswith("No. These standards shall apply to"), answer
     assert cited == [2]
+
+
+def test_yes_no_says_neither_when_the_passage_is_silent_on_what_is_asked() -> None:
+    from providers.extractive_qtype import polarity
+
+    q = "Can man display manual pages in a web browser?"
+    s = "Using the --all argument will cause man to attempt to display all manual pages."
+    # 4 of the question's 6 words are there, but not "web browser": no "Yes."
+    assert polarity(q, s, "The order is important. " + s) is None
+    assert polarity(q, s, "man can send manual pages to a web browser. " + s) == "Yes"
+    # one word missing here and one there is a paraphrase, not a missing thing
+    made = "Can bunzip2 decompress a file made by concatenating two .bz2 files?"
+    said = "bunzip2 will correctly decompress a file which is the concatenation of two files."
+    assert polarity(made, said) == "Yes"
