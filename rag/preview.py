@@ -6,11 +6,19 @@ own text layer, character by character, so the boxes drawn are the glyph boxes o
 those characters. Matching compares letters and digits only (case-folded, NFKC), because
 ingestion cleans the text (joins hyphenated words, collapses whitespace, normalises
 ligatures); a sentence the text layer does not contain (OCR text, a garbled font) is
-reported as not found rather than guessed.
+reported as not found rather than guessed. pdfium's layer can hold the text even where
+ingestion OCR'd the page: ``senate-expenditures.pdf`` reads as garbage in pypdf but as the
+right words in pdfium, so the OCR'd sentences are found and boxed from pdfium's glyphs.
+
+Glyph boxes are in the PDF's unrotated user space; the image is drawn as the page is shown
+(its /Rotate applied, cropped to its box). Each box goes through pdfium's own page-to-device
+transform, so a landscape page stored as a rotated portrait (the senate page: /Rotate 90)
+is boxed where its text is drawn, not in columns of single letters across the image.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import threading
 import unicodedata
@@ -81,20 +89,70 @@ def locate(page_text: Sequence[str], sentence: str) -> list[int]:
 def line_boxes(
     boxes: Sequence[tuple[float, float, float, float]],
 ) -> list[tuple[float, float, float, float]]:
-    """Merge character boxes (left, bottom, right, top; PDF points) into one box per line."""
+    """Merge character boxes (left, top, right, bottom; points from the shown page's top
+    left, y down) into one box per line. A line runs the way its second character goes:
+    rightwards, or leftwards, down or up (sideways text on a rotated page)."""
     lines: list[list[float]] = []
-    for left, bottom, right, top in boxes:
-        if right - left <= 0 or top - bottom <= 0:
+    runs: list[str] = []  # each line's direction; "" until its second character
+    for box in boxes:
+        left, top, right, bottom = box
+        if right - left <= 0 or bottom - top <= 0:
             continue  # spaces and generated characters have no box
-        cur = lines[-1] if lines else None
-        # Same line: it overlaps the line's height and continues to its right (a comma
-        # sits lower than the letters but still overlaps them).
-        if cur is not None and bottom < cur[3] and top > cur[1] and left >= cur[2] - 2:
-            cur[0], cur[1] = min(cur[0], left), min(cur[1], bottom)
-            cur[2], cur[3] = max(cur[2], right), max(cur[3], top)
+        way = _continues(lines[-1], runs[-1], box) if lines else ""
+        if way:
+            cur = lines[-1]
+            cur[0], cur[1] = min(cur[0], left), min(cur[1], top)
+            cur[2], cur[3] = max(cur[2], right), max(cur[3], bottom)
+            runs[-1] = way
         else:
-            lines.append([left, bottom, right, top])
+            lines.append([left, top, right, bottom])
+            runs.append("")
     return [(a, b, c, d) for a, b, c, d in lines]
+
+
+def _continues(line: list[float], run: str, box: tuple[float, float, float, float]) -> str:
+    """The direction in which ``box`` continues ``line`` ("" if it starts a new line). It
+    must overlap the line across (a comma sits lower than the letters but still overlaps
+    them); along the line, a gap is a word space, except that a line going down or up the
+    page ends at a gap wider than itself (the next line of text down the page)."""
+    x0, y0, x1, y1 = line
+    left, top, right, bottom = box
+    across_rows, across_cols = top < y1 and bottom > y0, left < x1 and right > x0
+    ways = {
+        "right": across_rows and left >= x1 - 2,
+        "left": across_rows and right <= x0 + 2,
+        "down": across_cols and y1 - 2 <= top <= y1 + (x1 - x0),
+        "up": across_cols and y0 - (x1 - x0) <= bottom <= y0 + 2,
+    }
+    for way, ok in ways.items():
+        if ok and run in ("", way):
+            return way
+    return ""
+
+
+_SHOWN_UNIT = 100  # pdfium's page-to-device gives integers: ask in 1/100 pt, keep precision
+
+
+def shown_boxes(
+    page: Any, boxes: Sequence[tuple[float, float, float, float]]
+) -> list[tuple[float, float, float, float]]:
+    """Glyph boxes (left, bottom, right, top in PDF user space) as (left, top, right,
+    bottom) in points from the top left of the page as rendered: rotation and crop applied
+    by pdfium itself (``FPDF_PageToDevice``), the transform ``render`` uses."""
+    import pypdfium2.raw as pdfium_c
+
+    width = round(page.get_width() * _SHOWN_UNIT)  # rotated size: what is rendered
+    height = round(page.get_height() * _SHOWN_UNIT)
+    x, y = ctypes.c_int(), ctypes.c_int()
+    out: list[tuple[float, float, float, float]] = []
+    for left, bottom, right, top in boxes:
+        corners = []
+        for px, py in ((left, top), (right, bottom)):
+            pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, px, py, x, y)
+            corners.append((x.value / _SHOWN_UNIT, y.value / _SHOWN_UNIT))
+        (x0, y0), (x1, y1) = corners  # rotated, these are no longer top left / bottom right
+        out.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return out
 
 
 def _page_chars(textpage: object, n: int) -> list[str]:
@@ -105,8 +163,9 @@ def _page_chars(textpage: object, n: int) -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def _render(path: str, mtime: float, page: int, scale: float) -> tuple[bytes, float, tuple]:
-    """(PNG of the page, page height in points, (chars, char boxes)); cached per file version."""
+def _render(path: str, mtime: float, page: int, scale: float) -> tuple[bytes, tuple, tuple]:
+    """(PNG of the page, its characters, their boxes on the shown page); cached per file
+    version."""
     import pypdfium2 as pdfium
 
     with _pdfium_lock:
@@ -116,16 +175,15 @@ def _render(path: str, mtime: float, page: int, scale: float) -> tuple[bytes, fl
                 raise ValueError(f"page {page} is not in this document ({len(pdf)} pages)")
             p = pdf[page - 1]
             image = p.render(scale=scale).to_pil().convert("RGB")
-            height = float(p.get_height())
             tp = p.get_textpage()
             n = tp.count_chars()
             chars = _page_chars(tp, n)
-            boxes = [tp.get_charbox(i) for i in range(n)]
+            boxes = shown_boxes(p, [tp.get_charbox(i) for i in range(n)])
         finally:
             pdf.close()
     buf = io.BytesIO()
     image.save(buf, format="PNG")
-    return buf.getvalue(), height, (tuple(chars), tuple(boxes))
+    return buf.getvalue(), tuple(chars), tuple(boxes)
 
 
 @lru_cache(maxsize=64)
@@ -134,7 +192,7 @@ def _highlighted(
 ) -> PagePreview:
     from PIL import Image, ImageDraw
 
-    png, height, (chars, boxes) = _render(path, mtime, page, scale)
+    png, chars, boxes = _render(path, mtime, page, scale)
     image = Image.open(io.BytesIO(png)).convert("RGBA")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -143,12 +201,12 @@ def _highlighted(
     for sentence in sentences:
         idx = locate(chars, sentence)
         found += bool(idx)
-        for left, bottom, right, top in line_boxes([boxes[i] for i in idx]):
+        for left, top, right, bottom in line_boxes([boxes[i] for i in idx]):
             box = (
                 round((left - _PAD) * scale),
-                round((height - top - _PAD) * scale),
+                round((top - _PAD) * scale),
                 round((right + _PAD) * scale),
-                round((height - bottom + _PAD) * scale),
+                round((bottom + _PAD) * scale),
             )
             draw.rectangle(box, fill=HIGHLIGHT_RGBA, outline=OUTLINE_RGBA, width=1)
             drawn.append(box)

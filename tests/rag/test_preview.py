@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from rag.demo import write_text_pdf
@@ -42,8 +43,19 @@ def test_locate_ignores_case_spacing_hyphenation_and_ligatures() -> None:
 
 
 def test_line_boxes_merge_a_line_and_keep_lower_commas() -> None:
-    chars = [(10, 100, 15, 110), (15, 98, 17, 103), (18, 100, 25, 110), (10, 80, 20, 90)]
-    assert line_boxes(chars) == [(10, 98, 25, 110), (10, 80, 20, 90)]
+    # (left, top, right, bottom), y down: a line, a lower comma, the line goes on; next line
+    chars = [(10, 100, 15, 110), (15, 107, 17, 112), (18, 100, 25, 110), (10, 120, 20, 130)]
+    assert line_boxes(chars) == [(10, 100, 25, 112), (10, 120, 20, 130)]
+
+
+def test_line_boxes_follow_sideways_text_and_stop_at_its_next_line() -> None:
+    down = [(100, 10, 110, 15), (100, 15, 110, 20), (100, 23, 110, 28)]  # a word space
+    next_line = [(85, 10, 95, 15)]  # the next line of sideways text: to the left, at the top
+    assert line_boxes(down + next_line) == [(100, 10, 110, 28), (85, 10, 95, 15)]
+    up = [(100, 23, 110, 28), (100, 15, 110, 20), (100, 10, 110, 15)]
+    assert line_boxes(up) == [(100, 10, 110, 28)]
+    far_below = [(100, 10, 110, 15), (100, 40, 110, 45)]  # a gap wider than the line
+    assert len(line_boxes(far_below)) == 2
 
 
 def test_page_preview_highlights_the_sentence_on_its_page(tmp_path: Path) -> None:
@@ -67,6 +79,58 @@ def test_page_preview_highlights_the_sentence_on_its_page(tmp_path: Path) -> Non
     assert 150 < right - left < 500  # the sentence's line, not the page
     # page 1 does not contain it
     assert page_preview(pdf, 1, [SENTENCE]).found == 0
+
+
+def _blend(rgb: tuple[int, int, int]) -> tuple[int, ...]:
+    a = HIGHLIGHT_RGBA[3] / 255
+    return tuple(round(h * a + c * (1 - a)) for h, c in zip(HIGHLIGHT_RGBA[:3], rgb, strict=True))
+
+
+def _covers_text(png: bytes, box: tuple[int, int, int, int]) -> tuple[float, int]:
+    """(share of the box that is highlighted paper, pixels of letters in it: clearly darker
+    than the highlighted paper, small anti-aliased print included)."""
+    left, top, right, bottom = box
+    inside = (left + 2, top + 2, right - 2, bottom - 2)  # not the box's own outline
+    crop = Image.open(io.BytesIO(png)).convert("RGB").crop(inside)
+    paper = _blend((255, 255, 255))
+    colors = crop.getcolors(1 << 20) or []
+    on_paper = sum(
+        n for n, c in colors if all(abs(x - y) <= 4 for x, y in zip(c, paper, strict=True))
+    )
+    on_ink = sum(n for n, c in colors if sum(c) < sum(paper) - 150)
+    return on_paper / (crop.width * crop.height), on_ink
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_rotated_page_is_boxed_where_its_text_is_drawn(tmp_path: Path, rotate: int) -> None:
+    """Glyph boxes are in the unrotated page's space; the image shows the page rotated."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(_pdf(tmp_path)))
+    writer.pages[1].rotate(rotate)  # /Rotate, as a landscape page stored as portrait has
+    rotated = tmp_path / f"rotated-{rotate}.pdf"
+    writer.write(rotated)
+    pv = page_preview(rotated, 2, [SENTENCE])
+    assert pv.found == 1 and len(pv.boxes) == 1  # one line box, not a box per letter
+    left, top, right, bottom = pv.boxes[0]
+    long_side, short_side = sorted((right - left, bottom - top), reverse=True)
+    assert 150 < long_side < 500 and short_side < 40  # the sentence's line, not the page
+    assert (right - left > bottom - top) == (rotate == 180)  # sideways at 90 and 270
+    paper, ink = _covers_text(pv.png, pv.boxes[0])
+    assert paper > 0.5 and ink > 100  # the sentence's letters are under the box
+
+
+def test_the_ocrd_senate_page_is_boxed_on_the_cited_row(shared_pdfs: Path) -> None:
+    """senate-expenditures.pdf: pypdf reads garbage (ingest OCRs it) but pdfium reads the
+    words; the landscape page is a portrait page with /Rotate 90. The tester saw columns of
+    single-letter boxes over the payee column and the blank space above the table."""
+    row = "AIRFARE FOR E JOHNSON KANSAS CITY TO WASHINGTON DC AND RETURN"
+    pv = page_preview(shared_pdfs / "senate-expenditures.pdf", 1, [row])
+    assert pv.found == 1 and len(pv.boxes) == 1
+    left, top, right, bottom = pv.boxes[0]
+    assert bottom - top < 20 and right - left > 200  # one printed row, read left to right
+    paper, ink = _covers_text(pv.png, pv.boxes[0])
+    assert paper > 0.15 and ink > 100  # small dense print: less paper between letters
 
 
 def test_passage_context_cuts_at_words() -> None:
