@@ -170,10 +170,16 @@ _OPPOSITES = (
     ("allow|permit", "forbid|prohibit|disallow"),
     ("enabl", "disabl"),
     ("need|necessar", "unnecessar|needless|not necessar"),
+    # "Can a rule declare more than one command?" / "Each rule may have only one command."
+    ("more than one|multiple|several", "only one|a single|at most one|just one|exactly one"),
 )
 # A question word negated by a prefix in the sentence ("available" / "unavailable",
 # "supported" / "non-supported"): the sentence denies what the question asks.
-_NEGATING_PREFIX = ("un", "non", "non-")  # not "in": "formation" / "information"
+_NEGATING_PREFIX = ("un", "non", "non-")
+# "in-" and its forms only before an adjective's ending ("compatible" / "incompatible",
+# "valid" / "invalid"), not before a noun's ("formation" / "information").
+_IN_PREFIX = ("in", "im", "il", "ir")
+_ADJECTIVE_END = re.compile(r"(?:ible|able|ent|ant|ete|ect|ive|ure|id|al)$")
 
 
 def _opposed(question: str, sentence: str) -> bool:
@@ -187,6 +193,7 @@ def _opposed(question: str, sentence: str) -> bool:
         low = t.lower()
         if len(low) >= 5 and low not in s_words:
             stem = low[:-1] if low.endswith("s") else low
-            if any(w.startswith(p + stem) for p in _NEGATING_PREFIX for w in s_words):
+            prefixes = _NEGATING_PREFIX + (_IN_PREFIX if _ADJECTIVE_END.search(low) else ())
+            if any(w.startswith(p + stem) for p in prefixes for w in s_words):
                 return True
     return False

@@ -240,6 +240,20 @@ def test_yes_no_reads_an_opposite_word_as_no() -> None:
         polarity("Is the archive format available?", "The archive format is unavailable.") == "No"
     )
     assert polarity("Is the archive format available?", "The archive format is available.") == "Yes"
+    # "in-" negates an adjective ("incompatible"), not a noun ("information")
+    compat = "Is the old SHA3 implementation compatible with current versions?"
+    said = "The old SHA3 implementation is incompatible with current versions."
+    assert polarity(compat, said) == "No"
+    assert (
+        polarity(
+            "Is the formation of the key documented?",
+            "The key information of the formation is documented.",
+        )
+        == "Yes"
+    )
+    # "more than one" against "only one"
+    many = "Can a single rule declare more than one command?"
+    assert polarity(many, "Each rule may have only one command declaration.") == "No"
 
 
 def test_yes_no_reads_what_an_exclusion_names_as_no() -> None:
