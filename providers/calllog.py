@@ -145,14 +145,16 @@ class CallLog:
         with self._lock:
             return list(self._db.execute(sql, args).fetchall())
 
-    def metrics(self, group: str = "model") -> dict[str, dict[str, Any]]:
+    def metrics(self, group: str = "model", task: str | None = None) -> dict[str, dict[str, Any]]:
         """Per ``provider:model`` (or ``group="provider"``), shaped like
-        :meth:`providers.metrics.Metrics.snapshot`."""
+        :meth:`providers.metrics.Metrics.snapshot`; only the calls of ``task`` if given."""
         out: dict[str, dict[str, Any]] = {}
         lat: dict[str, list[float]] = {}
+        where, args = ("WHERE task = ?", (task,)) if task else ("", ())
         rows = self._rows(
             f"SELECT {BY[group]}, outcome, error_kind, latency_ms, "
-            "input_tokens, output_tokens, cost_usd FROM calls ORDER BY ts"
+            f"input_tokens, output_tokens, cost_usd FROM calls {where} ORDER BY ts",
+            args,
         )
         for label, outcome, kind, ms, tin, tout, cost in rows:
             m = out.setdefault(label, _empty())
@@ -203,13 +205,16 @@ class CallLog:
         ]
 
 
-def stored_metrics(path: Path | str | None, group: str = "model") -> dict[str, dict[str, Any]]:
-    """Per-model (or per-provider) metrics of every process that used this state file."""
+def stored_metrics(
+    path: Path | str | None, group: str = "model", task: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per-model (or per-provider) metrics of every process that used this state file
+    (of one ``task``'s calls if given: "answer", "query_rewrite")."""
     if not path or str(path) == ":memory:" or not Path(path).exists():
         return {}
     log_ = CallLog(path)
     try:
-        return log_.metrics(group)
+        return log_.metrics(group, task)
     finally:
         log_.close()
 

@@ -35,9 +35,9 @@ from providers.budget import (
 from providers.cache import ResponseCache
 from providers.calllog import CallLog
 from providers.errors import (
-    AuthError,
     BadResponseError,
     ContextTooLongError,
+    MissingKeyError,
     ProviderError,
     UnexpectedProviderError,
     redact,
@@ -184,7 +184,7 @@ class FallbackChain:
         # another session paid for with its key.
         if getattr(p, "requires_key", False) and not getattr(p, "keys", None):
             env = " or ".join(getattr(p, "key_env_vars", ())) or "a key"
-            raise AuthError(f"no API key configured (set {env})", provider=label_of(p))
+            raise MissingKeyError(f"no API key configured (set {env})", provider=label_of(p))
         if self.usage is not None and p.capabilities.paid:
             self.usage.check_budget(label_of(p))
             # With a budget set, a model whose price is unknown could spend without limit.

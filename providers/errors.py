@@ -4,6 +4,7 @@
 
     ProviderError                      kind="provider"        retryable=False
     ├── AuthError                      kind="auth"            (next key, then next provider)
+    │   └── MissingKeyError            kind="no_key"          (no key at all: never sent)
     ├── RateLimitError(retry_after)    kind="rate_limit"      retryable=True
     │   └── LocalRateLimitError                               retryable=False (our own limiter)
     ├── OverloadedError(retry_after)   kind="overloaded"      retryable=True  (503, Anthropic 529)
@@ -52,6 +53,7 @@ Kind = Literal[
     "config",
     "pull_failed",
     "unexpected",
+    "no_key",
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -146,7 +148,14 @@ class ProviderError(Exception):
 
 
 class AuthError(ProviderError):
-    kind = "auth"
+    kind: Kind = "auth"  # Kind, not Literal["auth"]: MissingKeyError has its own
+
+
+class MissingKeyError(AuthError):
+    """No API key is configured, so the request was never sent: not a key the provider
+    rejected. An AuthError still, for the code that handles any key problem."""
+
+    kind = "no_key"
 
 
 class RateLimitError(ProviderError):

@@ -23,8 +23,8 @@ from providers.base import Capabilities, Request, Response, StreamItem
 from providers.budget import count_request
 from providers.config import ProviderConfig
 from providers.errors import (
-    AuthError,
     BadResponseError,
+    MissingKeyError,
     ProviderConnectionError,
     ProviderError,
     ProviderTimeout,
@@ -152,7 +152,7 @@ class RemoteProvider:
     # -- shared --------------------------------------------------------------------------
     def client(self, key: str | None) -> Any:
         if self.requires_key and not key:
-            raise AuthError(
+            raise MissingKeyError(
                 f"no API key configured (set {' or '.join(self.key_env_vars) or 'a key'})",
                 provider=self.label,
             )

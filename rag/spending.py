@@ -2,7 +2,7 @@
 
 ``budget_words`` turns caps and spending into one sentence; ``cost_rows`` gives each answer
 its own and cumulative cost; ``health_rows`` separates a provider that is not configured
-(no API key: it was never called) from one that failed.
+(no API key: it was never called) from one that failed, and counts questions, not calls.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ERROR_WORDS = {
     "budget_exceeded": "over budget",
     "circuit_open": "paused",
     "config": "not configured",
+    "no_key": "no API key",  # health_rows: a question skipped, not an error (never sent)
 }
 
 
@@ -80,33 +81,44 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def health_rows(
-    snapshot: Mapping[str, Mapping[str, Any]], statuses: Iterable[Mapping[str, Any]]
+    snapshot: Mapping[str, Mapping[str, Any]],
+    statuses: Iterable[Mapping[str, Any]],
+    keyed: Mapping[str, bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per provider:model seen in a chain or in the metrics.
+    """One row per provider:model seen in a chain or in the metrics (the answer calls: a
+    question counts once, its follow-up rewrite is not in ``snapshot``).
 
-    A provider without its API key is "Not configured": its refused calls are not errors
-    and it has no latency. Other failures are counted and named by kind.
+    ``keyed`` (provider name -> has a key now) is the current configuration. Without it the
+    chains' ``statuses`` say, a later chain over an earlier one: a session keeps the keyless
+    chain built before a key was typed. A provider without its API key now is "Not
+    configured": no count, no latency. Questions it skipped for want of a key ("no_key") are not errors;
+    other failures are counted and named by kind.
     """
     status: dict[str, Mapping[str, Any]] = {}
     for s in statuses:
-        status.setdefault(f"{s['provider']}:{s['model']}", s)
+        status[f"{s['provider']}:{s['model']}"] = s
     rows = []
     for label in sorted(set(status) | set(snapshot)):
         s = status.get(label, {})
         m = snapshot.get(label, {})
-        if not s.get("key_configured", True):
-            rows.append(_row(label, "Not configured (no API key)", None, None, None))
+        has_key = (keyed or {}).get(label.partition(":")[0], s.get("key_configured", True))
+        if not has_key:
+            rows.append(_row(label, "Not configured (no API key)", None, None, None, None))
             continue
         errors = {k: v for k, v in (m.get("errors") or {}).items() if v}
+        skipped = errors.pop("no_key", 0)
         n_err = sum(errors.values())
         if n_err:
             kinds = ", ".join(f"{ERROR_WORDS.get(k, k)} ×{v}" for k, v in sorted(errors.items()))
             state = f"Errors: {kinds}"
         else:
-            state = "OK" if m.get("calls") else "Not used yet"
+            state = "OK" if int(m.get("calls") or 0) > skipped else "Not used yet"
         breaker = str(s.get("breaker", "n/a"))
         if breaker in ("open", "half_open"):
             state = BREAKER_WORDS[breaker] + (f" ({state})" if n_err else "")
+        if skipped:
+            no_key = f"×{skipped}: {ERROR_WORDS['no_key']}"
+            state = f"Skipped {no_key}" if state == "Not used yet" else f"{state}; skipped {no_key}"
         p50 = m.get("p50_ms")
         successes = int(m.get("successes") or 0)
         rows.append(
@@ -115,6 +127,7 @@ def health_rows(
                 state,
                 int(m.get("calls") or 0),
                 n_err,
+                skipped,
                 round(p50) if p50 is not None and successes else None,
             )
         )
@@ -128,12 +141,18 @@ def provider_label(label: str) -> str:
 
 
 def _row(
-    label: str, state: str, calls: int | None, errors: int | None, p50: int | None
+    label: str,
+    state: str,
+    questions: int | None,
+    errors: int | None,
+    skipped: int | None,
+    p50: int | None,
 ) -> dict[str, Any]:
     return {
         "provider": provider_label(label),
         "status": state,
-        "calls": calls,
+        "questions": questions,
         "errors": errors,
+        "skipped": skipped,
         "p50_ms": p50,
     }

@@ -16,6 +16,8 @@ from providers.usage import UsageTracker
 from rag.settings import Settings
 from rag.spending import budget_words, cost_rows, health_rows
 from ui.notes import money
+from ui.sidebar import provider_rows
+from ui.state import session_keys
 
 CAP_KEY = "session_cap_usd"
 
@@ -45,7 +47,7 @@ def render(settings: Settings) -> None:
         _cost_table(rows)
     else:
         st.caption("No answers yet this session.")
-    render_health()
+    render_health(settings)
 
 
 def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> None:
@@ -94,29 +96,43 @@ def _cost_table(rows: list[dict[str, Any]]) -> None:
     st.table(table, hide_index=True, height="content" if len(rows) <= 12 else 420)
 
 
-def render_health() -> None:
+def render_health(settings: Settings) -> None:
     metrics: Metrics = st.session_state.metrics
     chains: dict[Any, FallbackChain] = st.session_state.chains
     statuses = [s for chain in chains.values() for s in chain.status()]
-    # Calls of earlier processes too, when they are stored (providers/calllog.py).
-    snap = stored_metrics(st.session_state.usage.path) or metrics.snapshot()
+    # Answers of earlier processes too, when they are stored (providers/calllog.py); a
+    # follow-up's rewrite is a call of its own, left out so one question counts once.
+    snap = stored_metrics(st.session_state.usage.path, task="answer") or metrics.snapshot()
+    # Whether each provider has a key now: what the sidebar's "key set" says.
+    keyed = {
+        name: bool(row.get("key_configured"))
+        for name, row in provider_rows(settings, session_keys()).items()
+    }
     st.subheader("Provider health", anchor=False)
-    rows = health_rows(snap, statuses)
+    rows = health_rows(snap, statuses, keyed)
     if not rows:
         st.caption("No provider calls yet.")
         return
     # A static table wraps its cells: "Errors: unreachable ×3" stays readable in the
-    # narrow side column, where a data grid clipped it to "Errors: unrea…".
+    # narrow side column, where a data grid clipped it to "Errors: unrea…". Every column
+    # is text: a column mixing numbers and "–" cannot go to Arrow (a logged traceback).
     table = pd.DataFrame(
         {
             "Provider": [r["provider"] for r in rows],
             "Status": [r["status"] for r in rows],
-            "Calls": [r["calls"] if r["calls"] is not None else "–" for r in rows],
+            "Questions": [_count(r["questions"]) for r in rows],
             "Median": [f"{r['p50_ms']:,} ms" if r["p50_ms"] is not None else "–" for r in rows],
         }
     )
     st.table(table, hide_index=True)
-    st.caption("Median: time of successful calls.")
+    st.caption(
+        "Questions: how many were given to each provider (rewriting a follow-up into a "
+        "standalone question is not counted). Median: time of successful answers."
+    )
+
+
+def _count(n: int | None) -> str:
+    return "–" if n is None else f"{n:,}"
 
 
 def render_cap_input(settings: Settings) -> None:

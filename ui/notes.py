@@ -26,6 +26,7 @@ KIND_PHRASES: dict[Kind, str] = {
     "pull_failed": "could not download the model",
     "unexpected": "failed",
     "auth": "rejected the API key",  # or "has no API key": see failure_phrase
+    "no_key": "has no API key",
 }
 
 
@@ -36,7 +37,7 @@ def name_of(provider: str) -> str:
 
 def failure_phrase(a: Attempt) -> str:
     kind: Kind = a.error_kind or "provider"
-    if kind == "auth":
+    if kind == "auth":  # answers saved before "no_key" existed said so in the message
         return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
     if a.error and "interrupted" in a.error:
         return f"stopped mid-answer ({KIND_PHRASES.get(kind, kind)})"

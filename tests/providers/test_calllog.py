@@ -74,6 +74,10 @@ def test_metrics_and_report_read_back_by_another_instance(
     m = stored_metrics(db)["openai:gpt-4o-mini"]  # a fresh reader, as a later process
     assert m["calls"] == 2 and m["successes"] == 1 and m["errors"] == {"server": 1}
     assert m["p50_ms"] is not None and m["input_tokens"] == 42
+    # One task's calls only: the health panel counts answers, not a follow-up's rewrite.
+    assert stored_metrics(db, task="answer")["openai:gpt-4o-mini"]["errors"] == {"server": 1}
+    assert stored_metrics(db, task="topic_label")["openai:gpt-4o-mini"]["successes"] == 1
+    assert stored_metrics(db, task="query_rewrite") == {}
     by_task = {r["task"]: r for r in CallLog(db).report("task")}
     assert by_task["topic_label"]["answered"] == 1
     assert stored_metrics(tmp_path / "missing.sqlite3") == {}

@@ -135,7 +135,7 @@ def test_cached_answers_are_not_served_to_a_provider_without_a_key(
     )
     resp = keyless.generate(question())
     assert resp.provider != "openai" and not resp.cached
-    assert resp.attempts[0].error_kind == "auth"
+    assert resp.attempts[0].error_kind == "no_key"  # not "auth": no key was rejected
     assert list(keyless.stream(question()))[-1].provider != "openai"
     assert len(fake.calls) == 1
 

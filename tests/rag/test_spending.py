@@ -59,8 +59,9 @@ def test_missing_key_is_not_configured_not_an_error() -> None:
     assert rows["openai · gpt-4o-mini"] == {
         "provider": "openai · gpt-4o-mini",
         "status": "Not configured (no API key)",
-        "calls": None,
+        "questions": None,
         "errors": None,
+        "skipped": None,
         "p50_ms": None,
     }
     assert rows["extractive"]["status"] == "OK" and rows["extractive"]["p50_ms"] == 40
@@ -68,3 +69,41 @@ def test_missing_key_is_not_configured_not_an_error() -> None:
         "Paused after repeated failures (Errors: timed out ×2)"
     )
     assert rows["anthropic · claude"]["errors"] == 2
+
+
+KEYLESS = {"provider": "openai", "model": "gpt-4o-mini", "key_configured": False, "breaker": "n/a"}
+KEYED = {**KEYLESS, "key_configured": True, "breaker": "closed"}
+# Asked once without a key (skipped), then with a fake key (unreachable).
+OPENAI = {
+    "openai:gpt-4o-mini": {
+        "calls": 2,
+        "successes": 0,
+        "errors": {"no_key": 1, "connection": 1},
+        "p50_ms": 3.0,
+    }
+}
+
+
+def test_the_current_configuration_wins_over_a_keyless_chain_of_before() -> None:
+    # The session keeps the chain built before the key was typed, listed first.
+    (row,) = health_rows(OPENAI, [KEYLESS, KEYED])
+    assert row["status"] == "Errors: unreachable ×1; skipped ×1: no API key"
+    # What the sidebar says now decides, whichever chain came last.
+    (row,) = health_rows(OPENAI, [KEYED, KEYLESS], {"openai": True})
+    assert row["status"].startswith("Errors: unreachable ×1")
+    (row,) = health_rows(OPENAI, [KEYED], {"openai": False})
+    assert row["status"] == "Not configured (no API key)"
+
+
+def test_a_missing_key_is_a_skipped_question_not_a_rejected_key() -> None:
+    snapshot = {
+        "anthropic:claude": {"calls": 2, "successes": 0, "errors": {"no_key": 2}},
+        "openai:gpt-4o-mini": {"calls": 3, "successes": 2, "errors": {"no_key": 1}, "p50_ms": 9},
+    }
+    rows = {r["provider"]: r for r in health_rows(snapshot, [], {"openai": True})}
+    anthropic = rows["anthropic · claude"]  # after a reload: no chain, only stored calls
+    assert anthropic["status"] == "Skipped ×2: no API key"
+    assert (anthropic["questions"], anthropic["errors"], anthropic["skipped"]) == (2, 0, 2)
+    assert rows["openai · gpt-4o-mini"]["status"] == "OK; skipped ×1: no API key"
+    assert "key rejected" not in str(rows)
+    assert "rejected" in health_rows({"x:y": {"calls": 1, "errors": {"auth": 1}}}, [])[0]["status"]

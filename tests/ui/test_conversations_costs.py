@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -96,11 +97,47 @@ def test_missing_key_is_not_configured_and_examples_keep_their_text(
     health = next(d.value for d in at.table if "Status" in d.value.columns)
     row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
     assert row["Status"] == "Not configured (no API key)"
-    assert row["Calls"] == "–" and row["Median"] == "–"  # blank, not an error
+    assert row["Questions"] == "–" and row["Median"] == "–"  # blank, not an error
     text = page_text(at)
     assert "Time to the full answer" not in text  # column help is not page text
     # the session cost is $0: no cost chart
     assert not at.get("arrow_vega_lite_chart")
+
+
+class Records(logging.Handler):
+    """What Streamlit logs (its loggers do not propagate, so caplog never sees them)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_health_follows_the_key_typed_and_counts_questions(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    records = Records()
+    arrow = logging.getLogger("streamlit.dataframe_util")
+    arrow.addHandler(records)
+    try:
+        at = new_app()
+        at.selectbox(key="provider").set_value("openai").run()
+        ask(at, "What is the nightly hotel limit in London?")  # no key: extractive answers
+        use_openai(at)
+        ask(at, "And in Tokyo?")  # a follow-up: rewritten, then answered, by OpenAI
+    finally:
+        arrow.removeHandler(records)
+    # Every column is text: no "Conversion failed for column" traceback in the log.
+    assert not [m for m in records.messages if "Arrow" in m]
+    assert len(fake_openai.calls) == 2  # the rewrite and the answer
+    health = next(d.value for d in at.table if "Status" in d.value.columns)
+    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    # Configured now; the question asked without a key was skipped, no key was rejected.
+    assert row["Status"] == "OK; skipped ×1: no API key"
+    assert row["Questions"] == "2"  # two questions, not three calls
+    assert "Calls" not in health.columns and "Questions: how many" in page_text(at)
 
 
 def test_welcome_stops_describing_the_demo_once_it_is_deleted(
