@@ -5,6 +5,7 @@ the rows of a plain-text table ("|andoc | nroff -mandoc |") are the items of a l
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from providers.extractive_terms import content_terms
 
@@ -71,11 +72,31 @@ def is_record(text: str) -> bool:
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
 
 
+# A ledger's entry key ("DHAW20190001"): capitals then a long run of digits, once per row.
+_ENTRY_KEY = re.compile(r"\b[A-Z]{2,}\d{5,}\b")
+
+
+def ledger_entry(text: str, question: str) -> str:
+    """The one entry of an OCR'd ledger that the question names: OCR gives the rows as one
+    run of text ("DHAW20190001 ... AIRFARE FOR E JOHNSON ... DHAW20190002 ... AIRFARE FOR S
+    COWING ..."), and the answer to "the airfare for E Johnson" is its row, not four rows."""
+    starts = [m.start() for m in _ENTRY_KEY.finditer(text)]
+    if len(starts) < 2 or not is_record(text):
+        return text
+    entries = [e for a, b in pairwise([0, *starts, len(text)]) if (e := text[a:b].strip())]
+    asked = set(content_terms(question))
+    scored = [(len(asked & set(content_terms(e))), -i, e) for i, e in enumerate(entries)]
+    best, second = sorted(scored, reverse=True)[:2]
+    # only when one entry is named better than every other; a tie keeps them all
+    return best[2] if best[0] > second[0] else text
+
+
 def focus_record(text: str, question: str) -> str:
     """A table row cut to its key and the cells the question names ("Texas | Long Gun:
     51,670" for "How many long gun checks in Texas?"): a whole NICS row is 25 cells, and the
     reader should not have to hunt for the one asked about. Rows the question names no
-    column of stay whole."""
+    column of stay whole. An OCR'd ledger's run of rows is cut to the entry asked about."""
+    text = ledger_entry(text, question)
     cells = text.split(" | ")
     if len(cells) < 3 or len(_CELL.findall(text)) < 2:
         return text

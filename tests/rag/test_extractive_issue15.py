@@ -212,3 +212,27 @@ def test_a_sentence_a_page_break_cut_is_completed_from_the_chunk_before() -> Non
     ), r.text
     # without the chunk before, the piece is not quoted as if it were a sentence
     assert not _ask(q, page).text.startswith("worst-case")
+
+
+# The OCR of senate-expenditures.pdf (a ledger page) as ingest stores it: rows run together.
+LEDGER = (
+    "BENJAMIN L FIELD REPRESENTATIVE FROM SEP. 16 1,458.33\n"
+    "DHAW20190001 05/03/2019 CITIBANK - TRAVEL CBA CARD 03/04/2019 03/06/2019 STAFF "
+    "TRANSPORTATION 920.68 AIRFARE FOR E JOHNSON KANSAS CITY TO WASHINGTON DC AND RETURN "
+    "DHAW20190002 05/24/2019 CITIBANK - TRAVEL CBA CARD 03/10/2019 05/15/2019 STAFF "
+    "TRANSPORTATION 907.96 AIRFARE FOR S COWING KANSAS CITY TO WASHINGTON DC AND RETURN "
+    "DHAW20190003 05/03/2019 CITIBANK - TRAVEL CBA CARD 03/01/2019 03/02/2019 STAFF "
+    "TRANSPORTATION 737.94 AIRFARE FOR M BERG WASHINGTON DC TO SAINT LOUIS AND RETURN"
+)
+
+
+def test_an_ocrd_ledger_answers_with_the_entry_the_question_names() -> None:
+    q = "How much was the airfare for E Johnson from Kansas City to Washington DC?"
+    r = _ask(q, LEDGER, lambda w: True)
+    assert "920.68 AIRFARE FOR E JOHNSON" in r.text, r.text
+    assert "DHAW20190002" not in r.text and "COWING" not in r.text, r.text
+    # two entries named equally well ("Kansas City to Washington"): both stay
+    from providers.extractive_tables import ledger_entry
+
+    both = ledger_entry(LEDGER, "Which airfares were from Kansas City to Washington DC?")
+    assert "JOHNSON" in both and "COWING" in both
