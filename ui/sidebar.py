@@ -121,7 +121,12 @@ def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]])
     # A key keeps it open across the rerun that picking a provider starts (the model picker
     # appears above it and shifts its position): it closed under a user's click before.
     with st.expander("API keys", expanded=False, key="api_keys_panel"):
-        st.caption("Kept in this browser session only: never saved, logged or shown.")
+        # Streamlit's password field has an eye button that shows the key, and no way to
+        # remove it: the note must not promise the key is never shown.
+        st.caption(
+            "Kept in this browser session only: never saved or logged; hidden unless you "
+            "press the eye."
+        )
         for p in infos.values():
             if not p.key_setting:
                 continue

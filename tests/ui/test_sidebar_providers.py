@@ -47,6 +47,18 @@ def test_option_texts_are_short_and_true(new_app: Callable[[], AppTest]) -> None
     assert len(set(texts)) == len(texts)
 
 
+def test_the_api_keys_note_does_not_promise_the_key_is_never_shown(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """Streamlit's password field has an eye button that reveals the typed key (and no way
+    to remove it): the note under "API keys" says so instead of "never ... shown"."""
+    at = new_app()
+    (panel,) = [e for e in at.expander if e.label == "API keys"]
+    note = " ".join(str(c.value) for c in panel.caption)
+    assert "never saved or logged" in note and "unless you press the eye" in note
+    assert "shown" not in note
+
+
 @pytest.fixture
 def acme(fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("ACME_BASE_URL", fake_openai.base_url)  # the SDK-style variable
