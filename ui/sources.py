@@ -10,13 +10,13 @@ import streamlit as st
 
 from providers.base import Source
 from rag.preview import document_page_text, is_pdf, page_preview, passage_context
+from text.quotes import used_sentences
 from ui.text import (
     answer_sentences_for,
     escape_label,
     escape_md,
     highlighted_passage,
     split_sentences,
-    used_sentences,
 )
 
 log = logging.getLogger(__name__)

@@ -10,11 +10,11 @@ text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from text import citations
+from text.quotes import used_sentences
 from text.sentences import sentences as _sentences
-from text.terms import words as _content_words
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that mean
 # something to Streamlit's markdown (incl. ``$`` LaTeX, ``:`` emoji/colour directives,
@@ -50,10 +50,6 @@ def split_sentences(text: str) -> list[str]:
     return _sentences(text)
 
 
-def _words(text: str) -> set[str]:
-    return set(_content_words(text))
-
-
 def answer_sentences_for(answer: str, n: int) -> list[str]:
     """Sentences of the answer that cite ``[n]`` (all of them when nothing is cited)."""
     sentences = split_sentences(answer)
@@ -61,30 +57,6 @@ def answer_sentences_for(answer: str, n: int) -> list[str]:
     if cited:
         return cited
     return [] if citations.parse(answer) else sentences
-
-
-def used_sentences(passage: str, answer_sents: Iterable[str], threshold: float = 0.6) -> list[bool]:
-    """Per passage sentence: did the answer use it?
-
-    A passage sentence counts when most of its content words reappear in an answer
-    sentence (quoted, as the extractive answerer does), or when it is the passage sentence
-    that best covers a paraphrased answer sentence (at least half its words, two or more).
-    """
-    sentences = [_words(s) for s in split_sentences(passage)]
-    targets = [t for t in (_words(s) for s in answer_sents) if t]
-    flags = [False] * len(sentences)
-    for i, words in enumerate(sentences):
-        if words and targets:
-            best = max(len(words & t) / len(words) for t in targets)
-            # Short sentences need (almost) every word to count, or "See below." lights up.
-            flags[i] = best >= (0.99 if len(words) < 3 else threshold)
-    for t in targets:
-        scored = [(len(words & t), i) for i, words in enumerate(sentences)]
-        if scored:
-            overlap, i = max(scored)
-            if overlap >= 2 and overlap / len(t) >= 0.5:
-                flags[i] = True
-    return flags
 
 
 def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
