@@ -28,9 +28,10 @@ from typing import Any
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
-from rag.scope import dump, load, searched_within
+from rag.scope import Scope, dump, load, searched_within
 
 DB_NAME = "conversations.sqlite3"
+ALL_DOCUMENTS = "[]"  # a conversation's selection of all documents (NULL: none recorded)
 TITLE_CHARS = 60
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -108,6 +109,7 @@ class ConversationStore:
             _add_owner_column(db)
             _add_workspace_column(db)
             _add_within_column(db)
+            _add_selection_column(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -201,9 +203,38 @@ class ConversationStore:
             )
             db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
-                "'New conversation' THEN ? ELSE title END WHERE id = ?",
-                (now, title_from(question), conversation_id),
+                "'New conversation' THEN ? ELSE title END, within_docs = ? WHERE id = ?",
+                (now, title_from(question), scope or ALL_DOCUMENTS, conversation_id),
             )
+
+    def save_within(
+        self,
+        conversation_id: str,
+        within: Sequence[str],
+        within_names: Sequence[str],
+        owner: str | None = None,
+    ) -> None:
+        """Record the "Ask within" selection the conversation is left at (empty: all
+        documents), changed without asking: reopening it goes on with this, not with the
+        scope of its last question. Not the owner's: nothing happens."""
+        with self._db() as db:
+            db.execute(
+                "UPDATE conversations SET within_docs = ? WHERE id = ? AND owner IS ?",
+                (dump(within, within_names) or ALL_DOCUMENTS, conversation_id, owner),
+            )
+
+    def within(self, conversation_id: str, owner: str | None = None) -> Scope | None:
+        """The "Ask within" selection the conversation was left at; None when none was
+        recorded (a conversation saved before selections were: its last question's scope
+        stands in) or the conversation is not ``owner``'s."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT within_docs FROM conversations WHERE id = ? AND owner IS ?",
+                (conversation_id, owner),
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return Scope(*load(row[0]))
 
     def turns(self, conversation_id: str, owner: str | None = None) -> list[SavedTurn]:
         """The turns in order; none when the conversation is not ``owner``'s."""
@@ -247,6 +278,12 @@ def _add_within_column(db: sqlite3.Connection) -> None:
     """Migrate a database from before turns kept their "Ask within" scope: its turns read
     as all documents (NULL), the best guess for a scope nobody recorded."""
     _add_column(db, "turns", "within_docs", "TEXT")
+
+
+def _add_selection_column(db: sqlite3.Connection) -> None:
+    """Migrate a database from before conversations kept their "Ask within" selection: NULL,
+    so a reopened one goes on with its last question's scope, as it did then."""
+    _add_column(db, "conversations", "within_docs", "TEXT")
 
 
 def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:

@@ -15,10 +15,20 @@ from typing import Protocol
 
 
 class Scoped(Protocol):
-    """A turn, live (:class:`rag.session.Turn`) or saved (:class:`rag.conversations.SavedTurn`)."""
+    """A turn, live (:class:`rag.session.Turn`) or saved (:class:`rag.conversations.SavedTurn`),
+    or a conversation's selection (:class:`Scope`)."""
 
     within: list[str]
     within_names: list[str]
+
+
+@dataclass
+class Scope:
+    """A selection on its own: what a conversation's "Ask within" was left at, which a
+    later change without asking makes differ from its last question's scope."""
+
+    within: list[str] = field(default_factory=list)  # doc ids (empty: all documents)
+    within_names: list[str] = field(default_factory=list)  # their names when picked
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,8 @@ def searched_within(t: Scoped) -> str | None:
 
 
 def restore_within(turns: Sequence[Scoped], indexed: Mapping[str, str]) -> Restored:
-    """The selection of the last turn, minus the documents no longer in ``indexed``
+    """The selection of the last of ``turns`` (or of a conversation's saved :class:`Scope`,
+    passed alone), minus the documents no longer in ``indexed``
     (doc id -> name), a document read again under a new id kept by its name. No turns, or a
     last turn over all documents: all documents."""
     if not turns or not turns[-1].within:

@@ -57,6 +57,11 @@ WITHIN_NOTE = (
 )
 
 
+def _within_changed(settings: Settings, names: dict[str, str]) -> None:
+    # saved at once, not with the next question: a reload must not bring back a cleared filter
+    conversations.save_within(settings, st.session_state.get(WITHIN_KEY, []), names)
+
+
 def render_within(engine: Engine) -> list[str]:
     """ "Ask within": the documents a question searches (none picked: all of them)."""
     docs = engine.docs()
@@ -76,6 +81,8 @@ def render_within(engine: Engine) -> list[str]:
         "Ask within",
         list(names),
         key=WITHIN_KEY,
+        on_change=_within_changed,
+        args=(engine.settings, names),
         format_func=lambda i: names.get(i, str(i)),
         placeholder="All documents",
         help="Search only the documents picked here; leave empty to search all of them.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from rag.conversations import (
     cost_rows_of,
     to_markdown,
 )
+from rag.scope import names_of
 from rag.session import Turn
 from rag.settings import Settings
 from ui import auth
@@ -35,8 +37,9 @@ log = logging.getLogger(__name__)
 
 PARAM = "c"
 LISTED = 15
-# The last turn(s) of a conversation just opened: ui.chat.render_within (which knows the
-# indexed documents) turns them into the "Ask within" selection on its next draw.
+# The selection a conversation just opened was left at (or its last turn, for one saved
+# before selections were), as a list of none or one: ui.chat.render_within (which knows the
+# indexed documents) turns it into the "Ask within" selection on its next draw.
 WITHIN_RESTORE = "within_restore"
 
 
@@ -90,7 +93,10 @@ def sync(settings: Settings) -> None:
         for t in saved
     ]
     ss.conversation_id = wanted
-    ss[WITHIN_RESTORE] = saved[-1:]  # follow-ups search what its last question searched
+    # Follow-ups search what it was left searching: a selection changed (or cleared) after
+    # its last question counts, or a reload would bring back a filter the user removed.
+    left_at = s.within(wanted, owner)
+    ss[WITHIN_RESTORE] = [left_at] if left_at is not None else saved[-1:]
     # A reload (or a shared link) starts a new browser session, which would show $0 and
     # answer with the default provider: its cost so far and its provider come back with
     # it. Within a session, opening another conversation keeps the session's own.
@@ -102,6 +108,21 @@ def sync(settings: Settings) -> None:
         }
     if "provider" not in ss:
         _restore_provider(chosen_provider(saved))
+
+
+def save_within(settings: Settings, within: Sequence[str], indexed: Mapping[str, str]) -> None:
+    """Callback of "Ask within": keep the open conversation's new selection (doc ids;
+    ``indexed`` maps them to names), so a reload reopens it as the user left it. Before
+    the first answer there is no conversation yet: that answer records its scope."""
+    conversation_id = st.session_state.get("conversation_id")
+    if not conversation_id:
+        return
+    try:
+        store(settings).save_within(
+            conversation_id, list(within), names_of(within, indexed), auth.owner()
+        )
+    except Exception:  # a lost selection must never cost the page
+        log.exception("could not save the Ask within selection")
 
 
 def _restore_provider(chosen: tuple[str, str] | None) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer
 from rag.conversations import ConversationStore, answer_from_dict, answer_to_dict, to_markdown
+from rag.scope import Scope
 
 
 def _answer(text: str = "Up to 320 dollars a night [1].") -> Answer:
@@ -128,6 +129,7 @@ def test_a_database_from_before_scopes_is_migrated_and_reads_as_all_documents(
     (old,) = s.turns("old1")
     assert old.question == "An old question" and old.answers == [_answer()]
     assert old.within == [] and old.within_names == []  # all documents
+    assert s.within("old1") is None  # no selection recorded: its last question's stands in
     s.save_turn("old1", 2, "A scoped follow-up", [_answer()], within=["d2"], within_names=["x.md"])
     assert [t.within for t in s.turns("old1")] == [[], ["d2"]]
     # an older app still writing rows without the column leaves them "all documents"
@@ -138,3 +140,34 @@ def test_a_database_from_before_scopes_is_migrated_and_reads_as_all_documents(
         )
     db.close()
     assert s.turns("old1")[-1].within == []
+
+
+def test_the_selection_a_conversation_is_left_at_outlives_its_last_question(
+    tmp_path: Path,
+) -> None:
+    """Ask within a.pdf, then clear "Ask within" without asking: reopening goes on with all
+    documents (the tester's reload brought back the cleared filter)."""
+    db = tmp_path / "c.sqlite3"
+    s = ConversationStore(db)
+    c = s.create()
+    assert s.within(c.id) is None  # nothing recorded yet: the last question's scope stands in
+    s.save_turn(c.id, 1, "Q", [_answer()], within=["d1"], within_names=["a.pdf"])
+    assert s.within(c.id) == Scope(["d1"], ["a.pdf"])  # a question records its scope
+    s.save_within(c.id, [], [])  # cleared, nothing asked
+    assert ConversationStore(db).within(c.id) == Scope([], [])  # a restart: all documents
+    s.save_within(c.id, ["d2", "d3"], ["b.txt", "c.md"])
+    assert s.within(c.id) == Scope(["d2", "d3"], ["b.txt", "c.md"])
+    assert [t.within for t in s.turns(c.id)] == [["d1"]]  # the answer keeps what it searched
+    s.save_turn(c.id, 2, "Q2", [_answer()])  # asked over all documents
+    assert s.within(c.id) == Scope([], [])
+    got = s.get(c.id)
+    assert got is not None and got.title == "Q"  # a selection renames nothing
+
+
+def test_only_the_owner_changes_or_reads_a_conversations_selection(tmp_path: Path) -> None:
+    s = ConversationStore(tmp_path / "c.sqlite3")
+    c = s.create(owner="alice")
+    s.save_within(c.id, ["d1"], ["a.pdf"], owner="alice")
+    s.save_within(c.id, [], [], owner="mallory")  # not hers: nothing happens
+    assert s.within(c.id, owner="alice") == Scope(["d1"], ["a.pdf"])
+    assert s.within(c.id, owner="mallory") is None and s.within(c.id) is None

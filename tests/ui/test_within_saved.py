@@ -91,3 +91,27 @@ def test_documents_deleted_since_leave_the_selection_and_are_named(
     assert (
         _captions(again).count(":material/filter_alt: Searched within: employee-handbook.md") == 1
     )
+
+
+def test_a_selection_changed_without_asking_is_what_a_reload_brings_back(
+    new_app: Callable[[], AppTest], app_index: Path
+) -> None:
+    """The tester's steps: ask within one document, clear "Ask within" back to all
+    documents, reload, ask: the answer searched everything, not the cleared filter."""
+    at = new_app()
+    handbook, notes = _doc_id(app_index, HANDBOOK), _doc_id(app_index, NOTES)
+    at.multiselect(key="ask_within").set_value([handbook]).run()
+    ask(at, "How many vacation days do employees get?")
+    conv_id = at.session_state.conversation_id
+    at.multiselect(key="ask_within").set_value([]).run()  # cleared, nothing asked
+    assert not at.exception
+
+    again = _reload(conv_id)
+    assert again.multiselect(key="ask_within").value == []
+    ask(again, "How many vacation days do employees get?")
+    assert again.session_state.turns[-1].within == []
+    scoped = ":material/filter_alt: Searched within: employee-handbook.md"
+    assert _captions(again).count(scoped) == 1  # only the first answer, which was scoped
+
+    again.multiselect(key="ask_within").set_value([notes]).run()  # another pick, not asked
+    assert _reload(conv_id).multiselect(key="ask_within").value == [notes]
