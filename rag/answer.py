@@ -84,6 +84,9 @@ class Answer:
     consensus: ConsensusInfo | None = None  # a consensus answer (rag/consensus.py)
     consensus_of: list[ConsensusPart] | None = None  # ... and each provider's own answer
     consensus_method: str | None = None
+    # Nothing to answer from, so no provider was asked: "no_documents" (nothing is indexed)
+    # or "nothing_retrieved" (the search found no passage). See nothing_to_answer().
+    no_sources: str | None = None
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -103,6 +106,8 @@ class Answer:
             out["consensus_of"] = self.consensus_of
         if self.consensus_method is not None:
             out["consensus_method"] = self.consensus_method
+        if self.no_sources is not None:
+            out["no_sources"] = self.no_sources
         return MappingProxyType(out)
 
     def to_json(self) -> dict[str, Any]:
@@ -224,6 +229,36 @@ def finish(
         cited=cited,
         # What context-window budgeting cut for the provider that answered (rag/context.py).
         context=resp.raw.get("context"),
+    )
+
+
+NO_DOCUMENTS = (
+    "This workspace has no documents yet, so there is nothing to answer from. "
+    "Add some documents, then ask again."
+)
+NOTHING_RETRIEVED = (
+    "The search found no passage to answer from in the documents it searched, "
+    "so no model was asked."
+)
+
+
+def nothing_to_answer(
+    question: str, retrieval: RetrievalResult, search_query: str, started: float, empty: bool
+) -> Answer:
+    """The answer when no passage was retrieved: said plainly, with no provider called (a
+    paid model given no sources can only refuse, and would bill for it)."""
+    return Answer(
+        question=question,
+        answer=NO_DOCUMENTS if empty else NOTHING_RETRIEVED,
+        refused=True,
+        provider="none",
+        model="",
+        sources=[],
+        usage=Usage(0, 0),  # nothing was sent: zero, not unknown (None)
+        latency_ms=(time.perf_counter() - started) * 1000,
+        retrieval_ms=retrieval.timings.total_ms,
+        search_query=search_query,
+        no_sources="no_documents" if empty else "nothing_retrieved",
     )
 
 

@@ -250,7 +250,13 @@ class Engine:
     @property
     def pipeline(self) -> Pipeline:
         """The answer path over this engine's current settings, retrieval and answerers."""
-        return Pipeline(self.settings, self.retrieve, self.extractive, self.embedder.embed)
+        return Pipeline(
+            self.settings,
+            self.retrieve,
+            self.extractive,
+            self.embedder.embed,
+            has_documents=lambda: bool(self.store.docs()),
+        )
 
     def ask(
         self,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from providers.chain import FallbackChain, build_chain
 from providers.info import providers_info
 from rag.context import ContextBudgeter
-from rag.routing import chain_specs, provider_config, route_specs
+from rag.routing import chain_specs, provider_config, route_specs, withheld_attempts
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,11 +33,12 @@ def make_chain(
     **kwargs: Any,
 ) -> FallbackChain:
     """The fallback chain for ``task``: its route, then ``provider``/``fallback`` (or the
-    settings'), filtered to local providers when ``sensitive`` (default: the setting)."""
+    settings'), filtered to local providers when ``sensitive`` (default: the setting); the
+    ones left out are the chain's skipped attempts (``rag.routing.SENSITIVE_SKIP``)."""
     settings: Settings = engine.settings
     # Each provider gets the sources/history that fit its window (rag/context.py).
     kwargs.setdefault("fit", ContextBudgeter(settings.context_windows))
-    return build_chain(
+    chain = build_chain(
         route_specs(settings, task, sensitive=sensitive, provider=provider, fallback=fallback),
         provider_config(settings, keys),
         engine.extractive,
@@ -45,6 +46,12 @@ def make_chain(
         task=task,
         **kwargs,
     )
+    # What sensitive mode left out is listed first on every answer's attempts, with why.
+    withheld = withheld_attempts(
+        settings, task, sensitive=sensitive, provider=provider, fallback=fallback
+    )
+    chain.skipped = [*withheld, *chain.skipped]
+    return chain
 
 
 def task_chain(engine: Engine, task: str, **kwargs: Any) -> FallbackChain:

@@ -9,7 +9,8 @@ The steps are separate so callers that need them apart can have them:
 :meth:`Pipeline.prepare` retrieves and builds the request once; :meth:`Pipeline.stream` /
 :meth:`Pipeline.generate` ask one provider; :meth:`Pipeline.settle` turns a provider's
 final :class:`Response` into a checked :class:`Answer` (the tool loop and consensus, which
-talk to providers themselves, finish through it).
+talk to providers themselves, finish through it). When nothing was retrieved (an empty
+workspace) no provider is asked at all: :meth:`Pipeline.nothing_to_answer` says so, free.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from providers.base import Answerer, Message, Provider, Request, Response
-from rag.answer import Answer, build_request, contextualize, finish
+from rag.answer import Answer, build_request, contextualize, finish, nothing_to_answer
 from rag.retrieve import RetrievalResult
 from rag.settings import Settings
 
@@ -46,6 +47,7 @@ class Prepared:
     retrieval: RetrievalResult
     request: Request
     started: float
+    empty: bool = False  # nothing is indexed: no rewrite, and no provider is asked
 
 
 class Pipeline:
@@ -55,11 +57,13 @@ class Pipeline:
         retrieve: RetrieveFn,
         extractive: Provider,
         embed: EmbedFn | None,
+        has_documents: Callable[[], bool] | None = None,
     ) -> None:
         self.settings = settings
         self.retrieve = retrieve
         self.extractive = extractive
         self.embed = embed
+        self.has_documents = has_documents
 
     # --- retrieve -> request -------------------------------------------------------------
     def prepare(
@@ -74,7 +78,8 @@ class Pipeline:
         started = time.perf_counter()
         question = question.strip()
         search_query = question
-        if history:
+        empty = self.has_documents is not None and not self.has_documents()
+        if history and not empty:  # a rewrite may be a paid call: not for an empty index
             search_query = (
                 rewrite(question, history) if rewrite else contextualize(question, history)
             )
@@ -89,11 +94,23 @@ class Pipeline:
             timeout_s=s.request_timeout_s,
             search_query=search_query,
         )
-        return Prepared(question, search_query, retrieval, request, started)
+        return Prepared(question, search_query, retrieval, request, started, empty)
+
+    def nothing_to_answer(self, prep: Prepared) -> Answer | None:
+        """The answer when ``prep`` retrieved no passage (no provider is asked), else None."""
+        if prep.request.sources:
+            return None
+        return nothing_to_answer(
+            prep.question, prep.retrieval, prep.search_query, prep.started, prep.empty
+        )
 
     # --- provider -> cap -> grounding -> Answer ------------------------------------------
     def stream(self, prep: Prepared, provider: Answerer | None = None) -> Iterator[str | Answer]:
         """Text deltas as they arrive (capped), then exactly one checked :class:`Answer`."""
+        unanswerable = self.nothing_to_answer(prep)
+        if unanswerable is not None:
+            yield unanswerable
+            return
         p = provider or self.extractive
         resp: Response | None = None
         limit, notice = self._cap()
@@ -114,6 +131,9 @@ class Pipeline:
 
     def generate(self, prep: Prepared, provider: Answerer, action: str | None = None) -> Answer:
         """One provider's whole answer, without streaming (consensus asks several at once)."""
+        unanswerable = self.nothing_to_answer(prep)
+        if unanswerable is not None:
+            return unanswerable
         started = time.perf_counter()
         resp = provider.generate(prep.request)
         return self.settle(prep, prep.request, resp, provider, started=started, action=action)

@@ -19,12 +19,16 @@ from dataclasses import replace
 
 from pydantic import SecretStr
 
-from providers.base import factory_for, parse_spec
+from providers.base import Attempt, factory_for, parse_spec
 from providers.chain import FallbackChain
 from providers.config import ProviderConfig
 from providers.info import info
 from providers.usage import Pricing, default_pricing
 from rag.settings import ConfigError, Settings
+
+# Why a provider sensitive mode left out did not answer (an Attempt's error, kind "config"):
+# the note under an answer tells it apart from a provider that is really not configured.
+SENSITIVE_SKIP = "not used: the documents are marked sensitive (local models only)"
 
 TASKS = ("answer", "interpretation", "topic_label", "query_rewrite")
 # Tasks where any competent model will do: without a route they go to the cheapest first.
@@ -113,6 +117,27 @@ def route_specs(
     if sens:
         specs = [s for s in specs if is_local(s)]
     return specs
+
+
+def withheld_attempts(
+    settings: Settings,
+    task: str,
+    *,
+    sensitive: bool | None = None,
+    provider: str | None = None,
+    fallback: str | Sequence[str] | None = None,
+) -> list[Attempt]:
+    """The providers :func:`route_specs` would have tried but sensitive mode left out, as
+    skipped attempts: a picked remote provider is never replaced without a word."""
+    if not (settings.sensitive if sensitive is None else sensitive):
+        return []
+    every = route_specs(settings, task, sensitive=False, provider=provider, fallback=fallback)
+    out: list[Attempt] = []
+    for spec in every:
+        if not is_local(spec):
+            name, model = parse_spec(spec)
+            out.append(Attempt(name, model or "", error=SENSITIVE_SKIP, error_kind="config"))
+    return out
 
 
 def check_sensitive(chain: FallbackChain) -> list[str]:

@@ -56,6 +56,7 @@ class Turn:
     sentiment: dict[int, str] = field(default_factory=dict)
     within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
     within_names: list[str] = field(default_factory=list)  # their names when it was asked
+    indexing: int = 0  # documents still being indexed when it was asked (it could not use them)
 
 
 def history_messages(turns: Sequence[Turn]) -> list[Message]:

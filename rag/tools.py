@@ -107,6 +107,10 @@ def ask_with_tools(
         return ans
     # The question searches as asked (the model can search again for what it lacks).
     prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
+    unanswerable = pipe.nothing_to_answer(prep)  # nothing indexed: no search would help
+    if unanswerable is not None:
+        unanswerable.tool_calls = []
+        return unanswerable
     sources: list[Source] = list(prep.request.sources)
     records: list[ToolCallRecord] = []
     final = _loop(

@@ -13,7 +13,7 @@ from rag.engine import Engine
 from rag.scope import restore_within, searched_within
 from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
-from ui import analysis, conversations, sources
+from ui import analysis, conversations, documents, sources
 from ui.notes import fallback_note, meta_line, name_of
 from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
@@ -129,7 +129,31 @@ def take_question(typed: str | None) -> str | None:
 
 
 # --- rendering -----------------------------------------------------------------------------
-def render_answer_body(a: Answer, anchor: str | None) -> None:
+def render_nothing_to_answer(a: Answer, indexing: int = 0) -> None:
+    """No passage to answer from, so no provider was asked: said plainly, with how to go on."""
+    st.info(escape_md(a.answer), icon=":material/folder_off:")
+    how = ""
+    if a.no_sources == "no_documents" and not indexing:  # an upload on its way says enough
+        how = "Add documents in the sidebar, under Documents. "
+    st.caption(f"{how}No model was asked, so this cost nothing.")
+
+
+def indexing_note(n: int) -> str:
+    if n == 1:
+        return (
+            "1 document was still being indexed when this was asked, so the answer could "
+            "not use it: ask again when it is done."
+        )
+    return (
+        f"{n} documents were still being indexed when this was asked, so the answer could "
+        "not use them: ask again when they are done."
+    )
+
+
+def render_answer_body(a: Answer, anchor: str | None, indexing: int = 0) -> None:
+    if a.no_sources:
+        render_nothing_to_answer(a, indexing)
+        return
     if a.refused:
         # "Not enough information" is an answer, not an error.
         st.info(escape_md(a.answer), icon=":material/search_off:")
@@ -190,21 +214,27 @@ def render_turn(t: Turn) -> None:
         scope = searched_within(t)
         if scope:  # the user judges the answer knowing it did not search everything
             st.caption(f":material/filter_alt: {escape_md(scope)}")
+        if t.indexing:  # an upload was on its way: the answer may be missing what it holds
+            st.caption(f":material/hourglass_top: {indexing_note(t.indexing)}")
         if len(t.answers) == 1:
             a = t.answers[0]
             anchor = f"sources-{t.id}"
-            render_answer_body(a, anchor)
+            render_answer_body(a, anchor, t.indexing)
             sources.render(a.sources, a.answer, a.cited, anchor)
-            analysis.render(a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}")
+            if not a.no_sources:  # the tone of "there are no documents" says nothing
+                analysis.render(
+                    a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}"
+                )
         elif t.answers:
             cols = st.columns(len(t.answers))
             for i, (col, a) in enumerate(zip(cols, t.answers, strict=True)):
                 with col:
                     st.markdown(f"**{escape_md(name_of(a.provider))}**")
-                    render_answer_body(a, f"sources-{t.id}")
-                    analysis.render(
-                        a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
-                    )
+                    render_answer_body(a, f"sources-{t.id}", t.indexing)
+                    if not a.no_sources:
+                        analysis.render(
+                            a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
+                        )
             cited = sorted({n for a in t.answers for n in a.cited})
             sources.render(
                 t.answers[0].sources,
@@ -241,6 +271,7 @@ def _stream_into(placeholder: st.delta_generator.DeltaGenerator, items: Iterable
 def ask(engine: Engine, choice: Choice, question: str) -> None:
     session = chat_session(engine)
     turn = session.new_turn(question)
+    turn.indexing = documents.still_indexing()  # uploads it cannot use yet: said with it
     with st.chat_message("user"):
         st.markdown(escape_md(question))
     with st.chat_message("assistant"):

@@ -100,6 +100,17 @@ class UploadJob:
             f.stage, f.fraction = "done", 1.0
 
 
+def still_indexing() -> int:
+    """Files of this session's uploads not indexed yet: a question asked now cannot use them."""
+    n = 0
+    for job in st.session_state.get("upload_jobs", []):
+        if job.done:
+            continue
+        with job.lock:
+            n += sum(1 for f in job.files if f.stage != "done" and not f.error)
+    return n
+
+
 def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
     """Refuse what is over the size limit at once; save and index the rest in the background."""
     limit = int(engine.settings.max_file_mb * 1_000_000)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from providers.base import Attempt
 from providers.errors import Kind
 from rag.catalog import display_name
+from rag.routing import SENSITIVE_SKIP
 from rag.spending import money  # re-exported: the page formats money one way
 
 # Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
@@ -44,12 +45,30 @@ def failure_phrase(a: Attempt) -> str:
     return KIND_PHRASES.get(kind, "failed")
 
 
+def _listed(names: Sequence[str]) -> str:
+    """ "Gemini", "Gemini and OpenAI", "Anthropic, Gemini and OpenAI"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
-    """ "OpenAI timed out, answered by extractive" - or None when the first choice answered."""
-    failed = [a for a in attempts if a.error]
-    if not failed:
+    """ "OpenAI timed out, answered by extractive" - or None when the first choice answered.
+
+    Providers sensitive mode left out are named first, with that reason, not as failures."""
+    withheld = [a for a in attempts if a.error == SENSITIVE_SKIP]
+    failed = [a for a in attempts if a.error and a.error != SENSITIVE_SKIP]
+    if not failed and not withheld:
         return None
-    why = "; ".join(f"{name_of(a.provider)} {failure_phrase(a)}" for a in failed)
+    parts: list[str] = []
+    if withheld:
+        names = list(dict.fromkeys(name_of(a.provider) for a in withheld))
+        verb = "was" if len(names) == 1 else "were"
+        parts.append(
+            f"{_listed(names)} {verb} not used: the documents are marked sensitive "
+            "(local models only)"
+        )
+    if failed:
+        parts.append("; ".join(f"{name_of(a.provider)} {failure_phrase(a)}" for a in failed))
+    why = ". ".join(parts)
     if answered_by == "none":
         return f"{why}: no provider could answer."
     return f"{why}, answered by {name_of(answered_by)}."

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from providers.base import Message
 from rag.cli.analysis import answer_sentiment
 from rag.cli.output import add_command, engine_for, print_json
+from rag.workspaces import DEFAULT
 
 if TYPE_CHECKING:
     from rag.answer import Answer
@@ -77,7 +78,7 @@ def _questions_of(args: argparse.Namespace) -> list[Question]:
     return [(args.question, history, None)]
 
 
-def _print_answer(ans: Answer) -> None:
+def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
     for c in ans.tool_calls or []:
         got = c.error or f"sources {c.sources}"
         print(f"(search_documents: {c.query!r}, k={c.k} -> {got})", file=sys.stderr)
@@ -88,6 +89,13 @@ def _print_answer(ans: Answer) -> None:
         page = f" p.{s.page}" if s.page else ""
         rel = "" if s.relevance is None else f", relevance {s.relevance:.2f}"
         print(f" {mark}[{s.n}] {s.source}{page}  (score {s.score:.4f}{rel})")
+    if ans.no_sources:
+        how = f"add documents with: python -m rag ingest{workspace_flag} PATH ...; "
+        print(
+            f"\n({how if ans.no_sources == 'no_documents' else ''}no model was asked)",
+            file=sys.stderr,
+        )
+        return
     note = f"answered by {ans.provider}:{ans.model}"
     if ans.cost_usd is None:
         note += ", cost unpriced"
@@ -128,7 +136,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 out["sentiment"] = answer_sentiment(ans.answer, engine)
             print_json(out)
         else:
-            _print_answer(ans)
+            ws = engine.settings.workspace
+            _print_answer(ans, f" --workspace {ws}" if ws != DEFAULT else "")
     return 0
 
 

@@ -82,6 +82,25 @@ def test_task_chain_ends_in_extractive_and_sensitive_has_no_remote(
     assert [p.name for p in chain.providers] == ["openai", "ollama", "extractive"]
 
 
+def test_sensitive_mode_says_which_providers_it_left_out(tmp_path: Path, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from rag.engine import Engine
+    from rag.routing import SENSITIVE_SKIP
+
+    s = _settings(tmp_path, provider="gemini:gemini-2.0-flash", fallback=[])
+    engine = Engine(s, embedder=fake_embedder)
+    doc = tmp_path / "policy.md"
+    doc.write_text("Hotels in London may cost up to 320 dollars a night.\n")
+    engine.ingest([doc])
+    chain = task_chain(engine, "answer", sensitive=True)
+    assert [p.name for p in chain.providers] == ["extractive"]
+    (left_out,) = chain.skipped  # listed first on every answer's attempts
+    assert (left_out.provider, left_out.model) == ("gemini", "gemini-2.0-flash")
+    assert left_out.error == SENSITIVE_SKIP and left_out.error_kind == "config"
+    answer = engine.ask("What is the hotel limit in London?", provider=chain)
+    assert answer.provider == "extractive" and answer.attempts[0] == left_out
+    assert task_chain(engine, "answer", sensitive=False).skipped == []
+
+
 def test_unknown_task_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown task"):
         route_specs(_settings(tmp_path), "poetry")

@@ -117,6 +117,11 @@ def test_sensitive_switch_keeps_the_question_on_this_machine(
     assert fake_openai.calls == []  # nothing was sent to the remote provider
     (turn,) = at.session_state.turns
     assert turn.answers[0].provider == "extractive" and "320 dollars" in page_text(at)
+    # The picked provider is not replaced without a word.
+    assert (
+        "OpenAI was not used: the documents are marked sensitive (local models only), "
+        "answered by extractive." in page_text(at)
+    )
 
 
 def test_compare_mode_side_by_side(new_app: Callable[[], AppTest], fake_openai: FakeOpenAI) -> None:

@@ -1,0 +1,46 @@
+"""Notes with an answer: an empty workspace (no model asked) and uploads still being indexed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fakes.servers import FakeOpenAI
+from tests.ui.conftest import ask, page_text, use_openai
+
+
+def test_an_empty_workspace_says_so_and_asks_no_model(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_AUTO_INGEST_DEMO", "false")  # the workspace starts empty
+    at = use_openai(new_app())
+    ask(at, "What is the hotel limit?")
+    assert fake_openai.calls == []  # nothing to answer from: nothing paid for
+    text = page_text(at)
+    assert "This workspace has no documents yet" in text
+    assert "Add documents in the sidebar, under Documents." in text
+    assert "No model was asked, so this cost nothing." in text
+    assert "Tone of this answer" not in text and not at.error
+
+
+def test_an_answer_asked_while_uploads_are_indexed_says_so(
+    new_app: Callable[[], AppTest],
+) -> None:
+    from ui.documents import FileJob, UploadJob
+
+    at = new_app()
+    # A large PDF on its way (its background thread is not needed to be "in progress").
+    at.session_state["upload_jobs"] = [
+        UploadJob([FileJob("big.pdf", "big.pdf", b"%PDF", 4, "reading", (3, 55))])
+    ]
+    ask(at, "What is the nightly hotel limit in London?")
+    text = page_text(at)
+    assert (
+        "1 document was still being indexed when this was asked, so the answer could not use "
+        "it: ask again when it is done." in text
+    )
+    at.session_state["upload_jobs"][0].finished = 1.0  # done: the next answer has no note
+    ask(at, "How many vacation days do employees get?")
+    assert page_text(at).count("still being indexed") == 1
