@@ -8,7 +8,7 @@ nothing extra for them). Fitted as ``rag/eval/refusal.py`` fits (standardised, c
 bounds on the hand-made features, SQuAD fit articles + our set's fit half weighted
 ``DOCS_WEIGHT``), with a separate, strong L2 on the embedding block; its C is chosen by
 grouped CV (one group per SQuAD article / per document). The decision is the answerer's whole
-two-stage one (model + ``type_rescue`` + ``unknown_terms`` + off-type + nothing quotable).
+two-stage one (model + ``rescued`` + ``unknown_terms`` + off-type + nothing quotable).
 
     python bench/refusal_embedding.py ../shared/data/squad/squad-v2.0-dev.json.gz \\
         --cache SQUAD2.pkl --index-dir IDX --collection eval-squad-squad-v2-0-dev-json-gz \\
@@ -31,7 +31,7 @@ import numpy as np
 
 from providers.extractive_provider import FEATURE_NAMES, UNSURE_MARGIN, Z_CLIP, quotable
 from providers.extractive_refusal import unknown_terms
-from providers.extractive_rescue import lacks_asked_number, type_rescue
+from providers.extractive_rescue import lacks_asked_number, rescued
 from rag.answer import to_sources
 from rag.engine import REFUSAL_MODEL_PATH, Engine
 from rag.eval import qa
@@ -55,7 +55,7 @@ def _rows(engine: Engine, items: list[tuple[str, list[Any]]]) -> dict[str, np.nd
             [
                 bool(cands),
                 bool(cands) and bool(unknown_terms(question, sources, prov.known)),
-                type_rescue(question, cands) if cands else False,
+                rescued(question, cands) if cands else False,
                 lacks_asked_number(question, [x.text for x in pieces]),
                 bool(pieces),
             ]

@@ -43,7 +43,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
-from providers.extractive_rescue import lacks_asked_number, type_rescue
+from providers.extractive_rescue import lacks_asked_number, rescued
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
@@ -193,7 +193,7 @@ class ExtractiveProvider:
         unknown = unknown_terms(question, request.sources, self.known) if cands else []
         # Below the threshold, a sentence holding the kind of answer asked for (a duration, a
         # date, an amount) and every other word of the question still answers it.
-        low = p_answerable < self.refusal.threshold and not type_rescue(question, cands)
+        low = p_answerable < self.refusal.threshold and not rescued(question, cands)
         refused = not cands or low or bool(unknown)
         pieces = [] if refused else self._compose(question, cands, request.sources)
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.

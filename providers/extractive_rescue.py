@@ -1,6 +1,7 @@
-"""An answer-type rescue beside the refusal model: a question that asks for a time, a duration
-or an amount, whose best sentence holds an expression of that kind and every other content
-word of the question, is answered even when the model's probability is moderate.
+"""Rescues beside the refusal model: a question that asks for a time, a duration or an
+amount, whose best sentence holds an expression of that kind and every other content word of
+the question, is answered even when the model's probability is moderate; so is a question
+about a name the sentence's general case covers ("in most cities").
 
 Why: the model was fitted mostly on SQuAD 2.0 and leans on embedding similarity, which is
 low for a plain paraphrase ("How far in advance should flights be booked?" against "All
@@ -90,6 +91,42 @@ def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         return False
     best = quotable(cands)[0]
     return key <= set(content_terms(best.text)) and holds_kind(kind, best.text, question)
+
+
+# A rule with a general case answers for what it does not name: "What is the hotel limit in
+# Paris?" against "The nightly hotel limit is 220 US dollars in most cities and 320 dollars
+# in New York, San Francisco, London and Tokyo." The model reads the unmatched name as a
+# swapped entity (SQuAD's unanswerables are written that way) and refuses.
+_GENERAL_CASE = re.compile(
+    r"\b(?:most|all other|any other|every other|other)\s+(?:cities|countries|locations|"
+    r"places|offices|sites|regions|states|destinations|cases)\b|\belsewhere\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*")
+
+
+def general_case_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True when the question's only words missing from the best quotable sentence are a
+    name, and the sentence states a general case ("in most cities", "elsewhere") beside the
+    named ones."""
+    if not cands:
+        return False
+    best = quotable(cands)[0].text
+    sent = set(content_terms(best))
+    names = [m.group(0) for m in _NAME.finditer(question.strip())]
+    missing = [n for n in names if not set(content_terms(n)) <= sent]
+    rest = set(content_terms(_NAME.sub(" ", question.strip())))
+    return (
+        bool(missing)
+        and len(rest) >= MIN_KEY_TERMS
+        and rest <= sent
+        and bool(_GENERAL_CASE.search(best))
+    )
+
+
+def rescued(question: str, cands: Sequence[Candidate]) -> bool:
+    """Answer below the model's threshold (:func:`type_rescue`, :func:`general_case_rescue`)."""
+    return type_rescue(question, cands) or general_case_rescue(question, cands)
 
 
 # The converse: an answer to "how many"/"how long"/"what year" that holds no number or date

@@ -100,3 +100,23 @@ def test_an_unsure_answer_without_the_number_is_refused() -> None:
     assert not provider.generate(
         Request(messages=[Message("user", q)], question=q, sources=[src])
     ).refused
+
+
+HOTELS = (
+    "The nightly hotel limit is 220 US dollars in most cities and 320 dollars in New York, "
+    "San Francisco, London and Tokyo."
+)
+
+
+def test_a_general_case_answers_for_a_name_it_does_not_list() -> None:
+    from providers.extractive_rescue import general_case_rescue, rescued
+
+    assert general_case_rescue("What is the hotel limit in Paris?", _cands(HOTELS))
+    assert rescued("What is the nightly hotel limit in Paris?", _cands(HOTELS))
+    # without a general case the name is not covered
+    named_only = "The nightly hotel limit is 320 dollars in New York and London."
+    assert not general_case_rescue("What is the hotel limit in Paris?", _cands(named_only))
+    # another word of the question is missing too: not this rule's case
+    assert not general_case_rescue("What is the meal limit in Paris?", _cands(HOTELS))
+    # nothing unnamed is asked about
+    assert not general_case_rescue("What is the hotel limit?", _cands(HOTELS))
