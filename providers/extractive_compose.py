@@ -35,6 +35,7 @@ from providers.extractive_lists import (
     list_answer,
 )
 from providers.extractive_qtype import QuestionType, classify, polarity
+from providers.extractive_signature import answers_who, signature
 from providers.extractive_tables import focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 
@@ -61,6 +62,7 @@ SECOND_RATIO = 0.85
 COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the best
 COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
+SIGNATURE_BONUS = 0.6  # "Who was the Acting Director?" and "-- C. FURLANI, ACTING DIRECTOR"
 PHRASE_BONUS = 0.1  # per shared two-word phrase, at most two (yes/no questions)
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
@@ -169,14 +171,18 @@ def quotable_texts(
         if c.heading and not (record or item):
             continue
         c = _complete(c)
+        # a signer's line ("-- CITA M. FURLANI, ACTING DIRECTOR") is whole without one too
+        signed = signature(c.text) is not None
         if item:
             text = tidy(item.group("body"))
+        elif signed:
+            text = tidy(c.text).lstrip("-—– ")
         else:
             text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
         words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
         at_start = not src[: c.start].strip()
         # not "106(g), 40113. § 39.13 [Amended]"; a table row is whole without a full stop
-        if len(words) >= 4 and (record or item or not is_cut(text, at_start)):
+        if len(words) >= 4 and (record or item or signed or not is_cut(text, at_start)):
             out.append((c, text))
     return out
 
@@ -227,6 +233,8 @@ def rank(
             weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
             typed = type_match(wh, text, question) or _count_word(wh, text, question)
             bonus += weight * typed
+            if wh == "who" and answers_who(question, text):
+                bonus += SIGNATURE_BONUS
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":

@@ -44,6 +44,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     unknown_terms,
 )
 from providers.extractive_rescue import lacks_asked_number, rescued
+from providers.extractive_signature import signature
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
 from text.sentences import is_heading_line, is_title, sentence_spans
@@ -260,6 +261,8 @@ def _unquotable(text: str, start: int, end: int) -> bool:
     ("... after takeoff from Soekarno-", a page that starts mid-sentence): evidence, but never
     quoted while a whole sentence is there to quote."""
     sent = text[start:end]
+    if signature(sent):  # "-- CITA M. FURLANI, ACTING DIRECTOR": a signer, not a heading
+        return False
     if _is_heading(sent) or is_heading_line(sent) or is_title(sent):
         return True
     cut_end = end >= len(text.rstrip()) and (sent[-1].islower() or sent[-1] in ",-–(/&")

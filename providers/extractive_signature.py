@@ -1,0 +1,44 @@
+"""Signature lines: who signed, with what title ("-- CITA M. FURLANI, ACTING DIRECTOR").
+
+A foreword or a letter ends with its signer on a line of its own, often in capitals and
+without a full stop, so the answerer would take it for a heading and never quote it; yet it
+is the answer to "Who was the Acting Director of ...?" or "Who signed ...?".
+"""
+
+from __future__ import annotations
+
+import re
+
+from providers.extractive_terms import content_terms
+
+# A dash (or none), a name of 2-5 words with initials allowed, a comma, a title of 1-6 words.
+_SIGNATURE = re.compile(
+    r"^\s*(?:--|—|–|-)?\s*(?P<name>[A-Z][A-Za-z'\-]*\.?(?:\s+[A-Z][A-Za-z'\-]*\.?){1,4}),"
+    r"\s*(?P<title>[A-Za-z][A-Za-z\- ]{2,60}?)\s*$"
+)
+# Without a leading dash the title must name a role: "New York, San Francisco" is no signer.
+_ROLE = re.compile(
+    r"\b(?:director|secretary|president|chair(?:man|woman|person)?|officer|manager|head|dean|"
+    r"chief|administrator|commissioner|governor|minister|editor|author|ceo|cto|cfo|founder)\b",
+    re.I,
+)
+_SIGNED = re.compile(r"\bsign(?:s|ed|ing|atory|er)?\b", re.I)
+
+
+def signature(text: str) -> tuple[str, str] | None:
+    """(name, title) when ``text`` is a signature line, else None."""
+    m = _SIGNATURE.match(text.strip())
+    if not m or len(m.group("title").split()) > 6:
+        return None
+    dashed = text.strip()[:1] in "-—–"
+    return (m.group("name"), m.group("title")) if dashed or _ROLE.search(m.group("title")) else None
+
+
+def answers_who(question: str, text: str) -> bool:
+    """A signature line that answers a who-question: it asks who signed, or names the title
+    ("Who was the Acting Director ...?")."""
+    signed = signature(text)
+    if signed is None:
+        return False
+    title = set(content_terms(signed[1]))
+    return bool(_SIGNED.search(question)) or (bool(title) and title <= set(content_terms(question)))

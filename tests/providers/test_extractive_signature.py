@@ -1,0 +1,43 @@
+"""Signature lines: a signer on a line of its own answers "who" questions about the title."""
+
+from __future__ import annotations
+
+from providers.base import Source
+from providers.extractive_signature import answers_who, signature
+from tests.providers.test_extractive_compose import _answer
+
+# FIPS 200's foreword as pypdf reads it (page 2).
+FOREWORD = (
+    "Comments concerning FIPS publications are welcomed and\n"
+    "should be addressed to the Director, Information Technology Laboratory, National "
+    "Institute of\nStandards and Technology, 100 Bureau Drive, Stop 8900, Gaithersburg, MD "
+    "20899-8900.\n-- CITA M. FURLANI, ACTING DIRECTOR\nINFORMATION TECHNOLOGY LABORATORY"
+)
+
+
+def test_a_signature_line_is_a_name_and_a_title() -> None:
+    assert signature("-- CITA M. FURLANI, ACTING DIRECTOR") == (
+        "CITA M. FURLANI",
+        "ACTING DIRECTOR",
+    )
+    assert signature("Jane Doe, Chief Executive Officer") == ("Jane Doe", "Chief Executive Officer")
+    # places and headings are not signers
+    assert signature("New York, San Francisco") is None
+    assert signature("INFORMATION TECHNOLOGY LABORATORY") is None
+    assert signature("Booking travel, expenses and refunds") is None
+
+
+def test_it_answers_who_holds_the_title_or_who_signed() -> None:
+    line = "-- CITA M. FURLANI, ACTING DIRECTOR"
+    assert answers_who("Who was the Acting Director of the laboratory?", line)
+    assert answers_who("Who signed the foreword?", line)
+    assert not answers_who("Who is the Secretary of Commerce?", line)
+
+
+def test_who_holds_a_title_is_answered_with_the_signer() -> None:
+    src = [Source(1, "FIPS200.pdf", 2, FOREWORD, doc_id="d", chunk_id="d:1")]
+    q = "Who was the Acting Director of the Information Technology Laboratory?"
+    text, cited = _answer(q, src)
+    # not the "Comments ... addressed to the Director" sentence, which names nobody
+    assert text == "CITA M. FURLANI, ACTING DIRECTOR [1]", text
+    assert cited == [1]
