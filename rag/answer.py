@@ -30,9 +30,11 @@ class GroundingInfo(TypedDict):
 
 
 class ConsensusInfo(TypedDict):
-    method: str  # "synthesis" | "claims" | "none"
+    method: str  # "synthesis" | "claims" | "none" | "single" (one provider answered: its answer)
     removed: list[str]
     claims: int
+    asked: NotRequired[list[str]]  # the "provider:model" specs asked, in order
+    answered: NotRequired[list[str]]  # who answered them, each once (fallbacks merged)
 
 
 class ConsensusPart(TypedDict):
@@ -45,6 +47,9 @@ class ConsensusPart(TypedDict):
     tokens: int
     cost_usd: float | None
     cached: bool
+    requested: NotRequired[str]  # the "provider:model" asked; ``provider`` is who answered
+    attempts: NotRequired[list[dict[str, Any]]]  # providers.base.Attempt fields, as saved
+    counted: NotRequired[bool]  # False: a fallback whose answerer another part already is
 
 
 @dataclass
@@ -87,6 +92,18 @@ class Answer:
     # Nothing to answer from, so no provider was asked: "no_documents" (nothing is indexed)
     # or "nothing_retrieved" (the search found no passage). See nothing_to_answer().
     no_sources: str | None = None
+    # Compare and consensus: the "provider:model" the user picked for this answer, since a
+    # fallback (``provider``) may have answered in its place.
+    requested: str | None = None
+
+    @property
+    def asked(self) -> str:
+        """The "provider:model" picked for this answer (its first attempt when saved before
+        ``requested`` existed: a fallback's answerer is not what the user picked)."""
+        if self.requested:
+            return self.requested
+        first = self.attempts[0] if self.attempts else None
+        return f"{first.provider}:{first.model}" if first else f"{self.provider}:{self.model}"
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -108,6 +125,8 @@ class Answer:
             out["consensus_method"] = self.consensus_method
         if self.no_sources is not None:
             out["no_sources"] = self.no_sources
+        if self.requested is not None:
+            out["requested"] = self.requested
         return MappingProxyType(out)
 
     def to_json(self) -> dict[str, Any]:

@@ -7,6 +7,11 @@ One provider (the synthesiser) then writes the consensus from those claims and t
 the consensus is grounding-checked too and any sentence still unsupported is removed. If the
 synthesiser fails or nothing of its text survives, the consensus is built from the claims
 directly (most agreed first). Every provider's own answer, cost and latency stays available.
+
+A provider that failed is answered for by its fallback (extractive): that answer counts once,
+however many failed providers it stands in for, so two fallbacks never pose as agreement.
+When fewer than two providers answered, nothing is synthesised: the consensus is the one
+answer there is (method "single"), and says who was asked.
 """
 
 from __future__ import annotations
@@ -14,19 +19,20 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from providers.base import Answerer, Message, Request
-from rag.answer import Answer, ConsensusPart, GroundingInfo
+from rag.answer import Answer, ConsensusInfo, ConsensusPart, GroundingInfo
 from rag.grounding import check
 from rag.prompts import GROUNDED_SYSTEM, format_sources, neutralise
 from rag.settings import ConfigError
 
 if TYPE_CHECKING:
     from rag.engine import Engine
+    from rag.pipeline import Pipeline, Prepared
 
 __all__ = ["Answerer", "Claim", "ConsensusResult", "consensus", "consensus_from_settings"]
 
@@ -70,15 +76,29 @@ class ConsensusResult:
     method: str = "synthesis"  # or "claims" when the synthesiser's text was not usable
     removed: list[str] = field(default_factory=list)  # consensus sentences dropped as unsupported
     latency_ms: float = 0.0
+    counted: list[bool] = field(default_factory=list)  # per answer: a voice of its own
+    repeats: int | None = None  # method "single": the index of the answer ``answer`` repeats
+
+    def calls(self) -> list[Answer]:
+        """Every call once: the providers' answers, then the synthesis (none when a single
+        provider answered: the consensus is a copy of its answer, not another call)."""
+        return self.answers if self.repeats is not None else [*self.answers, self.answer]
+
+    def other_calls(self) -> list[Answer]:
+        """The calls besides the one that produced ``answer`` (for one cost row per turn)."""
+        return [a for i, a in enumerate(self.answers) if i != self.repeats]
 
     @property
     def cost_usd(self) -> float | None:
         """All calls together; None ("unpriced") if any call's price is unknown."""
-        costs = [a.cost_usd for a in [*self.answers, self.answer]]
+        costs = [a.cost_usd for a in self.calls()]
         return None if any(c is None for c in costs) else float(sum(c or 0.0 for c in costs))
 
     def parts(self) -> list[ConsensusPart]:
-        """Each provider's own answer, as the app shows it under the consensus."""
+        """Each provider's own answer, as the app shows it under the consensus: what was
+        asked, who answered (a fallback, with the attempts that failed) and whether it counts
+        as a voice of its own."""
+        counted = self.counted or [True] * len(self.answers)
         return [
             {
                 "provider": a.provider,
@@ -88,8 +108,11 @@ class ConsensusResult:
                 "tokens": a.usage.total_tokens,
                 "cost_usd": a.cost_usd,
                 "cached": a.cached,
+                "requested": a.asked,
+                "attempts": [asdict(x) for x in a.attempts],
+                "counted": voice,
             }
-            for a in self.answers
+            for a, voice in zip(self.answers, counted, strict=True)
         ]
 
     def to_json(self) -> dict[str, Any]:
@@ -112,7 +135,7 @@ class ConsensusResult:
                     "supported": a.grounding["supported"] if a.grounding else None,
                     "total": a.grounding["total"] if a.grounding else None,
                 }
-                for a in [*self.answers, self.answer]
+                for a in self.calls()
             ],
         }
 
@@ -178,9 +201,11 @@ def consensus(
     *,
     k: int | None = None,
     history: Sequence[Message] = (),
+    asked: Sequence[str] | None = None,
 ) -> ConsensusResult:
     """Ask every provider (in parallel), then have ``synthesizer`` (default: the first) merge.
 
+    ``asked``: the "provider:model" each of ``providers`` stands for (default: its label).
     Every answer, the consensus included, comes through :mod:`rag.pipeline` (output cap,
     grounding check); the grounding action is "flag" because unsupported claims are dropped
     here, sentence by sentence.
@@ -190,28 +215,30 @@ def consensus(
     started = time.perf_counter()
     pipe = engine.pipeline
     prep = pipe.prepare(question, k, history, rewrite=lambda q, _history: q)
-    embed = pipe.embed
-
-    def one(p: Answerer) -> Answer:
-        return pipe.generate(prep, p, action="flag")
-
     with ThreadPoolExecutor(max_workers=min(8, len(providers))) as pool:
-        answers = list(pool.map(one, providers))
+        answers = list(pool.map(lambda p: pipe.generate(prep, p, action="flag"), providers))
+    for a, spec in zip(answers, asked or [label(p) for p in providers], strict=True):
+        a.requested = spec
+    counted = voices(answers)
+    heard = [a for a, voice in zip(answers, counted, strict=True) if voice]
+    who = {"asked": [a.asked for a in answers], "answered": [_answerer(a) for a in heard]}
+    if len(heard) < 2:  # one voice is not a consensus: its answer, as it is
+        only = answers.index(heard[0])
+        cons = replace(answers[only])
+        cons.consensus = cast(
+            ConsensusInfo, {"method": "single", "removed": [], "claims": 0, **who}
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        return ConsensusResult(
+            prep.question, cons, answers, [], "", "single", [], elapsed, counted, repeats=only
+        )
 
-    claims = cluster_claims(answers, embed)
+    claims = cluster_claims(heard, pipe.embed)
     synth = synthesizer or providers[0]
-    removed: list[str] = []
-    if claims:
-        t0 = time.perf_counter()
-        sreq = synthesis_request(prep.request, claims, len(answers))
-        cons = pipe.settle(prep, sreq, synth.generate(sreq), synth, started=t0, action="flag")
-        method, removed = _keep_supported(cons, claims, embed)
-        cons.grounding = cast(GroundingInfo, check(cons.answer, cons.sources, embed).to_json())
-    else:
-        method = "none"  # no provider said anything the sources support: extractive answer
-        cons = pipe.generate(prep, pipe.extractive)
-    cons.sources = list(prep.request.sources)
-    cons.consensus = {"method": method, "removed": removed, "claims": len(claims)}
+    cons, method, removed = _synthesise(pipe, prep, claims, len(heard), synth)
+    cons.consensus = cast(
+        ConsensusInfo, {"method": method, "removed": removed, "claims": len(claims), **who}
+    )
     return ConsensusResult(
         prep.question,
         cons,
@@ -221,7 +248,49 @@ def consensus(
         method,
         removed,
         (time.perf_counter() - started) * 1000,
+        counted,
     )
+
+
+def _synthesise(
+    pipe: Pipeline, prep: Prepared, claims: list[Claim], voices: int, synth: Answerer
+) -> tuple[Answer, str, list[str]]:
+    """The consensus answer from the claims, its method and the sentences it lost."""
+    removed: list[str] = []
+    if claims:
+        t0 = time.perf_counter()
+        sreq = synthesis_request(prep.request, claims, voices)
+        cons = pipe.settle(prep, sreq, synth.generate(sreq), synth, started=t0, action="flag")
+        method, removed = _keep_supported(cons, claims, pipe.embed)
+        cons.grounding = cast(GroundingInfo, check(cons.answer, cons.sources, pipe.embed).to_json())
+    else:
+        method = "none"  # no provider said anything the sources support: extractive answer
+        cons = pipe.generate(prep, pipe.extractive)
+    cons.sources = list(prep.request.sources)
+    return cons, method, removed
+
+
+def _answerer(a: Answer) -> str:
+    return f"{a.provider}:{a.model}" if a.model else a.provider
+
+
+def fell_back(a: Answer) -> bool:
+    """Answered by a fallback, not by the provider asked (an attempt before it failed)."""
+    return any(x.error for x in a.attempts)
+
+
+def voices(answers: Sequence[Answer]) -> list[bool]:
+    """Per answer, whether it is a voice of its own: every answer its asked provider gave,
+    and a fallback's answer only when no other answer came from that answerer (two failed
+    providers answered for by extractive are one extractive answer, not two in agreement)."""
+    key = [(a.provider, a.model) for a in answers]
+    own = {k for k, a in zip(key, answers, strict=True) if not fell_back(a)}
+    seen: set[tuple[str, str]] = set()
+    out: list[bool] = []
+    for k, a in zip(key, answers, strict=True):
+        out.append(not fell_back(a) or (k not in own and k not in seen))
+        seen.add(k)
+    return out
 
 
 def _keep_supported(cons: Answer, claims: Sequence[Claim], embed: Any) -> tuple[str, list[str]]:
@@ -290,4 +359,5 @@ def consensus_from_settings(
     synth_spec = synthesizer or s.consensus_synthesizer
     if synth_spec and s.sensitive and not is_local(synth_spec):
         synth_spec = None
-    return consensus(engine, question, chains, chain(synth_spec) if synth_spec else chains[0], k=k)
+    synth = chain(synth_spec) if synth_spec else chains[0]
+    return consensus(engine, question, chains, synth, k=k, asked=specs)

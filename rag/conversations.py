@@ -20,7 +20,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -325,8 +325,14 @@ def _money(cost: float | None) -> str:
     return "$0" if cost == 0 else "$" + f"{cost:.6f}".rstrip("0").rstrip(".")
 
 
-def to_markdown(title: str, turns: Sequence[SavedTurn]) -> str:
-    """The conversation as Markdown: each question, answer, who answered, and its sources."""
+def to_markdown(
+    title: str,
+    turns: Sequence[SavedTurn],
+    notes: Callable[[Answer], Sequence[str]] | None = None,
+) -> str:
+    """The conversation as Markdown: each question, answer, who answered, and its sources.
+    ``notes``: the words the page shows under an answer (a fallback, who a consensus heard),
+    written under its "Answered by" line."""
     out = [f"# {title}", ""]
     for t in turns:
         out += [f"## Q{t.id}. {t.question}", ""]
@@ -342,6 +348,8 @@ def to_markdown(title: str, turns: Sequence[SavedTurn]) -> str:
             if g and g.get("total"):
                 line += f" · supported: {g['supported']}/{g['total']} sentences"
             out += [line + "*", ""]
+            for note in notes(a) if notes else ():
+                out += [f"*↪ {note}*", ""]
             cited = [s for s in a.sources if s.n in a.cited] or list(a.sources)
             if cited:
                 out.append("Sources:")

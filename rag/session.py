@@ -186,7 +186,7 @@ class ChatSession:
         prep = pipe.prepare(turn.question, choice.top_k, history, temperature=choice.temperature)
         chains = [self.chain(spec, [], choice.sensitive) for spec in choice.compare]
         for spec, (_, stream) in zip(choice.compare, pipe.compare(prep, chains), strict=True):
-            yield spec, self._kept(turn, stream)
+            yield spec, self._kept(turn, stream, spec)
 
     def consensus(self, turn: Turn, choice: Choice) -> tuple[Answer, str | None]:
         """N providers answer one retrieval; one synthesises the claims the sources support.
@@ -211,7 +211,7 @@ class ChatSession:
         answer = result.answer
         answer.consensus_of = result.parts()
         answer.consensus_method = result.method
-        self._keep(turn, answer, result.answers)
+        self._keep(turn, answer, result.other_calls())
         return answer, note
 
     def finish(self, turn: Turn) -> None:
@@ -227,9 +227,10 @@ class ChatSession:
             indexed = {d.doc_id: d.name for d in self.engine.docs()}
             turn.within_names = names_of(turn.within, indexed)
 
-    def _kept(self, turn: Turn, items: Iterator[str | Answer]) -> Iterator[str | Answer]:
+    def _kept(self, turn: Turn, items: Iterator[str | Answer], spec: str) -> Iterator[str | Answer]:
         for item in items:
             if isinstance(item, Answer):
+                item.requested = spec  # its column is headed by what was asked, not who answered
                 self._keep(turn, item)
             yield item
 

@@ -15,6 +15,7 @@ from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from ui import analysis, conversations, documents, sources
 from ui.notes import fallback_note, meta_line, name_of
+from ui.provenance import answer_notes, answered_by, listed, part_attempts, part_label, spec_label
 from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
 
@@ -150,7 +151,10 @@ def indexing_note(n: int) -> str:
     )
 
 
-def render_answer_body(a: Answer, anchor: str | None, indexing: int = 0) -> None:
+def render_answer_body(
+    a: Answer, anchor: str | None, indexing: int = 0, fallback_shown: bool = False
+) -> None:
+    """``fallback_shown``: the fallback note is already under a compare column's heading."""
     if a.no_sources:
         render_nothing_to_answer(a, indexing)
         return
@@ -164,18 +168,35 @@ def render_answer_body(a: Answer, anchor: str | None, indexing: int = 0) -> None
     )
     render_grounding(a)
     render_consensus_parts(a)
+    for note in answer_notes(a, with_fallback=not fallback_shown):
+        st.caption(f"↪ {note}")
+
+
+def render_heading(a: Answer) -> None:
+    """A compare column: headed by the provider asked, and right under it, plainly, whether
+    another answered in its place."""
+    st.markdown(f"**{escape_md(spec_label(a.asked))}**")
     note = fallback_note(a.attempts, a.provider)
     if note:
-        st.caption(f"↪ {note}")
+        st.caption(f":orange[:material/swap_horiz:] {note}")
 
 
 def render_consensus_parts(a: Answer) -> None:
     parts = a.consensus_of
-    if not parts:
+    if not parts or a.consensus_method == "single":  # one answer: it is the answer shown
         return
-    with st.expander(f"Consensus of {len(parts)} answers: each provider's own answer"):
+    heard = answered_by(parts)
+    with st.expander(
+        f"Consensus of {len(heard)} providers ({listed(heard)}): each one's own answer"
+    ):
         for p in parts:
-            st.markdown(f"**{escape_md(name_of(p['provider']))}**")
+            st.markdown(f"**{escape_md(part_label(p))}**")
+            note = fallback_note(part_attempts(p), p["provider"])
+            if note:
+                st.caption(f"↪ {note}")
+            if not p.get("counted", True):
+                st.caption(f"Its answer is {name_of(p['provider'])}'s: counted once.")
+                continue
             st.markdown(escape_md(p["answer"]))
             st.caption(
                 meta_line(
@@ -229,8 +250,8 @@ def render_turn(t: Turn) -> None:
             cols = st.columns(len(t.answers))
             for i, (col, a) in enumerate(zip(cols, t.answers, strict=True)):
                 with col:
-                    st.markdown(f"**{escape_md(name_of(a.provider))}**")
-                    render_answer_body(a, f"sources-{t.id}", t.indexing)
+                    render_heading(a)
+                    render_answer_body(a, f"sources-{t.id}", t.indexing, fallback_shown=True)
                     if not a.no_sources:
                         analysis.render(
                             a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
@@ -318,9 +339,12 @@ def _ask_compare(session: ChatSession, choice: Choice, turn: Turn) -> None:
     cols = st.columns(len(choice.compare))
     for (spec, stream), col in zip(session.compare(turn, choice), cols, strict=True):
         with col:
-            st.markdown(f"**{escape_md(spec)}**")
+            st.markdown(f"**{escape_md(spec_label(spec))}**")
             placeholder = st.empty()
         answer = _stream_into(placeholder, stream)
         assert isinstance(answer, Answer)
         with col:
-            render_answer_body(answer, None)
+            note = fallback_note(answer.attempts, answer.provider)
+            if note:  # said as soon as it is known; the redraw puts it under the heading
+                st.caption(f":orange[:material/swap_horiz:] {note}")
+            render_answer_body(answer, None, fallback_shown=True)

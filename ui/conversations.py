@@ -31,6 +31,7 @@ from rag.scope import names_of
 from rag.session import Turn
 from rag.settings import Settings
 from ui import auth
+from ui.provenance import answer_notes
 from ui.text import escape_label
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str |
     turns: list[SavedTurn] = s.turns(conversation_id, owner)
     st.download_button(
         "Export as Markdown",
-        data=to_markdown(title, turns),
+        data=to_markdown(title, turns, answer_notes),
         file_name=f"{_slug(title)}.md",
         mime="text/markdown",
         key="conv_export",

@@ -27,8 +27,9 @@ def cmd_consensus(args: argparse.Namespace) -> int:
         return 0
     print(r.answer.answer)
     g = r.answer.grounding
+    how = f"consensus by {r.synthesizer}" if r.synthesizer else "one answer, not a consensus"
     print(
-        f"\n(consensus by {r.synthesizer}, {r.method}; "
+        f"\n({how}, {r.method}; "
         f"supported {g and g['supported']}/{g and g['total']}; "
         f"cost {'unpriced' if r.cost_usd is None else f'${r.cost_usd:.6f}'}; {r.latency_ms:.0f} ms)",
         file=sys.stderr,

@@ -141,3 +141,40 @@ def test_cli_consensus_json(
     assert out["consensus"]["answer"] == PRICE and out["method"] == "synthesis"
     assert [a["provider"] for a in out["answers"]] == ["openai", "anthropic"]
     assert out["claims"][0]["agreement"] == 2
+
+
+def test_a_failed_provider_and_its_fallback_are_one_answer_not_a_consensus(
+    setup: Any, fake_anthropic: FakeServer
+) -> None:
+    engine, _, b = setup
+    fake_anthropic.script(*[Reply(fault="server")] * 3)
+    alone = FallbackChain([engine.extractive])
+    r = consensus(
+        engine, "How much is the Pro plan?", [alone, b], asked=["extractive", "anthropic:x"]
+    )
+    # Anthropic failed and extractive answered for it: extractive twice is not agreement.
+    assert [a.provider for a in r.answers] == ["extractive", "extractive"]
+    assert r.method == "single" and r.claims == []
+    assert r.answer.answer == r.answers[0].answer and r.answer.consensus is not None
+    assert r.answer.consensus["asked"] == ["extractive", "anthropic:x"]
+    assert len(r.answer.consensus["answered"]) == 1
+    parts = r.parts()
+    assert [p["requested"] for p in parts] == ["extractive", "anthropic:x"]
+    assert [p["counted"] for p in parts] == [True, False]
+    assert parts[1]["attempts"][0]["error_kind"] == "server"
+    assert len(r.to_json()["per_provider"]) == 2  # no synthesis call: two calls, not three
+
+
+def test_a_fallback_answer_counts_once_beside_the_provider_that_answered(
+    setup: Any, fake_openai: FakeServer, fake_anthropic: FakeServer
+) -> None:
+    engine, a, b = setup
+    fake_anthropic.script(*[Reply(fault="server")] * 3)
+    fake_openai.script(Reply(text=PRICE), Reply(text=PRICE))
+    alone = FallbackChain([engine.extractive])
+    r = consensus(engine, "How much is the Pro plan?", [a, b, alone], a)
+    assert [x.provider for x in r.answers] == ["openai", "extractive", "extractive"]
+    assert [p["counted"] for p in r.parts()] == [True, False, True]
+    assert r.method == "synthesis"
+    synth_prompt = fake_openai.calls[-1].body["messages"][-1]["content"]
+    assert "/3)" not in synth_prompt  # two voices, not three

@@ -56,3 +56,27 @@ def test_chains_are_kept_per_spec_and_keys(small: Engine, tmp_path: Path) -> Non
     assert [p.name for p in session.chain("openai:gpt-4o-mini", [], True).providers] == [
         "extractive"
     ]
+
+
+def test_compare_and_consensus_keep_what_was_asked_beside_who_answered(
+    small: Engine, tmp_path: Path
+) -> None:
+    from providers.errors import ProviderTimeout
+
+    down = ScriptedProvider(*[ProviderTimeout("slow")] * 20)  # never answers (retries too)
+    with registered("scripted", down):
+        session = ChatSession(small, "s1", UsageTracker(tmp_path / "usage.sqlite3"))
+        choice = Choice("extractive", compare=["extractive", "scripted:script"])
+        turn = session.new_turn("How much is the Pro plan?")
+        for _spec, stream in session.compare(turn, choice):
+            list(stream)
+        # The second column answered by extractive still says what the user picked.
+        assert [a.provider for a in turn.answers] == ["extractive", "extractive"]
+        assert [a.requested for a in turn.answers] == ["extractive", "scripted:script"]
+        assert turn.answers[1].to_json()["requested"] == "scripted:script"
+        cturn = session.new_turn("How much is the Pro plan?")
+        answer, _ = session.consensus(cturn, Choice("extractive", compare=choice.compare))
+    assert answer.consensus_method == "single"  # extractive with itself is no consensus
+    assert answer.consensus_of is not None
+    assert [p["counted"] for p in answer.consensus_of] == [True, False]
+    assert [p["requested"] for p in answer.consensus_of] == choice.compare

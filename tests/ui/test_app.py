@@ -151,7 +151,9 @@ def test_consensus_mode_one_answer_with_each_providers_underneath(
     assert "320" in answer.answer
     parts = answer.consensus_of
     assert [p["provider"] for p in parts] == ["extractive", "openai"]
-    assert any(e.label.startswith("Consensus of 2 answers") for e in at.expander)
+    assert any(
+        e.label.startswith("Consensus of 2 providers (extractive and OpenAI)") for e in at.expander
+    )
     assert parts[1]["tokens"] == 42 + 9  # the fake's usage for the OpenAI answer
     assert at.session_state.costs[-1]["tokens"] >= 51  # every call of the turn is counted
 
