@@ -20,6 +20,9 @@ from ui.sidebar import provider_rows
 from ui.state import session_keys
 
 CAP_KEY = "session_cap_usd"
+# An answer no model gave (rag.answer.nothing_to_answer: an empty workspace, nothing found;
+# or every provider failed) has the provider "none", which reads as a provider's name.
+NO_MODEL = "– (no model answered)"
 
 
 def render(settings: Settings) -> None:
@@ -41,7 +44,7 @@ def render(settings: Settings) -> None:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
     _budget(settings, usage, totals)
     if costs:
-        rows = cost_rows(costs)
+        rows = [{**r, "provider": answered_by(r["provider"])} for r in cost_rows(costs)]
         if totals["cost_usd"] + before["cost_usd"] > 0:
             _cost_chart(rows)
         _cost_table(rows)
@@ -80,6 +83,10 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
         .properties(height=160)
     )
     st.altair_chart(chart, width="stretch")
+
+
+def answered_by(provider: str) -> str:
+    return NO_MODEL if provider == "none" else provider
 
 
 def _cost_table(rows: list[dict[str, Any]]) -> None:
