@@ -65,10 +65,8 @@ def template_interpretation(result: SentimentResult) -> str:
     emotion, strength = result.strongest_emotion
     if strength >= EMOTION_FLOOR:
         second = f"The strongest emotion is {emotion} ({round(100 * strength)}% intensity)."
-    else:
-        second = (
-            f"No emotion stands out; the strongest, {emotion}, is faint ({round(100 * strength)}%)."
-        )
+    else:  # a "strongest" emotion at 0-14% is noise: naming it would read as a finding
+        second = "No emotion stands out."
 
     evidence = result.most_negative if label == "negative" else result.most_positive
     if label == "neutral" or evidence is None:
@@ -112,11 +110,16 @@ def interpretation_prompt(result: SentimentResult) -> tuple[str, str]:
         if result.most_negative
         else None,
     }
+    must = (
+        f"the emotion '{emotion}'"
+        if strength >= EMOTION_FLOOR
+        else f"that no emotion stands out (all below {EMOTION_FLOOR}; name none)"
+    )
     user = (
         "Sentiment analysis of a text (probabilities 0..1; emotion scores 0..1, independent; "
         "evidence score = P(positive) - P(negative) for that sentence):\n"
         f"{json.dumps(payload, ensure_ascii=False, indent=2)}\n\n"
         f"Write the 2-3 sentence interpretation. It must mention the word "
-        f"'{result.label}' and the emotion '{emotion}'."
+        f"'{result.label}' and {must}."
     )
     return SYSTEM_PROMPT, user

@@ -16,7 +16,8 @@ from rag.analysis import (
     score_text,
     template_interpretation,
 )
-from rag.analysis.sentiment import contrast_tail, split_sentences
+from rag.analysis.interpret import EMOTION_FLOOR
+from rag.analysis.sentiment import Evidence, contrast_tail, split_sentences
 
 pytestmark = pytest.mark.analysis
 
@@ -86,9 +87,32 @@ def test_template_names_polarity_and_strongest_emotion(
     r = results[key]
     text = template_interpretation(r)
     assert r.label in text
-    assert r.strongest_emotion[0] in text
+    emotion, strength = r.strongest_emotion
+    if strength >= EMOTION_FLOOR:
+        assert emotion in text
+    else:  # a faint "strongest" emotion is noise, not named
+        assert "No emotion stands out." in text and emotion not in text
     assert 2 <= text.count(". ") + 1 <= 4
     assert template_interpretation(r) == text  # deterministic
+
+
+def test_no_emotion_above_the_floor_is_not_named() -> None:
+    # The tone of a refusal: "No emotion stands out; the strongest, trust, is faint (0%)."
+    faint = SentimentResult(
+        label="neutral",
+        scores={"positive": 0.15, "negative": 0.05, "neutral": 0.8},
+        emotions={name: 0.0 for name in EMOTIONS} | {"trust": 0.004},
+        most_positive=Evidence(text="I don't have enough information to answer that.", score=0.1),
+        n_sentences=1,
+    )
+    text = template_interpretation(faint)
+    assert "No emotion stands out." in text
+    assert "trust" not in text and "faint" not in text and "(0%)" not in text
+    _, user = interpretation_prompt(faint)
+    assert "no emotion stands out" in user and "the emotion 'trust'" not in user
+    strong = faint.model_copy(update={"emotions": faint.emotions | {"trust": 0.4}})
+    assert "The strongest emotion is trust (40% intensity)." in template_interpretation(strong)
+    assert "the emotion 'trust'" in interpretation_prompt(strong)[1]
 
 
 def test_prompt_carries_the_numbers(results: dict[str, SentimentResult]) -> None:
