@@ -22,6 +22,17 @@ class WorkspaceError(SettingsError):
     """A workspace name that is invalid, unknown, or cannot be deleted."""
 
 
+class InvalidWorkspaceName(WorkspaceError):
+    """A name :data:`NAME` refuses; ``name`` is what was given, for a sentence of one's own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"invalid workspace name {name[:60]!r}: 1-40 characters, lower-case letters, "
+            "digits, '-' and '_', starting with a letter or digit"
+        )
+
+
 def collection_for(settings: Settings, workspace: str | None = None) -> str:
     ws = workspace or settings.workspace
     return settings.collection if ws == DEFAULT else f"{settings.collection}-ws-{ws}"
@@ -34,11 +45,14 @@ def list_workspaces(settings: Settings) -> list[str]:
 
 def check_name(name: str) -> str:
     if not NAME.match(name):
-        raise WorkspaceError(
-            f"invalid workspace name {name[:60]!r}: 1-40 characters, lower-case letters, "
-            "digits, '-' and '_', starting with a letter or digit"
-        )
+        raise InvalidWorkspaceName(name)
     return name
+
+
+def suggest_name(name: str) -> str | None:
+    """A valid name close to ``name`` ("Team A / Finance!" -> "team-a-finance"), if any."""
+    slug = re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-_")[:40].rstrip("-_")
+    return slug if NAME.match(slug) and slug != DEFAULT else None
 
 
 def require(settings: Settings, workspace: str | None = None) -> str:

@@ -13,20 +13,45 @@ import streamlit as st
 from rag.settings import Settings
 from rag.workspaces import (
     DEFAULT,
+    InvalidWorkspaceName,
     WorkspaceError,
     create_workspace,
     delete_workspace,
     list_workspaces,
+    suggest_name,
 )
 from ui.conversations import open_conversation
+from ui.text import escape_md
+
+
+def invalid_name_words(name: str) -> str:
+    """Why ``name`` cannot be a workspace, as a sentence (the exception's own words are the
+    CLI's terse "invalid workspace name ...")."""
+    if not name:
+        return "Type a name for the new workspace first."
+    shown = name if len(name) <= 60 else name[:60] + "…"
+    better = suggest_name(name)
+    return (
+        f"“{escape_md(shown)}” cannot be a workspace name. A name has 1 to 40 characters: "
+        "lower-case letters (a-z), digits (0-9), hyphens (-) and underscores (\\_), "
+        "starting with a letter or digit"
+        + (f", for example “{escape_md(better)}”." if better else ".")
+    )
+
+
+def _sentence(message: str) -> str:
+    return escape_md(message[:1].upper() + message[1:])
 
 
 def _create(settings: Settings) -> None:
     name = str(st.session_state.get("workspace_new", "")).strip()
     try:
         create_workspace(settings, name)
+    except InvalidWorkspaceName as e:
+        st.session_state.workspace_note = invalid_name_words(e.name)
+        return
     except WorkspaceError as e:
-        st.session_state.workspace_note = str(e)
+        st.session_state.workspace_note = _sentence(str(e))
         return
     st.session_state.workspace = name
     st.session_state.workspace_new = ""
@@ -37,7 +62,7 @@ def _delete(settings: Settings, name: str) -> None:
     try:
         delete_workspace(settings, name)
     except WorkspaceError as e:
-        st.session_state.workspace_note = str(e)
+        st.session_state.workspace_note = _sentence(str(e))
         return
     st.session_state.workspace = DEFAULT
     open_conversation(None)
