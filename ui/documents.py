@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
+from rag.ingest_progress import batch_done, file_done, left_words, seconds_left
 from rag.store import DocInfo
 from ui import embedder
 from ui.text import escape_label, escape_md
@@ -48,7 +49,9 @@ class FileJob:
     size: int
     stage: str = "waiting"  # waiting | reading | ocr | embedding | done
     pages: tuple[int, int] = (0, 0)  # (pages read, pages total) while reading
-    fraction: float = 0.0
+    ocr_pages: int = 0  # of those, read by OCR (seconds each)
+    chunks: tuple[int, int] = (0, 0)  # (embedded, total) once chunked
+    fraction: float = 0.0  # share of the file's work done (rag.ingest_progress)
     result: FileResult | None = None
     error: str | None = None  # refused before ingest (too big, bad name, could not save)
 
@@ -57,6 +60,7 @@ class FileJob:
 class UploadJob:
     files: list[FileJob]
     started: float = field(default_factory=time.perf_counter)
+    moved: float = field(default_factory=time.perf_counter)  # when a file's share last grew
     finished: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     thread: threading.Thread | None = None
@@ -75,18 +79,29 @@ class UploadJob:
             self.finished = time.perf_counter()
 
     def _one(self, engine: Engine, f: FileJob) -> None:
+        def moved() -> None:  # under the lock
+            ocr_read = f.ocr_pages - (f.stage == "ocr")  # not the page being OCR'd now
+            f.fraction = file_done(f.pages, ocr_read, f.chunks)
+            self.moved = time.perf_counter()
+
         def on_embed(done: int, total: int) -> None:
             with self.lock:
+                # The callback is the shared embedder's: another thread's embedding (the
+                # documents' tone, after this file is stored) may report after this file is done.
+                if f.stage == "done":
+                    return
                 f.stage = "embedding"
-                f.fraction = 0.5 + 0.45 * done / max(total, 1)
+                f.chunks = (done, total)
+                moved()
 
         def on_page(_name: str, stage: str, done: int, total: int) -> None:
             with self.lock:
                 f.stage = "ocr" if stage == "ocr" else "reading"
+                f.ocr_pages += stage == "ocr"  # reported as each OCR'd page begins
                 f.pages = (done, total)
-                f.fraction = 0.05 + 0.45 * done / max(total, 1)
+                moved()
 
-        f.stage, f.fraction = "reading", 0.05
+        f.stage = "reading"
         embedder.set_progress(on_embed)
         try:
             assert f.data is not None
@@ -97,7 +112,9 @@ class UploadJob:
         finally:
             embedder.set_progress(None)
             f.data = None
-            f.stage, f.fraction = "done", 1.0
+            with self.lock:
+                f.stage, f.fraction = "done", 1.0
+                self.moved = time.perf_counter()
 
 
 def still_indexing() -> int:
@@ -121,7 +138,7 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
         try:
             name = safe_upload_name(raw)
         except IngestError as e:
-            files.append(FileJob(raw[:80], raw, None, size, "done", 1.0, error=e.reason))
+            files.append(FileJob(raw[:80], raw, None, size, "done", fraction=1.0, error=e.reason))
             continue
         if size > limit:
             files.append(
@@ -131,7 +148,7 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
                     None,
                     size,
                     "done",
-                    1.0,
+                    fraction=1.0,
                     error=f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB upload limit",
                 )
             )
@@ -204,6 +221,7 @@ def render_result(f: FileJob) -> None:
 
 
 def render_job(job: UploadJob) -> None:
+    eta = time_left(job, time.perf_counter())
     with job.lock:
         files = list(job.files)
         snapshot = [(f.stage, f.fraction) for f in files]
@@ -218,20 +236,21 @@ def render_job(job: UploadJob) -> None:
                 "ocr": f"OCR, page {read + 1} of {total} (slow: seconds a page)",
                 "embedding": "embedding",
             }[stage]
-            eta = _eta(job.started, [fr for _, fr in snapshot]) if stage != "waiting" else ""
-            st.progress(min(fraction, 1.0), text=f"{escape_label(f.name)}: {label}…{eta}")
+            st.progress(
+                min(max(fraction, 0.02), 1.0),  # a sliver from the start: it has begun
+                text=f"{escape_label(f.name)}: {label}…{eta if stage != 'waiting' else ''}",
+            )
     if job.finished is not None:
         st.caption(f"Finished in {job.finished - job.started:.1f} s.")
 
 
-def _eta(started: float, fractions: list[float]) -> str:
-    """' · about 12 s left' from the job's pace so far (each file's share done), once there
-    is enough of it to judge (5%) - the same estimate as the CLI bar's."""
-    done = sum(min(x, 1.0) for x in fractions) / max(len(fractions), 1)
-    if done < 0.05 or done >= 1.0:
-        return ""
-    left = (time.perf_counter() - started) * (1 - done) / done
-    return f" · about {left:.0f} s left" if left < 120 else f" · about {left / 60:.0f} min left"
+def time_left(job: UploadJob, now: float) -> str:
+    """' · about 12 s left' for the whole job (rag.ingest_progress), or nothing yet."""
+    with job.lock:
+        # Files refused before indexing (too big, bad name) are no work: not counted.
+        work = [(f.fraction, f.size) for f in job.files if not f.error]
+        moved = job.moved
+    return left_words(seconds_left(job.started, moved, now, batch_done(work)))
 
 
 @st.fragment(run_every=0.5)
