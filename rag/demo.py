@@ -8,7 +8,16 @@ numbers without committing binaries.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from pathlib import Path
+
+# What each demo file is, in the order the welcome names them.
+DEMO_PARTS = {
+    "employee-handbook.md": "handbook",
+    "product-faq.html": "FAQ",
+    "release-notes.txt": "release notes",
+    "travel-and-expense-policy.pdf": "travel policy",
+}
 
 
 def _escape(line: str) -> str:
@@ -89,3 +98,24 @@ def demo_names(demo_dir: Path) -> set[str]:
     if src.is_dir():
         names |= {p.with_suffix(".pdf").name for p in src.glob("*.txt")}
     return names
+
+
+def indexed_words(names: Collection[str], demo: Collection[str]) -> str:
+    """The welcome's first sentence: how many documents are indexed, naming the demo's
+    parts only for the demo files there are (a user may delete some or add their own):
+    "8 documents are indexed: a demo company's handbook, FAQ, release notes and travel
+    policy, and 4 more." """
+    present = set(names)
+    n = len(present)
+    head = "1 document is indexed" if n == 1 else f"{n:,} documents are indexed"
+    order = list(DEMO_PARTS)
+    ours = sorted(present & set(demo), key=lambda m: (order.index(m) if m in order else 99, m))
+    if not ours:
+        return f"{head}."
+    what = "a demo company's " + _listed([DEMO_PARTS.get(m, m) for m in ours])
+    more = n - len(ours)
+    return f"{head}: {what}, and {more:,} more." if more else f"{head} ({what})."
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
