@@ -32,20 +32,18 @@ def _suggest(q: str) -> None:
 
 
 def render_welcome(engine: Engine) -> None:
-    from rag.demo import demo_names
+    from rag.demo import demo_names, indexed_words
 
     docs = engine.docs()
     demo = demo_names(engine.settings.demo_dir) & {d.name for d in docs}
     if not docs:
         st.info("No documents yet: add some in the sidebar, then ask about them.")
         return
+    indexed = indexed_words([d.name for d in docs], demo)
     if not demo:
-        st.info(f"{len(docs)} documents are indexed. Ask anything about them. No API key needed.")
+        st.info(f"{indexed} Ask anything about them. No API key needed.")
         return
-    st.info(
-        f"{len(docs)} documents are indexed (a demo company's handbook, FAQ, release notes and "
-        "travel policy). Ask anything about them, or try an example. No API key needed."
-    )
+    st.info(f"{indexed} Ask anything about them, or try an example. No API key needed.")
     for i, q in enumerate(EXAMPLES):  # one per row: the whole question stays readable
         st.button(
             q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
