@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -176,9 +177,12 @@ def _assignment(stmt: ast.stmt) -> tuple[str | None, ast.expr | None]:
 
 
 def providers_info(
-    config: ProviderConfig | None = None, chain: FallbackChain | None = None
+    config: ProviderConfig | None = None,
+    chain: FallbackChain | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every registered provider: default model, key configured, local/paid, breaker state.
+    """Every registered provider (or only ``names``): default model, key configured,
+    local/paid, breaker state.
 
     For ``python -m rag providers --json``. Builds each provider (no network call) to apply
     the same key/base-URL precedence it would use; breaker state comes from ``chain`` when
@@ -190,6 +194,8 @@ def providers_info(
     )
     out: list[dict[str, Any]] = []
     for name in base.available():
+        if names is not None and name not in names:
+            continue
         row: dict[str, Any] = {"provider": name}
         try:
             p = (

@@ -37,6 +37,20 @@ def display_name(provider: str) -> str:
         return provider
 
 
+def takes_server_url(p: ProviderInfo) -> bool:
+    """A server that may run anywhere (an OpenAI-compatible one): no usual address, so the
+    person picking it is asked for one."""
+    return p.locality == "either" and bool(p.base_url_setting) and not p.default_base_url
+
+
+def base_url_env(p: ProviderInfo) -> str | None:
+    """The environment variable that sets its base URL for every session
+    (``RAG_OPENAI_COMPATIBLE_BASE_URL``), or None if it declares no base-URL setting."""
+    if not p.base_url_setting:
+        return None
+    return f"{Settings.model_config.get('env_prefix', '')}{p.base_url_setting}".upper()
+
+
 def server_url(
     p: ProviderInfo, settings: Settings, row: Mapping[str, Any] | None = None
 ) -> str | None:

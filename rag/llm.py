@@ -29,18 +29,20 @@ def make_chain(
     task: str = "answer",
     sensitive: bool | None = None,
     keys: Mapping[str, str] | None = None,
+    base_urls: Mapping[str, str] | None = None,
     session_id: str | None = None,
     **kwargs: Any,
 ) -> FallbackChain:
     """The fallback chain for ``task``: its route, then ``provider``/``fallback`` (or the
     settings'), filtered to local providers when ``sensitive`` (default: the setting); the
-    ones left out are the chain's skipped attempts (``rag.routing.SENSITIVE_SKIP``)."""
+    ones left out are the chain's skipped attempts (``rag.routing.SENSITIVE_SKIP``).
+    ``keys``/``base_urls``: this session's, by provider name (see ``provider_config``)."""
     settings: Settings = engine.settings
     # Each provider gets the sources/history that fit its window (rag/context.py).
     kwargs.setdefault("fit", ContextBudgeter(settings.context_windows))
     chain = build_chain(
         route_specs(settings, task, sensitive=sensitive, provider=provider, fallback=fallback),
-        provider_config(settings, keys),
+        provider_config(settings, keys, base_urls),
         engine.extractive,
         session_id=session_id,
         task=task,
@@ -60,6 +62,10 @@ def task_chain(engine: Engine, task: str, **kwargs: Any) -> FallbackChain:
 
 
 def describe_providers(
-    settings: Settings, keys: Mapping[str, str] | None = None
+    settings: Settings,
+    keys: Mapping[str, str] | None = None,
+    base_urls: Mapping[str, str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    return providers_info(provider_config(settings, keys))
+    """Every registered provider (or only ``names``) as built with these keys and URLs."""
+    return providers_info(provider_config(settings, keys, base_urls), names=names)

@@ -84,12 +84,20 @@ def chain_specs(
     return list(dict.fromkeys(specs))
 
 
-def provider_config(settings: Settings, keys: Mapping[str, str] | None = None) -> ProviderConfig:
-    """Settings' provider config plus this session's keys (e.g. typed in the sidebar), which
-    take precedence over environment variables and settings, as an explicit argument would."""
+def provider_config(
+    settings: Settings,
+    keys: Mapping[str, str] | None = None,
+    base_urls: Mapping[str, str] | None = None,
+) -> ProviderConfig:
+    """Settings' provider config plus this session's keys and base URLs (e.g. typed in the
+    sidebar): keys take precedence over environment variables and settings, as an explicit
+    argument would; a base URL over the one in settings."""
     cfg = settings.provider_config()
     session = {n: [SecretStr(k.strip())] for n, k in (keys or {}).items() if k and k.strip()}
-    return replace(cfg, session_keys=session) if session else cfg
+    if session:
+        cfg = replace(cfg, session_keys=session)
+    urls = {n: u.strip() for n, u in (base_urls or {}).items() if u and u.strip()}
+    return replace(cfg, base_urls={**cfg.base_urls, **urls}) if urls else cfg
 
 
 def route_specs(

@@ -125,6 +125,8 @@ class ChatSession:
     usage: UsageTracker
     metrics: Metrics = field(default_factory=Metrics)
     keys: Mapping[str, str] = field(default_factory=dict)
+    # Base URLs given for this session (the sidebar's, e.g. an OpenAI-compatible server).
+    base_urls: Mapping[str, str] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
     costs: list[dict[str, Any]] = field(default_factory=list)
     chains: dict[ChainKey, FallbackChain] = field(default_factory=dict)
@@ -133,11 +135,11 @@ class ChatSession:
     def chain(
         self, spec: str, fallback: Sequence[str] = (), sensitive: bool = False
     ) -> FallbackChain:
-        """This session's chain for (spec, fallbacks, keys, sensitive): reused so its
-        breakers keep state. Sensitive mode drops every provider that is not local."""
-        fp = hashlib.sha256(
-            "\0".join(f"{k}={v}" for k, v in sorted(self.keys.items())).encode()
-        ).hexdigest()
+        """This session's chain for (spec, fallbacks, keys, base URLs, sensitive): reused
+        so its breakers keep state. Sensitive mode drops every provider that is not local."""
+        given = [f"{k}={v}" for k, v in sorted(self.keys.items())]
+        given += [f"url:{n}={u}" for n, u in sorted(self.base_urls.items())]
+        fp = hashlib.sha256("\0".join(given).encode()).hexdigest()
         key: ChainKey = (spec, tuple(fallback), fp, sensitive)
         if key not in self.chains:
             self.chains[key] = make_chain(
@@ -146,6 +148,7 @@ class ChatSession:
                 list(fallback),
                 sensitive=sensitive,
                 keys=dict(self.keys),
+                base_urls=dict(self.base_urls),
                 session_id=self.session_id,
                 metrics=self.metrics,
                 usage=self.usage,

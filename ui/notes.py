@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from providers.base import Attempt
 from providers.errors import Kind
-from rag.catalog import display_name
+from providers.info import info
+from rag.catalog import base_url_env, display_name, takes_server_url
 from rag.routing import SENSITIVE_SKIP
 from rag.spending import money  # re-exported: the page formats money one way
 
@@ -36,8 +37,26 @@ def name_of(provider: str) -> str:
     return display_name(provider)
 
 
+def _missing_url_hint(provider: str) -> str | None:
+    """Where to give a server address a provider was missing (the sidebar's field, or the
+    setting that sets it for everyone), or None if it declares no base-URL setting."""
+    try:
+        p = info(provider)
+    except LookupError:
+        return None
+    env = base_url_env(p)
+    if not env:
+        return None
+    where = "in the sidebar or " if takes_server_url(p) else ""
+    return f"set its base URL {where}{env}"
+
+
 def failure_phrase(a: Attempt) -> str:
     kind: Kind = a.error_kind or "provider"
+    if kind == "config" and "base URL" in (a.error or ""):  # not a vague "not configured"
+        hint = _missing_url_hint(a.provider)
+        if hint:
+            return f"{KIND_PHRASES[kind]} ({hint})"
     if kind == "auth":  # answers saved before "no_key" existed said so in the message
         return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
     if a.error and "interrupted" in a.error:

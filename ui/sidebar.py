@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -12,11 +13,17 @@ import streamlit as st
 
 from providers.info import ProviderInfo, all_info
 from providers.usage import default_pricing
-from rag.catalog import option_label
+from rag.catalog import base_url_env, display_name, option_label, server_url, takes_server_url
 from rag.llm import describe_providers
 from rag.session import Choice
 from rag.settings import Settings
-from ui.state import secret_keys, settings_key
+from ui.state import (
+    KEPT_URLS,
+    keys_from_elsewhere,
+    secret_keys,
+    session_base_urls,
+    settings_key,
+)
 
 __all__ = ["Choice", "prefetch_registry", "provider_rows", "registry_future", "render"]
 
@@ -63,12 +70,31 @@ def _light_rows(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
-def provider_rows(settings: Settings, keys: dict[str, str]) -> dict[str, dict[str, Any]]:
+def provider_rows(
+    settings: Settings, keys: dict[str, str], base_urls: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each provider as this session sees it: its keys and the base URLs typed in the
+    sidebar (default: this session's) on top of the registry (or the light view)."""
     fut = registry_future(settings)
-    full = fut is not None and fut.done() and fut.exception() is None
-    rows = {r["provider"]: dict(r) for r in (fut.result() if full else _light_rows(settings))}
+    built = fut.result() if fut is not None and fut.done() and not fut.exception() else None
+    rows = {r["provider"]: dict(r) for r in (built if built is not None else _light_rows(settings))}
+    urls = session_base_urls() if base_urls is None else dict(base_urls)
+    # The registry built a provider that had no address as "not configured": with the one
+    # typed since, build it again (the SDK is imported by then, so this is quick).
+    stale = [n for n in urls if rows.get(n, {}).get("error")]
+    if stale:
+        rows |= {r["provider"]: r for r in describe_providers(settings, keys, urls, stale)}
+    infos = {p.name: p for p in all_info()}
     for name, row in rows.items():
-        row["key_configured"] = bool(row.get("key_configured")) or name in keys
+        p = infos.get(name)
+        # A provider that needs no key lacks none, even where the registry could not build
+        # it (an OpenAI-compatible server without its URL is not "no API key").
+        keyless = p is not None and not p.requires_key
+        row["key_configured"] = bool(row.get("key_configured")) or name in keys or keyless
+        if name in urls:
+            row["base_url"] = urls[name]
+        # one model whether the registry built it or not: the fallback options stay put
+        row["model"] = row.get("model") or (p.default_model if p else None) or None
     return rows
 
 
@@ -76,6 +102,13 @@ def models_for(name: str, row: dict[str, Any]) -> list[str]:
     default = row.get("model")
     listed = list(default_pricing().table.get(name, {}))
     return list(dict.fromkeys([m for m in [default, *listed] if m]))
+
+
+def spec_label(spec: str, infos: Mapping[str, ProviderInfo]) -> str:
+    """ "Gemini · gemini-2.0-flash", "OpenAI-compatible": a spec as "Answer with" names it."""
+    name, _, model = spec.partition(":")
+    who = infos[name].display_name if name in infos else display_name(name)
+    return f"{who} · {model}" if model and name != "extractive" else who
 
 
 def spec_of(name: str, rows: dict[str, dict[str, Any]], model: str | None = None) -> str:
@@ -117,7 +150,42 @@ def _pick_provider(
     return str(name) if name in infos else names[0]
 
 
-def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]) -> None:
+def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, Any]]) -> str | None:
+    row = rows.get(p.name, {})
+    if not takes_server_url(p):
+        picked = st.selectbox(
+            "Model", models_for(p.name, row), key=f"model_{p.name}", accept_new_options=True
+        )
+        return str(picked) if picked else None
+    # A server of the user's (llama.cpp, vLLM, LM Studio): where it is, and a model name
+    # typed as the server knows it - there is no list of its models to pick from.
+    env = base_url_env(p)
+    # Streamlit forgets a field while it is not drawn (another provider picked): the
+    # session keeps the address for a fallback to this provider and hands it back here.
+    ss = st.session_state
+    kept: dict[str, str] = ss.setdefault(KEPT_URLS, {})
+    key = f"base_url_{p.name}"
+    if key not in ss and p.name in kept:
+        ss[key] = kept[p.name]
+    url = st.text_input(
+        "Server base URL",
+        key=key,
+        placeholder=server_url(p, settings) or "http://127.0.0.1:8080/v1",
+        help=f"Where your {p.display_name} server answers, e.g. http://127.0.0.1:8080/v1. "
+        f"Kept in this browser session; {env} sets it for everyone.",
+    )
+    kept[p.name] = str(url or "")
+    default = str(row.get("model") or p.default_model or "")
+    typed = st.text_input(
+        "Model",
+        key=f"model_{p.name}",
+        placeholder="name on the server",
+        help=f"The model as your server names it (GET /v1/models lists them). Blank: {default!r}.",
+    )
+    return str(typed).strip() or None
+
+
+def _key_fields(settings: Settings, infos: dict[str, ProviderInfo]) -> None:
     # A key keeps it open across the rerun that picking a provider starts (the model picker
     # appears above it and shifts its position): it closed under a user's click before.
     with st.expander("API keys", expanded=False, key="api_keys_panel"):
@@ -127,6 +195,9 @@ def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]])
             "Kept in this browser session only: never saved or logged; hidden unless you "
             "press the eye."
         )
+        # Only a key that is really there: "key_configured" is also true of a provider
+        # that needs no key (an OpenAI-compatible server), which had none anywhere.
+        elsewhere = keys_from_elsewhere(settings)
         for p in infos.values():
             if not p.key_setting:
                 continue
@@ -134,13 +205,13 @@ def _key_fields(infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]])
                 f"{p.display_name} API key",
                 type="password",
                 key=f"api_key_{p.name}",
-                placeholder="from env / secrets"
-                if rows.get(p.name, {}).get("key_configured")
-                else "",
+                placeholder="from env / secrets" if p.name in elsewhere else "",
             )
 
 
-def _compare_controls(options: list[str], chosen: str) -> tuple[list[str], bool]:
+def _compare_controls(
+    options: list[str], chosen: str, infos: Mapping[str, ProviderInfo]
+) -> tuple[list[str], bool]:
     """Compare mode: 2-3 providers side by side, or one consensus answer of theirs."""
     if not st.toggle(
         "Compare providers",
@@ -153,6 +224,7 @@ def _compare_controls(options: list[str], chosen: str) -> tuple[list[str], bool]
         options,
         default=["extractive", *([chosen] if chosen != "extractive" else [])],
         max_selections=3,
+        format_func=lambda spec: spec_label(str(spec), infos),
         key="compare_specs",
     )
     if len(compare) < 2:
@@ -173,25 +245,19 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
     names = list(infos)
     st.header("Provider")
     name = _pick_provider(settings, infos, rows)
-    model: str | None = None
-    if name != "extractive":
-        model = st.selectbox(
-            "Model",
-            models_for(name, rows.get(name, {})),
-            key=f"model_{name}",
-            accept_new_options=True,
-        )
+    model = _pick_model(infos[name], settings, rows) if name != "extractive" else None
     if name == "ollama":
         from ui import ollama
 
         ollama.render(settings, model)
-    _key_fields(infos, rows)
+    _key_fields(settings, infos)
     others = [spec_of(n, rows) for n in names if n not in ("extractive", name)]
     default_fb = [f for f in settings.fallback if f in others]
     fallback = st.multiselect(
         "Fallback order",
         others,
         default=default_fb,
+        format_func=lambda spec: spec_label(str(spec), infos),
         key="fallback",
         help="Tried in this order if the chosen provider fails; extractive always answers last.",
     )
@@ -206,7 +272,9 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
-    compare, consensus = _compare_controls([spec_of(n, rows) for n in names], spec_of(name, rows))
+    compare, consensus = _compare_controls(
+        [spec_of(n, rows) for n in names], spec_of(name, rows), infos
+    )
     return Choice(
         spec_of(name, rows, model),
         list(fallback),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import uuid
 from concurrent.futures import Future
 
@@ -137,6 +138,39 @@ def session_keys() -> dict[str, str]:
     return keys
 
 
+def keys_from_elsewhere(settings: Settings) -> set[str]:
+    """Providers with a key that is not typed here: in the settings (RAG_* env, .env,
+    profile), in secrets.toml, or in the SDK's own variable (OPENAI_API_KEY). A provider
+    that needs no key (an OpenAI-compatible server) is not among them unless it has one."""
+    configured, _ = settings.provider_keys_and_urls()
+    out = {name for name, keys in configured.items() if keys}
+    secrets = read_secrets()
+    out |= {p for n, p in secret_keys().items() if secrets.get(n, "").strip()}
+    for p in all_info():
+        if any(os.environ.get(v, "").strip() for v in p.key_env_vars):
+            out.add(p.name)
+    return out
+
+
+# Base URLs typed in the sidebar, by provider name: the field's own state goes while the
+# field is not drawn (ui/sidebar.py keeps a copy here).
+KEPT_URLS = "typed_base_urls"
+
+
+def session_base_urls() -> dict[str, str]:
+    """Base URLs typed in the sidebar (``base_url_<provider>``), kept in this session only;
+    an address without a scheme ("127.0.0.1:8080/v1") is read as http."""
+    ss = st.session_state
+    kept: dict[str, str] = ss.get(KEPT_URLS, {})
+    out: dict[str, str] = {}
+    for p in all_info():
+        key = f"base_url_{p.name}"  # the field's value is this run's, the copy last run's
+        typed = str((ss[key] if key in ss else kept.get(p.name)) or "").strip()
+        if typed:
+            out[p.name] = typed if "://" in typed else f"http://{typed}"
+    return out
+
+
 def chat_session(engine: Engine) -> ChatSession:
     """This user's chat session over the parts kept in ``st.session_state`` (reruns keep
     them: the turns, costs and chains are the same objects)."""
@@ -147,6 +181,7 @@ def chat_session(engine: Engine) -> ChatSession:
         ss.usage,
         metrics=ss.metrics,
         keys=session_keys(),
+        base_urls=session_base_urls(),
         turns=ss.turns,
         costs=ss.costs,
         chains=ss.chains,
