@@ -321,6 +321,7 @@ def consensus_from_settings(
     synthesizer: str | None = None,
     *,
     keys: Mapping[str, str] | None = None,
+    base_urls: Mapping[str, str] | None = None,
     session_id: str | None = None,
     k: int | None = None,
 ) -> ConsensusResult:
@@ -343,7 +344,7 @@ def consensus_from_settings(
             "no consensus providers: pass specs or set RAG_CONSENSUS_PROVIDERS"
             + (" (sensitive mode keeps only local ones)" if s.sensitive else "")
         )
-    cfg = provider_config(s, keys)
+    cfg = provider_config(s, keys, base_urls)  # a server URL typed in the sidebar counts too
 
     def chain(spec: str) -> Answerer:
         # Exactly this provider (then extractive): a task route must not replace it.

@@ -208,6 +208,7 @@ class ChatSession:
             turn.question,
             specs,
             keys=self.keys,
+            base_urls=self.base_urls,
             session_id=self.session_id,
             k=choice.top_k,
         )

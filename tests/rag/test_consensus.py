@@ -178,3 +178,21 @@ def test_a_fallback_answer_counts_once_beside_the_provider_that_answered(
     assert r.method == "synthesis"
     synth_prompt = fake_openai.calls[-1].body["messages"][-1]["content"]
     assert "/3)" not in synth_prompt  # two voices, not three
+
+
+def test_consensus_reaches_a_server_url_given_for_the_session(
+    setup: Any, fake_openai: FakeServer
+) -> None:
+    # An OpenAI-compatible server typed in the sidebar: no setting, no env var names it.
+    from rag.consensus import consensus_from_settings
+
+    engine, _, _ = setup
+    fake_openai.script(Reply(text=PRICE), Reply(text=PRICE))
+    r = consensus_from_settings(
+        engine,
+        "How much is the Pro plan?",
+        ["openai_compatible:local-model", "extractive"],
+        base_urls={"openai_compatible": fake_openai.base_url},
+    )
+    assert fake_openai.calls and fake_openai.calls[0].body["model"] == "local-model"
+    assert r.answers[0].provider == "openai_compatible"
