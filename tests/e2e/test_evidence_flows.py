@@ -203,7 +203,7 @@ def test_compare_titles_each_column_with_its_answering_provider(
     sidebar.get_by_text("Compare providers").click()
     picker = sidebar.get_by_role("combobox", name="Providers to compare")
     picker.click()
-    page.get_by_role("option", name=re.compile(r"^openai:")).click()
+    page.get_by_role("option", name=re.compile(r"^OpenAI · ")).click()
     page.keyboard.press("Escape")
     ask(page, QUESTION)
     turn = page.get_by_test_id("stChatMessage").last
@@ -212,7 +212,8 @@ def test_compare_titles_each_column_with_its_answering_provider(
     # stale copies a column can show twice, so wait for exactly one of each.
     expect(turn.get_by_text("Answered by extractive")).to_have_count(1, timeout=30_000)
     expect(turn.get_by_text("Answered by OpenAI")).to_have_count(1, timeout=30_000)
-    expect(turn.get_by_text("OpenAI", exact=True)).to_have_count(1)  # the column titles
+    # the column titles: the provider asked, with its model
+    expect(turn.get_by_text(re.compile(r"^OpenAI · \S+$"))).to_have_count(1)
     expect(turn.get_by_text("extractive", exact=True)).to_have_count(1)
     shot(page, "10_compare_columns")
     page.close()
