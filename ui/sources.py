@@ -35,10 +35,19 @@ def source_label(s: Source) -> str:
     return f"\\[{s.n}\\] {escape_label(s.source)}{page} · {rel}"
 
 
+# The list follows the search's order (meaning and keywords fused, then re-ranked), so a
+# lower relevance can sit above a higher one: say what each is.
+SOURCES_HELP = (
+    "Listed in the search's order: meaning and keywords combined, then re-ranked. "
+    "Relevance is how close a passage's meaning is to the question (0 to 1, comparable "
+    "across questions), so a passage with the exact words can rank above a closer paraphrase."
+)
+
+
 def render(sources: Sequence[Source], answer_text: str, cited: Sequence[int], anchor: str) -> None:
     if not sources:
         return
-    st.subheader("Sources", anchor=anchor, divider=False)
+    st.subheader("Sources", anchor=anchor, divider=False, help=SOURCES_HELP)
     for s in sources:
         used = s.n in cited
         label = source_label(s) + (" · cited" if used else "")

@@ -48,3 +48,12 @@ def test_an_answer_asked_while_uploads_are_indexed_says_so(
     at.session_state["upload_jobs"][0].finished = 1.0  # done: the next answer has no note
     ask(at, "How many vacation days do employees get?")
     assert page_text(at).count("still being indexed") == 1
+
+
+def test_the_sources_heading_says_what_their_order_and_relevance_mean(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = ask(new_app(), "What is the nightly hotel limit in London?")
+    heads = [h for h in at.subheader if h.value == "Sources"]
+    assert heads and "search's order" in heads[0].proto.help
+    assert "Relevance is how close" in heads[0].proto.help and not at.exception
