@@ -28,6 +28,7 @@ from typing import Any
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
+from rag.catalog import display_name
 from rag.scope import Scope, dump, load, searched_within
 
 DB_NAME = "conversations.sqlite3"
@@ -342,7 +343,9 @@ def to_markdown(
         for a in t.answers:
             out += [a.answer.strip(), ""]
             cost = _money(a.cost_usd)
-            who = a.provider + (f" · {a.model}" if a.model and a.provider != "extractive" else "")
+            # The name the page shows ("OpenAI · gpt-4o-mini"), not the internal id.
+            who = display_name(a.provider)
+            who += f" · {a.model}" if a.model and a.provider != "extractive" else ""
             line = f"*Answered by {who} · {a.usage.total_tokens} tokens · {cost}"
             g = a.grounding
             if g and g.get("total"):

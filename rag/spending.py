@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rag.catalog import display_name
+
 BREAKER_WORDS = {
     "closed": "OK",
     "open": "Paused after repeated failures",
@@ -135,9 +137,12 @@ def health_rows(
 
 
 def provider_label(label: str) -> str:
-    """ "openai:gpt-4o-mini" -> "openai · gpt-4o-mini"; the extractive answerer is "extractive"."""
+    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini", as "Answer with" and compare name it;
+    the extractive answerer is "extractive". "none" (no model answered) stays as is: ui.costs
+    words that row itself."""
     name, _, model = label.partition(":")
-    return name if not model or model == name or name == "extractive" else f"{name} · {model}"
+    who = name if name == "none" else display_name(name)
+    return who if not model or model == name or name == "extractive" else f"{who} · {model}"
 
 
 def _row(

@@ -90,7 +90,7 @@ def answered_by(provider: str) -> str:
 
 
 def _cost_table(rows: list[dict[str, Any]]) -> None:
-    # A static table wraps "openai · gpt-4o-mini (rewrite)" where a grid clipped it; past a
+    # A static table wraps "OpenAI · gpt-4o-mini (rewrite)" where a grid clipped it; past a
     # dozen answers it scrolls. The time of each answer is in its "Answered by" line.
     table = pd.DataFrame(
         {

@@ -23,6 +23,7 @@ import streamlit as st
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
 from rag.ingest_progress import batch_done, file_done, left_words, seconds_left
 from rag.store import DocInfo
+from rag.workspaces import DEFAULT
 from ui import embedder
 from ui.text import escape_label, escape_md
 
@@ -59,6 +60,7 @@ class FileJob:
 @dataclass
 class UploadJob:
     files: list[FileJob]
+    workspace: str = DEFAULT  # where the files went: its report is shown there only
     started: float = field(default_factory=time.perf_counter)
     moved: float = field(default_factory=time.perf_counter)  # when a file's share last grew
     finished: float | None = None
@@ -154,7 +156,7 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
             )
             continue
         files.append(FileJob(name, raw, up.getvalue(), size))
-    job = UploadJob(files)
+    job = UploadJob(files, engine.settings.workspace)
     job.thread = threading.Thread(target=job.run, args=(engine,), name="upload", daemon=True)
     job.thread.start()
     return job
@@ -253,32 +255,39 @@ def time_left(job: UploadJob, now: float) -> str:
     return left_words(seconds_left(job.started, moved, now, batch_done(work)))
 
 
+def _render_jobs(workspace: str) -> None:
+    """The last uploads into ``workspace``, newest first (another's would not be in its list)."""
+    jobs = [j for j in st.session_state.upload_jobs if j.workspace == workspace]
+    for job in reversed(jobs[-3:]):
+        render_job(job)
+
+
 @st.fragment(run_every=0.5)
-def _watch_jobs() -> None:
+def _watch_jobs(workspace: str) -> None:
     """Redraws running uploads twice a second without rerunning (blocking) the whole page."""
     jobs: list[UploadJob] = st.session_state.upload_jobs
     running = [j for j in jobs if not j.done]
-    for job in reversed(jobs[-3:]):  # newest first: the upload just made is on top
-        render_job(job)
+    _render_jobs(workspace)
     if not running and st.session_state.get("jobs_refresh_pending"):
         st.session_state.jobs_refresh_pending = False
-        _announce(jobs[-1])
+        _announce(jobs[-1], workspace)
         st.rerun(scope="app")  # new documents: refresh the list and the chat's corpus note
 
 
-def _announce(job: UploadJob) -> None:
-    """A toast for a finished upload: seen wherever the user is on the page (the report
-    itself is in the sidebar, which may be scrolled away)."""
+def _announce(job: UploadJob, workspace: str) -> None:
+    """A toast for a finished upload, seen wherever the user is (the sidebar's report may be
+    scrolled away); an upload into a workspace left since says which."""
+    where = "" if job.workspace == workspace else f" (workspace {escape_md(job.workspace)})"
     for f in job.files:
         r = f.result
         if f.error or (r is not None and r.status == "failed"):
             reason = f.error or (r.error if r is not None else None) or "failed"
             st.toast(
-                f"{escape_md(f.name)} could not be added: {escape_md(reason)}",
+                f"{escape_md(f.name)} could not be added{where}: {escape_md(reason)}",
                 icon=":material/error:",
             )
         elif r is not None:
-            st.toast(f"{escape_md(f.name)}: {r.status}", icon=STATUS_ICONS.get(r.status))
+            st.toast(f"{escape_md(f.name)}: {r.status}{where}", icon=STATUS_ICONS.get(r.status))
 
 
 def render(engine: Engine | None) -> None:
@@ -301,13 +310,12 @@ def render(engine: Engine | None) -> None:
         st.session_state.uploader_gen = gen + 1  # a fresh (empty) uploader next run
     if st.session_state.upload_jobs:
         if any(not j.done for j in st.session_state.upload_jobs):
-            _watch_jobs()
+            _watch_jobs(engine.settings.workspace)
         else:
             if st.session_state.get("jobs_refresh_pending"):
                 st.session_state.jobs_refresh_pending = False
-                _announce(st.session_state.upload_jobs[-1])
-            for job in reversed(st.session_state.upload_jobs[-3:]):
-                render_job(job)
+                _announce(st.session_state.upload_jobs[-1], engine.settings.workspace)
+            _render_jobs(engine.settings.workspace)
     render_list(engine)
 
 

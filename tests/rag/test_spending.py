@@ -39,6 +39,27 @@ def test_cost_rows_accumulate_and_mark_unpriced() -> None:
     assert rows[1]["cost"] == "unpriced" and rows[0]["seconds"] == 1.5
 
 
+def test_rows_name_providers_as_the_sidebar_does_not_by_their_ids() -> None:
+    # "Answer with" and compare say "OpenAI-compatible · local-model": so do these tables.
+    rows = cost_rows(
+        [
+            {"answer": 1, "provider": "openai_compatible:local-model", "cost_usd": None},
+            {"answer": 2, "provider": "openai:gpt-4o-mini (rewrite)", "cost_usd": 0.0},
+            {"answer": 3, "provider": "extractive", "cost_usd": 0.0},
+            {"answer": 4, "provider": "none", "cost_usd": 0.0},  # ui.costs words it
+        ]
+    )
+    assert [r["provider"] for r in rows] == [
+        "OpenAI-compatible · local-model",
+        "OpenAI · gpt-4o-mini (rewrite)",
+        "extractive",
+        "none",
+    ]
+    snapshot = {"openai_compatible:local-model": {"calls": 1, "successes": 1, "p50_ms": 5}}
+    (row,) = health_rows(snapshot, [], {"openai_compatible": True})
+    assert row["provider"] == "OpenAI-compatible · local-model"
+
+
 def test_missing_key_is_not_configured_not_an_error() -> None:
     snapshot = {
         "openai:gpt-4o-mini": {"calls": 2, "successes": 0, "errors": {"auth": 2}, "p50_ms": 0.1},
@@ -56,8 +77,8 @@ def test_missing_key_is_not_configured_not_an_error() -> None:
         {"provider": "anthropic", "model": "claude", "key_configured": True, "breaker": "open"},
     ]
     rows = {r["provider"]: r for r in health_rows(snapshot, statuses)}
-    assert rows["openai · gpt-4o-mini"] == {
-        "provider": "openai · gpt-4o-mini",
+    assert rows["OpenAI · gpt-4o-mini"] == {
+        "provider": "OpenAI · gpt-4o-mini",
         "status": "Not configured (no API key)",
         "questions": None,
         "errors": None,
@@ -65,10 +86,10 @@ def test_missing_key_is_not_configured_not_an_error() -> None:
         "p50_ms": None,
     }
     assert rows["extractive"]["status"] == "OK" and rows["extractive"]["p50_ms"] == 40
-    assert rows["anthropic · claude"]["status"] == (
+    assert rows["Anthropic · claude"]["status"] == (
         "Paused after repeated failures (Errors: timed out ×2)"
     )
-    assert rows["anthropic · claude"]["errors"] == 2
+    assert rows["Anthropic · claude"]["errors"] == 2
 
 
 KEYLESS = {"provider": "openai", "model": "gpt-4o-mini", "key_configured": False, "breaker": "n/a"}
@@ -101,9 +122,9 @@ def test_a_missing_key_is_a_skipped_question_not_a_rejected_key() -> None:
         "openai:gpt-4o-mini": {"calls": 3, "successes": 2, "errors": {"no_key": 1}, "p50_ms": 9},
     }
     rows = {r["provider"]: r for r in health_rows(snapshot, [], {"openai": True})}
-    anthropic = rows["anthropic · claude"]  # after a reload: no chain, only stored calls
+    anthropic = rows["Anthropic · claude"]  # after a reload: no chain, only stored calls
     assert anthropic["status"] == "Skipped ×2: no API key"
     assert (anthropic["questions"], anthropic["errors"], anthropic["skipped"]) == (2, 0, 2)
-    assert rows["openai · gpt-4o-mini"]["status"] == "OK; skipped ×1: no API key"
+    assert rows["OpenAI · gpt-4o-mini"]["status"] == "OK; skipped ×1: no API key"
     assert "key rejected" not in str(rows)
     assert "rejected" in health_rows({"x:y": {"calls": 1, "errors": {"auth": 1}}}, [])[0]["status"]

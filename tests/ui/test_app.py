@@ -102,7 +102,7 @@ def test_failing_provider_shows_a_quiet_fallback_note(
     assert "320 dollars" in text  # the extractive answer
     assert "Traceback" not in text and not at.error
     health = next(d.value for d in at.table if "Status" in d.value.columns)
-    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    row = health[health["Provider"] == "OpenAI · gpt-4o-mini"].iloc[0]
     assert row["Questions"] == "1" and row["Median"] == "–"  # no successful call: no latency
     assert row["Status"] == "Errors: server error ×1"
 

@@ -95,7 +95,7 @@ def test_missing_key_is_not_configured_and_examples_keep_their_text(
     at.selectbox(key="provider").set_value("openai").run()
     ask(at, "What is the nightly hotel limit in London?")
     health = next(d.value for d in at.table if "Status" in d.value.columns)
-    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    row = health[health["Provider"] == "OpenAI · gpt-4o-mini"].iloc[0]
     assert row["Status"] == "Not configured (no API key)"
     assert row["Questions"] == "–" and row["Median"] == "–"  # blank, not an error
     text = page_text(at)
@@ -133,7 +133,7 @@ def test_health_follows_the_key_typed_and_counts_questions(
     assert not [m for m in records.messages if "Arrow" in m]
     assert len(fake_openai.calls) == 2  # the rewrite and the answer
     health = next(d.value for d in at.table if "Status" in d.value.columns)
-    row = health[health["Provider"] == "openai · gpt-4o-mini"].iloc[0]
+    row = health[health["Provider"] == "OpenAI · gpt-4o-mini"].iloc[0]
     # Configured now; the question asked without a key was skipped, no key was rejected.
     assert row["Status"] == "OK; skipped ×1: no API key"
     assert row["Questions"] == "2"  # two questions, not three calls
