@@ -290,7 +290,8 @@ def _stream_into(placeholder: st.delta_generator.DeltaGenerator, items: Iterable
 def ask(engine: Engine, choice: Choice, question: str) -> None:
     session = chat_session(engine)
     turn = session.new_turn(question)
-    turn.indexing = documents.still_indexing()  # uploads it cannot use yet: said with it
+    # uploads it cannot use yet: said with it
+    turn.indexing = documents.still_indexing(engine.settings.workspace)
     with st.chat_message("user"):
         st.markdown(escape_md(question))
     with st.chat_message("assistant"):

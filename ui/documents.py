@@ -119,11 +119,11 @@ class UploadJob:
                 self.moved = time.perf_counter()
 
 
-def still_indexing() -> int:
-    """Files of this session's uploads not indexed yet: a question asked now cannot use them."""
+def still_indexing(workspace: str) -> int:
+    """Files of this session's uploads into ``workspace`` not indexed yet: an answer misses them."""
     n = 0
     for job in st.session_state.get("upload_jobs", []):
-        if job.done:
+        if job.done or job.workspace != workspace:
             continue
         with job.lock:
             n += sum(1 for f in job.files if f.stage != "done" and not f.error)

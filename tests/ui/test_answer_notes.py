@@ -48,6 +48,12 @@ def test_an_answer_asked_while_uploads_are_indexed_says_so(
     at.session_state["upload_jobs"][0].finished = 1.0  # done: the next answer has no note
     ask(at, "How many vacation days do employees get?")
     assert page_text(at).count("still being indexed") == 1
+    # a file on its way into another workspace is not one this answer could have used
+    at.session_state["upload_jobs"] = [
+        UploadJob([FileJob("big.pdf", "big.pdf", b"%PDF", 4, "reading", (3, 55))], "team-a")
+    ]
+    ask(at, "What is the daily meal allowance?")
+    assert page_text(at).count("still being indexed") == 1
 
 
 def test_the_sources_heading_says_what_their_order_and_relevance_mean(
