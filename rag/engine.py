@@ -255,7 +255,7 @@ class Engine:
             self.retrieve,
             self.extractive,
             self.embedder.embed,
-            has_documents=lambda: bool(self.store.docs()),
+            has_documents=lambda: self.store.chunk_count() > 0,  # a COUNT, not the doc list
         )
 
     def ask(

@@ -47,7 +47,6 @@ class Prepared:
     retrieval: RetrievalResult
     request: Request
     started: float
-    empty: bool = False  # nothing is indexed: no rewrite, and no provider is asked
 
 
 class Pipeline:
@@ -65,6 +64,11 @@ class Pipeline:
         self.embed = embed
         self.has_documents = has_documents
 
+    def _empty(self) -> bool:
+        """Nothing is indexed. Asked only where it matters (a follow-up's rewrite, an answer
+        with no passage), not on every question."""
+        return self.has_documents is not None and not self.has_documents()
+
     # --- retrieve -> request -------------------------------------------------------------
     def prepare(
         self,
@@ -78,8 +82,7 @@ class Pipeline:
         started = time.perf_counter()
         question = question.strip()
         search_query = question
-        empty = self.has_documents is not None and not self.has_documents()
-        if history and not empty:  # a rewrite may be a paid call: not for an empty index
+        if history and not self._empty():  # a rewrite may be a paid call: not for an empty index
             search_query = (
                 rewrite(question, history) if rewrite else contextualize(question, history)
             )
@@ -94,14 +97,14 @@ class Pipeline:
             timeout_s=s.request_timeout_s,
             search_query=search_query,
         )
-        return Prepared(question, search_query, retrieval, request, started, empty)
+        return Prepared(question, search_query, retrieval, request, started)
 
     def nothing_to_answer(self, prep: Prepared) -> Answer | None:
         """The answer when ``prep`` retrieved no passage (no provider is asked), else None."""
         if prep.request.sources:
             return None
         return nothing_to_answer(
-            prep.question, prep.retrieval, prep.search_query, prep.started, prep.empty
+            prep.question, prep.retrieval, prep.search_query, prep.started, self._empty()
         )
 
     # --- provider -> cap -> grounding -> Answer ------------------------------------------
