@@ -37,6 +37,14 @@ def display_name(provider: str) -> str:
         return provider
 
 
+def spec_label(spec: str) -> str:
+    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini", how notes, headings and tables name
+    a provider and its model; the extractive answerer is "extractive" alone."""
+    name, _, model = spec.partition(":")
+    who = display_name(name)
+    return f"{who} · {model}" if model and model != name and name != "extractive" else who
+
+
 def takes_server_url(p: ProviderInfo) -> bool:
     """A server that may run anywhere (an OpenAI-compatible one): no usual address, so the
     person picking it is asked for one."""

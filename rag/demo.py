@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Collection
 from pathlib import Path
 
+from text.phrases import listed
+
 # What each demo file is, in the order the welcome names them.
 DEMO_PARTS = {
     "employee-handbook.md": "handbook",
@@ -112,10 +114,6 @@ def indexed_words(names: Collection[str], demo: Collection[str]) -> str:
     ours = sorted(present & set(demo), key=lambda m: (order.index(m) if m in order else 99, m))
     if not ours:
         return f"{head}."
-    what = "a demo company's " + _listed([DEMO_PARTS.get(m, m) for m in ours])
+    what = "a demo company's " + listed([DEMO_PARTS.get(m, m) for m in ours])
     more = n - len(ours)
     return f"{head}: {what}, and {more:,} more." if more else f"{head} ({what})."
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

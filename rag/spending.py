@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rag.catalog import display_name
+from rag.catalog import spec_label
 
 BREAKER_WORDS = {
     "closed": "OK",
@@ -137,12 +137,9 @@ def health_rows(
 
 
 def provider_label(label: str) -> str:
-    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini", as "Answer with" and compare name it;
-    the extractive answerer is "extractive". "none" (no model answered) stays as is: ui.costs
-    words that row itself."""
-    name, _, model = label.partition(":")
-    who = name if name == "none" else display_name(name)
-    return who if not model or model == name or name == "extractive" else f"{who} · {model}"
+    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini" (:func:`rag.catalog.spec_label`).
+    "none" (no model answered) stays as is: ui.costs words that row itself."""
+    return "none" if label.partition(":")[0] == "none" else spec_label(label)
 
 
 def _row(

@@ -9,13 +9,15 @@ from collections.abc import Iterable, Sequence
 import streamlit as st
 
 from rag.answer import Answer
+from rag.catalog import spec_label
 from rag.engine import Engine
 from rag.scope import restore_within, searched_within
 from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
+from text.phrases import listed
 from ui import analysis, conversations, documents, sources
 from ui.notes import fallback_note, meta_line, name_of
-from ui.provenance import answer_notes, answered_by, listed, part_attempts, part_label, spec_label
+from ui.provenance import answer_notes, answered_by, part_attempts, part_label
 from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
 

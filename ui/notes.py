@@ -10,6 +10,7 @@ from providers.info import info
 from rag.catalog import base_url_env, display_name, takes_server_url
 from rag.routing import SENSITIVE_SKIP
 from rag.spending import money  # re-exported: the page formats money one way
+from text.phrases import listed
 
 # Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
 KIND_PHRASES: dict[Kind, str] = {
@@ -64,11 +65,6 @@ def failure_phrase(a: Attempt) -> str:
     return KIND_PHRASES.get(kind, "failed")
 
 
-def _listed(names: Sequence[str]) -> str:
-    """ "Gemini", "Gemini and OpenAI", "Anthropic, Gemini and OpenAI"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
     """ "OpenAI timed out, answered by extractive" - or None when the first choice answered.
 
@@ -82,7 +78,7 @@ def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
         names = list(dict.fromkeys(name_of(a.provider) for a in withheld))
         verb = "was" if len(names) == 1 else "were"
         parts.append(
-            f"{_listed(names)} {verb} not used: the documents are marked sensitive "
+            f"{listed(names)} {verb} not used: the documents are marked sensitive "
             "(local models only)"
         )
     if failed:

@@ -10,18 +10,9 @@ from collections.abc import Sequence
 
 from providers.base import Attempt
 from rag.answer import Answer, ConsensusPart
+from rag.catalog import spec_label
+from text.phrases import listed
 from ui.notes import failure_phrase, fallback_note, name_of
-
-
-def spec_label(spec: str) -> str:
-    """What was asked, for a heading: "OpenAI · gpt-4o-mini", "extractive"."""
-    provider, _, model = spec.partition(":")
-    return name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
-
-
-def listed(names: Sequence[str]) -> str:
-    """ "Gemini", "Gemini and OpenAI", "Anthropic, Gemini and OpenAI"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def part_attempts(p: ConsensusPart) -> list[Attempt]:
