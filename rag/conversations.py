@@ -28,7 +28,7 @@ from typing import Any
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
-from rag.catalog import display_name
+from rag.catalog import spec_label
 from rag.scope import Scope, dump, load, searched_within
 
 DB_NAME = "conversations.sqlite3"
@@ -344,8 +344,7 @@ def to_markdown(
             out += [a.answer.strip(), ""]
             cost = _money(a.cost_usd)
             # The name the page shows ("OpenAI · gpt-4o-mini"), not the internal id.
-            who = display_name(a.provider)
-            who += f" · {a.model}" if a.model and a.provider != "extractive" else ""
+            who = spec_label(f"{a.provider}:{a.model}")
             line = f"*Answered by {who} · {a.usage.total_tokens} tokens · {cost}"
             g = a.grounding
             if g and g.get("total"):

@@ -176,6 +176,11 @@ def render_heading(a: Answer) -> None:
     """A compare column: headed by the provider asked, and right under it, plainly, whether
     another answered in its place."""
     st.markdown(f"**{escape_md(spec_label(a.asked))}**")
+    _replaced_note(a)
+
+
+def _replaced_note(a: Answer) -> None:
+    """Under a compare column's heading: the provider asked failed and another answered."""
     note = fallback_note(a.attempts, a.provider)
     if note:
         st.caption(f":orange[:material/swap_horiz:] {note}")
@@ -345,7 +350,7 @@ def _ask_compare(session: ChatSession, choice: Choice, turn: Turn) -> None:
         answer = _stream_into(placeholder, stream)
         assert isinstance(answer, Answer)
         with col:
-            note = fallback_note(answer.attempts, answer.provider)
-            if note:  # said as soon as it is known; the redraw puts it under the heading
-                st.caption(f":orange[:material/swap_horiz:] {note}")
+            _replaced_note(
+                answer
+            )  # said as soon as it is known; the redraw puts it under the heading
             render_answer_body(answer, None, fallback_shown=True)
