@@ -159,10 +159,14 @@ class CallLog:
         for label, outcome, kind, ms, tin, tout, cost in rows:
             m = out.setdefault(label, _empty())
             m["calls"] += 1
-            lat.setdefault(label, []).append(float(ms))
+            lat.setdefault(label, [])
             if outcome in ("ok", "cached"):
                 m["successes"] += 1
                 m["cached"] += int(outcome == "cached")
+                # Percentiles of answers only (as providers.metrics): failures took 0 ms
+                # (paused) or the timeout, cache hits took no time of the provider's.
+                if outcome == "ok":
+                    lat[label].append(float(ms))
             else:
                 m["errors"][kind or outcome] += 1
             m["input_tokens"] += tin or 0

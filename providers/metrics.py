@@ -1,4 +1,5 @@
-"""Per-provider counters: calls, errors by kind, latency p50/p95, tokens, cost. Thread-safe.
+"""Per-provider counters: calls, errors by kind, latency p50/p95 of the answers the provider
+itself gave (not of failures, not of cache hits), tokens, cost. Thread-safe.
 
 The fallback chain records into a :class:`Metrics`; the UI and ``rag providers --json`` read
 :meth:`Metrics.snapshot`. :func:`default_metrics` is the process-wide instance.
@@ -57,7 +58,8 @@ class Metrics:
             st.calls += 1
             st.successes += 1
             st.cached += int(cached)
-            st.latencies.append(latency_ms)
+            if not cached:  # a cache hit takes no time of the provider's
+                st.latencies.append(latency_ms)
             if usage is not None:
                 st.input_tokens += usage.input_tokens or 0
                 st.output_tokens += usage.output_tokens or 0
@@ -71,7 +73,8 @@ class Metrics:
             st = self._stats.setdefault(provider, _Stats())
             st.calls += 1
             st.errors[kind] += 1
-            st.latencies.append(latency_ms)
+            # ``latency_ms`` is not kept: a paused provider fails in 0 ms, a hung one at the
+            # timeout, and the percentiles say how fast the provider answers.
 
     def snapshot(self) -> dict[str, dict[str, Any]]:
         """``{"openai:gpt-4o-mini": {"calls", "errors", "p50_ms", ...}}``, JSON-ready."""

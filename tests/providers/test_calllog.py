@@ -119,3 +119,28 @@ def test_usage_command_groups_and_alerts(
     assert cli.main(["usage"]) == 0  # the table, by provider
     text = capsys.readouterr().out
     assert "anthropic" in text and "budget alert: daily budget 90% used" in text
+
+
+def test_median_latency_is_of_answers_not_failures_nor_cache_hits(tmp_path: Path) -> None:
+    """The health panel says "Median: time of successful answers": a connection refused
+    after 662 ms, a paused provider's 0 ms and a 1 ms cache hit are not answers (the walk
+    showed 662 ms for a server whose one answer took 53 ms)."""
+    db = tmp_path / "u.sqlite3"
+    log_, live = CallLog(db), Metrics()
+    calls = [
+        ("error", "connection", 662.0),
+        ("error", "circuit_open", 0.0),
+        ("error", "circuit_open", 0.0),
+        ("ok", None, 53.0),
+        ("cached", None, 1.0),
+    ]
+    for outcome, kind, ms in calls:
+        log_.record("openai", "gpt-4o-mini", outcome=outcome, latency_ms=ms, error_kind=kind)
+        if kind:
+            live.record_error("openai:gpt-4o-mini", kind, ms)
+        else:
+            live.record_success("openai:gpt-4o-mini", ms, cached=outcome == "cached")
+    log_.close()
+    for m in (stored_metrics(db)["openai:gpt-4o-mini"], live.snapshot()["openai:gpt-4o-mini"]):
+        assert m["calls"] == 5 and m["successes"] == 2
+        assert m["p50_ms"] == 53.0 and m["p95_ms"] == 53.0
