@@ -43,6 +43,7 @@ from providers.errors import (
     redact,
 )
 from providers.metrics import Metrics, default_metrics
+from providers.notices import interrupted_notice
 from providers.usage import UsageTracker
 
 __all__ = ["FallbackChain", "build_chain", "label_of", "providers_info"]
@@ -359,12 +360,9 @@ class FallbackChain:
         self, attempts: list[Attempt], i: int, err: ProviderError, partial: str
     ) -> str:
         """Mark the failed attempt as interrupted; the notice the user sees in the answer."""
-        label = label_of(self.providers[i])
-        nxt = next((label_of(q) for q in self.providers[i + 1 :]), None)
+        nxt = next(iter(self.providers[i + 1 :]), None)
         attempts[-1].error = f"stream interrupted after {len(partial)} chars: {attempts[-1].error}"
-        return f"\n\n[{label} stopped mid-answer ({err.kind}); " + (
-            f"continued by {nxt}]\n\n" if nxt else "answer incomplete]\n\n"
-        )
+        return interrupted_notice(self.providers[i], err.kind, nxt)
 
     def status(self) -> list[dict[str, Any]]:
         """Per provider in chain order: label, key configured, breaker state, local, paid."""

@@ -324,3 +324,23 @@ def test_sdk_model_listing(
 ) -> None:
     fake = start_fake(name)
     assert expected in make_provider(name, fake).list_models()
+
+
+def test_a_stream_cut_mid_answer_names_providers_as_people_know_them(
+    fake_openai: FakeServer, make_provider: Callable[..., Any]
+) -> None:
+    """The notice is part of the answer every reader gets: the walk saw
+    "[openai:gpt-4o-mini stopped mid-answer (server); continued by extractive:sentences]"."""
+    fake_openai.script(
+        Reply(text="Paris is the capital of France, and it is", fault="stream_error_late")
+    )
+    final = FinalFake()
+    final.name, final.model = "extractive", "sentences"
+    chain = FallbackChain([make_provider("openai", fake_openai, max_retries=0), final])
+    resp = [i for i in chain.stream(question())][-1]
+    assert isinstance(resp, Response) and resp.interrupted
+    assert (
+        "[OpenAI · gpt-4o-mini stopped mid-answer (server error); continued by extractive]"
+        in resp.text
+    )
+    assert "openai:" not in resp.text and "extractive:" not in resp.text
