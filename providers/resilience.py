@@ -52,6 +52,9 @@ class CircuitBreaker:
         self._opened_at: float | None = None
         self._trial_running = False
         self._lock = threading.Lock()
+        # The kind of the last failure ("auth", "server"...): a paused provider's note says
+        # why, or a rejected key would read as a vague "paused after repeated failures".
+        self.last_failure: str | None = None
 
     @property
     def state(self) -> str:
@@ -82,9 +85,10 @@ class CircuitBreaker:
             self._opened_at = None
             self._trial_running = False
 
-    def record_failure(self) -> None:
+    def record_failure(self, kind: str | None = None) -> None:
         with self._lock:
             self._consecutive += 1
+            self.last_failure = kind
             was_trial = self._trial_running
             self._trial_running = False
             if was_trial or self._consecutive >= self.failures:
@@ -215,9 +219,11 @@ class Resilience:
 
     def _check_breaker(self) -> None:
         if not self.breaker.allow():
+            last = self.breaker.last_failure
             raise CircuitOpenError(
-                f"circuit open after {self.breaker.failures} consecutive failures; "
-                f"retrying after {self.breaker.cooldown_s:.0f}s cooldown",
+                f"circuit open after {self.breaker.failures} consecutive failures"
+                + (f" (last: {last})" if last else "")
+                + f"; retrying after {self.breaker.cooldown_s:.0f}s cooldown",
                 provider=self.name,
             )
 
@@ -229,7 +235,7 @@ class Resilience:
         elif isinstance(error, _NOT_HEALTH):
             self.breaker.release_trial()
         else:
-            self.breaker.record_failure()
+            self.breaker.record_failure(getattr(error, "kind", None))
 
     # -- calls ---------------------------------------------------------------------------
     def call(self, fn: Callable[[str | None], T]) -> T:

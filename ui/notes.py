@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from providers.base import Attempt
@@ -62,6 +63,10 @@ def failure_phrase(a: Attempt) -> str:
         return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
     if a.error and "interrupted" in a.error:
         return f"stopped mid-answer ({KIND_PHRASES.get(kind, kind)})"
+    if kind == "circuit_open":  # say why: "paused" alone hid a rejected key
+        last = re.search(r"\(last: (\w+)\)", a.error or "")
+        why = next((v for k, v in KIND_PHRASES.items() if last and k == last.group(1)), None)
+        return f"{KIND_PHRASES[kind]} (it {why})" if why else KIND_PHRASES[kind]
     return KIND_PHRASES.get(kind, "failed")
 
 

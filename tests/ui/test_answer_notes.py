@@ -63,3 +63,23 @@ def test_the_sources_heading_says_what_their_order_and_relevance_mean(
     heads = [h for h in at.subheader if h.value == "Sources"]
     assert heads and "search's order" in heads[0].proto.help
     assert "Relevance is how close" in heads[0].proto.help and not at.exception
+
+
+def test_a_paused_provider_says_why_it_was_paused(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong key: the walk's second question said only "OpenAI is paused after repeated
+    failures", the reason the user can act on (the key) was gone."""
+    from tests.fakes.servers import Reply
+
+    monkeypatch.setenv("RAG_BREAKER_FAILURES", "1")  # one rejected call pauses it
+    fake_openai.default = Reply(fault="auth")
+    at = use_openai(new_app())
+    ask(at, "How many vacation days do employees get?")
+    assert "OpenAI rejected the API key, answered by extractive." in page_text(at)
+    ask(at, "What is the nightly hotel limit in London?")
+    assert (
+        "OpenAI is paused after repeated failures (it rejected the API key), answered by "
+        "extractive." in page_text(at)
+    )
+    assert not at.exception
