@@ -52,6 +52,9 @@ _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
 _INNER_BULLET = re.compile(r"^\s*[•◦▪●■‣−]\s+")
 _FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
+# "Table NTR-1 - Summary of changes ...", "Figure 3: Notional ...": a caption names what a
+# table or figure shows; quoted, it answers nothing ("What changed in version 1.1?").
+_CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit)\s+[A-Z]{0,5}-?\d+[\w.\-]*\s*[-–—:.]\s")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
 TYPE_BONUS = 0.2
@@ -181,6 +184,8 @@ def quotable_texts(
             text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
         words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
         at_start = not src[: c.start].strip()
+        if _CAPTION.match(text):
+            continue
         # not "106(g), 40113. § 39.13 [Amended]"; a table row is whole without a full stop
         if len(words) >= 4 and (record or item or signed or not is_cut(text, at_start)):
             out.append((c, text))
