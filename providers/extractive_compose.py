@@ -55,6 +55,15 @@ _FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
 # "Table NTR-1 - Summary of changes ...", "Figure 3: Notional ...": a caption names what a
 # table or figure shows; quoted, it answers nothing ("What changed in version 1.1?").
 _CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit)\s+[A-Z]{0,5}-?\d+[\w.\-]*\s*[-–—:.]\s")
+# A number that names a part of a document or a law ("Section 3.2", "Table 2", "Public Law
+# 104-106", "Act of 1996") is not a count or a date: "How many implementation tiers are
+# there?" is not answered by "... Added language to Section 3.2 ...".
+_REFERENCE = re.compile(
+    r"\b(?:sections?|sec\.|§|tables?|figures?|fig\.|appendix|chapters?|pages?|pp?\.|"
+    r"public\s+law|executive\s+order|u\.s\.c\.|(?:special\s+)?publication|pub|revision|"
+    r"rev\.)\s*[a-z]{0,5}-?\d[\d.\-]*(?:\([a-z0-9]\))*|\bact\s+of\s+\d{4}\b",
+    re.I,
+)
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
 TYPE_BONUS = 0.2
@@ -236,7 +245,9 @@ def rank(
             # A date is an unambiguous "when" answer, a number a "how many" one; names are
             # weaker signals.
             weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
-            typed = type_match(wh, text, question) or _count_word(wh, text, question)
+            typed = type_match(wh, _REFERENCE.sub(" ", text), question) or _count_word(
+                wh, text, question
+            )
             bonus += weight * typed
             if wh == "who" and answers_who(question, text):
                 bonus += SIGNATURE_BONUS
