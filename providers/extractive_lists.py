@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from providers.base import Source
-from providers.extractive_qtype import QuestionType
+from providers.extractive_qtype import QuestionType, announced_count
 from providers.extractive_tables import table_cell
 from providers.extractive_terms import WORD, content_terms
 
@@ -111,26 +111,32 @@ def list_answer(
             text = clean(c.text[: colon.start()])
         elif not _ANNOUNCE.search(text.rstrip(".")):
             continue
-        items = _items_after(c.source.text[after:], qt.count)
+        # "List them." after "How many functions...?" asks for as many as the sentence says
+        count = qt.count or announced_count(text)
+        items = _items_after(c.source.text[after:], count)
         cites = [c.source.n]
         later = sorted(
             (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),
             key=_chunk_index,
         )
+        # Only the chunks right after it continue the list: a table 17 pages on ("IDENTIFY
+        # (ID)") is not its next item.
+        last = _chunk_index(c.source)
         for s in later:
-            if qt.count and len(items) >= qt.count:
+            if (count and len(items) >= count) or _chunk_index(s) > last + 1:
                 break
-            if _chunk_index(s) > _chunk_index(c.source):
+            if _chunk_index(s) == last + 1:
+                last += 1
                 more = [i for i in _items_after(s.text, None) if i not in items]
                 if more:
                     items += more
                     cites.append(s.n)
-        if follow and qt.count and len(items) < qt.count:
+        if follow and count and len(items) < count:
             items += [i for i in _items_after(follow(c.source), None) if i not in items]
         if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
             lead = re.sub(r"[\s.:]+$", "", text)
-            piece = Piece(f"{lead}: {'; '.join(items[: qt.count or MAX_ITEMS])}.", tuple(cites))
-            if not qt.count or len(items) >= qt.count:
+            piece = Piece(f"{lead}: {'; '.join(items[: count or MAX_ITEMS])}.", tuple(cites))
+            if not count or len(items) >= count:
                 return piece
             partial = partial or piece
     if partial and any(enumerates(t, qt.count, qt.noun) for _, _, t in ranked[:6]):

@@ -80,6 +80,13 @@ def _count(question: str) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
+def announced_count(sentence: str) -> int | None:
+    """How many items a sentence announces ("The five Framework Core Functions are defined
+    below." -> 5): a list asked for without a count ("List them.") has this many."""
+    count = _count(sentence)
+    return count if count and count > 1 else None
+
+
 def classify(question: str) -> QuestionType:
     """The question's answer kind; "fact" covers the wh-questions (see ``_wh_type``)."""
     q = question.strip()

@@ -304,3 +304,21 @@ def test_yes_no_says_neither_when_the_passage_is_silent_on_what_is_asked() -> No
     made = "Can bunzip2 decompress a file made by concatenating two .bz2 files?"
     said = "bunzip2 will correctly decompress a file which is the concatenation of two files."
     assert polarity(made, said) == "Yes"
+
+
+def test_a_list_asked_without_a_count_takes_the_count_the_sentence_announces() -> None:
+    # "List them." after "How many functions does the Framework Core have?": the five items
+    # that follow, not one item and an "(ID)" from an appendix table further on
+    table = "IDENTIFY (ID)\nAsset Management (ID.AM): The data, personnel, devices ...\n"
+    sources = [
+        Source(1, "csf.pdf", 14, NIST, doc_id="d", chunk_id="d:20"),
+        Source(2, "csf.pdf", 31, table, doc_id="d", chunk_id="d:90"),
+    ]
+    provider = ExtractiveProvider(
+        embed=FakeEmbedder().embed,
+        refusal=RefusalModel(weights={}, bias=5),
+        follow=lambda s: NIST_NEXT if s.chunk_id == "d:20" else "",
+    )
+    q = "List them. (functions Framework Core)"
+    r = provider.generate(Request(messages=[Message("user", q)], question=q, sources=sources))
+    assert "Identify; Protect; Detect; Respond; Recover." in r.text, r.text
