@@ -100,8 +100,13 @@ def status(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) -> str:
         if url is None:
             return "local"
         return "local - running" if running(url) else "local - not running"
-    if p.locality == "either" and not server_url(p, settings, row):
-        return "needs base URL"
+    if p.locality == "either":
+        url = server_url(p, settings, row)
+        if not url:
+            return "needs base URL"
+        # A typed address nothing answers at read "ready" and then failed every question.
+        if not running(url):
+            return "not reachable"
     if row.get("error"):
         return "not configured"
     if p.requires_key:

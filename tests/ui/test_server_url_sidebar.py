@@ -147,3 +147,22 @@ def test_the_typed_url_outlives_picking_another_provider(
     assert at.session_state.turns[-1].answers[0].provider == "openai_compatible"
     at.selectbox(key="provider").set_value("openai_compatible").run()
     assert at.text_input(key="base_url_openai_compatible").value == fake_openai.base_url
+
+
+def test_an_address_nothing_answers_at_is_not_called_ready(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk typed a port nothing listened on: "OpenAI-compatible - ready", then every
+    question fell back. Ollama says "not running" in the same case."""
+    from tests.fakes.servers import unused_port
+
+    at = new_app()
+    at.selectbox(key="provider").set_value("openai_compatible").run()
+    at.text_input(key="base_url_openai_compatible").set_value(
+        f"http://127.0.0.1:{unused_port()}/v1"
+    ).run()
+    assert not at.exception
+    assert "OpenAI-compatible - not reachable" in options(at)
+    assert at.selectbox(key="provider").value == "openai_compatible"
+    at.text_input(key="base_url_openai_compatible").set_value(fake_openai.base_url).run()
+    assert "OpenAI-compatible - ready" in options(at)
