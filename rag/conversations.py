@@ -352,6 +352,9 @@ def to_markdown(
             out += [line + "*", ""]
             for note in notes(a) if notes else ():
                 out += [f"*↪ {note}*", ""]
+            if a.refused:  # nothing answered it: what was searched, never quoted as sources
+                out += [_searched(a), ""]
+                continue
             cited = [s for s in a.sources if s.n in a.cited] or list(a.sources)
             if cited:
                 out.append("Sources:")
@@ -361,3 +364,19 @@ def to_markdown(
                     out.append(f"- [{s.n}] {s.source}{page}: “{quote}”")
                 out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _searched(a: Answer) -> str:
+    """ "Searched: policy.pdf (pages 1, 2), handbook.md." for an answer that found nothing."""
+    pages: dict[str, list[int]] = {}
+    for s in a.sources:
+        listed = pages.setdefault(s.source, [])
+        if s.page and s.page not in listed:
+            listed.append(s.page)
+    if not pages:
+        return "*Nothing was searched.*"
+    named = [
+        f"{name} (page{'s' if len(p) > 1 else ''} {', '.join(map(str, sorted(p)))})" if p else name
+        for name, p in pages.items()
+    ]
+    return f"*Searched: {', '.join(named)}.*"

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer
-from rag.conversations import ConversationStore, answer_from_dict, answer_to_dict, to_markdown
+from rag.conversations import (
+    ConversationStore,
+    SavedTurn,
+    answer_from_dict,
+    answer_to_dict,
+    to_markdown,
+)
 from rag.scope import Scope
 
 
@@ -171,3 +178,21 @@ def test_only_the_owner_changes_or_reads_a_conversations_selection(tmp_path: Pat
     s.save_within(c.id, [], [], owner="mallory")  # not hers: nothing happens
     assert s.within(c.id, owner="alice") == Scope(["d1"], ["a.pdf"])
     assert s.within(c.id, owner="mallory") is None and s.within(c.id) is None
+
+
+def test_a_refusal_is_exported_without_quoting_what_was_searched_as_its_sources() -> None:
+    # A refusal cites nothing: its passages are not "Sources:" (it read as if sourced, and
+    # 26 answers with 5 whole passages each made a 54 KB file).
+    refused = replace(
+        _answer("I don't have enough information in the documents to answer that."),
+        refused=True,
+        cited=[],
+        sources=[
+            Source(1, "policy.pdf", 2, "London: 320 dollars.", 0.3, "d1", "c1"),
+            Source(2, "policy.pdf", 1, "Booking travel.", 0.2, "d1", "c0"),
+            Source(3, "handbook.md", None, "Vacation: 25 days.", 0.1, "d2", "c2"),
+        ],
+    )
+    md = to_markdown("CEO", [SavedTurn(1, "What is the CEO's salary?", [refused])])
+    assert "Sources:" not in md and "London: 320 dollars." not in md
+    assert "*Searched: policy.pdf (pages 1, 2), handbook.md.*" in md
