@@ -29,6 +29,7 @@ from rag.settings import Settings
 from rag.state import open_state
 from rag.store import ChunkRecord, DocInfo, Store
 from rag.workspaces import DEFAULT, collection_for, require
+from rag.workspaces import uploads_dir as workspace_uploads_dir
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +171,13 @@ class Engine:
 
     @property
     def uploads_dir(self) -> Path:
-        return self.settings.index_dir / "uploads"
+        return workspace_uploads_dir(self.settings)
 
     def ingest_upload(
         self, name: str, data: bytes, page_progress: FilePageProgress | None = None
     ) -> FileResult:
-        """Save a browser upload under ``RAG_INDEX_DIR/uploads/`` (escapes refused) and ingest it.
+        """Save a browser upload in the workspace's :attr:`uploads_dir` (escapes refused) and
+        ingest it.
 
         ``page_progress(name, stage, page, pages)`` reports each page read (stage "ocr" for
         the slow Tesseract pages), for a progress bar."""

@@ -10,6 +10,7 @@ PostgreSQL) and live in the collection ``<RAG_COLLECTION>-ws-<name>``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from rag.settings import Settings, SettingsError
 from rag.state import open_state
@@ -36,6 +37,17 @@ class InvalidWorkspaceName(WorkspaceError):
 def collection_for(settings: Settings, workspace: str | None = None) -> str:
     ws = workspace or settings.workspace
     return settings.collection if ws == DEFAULT else f"{settings.collection}-ws-{ws}"
+
+
+def uploads_dir(settings: Settings, workspace: str | None = None) -> Path:
+    """Where the workspace's browser uploads are saved: ``uploads/`` for ``default`` (as
+    before workspaces), ``workspaces/<name>/uploads/`` for the others. One shared folder let
+    a same-named upload into one workspace overwrite the file another's documents point at,
+    so its page previews and re-reads showed the other workspace's text."""
+    ws = workspace or settings.workspace
+    if ws == DEFAULT:
+        return settings.index_dir / "uploads"
+    return settings.index_dir / "workspaces" / check_name(ws) / "uploads"
 
 
 def list_workspaces(settings: Settings) -> list[str]:

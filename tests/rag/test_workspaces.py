@@ -147,3 +147,24 @@ def test_api_serves_one_model_per_workspace(tmp_path: Path, fake_embedder: Any) 
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_an_upload_into_one_workspace_leaves_anothers_file_alone(
+    tmp_path: Path, fake_embedder: Any
+) -> None:
+    """Both workspaces upload a 'policy.txt': each keeps its own copy, so default's previews
+    and re-reads never show team-a's text (they read the file the manifest names)."""
+    from rag.workspaces import create_workspace
+
+    base = _settings(tmp_path / "index")
+    create_workspace(base, "team-a")
+    default = _engine(base, fake_embedder)
+    team = _engine(base.model_copy(update={"workspace": "team-a"}), fake_embedder)
+    ours, theirs = b"Default: the meal allowance is 55 euros.", b"Team A: it is 99 euros."
+    assert default.ingest_upload("policy.txt", ours).status == "added"
+    assert team.ingest_upload("policy.txt", theirs).status == "added"
+    (mine,) = default.docs()
+    (other,) = team.docs()
+    assert Path(mine.path).read_bytes() == ours
+    assert Path(other.path).read_bytes() == theirs
+    assert default.uploads_dir == tmp_path / "index" / "uploads"  # as before workspaces
