@@ -112,6 +112,10 @@ class Attempt:
     error: str | None = None
     error_kind: Kind | None = None
     latency_ms: float = 0.0
+    # What a failed attempt was billed all the same: a stream cut after some text (our own
+    # estimate, its usage never came). Not in the answer's usage: the answer is another's.
+    tokens: int = 0
+    cost_usd: float | None = 0.0
 
 
 @dataclass

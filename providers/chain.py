@@ -133,6 +133,8 @@ class FallbackChain:
     ) -> None:
         label, model = label_of(p), p.model
         ms = (time.perf_counter() - t0) * 1000.0
+        usage = Usage()
+        cost: float | None = 0.0
         if shown and request is not None:
             # Text was streamed before the break: the API billed it, its usage never came.
             usage, cost = estimate_partial(p, request, shown)
@@ -141,11 +143,8 @@ class FallbackChain:
             self._log(p, "interrupted", ms, usage, cost, err.kind, estimated=True)
         else:
             self._log(p, "error", ms, error_kind=err.kind)
-        attempts.append(
-            Attempt(
-                label.split(":", 1)[0], model, error=redact(err), error_kind=err.kind, latency_ms=ms
-            )
-        )
+        name, why, tokens = label.split(":", 1)[0], redact(err), usage.total_tokens
+        attempts.append(Attempt(name, model, why, err.kind, ms, tokens=tokens, cost_usd=cost))
         self.metrics.record_error(label, err.kind, ms)
         log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
 

@@ -243,6 +243,13 @@ class ChatSession:
     ) -> None:
         """Add ``a`` to the turn and one cost row (with the calls in ``extra``) to the costs."""
         turn.answers.append(a)
+        # A provider cut off mid-answer was billed for what it wrote, and the session's total
+        # counts it: its own row before the answer's, or the rows would not add up.
+        for x in a.attempts:
+            if x.tokens or x.cost_usd:
+                self._row(
+                    turn, f"{x.provider}:{x.model} (stopped mid-answer)", x.tokens, x.cost_usd
+                )
         self._cost_row(turn, f"{a.provider}:{a.model}" if a.model else a.provider, a, extra)
 
     def _cost_row(
@@ -256,6 +263,11 @@ class ChatSession:
         cost = a.cost_usd
         for r in extra:
             cost = None if cost is None or r.cost_usd is None else cost + r.cost_usd
+        self._row(turn, label, tokens, cost, getattr(a, "latency_ms", 0.0))
+
+    def _row(
+        self, turn: Turn, label: str, tokens: int, cost: float | None, latency_ms: float = 0.0
+    ) -> None:
         self.costs.append(
             {
                 "answer": len(self.costs) + 1,
@@ -263,6 +275,6 @@ class ChatSession:
                 "provider": label,
                 "tokens": tokens,
                 "cost_usd": cost,
-                "latency_ms": round(getattr(a, "latency_ms", 0.0)),
+                "latency_ms": round(latency_ms),
             }
         )

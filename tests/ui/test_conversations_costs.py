@@ -87,6 +87,32 @@ def test_a_reload_restores_the_provider_and_the_cost_of_the_conversation(
     assert "for this conversation's answers from before it was reopened" in page_text(again)
 
 
+def test_a_stream_cut_mid_answer_has_its_own_cost_row(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: OpenAI stopped mid-answer, extractive finished; "Session cost" counted the
+    estimated cost of OpenAI's half answer, but the answer's row said "extractive, $0", so
+    the rows did not add up to the total."""
+    fake_openai.default = Reply(
+        text="London hotels may cost up to 320 dollars a night, and in Paris it is",
+        fault="stream_error_late",
+    )
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    assert at.session_state.turns[-1].answers[0].provider == "extractive"
+    spent = at.session_state.usage.session_totals()["cost_usd"]
+    assert spent > 0  # OpenAI's partial answer, estimated
+    table = next(d.value for d in at.table if "Answered by" in d.value.columns)
+    assert list(table["Answered by"]) == [
+        "OpenAI · gpt-4o-mini (stopped mid-answer)",
+        "extractive",
+    ]
+    rows = at.session_state.costs
+    assert sum(r["cost_usd"] for r in rows) == pytest.approx(spent)
+    assert rows[0]["tokens"] > 0 and table["Cost"][0] == money(rows[0]["cost_usd"])
+    assert not at.exception
+
+
 def test_missing_key_is_not_configured_and_examples_keep_their_text(
     new_app: Callable[[], AppTest],
 ) -> None:
