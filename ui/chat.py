@@ -124,9 +124,20 @@ def render_loading(settings: Settings) -> None:
 
 
 def take_question(typed: str | None) -> str | None:
-    """The typed question, or a suggested one; blank questions are ignored."""
-    q = st.session_state.pop("pending_question", None) or typed
-    return q.strip() if q and q.strip() else None
+    """The typed question, or a suggested one; blank questions are ignored. A question whose
+    answer a rerun stopped half-way comes first (the new one waits for it): Streamlit reruns
+    the page the moment the next question is typed (or anything is clicked), which stopped
+    the answer and lost its question."""
+    ss = st.session_state
+    q = ss.pop("pending_question", None) or typed
+    q = q.strip() if q and q.strip() else None
+    stopped = ss.get(conversations.ANSWERING)
+    if stopped and q and q != stopped:
+        ss.pending_question = q  # asked by the rerun that follows the stopped one's answer
+    q = stopped or q
+    if q:
+        ss[conversations.ANSWERING] = q
+    return q
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -310,10 +321,12 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
             else:
                 _ask_one(session, choice, turn)
         except Exception:
+            st.session_state.pop(conversations.ANSWERING, None)  # failed, not stopped
             log.exception("answering failed")
             st.warning("Sorry, something went wrong while answering. Please try again.")
             return
     session.finish(turn)
+    st.session_state.pop(conversations.ANSWERING, None)  # answered: nothing to resume
     st.session_state.pop(WITHIN_NOTE, None)  # said once; the new question has its own scope
     conversations.on_turn(engine.settings, turn)  # saved conversations (ui.conversations)
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer

@@ -42,6 +42,9 @@ LISTED = 15
 # before selections were), as a list of none or one: ui.chat.render_within (which knows the
 # indexed documents) turns it into the "Ask within" selection on its next draw.
 WITHIN_RESTORE = "within_restore"
+# The question being answered until its turn is finished (ui.chat): an answer a rerun stopped
+# is asked again, unless another conversation was opened meanwhile.
+ANSWERING = "answering"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -58,6 +61,7 @@ def open_conversation(conversation_id: str | None) -> None:
     st.session_state.conversation_id = None  # sync() loads what the URL names
     st.session_state.turns = []
     st.session_state[WITHIN_RESTORE] = []  # a new conversation searches all documents
+    st.session_state.pop(ANSWERING, None)  # a question of the one left is not asked here
     if conversation_id:
         st.query_params[PARAM] = conversation_id
     else:
