@@ -33,6 +33,11 @@ _ELLIPSIS = re.compile(
 # ("Is that paid?"), not as a relative pronoun ("the robots that wait").
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|theirs|he|she|him|his|her|hers|those)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(this|that|these|there|then)\b", re.I)
+# "How many implementation tiers are there?", "Is there a dress code?": "there" says that
+# something exists, it points nowhere ("Who works there?" does).
+_EXISTENTIAL = re.compile(
+    r"\b(?:is|are|was|were|be)\s+there\b|\bthere\s+(?:is|are|was|were)\b", re.I
+)
 _WH_START = re.compile(r"^\s*(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
@@ -50,7 +55,7 @@ def needs_context(question: str) -> bool:
         return True
     if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
         return True
-    return len(words) <= 6 and bool(_DEMONSTRATIVE.search(question))
+    return len(words) <= 6 and bool(_DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", question)))
 
 
 # "the laptop ... its", "a Carrier R2 ... it": a noun phrase the pronoun can point to.

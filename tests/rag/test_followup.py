@@ -24,7 +24,12 @@ LONDON = [
 
 @pytest.mark.parametrize(
     "question",
-    ["How many of them can be carried over?", "And in Paris?", "What about its battery?"],
+    [
+        "How many of them can be carried over?",
+        "And in Paris?",
+        "What about its battery?",
+        "Who works there?",  # "there" is a place named before
+    ],
 )
 def test_questions_that_point_back_need_the_conversation(question: str) -> None:
     assert needs_context(question)
@@ -36,6 +41,8 @@ def test_questions_that_point_back_need_the_conversation(question: str) -> None:
         "How much does the Carrier R2 cost?",
         "How many vacation days do employees get?",  # "how" alone is no follow-up
         "Which robots wait at charging docks that are occupied?",  # relative "that"
+        "How many implementation tiers are there?",  # existential "there"
+        "Is there a dress code?",
     ],
 )
 def test_questions_that_stand_alone_do_not(question: str) -> None:
