@@ -6,8 +6,10 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
@@ -87,3 +89,42 @@ def save_upload(upload_dir: Path, name: str, data: bytes, max_bytes: int | None 
             os.unlink(tmp)
         raise
     return root / base
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    """An upload written in place of whatever had its name, until it is kept or undone."""
+
+    path: Path
+    previous: Path | None  # a hidden copy of the file it replaced, if any
+
+    def settle(self, kept: bool) -> None:
+        """Kept: the copy of the replaced file goes. Not kept (the upload failed): the replaced
+        file comes back, or the new one goes, so a failed upload changes nothing."""
+        if kept:
+            if self.previous is not None:
+                self.previous.unlink(missing_ok=True)
+        elif self.previous is not None:
+            os.replace(self.previous, self.path)
+        else:
+            self.path.unlink(missing_ok=True)
+
+
+def save_upload_undoably(
+    upload_dir: Path, name: str, data: bytes, max_bytes: int | None = None
+) -> SavedUpload:
+    """:func:`save_upload`, keeping a copy of the file it overwrites: the indexed document of
+    that name still points at it (page previews, re-reads) if the new bytes fail to ingest."""
+    target = upload_dir / safe_upload_name(name)
+    previous = None
+    if target.is_file() and not target.is_symlink():
+        fd, tmp = tempfile.mkstemp(prefix=".previous-", dir=upload_dir)  # hidden: never ingested
+        os.close(fd)
+        previous = Path(tmp)
+        shutil.copyfile(target, previous)
+    try:
+        return SavedUpload(save_upload(upload_dir, name, data, max_bytes), previous)
+    except BaseException:
+        if previous is not None:
+            previous.unlink(missing_ok=True)
+        raise

@@ -27,7 +27,7 @@ import numpy as np
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_pages
 from ingest.context import chunk_contexts, indexed_text
-from ingest.files import expand_paths, file_sha256, save_upload
+from ingest.files import expand_paths, file_sha256, save_upload_undoably
 from ingest.files import safe_upload_name as safe_upload_name  # moved; rag.engine imports it
 from ingest.loaders import (
     IngestError,
@@ -197,14 +197,20 @@ class Ingestor:
         data: bytes,
         page_progress: FilePageProgress | None = None,
     ) -> FileResult:
-        """Save an upload with :func:`save_upload` and ingest it; refusals are results too."""
+        """Save an upload and ingest it; refusals are results too. One that fails leaves the
+        folder as it was: a same-named indexed document keeps its file."""
         try:
-            path = save_upload(upload_dir, name, data, self.max_file_bytes)
+            saved = save_upload_undoably(upload_dir, name, data, self.max_file_bytes)
         except IngestError as e:
             return FileResult(name, "failed", error=e.reason)
         except OSError as e:
             return FileResult(name, "failed", error=f"could not save the upload: {e.strerror or e}")
-        return self.ingest([path], display_names={path: path.name}, page_progress=page_progress)[0]
+        path, result = saved.path, None
+        try:
+            result = self.ingest([path], None, {path: path.name}, page_progress)[0]
+            return result
+        finally:
+            saved.settle(kept=result is not None and result.status != "failed")
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         """Remove a document by id, path or file name; one result per document removed."""

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.files import save_upload
 from ingest.loaders import IngestError, load
-from ingest.pipeline import save_upload
 from tests.ingest.samples import corrupt_pdf, docx_file, encrypted_pdf, image_only_pdf, text_pdf
 from tests.reliability.checks import snapshot, visibility_violations
 
@@ -184,6 +184,21 @@ def test_upload_with_directories_lands_inside_and_links_are_refused(engine, tmp_
     # No temp files left behind, and nothing outside uploads/ was ingested.
     assert [p.name for p in engine.uploads_dir.iterdir() if p.name.startswith(".")] == []
     assert [d.name for d in engine.docs()] == ["report.txt"]
+
+
+def test_a_failed_upload_leaves_the_upload_folder_as_it_was(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A broken file uploaded under an indexed document's name fails alone: the indexed
+    document's file (what its page previews and re-reads open) keeps its bytes, and a broken
+    file with a new name leaves nothing behind."""
+    good = _pdf_bytes(tmp_path)
+    assert engine.ingest_upload("report.pdf", good).status == "added"
+    broken = engine.ingest_upload("report.pdf", good[:300])
+    assert broken.status == "failed" and "pdf" in (broken.error or "").lower()
+    assert (engine.uploads_dir / "report.pdf").read_bytes() == good
+    (doc,) = engine.docs()
+    assert Path(doc.path).read_bytes() == good
+    assert engine.ingest_upload("broken.pdf", good[:300]).status == "failed"
+    assert sorted(p.name for p in engine.uploads_dir.iterdir()) == ["report.pdf"]
 
 
 def test_oversized_upload_is_refused_before_it_is_written(engine) -> None:  # type: ignore[no-untyped-def]
