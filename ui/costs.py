@@ -109,7 +109,8 @@ def render_health(settings: Settings) -> None:
     statuses = [s for chain in chains.values() for s in chain.status()]
     # Answers of earlier processes too, when they are stored (providers/calllog.py); a
     # follow-up's rewrite is a call of its own, left out so one question counts once.
-    snap = stored_metrics(st.session_state.usage.path, task="answer") or metrics.snapshot()
+    stored = stored_metrics(st.session_state.usage.path, task="answer")
+    snap = stored or metrics.snapshot()
     # Whether each provider has a key now: what the sidebar's "key set" says.
     keyed = {
         name: bool(row.get("key_configured"))
@@ -132,8 +133,11 @@ def render_health(settings: Settings) -> None:
         }
     )
     st.table(table, hide_index=True)
+    # Beside "Session cost", a count of every session's questions read as this session's
+    # ("Questions 32" under a table of 2 answers after a reload): say which it is.
+    scope = "in all sessions so far, not only this one" if stored else "in this session"
     st.caption(
-        "Questions: how many were given to each provider (rewriting a follow-up into a "
+        f"Questions: how many each provider was given {scope} (rewriting a follow-up into a "
         "standalone question is not counted). Median: time of successful answers."
     )
 

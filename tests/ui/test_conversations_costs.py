@@ -164,6 +164,8 @@ def test_health_follows_the_key_typed_and_counts_questions(
     assert row["Status"] == "OK; skipped ×1: no API key"
     assert row["Questions"] == "2"  # two questions, not three calls
     assert "Calls" not in health.columns and "Questions: how many" in page_text(at)
+    # counted from the usage log, every session's: said so beside this session's cost
+    assert "given in all sessions so far, not only this one" in page_text(at)
 
 
 def test_welcome_stops_describing_the_demo_once_it_is_deleted(
