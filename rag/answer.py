@@ -105,6 +105,27 @@ class Answer:
         first = self.attempts[0] if self.attempts else None
         return f"{first.provider}:{first.model}" if first else f"{self.provider}:{self.model}"
 
+    def spend(self) -> list[tuple[str, int, float | None, float]]:
+        """What this answer cost, as cost-table lines ``(label, tokens, USD, ms)`` (USD None:
+        unpriced): a provider cut off mid-answer (billed for what it wrote), then the answer
+        with, for a consensus, every provider's call behind it. The live session and a
+        reopened conversation count the same."""
+        lines = [
+            (f"{x.provider}:{x.model} (stopped mid-answer)", x.tokens, x.cost_usd, x.latency_ms)
+            for x in self.attempts
+            if x.tokens or x.cost_usd
+        ]
+        label = f"{self.provider}:{self.model}" if self.model else self.provider
+        tokens, cost = self.usage.total_tokens, self.cost_usd
+        if self.consensus_of:
+            label += " (consensus)"
+            if self.consensus_method == "single":  # a copy of one part's answer, not a call
+                tokens, cost = 0, 0.0
+            for p in self.consensus_of:
+                tokens += p["tokens"]
+                cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
+        return [*lines, (label, tokens, cost, self.latency_ms)]
+
     @property
     def extra(self) -> Mapping[str, Any]:
         """The optional parts as ``to_json()`` writes them (read-only; set the fields)."""

@@ -301,22 +301,25 @@ def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:
 
 
 def cost_rows_of(turns: Sequence[SavedTurn]) -> list[dict[str, Any]]:
-    """One cost row per saved answer, in the shape :class:`rag.session.ChatSession` keeps
-    (answer, turn, provider, tokens, cost_usd, latency_ms): the session cost of a reopened
-    conversation."""
+    """The cost rows of the saved answers (:meth:`rag.answer.Answer.spend`), in the shape
+    :class:`rag.session.ChatSession` keeps (answer, turn, provider, tokens, cost_usd,
+    latency_ms): the session cost of a reopened conversation."""
     rows: list[dict[str, Any]] = []
     for t in turns:
         for a in t.answers:
-            rows.append(
-                {
-                    "answer": len(rows) + 1,
-                    "turn": t.id,
-                    "provider": f"{a.provider}:{a.model}" if a.model else a.provider,
-                    "tokens": a.usage.total_tokens,
-                    "cost_usd": a.cost_usd,
-                    "latency_ms": round(a.latency_ms),
-                }
-            )
+            # The answer's every call (a consensus's providers, one cut off mid-answer), as
+            # the session counted them: a reopened consensus had come back as $0.
+            for label, tokens, cost, ms in a.spend():
+                rows.append(
+                    {
+                        "answer": len(rows) + 1,
+                        "turn": t.id,
+                        "provider": label,
+                        "tokens": tokens,
+                        "cost_usd": cost,
+                        "latency_ms": round(ms),
+                    }
+                )
     return rows
 
 

@@ -176,7 +176,8 @@ class ChatSession:
         ):
             if isinstance(item, Answer):
                 for r in spent:  # the follow-up rewrite: its own cost line, before the answer's
-                    self._cost_row(turn, f"{remote.name}:{r.model} (rewrite)" if remote else "", r)
+                    label = f"{remote.name}:{r.model} (rewrite)" if remote else ""
+                    self._row(turn, label, r.usage.total_tokens, r.cost_usd, r.latency_ms)
                 self._keep(turn, item)
             yield item
 
@@ -215,7 +216,7 @@ class ChatSession:
         answer = result.answer
         answer.consensus_of = result.parts()
         answer.consensus_method = result.method
-        self._keep(turn, answer, result.other_calls())
+        self._keep(turn, answer)  # its cost lines count every provider's call
         return answer, note
 
     def finish(self, turn: Turn) -> None:
@@ -238,32 +239,11 @@ class ChatSession:
                 self._keep(turn, item)
             yield item
 
-    def _keep(
-        self, turn: Turn, a: Answer, extra: Sequence[Response] | Sequence[Answer] = ()
-    ) -> None:
-        """Add ``a`` to the turn and one cost row (with the calls in ``extra``) to the costs."""
+    def _keep(self, turn: Turn, a: Answer) -> None:
+        """Add ``a`` to the turn and its cost lines (:meth:`Answer.spend`) to the costs."""
         turn.answers.append(a)
-        # A provider cut off mid-answer was billed for what it wrote, and the session's total
-        # counts it: its own row before the answer's, or the rows would not add up.
-        for x in a.attempts:
-            if x.tokens or x.cost_usd:
-                self._row(
-                    turn, f"{x.provider}:{x.model} (stopped mid-answer)", x.tokens, x.cost_usd
-                )
-        self._cost_row(turn, f"{a.provider}:{a.model}" if a.model else a.provider, a, extra)
-
-    def _cost_row(
-        self,
-        turn: Turn,
-        label: str,
-        a: Answer | Response,
-        extra: Sequence[Response] | Sequence[Answer] = (),
-    ) -> None:
-        tokens = a.usage.total_tokens + sum(r.usage.total_tokens for r in extra)
-        cost = a.cost_usd
-        for r in extra:
-            cost = None if cost is None or r.cost_usd is None else cost + r.cost_usd
-        self._row(turn, label, tokens, cost, getattr(a, "latency_ms", 0.0))
+        for label, tokens, cost, ms in a.spend():
+            self._row(turn, label, tokens, cost, ms)
 
     def _row(
         self, turn: Turn, label: str, tokens: int, cost: float | None, latency_ms: float = 0.0

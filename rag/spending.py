@@ -137,9 +137,13 @@ def health_rows(
 
 
 def provider_label(label: str) -> str:
-    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini" (:func:`rag.catalog.spec_label`).
+    """ "openai:gpt-4o-mini" -> "OpenAI · gpt-4o-mini" (:func:`rag.catalog.spec_label`),
+    a cost line's note kept: "extractive:extractive (consensus)" -> "extractive (consensus)".
     "none" (no model answered) stays as is: ui.costs words that row itself."""
-    return "none" if label.partition(":")[0] == "none" else spec_label(label)
+    spec, paren, note = label.partition(" (")
+    if spec.partition(":")[0] == "none":
+        return "none"
+    return spec_label(spec) + (f" ({note}" if paren else "")
 
 
 def _row(

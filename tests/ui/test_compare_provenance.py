@@ -112,3 +112,28 @@ def test_a_consensus_names_who_was_asked_and_counts_a_fallback_once() -> None:
         "Asked extractive, OpenAI · gpt-4o-mini and Anthropic · m. OpenAI had a server error, "
         "so the consensus is of extractive and Anthropic." in text
     )
+
+
+def test_a_consensus_costs_what_its_providers_cost_live_and_reopened(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: the consensus's row said "extractive" with OpenAI's money in it, and a
+    reload brought the conversation back at $0 for that answer."""
+    from streamlit.testing.v1 import AppTest as Reopened
+
+    from tests.ui.conftest import APP
+    from ui.notes import money
+
+    fake_openai.default = Reply(text="London hotels may cost up to 320 dollars a night [1].")
+    at = compare_app(new_app, consensus=True)
+    spent = at.session_state.usage.session_totals()["cost_usd"]
+    assert spent > 0  # OpenAI's answer behind the consensus
+    table = next(d.value for d in at.table if "Answered by" in d.value.columns)
+    assert list(table["Answered by"]) == ["extractive (consensus)"]
+    assert list(table["Cost"]) == [money(spent)]
+
+    again = Reopened.from_file(APP, default_timeout=180)  # a reload: a new browser session
+    again.query_params["c"] = at.session_state.conversation_id
+    again.run()
+    assert not again.exception
+    assert next(m for m in again.metric if m.label == "Cost").value == money(spent)
