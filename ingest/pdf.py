@@ -117,7 +117,8 @@ def load_pdf(path: Path, ctx: LoadContext) -> list[Page]:
     try:
         n = len(reader.pages)
     except Exception as e:
-        raise IngestError(path, f"corrupt PDF: cannot read page tree ({type(e).__name__})") from e
+        log.info("pypdf cannot list the pages of %s: %r", path, e)
+        raise IngestError(path, "damaged PDF: its list of pages cannot be read") from e
     docs = _PdfReaders(path)
     pages: list[Page] = []
     try:
@@ -127,6 +128,19 @@ def load_pdf(path: Path, ctx: LoadContext) -> list[Page]:
     finally:
         docs.close()
     return pages
+
+
+def _unreadable(path: Path) -> str:
+    """Why pypdf could not open ``path``, in a reader's words: pypdf's own ("Stream has ended
+    unexpectedly") name the format's insides. A PDF ends with ``%%EOF``: a file without one
+    near its end was cut short, most often by a download or copy that did not finish."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(size - 2048, 0))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        return "incomplete PDF: the file ends too early (a download or copy that did not finish?)"
+    return "damaged PDF: it cannot be opened"
 
 
 def _open(path: Path) -> Any:
@@ -140,7 +154,8 @@ def _open(path: Path) -> Any:
     try:
         reader = PdfReader(str(path), strict=False)
     except PdfReadError as e:
-        raise IngestError(path, f"corrupt PDF: {e}"[:300]) from e
+        log.info("pypdf cannot open %s: %s", path, e)
+        raise IngestError(path, _unreadable(path)) from e
     if reader.is_encrypted:
         try:
             # Many PDFs are "encrypted" with an empty user password (copy protection only).

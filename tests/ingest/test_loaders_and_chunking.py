@@ -141,3 +141,15 @@ def test_an_overlong_sentence_is_cut_at_token_boundaries() -> None:
     chunks = chunk_pages([page], max_tokens=100, overlap=0)
     assert all(count_tokens(c.text) <= 100 for c in chunks)
     assert sum(c.tokens for c in chunks) == 1000
+
+
+def test_a_cut_short_pdf_is_named_in_plain_words(tmp_path: Path) -> None:
+    """A PDF cut off mid-download fails saying so, not with pypdf's "Stream has ended
+    unexpectedly", which names the format's insides."""
+    whole = samples.text_pdf(tmp_path / "whole.pdf", ["Giraffes sleep standing up."]).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(IngestError) as e:
+        load(cut)
+    assert e.value.reason.startswith("incomplete PDF: the file ends too early")
+    assert "stream" not in e.value.reason.lower()
