@@ -26,6 +26,7 @@ from rag.store import DocInfo
 from rag.workspaces import DEFAULT
 from ui import embedder
 from ui.text import escape_label, escape_md
+from ui.upload_report import failed_pages_text, outcome_words, plural, report_text
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class FileJob:
     fraction: float = 0.0  # share of the file's work done (rag.ingest_progress)
     result: FileResult | None = None
     error: str | None = None  # refused before ingest (too big, bad name, could not save)
+    indexed_as: str | None = None  # "unchanged": the indexed document with the same bytes
 
 
 @dataclass
@@ -108,6 +110,8 @@ class UploadJob:
         try:
             assert f.data is not None
             f.result = engine.ingest_upload(f.raw_name, f.data, page_progress=on_page)
+            if f.result.status == "unchanged":  # the same bytes may be indexed under another name
+                f.indexed_as = _indexed_name(engine, f.result.doc_id)
         except Exception as e:  # one bad file must not end the job or reach the page
             log.exception("ingest failed for %s", f.name)
             f.result = FileResult(f.name, "failed", error=f"{type(e).__name__}")
@@ -117,6 +121,14 @@ class UploadJob:
             with self.lock:
                 f.stage, f.fraction = "done", 1.0
                 self.moved = time.perf_counter()
+
+
+def _indexed_name(engine: Engine, doc_id: str | None) -> str | None:
+    try:
+        return next((d.name for d in engine.docs() if d.doc_id == doc_id), None)
+    except Exception:  # only a nicer report line: never the file's outcome
+        log.exception("listing the documents failed")
+        return None
 
 
 def still_indexing(workspace: str) -> int:
@@ -169,39 +181,8 @@ def _result_line(f: FileJob) -> str:
     if r is None:
         return f":material/hourglass_empty: {escape_md(f.name)}"
     detail = f"({escape_md(r.error or 'failed')})" if r.status == "failed" else report_text(r)
-    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {r.status} {detail}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"
-
-
-def _pages_list(pages: list[int]) -> str:
-    shown = ", ".join(map(str, pages[:12]))
-    return shown + (f" and {len(pages) - 12} more" if len(pages) > 12 else "")
-
-
-def report_text(r: FileResult) -> str:
-    """The document report of one file as one line: ``(3 pages, 12 chunks) · 2 read as text,
-    1 OCR'd (p. 3), 1 table, 4,567 characters``."""
-    extra = []
-    if r.ocr_pages:
-        extra.append(
-            f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} OCR'd "
-            f"(p. {_pages_list(r.ocr_pages)})"
-        )
-    if r.tables:
-        extra.append(_plural(r.tables, "table"))
-    if r.chars:
-        extra.append(_plural(r.chars, "character"))
-    head = f"({_plural(r.pages, 'page')}, {_plural(r.chunks, 'chunk')})"
-    return head + (" · " + ", ".join(extra) if extra else "")
-
-
-def _failed_pages_text(r: FileResult) -> str:
-    lines = [f"page {p['page']}: {escape_md(str(p['error']))}" for p in r.failed_pages[:10]]
-    more = len(r.failed_pages) - len(lines)
-    return "  \n".join(lines + ([f"and {more} more"] if more > 0 else []))
+    words = outcome_words(r.status, f.name, f.indexed_as)
+    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {words} {detail}"
 
 
 def render_result(f: FileJob) -> None:
@@ -216,9 +197,9 @@ def render_result(f: FileJob) -> None:
         st.success(line)
     if r is not None and r.failed_pages:
         st.warning(
-            f"{_plural(len(r.failed_pages), 'page')} of {escape_md(f.name)} could not be read "
+            f"{plural(len(r.failed_pages), 'page')} of {escape_md(f.name)} could not be read "
             f"and {'are' if len(r.failed_pages) != 1 else 'is'} not indexed:  \n"
-            + _failed_pages_text(r)
+            + failed_pages_text(r)
         )
 
 
@@ -287,7 +268,8 @@ def _announce(job: UploadJob, workspace: str) -> None:
                 icon=":material/error:",
             )
         elif r is not None:
-            st.toast(f"{escape_md(f.name)}: {r.status}{where}", icon=STATUS_ICONS.get(r.status))
+            words = outcome_words(r.status, f.name, f.indexed_as)
+            st.toast(f"{escape_md(f.name)}: {words}{where}", icon=STATUS_ICONS.get(r.status))
 
 
 def render(engine: Engine | None) -> None:
@@ -339,7 +321,7 @@ def render_list(engine: Engine) -> None:
     _reread_control(engine, docs)
     for d in docs:
         st.markdown(
-            f"**{escape_md(d.name)}**  \n{_plural(d.pages, 'page')} · {_plural(d.chunks, 'chunk')}"
+            f"**{escape_md(d.name)}**  \n{plural(d.pages, 'page')} · {plural(d.chunks, 'chunk')}"
         )
     if docs:
         _delete_control(engine, {d.doc_id: d.name for d in docs})
@@ -354,7 +336,7 @@ def _reread(engine: Engine) -> None:
         return
     failed = [r for r in results if r.status == "failed"]
     done = len(results) - len(failed)
-    note = f"Re-read {_plural(done, 'document')} with the current reader."
+    note = f"Re-read {plural(done, 'document')} with the current reader."
     if failed:
         note += " Not re-read: " + "; ".join(f"{Path(r.path).name} ({r.error})" for r in failed)
     st.session_state.doc_notice = note
@@ -367,7 +349,7 @@ def _reread_control(engine: Engine, docs: Sequence[DocInfo]) -> None:
     if not stale:
         return
     st.info(
-        f"{_plural(len(stale), 'document')} {'was' if len(stale) == 1 else 'were'} read by an"
+        f"{plural(len(stale), 'document')} {'was' if len(stale) == 1 else 'were'} read by an"
         " older version of the reader. Reading again gives answers from the cleaner text.",
         icon=":material/update:",
     )

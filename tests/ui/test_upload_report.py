@@ -1,0 +1,53 @@
+"""An upload whose bytes are indexed already says so, naming the document: a renamed copy of
+FIPS199.pdf (fips-copy.txt) reported "unchanged" and the list gained nothing, unexplained."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest.results import FileResult
+from ui.documents import start_upload
+
+
+class _Upload:
+    def __init__(self, name: str) -> None:
+        self.name, self.size = name, 5
+
+    def getvalue(self) -> bytes:
+        return b"%PDF-"
+
+
+class _Engine:
+    """The same bytes as the indexed FIPS199.pdf, whatever the upload is called."""
+
+    settings = SimpleNamespace(max_file_mb=10.0, workspace="default")
+
+    def ingest_upload(self, name: str, data: bytes, **_: Any) -> FileResult:
+        return FileResult(name, "unchanged", doc_id="d199", pages=13, chunks=37)
+
+    def docs(self) -> list[SimpleNamespace]:
+        return [SimpleNamespace(doc_id="d199", name="FIPS199.pdf")]
+
+
+def _shown(at: AppTest) -> list[str]:
+    return [str(s.value).replace("\\", "") for s in at.success]  # markdown escapes
+
+
+@pytest.mark.integration
+def test_an_upload_already_indexed_names_the_document(new_app: Callable[[], AppTest]) -> None:
+    job = start_upload(_Engine(), [_Upload("fips-copy.txt"), _Upload("FIPS199.pdf")])  # type: ignore[arg-type]
+    assert job.thread is not None
+    job.thread.join(5)
+    at = new_app()
+    at.session_state["upload_jobs"] = [job]
+    at.run()
+    assert not at.exception
+    shown = _shown(at)
+    assert any("fips-copy.txt: already indexed as FIPS199.pdf (13 pages" in s for s in shown)
+    assert any("FIPS199.pdf: already indexed (13 pages" in s for s in shown), shown
+    assert not any("unchanged" in s for s in shown)

@@ -1,0 +1,49 @@
+"""The words of an upload's report: what happened to each file and what was read from it."""
+
+from __future__ import annotations
+
+from rag.engine import FileResult
+from ui.text import escape_md
+
+
+def outcome_words(status: str, name: str, indexed_as: str | None) -> str:
+    """``added`` / ``replaced`` / ``failed`` as they are; ``unchanged`` (the engine's word:
+    these bytes are indexed already) as "already indexed", naming the document when it has
+    another name: uploading a renamed copy otherwise seemed to do nothing, unexplained."""
+    if status != "unchanged":
+        return status
+    if indexed_as and indexed_as != name:
+        return f"already indexed as {escape_md(indexed_as)}"
+    return "already indexed"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def _pages_list(pages: list[int]) -> str:
+    shown = ", ".join(map(str, pages[:12]))
+    return shown + (f" and {len(pages) - 12} more" if len(pages) > 12 else "")
+
+
+def report_text(r: FileResult) -> str:
+    """The document report of one file as one line: ``(3 pages, 12 chunks) · 2 read as text,
+    1 OCR'd (p. 3), 1 table, 4,567 characters``."""
+    extra = []
+    if r.ocr_pages:
+        extra.append(
+            f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} OCR'd "
+            f"(p. {_pages_list(r.ocr_pages)})"
+        )
+    if r.tables:
+        extra.append(plural(r.tables, "table"))
+    if r.chars:
+        extra.append(plural(r.chars, "character"))
+    head = f"({plural(r.pages, 'page')}, {plural(r.chunks, 'chunk')})"
+    return head + (" · " + ", ".join(extra) if extra else "")
+
+
+def failed_pages_text(r: FileResult) -> str:
+    lines = [f"page {p['page']}: {escape_md(str(p['error']))}" for p in r.failed_pages[:10]]
+    more = len(r.failed_pages) - len(lines)
+    return "  \n".join(lines + ([f"and {more} more"] if more > 0 else []))
