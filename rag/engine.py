@@ -188,9 +188,26 @@ class Engine:
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         with self._write_lock:
+            paths = {d.doc_id: d.path for d in self.store.docs()}
             results = self.ingestor.remove(doc_id_or_path)
             self._refresh_indexes()
+            self._delete_uploaded(
+                [paths.get(r.doc_id or "") for r in results if r.status == "removed"]
+            )
             return results
+
+    def _delete_uploaded(self, paths: Sequence[str | None]) -> None:
+        """A deleted upload's saved copy goes too: someone deleting a confidential file does
+        not look in ``uploads/`` for it. A file ingested from elsewhere (the CLI's folders, the
+        demo corpus) is the user's own and stays."""
+        root = self.uploads_dir.resolve()
+        still_indexed = {d.path for d in self.store.docs()}
+        for p in paths:
+            if p and Path(p).parent == root and p not in still_indexed:
+                try:
+                    Path(p).unlink(missing_ok=True)
+                except OSError:
+                    log.warning("could not delete the uploaded file %s", p, exc_info=True)
 
     def docs(self) -> list[DocInfo]:
         return self.store.docs()
