@@ -28,12 +28,16 @@ def _pages_list(pages: list[int]) -> str:
 
 def report_text(r: FileResult) -> str:
     """The document report of one file as one line: ``(3 pages, 12 chunks) · 2 read as text,
-    1 OCR'd (p. 3), 1 table, 4,567 characters``."""
+    1 OCR'd (p. 3), 1 table, 4,567 characters``; a scan's ``(1 page, 9 chunks) · 1 page OCR'd
+    (p. 1), 4,514 characters``."""
     extra = []
     if r.ocr_pages:
+        ocr = f"OCR'd (p. {_pages_list(r.ocr_pages)})"
+        # A scan has no text pages: "0 read as text" only made the line longer.
         extra.append(
-            f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} OCR'd "
-            f"(p. {_pages_list(r.ocr_pages)})"
+            f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} {ocr}"
+            if r.text_pages
+            else f"{plural(len(r.ocr_pages), 'page')} {ocr}"
         )
     if r.tables:
         extra.append(plural(r.tables, "table"))

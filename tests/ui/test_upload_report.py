@@ -51,3 +51,12 @@ def test_an_upload_already_indexed_names_the_document(new_app: Callable[[], AppT
     assert any("fips-copy.txt: already indexed as FIPS199.pdf (13 pages" in s for s in shown)
     assert any("FIPS199.pdf: already indexed (13 pages" in s for s in shown), shown
     assert not any("unchanged" in s for s in shown)
+
+
+def test_a_scans_report_does_not_count_zero_text_pages() -> None:
+    from ui.upload_report import report_text
+
+    scan = FileResult("senate.pdf", "added", pages=1, chunks=9, ocr_pages=[1], chars=4514)
+    assert report_text(scan) == "(1 page, 9 chunks) · 1 page OCR'd (p. 1), 4,514 characters"
+    mixed = FileResult("m.pdf", "added", pages=3, chunks=5, text_pages=[1, 2], ocr_pages=[3])
+    assert report_text(mixed) == "(3 pages, 5 chunks) · 2 read as text, 1 OCR'd (p. 3)"
