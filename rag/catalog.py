@@ -103,10 +103,11 @@ def status(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) -> str:
     if p.locality == "either":
         url = server_url(p, settings, row)
         if not url:
-            return "needs base URL"
-        # A typed address nothing answers at read "ready" and then failed every question.
+            return "needs URL"  # "needs base URL" was cut off in the sidebar's box
+        # A typed address nothing answers at read "ready" and then failed every question
+        # ("not running", as Ollama says: "not reachable" was cut off in the sidebar).
         if not running(url):
-            return "not reachable"
+            return "not running"
     if row.get("error"):
         return "not configured"
     if p.requires_key:

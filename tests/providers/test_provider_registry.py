@@ -90,7 +90,7 @@ def test_option_texts_say_what_is_true(tmp_path: Path) -> None:
     assert option_label(by["openai"], s, {"key_configured": True}) == "OpenAI - key set"
     assert option_label(by["ollama"], s, {}) == "Ollama - local - not running"
     assert option_label(by["extractive"], s, {}) == "Extractive - local, no key"
-    assert option_label(by["openai_compatible"], s, {}) == "OpenAI-compatible - needs base URL"
+    assert option_label(by["openai_compatible"], s, {}) == "OpenAI-compatible - needs URL"
     label = option_label(by["llamacpp"], s, {})
     assert label in ("llama.cpp - local", "llama.cpp - not installed (make setup-local)")
 

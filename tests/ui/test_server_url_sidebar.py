@@ -56,7 +56,7 @@ def test_the_typed_url_replaces_a_registry_built_without_one(
     at = new_app()
     ui.sidebar.prefetch_registry(cached_settings()).result(timeout=120)
     at.selectbox(key="provider").set_value("openai_compatible").run()
-    assert "OpenAI-compatible - needs base URL" in options(at)
+    assert "OpenAI-compatible - needs URL" in options(at)
     # typed without a scheme: read as http
     address = fake_openai.base_url.removeprefix("http://")
     at.text_input(key="base_url_openai_compatible").set_value(address).run()
@@ -162,7 +162,10 @@ def test_an_address_nothing_answers_at_is_not_called_ready(
         f"http://127.0.0.1:{unused_port()}/v1"
     ).run()
     assert not at.exception
-    assert "OpenAI-compatible - not reachable" in options(at)
+    assert "OpenAI-compatible - not running" in options(at)
+    # What the sidebar's box shows uncut at its default width ("... - not reachab", "... -
+    # needs base" were cut in the walk's screenshots).
+    assert all(len(o) <= 31 for o in options(at) if o.startswith("OpenAI-compatible"))
     assert at.selectbox(key="provider").value == "openai_compatible"
     at.text_input(key="base_url_openai_compatible").set_value(fake_openai.base_url).run()
     assert "OpenAI-compatible - ready" in options(at)
