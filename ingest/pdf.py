@@ -139,7 +139,7 @@ def _unreadable(path: Path) -> str:
         fh.seek(max(size - 2048, 0))
         tail = fh.read()
     if b"%%EOF" not in tail:
-        return "incomplete PDF: the file ends too early (a download or copy that did not finish?)"
+        return "incomplete PDF: the file ends too early, as when a download or copy did not finish"
     return "damaged PDF: it cannot be opened"
 
 
