@@ -27,6 +27,7 @@ from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import run_back, run_on
+from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
     FollowFn,
@@ -52,18 +53,6 @@ _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
 _INNER_BULLET = re.compile(r"^\s*[•◦▪●■‣−]\s+")
 _FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
-# "Table NTR-1 - Summary of changes ...", "Figure 3: Notional ...": a caption names what a
-# table or figure shows; quoted, it answers nothing ("What changed in version 1.1?").
-_CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit)\s+[A-Z]{0,5}-?\d+[\w.\-]*\s*[-–—:.]\s")
-# A number that names a part of a document or a law ("Section 3.2", "Table 2", "Public Law
-# 104-106", "Act of 1996") is not a count or a date: "How many implementation tiers are
-# there?" is not answered by "... Added language to Section 3.2 ...".
-_REFERENCE = re.compile(
-    r"\b(?:sections?|sec\.|§|tables?|figures?|fig\.|appendix|chapters?|pages?|pp?\.|"
-    r"public\s+law|executive\s+order|u\.s\.c\.|(?:special\s+)?publication|pub|revision|"
-    r"rev\.)\s*[a-z]{0,5}-?\d[\d.\-]*(?:\([a-z0-9]\))*|\bact\s+of\s+\d{4}\b",
-    re.I,
-)
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
 TYPE_BONUS = 0.2
@@ -193,7 +182,7 @@ def quotable_texts(
             text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
         words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
         at_start = not src[: c.start].strip()
-        if _CAPTION.match(text):
+        if CAPTION.match(text):
             continue
         # not "106(g), 40113. § 39.13 [Amended]"; a table row is whole without a full stop
         if len(words) >= 4 and (record or item or signed or not is_cut(text, at_start)):
@@ -245,7 +234,7 @@ def rank(
             # A date is an unambiguous "when" answer, a number a "how many" one; names are
             # weaker signals.
             weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
-            typed = type_match(wh, _REFERENCE.sub(" ", text), question) or _count_word(
+            typed = type_match(wh, REFERENCE.sub(" ", text), question) or _count_word(
                 wh, text, question
             )
             bonus += weight * typed
@@ -258,6 +247,8 @@ def rank(
         elif qt.kind == "yesno":
             shared = asked_phrases & set(pairwise(content_terms(text)))
             bonus += PHRASE_BONUS * min(2, len(shared))
+        if answers_faq(c, question):
+            bonus += FAQ_BONUS
         # It announces what follows and says nothing itself - unless it holds the number or
         # date asked for ("It will be supplied with either two or three arguments:").
         holds_asked = typed and wh in ("how_many", "when")

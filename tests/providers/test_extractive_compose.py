@@ -322,3 +322,13 @@ def test_a_list_asked_without_a_count_takes_the_count_the_sentence_announces() -
     q = "List them. (functions Framework Core)"
     r = provider.generate(Request(messages=[Message("user", q)], question=q, sources=sources))
     assert "Identify; Protect; Detect; Respond; Recover." in r.text, r.text
+
+
+def test_an_faq_answers_with_the_sentence_under_the_question_asked() -> None:
+    faq = (
+        "What is the warranty?\n\nEvery robot has a two-year warranty covering parts and "
+        "labour. The extended warranty adds three more years for 4,000 dollars.\n\n"
+        "How do I contact support?\n\nSupport is available 24 hours a day.\n"
+    )
+    text, _ = _answer("What is the warranty?", [Source(1, "faq.html", 1, faq)])
+    assert text.startswith("Every robot has a two-year warranty"), text

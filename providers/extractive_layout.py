@@ -1,0 +1,38 @@
+"""Layout an extractive answer reads through: a caption is not a sentence, a number that
+names a part of a document is not a count, and under an FAQ's question comes its answer."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from providers.extractive_terms import content_terms
+
+if TYPE_CHECKING:
+    from providers.extractive_provider import Candidate
+
+# "Table NTR-1 - Summary of changes ...", "Figure 3: Notional ...": a caption names what a
+# table or figure shows; quoted, it answers nothing ("What changed in version 1.1?").
+CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit)\s+[A-Z]{0,5}-?\d+[\w.\-]*\s*[-–—:.]\s")
+# A number that names a part of a document or a law ("Section 3.2", "Table 2", "Public Law
+# 104-106", "Act of 1996") is not a count or a date: "How many implementation tiers are
+# there?" is not answered by "... Added language to Section 3.2 ...".
+REFERENCE = re.compile(
+    r"\b(?:sections?|sec\.|§|tables?|figures?|fig\.|appendix|chapters?|pages?|pp?\.|"
+    r"public\s+law|executive\s+order|u\.s\.c\.|(?:special\s+)?publication|pub|revision|"
+    r"rev\.)\s*[a-z]{0,5}-?\d[\d.\-]*(?:\([a-z0-9]\))*|\bact\s+of\s+\d{4}\b",
+    re.I,
+)
+FAQ_BONUS = 0.3  # the first sentence under an FAQ's question that is the one asked
+FAQ_MATCH = 0.5  # share of the two questions' content words they have in common
+
+
+def answers_faq(c: Candidate, question: str) -> bool:
+    """The sentence opens the answer to an FAQ question that is the one asked ("What is the
+    warranty?" / "Every robot has a two-year warranty ..."), not a later sentence of it
+    ("An extended warranty adds ...")."""
+    line = c.source.text[: c.start].rstrip().rsplit("\n", 1)[-1].strip()
+    if not line.endswith("?"):
+        return False
+    asked, listed = set(content_terms(question)), set(content_terms(line))
+    return bool(asked) and len(asked & listed) / len(asked | listed) >= FAQ_MATCH
