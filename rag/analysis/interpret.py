@@ -15,6 +15,8 @@ from rag.analysis.sentiment import SentimentResult
 QUOTE_CHARS = 120
 # Emotion scores below this are noise from the prototype similarity, not a finding.
 EMOTION_FLOOR = 0.15
+# Under this the top label is only the likeliest of three, not what most of the text is.
+MOSTLY = 0.6
 
 
 def probability_words(p: float) -> str:
@@ -59,6 +61,12 @@ def template_interpretation(result: SentimentResult) -> str:
             f"The tone is mostly neutral{scope} ({probability_words(p)}, {percent}%), "
             f"with a slight lean towards {lean}."
         )
+        if p < MOSTLY:  # "mostly neutral (only weakly indicated, 43%)" contradicted itself
+            next_percent = round(100 * result.scores[lean])
+            first = (
+                f"The tone is closest to neutral{scope} ({probability_words(p)}, {percent}%), "
+                f"with {lean} next at {next_percent}%."
+            )
     else:
         first = f"The overall tone is {label}{scope}: {probability_words(p)}, at {percent}%."
 

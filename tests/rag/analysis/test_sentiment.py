@@ -144,3 +144,21 @@ def test_another_embedder_does_not_poison_the_emotion_centroids(
     fake = FakeEmbedder()
     sentiment.score_text(POSITIVE, embedder=fake)
     assert sentiment.score_text(POSITIVE).strongest_emotion[0] == "joy"
+
+
+def test_a_weak_neutral_is_not_called_mostly_neutral() -> None:
+    # "The tone is mostly neutral (only weakly indicated, 43%)" read as a contradiction
+    weak = SentimentResult(
+        label="neutral",
+        scores={"positive": 0.2, "negative": 0.37, "neutral": 0.43},
+        emotions={name: 0.0 for name in EMOTIONS},
+        most_positive=Evidence(text="The Carrier R2 costs 38,000 US dollars per unit.", score=0.1),
+        n_sentences=1,
+    )
+    text = template_interpretation(weak)
+    assert "mostly" not in text, text
+    assert text.startswith(
+        "The tone is closest to neutral (only weakly indicated, 43%), with negative next at 37%."
+    ), text
+    sure = weak.model_copy(update={"scores": {"positive": 0.1, "negative": 0.2, "neutral": 0.7}})
+    assert template_interpretation(sure).startswith("The tone is mostly neutral (moderately")
