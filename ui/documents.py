@@ -26,7 +26,13 @@ from rag.store import DocInfo
 from rag.workspaces import DEFAULT
 from ui import embedder
 from ui.text import escape_label, escape_md
-from ui.upload_report import failed_pages_text, outcome_words, plural, report_text
+from ui.upload_report import (
+    failed_pages_text,
+    outcome_words,
+    plural,
+    report_text,
+    stage_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -212,13 +218,7 @@ def render_job(job: UploadJob) -> None:
         if stage == "done" or f.error:
             render_result(f)
         else:
-            read, total = f.pages
-            label = {
-                "waiting": "waiting",
-                "reading": f"reading page {read} of {total}" if total > 1 else "reading",
-                "ocr": f"OCR, page {read + 1} of {total} (slow: seconds a page)",
-                "embedding": "embedding",
-            }[stage]
+            label = stage_words(stage, *f.pages)
             st.progress(
                 min(max(fraction, 0.02), 1.0),  # a sliver from the start: it has begun
                 text=f"{escape_label(f.name)}: {label}…{eta if stage != 'waiting' else ''}",

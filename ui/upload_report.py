@@ -17,6 +17,20 @@ def outcome_words(status: str, name: str, indexed_as: str | None) -> str:
     return "already indexed"
 
 
+def stage_words(stage: str, read: int, total: int) -> str:
+    """What a file's progress bar says it is doing. Once every page is read the file is
+    cleaned and cut into passages (seconds for a long PDF): "reading page 55 of 55" then
+    looked stuck, and a scan showed "reading" again after its OCR."""
+    if stage == "reading" and total and read >= total:
+        return "splitting into passages"
+    return {
+        "waiting": "waiting",
+        "reading": f"reading page {read} of {total}" if total > 1 else "reading",
+        "ocr": f"OCR, page {read + 1} of {total} (slow: seconds a page)",
+        "embedding": "embedding",
+    }[stage]
+
+
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' if n != 1 else ''}"
 

@@ -60,3 +60,27 @@ def test_a_scans_report_does_not_count_zero_text_pages() -> None:
     assert report_text(scan) == "(1 page, 9 chunks) · 1 page OCR'd (p. 1), 4,514 characters"
     mixed = FileResult("m.pdf", "added", pages=3, chunks=5, text_pages=[1, 2], ocr_pages=[3])
     assert report_text(mixed) == "(3 pages, 5 chunks) · 2 read as text, 1 OCR'd (p. 3)"
+
+
+def _bar_page(pages: tuple[int, int], stage: str) -> None:
+    from ui.documents import FileJob, UploadJob, render_job
+
+    f = FileJob("NIST.pdf", "NIST.pdf", b"x", 5, stage, pages=pages, fraction=0.3)
+    render_job(UploadJob([f]))
+
+
+def _reading_bar(pages: tuple[int, int], stage: str = "reading") -> list[str]:
+    at = AppTest.from_function(_bar_page, args=(pages, stage), default_timeout=30)
+    at.run()
+    assert not at.exception
+    return [e.proto.text for e in at.get("progress")]
+
+
+def test_the_bar_says_what_happens_after_the_last_page_is_read() -> None:
+    """Cleaning and cutting a 55-page PDF into passages took ~5 s under "reading page 55 of
+    55…", which looked stuck; an OCR'd 1-page scan showed "reading…" again after its OCR."""
+    assert _reading_bar((12, 55)) == ["NIST.pdf: reading page 12 of 55…"]
+    assert _reading_bar((55, 55)) == ["NIST.pdf: splitting into passages…"]
+    assert _reading_bar((1, 1)) == ["NIST.pdf: splitting into passages…"]
+    assert _reading_bar((0, 0)) == ["NIST.pdf: reading…"]
+    assert _reading_bar((0, 1), "ocr") == ["NIST.pdf: OCR, page 1 of 1 (slow: seconds a page)…"]
