@@ -172,7 +172,7 @@ def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, A
         key=key,
         placeholder=server_url(p, settings) or "http://127.0.0.1:8080/v1",
         help=f"Where your {p.display_name} server answers, e.g. http://127.0.0.1:8080/v1. "
-        f"Kept in this browser session; {env} sets it for everyone.",
+        f"Kept until this page is reloaded or closed; {env} sets it for everyone.",
     )
     kept[p.name] = str(url or "")
     default = str(row.get("model") or p.default_model or "")
@@ -191,9 +191,11 @@ def _key_fields(settings: Settings, infos: dict[str, ProviderInfo]) -> None:
     with st.expander("API keys", expanded=False, key="api_keys_panel"):
         # Streamlit's password field has an eye button that shows the key, and no way to
         # remove it: the note must not promise the key is never shown.
+        # "This browser session" read as "until I close the browser": a reload starts a new
+        # session, and the keys are gone (they are never written anywhere to come back from).
         st.caption(
-            "Kept in this browser session only: never saved or logged; hidden unless you "
-            "press the eye."
+            "Kept only until this page is reloaded or closed: never saved or logged; hidden "
+            "unless you press the eye."
         )
         # Only a key that is really there: "key_configured" is also true of a provider
         # that needs no key (an OpenAI-compatible server), which had none anywhere.

@@ -57,6 +57,9 @@ def test_the_api_keys_note_does_not_promise_the_key_is_never_shown(
     note = " ".join(str(c.value) for c in panel.caption)
     assert "never saved or logged" in note and "unless you press the eye" in note
     assert "shown" not in note
+    # A reload starts a new session and the keys are gone: "this browser session" read as
+    # "until the browser is closed".
+    assert "until this page is reloaded or closed" in note
 
 
 @pytest.fixture
