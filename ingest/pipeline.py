@@ -210,7 +210,10 @@ class Ingestor:
             result = self.ingest([path], None, {path: path.name}, page_progress)[0]
             return result
         finally:
-            saved.settle(kept=result is not None and result.status != "failed")
+            indexed = {d.doc_id for d in self.store.docs_by_path(str(path))}  # of this file
+            saved.settle(
+                kept=result is not None and result.status != "failed" and result.doc_id in indexed
+            )
 
     def remove(self, doc_id_or_path: str) -> list[FileResult]:
         """Remove a document by id, path or file name; one result per document removed."""

@@ -201,6 +201,17 @@ def test_a_failed_upload_leaves_the_upload_folder_as_it_was(engine, tmp_path: Pa
     assert sorted(p.name for p in engine.uploads_dir.iterdir()) == ["report.pdf"]
 
 
+def test_a_renamed_copy_of_an_indexed_upload_is_not_kept(engine) -> None:  # type: ignore[no-untyped-def]
+    """Bytes indexed already under another name are "unchanged": nothing indexes the copy, so
+    it is not left in the upload folder (where a delete would never reach it)."""
+    body = b"Quarterly report about narwhals."
+    assert engine.ingest_upload("report.txt", body).status == "added"
+    assert engine.ingest_upload("report-copy.txt", body).status == "unchanged"
+    assert engine.ingest_upload("report.txt", body).status == "unchanged"
+    assert sorted(p.name for p in engine.uploads_dir.iterdir()) == ["report.txt"]
+    assert [d.name for d in engine.docs()] == ["report.txt"]
+
+
 def test_oversized_upload_is_refused_before_it_is_written(engine) -> None:  # type: ignore[no-untyped-def]
     limit = int(engine.settings.max_file_mb * 1_000_000)
     r = engine.ingest_upload("big.txt", b"x" * (limit + 1))
