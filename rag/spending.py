@@ -60,7 +60,9 @@ def budget_words(
 
 
 def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per answer: number, provider, tokens, its cost and the running total (unpriced = 0)."""
+    """Per cost line (an answer, or a call made for it: a follow-up's rewrite, a provider cut
+    off mid-answer): its number, the question it belongs to, provider, tokens, its cost and
+    the running total (unpriced = 0)."""
     out: list[dict[str, Any]] = []
     total = 0.0
     for row in costs:
@@ -71,6 +73,7 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 "answer": int(row["answer"]),
+                "question": int(row.get("turn") or row["answer"]),
                 "provider": provider_label(str(row.get("provider", ""))),
                 "tokens": int(row.get("tokens") or 0),
                 "cost": money(c) if priced else "unpriced",

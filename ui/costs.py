@@ -70,13 +70,16 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
         alt.Chart(df)
         .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
-            x=alt.X("answer:O", title="Answer", axis=alt.Axis(labelAngle=0)),
+            # By question: a follow-up's rewrite and its answer are two points of one question,
+            # in the order they were paid for.
+            x=alt.X("question:O", title="Question", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("cumulative_usd:Q", title="Total, USD", axis=alt.Axis(format="$.4~f")),
+            order=alt.Order("answer:Q"),
             tooltip=[
-                alt.Tooltip("answer:O", title="Answer"),
+                alt.Tooltip("question:O", title="Question"),
                 alt.Tooltip("provider:N", title="Provider"),
                 alt.Tooltip("tokens:Q", title="Tokens", format=","),
-                alt.Tooltip("cost:N", title="This answer"),
+                alt.Tooltip("cost:N", title="This call"),
                 alt.Tooltip("cumulative_usd:Q", title="Total so far", format="$.6~f"),
             ],
         )
@@ -91,10 +94,11 @@ def answered_by(provider: str) -> str:
 
 def _cost_table(rows: list[dict[str, Any]]) -> None:
     # A static table wraps "OpenAI · gpt-4o-mini (rewrite)" where a grid clipped it; past a
-    # dozen answers it scrolls. The time of each answer is in its "Answered by" line.
+    # dozen answers it scrolls. The time of each answer is in its "Answered by" line. Rows
+    # are numbered by question: "Answer 2" was a follow-up's rewrite, not an answer.
     table = pd.DataFrame(
         {
-            "Answer": [r["answer"] for r in rows],
+            "Question": [r["question"] for r in rows],
             "Answered by": [r["provider"] for r in rows],
             "Tokens": [f"{r['tokens']:,}" for r in rows],
             "Cost": [r["cost"] for r in rows],

@@ -113,6 +113,24 @@ def test_a_stream_cut_mid_answer_has_its_own_cost_row(
     assert not at.exception
 
 
+def test_cost_lines_are_numbered_by_the_question_they_belong_to(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: two questions made three rows "Answer 1, 2, 3", the second a follow-up's
+    rewrite, which is not an answer."""
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    ask(at, "And in Paris?")
+    table = next(d.value for d in at.table if "Answered by" in d.value.columns)
+    assert list(table["Question"]) == [1, 2, 2]
+    assert list(table["Answered by"]) == [
+        "OpenAI · gpt-4o-mini",
+        "OpenAI · gpt-4o-mini (rewrite)",
+        "OpenAI · gpt-4o-mini",
+    ]
+    assert "Answer" not in table.columns
+
+
 def test_missing_key_is_not_configured_and_examples_keep_their_text(
     new_app: Callable[[], AppTest],
 ) -> None:
