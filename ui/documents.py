@@ -290,6 +290,9 @@ def render(engine: Engine | None) -> None:
         st.session_state.upload_jobs.append(start_upload(engine, list(uploaded)))
         st.session_state.jobs_refresh_pending = True
         st.session_state.uploader_gen = gen + 1  # a fresh (empty) uploader next run
+        # ... which is now: the fragment redrawing the bars does not redraw the uploader, so
+        # it listed the files, (x) buttons and all, until the whole batch was indexed.
+        st.rerun()
     if st.session_state.upload_jobs:
         if any(not j.done for j in st.session_state.upload_jobs):
             _watch_jobs(engine.settings.workspace)

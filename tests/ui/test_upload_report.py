@@ -84,3 +84,16 @@ def test_the_bar_says_what_happens_after_the_last_page_is_read() -> None:
     assert _reading_bar((1, 1)) == ["NIST.pdf: splitting into passages…"]
     assert _reading_bar((0, 0)) == ["NIST.pdf: reading…"]
     assert _reading_bar((0, 1), "ocr") == ["NIST.pdf: OCR, page 1 of 1 (slow: seconds a page)…"]
+
+
+@pytest.mark.integration
+def test_the_uploader_empties_as_soon_as_it_hands_the_files_over(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """While a batch indexed, the uploader still listed its files with their (x) buttons (the
+    progress fragment does not redraw it), as if they were still to be sent."""
+    at = new_app()
+    at.file_uploader[0].set_value(("otters.txt", b"Otters hold hands.", "text/plain")).run()
+    assert not at.exception
+    (box,) = at.file_uploader
+    assert box.key == "uploader_1" and not box.value
