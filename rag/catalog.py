@@ -1,7 +1,7 @@
 """The registered providers as a person sees them: a label that says what is true now.
 
 "OpenAI - needs key", "OpenAI - key set", "Ollama - local - running", "llama.cpp - not
-installed (make setup-local)": built from each provider's own declarations
+installed": built from each provider's own declarations
 (:mod:`providers.info`), the configured keys and base URLs, and a quick look at whether a
 local server answers. No SDK is imported and no key is read here.
 """
@@ -94,7 +94,9 @@ def status(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) -> str:
     if p.name == "extractive":
         return "local, no key"
     if not p.installed:
-        return f"not installed ({p.setup_hint})" if p.setup_hint else "not installed"
+        # How to install it is said under the box (ui.sidebar): in the label it was cut off
+        # ("llama.cpp - not installed (make setup-").
+        return "not installed"
     if p.locality == "local":
         url = server_url(p, settings, row) if p.base_url_setting or p.default_base_url else None
         if url is None:

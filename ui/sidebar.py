@@ -247,7 +247,13 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
     names = list(infos)
     st.header("Provider")
     name = _pick_provider(settings, infos, rows)
-    model = _pick_model(infos[name], settings, rows) if name != "extractive" else None
+    picked = infos[name]
+    if not picked.installed and picked.setup_hint:
+        st.caption(
+            f"{picked.display_name} is not installed here: `{picked.setup_hint}` installs it. "
+            "Until then extractive answers."
+        )
+    model = _pick_model(picked, settings, rows) if name != "extractive" else None
     if name == "ollama":
         from ui import ollama
 

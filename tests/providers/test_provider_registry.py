@@ -92,7 +92,7 @@ def test_option_texts_say_what_is_true(tmp_path: Path) -> None:
     assert option_label(by["extractive"], s, {}) == "Extractive - local, no key"
     assert option_label(by["openai_compatible"], s, {}) == "OpenAI-compatible - needs URL"
     label = option_label(by["llamacpp"], s, {})
-    assert label in ("llama.cpp - local", "llama.cpp - not installed (make setup-local)")
+    assert label in ("llama.cpp - local", "llama.cpp - not installed")
 
 
 def test_declared_default_model_is_the_one_the_provider_uses() -> None:
