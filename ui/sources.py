@@ -171,5 +171,7 @@ def _text_preview(path: str, s: Source, sentences: list[str]) -> None:
             body, _ = highlighted_passage(s.text, sentences)
             st.markdown(body)
             return
-        body, _ = highlighted_passage(ctx.passage, sentences)
+        # The passage as it was cut (its line breaks kept), not as found in the flattened
+        # page: a slide table's rows are sentences only while they are lines.
+        body, _ = highlighted_passage(s.text, sentences)
         st.markdown(f":gray[{escape_md(ctx.before)}] {body} :gray[{escape_md(ctx.after)}]".strip())

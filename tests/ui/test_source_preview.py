@@ -1,0 +1,36 @@
+"""'Show in the document' marks the same sentences as the passage above it. It used to mark
+a slide's whole table: the passage was matched in its document with its line breaks
+flattened, so the table's rows became one long "sentence"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+# A slide with a table as the pptx loader reads it: title and rows in their own paragraphs.
+ROWS = (
+    "Throughput by hall\n\n"
+    "Hall A | Pallets per day: 1,240 | Staff: 31\n\n"
+    "Hall B | Pallets per day: 1,870 | Staff: 44"
+)
+
+
+def _preview_page(path: str, rows: str) -> None:
+    from providers.base import Source
+    from ui.sources import _text_preview, _used_in
+
+    s = Source(1, "warehouse.txt", 1, rows)
+    _text_preview(path, s, _used_in(s, "Hall B | Pallets per day: 1,870 [1]"))
+
+
+def test_the_document_view_marks_only_the_row_the_answer_used(tmp_path: Path) -> None:
+    doc = tmp_path / "warehouse.txt"
+    doc.write_text("Quarterly warehouse review.\n\n" + ROWS + "\n\nEnd of the deck.\n")
+    at = AppTest.from_function(_preview_page, args=(str(doc), ROWS), default_timeout=30)
+    at.run()
+    assert not at.exception
+    (body,) = [m.value for m in at.markdown]
+    marked = body[body.index(":blue-background[") :].split("]", 1)[0]
+    assert "Hall B" in marked and "Hall A" not in marked, body
+    assert "Quarterly warehouse review" in body  # the document around the passage is shown
