@@ -27,12 +27,18 @@ FAQ_BONUS = 0.3  # the first sentence under an FAQ's question that is the one as
 FAQ_MATCH = 0.5  # share of the two questions' content words they have in common
 
 
+def faq_question(c: Candidate) -> str | None:
+    """The FAQ question right above the sentence (the line before it ends with "?"), if any."""
+    line = c.source.text[: c.start].rstrip().rsplit("\n", 1)[-1].strip()
+    return line if line.endswith("?") else None
+
+
 def answers_faq(c: Candidate, question: str) -> bool:
     """The sentence opens the answer to an FAQ question that is the one asked ("What is the
     warranty?" / "Every robot has a two-year warranty ..."), not a later sentence of it
     ("An extended warranty adds ...")."""
-    line = c.source.text[: c.start].rstrip().rsplit("\n", 1)[-1].strip()
-    if not line.endswith("?"):
+    line = faq_question(c)
+    if line is None:
         return False
     asked, listed = set(content_terms(question)), set(content_terms(line))
     return bool(asked) and len(asked & listed) / len(asked | listed) >= FAQ_MATCH

@@ -120,3 +120,66 @@ def test_a_general_case_answers_for_a_name_it_does_not_list() -> None:
     assert not general_case_rescue("What is the meal limit in Paris?", _cands(HOTELS))
     # nothing unnamed is asked about
     assert not general_case_rescue("What is the hotel limit?", _cands(HOTELS))
+
+
+FAQ = (
+    "How long does the battery last?\n"
+    "A fully charged Carrier R2 runs for about 10 hours. It returns to its dock on its own.\n"
+    "Which fleet software is used?\n"
+    "Robots are managed with Northwind Fleet, a web dashboard. It integrates with SAP EWM."
+)
+
+
+def _faq_cands(*sentences: str) -> list[Candidate]:
+    src = Source(n=1, source="faq.html", page=None, text=FAQ)
+    return [
+        Candidate(src, 0, s, FAQ.index(s), FAQ.index(s) + len(s), 0.4, 0.3, 0.6) for s in sentences
+    ]
+
+
+def test_the_answer_under_an_faq_question_that_is_the_one_asked_rescues() -> None:
+    from providers.extractive_rescue import faq_rescue
+
+    battery = "A fully charged Carrier R2 runs for about 10 hours."
+    assert faq_rescue("How long does the battery last?", _faq_cands(battery))
+    # a word the FAQ's question lacks is in its answer: still the question it answers
+    fleet = "Robots are managed with Northwind Fleet, a web dashboard."
+    assert faq_rescue("Which software does the fleet integrate with?", _faq_cands(fleet))
+    # a near miss: another question about the battery, and a word found nowhere
+    assert not faq_rescue("How long does the battery take to replace?", _faq_cands(battery))
+    assert not faq_rescue("Which software does the fleet run on Linux?", _faq_cands(fleet))
+    # a question that points outside itself is not the FAQ's (whose battery?)
+    assert not faq_rescue("How long does its battery last?", _faq_cands(battery))
+    # a sentence that is not right under a question is no FAQ answer
+    later = "It returns to its dock on its own."
+    assert not faq_rescue("How long does the battery last?", _faq_cands(later))
+
+
+def test_a_yes_no_question_whose_words_the_sentence_holds_rescues() -> None:
+    from providers.extractive_rescue import yes_no_rescue
+
+    remote = "Employees may work remotely up to three days per week."
+    assert yes_no_rescue("Can I work remotely?", _cands(remote))
+    # a word the sentence lacks: the near miss the documents cannot answer
+    assert not yes_no_rescue("Can I work remotely from abroad?", _cands(remote))
+    # only a yes/no question, and not on one content word
+    assert not yes_no_rescue("Who may work remotely?", _cands(remote))
+    assert not yes_no_rescue("Can I work?", _cands(remote))
+    assert not yes_no_rescue("Can they work remotely?", _cands(remote))
+
+
+def test_an_faq_question_is_answered_by_a_model_that_would_refuse() -> None:
+    from providers.base import Message, Request
+    from providers.extractive_provider import ExtractiveProvider, RefusalModel
+    from tests.conftest import FakeEmbedder
+
+    src = Source(n=1, source="faq.html", page=None, text=FAQ)
+    doubtful = RefusalModel(weights={}, bias=-1.0, threshold=0.45)
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=doubtful)
+    q = "How long does the battery last?"
+    ans = provider.generate(Request(messages=[Message("user", q)], question=q, sources=[src]))
+    assert not ans.refused and "10 hours" in ans.text
+    q = "How long does the charger last?"
+    assert provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=[src])
+    ).refused

@@ -71,6 +71,13 @@ def test_no_plain_demo_question_is_refused(demo_engine) -> None:  # type: ignore
     assert refused == []
 
 
+def test_near_misses_of_the_faq_and_yes_no_rescues_are_refused(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    # "How long does the battery last?" (an FAQ heading) and "Can I work remotely?" are
+    # answered by rescues the model alone would refuse; a word the text lacks still refuses.
+    for q in ("Can I work remotely from abroad?", "How long does the battery take to replace?"):
+        assert demo_engine.ask(q).refused, q
+
+
 def test_relevance_is_low_for_a_hopeless_question_and_high_for_a_good_one(demo_engine) -> None:  # type: ignore[no-untyped-def]
     hopeless = demo_engine.ask("What is the boiling point of liquid nitrogen on Jupiter's moons?")
     good = demo_engine.ask("What is the nightly hotel limit in London?")
