@@ -72,6 +72,9 @@ def resolve_base_url(
     return configured or None
 
 
+RETRY_DEADLINE_TIMEOUTS = 1.5  # no new attempt once this many request timeouts have passed
+
+
 class RemoteProvider:
     name: ClassVar[str] = "remote"
     default_model: ClassVar[str] = ""
@@ -122,9 +125,14 @@ class RemoteProvider:
                 max_retries=cfg.max_retries if max_retries is None else max_retries,
                 base_s=cfg.retry_base_s,
                 max_wait_s=cfg.retry_max_wait_s,
+                # A stalled request is retried once (a transient stall recovers), never
+                # twice: a person waits at most 2 timeouts (60 s by default), not 3 (90 s),
+                # before the next provider answers.
+                deadline_s=RETRY_DEADLINE_TIMEOUTS * self.timeout_s,
             ),
             breaker=CircuitBreaker(cfg.breaker_failures, cfg.breaker_cooldown_s, clock=clock),
             sleep=sleep or time.sleep,
+            clock=clock,
         )
         self._clients: dict[str | None, Any] = {}
         if limiter is None and cfg.rate_limits:

@@ -136,6 +136,9 @@ class RetryPolicy:
     max_retries: int = 2
     base_s: float = 0.5
     max_wait_s: float = 20.0
+    # No new attempt once this long has passed since the first began (None: no limit): a
+    # person is waiting, and the next provider in the chain can answer instead.
+    deadline_s: float | None = None
 
 
 class Resilience:
@@ -150,8 +153,10 @@ class Resilience:
         breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
+        self.clock = clock
         self.keys = KeyRing(keys)
         self.policy = policy or RetryPolicy()
         self.breaker = breaker or CircuitBreaker()
@@ -200,8 +205,24 @@ class Resilience:
         # With k keys an auth failure may need k attempts to find a good key.
         attempts = self.policy.max_retries + 1
         attempts = max(attempts, len(self.keys))
+        start, deadline = self.clock(), self.policy.deadline_s
+        by_count = stop_after_attempt(attempts)
+
+        def stop(rs: RetryCallState) -> bool:
+            if by_count(rs):
+                return True
+            if deadline is not None and self.clock() - start >= deadline:
+                log.info(
+                    "%s: no retry, %.0f s spent of the %.0f s allowed",
+                    self.name,
+                    self.clock() - start,
+                    deadline,
+                )
+                return True
+            return False
+
         return Retrying(
-            stop=stop_after_attempt(attempts),
+            stop=stop,
             wait=self._wait,
             retry=retry_if_exception(self._should_retry),
             sleep=self.sleep,

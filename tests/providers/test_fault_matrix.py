@@ -224,3 +224,21 @@ def test_transient_fault_recovers_with_usage_and_cost(
     assert resp.cost_usd == pytest.approx(EXPECTED_COST[pname], rel=1e-9)
     assert len(fake.calls) == 2
     expected_waits_ok(fault, sleeps, 1)
+
+
+@pytest.mark.parametrize("pname", NETWORKED)
+def test_a_stalled_provider_is_retried_once_not_until_the_retries_run_out(
+    pname: str,
+    start_fake: Callable[[str], FakeServer],
+    make_provider: Callable[..., Any],
+    req: Request,
+) -> None:
+    # Two retries allowed, but each attempt spends a whole request timeout: after the retry
+    # deadline (1.5 timeouts) no third attempt starts - a person would wait 3 x 30 s.
+    fake = start_fake(pname)
+    fake.default = fault_reply("slow")
+    p = make_provider(pname, fake, max_retries=2)
+    with pytest.raises(ProviderError) as ei:
+        p.generate(req)
+    assert ei.value.kind == "timeout"
+    assert len(fake.calls) == 2

@@ -12,6 +12,7 @@ from providers.errors import (
     AuthError,
     CircuitOpenError,
     ContextTooLongError,
+    ProviderTimeout,
     RateLimitError,
     ServerError,
 )
@@ -190,3 +191,26 @@ def test_stream_retries_only_before_first_token(
     items = list(p.stream(req))
     assert "".join(i for i in items if isinstance(i, str)) == Reply().text
     assert len(sleeps) == 2 and sleeps[1] == 3.0
+
+
+def test_no_retry_once_the_deadline_has_passed() -> None:
+    # A person is waiting: once the deadline has passed (here one 30 s timeout) no new
+    # attempt starts; quick failures are still retried.
+    now = [0.0]
+    waits: list[float] = []
+
+    def timing_out(key: str | None) -> str:
+        now[0] += 30.0  # the request timeout, spent
+        raise ProviderTimeout("no answer in 30 s")
+
+    r = Resilience(
+        "p",
+        policy=RetryPolicy(max_retries=2, deadline_s=30.0),
+        sleep=waits.append,
+        clock=lambda: now[0],
+    )
+    with pytest.raises(ProviderTimeout):
+        r.call(timing_out)
+    assert waits == [] and now[0] == 30.0
+    fn, keys = flaky([ServerError("a"), ServerError("b")])
+    assert r.call(fn) == "ok" and len(keys) == 3  # quick failures: retried as before
