@@ -9,7 +9,9 @@ PostgreSQL) and live in the collection ``<RAG_COLLECTION>-ws-<name>``.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
 from pathlib import Path
 
 from rag.settings import Settings, SettingsError
@@ -99,4 +101,10 @@ def delete_workspace(settings: Settings, name: str) -> bool:
     except Exception as e:  # chromadb raises NotFoundError / ValueError by version
         if "does not exist" not in str(e) and "not found" not in str(e).lower():
             raise
+    # Its uploaded files go with it: deleting a workspace of confidential documents left
+    # their copies in workspaces/<name>/uploads/, where no page lists them.
+    folder = uploads_dir(settings, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # only when nothing else was put there
+        folder.parent.rmdir()
     return found

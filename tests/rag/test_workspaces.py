@@ -48,15 +48,22 @@ def test_a_question_sees_only_its_workspace(tmp_path: Path, fake_embedder: Any) 
     (tmp_path / "bees.txt").write_text("Honey bees communicate with a waggle dance.")
     team.ingest([tmp_path / "owls.txt"])
     default.ingest([tmp_path / "bees.txt"])
-    assert [d.name for d in team.docs()] == ["owls.txt"]
-    assert [d.name for d in default.docs()] == ["bees.txt"]
-    assert {s.source for s in team.ask("How do owls hunt?").sources} == {"owls.txt"}
+    team.ingest_upload("moths.txt", b"Moths fly at night and navigate by the moon.")
+    default.ingest_upload("ants.txt", b"Ants follow pheromone trails to food.")
+    team_uploads, default_uploads = team.uploads_dir, default.uploads_dir
+    assert (team_uploads / "moths.txt").is_file()
+    assert [d.name for d in team.docs()] == ["moths.txt", "owls.txt"]
+    assert [d.name for d in default.docs()] == ["ants.txt", "bees.txt"]
+    assert "owls.txt" in {s.source for s in team.ask("How do owls hunt?").sources}
     assert "owls.txt" not in {s.source for s in default.ask("How do owls hunt?").sources}
     with pytest.raises(WorkspaceError):
         delete_workspace(base, "default")
     assert delete_workspace(base, "team-a")
     assert list_workspaces(base) == ["default"]
-    assert [d.name for d in _engine(base, fake_embedder).docs()] == ["bees.txt"]
+    # its uploaded files went with it; another workspace's stay
+    assert not team_uploads.exists() and not team_uploads.parent.exists()
+    assert (default_uploads / "ants.txt").is_file()
+    assert [d.name for d in _engine(base, fake_embedder).docs()] == ["ants.txt", "bees.txt"]
     with pytest.raises(WorkspaceError, match="invalid workspace name"):
         create_workspace(base, "../etc")
 
