@@ -126,6 +126,14 @@ class Answer:
                 cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
         return [*lines, (label, tokens, cost, self.latency_ms)]
 
+    def spent(self) -> tuple[int, float | None]:
+        """Tokens and USD of :meth:`spend`'s lines together (USD None if one is unpriced):
+        what a consensus cost, where the answer's own line is only the combining step."""
+        lines = self.spend()
+        tokens = sum(t for _, t, _, _ in lines)
+        costs = [c for _, _, c, _ in lines]
+        return tokens, None if None in costs else sum(c for c in costs if c is not None)
+
     @property
     def extra(self) -> Mapping[str, Any]:
         """The optional parts as ``to_json()`` writes them (read-only; set the fields)."""

@@ -174,9 +174,16 @@ def render_answer_body(
         st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
-    st.caption(
-        meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached)
-    )
+    if a.consensus_of and a.consensus_method != "single":
+        # every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
+        tokens, cost = a.spent()
+        st.caption(
+            meta_line(a.provider, a.model, a.latency_ms, tokens, cost, a.cached, consensus=True)
+        )
+    else:
+        st.caption(
+            meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached)
+        )
     render_grounding(a)
     render_consensus_parts(a)
     for note in answer_notes(a, with_fallback=not fallback_shown):

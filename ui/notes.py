@@ -95,10 +95,20 @@ def fallback_note(attempts: Sequence[Attempt], answered_by: str) -> str | None:
 
 
 def meta_line(
-    provider: str, model: str, latency_ms: float, tokens: int, cost: float | None, cached: bool
+    provider: str,
+    model: str,
+    latency_ms: float,
+    tokens: int,
+    cost: float | None,
+    cached: bool,
+    consensus: bool = False,
 ) -> str:
+    """``consensus``: ``tokens`` and ``cost`` are every provider's, the combining step's too."""
     who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
-    parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", f"{tokens} tokens", money(cost)]
+    if consensus:
+        who = f"consensus, combined by {who}"
+    spent = [f"{tokens} tokens", money(cost) + (" for all providers" if consensus else "")]
+    parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", *spent]
     if cached:
         parts.append("cached")
     return " · ".join(parts)

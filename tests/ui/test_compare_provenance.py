@@ -131,6 +131,9 @@ def test_a_consensus_costs_what_its_providers_cost_live_and_reopened(
     table = next(d.value for d in at.table if "Answered by" in d.value.columns)
     assert list(table["Answered by"]) == ["extractive (consensus)"]
     assert list(table["Cost"]) == [money(spent)]
+    # the line under the answer says so too (it said "0 tokens · $0", the combining step's)
+    line = next(c.value for c in at.caption if c.value.startswith("Answered by consensus"))
+    assert f"{money(spent)} for all providers" in line and " 0 tokens" not in line
 
     again = Reopened.from_file(APP, default_timeout=180)  # a reload: a new browser session
     again.query_params["c"] = at.session_state.conversation_id
