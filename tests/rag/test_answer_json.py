@@ -13,7 +13,8 @@ import pytest
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
 
-# The one addition since the redesign: "relevance" beside "score" (issue 15, additive).
+# Additions since the redesign (both additive): "relevance" beside "score" (issue 15), and
+# each attempt's "tokens" and "cost_usd" (a stream cut mid-answer is billed for its text).
 PINNED = (
     '{"question": "Fees?", "answer": "Fees are 20 dollars [1].", "refused": false, '
     '"provider": "openai", "model": "gpt-4o-mini", "sources": [{"n": 1, "source": "fees.md", '
@@ -22,7 +23,7 @@ PINNED = (
     '"chunk_id": "d1:0"}], "cited": [1], "usage": {"input_tokens": 100, "output_tokens": 9}, '
     '"cost_usd": 1.5e-05, "cached": false, "interrupted": false, "attempts": [{"provider": '
     '"anthropic", "model": "claude", "error": "timed out", "error_kind": "timeout", '
-    '"latency_ms": 3.0}], "latency_ms": 12.3, "search_query": "Fees? (plans)", "context": '
+    '"latency_ms": 3.0, "tokens": 0, "cost_usd": 0.0}], "latency_ms": 12.3, "search_query": "Fees? (plans)", "context": '
     '{"dropped_sources": 1}, "truncated": true, "grounding": {"supported": 1, "total": 1, '
     '"unsupported": [], "action": null}, "tool_calls": [{"name": "search_documents", '
     '"query": "fees", "k": 2, "sources": [1], "new_sources": 1, "error": null}], '
