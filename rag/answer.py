@@ -122,6 +122,8 @@ class Answer:
             if self.consensus_method == "single":  # a copy of one part's answer, not a call
                 tokens, cost = 0, 0.0
             for p in self.consensus_of:
+                if p["cached"]:  # answered from the cache: nothing was spent on it again
+                    continue
                 tokens += p["tokens"]
                 cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
         return [*lines, (label, tokens, cost, self.latency_ms)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -204,6 +205,7 @@ class ChatSession:
         if len(specs) < 2:
             note = "Consensus needs two providers (sensitive mode keeps only local ones)."
             specs = specs or ["extractive"]
+        started = time.perf_counter()
         result = consensus_from_settings(
             self.engine.within(choice.docs),
             turn.question,
@@ -214,6 +216,9 @@ class ChatSession:
             k=choice.top_k,
         )
         answer = result.answer
+        # The whole wait (every provider, then the combining step), not the last step's
+        # 0.3 s: its line reads "... for all providers".
+        answer.latency_ms = (time.perf_counter() - started) * 1000.0
         answer.consensus_of = result.parts()
         answer.consensus_method = result.method
         self._keep(turn, answer)  # its cost lines count every provider's call

@@ -177,8 +177,9 @@ def render_answer_body(
     if a.consensus_of and a.consensus_method != "single":
         # every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
         tokens, cost = a.spent()
+        cached = a.cached or all(p["cached"] for p in a.consensus_of)
         st.caption(
-            meta_line(a.provider, a.model, a.latency_ms, tokens, cost, a.cached, consensus=True)
+            meta_line(a.provider, a.model, a.latency_ms, tokens, cost, cached, consensus=True)
         )
     else:
         st.caption(

@@ -124,7 +124,9 @@ def test_a_consensus_costs_what_its_providers_cost_live_and_reopened(
     from tests.ui.conftest import APP
     from ui.notes import money
 
-    fake_openai.default = Reply(text="London hotels may cost up to 320 dollars a night [1].")
+    fake_openai.default = Reply(
+        text="London hotels may cost up to 320 dollars a night [1].", fault="slow", delay_s=0.6
+    )
     at = compare_app(new_app, consensus=True)
     spent = at.session_state.usage.session_totals()["cost_usd"]
     assert spent > 0  # OpenAI's answer behind the consensus
@@ -134,6 +136,9 @@ def test_a_consensus_costs_what_its_providers_cost_live_and_reopened(
     # the line under the answer says so too (it said "0 tokens · $0", the combining step's)
     line = next(c.value for c in at.caption if c.value.startswith("Answered by consensus"))
     assert f"{money(spent)} for all providers" in line and " 0 tokens" not in line
+    # ... and the whole wait, OpenAI's 0.6 s included (it gave the combining step's alone)
+    seconds = float(line.split(" · ")[1].removesuffix(" s"))
+    assert seconds >= 0.6, line
 
     again = Reopened.from_file(APP, default_timeout=180)  # a reload: a new browser session
     again.query_params["c"] = at.session_state.conversation_id
