@@ -59,12 +59,14 @@ def _create(settings: Settings) -> None:
 
 
 def _delete(settings: Settings, name: str) -> None:
+    st.session_state.workspace_delete_confirm = False  # the next workspace asks again
     try:
         delete_workspace(settings, name)
     except WorkspaceError as e:
         st.session_state.workspace_note = _sentence(str(e))
         return
     st.session_state.workspace = DEFAULT
+    st.session_state.workspace_done = f"Deleted the workspace '{name}' and its documents."
     open_conversation(None)
 
 
@@ -86,12 +88,23 @@ def render_picker(settings: Settings) -> None:
         st.text_input("New workspace", key="workspace_new", placeholder="team-a")
         st.button("Create", key="workspace_create", on_click=_create, args=(settings,))
         if ss.workspace != DEFAULT:
+            # Two steps: one click deleted every document of a team, with nothing to undo.
+            sure = st.checkbox(
+                f"Yes, delete '{ss.workspace}', its documents and their uploaded files "
+                "(this cannot be undone)",
+                key="workspace_delete_confirm",
+            )
             st.button(
                 f"Delete '{ss.workspace}' and its documents",
                 key="workspace_delete",
+                type="primary",
+                disabled=not sure,
                 on_click=_delete,
                 args=(settings, ss.workspace),
             )
         note = ss.pop("workspace_note", None)
         if note:
             st.warning(note)
+        done = ss.pop("workspace_done", None)
+        if done:
+            st.success(done)

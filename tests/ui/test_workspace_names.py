@@ -4,6 +4,7 @@ raw "invalid workspace name ..." message."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,3 +37,26 @@ def test_the_suggested_name_is_a_valid_one() -> None:
     assert suggest_name("  Ops_2024 ") == "ops_2024"
     assert suggest_name("!!!") is None and suggest_name("Default") is None
     assert suggest_name("x" * 50) == "x" * 40
+
+
+def test_deleting_a_workspace_asks_first_and_says_it_is_done(
+    new_app: Callable[[], AppTest], app_index: Path
+) -> None:
+    from rag.settings import load_settings
+    from rag.workspaces import list_workspaces
+
+    at = new_app()
+    at.text_input(key="workspace_new").set_value("team-b").run()
+    at.button(key="workspace_create").click().run()
+    assert at.session_state.workspace == "team-b"
+    # one click deleted every document of a team: now the button waits for the tick
+    assert at.button(key="workspace_delete").disabled
+    at.checkbox(key="workspace_delete_confirm").check().run()
+    assert not at.button(key="workspace_delete").disabled
+    at.button(key="workspace_delete").click().run()
+    assert not at.exception
+    assert at.session_state.workspace == "default"
+    assert list_workspaces(load_settings(index_dir=app_index)) == ["default"]
+    assert [str(s.value) for s in at.success] == [
+        "Deleted the workspace 'team-b' and its documents."
+    ]
