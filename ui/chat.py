@@ -42,10 +42,11 @@ def render_welcome(engine: Engine) -> None:
         st.info("No documents yet: add some in the sidebar, then ask about them.")
         return
     indexed = indexed_words([d.name for d in docs], demo)
+    them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
     if not demo:
-        st.info(f"{indexed} Ask anything about them. No API key needed.")
+        st.info(f"{indexed} Ask anything about {them}. No API key needed.")
         return
-    st.info(f"{indexed} Ask anything about them, or try an example. No API key needed.")
+    st.info(f"{indexed} Ask anything about {them}, or try an example. No API key needed.")
     for i, q in enumerate(EXAMPLES):  # one per row: the whole question stays readable
         st.button(
             q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
@@ -340,9 +341,20 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer
 
 
+def waiting_text(choice: Choice) -> str:
+    """What the spinner says until the first words: a stalled provider kept the page on
+    "Searching the documents…" for a minute after the search had taken under a second."""
+    from rag.routing import is_local
+
+    name = choice.provider.partition(":")[0]
+    if name == "extractive" or (choice.sensitive and not is_local(choice.provider)):
+        return "Searching the documents…"
+    return f"Searching the documents, then waiting for {spec_label(choice.provider)}…"
+
+
 def _ask_one(session: ChatSession, choice: Choice, turn: Turn) -> None:
     placeholder = st.empty()
-    with st.spinner("Searching the documents…"):
+    with st.spinner(waiting_text(choice)):
         events = session.ask_stream(turn, choice)
         first = next(events)  # retrieval happens before the first delta
     _stream_into(placeholder, _chain_first(first, events))
