@@ -172,6 +172,11 @@ class RemoteProvider:
     def timeout_for(self, request: Request) -> float:
         return request.timeout_s if request.timeout_s is not None else self.timeout_s
 
+    def retry_deadline(self, request: Request) -> float:
+        """No new attempt after this long: 1.5 of *this request's* timeouts (a follow-up's
+        10 s rewrite to a stalled provider was retried until 1.5 x 30 s had passed)."""
+        return RETRY_DEADLINE_TIMEOUTS * self.timeout_for(request)
+
     def cost(self, response: Response) -> float | None:
         if not self.capabilities.paid:
             return 0.0
@@ -191,13 +196,17 @@ class RemoteProvider:
 
     def generate(self, request: Request) -> Response:
         t0 = time.perf_counter()
-        resp = self.resilience.call(lambda key: self._generate_once(self._admit(request, key), key))
+        resp = self.resilience.call(
+            lambda key: self._generate_once(self._admit(request, key), key),
+            self.retry_deadline(request),
+        )
         return self._finish(resp, t0)
 
     def stream(self, request: Request) -> Iterator[StreamItem]:
         t0 = time.perf_counter()
         for item in self.resilience.stream(
-            lambda key: self._stream_once(self._admit(request, key), key)
+            lambda key: self._stream_once(self._admit(request, key), key),
+            self.retry_deadline(request),
         ):
             if isinstance(item, Response):
                 yield self._finish(item, t0)

@@ -201,11 +201,12 @@ class Resilience:
             wait,
         )
 
-    def _retrying(self) -> Retrying:
+    def _retrying(self, deadline_s: float | None = None) -> Retrying:
         # With k keys an auth failure may need k attempts to find a good key.
         attempts = self.policy.max_retries + 1
         attempts = max(attempts, len(self.keys))
-        start, deadline = self.clock(), self.policy.deadline_s
+        start = self.clock()
+        deadline = self.policy.deadline_s if deadline_s is None else deadline_s
         by_count = stop_after_attempt(attempts)
 
         def stop(rs: RetryCallState) -> bool:
@@ -259,12 +260,13 @@ class Resilience:
             self.breaker.record_failure(getattr(error, "kind", None))
 
     # -- calls ---------------------------------------------------------------------------
-    def call(self, fn: Callable[[str | None], T]) -> T:
-        """Run ``fn(key)`` with retries; raises the last :class:`ProviderError`."""
+    def call(self, fn: Callable[[str | None], T], deadline_s: float | None = None) -> T:
+        """Run ``fn(key)`` with retries; raises the last :class:`ProviderError`.
+        ``deadline_s`` replaces the policy's for this call (a request with its own timeout)."""
         self._check_breaker()
         tried: set[int] = set()
         try:
-            for attempt in self._retrying():
+            for attempt in self._retrying(deadline_s):
                 with attempt:
                     idx = self.keys.index
                     tried.add(idx)
@@ -279,7 +281,9 @@ class Resilience:
         self._finish(None)
         return result
 
-    def stream(self, fn: Callable[[str | None], Iterator[StreamItem]]) -> Iterator[StreamItem]:
+    def stream(
+        self, fn: Callable[[str | None], Iterator[StreamItem]], deadline_s: float | None = None
+    ) -> Iterator[StreamItem]:
         """Retry opening the stream until the first item; after that errors propagate.
 
         Once text has been shown a retry would repeat it, so a break mid-stream is the
@@ -290,7 +294,7 @@ class Resilience:
         it: Iterator[StreamItem] | None = None
         first: StreamItem | None = None
         try:
-            for attempt in self._retrying():
+            for attempt in self._retrying(deadline_s):
                 with attempt:
                     idx = self.keys.index
                     tried.add(idx)

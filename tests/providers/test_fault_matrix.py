@@ -242,3 +242,23 @@ def test_a_stalled_provider_is_retried_once_not_until_the_retries_run_out(
         p.generate(req)
     assert ei.value.kind == "timeout"
     assert len(fake.calls) == 2
+
+
+@pytest.mark.parametrize("pname", NETWORKED)
+def test_the_retry_deadline_follows_the_requests_own_timeout(
+    pname: str,
+    start_fake: Callable[[str], FakeServer],
+    make_provider: Callable[..., Any],
+    req: Request,
+) -> None:
+    # A follow-up's rewrite asks with a 10 s timeout of its own: a stalled provider was
+    # retried until 1.5 x the provider's 30 s had passed (3 x 10 s), not 1.5 x 10 s.
+    from dataclasses import replace
+
+    fake = start_fake(pname)
+    fake.default = fault_reply("slow")  # 2.5 s: past the request's 1 s
+    p = make_provider(pname, fake, max_retries=2, timeout_s=20.0)
+    with pytest.raises(ProviderError) as ei:
+        p.generate(replace(req, timeout_s=1.0))
+    assert ei.value.kind == "timeout"
+    assert len(fake.calls) == 2
