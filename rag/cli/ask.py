@@ -36,23 +36,36 @@ def parse_history(rows: Any) -> list[Message]:
 
 def read_questions(batch: str) -> Iterator[Question]:
     """(question, history, docs) per line: plain text, or JSONL with "question", "history"
-    and "docs" (names to ask within; None: the command's --doc)."""
+    and "docs" (names to ask within; None: the command's --doc). A bad row raises ValueError
+    naming the file and line, which the command prints as one line (never a traceback)."""
     fh = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
     with fh:
-        for line in fh:
+        for number, line in enumerate(fh, 1):
             line = line.strip()
             if not line:
                 continue
-            if line.startswith("{"):
-                obj = json.loads(line)
-                docs = obj.get("docs")
-                if docs is not None and not (
-                    isinstance(docs, list) and all(isinstance(d, str) for d in docs)
-                ):
-                    raise ValueError('"docs" must be a list of document names')
-                yield str(obj["question"]), parse_history(obj.get("history") or []), docs
-            else:
+            if not line.startswith("{"):
                 yield line, [], None
+                continue
+            try:
+                yield _json_row(line)
+            except ValueError as e:
+                raise ValueError(f"{batch} line {number}: {e}") from None
+
+
+def _json_row(line: str) -> Question:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not JSON ({e.msg}, column {e.colno})") from None
+    question = obj.get("question") if isinstance(obj, dict) else None
+    # A missing or null question would be asked as "None": the row is refused instead.
+    if not isinstance(question, str):
+        raise ValueError('a JSONL row needs "question": "..." (a string)')
+    docs = obj.get("docs")
+    if docs is not None and not (isinstance(docs, list) and all(isinstance(d, str) for d in docs)):
+        raise ValueError('"docs" must be a list of document names')
+    return question, parse_history(obj.get("history") or []), docs
 
 
 def chain_for(args: argparse.Namespace, engine: Engine) -> Any:

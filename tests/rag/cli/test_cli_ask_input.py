@@ -1,0 +1,46 @@
+"""`ask --batch FILE` / `--history FILE` input errors: one line naming the file, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.cli.ask import read_questions
+
+
+def _batch(tmp_path: Path, *lines: str) -> str:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # found walking the CLI: a row without "question" was a KeyError traceback, and a
+        # null question was asked as the literal text "None"
+        json.dumps({"history": []}),
+        json.dumps({"question": None}),
+        json.dumps({"question": 5}),
+        json.dumps({"question": ["a list"]}),
+    ],
+)
+def test_a_row_without_a_string_question_is_a_value_error_naming_its_line(
+    tmp_path: Path, row: str
+) -> None:
+    batch = _batch(tmp_path, "a plain question", row)
+    with pytest.raises(ValueError, match=r'batch\.jsonl line 2: .*"question"'):
+        list(read_questions(batch))
+
+
+def test_bad_json_names_the_file_line_not_the_rows_own_line_1(tmp_path: Path) -> None:
+    batch = _batch(tmp_path, json.dumps({"question": "ok"}), "", '{"question": "a"')
+    with pytest.raises(ValueError, match=r"batch\.jsonl line 3: not JSON"):
+        list(read_questions(batch))
+
+
+def test_good_rows_still_read(tmp_path: Path) -> None:
+    batch = _batch(tmp_path, json.dumps({"question": "Q", "docs": ["a.pdf"]}), "plain")
+    assert list(read_questions(batch)) == [("Q", [], ["a.pdf"]), ("plain", [], None)]
