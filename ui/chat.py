@@ -267,7 +267,8 @@ def render_turn(t: Turn) -> None:
             anchor = f"sources-{t.id}"
             render_answer_body(a, anchor, t.indexing)
             sources.render(a.sources, a.answer, a.cited, anchor)
-            if not a.no_sources:  # the tone of "there are no documents" says nothing
+            # the tone of "there are no documents" or of the canned refusal says nothing
+            if not (a.no_sources or a.refused):
                 analysis.render(
                     a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}"
                 )
@@ -277,7 +278,7 @@ def render_turn(t: Turn) -> None:
                 with col:
                     render_heading(a)
                     render_answer_body(a, f"sources-{t.id}", t.indexing, fallback_shown=True)
-                    if not a.no_sources:
+                    if not (a.no_sources or a.refused):
                         analysis.render(
                             a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
                         )

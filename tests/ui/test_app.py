@@ -237,3 +237,13 @@ def test_sessions_do_not_share_keys_history_or_costs(
     assert "OpenAI has no API key, answered by extractive." in page_text(b)
     assert len(fake_openai.calls) == 1
     assert len(a.session_state.turns) == 1 and len(a.session_state.costs) == 1
+
+
+def test_a_refused_answer_has_no_tone_panel(new_app: Callable[[], AppTest]) -> None:
+    # the tone of the app's own "I don't have enough information" says nothing about the documents
+    at = new_app()
+    ask(at, "What is the boiling point of mercury on Jupiter?")
+    assert not at.exception
+    assert at.session_state.turns[0].answers[0].refused
+    assert not any(e.label.startswith("Tone of this answer") for e in at.expander)
+    assert not any(b.key == "tone_1_0" for b in at.button)
