@@ -84,10 +84,23 @@ def chain_for(args: argparse.Namespace, engine: Engine) -> Any:
     return make_chain(engine, spec, fallback)
 
 
+def read_history(path: str) -> list[Message]:
+    """The ``--history`` file; a bad one raises ValueError naming it ("Expecting value: line 1
+    column 1" alone did not say which file the command choked on)."""
+    try:
+        rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not JSON ({e.msg}, line {e.lineno} column {e.colno})") from None
+    try:
+        return parse_history(rows)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
+
+
 def _questions_of(args: argparse.Namespace) -> list[Question]:
     if args.batch:
         return list(read_questions(args.batch))
-    history = parse_history(json.loads(Path(args.history).read_text())) if args.history else []
+    history = read_history(args.history) if args.history else []
     return [(args.question, history, None)]
 
 

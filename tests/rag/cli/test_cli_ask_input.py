@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli.ask import read_questions
+from rag.cli.ask import read_history, read_questions
 
 
 def _batch(tmp_path: Path, *lines: str) -> str:
@@ -44,3 +44,14 @@ def test_bad_json_names_the_file_line_not_the_rows_own_line_1(tmp_path: Path) ->
 def test_good_rows_still_read(tmp_path: Path) -> None:
     batch = _batch(tmp_path, json.dumps({"question": "Q", "docs": ["a.pdf"]}), "plain")
     assert list(read_questions(batch)) == [("Q", [], ["a.pdf"]), ("plain", [], None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("nope", "not JSON"), ('{"a": 1}', "history must be a list")],
+)
+def test_a_bad_history_file_is_named_in_the_error(tmp_path: Path, text: str, why: str) -> None:
+    path = tmp_path / "chat.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"chat\.json: {why}"):
+        read_history(str(path))
