@@ -266,7 +266,7 @@ def render_turn(t: Turn) -> None:
             a = t.answers[0]
             anchor = f"sources-{t.id}"
             render_answer_body(a, anchor, t.indexing)
-            sources.render(a.sources, a.answer, a.cited, anchor)
+            sources.render(a.sources, a.answer, a.cited, anchor, refused=a.refused)
             # the tone of "there are no documents" or of the canned refusal says nothing
             if not (a.no_sources or a.refused):
                 analysis.render(
@@ -288,6 +288,7 @@ def render_turn(t: Turn) -> None:
                 " ".join(a.answer for a in t.answers),
                 cited,
                 f"sources-{t.id}",
+                refused=all(a.refused for a in t.answers),
             )
 
 

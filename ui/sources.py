@@ -44,10 +44,27 @@ SOURCES_HELP = (
 )
 
 
-def render(sources: Sequence[Source], answer_text: str, cited: Sequence[int], anchor: str) -> None:
+# A refused answer's hits did not answer it: "Sources" said they had (the export already
+# writes them as "Searched: ...", never as sources).
+SEARCHED_HEADING = "Passages searched"
+SEARCHED_HELP = (
+    "None of these passages answers the question: they are the closest the search found, "
+    "listed so you can check. Relevance is how close a passage's meaning is to the question "
+    "(0 to 1, comparable across questions)."
+)
+
+
+def render(
+    sources: Sequence[Source],
+    answer_text: str,
+    cited: Sequence[int],
+    anchor: str,
+    refused: bool = False,
+) -> None:
     if not sources:
         return
-    st.subheader("Sources", anchor=anchor, divider=False, help=SOURCES_HELP)
+    heading, help_text = (SEARCHED_HEADING, SEARCHED_HELP) if refused else ("Sources", SOURCES_HELP)
+    st.subheader(heading, anchor=anchor, divider=False, help=help_text)
     for s in sources:
         used = s.n in cited
         label = source_label(s) + (" · cited" if used else "")

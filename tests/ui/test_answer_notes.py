@@ -65,6 +65,19 @@ def test_the_sources_heading_says_what_their_order_and_relevance_mean(
     assert "Relevance is how close" in heads[0].proto.help and not at.exception
 
 
+def test_a_refused_answer_lists_its_hits_as_searched_not_as_sources(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """'I don't have enough information' over a heading "Sources" said the passages at
+    relevance 0.00-0.05 backed it; the export already calls them "Searched"."""
+    at = ask(new_app(), "What is the boiling point of mercury on Jupiter?")
+    assert at.session_state.turns[0].answers[0].refused and not at.exception
+    heads = [h.value for h in at.subheader]
+    assert "Sources" not in heads
+    searched = [h for h in at.subheader if h.value == "Passages searched"]
+    assert searched and "None of these passages answers" in searched[0].proto.help
+
+
 def test_a_paused_provider_says_why_it_was_paused(
     new_app: Callable[[], AppTest], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
