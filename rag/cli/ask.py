@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from providers.base import Message
 from rag.cli.analysis import answer_sentiment
-from rag.cli.output import add_command, engine_for, print_json
+from rag.cli.output import add_command, engine_for, positive_int, print_json
 from rag.workspaces import DEFAULT
 
 if TYPE_CHECKING:
@@ -170,7 +170,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def add_parsers(sub: Any) -> None:
     sp = add_command(sub, "ask", cmd_ask, "ask a question (or --batch FILE, one per line or JSONL)")
     sp.add_argument("question", nargs="?")
-    sp.add_argument("--k", type=int, default=None, help="number of sources (default RAG_TOP_K)")
+    sp.add_argument(
+        "--k", type=positive_int, default=None, help="number of sources (default RAG_TOP_K)"
+    )
     sp.add_argument(
         "--batch", help="file with one question per line, or JSONL with 'question'; - for stdin"
     )

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from rag.cli.output import add_command, engine_for, print_json
+from rag.cli.output import add_command, engine_for, positive_int, print_json
 from rag.settings import ConfigError
 
 
@@ -53,4 +53,4 @@ def add_parsers(sub: Any) -> None:
         "--providers", help="comma-separated provider:model list (default RAG_CONSENSUS_PROVIDERS)"
     )
     sp.add_argument("--synth", help="provider:model that writes the consensus (default: the first)")
-    sp.add_argument("--k", type=int, default=None)
+    sp.add_argument("--k", type=positive_int, default=None, help="number of sources")

@@ -21,6 +21,17 @@ def print_json(obj: Any, indent: int | None = None) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str, indent=indent), flush=True)
 
 
+def positive_int(text: str) -> int:
+    """argparse type for counts like ``--k``: 0 silently meant the default and -3 one source."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def add_command(sub: Any, name: str, fn: Command, help: str) -> argparse.ArgumentParser:
     """A subcommand with ``--json`` (every command has it: the output contract)."""
     sp: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)

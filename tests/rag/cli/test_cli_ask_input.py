@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.cli import build_parser
 from rag.cli.ask import read_history, read_questions
 
 
@@ -55,3 +56,19 @@ def test_a_bad_history_file_is_named_in_the_error(tmp_path: Path, text: str, why
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=rf"chat\.json: {why}"):
         read_history(str(path))
+
+
+@pytest.mark.parametrize("command", ["ask", "consensus"])
+@pytest.mark.parametrize("k", ["0", "-3", "two"])
+def test_k_must_be_a_positive_whole_number(
+    command: str, k: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # found walking the CLI: --k 0 silently meant the default (5 sources), --k -3 gave one
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args([command, "Q", "--k", k])
+    assert exit_.value.code == 2
+    assert "--k" in capsys.readouterr().err
+
+
+def test_k_one_is_fine() -> None:
+    assert build_parser().parse_args(["ask", "Q", "--k", "1"]).k == 1
