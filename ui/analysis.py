@@ -136,6 +136,16 @@ def _pending(job: Future[Any]) -> None:
     st.caption("Analysing the documents in the background… (this updates by itself)")
 
 
+def tone_label(label: str, confidence: float) -> str:
+    """'negative (82%)', or under MOSTLY 'closest to negative (39%)': a plurality of three
+    read as a verdict ('FIPS199.pdf: negative (39%)' for a federal standard), as the
+    answer's tone panel already words it."""
+    from rag.analysis.interpret import MOSTLY
+
+    percent = round(100 * confidence)
+    return f"{label} ({percent}%)" if confidence >= MOSTLY else f"closest to {label} ({percent}%)"
+
+
 def _documents(res: Any) -> None:
     from rag.analysis.interpret import EMOTION_FLOOR
 
@@ -150,7 +160,7 @@ def _documents(res: Any) -> None:
             else "no emotion stands out"
         )
         st.markdown(
-            f"**{escape_md(d.name)}**: {d.label} ({round(100 * d.confidence)}%) · {emotion}  \n"
+            f"**{escape_md(d.name)}**: {tone_label(d.label, d.confidence)} · {emotion}  \n"
             f":gray[{d.sentences} sentences scored by the offline model]"
         )
     st.markdown("**Topics**")
