@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "ask" and not args.batch and not args.question:
         parser.error("ask needs a QUESTION or --batch FILE")
+    if args.command == "ask" and args.batch and args.question:
+        # Both given, the QUESTION was silently dropped and only the file answered.
+        parser.error("ask takes a QUESTION or --batch FILE, not both")
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(2, args.verbose)]
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import build_parser
+from rag.cli import build_parser, main
 from rag.cli.ask import read_history, read_questions
 
 
@@ -72,3 +72,14 @@ def test_k_must_be_a_positive_whole_number(
 
 def test_k_one_is_fine() -> None:
     assert build_parser().parse_args(["ask", "Q", "--k", "1"]).k == 1
+
+
+def test_a_question_and_a_batch_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # found walking the CLI: `ask "Q" --batch FILE` answered the file and dropped "Q" silently
+    batch = _batch(tmp_path, "a plain question")
+    with pytest.raises(SystemExit) as exit_:
+        main(["ask", "Q", "--batch", batch])
+    assert exit_.value.code == 2
+    assert "not both" in capsys.readouterr().err
