@@ -40,7 +40,9 @@ def source_label(s: Source) -> str:
 SOURCES_HELP = (
     "Listed in the search's order: meaning and keywords combined, then re-ranked. "
     "Relevance is how close a passage's meaning is to the question (0 to 1, comparable "
-    "across questions), so a passage with the exact words can rank above a closer paraphrase."
+    "across questions), so a passage with the exact words can rank above a closer paraphrase. "
+    "'cited' marks the passages the answer's [n] citations point to; the others were "
+    "found but not used."
 )
 
 

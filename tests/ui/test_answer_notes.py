@@ -65,6 +65,13 @@ def test_the_sources_heading_says_what_their_order_and_relevance_mean(
     assert "Relevance is how close" in heads[0].proto.help and not at.exception
 
 
+def test_the_sources_heading_says_what_cited_means(new_app: Callable[[], AppTest]) -> None:
+    # one row says "· cited" and the others do not: the help said nothing about it
+    at = ask(new_app(), "What is the nightly hotel limit in London?")
+    heads = [h for h in at.subheader if h.value == "Sources"]
+    assert heads and "'cited' marks the passages" in heads[0].proto.help and not at.exception
+
+
 def test_a_refused_answer_lists_its_hits_as_searched_not_as_sources(
     new_app: Callable[[], AppTest],
 ) -> None:
