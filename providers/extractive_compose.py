@@ -26,7 +26,7 @@ from providers.base import Source
 from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
-from providers.extractive_cuts import run_back, run_on
+from providers.extractive_cuts import opens_document, run_back, run_on
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
@@ -181,7 +181,7 @@ def quotable_texts(
         else:
             text = re.sub(r"\s+", " ", c.text).strip() if record else tidy(c.text)
         words = [w for w in WORD.findall(text) if sum(ch.isalpha() for ch in w) >= 2]
-        at_start = not src[: c.start].strip()
+        at_start = not src[: c.start].strip() and not opens_document(c.source)
         if CAPTION.match(text):
             continue
         # not "106(g), 40113. § 39.13 [Amended]"; a table row is whole without a full stop

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from providers.base import Source
 from providers.extractive_lists import FollowFn
 from providers.extractive_terms import split_sentences
 
@@ -28,6 +29,13 @@ CONTINUATION = re.compile(
 )
 # A list item: a bullet (or "o", as formatted manual pages have it) or a number, then the item.
 ITEM = re.compile(r"\s*(?:[•◦▪●■‣*–-]|o|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+(?P<body>\S.*)", re.S)
+
+
+def opens_document(src: Source) -> bool:
+    """The document's first chunk (ids end in the chunk's index): nothing came before it to
+    cut its first sentence, so a lower-case start ("café menu: the hotel limit is ...") is
+    how the document begins, not a cut."""
+    return src.chunk_id.rpartition(":")[2] == "0"
 
 
 def run_on(c: Candidate, follow: FollowFn | None, seen: dict[int, str]) -> Candidate:

@@ -31,6 +31,7 @@ from providers.base import (
 )
 from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
+from providers.extractive_cuts import opens_document
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
     Z_CLIP,
@@ -155,7 +156,8 @@ class ExtractiveProvider:
             )
             out.append(
                 Candidate(
-                    src, rank, sent, s, e, float(sim), overlap, score, _unquotable(src.text, s, e)
+                    *(src, rank, sent, s, e, float(sim), overlap, score),
+                    _unquotable(src.text, s, e, opens_document=opens_document(src)),
                 )
             )
         out.sort(key=lambda c: -c.score)
@@ -256,15 +258,16 @@ def _is_heading(sentence: str) -> bool:
     return words < MIN_SENTENCE_WORDS or (words < 8 and not ended)
 
 
-def _unquotable(text: str, start: int, end: int) -> bool:
+def _unquotable(text: str, start: int, end: int, opens_document: bool = False) -> bool:
     """Headings, titles, and pieces of a sentence that a page or chunk boundary cut
     ("... after takeoff from Soekarno-", a page that starts mid-sentence): evidence, but never
-    quoted while a whole sentence is there to quote."""
+    quoted while a whole sentence is there to quote. A document may start in lower case
+    ("café menu: the hotel limit is 200 euros per night."): that is no cut."""
     sent = text[start:end]
     if signature(sent):  # "-- CITA M. FURLANI, ACTING DIRECTOR": a signer, not a heading
         return False
     if _is_heading(sent) or is_heading_line(sent) or is_title(sent):
         return True
     cut_end = end >= len(text.rstrip()) and (sent[-1].islower() or sent[-1] in ",-–(/&")
-    cut_start = not text[:start].strip() and sent[0].islower()
+    cut_start = not opens_document and not text[:start].strip() and sent[0].islower()
     return cut_end or cut_start
