@@ -155,7 +155,7 @@ def _documents(res: Any) -> None:
     st.markdown("**Tone per document**")
     for d in res.documents:
         emotion = (
-            f"strongest emotion {d.emotion} ({round(100 * d.emotion_score)}%)"
+            f"strongest emotion: {d.emotion} ({round(100 * d.emotion_score)}%)"
             if d.emotion_score >= EMOTION_FLOOR
             else "no emotion stands out"
         )

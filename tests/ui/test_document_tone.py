@@ -37,3 +37,10 @@ def test_a_plurality_tone_is_not_shown_as_a_verdict() -> None:
     text = " ".join(m.value for m in at.markdown)
     assert "FIPS199\\.pdf**: closest to negative (39%)" in text
     assert "complaints\\.txt**: negative (82%)" in text
+
+
+def test_the_strongest_emotion_reads_as_a_phrase() -> None:
+    # "strongest emotion anticipation (18%)" ran the name into the noun
+    at = AppTest.from_function(_panel).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "strongest emotion: anger (50%)" in text and not at.exception
