@@ -226,39 +226,29 @@ def test_transient_fault_recovers_with_usage_and_cost(
     expected_waits_ok(fault, sleeps, 1)
 
 
+@pytest.mark.parametrize(
+    ("provider_timeout_s", "request_timeout_s"),
+    # each attempt spends a whole timeout (a person would wait 3 x 30 s), and a follow-up's
+    # rewrite has its own 10 s: it was retried until 1.5 x the provider's 30 s had passed
+    [(1.0, None), (20.0, 1.0)],
+    ids=["provider-timeout", "request-timeout"],
+)
 @pytest.mark.parametrize("pname", NETWORKED)
 def test_a_stalled_provider_is_retried_once_not_until_the_retries_run_out(
     pname: str,
+    provider_timeout_s: float,
+    request_timeout_s: float | None,
     start_fake: Callable[[str], FakeServer],
     make_provider: Callable[..., Any],
     req: Request,
 ) -> None:
-    # Two retries allowed, but each attempt spends a whole request timeout: after the retry
-    # deadline (1.5 timeouts) no third attempt starts - a person would wait 3 x 30 s.
-    fake = start_fake(pname)
-    fake.default = fault_reply("slow")
-    p = make_provider(pname, fake, max_retries=2)
-    with pytest.raises(ProviderError) as ei:
-        p.generate(req)
-    assert ei.value.kind == "timeout"
-    assert len(fake.calls) == 2
-
-
-@pytest.mark.parametrize("pname", NETWORKED)
-def test_the_retry_deadline_follows_the_requests_own_timeout(
-    pname: str,
-    start_fake: Callable[[str], FakeServer],
-    make_provider: Callable[..., Any],
-    req: Request,
-) -> None:
-    # A follow-up's rewrite asks with a 10 s timeout of its own: a stalled provider was
-    # retried until 1.5 x the provider's 30 s had passed (3 x 10 s), not 1.5 x 10 s.
+    # Two retries allowed, but no new attempt starts after 1.5 of the request's timeouts.
     from dataclasses import replace
 
     fake = start_fake(pname)
-    fake.default = fault_reply("slow")  # 2.5 s: past the request's 1 s
-    p = make_provider(pname, fake, max_retries=2, timeout_s=20.0)
+    fake.default = fault_reply("slow")  # 2.5 s: past either 1 s timeout
+    p = make_provider(pname, fake, max_retries=2, timeout_s=provider_timeout_s)
     with pytest.raises(ProviderError) as ei:
-        p.generate(replace(req, timeout_s=1.0))
+        p.generate(replace(req, timeout_s=request_timeout_s))
     assert ei.value.kind == "timeout"
     assert len(fake.calls) == 2
