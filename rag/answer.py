@@ -128,6 +128,22 @@ class Answer:
                 cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
         return [*lines, (label, tokens, cost, self.latency_ms)]
 
+    def cost_lines(self, turn: int, first: int) -> list[dict[str, Any]]:
+        """:meth:`spend` as the session's cost rows (answer number from ``first``, the turn it
+        belongs to, provider, tokens, cost_usd, latency_ms): the live session and a
+        reopened conversation build them the same way."""
+        return [
+            {
+                "answer": first + i,
+                "turn": turn,
+                "provider": label,
+                "tokens": tokens,
+                "cost_usd": cost,
+                "latency_ms": round(ms),
+            }
+            for i, (label, tokens, cost, ms) in enumerate(self.spend())
+        ]
+
     def spent(self) -> tuple[int, float | None]:
         """Tokens and USD of :meth:`spend`'s lines together (USD None if one is unpriced):
         what a consensus cost, where the answer's own line is only the combining step."""

@@ -309,17 +309,7 @@ def cost_rows_of(turns: Sequence[SavedTurn]) -> list[dict[str, Any]]:
         for a in t.answers:
             # The answer's every call (a consensus's providers, one cut off mid-answer), as
             # the session counted them: a reopened consensus had come back as $0.
-            for label, tokens, cost, ms in a.spend():
-                rows.append(
-                    {
-                        "answer": len(rows) + 1,
-                        "turn": t.id,
-                        "provider": label,
-                        "tokens": tokens,
-                        "cost_usd": cost,
-                        "latency_ms": round(ms),
-                    }
-                )
+            rows += a.cost_lines(t.id, len(rows) + 1)
     return rows
 
 

@@ -247,8 +247,7 @@ class ChatSession:
     def _keep(self, turn: Turn, a: Answer) -> None:
         """Add ``a`` to the turn and its cost lines (:meth:`Answer.spend`) to the costs."""
         turn.answers.append(a)
-        for label, tokens, cost, ms in a.spend():
-            self._row(turn, label, tokens, cost, ms)
+        self.costs += a.cost_lines(turn.id, len(self.costs) + 1)
 
     def _row(
         self, turn: Turn, label: str, tokens: int, cost: float | None, latency_ms: float = 0.0
