@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from providers.extractive_layout import FAQ_MATCH, faq_question
+from providers.extractive_layout import answers_faq, faq_question
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
 from text.terms import content_terms
@@ -141,17 +141,14 @@ def faq_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     asked: the two questions share most of their content words, and every word of the user's
     is in the FAQ's question or in its answer ("Which software does the fleet integrate
     with?" / "Which fleet software is used?" ... "It integrates with SAP EWM ...")."""
-    asked = set(content_terms(question))
-    if not asked or _POINTS_BACK.search(question):
+    if _POINTS_BACK.search(question):
         return False
+    asked = set(content_terms(question))
     for c in quotable(cands):
-        line = faq_question(c)
-        if line is None:
-            continue
-        listed = set(content_terms(line))
-        answer = set(content_terms(c.source.text[c.start :]))
-        if len(asked & listed) / len(asked | listed) >= FAQ_MATCH and asked <= listed | answer:
-            return True
+        if answers_faq(c, question):  # the FAQ's question shares most words with the user's
+            listed = set(content_terms(faq_question(c) or ""))
+            if asked <= listed | set(content_terms(c.source.text[c.start :])):
+                return True
     return False
 
 

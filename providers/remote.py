@@ -125,10 +125,6 @@ class RemoteProvider:
                 max_retries=cfg.max_retries if max_retries is None else max_retries,
                 base_s=cfg.retry_base_s,
                 max_wait_s=cfg.retry_max_wait_s,
-                # A stalled request is retried once (a transient stall recovers), never
-                # twice: a person waits at most 2 timeouts (60 s by default), not 3 (90 s),
-                # before the next provider answers.
-                deadline_s=RETRY_DEADLINE_TIMEOUTS * self.timeout_s,
             ),
             breaker=CircuitBreaker(cfg.breaker_failures, cfg.breaker_cooldown_s, clock=clock),
             sleep=sleep or time.sleep,
@@ -173,8 +169,10 @@ class RemoteProvider:
         return request.timeout_s if request.timeout_s is not None else self.timeout_s
 
     def retry_deadline(self, request: Request) -> float:
-        """No new attempt after this long: 1.5 of *this request's* timeouts (a follow-up's
-        10 s rewrite to a stalled provider was retried until 1.5 x 30 s had passed)."""
+        """No new attempt after this long: 1.5 of *this request's* timeouts. A stalled request
+        is retried once (a transient stall recovers), never twice: a person waits at most 2
+        timeouts (60 s by default, not 90 s) before the next provider answers, and a
+        follow-up's 10 s rewrite 20 s (it was retried until 1.5 x 30 s had passed)."""
         return RETRY_DEADLINE_TIMEOUTS * self.timeout_for(request)
 
     def cost(self, response: Response) -> float | None:
