@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from providers.extractive_layout import answers_faq, faq_question
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
-from text.terms import content_terms
+from text.terms import POINTING_PRONOUNS, any_word, content_terms
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -128,7 +128,8 @@ def general_case_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 
 # A question that points outside itself ("How long does its battery last?" with no
 # conversation) is not the FAQ's question nor a yes/no the sentence settles: whose battery?
-_POINTS_BACK = re.compile(r"\b(it|its|they|them|their|he|she|him|his|her|those|these|this)\b", re.I)
+# "this"/"these" count here too: "Does this come in blue?" names nothing the FAQ can match.
+_POINTS_BACK = any_word(POINTING_PRONOUNS | {"this", "these"})
 
 # An FAQ that asks the user's question answers it right below: "How long does the battery
 # last?" is a heading of the product FAQ, yet the model saw a 3-word question against "A fully

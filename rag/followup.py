@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from providers.base import Message
 from providers.extractive_terms import STOPWORDS, WORD
+from text.terms import POINTING_PRONOUNS, any_word
 
 MAX_FOLLOW_UP_WORDS = 14
 MAX_CARRIED_TERMS = 8
@@ -31,7 +32,7 @@ _ELLIPSIS = re.compile(
 )
 # Pronouns that point back; "that"/"this"/"there" only as a whole short question's object
 # ("Is that paid?"), not as a relative pronoun ("the robots that wait").
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|theirs|he|she|him|his|her|hers|those)\b", re.I)
+_PRONOUN = any_word(POINTING_PRONOUNS)
 _DEMONSTRATIVE = re.compile(r"\b(this|that|these|there|then)\b", re.I)
 # "How many implementation tiers are there?", "Is there a dress code?": "there" says that
 # something exists, it points nowhere ("Who works there?" does).

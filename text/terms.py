@@ -31,6 +31,17 @@ STOP_WORDS = _set(
     """
 )
 
+# Pronouns that stand for something named before them ("How many of them ...", "its
+# battery"): a question holding one may point back at the conversation. Whether it names its
+# own antecedent ("new employees ... their home office") is the caller's judgement.
+POINTING_PRONOUNS = _set("it its they them their theirs he she him his her hers those")
+
+
+def any_word(words: frozenset[str]) -> re.Pattern[str]:
+    """A case-insensitive pattern matching any of ``words`` as a whole word."""
+    return re.compile(r"\b(" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
+
+
 # A word: letters/digits, with inner apostrophes and hyphens ("it's", "long-term").
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 

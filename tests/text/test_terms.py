@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from text.terms import STOP_WORDS, content_terms, words
+from text.terms import POINTING_PRONOUNS, STOP_WORDS, any_word, content_terms, words
 
 
 def test_stop_words_removed_and_stemmed() -> None:
@@ -29,3 +29,11 @@ def test_one_list_serves_ui_and_extractive() -> None:
     assert "the" in STOP_WORDS and "which" in STOP_WORDS and "fee" not in STOP_WORDS
     assert ep.content_terms is content_terms
     assert not hasattr(ut, "_STOP")
+
+
+def test_any_word_matches_whole_words_only() -> None:
+    pattern = any_word(POINTING_PRONOUNS)
+    assert pattern.search("How many of THEM carry over?")
+    assert pattern.search("Is its battery removable?")
+    # "it" inside "itinerary", "he" inside "the": words, not substrings
+    assert not pattern.search("Where is the itinerary?")
