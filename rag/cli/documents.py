@@ -30,6 +30,11 @@ def report_line(r: Any) -> str:
     return line
 
 
+def docs_line(d: Any) -> str:
+    """``a1b2c3d4      1 page     3 chunks  memo.txt``: columns that line up, words that agree."""
+    return f"{d.doc_id}  {_n(d.pages, 'page'):>10} {_n(d.chunks, 'chunk'):>12}  {d.name}"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = engine_for()
     show = sys.stderr.isatty() or args.progress
@@ -64,7 +69,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print_json([d.to_dict() for d in docs])
     else:
         for d in docs:
-            print(f"{d.doc_id}  {d.pages:4} pages {d.chunks:5} chunks  {d.name}")
+            print(docs_line(d))
         print(f"{len(docs)} documents", file=sys.stderr)
         if stale := engine.stale_docs(docs):
             print(
