@@ -325,6 +325,15 @@ _LOADERS: dict[str, str | Callable[[Path, LoadContext], list[Page]]] = {
 # The one list of what can be ingested: the CLI's folder walk and the upload widget read it.
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
 
+# What a page number means to a person, by format (README "Supported formats"). The other
+# formats are read as one page: their "page 1" says nothing, so it is not shown.
+_PAGE_UNITS = {".pdf": "page", ".pptx": "slide", ".xlsx": "sheet"}
+
+
+def page_unit(name: str) -> str | None:
+    """ "page", "slide" or "sheet" for a file named ``name``; None for a one-page format."""
+    return _PAGE_UNITS.get(Path(name).suffix.lower())
+
 
 def _loader(suffix: str) -> Callable[[Path, LoadContext], list[Page]] | None:
     target = _LOADERS.get(suffix)

@@ -29,6 +29,7 @@ from typing import Any
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
 from rag.catalog import spec_label
+from rag.places import place, places
 from rag.scope import Scope, dump, load, searched_within
 
 DB_NAME = "conversations.sqlite3"
@@ -352,7 +353,8 @@ def to_markdown(
             if cited:
                 out.append("Sources:")
                 for s in cited:
-                    page = f", page {s.page}" if s.page else ""
+                    where = place(s.source, s.page)
+                    page = f", {where}" if where else ""
                     quote = " ".join(s.text.split())
                     out.append(f"- [{s.n}] {s.source}{page}: “{quote}”")
                 out.append("")
@@ -369,7 +371,6 @@ def _searched(a: Answer) -> str:
     if not pages:
         return "*Nothing was searched.*"
     named = [
-        f"{name} (page{'s' if len(p) > 1 else ''} {', '.join(map(str, sorted(p)))})" if p else name
-        for name, p in pages.items()
+        f"{name} ({where})" if (where := places(name, p)) else name for name, p in pages.items()
     ]
     return f"*Searched: {', '.join(named)}.*"

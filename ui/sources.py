@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from providers.base import Source
+from rag.places import place
 from rag.preview import document_page_text, is_pdf, page_preview, passage_context
 from text.quotes import used_sentences
 from ui.text import (
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def source_label(s: Source) -> str:
-    page = f" · page {s.page}" if s.page else ""
+    where = place(s.source, s.page)
+    page = f" · {where}" if where else ""
     # Relevance (question-passage cosine) means the same across questions; the fused score
     # is 1.000 for every question's best hit, so it is shown only when relevance is unknown.
     # (a cosine can dip below 0 for an unrelated passage: "none" reads better than -0.11)
@@ -79,7 +81,8 @@ def render(
                 st.caption(
                     f"Highlighted: {n_used} sentence{'s' if n_used > 1 else ''} the answer used."
                 )
-            st.caption(f"{escape_md(s.source)}" + (f", page {s.page}" if s.page else ""))
+            where = place(s.source, s.page)
+            st.caption(f"{escape_md(s.source)}" + (f", {where}" if where else ""))
             render_preview(s, answer_text if used else None, f"{anchor}_{s.n}")
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from providers.base import Message
 from rag.cli.analysis import answer_sentiment
 from rag.cli.output import add_command, engine_for, positive_int, print_json
+from rag.places import place
 from rag.workspaces import DEFAULT
 
 if TYPE_CHECKING:
@@ -112,7 +113,8 @@ def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
     print()
     for s in ans.sources:
         mark = "*" if s.n in ans.cited else " "
-        page = f" p.{s.page}" if s.page else ""
+        where = place(s.source, s.page)
+        page = f", {where}" if where else ""
         rel = "" if s.relevance is None else f", relevance {s.relevance:.2f}"
         print(f" {mark}[{s.n}] {s.source}{page}  (score {s.score:.4f}{rel})")
     if ans.no_sources:

@@ -34,3 +34,13 @@ def test_the_document_view_marks_only_the_row_the_answer_used(tmp_path: Path) ->
     marked = body[body.index(":blue-background[") :].split("]", 1)[0]
     assert "Hall B" in marked and "Hall A" not in marked, body
     assert "Quarterly warehouse review" in body  # the document around the passage is shown
+
+
+def test_source_labels_name_a_page_only_where_the_document_has_pages() -> None:
+    from providers.base import Source
+    from ui.sources import source_label
+
+    pdf = source_label(Source(1, "policy.pdf", 2, "London: 320 dollars.", relevance=0.6))
+    md = source_label(Source(2, "employee-handbook.md", 1, "Vacation: 25 days.", relevance=0.5))
+    assert "policy.pdf · page 2 · relevance 0.60" in pdf
+    assert "employee-handbook.md · relevance 0.50" in md and "page" not in md
