@@ -23,6 +23,7 @@ import httpx
 from providers.base import Capabilities, Request, Response, StreamItem, ToolCall, Usage
 from providers.errors import (
     BadResponseError,
+    ModelNotFoundError,
     ProviderConnectionError,
     ProviderError,
     ServerError,
@@ -134,6 +135,12 @@ class OllamaProvider(RemoteProvider):
             msg = str(r.json().get("error") or r.text)
         except ValueError:
             msg = r.text
+        if r.status_code == 404 and "model" in msg and "not found" in msg:
+            # Ollama's 'model "x" not found, try pulling it first': said as what it is, so
+            # the note names the missing model instead of "Ollama failed".
+            raise ModelNotFoundError(
+                f"model {self.model!r} is not installed in Ollama ({msg})", provider=self.label
+            )
         raise from_status(
             r.status_code, msg, provider=self.label, retry_after=parse_retry_after(r.headers)
         )

@@ -59,6 +59,9 @@ def failure_phrase(a: Attempt) -> str:
         hint = _missing_url_hint(a.provider)
         if hint:
             return f"{KIND_PHRASES[kind]} ({hint})"
+    if kind == "config" and "not installed in Ollama" in (a.error or ""):
+        # "is not configured" sent people to settings when one `ollama pull` was missing.
+        return f"does not have {a.model} installed (pull it under Ollama models in the sidebar)"
     if kind == "auth":  # answers saved before "no_key" existed said so in the message
         return "has no API key" if "no API key" in (a.error or "") else "rejected the API key"
     if a.error and "interrupted" in a.error:

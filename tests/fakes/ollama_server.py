@@ -190,6 +190,10 @@ class FakeOllama(FakeServer):
         if f == "auth":
             h.send_json(401, {"error": "unauthorized"})
             return True
+        if f == "model_not_found":  # what Ollama answers for a model that was never pulled
+            model = (r.model or "llama3.2").replace('"', "")
+            h.send_json(404, {"error": f'model "{model}" not found, try pulling it first'})
+            return True
         return False
 
     def _chat(self, h: _Handler, rec: Recorded) -> None:

@@ -42,3 +42,21 @@ def test_ollama_not_running_is_a_clear_message(
     assert not at.exception
     warning = " ".join(str(w.value) for w in at.warning)
     assert "not running" in warning.lower() or "ollama serve" in warning.lower()
+
+
+def test_a_model_ollama_does_not_have_is_named_in_the_note(
+    new_app: Callable[[], AppTest], fake_ollama: FakeOllama
+) -> None:
+    from tests.fakes.servers import Reply
+
+    fake_ollama.script(Reply(fault="model_not_found", model="llama3.2"))
+    at = new_app()
+    at.selectbox(key="provider").set_value("ollama").run()
+    at.chat_input[0].set_value("What is the nightly hotel limit in London?").run()
+    assert not at.exception
+    text = page_text(at)
+    # Not "Ollama failed" / "is not configured": which model is missing and where to get it.
+    assert (
+        "Ollama does not have llama3.2 installed (pull it under Ollama models in the "
+        "sidebar), answered by extractive." in text
+    ), text
