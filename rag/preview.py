@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from text.sentences import reflow
 
 HIGHLIGHT_RGBA = (255, 214, 0, 110)  # translucent yellow over the text
 OUTLINE_RGBA = (230, 160, 0, 255)
@@ -250,18 +253,24 @@ class PassageContext:
 
 
 def passage_context(page_text: str, passage: str, chars: int = 400) -> PassageContext | None:
-    """The passage with up to ``chars`` characters of its document around it, cut at words."""
-    flat = " ".join(page_text.split())
+    """The passage with up to ``chars`` characters of its document around it, cut at words.
+
+    The passage is found in the page with its whitespace flattened (chunking re-flowed it);
+    the text around it keeps the line breaks a reader sees (``text.sentences.reflow``):
+    "Working hours" is a heading on its own line, not the start of "Core hours are ..."."""
+    shown = reflow(page_text)
+    flat = shown.replace("\n", " ")  # reflow keeps every word and one separator between
     needle = " ".join(passage.split())
     at = flat.find(needle)
     if at < 0 or not needle:
         return None
-    before = flat[max(0, at - chars) : at]
-    after = flat[at + len(needle) : at + len(needle) + chars]
+    end = at + len(needle)
+    before = shown[max(0, at - chars) : at]
+    after = shown[end : end + chars]
     if at - chars > 0:
-        before = "…" + before.split(" ", 1)[-1]
-    if at + len(needle) + chars < len(flat):
-        after = after.rsplit(" ", 1)[0] + "…"
+        before = "…" + re.split(r"[ \n]", before, maxsplit=1)[-1]
+    if end + chars < len(flat):
+        after = re.split(r"[ \n](?=[^ \n]*$)", after, maxsplit=1)[0] + "…"
     return PassageContext(before, needle, after)
 
 

@@ -16,7 +16,7 @@ own) are boundaries too. Everything here is pure string work: no model, no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
 TERMINATORS = ".!?…"
@@ -102,6 +102,50 @@ def sentences(text: str, flatten: bool = True) -> list[str]:
     space (what people read), without it they are the exact slices."""
     out = [text[s:e] for s, e in sentence_spans(text)]
     return [" ".join(s.split()) for s in out] if flatten else out
+
+
+def line_breaks(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[bool]:
+    """For each sentence (of :func:`sentence_spans`), does a reader see it start a new line?
+
+    Yes after a blank line, before a bullet, and around a line that stands alone without end
+    punctuation (a heading, a list item, a label: "Working hours", "CONFIDENTIALITY"). No
+    where the text merely wrapped: a PDF's physical line ends fall anywhere in a paragraph."""
+    spans = sentence_spans(text) if spans is None else spans
+    out = []
+    for i, (start, end) in enumerate(spans):
+        if i == 0:
+            out.append(False)
+            continue
+        gap = text[spans[i - 1][1] : start]
+        prev, cur = text[spans[i - 1][0] : spans[i - 1][1]], text[start:end]
+        out.append(
+            "\n" in gap
+            and (
+                _BLANK_LINE.search(gap) is not None
+                or cur[0] in BULLETS
+                or not _ends_sentence(prev)
+                or not _ends_sentence(cur)
+            )
+        )
+    return out
+
+
+def reflow(text: str) -> str:
+    """The text as a reader sees it: sentences flattened, one ``\n`` where a line starts."""
+    spans = sentence_spans(text)
+    parts: list[str] = []
+    for (start, end), new_line in zip(spans, line_breaks(text, spans), strict=True):
+        if parts:
+            parts.append("\n" if new_line else " ")
+        parts.append(" ".join(text[start:end].split()))
+    return "".join(parts)
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _ends_sentence(sentence: str) -> bool:
+    return sentence.rstrip(_CLOSERS)[-1:] in tuple(TERMINATORS) or sentence[-1:] in _CLOSERS
 
 
 def _hard_breaks(text: str) -> Iterator[int]:

@@ -196,4 +196,12 @@ def _text_preview(path: str, s: Source, sentences: list[str]) -> None:
         # The passage as it was cut (its line breaks kept), not as found in the flattened
         # page: a slide table's rows are sentences only while they are lines.
         body, _ = highlighted_passage(s.text, sentences)
-        st.markdown(f":gray[{escape_md(ctx.before)}] {body} :gray[{escape_md(ctx.after)}]".strip())
+        st.markdown(f"{_grey(ctx.before)} {body} {_grey(ctx.after)}".strip())
+
+
+def _grey(context: str) -> str:
+    """The text around a passage, grey, each of its lines its own line (Markdown hard breaks):
+    a heading above the passage stays a heading line instead of running into the text."""
+    return "  \n".join(
+        f":gray[{escape_md(line)}]" if line.strip() else "" for line in context.split("\n")
+    )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from text import citations
 from text.quotes import used_sentences
+from text.sentences import line_breaks, sentence_spans
 from text.sentences import sentences as _sentences
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that mean
@@ -60,14 +61,17 @@ def answer_sentences_for(answer: str, n: int) -> list[str]:
 
 
 def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
-    """Escaped markdown of the passage with used sentences highlighted, and how many."""
-    sentences = split_sentences(passage)
+    """Escaped markdown of the passage with used sentences highlighted, and how many; a
+    heading, list item or new paragraph starts its own line (a hard break), as in the file."""
+    spans = sentence_spans(passage)
     flags = used_sentences(passage, answer_sents)
-    parts = [
-        f":blue-background[{escape_md(s).strip()}]" if used else escape_md(s).strip()
-        for s, used in zip(sentences, flags, strict=True)
-    ]
-    return " ".join(parts), sum(flags)
+    parts: list[str] = []
+    for (start, end), used, new_line in zip(spans, flags, line_breaks(passage, spans), strict=True):
+        sentence = escape_md(" ".join(passage[start:end].split()))
+        if parts:
+            parts.append("  \n" if new_line else " ")
+        parts.append(f":blue-background[{sentence}]" if used else sentence)
+    return "".join(parts), sum(flags)
 
 
 _LABEL_SPECIAL = re.compile(r"([\\`*_\[\]()<>~$:|])")

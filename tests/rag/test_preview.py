@@ -147,3 +147,11 @@ def test_citation_script_survives_streamlits_html_sanitiser() -> None:
 
     body = _CITATION_JS.split("<script>", 1)[1].rsplit("</script>", 1)[0]
     assert "<" not in body and "#sources-" in body
+
+
+def test_passage_context_keeps_a_heading_on_its_own_line() -> None:
+    page = "Founded in 2014, it employs 240 people.\nWorking hours\n\nCore hours are 10 to 15.\nRemote work\n\nUp to three days."
+    ctx = passage_context(page, "Core hours are 10 to 15.")
+    assert ctx is not None
+    assert ctx.before == "Founded in 2014, it employs 240 people.\nWorking hours\n"
+    assert ctx.after == "\nRemote work\nUp to three days."

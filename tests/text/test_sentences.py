@@ -196,3 +196,23 @@ def test_no_cut_after_abbreviation_before_a_name(abbr: str) -> None:
 def test_headings_and_titles(line: str, heading: bool, title: bool) -> None:
     assert is_heading_line(line) is heading
     assert is_title(line) is title
+
+
+def test_reflow_keeps_the_lines_a_reader_sees_and_joins_wrapped_ones() -> None:
+    from text.sentences import reflow
+
+    text = (
+        "Northwind employs about 240 people.\nWorking hours\n\nCore hours are 10:00 to 15:00.\n"
+        "Outside core hours, employees choose\nwhen to work. Fridays are meeting-free.\n"
+        "- laptops\n- phones"
+    )
+    assert reflow(text).split("\n") == [
+        "Northwind employs about 240 people.",
+        "Working hours",  # a heading: its own line
+        # a wrapped line and a sentence that ended at a line end run on, as on paper
+        "Core hours are 10:00 to 15:00. Outside core hours, employees choose when to work. "
+        "Fridays are meeting-free.",
+        "- laptops",
+        "- phones",
+    ]
+    assert reflow(text).replace("\n", " ") == " ".join(text.split())

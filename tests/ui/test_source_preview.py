@@ -44,3 +44,15 @@ def test_source_labels_name_a_page_only_where_the_document_has_pages() -> None:
     md = source_label(Source(2, "employee-handbook.md", 1, "Vacation: 25 days.", relevance=0.5))
     assert "policy.pdf · page 2 · relevance 0.60" in pdf
     assert "employee-handbook.md · relevance 0.50" in md and "page" not in md
+
+
+def test_a_passage_shows_its_headings_as_lines_and_highlights_the_used_sentence() -> None:
+    from ui.text import highlighted_passage
+
+    passage = "Working hours\n\nCore hours are 10:00 to 15:00.\nOutside them, choose\nfreely."
+    body, used = highlighted_passage(passage, ["Core hours are 10:00 to 15:00."])
+    assert used == 1
+    assert body == (
+        "Working hours  \n:blue-background[Core hours are 10\\:00 to 15\\:00\\.] "
+        "Outside them, choose freely\\."
+    )
