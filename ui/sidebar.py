@@ -221,10 +221,19 @@ def _compare_controls(
         help="Ask 2-3 providers the same question side by side.",
     ):
         return [], False
+    # Kept in the session state rather than as the box's default: a model picked again above
+    # replaces the provider's entry here (it dropped out of the box, which has no such option).
+    ss = st.session_state
+    picked = ss.get("compare_specs")
+    if picked is None:
+        picked = ["extractive", *([chosen] if chosen != "extractive" else [])]
+    who = chosen.split(":", 1)[0]
+    ss["compare_specs"] = list(
+        dict.fromkeys(chosen if str(s).split(":", 1)[0] == who else str(s) for s in picked)
+    )
     compare = st.multiselect(
         "Providers to compare",
         options,
-        default=["extractive", *([chosen] if chosen != "extractive" else [])],
         max_selections=3,
         format_func=lambda spec: spec_label(str(spec), infos),
         key="compare_specs",
@@ -280,8 +289,11 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         help="Nothing leaves this machine: only local providers (Ollama, llama.cpp, an "
         "OpenAI-compatible local server, extractive) answer, whatever is picked above.",
     )
+    # The provider picked above is offered with the model picked under it: with the
+    # registry's default instead, compare asked a model nobody chose (not even installed).
+    chosen = spec_of(name, rows, model)
     compare, consensus = _compare_controls(
-        [spec_of(n, rows) for n in names], spec_of(name, rows), infos
+        [chosen if n == name else spec_of(n, rows) for n in names], chosen, infos
     )
     return Choice(
         spec_of(name, rows, model),

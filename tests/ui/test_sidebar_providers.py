@@ -139,3 +139,22 @@ def test_registry_waits_for_the_first_extractive_answer(new_app: Callable[[], Ap
     ask(at, "What is the nightly hotel limit in London?")
     assert not at.exception and at.session_state.turns
     assert ui.sidebar.registry_future(settings) is not None
+
+
+def test_compare_asks_the_model_picked_above(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = new_app()
+    at.selectbox(key="provider").set_value("openai").run()
+    at.text_input(key="api_key_openai").set_value(FAKE_KEY).run()
+    at.selectbox(key="model_openai").set_value("gpt-4o").run()
+    at.toggle(key="compare_on").set_value(True).run()
+    assert not at.exception
+    # It offered the provider's default model (gpt-4o-mini), not the one picked above it:
+    # compare then asked a model the person had not chosen (an Ollama model not installed).
+    assert at.multiselect(key="compare_specs").value == ["extractive", "openai:gpt-4o"]
+    at.selectbox(key="model_openai").set_value("gpt-4.1").run()  # picked again: no error
+    assert not at.exception
+    assert at.multiselect(key="compare_specs").value == ["extractive", "openai:gpt-4.1"]
+    ask(at, "What is the nightly hotel limit in London?")
+    assert [c.body["model"] for c in fake_openai.calls] == ["gpt-4.1"]
