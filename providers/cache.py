@@ -31,7 +31,13 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 
-def cache_key(provider: str, model: str, request: Request) -> str:
+def server_of(provider: object) -> str | None:
+    """Where a provider's server is (its base URL), or None for the API's usual address."""
+    url = getattr(provider, "base_url", None)
+    return str(url).rstrip("/") if url else None
+
+
+def cache_key(provider: str, model: str, request: Request, server: str | None = None) -> str:
     payload: dict[str, Any] = {
         "provider": provider,
         "model": model,
@@ -51,6 +57,11 @@ def cache_key(provider: str, model: str, request: Request) -> str:
         payload["tool_turns"] = [
             [[asdict(c) for c in m.tool_calls], m.tool_call_id] for m in request.messages
         ]
+    if server:
+        # Two servers of one kind (two OpenAI-compatible servers, both serving "default")
+        # are two models: one's answers were served, "cached", for the other, even for an
+        # address nothing listened at. Only when set, so other keys stay what they were.
+        payload["server"] = server
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -112,10 +123,12 @@ class ResponseCache:
         self.clock = clock
         self._records: CacheRecords = records or _SqliteCache(str(path) if path else ":memory:")
 
-    def get(self, provider: str, model: str, request: Request) -> Response | None:
+    def get(
+        self, provider: str, model: str, request: Request, server: str | None = None
+    ) -> Response | None:
         if self.ttl_s <= 0:
             return None
-        key = cache_key(provider, model, request)
+        key = cache_key(provider, model, request, server)
         row = self._records.get(key)
         if row is None:
             return None
@@ -136,7 +149,14 @@ class ResponseCache:
             cited=list(d.get("cited", [])),
         )
 
-    def put(self, provider: str, model: str, request: Request, response: Response) -> None:
+    def put(
+        self,
+        provider: str,
+        model: str,
+        request: Request,
+        response: Response,
+        server: str | None = None,
+    ) -> None:
         # Interrupted, refused or cached answers are not worth keeping.
         if self.ttl_s <= 0 or response.interrupted or response.refused or response.cached:
             return
@@ -151,7 +171,7 @@ class ResponseCache:
                 "cited": response.cited,
             }
         )
-        key = cache_key(provider, model, request)
+        key = cache_key(provider, model, request, server)
         self._records.put(key, self.clock(), provider, model, body)
 
     def purge_expired(self) -> int:

@@ -32,7 +32,7 @@ from providers.budget import (
     observe,
     request_chars,
 )
-from providers.cache import ResponseCache
+from providers.cache import ResponseCache, server_of
 from providers.calllog import CallLog
 from providers.errors import (
     BadResponseError,
@@ -197,7 +197,7 @@ class FallbackChain:
         if not self._cacheable(p):
             return None
         assert self.cache is not None
-        return self.cache.get(p.name, p.model, request)
+        return self.cache.get(p.name, p.model, request, server_of(p))
 
     def _succeed(
         self,
@@ -229,7 +229,7 @@ class FallbackChain:
                 log.warning("budget alert: %s", alert)
         if store and self._cacheable(p) and not resp.cached:
             assert self.cache is not None
-            self.cache.put(p.name, p.model, request, resp)
+            self.cache.put(p.name, p.model, request, resp, server_of(p))
         return resp
 
     def _nobody(

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 
 from providers.base import Message, Provider, Request, Response
-from providers.cache import ResponseCache
+from providers.cache import ResponseCache, server_of
 from providers.calllog import CallLog
 from providers.errors import ProviderError
 from providers.usage import UsageTracker
@@ -60,7 +60,7 @@ def rewrite_question(
         return question, None
     req = rewrite_request(question, history)
     p = provider
-    hit = cache.get(p.name, p.model, req) if cache is not None else None
+    hit = cache.get(p.name, p.model, req, server_of(p)) if cache is not None else None
     if hit is not None and _first_line(hit):
         hit.raw["task"] = TASK
         return _first_line(hit), hit
@@ -103,5 +103,5 @@ def rewrite_question(
     if not text:
         return contextualize(question, history), resp
     if cache is not None:
-        cache.put(p.name, p.model, req, resp)
+        cache.put(p.name, p.model, req, resp, server_of(p))
     return text, resp

@@ -344,3 +344,24 @@ def test_a_stream_cut_mid_answer_names_providers_as_people_know_them(
         in resp.text
     )
     assert "openai:" not in resp.text and "extractive:" not in resp.text
+
+
+def test_a_cached_answer_is_not_served_for_another_server_of_the_same_kind(
+    tmp_path: Path, start_fake: Callable[[str], FakeServer], make_provider: Callable[..., Any]
+) -> None:
+    # Two OpenAI-compatible servers (LM Studio here, vLLM there) both serving "default":
+    # the second server's question was answered "cached" from the first's answer, also
+    # when the address typed in the sidebar had nothing listening at it.
+    first, second = start_fake("openai"), start_fake("openai")
+    second.default = Reply(text="The second server's own answer [1].")
+    cache = ResponseCache(tmp_path / "cache.sqlite3", ttl_s=60)
+
+    def ask(fake: FakeServer | None) -> Response:
+        p = make_provider("openai_compatible", fake, model="default", max_retries=0)
+        return FallbackChain([p, FinalFake()], cache=cache, metrics=Metrics()).generate(question())
+
+    assert ask(first).provider == "openai_compatible"
+    again = ask(second)
+    assert not again.cached and again.text == "The second server's own answer [1]."
+    assert ask(None).provider != "openai_compatible"  # nothing there: not a cached answer
+    assert ask(first).cached  # the same server still hits
