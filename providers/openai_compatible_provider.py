@@ -10,12 +10,23 @@ constructor or settings (``RAG_OPENAI_COMPATIBLE_BASE_URL``). Prices come from t
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import openai
 
 from providers.base import Capabilities
 from providers.errors import ProviderConfigError
 from providers.openai_provider import OpenAIProvider
+
+
+def with_api_path(url: str) -> str:
+    """``http://127.0.0.1:1234`` -> ``http://127.0.0.1:1234/v1``: a server's address as LM
+    Studio and llama.cpp show it. vLLM and LM Studio answer only under ``/v1`` (llama.cpp
+    under both), so an address without a path failed every question with a 404."""
+    u = url.strip()
+    if urlsplit(u if "://" in u else f"http://{u}").path.strip("/"):
+        return u
+    return u.rstrip("/") + "/v1"
 
 
 class OpenAICompatibleProvider(OpenAIProvider):
@@ -39,6 +50,7 @@ class OpenAICompatibleProvider(OpenAIProvider):
                 "openai_compatible needs a base URL (base_url=... or RAG_OPENAI_COMPATIBLE_BASE_URL)",
                 provider=self.label,
             )
+        self.base_url = with_api_path(self.base_url)
 
     def _make_client(self, key: str | None) -> openai.OpenAI:
         # The SDK insists on a key; local servers accept any placeholder.
