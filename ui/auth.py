@@ -11,6 +11,7 @@ under. Hooks: :func:`gate` (app.py, first thing) and :func:`render_sidebar`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Mapping
@@ -27,6 +28,31 @@ log = logging.getLogger(__name__)
 # Settings of the [auth] section itself, not providers (Streamlit's own names).
 _SHARED_KEYS = {"redirect_uri", "cookie_secret", "expose_tokens"}
 _DEFAULT = "default"  # Streamlit's name for the provider configured directly in [auth]
+
+# Streamlit reads the identity cookie once, when a tab connects: after "Sign out" (or someone
+# else signing in) in one tab, every other open tab went on showing, and answering as, the
+# old user until reloaded. Each page writes who it is for into localStorage (an opaque hash;
+# "" on the sign-in screen); a tab that sees it change in another tab reloads, so it reads
+# the cookie again. (No "less than" sign in the script: Streamlit's HTML sanitiser drops it.)
+_FOLLOW_IDENTITY_JS = """
+<script>
+(() => {
+  const w = window.parent && window.parent.document ? window.parent : window;
+  const key = "gqa-identity", me = "%s";
+  try {
+    if (w.localStorage.getItem(key) !== me) w.localStorage.setItem(key, me);
+  } catch (e) { return; }
+  const first = w.__gqaIdentity === undefined;
+  w.__gqaIdentity = me;
+  if (!first) return;
+  w.addEventListener("storage", (ev) => {
+    if (ev.key === key && ev.newValue !== null && ev.newValue !== w.__gqaIdentity) {
+      w.location.reload();
+    }
+  });
+})();
+</script>
+"""
 
 
 def _auth_section() -> Mapping[str, object] | None:
@@ -93,10 +119,17 @@ def display_name() -> str:
     return "signed in"
 
 
+def _follow_identity(who: str | None) -> None:
+    """Reload this tab when another tab of the browser signs out or in as someone else."""
+    tag = hashlib.sha256(who.encode()).hexdigest()[:16] if who else ""
+    st.html(_FOLLOW_IDENTITY_JS % tag, unsafe_allow_javascript=True, width="content")
+
+
 def gate() -> None:
     """With sign-in configured: the sign-in screen, and stop, until someone signs in."""
     if not configured() or (signed_in() and owner()):
         return
+    _follow_identity(None)  # signed out here: other tabs still showing someone reload
     st.title("Grounded Q&A")
     if _auth_section() is None:
         st.error(
@@ -134,4 +167,5 @@ def render_sidebar() -> None:
         f" ({escape_md(str(email))})" if email and email != name else ""
     )
     st.caption(f"Signed in as {who}")
+    _follow_identity(owner())
     st.button("Sign out", key="auth_logout", on_click=st.logout, icon=":material/logout:")

@@ -4,7 +4,7 @@ The provider (tests/fakes/oidc_server.py) is a real HTTP server on 127.0.0.1; St
 own Authlib client does discovery, the code flow with PKCE, the token exchange and the
 RS256 id_token check against it. Alice signs in and asks a question; she signs out; Bob
 signs in and neither her conversation in the list nor its link (?c=<id>) shows him
-anything of hers. A forged id_token (signed by a key the provider does not publish) first
+anything of hers; her second tab drops to the sign-in screen when she signs out. A forged id_token (signed by a key the provider does not publish) first
 leaves the page at the sign-in screen. Screenshots go to tests/artifacts/sign_in_*.png.
 """
 
@@ -97,7 +97,8 @@ def test_each_user_sees_only_their_own_conversations(app: App) -> None:
     started = time.perf_counter()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # a context of its own: a second tab shares the first one's cookies
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         try:
             _run(page, app)
         finally:
@@ -138,7 +139,16 @@ def _run(page: Page, app: App) -> None:
     page.wait_for_url(re.compile(r"[?&]c=\w+"), timeout=30_000)
     alices = re.search(r"[?&]c=(\w+)", page.url).group(1)  # type: ignore[union-attr]
     _shot(page, "2_alice_answered")
+    # Her second tab follows her sign-out in the first (Streamlit reads the cookie once per
+    # tab: it went on showing her conversations); ui.auth has it reload.
+    other = page.context.new_page()
+    other.goto(app.url)
+    expect(other.get_by_text(f"Signed in as {ALICE.name}")).to_be_visible(timeout=60_000)
     _sign_out(page)
+    expect(other.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
+    expect(other.get_by_text("Signed in as")).to_have_count(0)
+    _shot(other, "2b_second_tab_signed_out")
+    other.close()
 
     _sign_in(page, app, BOB)
     expect(sidebar.get_by_text("Your questions and answers are saved here")).to_be_visible()

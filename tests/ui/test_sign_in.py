@@ -119,3 +119,20 @@ def test_an_unreadable_secrets_file_without_auth_is_ignored_as_before(
     at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
     assert len(at.chat_input) == 1 and "Sign in" not in [b.label for b in at.button]
+
+
+def _identity_tags(at: AppTest) -> list[str]:
+    """What each ``st.html`` of the page tells the browser's other tabs about who this is."""
+    bodies = [str(getattr(e.proto, "body", "")) for e in at.get("html")]
+    return [b.split('me = "')[1].split('"')[0] for b in bodies if "gqa-identity" in b]
+
+
+def test_every_tab_follows_a_sign_out_or_a_new_user(app_index: Path) -> None:
+    # Streamlit reads the identity cookie once per tab: a second tab went on showing Alice's
+    # conversations after she signed out in the first. Each page now publishes who it is for
+    # (localStorage); another tab that sees a different value reloads.
+    assert _identity_tags(_app(None)) == [""]  # the sign-in screen: nobody
+    alice, bob = _identity_tags(_app(ALICE)), _identity_tags(_app(BOB))
+    assert len(alice) == 1 and len(alice[0]) == 16 and alice[0] != bob[0]
+    assert "alice" not in alice[0]  # an opaque tag, not the id
+    assert _identity_tags(_app(ALICE)) == alice  # the same user's second tab: no reload
