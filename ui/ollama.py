@@ -10,6 +10,8 @@ from providers.ollama_admin import needed_models
 from rag.ollama import admin_for, settings_models
 from rag.settings import Settings
 
+PULLED = "ollama_pulled"  # the model just pulled, said once after the rerun that shows it
+
 
 def render(settings: Settings, model: str | None) -> None:
     with (
@@ -24,6 +26,9 @@ def render(settings: Settings, model: str | None) -> None:
             f"Ollama {health.get('version') or ''} at {health['base_url']}: "
             f"{health.get('models', 0)} models installed"
         )
+        pulled = st.session_state.pop(PULLED, None)
+        if pulled:
+            st.success(f"{pulled} is installed", icon=":material/check:")
         needed = list(
             dict.fromkeys(
                 [*needed_models([f"ollama:{model}"] if model else []), *settings_models(settings)]
@@ -48,4 +53,7 @@ def render(settings: Settings, model: str | None) -> None:
             except ProviderError as e:
                 st.error(f"Could not pull {missing}: {redact(e.message)}")
             else:
-                bar.progress(1.0, text=f"{missing} is installed")
+                # Drawn again at once: the count above and "Missing models" still listed
+                # the model just installed, beside the bar saying it was.
+                st.session_state[PULLED] = missing
+                st.rerun()
