@@ -235,9 +235,18 @@ class OllamaAdmin:
                     )
         except httpx.ConnectError as e:
             raise OllamaUnavailable(not_running_message(self.base_url), provider="ollama") from e
-        except httpx.HTTPError as e:
+        except httpx.TimeoutException as e:
             raise OllamaPullError(
-                f"pulling {model} was interrupted: {type(e).__name__}", provider="ollama"
+                f"pulling {model} was interrupted: Ollama sent nothing for "
+                f"{self.pull_timeout_s:g} s",
+                provider="ollama",
+            ) from e
+        except httpx.HTTPError as e:
+            # Said in words: the sidebar showed "...was interrupted: RemoteProtocolError".
+            raise OllamaPullError(
+                f"pulling {model} was interrupted: the connection to Ollama was lost "
+                "(it may have stopped); pulling again resumes the download",
+                provider="ollama",
             ) from e
 
 
