@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit import config
@@ -119,6 +121,26 @@ def display_name() -> str:
     return "signed in"
 
 
+def _provider_unreachable(name: str) -> str | None:
+    """The provider's host if its discovery document cannot be fetched now, else None.
+
+    ``st.login`` leaves the page for Streamlit's /auth/login, which fetches it and, when the
+    provider is down, shows only a bare "Authentication error" page with no way back.
+    """
+    section = _auth_section() or {}
+    settings = section if name == _DEFAULT else section.get(name)
+    url = settings.get("server_metadata_url") if isinstance(settings, Mapping) else None
+    if not isinstance(url, str) or not url:
+        return None  # st.login names the missing setting
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            response.read(1)
+    except (OSError, ValueError) as e:  # refused, timed out, DNS, an HTTP error status
+        log.warning("the sign-in provider %s cannot be reached: %s", name, type(e).__name__)
+        return urlsplit(url).netloc or url
+    return None
+
+
 def _follow_identity(who: str | None) -> None:
     """Reload this tab when another tab of the browser signs out or in as someone else."""
     tag = hashlib.sha256(who.encode()).hexdigest()[:16] if who else ""
@@ -146,6 +168,14 @@ def gate() -> None:
     for name in names:
         label = "Sign in" if name == _DEFAULT or len(names) == 1 else f"Sign in with {name}"
         if st.button(label, key=f"auth_login_{name}", type="primary", icon=":material/login:"):
+            host = _provider_unreachable(name)
+            if host:
+                st.error(
+                    f"The sign-in provider ({escape_md(host)}) cannot be reached right now, so "
+                    "signing in is not possible. Try again in a minute; if it lasts, tell "
+                    "whoever runs this app."
+                )
+                continue
             try:
                 st.login(name)
             except StreamlitAuthError as e:  # names the missing setting, never a value

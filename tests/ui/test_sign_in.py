@@ -136,3 +136,28 @@ def test_every_tab_follows_a_sign_out_or_a_new_user(app_index: Path) -> None:
     assert len(alice) == 1 and len(alice[0]) == 16 and alice[0] != bob[0]
     assert "alice" not in alice[0]  # an opaque tag, not the id
     assert _identity_tags(_app(ALICE)) == alice  # the same user's second tab: no reload
+
+
+def test_sign_in_with_the_provider_down_says_so_on_the_page(app_index: Path) -> None:
+    # st.login used to leave for /auth/login, which showed only "Authentication error"
+    gate = _app(None)  # AUTH's provider is 127.0.0.1:9, where nothing listens
+    gate.button(key="auth_login_default").click().run()
+    assert not gate.exception
+    assert "(127.0.0.1:9) cannot be reached right now" in page_text(gate).replace("\\", "")
+    assert [b.label for b in gate.button] == ["Sign in"]  # still there to try again
+
+
+def test_sign_in_with_the_provider_up_goes_to_it() -> None:
+    from tests.fakes.oidc_server import FakeOidc
+
+    idp = FakeOidc("grounded-qa", "a-client-secret", AUTH["redirect_uri"]).start()
+    try:
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.secrets["auth"] = {**AUTH, "server_metadata_url": idp.metadata_url}
+        at.run()
+        at.button(key="auth_login_default").click().run()
+        assert not at.exception
+        assert "cannot be reached" not in page_text(at)
+        assert ("GET", "/.well-known/openid-configuration") in idp.calls
+    finally:
+        idp.stop()
