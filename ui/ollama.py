@@ -6,11 +6,30 @@ from __future__ import annotations
 import streamlit as st
 
 from providers.errors import ProviderError, redact
-from providers.ollama_admin import needed_models
+from providers.ollama_admin import OllamaAdmin, canonical, needed_models
 from rag.ollama import admin_for, settings_models
 from rag.settings import Settings
 
 PULLED = "ollama_pulled"  # the model just pulled, said once after the rerun that shows it
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _installed_at(base_url: str) -> list[str]:
+    try:
+        with OllamaAdmin(base_url, timeout_s=1.0) as admin:
+            return [str(m["name"]) for m in admin.list_models()]
+    except ProviderError:  # not running: the panel below says so
+        return []
+
+
+def model_options(settings: Settings, listed: list[str]) -> list[str]:
+    """The model picker's options: ``listed`` and then the models Ollama has installed.
+
+    With only the default offered, a model someone had pulled had to be typed by name."""
+    with admin_for(settings) as admin:
+        url = admin.base_url
+    seen = {canonical(m) for m in listed}
+    return [*listed, *(m for m in _installed_at(url) if canonical(m) not in seen)]
 
 
 def render(settings: Settings, model: str | None) -> None:
@@ -56,4 +75,5 @@ def render(settings: Settings, model: str | None) -> None:
                 # Drawn again at once: the count above and "Missing models" still listed
                 # the model just installed, beside the bar saying it was.
                 st.session_state[PULLED] = missing
+                _installed_at.clear()
                 st.rerun()

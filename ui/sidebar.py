@@ -153,9 +153,12 @@ def _pick_provider(
 def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, Any]]) -> str | None:
     row = rows.get(p.name, {})
     if not takes_server_url(p):
-        picked = st.selectbox(
-            "Model", models_for(p.name, row), key=f"model_{p.name}", accept_new_options=True
-        )
+        options = models_for(p.name, row)
+        if p.name == "ollama":
+            from ui import ollama
+
+            options = ollama.model_options(settings, options)
+        picked = st.selectbox("Model", options, key=f"model_{p.name}", accept_new_options=True)
         return str(picked) if picked else None
     # A server of the user's (llama.cpp, vLLM, LM Studio): where it is, and a model name
     # typed as the server knows it - there is no list of its models to pick from.

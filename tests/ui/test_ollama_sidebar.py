@@ -65,3 +65,17 @@ def test_a_model_ollama_does_not_have_is_named_in_the_note(
         "Ollama does not have llama3.2 installed (pull it under Ollama models in the "
         "sidebar), answered by extractive." in text
     ), text
+
+
+def test_the_model_picker_offers_the_models_ollama_has(
+    new_app: Callable[[], AppTest], fake_ollama: FakeOllama
+) -> None:
+    at = new_app()
+    at.selectbox(key="provider").set_value("ollama").run()
+    # Only the default was offered: a model already pulled had to be typed by name.
+    # llama3.2:latest is the default llama3.2 already in the list, so it is not repeated.
+    assert list(at.selectbox(key="model_ollama").options) == ["llama3.2", "qwen2.5:0.5b"]
+    at.selectbox(key="model_ollama").set_value("qwen2.5:0.5b").run()
+    at.chat_input[0].set_value("What is the nightly hotel limit in London?").run()
+    assert not at.exception
+    assert [c.body["model"] for c in fake_ollama.calls] == ["qwen2.5:0.5b"]
