@@ -31,6 +31,7 @@ from ui import (  # noqa: E402
     conversations,
     costs,
     documents,
+    scroll,
     sidebar,
     sources,
     state,
@@ -84,6 +85,7 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     elif not st.session_state.turns and not question:
         chat.render_welcome(engine)
     chat.render_history(st.session_state.turns)
+    scroll.reveal_new_answer(len(st.session_state.turns))  # phone: answer, not costs
     if engine is not None and question:
         chat.ask(engine, choice, question)
     sources.install_citation_links()  # [n] opens source n
