@@ -100,15 +100,17 @@ def test_a_repeated_question_is_served_from_the_cache(index: Path) -> None:
     # Self-contained: asks once itself, so it does not lean on another test's cache entry.
     question = "What is the hotel limit in Paris?"
     args = ("ask", question, "--provider", "openai:gpt-4o-mini", "--json")
-    with FakeOpenAI(Reply(text="The Paris limit is 300 dollars [1].")) as fake:
+    # One server (the cache key holds its address): it answers once, then fails if asked.
+    with FakeOpenAI(Reply(fault="server")) as fake:
+        fake.replies.append(Reply(text="The Paris limit is 300 dollars [1]."))
         first = json.loads(_run(index, fake, *args).stdout)
-    assert first["provider"] == "openai" and first["cached"] is False and len(fake.calls) == 1
-    with FakeOpenAI(Reply(fault="server")) as fake:  # would fail if it were asked
+        assert first["provider"] == "openai" and first["cached"] is False
+        assert len(fake.calls) == 1
         proc = _run(index, fake, *args)
     out = json.loads(proc.stdout)
     assert out["provider"] == "openai" and out["cached"] is True and out["cost_usd"] == 0
     assert out["answer"] == first["answer"]
-    assert fake.calls == []
+    assert len(fake.calls) == 1
 
 
 def test_providers_and_usage_show_the_calls_of_earlier_processes(index: Path) -> None:
