@@ -50,6 +50,10 @@ class ChatCompletionRequest(BaseModel):
     stream: bool | None = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
+    # Not applied (the answer's length is the provider's), but checked as OpenAI checks them:
+    # a client sending 0 or a negative count has a bug it should hear about, not a 200.
+    max_tokens: int | None = Field(None, ge=1)
+    max_completion_tokens: int | None = Field(None, ge=1)
     user: str | None = Field(None, max_length=256)
 
 

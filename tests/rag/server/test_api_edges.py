@@ -173,3 +173,14 @@ def test_rag_serve_command(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "cli-token" not in err
+
+
+@pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
+@pytest.mark.parametrize("value", [0, -5])
+def test_a_token_limit_below_one_is_a_400_naming_it(app: Any, field: str, value: int) -> None:
+    # OpenAI refuses these; answering anyway hid a client's bug behind a 200.
+    with TestClient(app) as c:
+        r = c.post("/v1/chat/completions", json={**ASK, field: value}, headers=AUTH)
+    assert r.status_code == 400
+    assert r.json()["error"]["param"] == field
+    assert r.json()["error"]["type"] == "invalid_request_error"
