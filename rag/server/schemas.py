@@ -1,7 +1,8 @@
 """Request and response bodies, as OpenAI's API spells them, plus ``sources``.
 
-Requests accept (and ignore) OpenAI fields the answer path has no use for (``n``, ``top_p``,
-``tools`` ...): clients such as Open WebUI send them. Responses carry one extra top-level
+Requests accept (and ignore) OpenAI fields the answer path has no use for (``top_p``,
+``tools`` ...): clients such as Open WebUI send them. ``n`` above 1 is refused: one answer is
+made per request, and a client indexing ``choices[1]`` must not get a 200 with one choice. Responses carry one extra top-level
 field, ``sources``: the numbered passages the ``[n]`` in the text point at.
 """
 
@@ -54,6 +55,7 @@ class ChatCompletionRequest(BaseModel):
     # a client sending 0 or a negative count has a bug it should hear about, not a 200.
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
+    n: int | None = Field(None, ge=1, le=1, description="only 1: one grounded answer a request")
     user: str | None = Field(None, max_length=256)
 
 

@@ -184,3 +184,13 @@ def test_a_token_limit_below_one_is_a_400_naming_it(app: Any, field: str, value:
     assert r.status_code == 400
     assert r.json()["error"]["param"] == field
     assert r.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_n_above_one_is_a_400_not_one_choice(app: Any) -> None:
+    # One answer is made per request: a 200 with one choice broke clients reading choices[1].
+    with TestClient(app) as c:
+        refused = c.post("/v1/chat/completions", json={**ASK, "n": 2}, headers=AUTH)
+        one = c.post("/v1/chat/completions", json={**ASK, "n": 1}, headers=AUTH)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["param"] == "n"
+    assert one.status_code == 200 and len(one.json()["choices"]) == 1
