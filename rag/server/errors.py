@@ -18,6 +18,7 @@ log = logging.getLogger("rag.server")
 
 # As OpenAI sends them: every 4xx is an invalid_request_error (the code says which).
 _TYPES = {429: "rate_limit_error"}
+WHOLE_BODY = "The request body must be a JSON object, sent with 'Content-Type: application/json'."
 
 
 class APIError(Exception):
@@ -61,6 +62,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     first = errors[0]
     if first.get("type") == "json_invalid":
         return "We could not parse the JSON body of your request.", None
+    if tuple(first.get("loc", ())) == ("body",):
+        # The body as a whole (empty, an array, or sent as text/plain or a form): pydantic's
+        # "Input should be a valid dictionary..." or "Field required" does not say what to fix.
+        return WHOLE_BODY, None
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
     param = ".".join(loc) or None
     msg = str(first.get("msg", "invalid value"))

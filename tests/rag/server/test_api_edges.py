@@ -194,3 +194,22 @@ def test_n_above_one_is_a_400_not_one_choice(app: Any) -> None:
     assert refused.status_code == 400
     assert refused.json()["error"]["param"] == "n"
     assert one.status_code == 200 and len(one.json()["choices"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"model": "grounded-qa", "messages": []}', "text/plain"),
+        (b"[1, 2]", "application/json"),
+        (b"", "application/json"),
+        (b"model=grounded-qa", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_so(app: Any, body: bytes, content_type: str) -> None:
+    # pydantic's "Input should be a valid dictionary..." / "Field required" named nothing to fix.
+    headers = {**AUTH, "Content-Type": content_type}
+    with TestClient(app) as c:
+        r = c.post("/v1/chat/completions", content=body, headers=headers)
+    assert r.status_code == 400
+    assert "JSON object" in r.json()["error"]["message"]
+    assert "application/json" in r.json()["error"]["message"]
