@@ -48,7 +48,8 @@ class ChatCompletionRequest(BaseModel):
 
     model: str = Field(min_length=1, max_length=256, examples=["grounded-qa"])
     messages: list[ChatMessage] = Field(min_length=1, max_length=1000)
-    stream: bool | None = False
+    # Strict, as OpenAI is: "yes" or "false" (strings) silently streamed or not by lax coercion.
+    stream: bool | None = Field(False, strict=True)
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     # Not applied (the answer's length is the provider's), but checked as OpenAI checks them:

@@ -213,3 +213,12 @@ def test_a_body_that_is_not_a_json_object_says_so(app: Any, body: bytes, content
     assert r.status_code == 400
     assert "JSON object" in r.json()["error"]["message"]
     assert "application/json" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("value", ["yes", "false", 1])
+def test_stream_must_be_a_boolean(app: Any, value: Any) -> None:
+    # Lax coercion streamed for "yes" and not for "false": the client got what it did not expect.
+    with TestClient(app) as c:
+        r = c.post("/v1/chat/completions", json={**ASK, "stream": value}, headers=AUTH)
+    assert r.status_code == 400
+    assert r.json()["error"]["param"] == "stream"
