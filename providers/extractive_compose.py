@@ -39,6 +39,7 @@ from providers.extractive_qtype import QuestionType, classify, polarity
 from providers.extractive_signature import answers_who, signature
 from providers.extractive_tables import focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
+from text.terms import name_words
 
 if TYPE_CHECKING:
     from providers.extractive_provider import Candidate
@@ -374,15 +375,10 @@ def compose(
     pieces = [Piece(text, (c.source.n,)) for _, c, text in chosen]
     if qt.kind == "yesno":
         src = chosen[0][1].source
-        said = polarity(question, pieces[0].text, f"{_name_words(src.source)} {src.text}")
+        said = polarity(question, pieces[0].text, f"{name_words(src.source)} {src.text}")
         if said:
             pieces[0] = Piece(f"{said}. {pieces[0].text}", pieces[0].cites)
     return pieces
-
-
-def _name_words(filename: str) -> str:
-    """A file's name as words: "FIPS199.pdf" -> "FIPS 199 pdf" (what the document is about)."""
-    return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|[_.\-]+", " ", filename)
 
 
 def render(pieces: Sequence[Piece]) -> str:

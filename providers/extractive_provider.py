@@ -32,6 +32,7 @@ from providers.base import (
 from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
+from providers.extractive_overview import overview_answer
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
     Z_CLIP,
@@ -188,6 +189,12 @@ class ExtractiveProvider:
             or request.question
             or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         )
+        if numbers := request.metadata.get("overview"):  # "Summarize the travel policy."
+            said = overview_answer(
+                question, request.sources, numbers, self.candidates, self.follow, self.precede
+            )
+            if said is not None:
+                return self._overview_response(*said, t0), []
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
@@ -223,6 +230,19 @@ class ExtractiveProvider:
             raw={"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown},
         )
         return resp, cands
+
+    def _overview_response(self, text: str, cited: list[int], t0: float) -> Response:
+        return Response(
+            text=text,
+            provider=self.name,
+            model=self.model,
+            usage=Usage(0, 0),
+            cost_usd=0.0,
+            latency_ms=(time.perf_counter() - t0) * 1000,
+            finish_reason="stop",
+            cited=cited,
+            raw={"overview": True},
+        )
 
     def _compose(
         self, question: str, cands: Sequence[Candidate], sources: Sequence[Source]

@@ -256,6 +256,9 @@ def build_request(
     sources = to_sources(retrieval.passages)
     system, messages = grounded_messages(question, sources, history)
     focus = search_query.strip()
+    metadata: dict[str, Any] = {"focus": focus} if focus and focus != question else {}
+    if retrieval.openings:  # an overview question: these sources open the documents asked
+        metadata["overview"] = [s.n for s in sources if s.chunk_id in retrieval.openings]
     return Request(
         messages=messages,
         system=system,
@@ -264,7 +267,7 @@ def build_request(
         question=question,
         sources=sources,
         timeout_s=timeout_s,
-        metadata={"focus": focus} if focus and focus != question else {},
+        metadata=metadata,
     )
 
 

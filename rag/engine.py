@@ -23,6 +23,7 @@ from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
 from rag.embeddings import Embedder, embedder_for
 from rag.lexical import LexicalIndex
+from rag.overview import with_openings
 from rag.pipeline import MAX_CHARS_PER_TOKEN, TRUNCATED_NOTICE, Pipeline
 from rag.retrieve import RetrievalResult, Retriever
 from rag.settings import Settings
@@ -264,7 +265,18 @@ class Engine:
 
     # --- questions -----------------------------------------------------------------------
     def retrieve(self, query: str, k: int | None = None, mode: str = "hybrid") -> RetrievalResult:
-        return self.retriever.search(query, k or self.settings.top_k, mode=mode, doc_ids=self.scope)
+        found = self.retriever.search(
+            query, k or self.settings.top_k, mode=mode, doc_ids=self.scope
+        )
+        # "Summarize the travel policy.": the documents' own openings lead (rag/overview.py)
+        return with_openings(
+            query,
+            found,
+            self.docs,
+            self.store.get_chunks,
+            lambda passages: self.retriever.with_relevance(passages, found.query_vec),
+            self.scope,
+        )
 
     @property
     def pipeline(self) -> Pipeline:

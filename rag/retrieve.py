@@ -54,6 +54,8 @@ class RetrievalResult:
     passages: list[Passage]
     query_vec: np.ndarray
     timings: Timings = field(default_factory=Timings)
+    # chunk ids of the documents' openings an overview question was given (rag/overview.py)
+    openings: tuple[str, ...] = ()
 
 
 FUSIONS = ("rrf", "convex")
@@ -164,11 +166,13 @@ class Retriever:
             )
             if len(passages) >= k:
                 break
-        passages = self._with_relevance(passages, qvec)
+        passages = self.with_relevance(passages, qvec)
         t.fuse_ms = (time.perf_counter() - t3) * 1000
         return RetrievalResult(passages, qvec, t)
 
-    def _with_relevance(self, passages: list[Passage], qvec: np.ndarray) -> list[Passage]:
+    def with_relevance(self, passages: list[Passage], qvec: np.ndarray) -> list[Passage]:
+        """``passages`` with their cosine to the query (read from the store when the dense
+        search did not return them)."""
         missing = [p.chunk_id for p in passages if p.dense is None]
         vecs = self.store.vectors(missing) if missing else {}
         q = np.asarray(qvec, dtype=np.float32)

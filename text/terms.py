@@ -69,3 +69,8 @@ def content_terms(text: str) -> list[str]:
     its parts ("home-office" answers a question about a "home office")."""
     parts = [p for w in words(text) for p in w.split("-")]
     return stem([p for p in parts if p and p not in STOP_WORDS])
+
+
+def name_words(filename: str) -> str:
+    """A file's name as words: "FIPS199.pdf" -> "FIPS 199 pdf" (what the document is about)."""
+    return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|[_.\-]+", " ", filename)

@@ -91,7 +91,7 @@ def test_sources_carry_a_relevance_that_a_bm25_only_hit_has_too(engine) -> None:
     assert res.passages and all(p.relevance == p.dense for p in res.passages)
     # A hit only BM25 found has no dense score: its relevance comes from its stored vector.
     bm25_only = [replace(p, dense=None, relevance=None) for p in res.passages]
-    again = engine.retriever._with_relevance(bm25_only, res.query_vec)
+    again = engine.retriever.with_relevance(bm25_only, res.query_vec)
     for p, q in zip(res.passages, again, strict=True):
         assert q.relevance is not None and abs(q.relevance - p.dense) < 1e-3
     ans = engine.ask("How many days after the trip can expenses be claimed?")

@@ -83,3 +83,19 @@ def test_relevance_is_low_for_a_hopeless_question_and_high_for_a_good_one(demo_e
     good = demo_engine.ask("What is the nightly hotel limit in London?")
     assert max(s.relevance or 0.0 for s in hopeless.sources) < 0.3
     assert (good.sources[0].relevance or 0.0) > 0.45
+
+
+def test_an_overview_question_is_answered_from_the_documents_openings(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    one = demo_engine.ask("Summarize the travel policy.")
+    assert one.answer.startswith("This policy explains how employees book business travel")
+    assert one.sources[0].source == "travel-and-expense-policy.pdf" and one.cited == [1]
+    every = demo_engine.ask("What are these documents about?")
+    named = sorted(line.split(": ")[0] for line in every.answer.split("\n"))
+    assert named == sorted(d.name for d in demo_engine.docs()), every.answer
+    assert "employee-handbook.md: Northwind Robotics builds warehouse robots" in every.answer
+    # "ask within" one document: only that one is summed up
+    handbook = [d.doc_id for d in demo_engine.docs() if d.name == "employee-handbook.md"]
+    within = demo_engine.within(handbook).ask("What are these documents about?")
+    assert within.answer.startswith("Northwind Robotics builds warehouse robots")
+    # a document the library does not hold is no overview: the usual answer path refuses
+    assert demo_engine.ask("What is FIPS 199 about?").refused

@@ -1,0 +1,139 @@
+"""The extractive answer to an overview question: each asked document in its own words.
+
+The retrieval put the openings of the documents asked about first and said which sources
+they are (``Request.metadata["overview"]``, ``rag/overview.py``). Ranking their sentences
+against "Summarize the travel policy." would pick whichever shares the word "policy"; the
+answer is instead what the document says first, under its summary heading when it has one
+("1. PURPOSE", "Executive Summary"): whole sentences, no title, cover line or cut sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from providers.base import Source
+from providers.extractive_compose import FollowFn, quotable_texts
+from providers.extractive_refusal import Candidate
+from text.overview import summary_start
+from text.sentences import BULLETS, is_heading_line
+from text.terms import content_terms, name_words
+
+ONE_DOCUMENT_SENTENCES = 3  # "Summarize the travel policy."
+EACH_DOCUMENT_SENTENCES = 1  # "What are these documents about?": a line per document
+MAX_CHARS = 450  # more sentences while the answer stays a paragraph
+
+_ENDS = '.!?"”’)'
+
+CandidatesFn = Callable[[str, Sequence[Source]], list[Candidate]]
+
+
+def overview_answer(
+    question: str,
+    sources: Sequence[Source],
+    numbers: Sequence[int],
+    candidates: CandidatesFn,
+    follow: FollowFn | None = None,
+    precede: FollowFn | None = None,
+) -> tuple[str, list[int]] | None:
+    """The answer text and the sources it cites, or None when no opening has a sentence
+    to quote (a table, a scanned ledger: the ordinary answer path takes over)."""
+    openings = [s for s in sources if s.n in set(numbers)]
+    documents: dict[str, list[Source]] = {}
+    for src in openings:  # a document's opening chunk and the one after it, in order
+        documents.setdefault(src.doc_id or src.source, []).append(src)
+    per_document = ONE_DOCUMENT_SENTENCES if len(documents) == 1 else EACH_DOCUMENT_SENTENCES
+    said: list[tuple[Source, str, list[int]]] = []
+    for chunks in documents.values():
+        quoted = _opening_sentences(question, chunks, candidates, follow, precede)
+        # from the sentence that says what the document is ("FIPS Publication 200 ...
+        # specifies ..."), else from the first; a few sentences, not a page
+        lead = next((i for i, q in enumerate(quoted) if q[2]), 0)
+        chosen: list[tuple[str, int, bool]] = []
+        for q in quoted[lead:]:
+            longer = sum(len(t) for t, _, _ in chosen) + len(q[0]) > MAX_CHARS
+            if chosen and (len(chosen) >= per_document or longer):
+                break
+            chosen.append(q)
+        text = " ".join(t for t, _, _ in chosen) or _title(chunks[0].text)
+        said.append((chunks[0], text, sorted({n for _, n, _ in chosen} or {chunks[0].n})))
+    if not any(text for _, text, _ in said):
+        return None
+    if len(said) == 1:
+        _, text, cites = said[0]
+        return f"{text} {''.join(f'[{n}]' for n in cites)}", cites
+    lines = [
+        f"{src.source}: {text or 'no sentence to quote (a table or a scan)'} "
+        + "".join(f"[{n}]" for n in cites)
+        for src, text, cites in said
+    ]
+    return "\n".join(lines), sorted({n for _, _, cites in said for n in cites})
+
+
+def _opening_sentences(
+    question: str,
+    chunks: Sequence[Source],
+    candidates: CandidatesFn,
+    follow: FollowFn | None,
+    precede: FollowFn | None,
+) -> list[tuple[str, int, bool]]:
+    """(sentence, source number, names the document) for the whole prose sentences of a
+    document's opening section: from its summary heading (or its start) to the next heading.
+    A list inside it is skipped, not quoted item by item."""
+    out: list[tuple[str, int, bool]] = []
+    for i, src in enumerate(chunks):
+        start = summary_start(src.text) or 0 if i == 0 else 0
+        for c in sorted(candidates(question, [src]), key=lambda c: c.start):
+            if c.end <= start:
+                continue
+            if c.start < start:  # "SUMMARY: The FAA proposes ...": the label is not the summary
+                c = replace(c, text=src.text[start : c.end], start=start)
+            # the next section; ``c.heading`` also marks a sentence the chunk's edge cut
+            at_edge = c.end >= len(src.text.rstrip()) or not src.text[: c.start].strip()
+            if out and c.heading and not at_edge:
+                return out
+            for _, text in quotable_texts([c], follow, precede):
+                if _prose(text) and all(text != t for t, _, _ in out):
+                    out.append((text, src.n, _names_itself(text, src.source)))
+    return out
+
+
+# "This policy explains ...", "The present standard specifies ..."
+_THIS_DOCUMENT = re.compile(
+    r"^(?:this|the present)\s+(?:document|publication|standard|policy|guide|handbook|manual|"
+    r"framework|report|notice|rule|paper|specification|directive|faq|plan|agreement)\b",
+    re.I,
+)
+
+
+def _names_itself(sentence: str, file_name: str) -> bool:
+    """Does the sentence say what the document is ("This policy explains ...", "FIPS
+    Publication 199 addresses ...": the file's name words open it)?"""
+    if _THIS_DOCUMENT.match(sentence):
+        return True
+    name = set(content_terms(name_words(file_name.rsplit(".", 1)[0])))
+    opening_words = set(content_terms(" ".join(sentence.split()[:5])))
+    return bool(name) and name <= opening_words
+
+
+def _prose(text: str) -> bool:
+    """A sentence that ends as one; not a table row, a list item, or a ledger line in
+    capitals ("DEREK A LEGISLATIVE CORRESPONDENT TO JUL. 15 ...", an OCR'd scan)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    shouting = sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+    return (
+        text.rstrip()[-1:] in _ENDS
+        and "|" not in text
+        and text.lstrip()[:1] not in BULLETS
+        and not shouting
+    )
+
+
+def _title(text: str) -> str:
+    """The document's first line when it reads as a title ("NICS Firearm Background Checks
+    November - 2015"), said as one: a table has no sentence, but it has a name."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and is_heading_line(first) and "|" not in first:
+        return f"“{first}” (its title)"
+    return ""

@@ -1,0 +1,117 @@
+"""An overview question gets the documents' own statements of what they are about.
+
+"Summarize the travel policy." or "What are these documents about?" matches no passage the
+way a fact matches a factoid question: the search returned whatever shared a word with it,
+and the answer quoted a definition or was refused. When the question names a document (by
+its file name or its title) or all of them, the passages to answer from are each document's
+*opening*: the chunk holding its "Purpose", "Abstract" or "Executive Summary" section among
+its first chunks, else its first chunk. They lead the sources (the search's hits follow, for
+a model to use), and the request says which sources they are (``metadata["overview"]``) so
+the extractive answerer quotes them instead of ranking sentences against the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
+
+from rag.retrieve import Passage, RetrievalResult
+from rag.state.base import ChunkRecord, DocInfo
+from text.overview import overview_subject, summary_start
+from text.terms import content_terms, name_words
+
+MAX_DOCUMENTS = 10  # "What are these documents about?" over a large library: the first ten
+OPENING_CHUNKS = 12  # a purpose section sits behind a cover, a foreword and a contents page
+TITLE_CHARS = 240  # a document's title is in its first lines
+
+GetChunks = Callable[[Sequence[str]], dict[str, ChunkRecord]]
+Relevance = Callable[[list[Passage]], list[Passage]]
+
+
+# "the NICS document", "the handbook PDF": words for any document, not for one
+_ANY_DOCUMENT = set(content_terms("document documents doc docs file files pdf text paper"))
+
+
+def _terms(text: str) -> set[str]:
+    """Content words, a file name's parts split ("FIPS199.pdf" -> fips, 199)."""
+    return set(content_terms(name_words(text)))
+
+
+def asked_documents(question: str, docs: Sequence[DocInfo], get_chunks: GetChunks) -> list[DocInfo]:
+    """The documents an overview question asks about, in the library's order; none for a
+    question that asks something else or names no document."""
+    subject = overview_subject(question)
+    if subject is None or not docs:
+        return []
+    wanted = _terms(subject) - _ANY_DOCUMENT
+    if not wanted:  # "these documents", "this"
+        return list(docs[:MAX_DOCUMENTS])
+    firsts = get_chunks([f"{d.doc_id}:0" for d in docs])
+    named = []
+    for d in docs:
+        first = firsts.get(f"{d.doc_id}:0")
+        title = first.text[:TITLE_CHARS] if first else ""
+        # every word of the subject is in the file name or the title: "the NIST Cybersecurity
+        # Framework" is NIST.CSWP.04162018.pdf, "Framework for Improving Critical
+        # Infrastructure Cybersecurity"
+        if wanted <= _terms(d.name) | _terms(title):
+            named.append(d)
+    return named[:MAX_DOCUMENTS]
+
+
+def opening(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
+    """The chunk where ``doc`` says what it is about: the first of its opening chunks with a
+    summary heading ("1. PURPOSE", "Executive Summary"), else its first chunk."""
+    ids = [f"{doc.doc_id}:{i}" for i in range(min(doc.chunks, OPENING_CHUNKS) or 1)]
+    chunks = get_chunks(ids)
+    ordered = [chunks[i] for i in ids if i in chunks]
+    for c in ordered:
+        at = summary_start(c.text)
+        if at is not None and c.text[at:].strip():
+            return c
+    return ordered[0] if ordered else None
+
+
+def with_openings(
+    question: str,
+    result: RetrievalResult,
+    library: Callable[[], Sequence[DocInfo]],
+    get_chunks: GetChunks,
+    relevance: Relevance,
+    scope: Collection[str] | None = None,
+) -> RetrievalResult:
+    """``result`` led by the openings of the documents an overview question asks about
+    (only those in ``scope``, when given); ``result`` itself for any other question."""
+    if overview_subject(question) is None:  # most questions: no need to list the library
+        return result
+    docs = [d for d in library() if scope is None or d.doc_id in scope]
+    asked = asked_documents(question, docs, get_chunks)
+    chunks = [c for d in asked if (c := opening(d, get_chunks)) is not None]
+    if not chunks:
+        return result
+    if len(chunks) == 1:  # one document: its purpose section often runs into the next chunk
+        after = f"{chunks[0].doc_id}:{chunks[0].idx + 1}"
+        chunks += get_chunks([after]).values()
+    top = max((p.score for p in result.passages), default=1.0)
+    names = {d.doc_id: d.name for d in asked}
+    lead = [
+        Passage(
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            source=names.get(c.doc_id, c.name),
+            page=c.page,
+            text=c.text,
+            score=top,
+            start=c.start,
+            end=c.end,
+        )
+        for c in chunks
+    ]
+    ids = {p.chunk_id for p in lead}
+    rest = [p for p in result.passages if p.chunk_id not in ids]
+    keep = max(len(result.passages) - len(lead), 0)
+    return replace(
+        result,
+        passages=relevance(lead) + rest[:keep],
+        openings=tuple(p.chunk_id for p in lead),
+    )
