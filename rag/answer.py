@@ -128,14 +128,17 @@ class Answer:
                 cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
         return [*lines, (label, tokens, cost, self.latency_ms)]
 
-    def cost_lines(self, turn: int, first: int) -> list[dict[str, Any]]:
+    def cost_lines(
+        self, turn: int, first: int, question: int | None = None
+    ) -> list[dict[str, Any]]:
         """:meth:`spend` as the session's cost rows (answer number from ``first``, the turn it
-        belongs to, provider, tokens, cost_usd, latency_ms): the live session and a
-        reopened conversation build them the same way."""
+        belongs to, its question's number in the session, provider, tokens, cost_usd,
+        latency_ms): the live session and a reopened conversation build them the same way."""
         return [
             {
                 "answer": first + i,
                 "turn": turn,
+                "question": question or turn,
                 "provider": label,
                 "tokens": tokens,
                 "cost_usd": cost,

@@ -58,6 +58,9 @@ class Turn:
     within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
     within_names: list[str] = field(default_factory=list)  # their names when it was asked
     indexing: int = 0  # documents still being indexed when it was asked (it could not use them)
+    # Its place among the session's questions (the cost table's "Question"): a new
+    # conversation restarts ``id`` at 1, and two conversations' first questions were both 1.
+    number: int = 0
 
 
 def history_messages(turns: Sequence[Turn]) -> list[Message]:
@@ -158,7 +161,12 @@ class ChatSession:
 
     # --- asking --------------------------------------------------------------------------
     def new_turn(self, question: str) -> Turn:
-        return Turn(id=(self.turns[-1].id + 1) if self.turns else 1, question=question)
+        asked = [_question_of(r) for r in self.costs] + [t.number for t in self.turns]
+        return Turn(
+            id=(self.turns[-1].id + 1) if self.turns else 1,
+            question=question,
+            number=max(asked, default=0) + 1,
+        )
 
     def ask_stream(self, turn: Turn, choice: Choice) -> Iterator[str | Answer]:
         """One answer (with fallbacks), streamed; the answer joins ``turn`` and the costs."""
@@ -247,7 +255,7 @@ class ChatSession:
     def _keep(self, turn: Turn, a: Answer) -> None:
         """Add ``a`` to the turn and its cost lines (:meth:`Answer.spend`) to the costs."""
         turn.answers.append(a)
-        self.costs += a.cost_lines(turn.id, len(self.costs) + 1)
+        self.costs += a.cost_lines(turn.id, len(self.costs) + 1, turn.number or turn.id)
 
     def _row(
         self, turn: Turn, label: str, tokens: int, cost: float | None, latency_ms: float = 0.0
@@ -256,9 +264,16 @@ class ChatSession:
             {
                 "answer": len(self.costs) + 1,
                 "turn": turn.id,
+                "question": turn.number or turn.id,
                 "provider": label,
                 "tokens": tokens,
                 "cost_usd": cost,
                 "latency_ms": round(latency_ms),
             }
         )
+
+
+def _question_of(row: dict[str, Any]) -> int:
+    """The session-wide question number of a cost row (a reopened conversation's rows have
+    only their turn, and come first)."""
+    return int(row.get("question") or row.get("turn") or 0)

@@ -73,7 +73,7 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 "answer": int(row["answer"]),
-                "question": int(row.get("turn") or row["answer"]),
+                "question": int(row.get("question") or row.get("turn") or row["answer"]),
                 "provider": provider_label(str(row.get("provider", ""))),
                 "tokens": int(row.get("tokens") or 0),
                 "cost": money(c) if priced else "unpriced",

@@ -80,3 +80,21 @@ def test_compare_and_consensus_keep_what_was_asked_beside_who_answered(
     assert answer.consensus_of is not None
     assert [p["counted"] for p in answer.consensus_of] == [True, False]
     assert [p["requested"] for p in answer.consensus_of] == choice.compare
+
+
+def test_a_new_conversation_numbers_its_questions_on_from_the_last_one(
+    small: Engine, tmp_path: Path
+) -> None:
+    from rag.spending import cost_rows
+
+    p = ScriptedProvider(PRICE, PRICE, "How much is the Pro plan per year?", PRICE)
+    with registered("scripted", p):
+        session = ChatSession(small, "s1", UsageTracker(tmp_path / "usage.sqlite3"))
+        choice = Choice("scripted")
+        ask(session, "How much is the Pro plan?", choice)
+        session.turns.clear()  # "New conversation": the turns go, the session's costs stay
+        ask(session, "How much is the Pro plan?", choice)
+        ask(session, "And per year?", choice)  # a rewrite line and an answer line
+    assert [t.id for t in session.turns] == [1, 2]
+    # the cost table's "Question": 1, then 2 and 3, not 1 again
+    assert [r["question"] for r in cost_rows(session.costs)] == [1, 2, 3, 3]
