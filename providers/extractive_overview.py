@@ -16,7 +16,7 @@ from dataclasses import replace
 from providers.base import Source
 from providers.extractive_compose import FollowFn, quotable_texts
 from providers.extractive_refusal import Candidate
-from text.overview import summary_start
+from text.overview import date_line, summary_start
 from text.sentences import BULLETS, is_heading_line
 from text.terms import content_terms, name_words
 
@@ -137,3 +137,13 @@ def _title(text: str) -> str:
     if first and is_heading_line(first) and "|" not in first:
         return f"“{first}” (its title)"
     return ""
+
+
+def dated_answer(sources: Sequence[Source], numbers: Sequence[int]) -> tuple[str, list[int]] | None:
+    """ "FIPS200.pdf is dated March 2006. [1]": the date line of each source named (its
+    cover's, a notice's), or None when none has one."""
+    said = [(s, d) for s in sources if s.n in set(numbers) and (d := date_line(s.text))]
+    if not said:
+        return None
+    text = "\n".join(f"{s.source} is dated {d}. [{s.n}]" for s, d in said)
+    return text, sorted({s.n for s, _ in said})

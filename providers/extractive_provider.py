@@ -32,7 +32,7 @@ from providers.base import (
 from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
-from providers.extractive_overview import overview_answer
+from providers.extractive_overview import dated_answer, overview_answer
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
     Z_CLIP,
@@ -195,6 +195,9 @@ class ExtractiveProvider:
             )
             if said is not None:
                 return self._overview_response(*said, t0), []
+        dated = dated_answer(request.sources, request.metadata.get("dated") or [])
+        if dated is not None:  # "When was FIPS 200 published?"
+            return self._overview_response(*dated, t0), []
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0

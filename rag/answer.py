@@ -260,8 +260,9 @@ def build_request(
     system, messages = grounded_messages(question, sources, history)
     focus = search_query.strip()
     metadata: dict[str, Any] = {"focus": focus} if focus and focus != question else {}
-    if retrieval.openings:  # an overview question: these sources open the documents asked
-        metadata["overview"] = [s.n for s in sources if s.chunk_id in retrieval.openings]
+    if retrieval.openings:  # "overview" or "dated": these sources open the documents asked
+        asks = retrieval.asks or "overview"
+        metadata[asks] = [s.n for s in sources if s.chunk_id in retrieval.openings]
     return Request(
         messages=messages,
         system=system,

@@ -8,6 +8,10 @@ its file name or its title) or all of them, the passages to answer from are each
 its first chunks, else its first chunk. They lead the sources (the search's hits follow, for
 a model to use), and the request says which sources they are (``metadata["overview"]``) so
 the extractive answerer quotes them instead of ranking sentences against the question.
+
+"When was FIPS 200 published?" is the same kind of question: the date is printed on the
+cover ("March 2006"), in no sentence. The chunk with the document's date line leads, and
+``metadata["dated"]`` names it.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from dataclasses import replace
 
 from rag.retrieve import Passage, RetrievalResult
 from rag.state.base import ChunkRecord, DocInfo
-from text.overview import overview_subject, summary_start
+from text.overview import date_line, date_subject, overview_subject, summary_start
 from text.terms import content_terms, name_words
 
 MAX_DOCUMENTS = 10  # "What are these documents about?" over a large library: the first ten
 OPENING_CHUNKS = 12  # a purpose section sits behind a cover, a foreword and a contents page
 TITLE_CHARS = 240  # a document's title is in its first lines
+DATED_CHUNKS = 3  # a date on the cover or the title page
 
 GetChunks = Callable[[Sequence[str]], dict[str, ChunkRecord]]
 Relevance = Callable[[list[Passage]], list[Passage]]
@@ -37,11 +42,10 @@ def _terms(text: str) -> set[str]:
     return set(content_terms(name_words(text)))
 
 
-def asked_documents(question: str, docs: Sequence[DocInfo], get_chunks: GetChunks) -> list[DocInfo]:
-    """The documents an overview question asks about, in the library's order; none for a
-    question that asks something else or names no document."""
-    subject = overview_subject(question)
-    if subject is None or not docs:
+def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks) -> list[DocInfo]:
+    """The documents ``subject`` names ("the travel policy", "FIPS 200"; "" or "these
+    documents": all), in the library's order; none when it names no document."""
+    if not docs:
         return []
     wanted = _terms(subject) - _ANY_DOCUMENT
     if not wanted:  # "these documents", "this"
@@ -72,6 +76,22 @@ def opening(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
     return ordered[0] if ordered else None
 
 
+def dated(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
+    """The first of ``doc``'s first chunks with a line that is only a date (its cover's
+    "March 2006", a notice's "Thursday, August 6, 2020"), or None."""
+    ids = [f"{doc.doc_id}:{i}" for i in range(min(doc.chunks, DATED_CHUNKS) or 1)]
+    chunks = get_chunks(ids)
+    return next((chunks[i] for i in ids if i in chunks and date_line(chunks[i].text)), None)
+
+
+def _asked(question: str) -> tuple[str | None, str]:
+    """(subject, what is asked of it: "overview" or "dated"); subject None: neither."""
+    subject = overview_subject(question)
+    if subject is not None:
+        return subject, "overview"
+    return date_subject(question), "dated"
+
+
 def with_openings(
     question: str,
     result: RetrievalResult,
@@ -82,14 +102,16 @@ def with_openings(
 ) -> RetrievalResult:
     """``result`` led by the openings of the documents an overview question asks about
     (only those in ``scope``, when given); ``result`` itself for any other question."""
-    if overview_subject(question) is None:  # most questions: no need to list the library
+    subject, asks = _asked(question)
+    if subject is None:  # most questions: no need to list the library
         return result
     docs = [d for d in library() if scope is None or d.doc_id in scope]
-    asked = asked_documents(question, docs, get_chunks)
-    chunks = [c for d in asked if (c := opening(d, get_chunks)) is not None]
+    asked = asked_documents(subject, docs, get_chunks)
+    pick = opening if asks == "overview" else dated
+    chunks = [c for d in asked if (c := pick(d, get_chunks)) is not None]
     if not chunks:
         return result
-    if len(chunks) == 1:  # one document: its purpose section often runs into the next chunk
+    if asks == "overview" and len(chunks) == 1:  # a purpose section runs on into the next chunk
         after = f"{chunks[0].doc_id}:{chunks[0].idx + 1}"
         chunks += get_chunks([after]).values()
     top = max((p.score for p in result.passages), default=1.0)
@@ -114,4 +136,5 @@ def with_openings(
         result,
         passages=relevance(lead) + rest[:keep],
         openings=tuple(p.chunk_id for p in lead),
+        asks=asks,
     )

@@ -54,8 +54,10 @@ class RetrievalResult:
     passages: list[Passage]
     query_vec: np.ndarray
     timings: Timings = field(default_factory=Timings)
-    # chunk ids of the documents' openings an overview question was given (rag/overview.py)
+    # chunk ids of the documents' openings a question about whole documents was given, and
+    # what it asks of them: "overview" or "dated" (rag/overview.py)
     openings: tuple[str, ...] = ()
+    asks: str = ""
 
 
 FUSIONS = ("rrf", "convex")

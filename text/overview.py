@@ -35,6 +35,26 @@ _EVERY_DOCUMENT = re.compile(
 _ONE_DOCUMENT = re.compile(r"^(?:this|that|the)\s+(?:document|doc|file|pdf)$", re.I)
 
 
+_WHEN = re.compile(
+    # not "first released": that asks the history of what the document is about
+    r"^(?:when\s+(?:was|were|is|did)\s+(?P<a>.+?)(?<!\sfirst)\s+(?:published|issued|released|"
+    r"written|dated|approved|adopted|announced|created|come\s+out|came\s+out)"
+    r"|what\s+(?:is|was)\s+the\s+(?:date|publication\s+date|release\s+date|issue\s+date)\s+of"
+    r"\s+(?P<b>.+?)"
+    r"|what\s+date\s+(?:is|was)\s+(?P<c>.+?)(?:\s+(?:published|issued|dated|released))?)" + _END,
+    re.I,
+)
+
+
+def date_subject(question: str) -> str | None:
+    """What a question asks the date of ("When was FIPS 200 published?" -> "FIPS 200"), or
+    None. A document's date is printed on its first page, not written in a sentence."""
+    m = _WHEN.match(" ".join(question.split()))
+    if m is None:
+        return None
+    return _subject(next(g for g in m.groups() if g is not None))
+
+
 def overview_subject(question: str) -> str | None:
     """What a question asks an overview of: a document's name or title ("the travel policy",
     "FIPS 199"), ``""`` for every document ("these documents"), None when it asks something
@@ -43,11 +63,16 @@ def overview_subject(question: str) -> str | None:
     for pattern in _ASKS:
         m = pattern.match(q)
         if m:
-            subject = m.group("s").strip(" \"'“”")
-            if _EVERY_DOCUMENT.match(subject) or _ONE_DOCUMENT.match(subject):
-                return ""
-            return re.sub(rf"^{_DET}", "", subject, flags=re.I)
+            return _subject(m.group("s"))
     return None
+
+
+def _subject(phrase: str) -> str:
+    """The subject without quotes and article; ``""`` for "these documents", "this file"."""
+    subject = phrase.strip(" \"'“”")
+    if _EVERY_DOCUMENT.match(subject) or _ONE_DOCUMENT.match(subject):
+        return ""
+    return re.sub(rf"^{_DET}", "", subject, flags=re.I)
 
 
 # A line that heads the part of a document saying what it is for: "1. PURPOSE", "Abstract",
@@ -66,3 +91,22 @@ def summary_start(text: str) -> int | None:
     if m is None:
         return None
     return m.start("rest") if m.group("rest") else m.end()
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
+# A line that is only a date, as a cover or a title page prints it: "March 2006", "April 16,
+# 2018", "Thursday, August 6, 2020", "6 August 2020", "2020-08-06".
+_DATE_LINE = re.compile(
+    rf"^[ \t]*(?P<date>{_WEEKDAY}{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?\d{{4}}"
+    rf"|{_WEEKDAY}\d{{1,2}}[ \t]+{_MONTH}[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$",
+    re.M,
+)
+
+
+def date_line(text: str) -> str | None:
+    """The first line of ``text`` that is only a date, or None."""
+    m = _DATE_LINE.search(text)
+    return m.group("date") if m else None

@@ -99,3 +99,14 @@ def test_without_the_overview_hint_the_question_is_answered_as_usual() -> None:
     q = "Summarize the travel policy."
     r = provider.generate(Request(messages=[Message("user", q)], question=q, sources=sources))
     assert r.refused  # the (refusing) model was asked: no overview without the retrieval's word
+
+
+def test_a_date_question_gets_the_date_its_cover_prints() -> None:
+    from providers.extractive_overview import dated_answer
+
+    cover = Source(
+        1, "FIPS200.pdf", 1, "FIPS PUB 200\n\nGaithersburg, MD 20899-8930\n\nMarch 2006\n"
+    )
+    later = Source(2, "FIPS200.pdf", 12, "It was issued in February 2014.")
+    assert dated_answer([cover, later], [1]) == ("FIPS200.pdf is dated March 2006. [1]", [1])
+    assert dated_answer([cover, later], [2]) is None  # no date line: the usual answer path

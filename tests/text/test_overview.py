@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from text.overview import overview_subject, summary_start
+from text.overview import date_line, date_subject, overview_subject, summary_start
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,32 @@ def test_the_summary_starts_under_its_heading_or_after_its_label() -> None:
     assert label[summary_start(label) or 0 :].startswith("The FAA proposes")
     # a contents line names the section without starting it
     assert summary_start("TABLE OF CONTENTS\nSECTION 1 PURPOSE 1\nSECTION 2 SCOPE 2") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("When was FIPS 200 published?", "FIPS 200"),
+        (
+            "When was the Cybersecurity Framework version 1.1 released?",
+            "Cybersecurity Framework version 1.1",
+        ),
+        ("What is the date of the federal register notice?", "federal register notice"),
+        ("When were these documents published?", ""),
+        ("When was the company founded?", None),
+        (
+            "When was man-db first released?",
+            None,
+        ),  # the program's history, not the manual's date  # a fact in a sentence, not a document's date
+        ("When is the Tacoma office open?", None),
+    ],
+)
+def test_a_date_question_names_the_document(question: str, subject: str | None) -> None:
+    assert date_subject(question) == subject
+
+
+def test_a_date_line_is_a_line_that_is_only_a_date() -> None:
+    assert date_line("Gaithersburg, MD 20899-8930\n\nMarch 2006\n") == "March 2006"
+    assert date_line("RIN 2120\nThursday, August 6, 2020\n") == "Thursday, August 6, 2020"
+    assert date_line("Version 4.2 (September 2026)\nThe route planner ...") is None
+    assert date_line("It was issued in February 2014.") is None

@@ -94,6 +94,23 @@ def test_ask_cites_file_and_page(pdf_index: tuple[Path, list[dict]]) -> None:
     assert "[" in out["answer"]
 
 
+def test_questions_about_whole_documents(pdf_index: tuple[Path, list[dict]]) -> None:
+    """A document's date is on its cover and its purpose in its first section: no sentence
+    matches "When was FIPS 200 published?" or "What is FIPS 199 about?" the usual way."""
+    index, _ = pdf_index
+    batch = (
+        "When was FIPS 200 published?\nWhat is FIPS 199 about?\nWhat are these documents about?\n"
+    )
+    proc = _cli("ask", "--batch", "-", index=index, stdin=batch)
+    dated, about, every = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert dated["answer"] == "FIPS200.pdf is dated March 2006. [1]"
+    assert dated["sources"][0]["source"] == "FIPS200.pdf" and dated["sources"][0]["page"] == 1
+    assert about["answer"].startswith("FIPS Publication 199 addresses the first task cited")
+    lines = every["answer"].split("\n")
+    assert sorted(line.split(": ")[0] for line in lines) == sorted(EXPECTED_PAGES), every["answer"]
+    assert not any(x["refused"] for x in (dated, about, every))
+
+
 def test_batch_questions_and_remove(pdf_index: tuple[Path, list[dict]]) -> None:
     index, _ = pdf_index
     batch = '{"question": "What is a security category?"}\nWho signed the Federal Register rule?\n'
