@@ -189,15 +189,8 @@ class ExtractiveProvider:
             or request.question
             or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         )
-        if numbers := request.metadata.get("overview"):  # "Summarize the travel policy."
-            said = overview_answer(
-                question, request.sources, numbers, self.candidates, self.follow, self.precede
-            )
-            if said is not None:
-                return self._overview_response(*said, t0), []
-        dated = dated_answer(request.sources, request.metadata.get("dated") or [])
-        if dated is not None:  # "When was FIPS 200 published?"
-            return self._overview_response(*dated, t0), []
+        if (about := self._about_documents(question, request)) is not None:
+            return self._response(*about, t0, {"overview": True}), []
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
@@ -220,7 +213,23 @@ class ExtractiveProvider:
         else:
             text = compose_text(pieces)
             cited = sorted({n for p in pieces for n in p.cites})
-        resp = Response(
+        raw = {"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown}
+        return self._response(text, cited, t0, raw, refused), cands
+
+    def _about_documents(self, question: str, request: Request) -> tuple[str, list[int]] | None:
+        """The answer to a question about whole documents, when the retrieval marked one
+        (``rag/overview.py``): "Summarize the travel policy.", "When was FIPS 200
+        published?". None: answer as usual."""
+        if numbers := request.metadata.get("overview"):
+            return overview_answer(
+                question, request.sources, numbers, self.candidates, self.follow, self.precede
+            )
+        return dated_answer(request.sources, request.metadata.get("dated") or [])
+
+    def _response(
+        self, text: str, cited: list[int], t0: float, raw: dict[str, Any], refused: bool = False
+    ) -> Response:
+        return Response(
             text=text,
             provider=self.name,
             model=self.model,
@@ -230,21 +239,7 @@ class ExtractiveProvider:
             finish_reason="refused" if refused else "stop",
             refused=refused,
             cited=cited,
-            raw={"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown},
-        )
-        return resp, cands
-
-    def _overview_response(self, text: str, cited: list[int], t0: float) -> Response:
-        return Response(
-            text=text,
-            provider=self.name,
-            model=self.model,
-            usage=Usage(0, 0),
-            cost_usd=0.0,
-            latency_ms=(time.perf_counter() - t0) * 1000,
-            finish_reason="stop",
-            cited=cited,
-            raw={"overview": True},
+            raw=raw,
         )
 
     def _compose(
