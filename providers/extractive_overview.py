@@ -23,6 +23,7 @@ from text.terms import content_terms, name_words
 ONE_DOCUMENT_SENTENCES = 3  # "Summarize the travel policy."
 EACH_DOCUMENT_SENTENCES = 1  # "What are these documents about?": a line per document
 MAX_CHARS = 450  # more sentences while the answer stays a paragraph
+MAX_TITLE_WORDS = 4  # "Philosophical overview", "1.1. Version": a contents line
 
 _ENDS = '.!?"”’)'
 
@@ -89,6 +90,8 @@ def _opening_sentences(
                 continue
             if c.start < start:  # "SUMMARY: The FAA proposes ...": the label is not the summary
                 c = replace(c, text=src.text[start : c.end], start=start)
+            if _contents(c.text):
+                continue
             # the next section; ``c.heading`` also marks a sentence the chunk's edge cut
             at_edge = c.end >= len(src.text.rstrip()) or not src.text[: c.start].strip()
             if out and c.heading and not at_edge:
@@ -115,6 +118,21 @@ def _names_itself(sentence: str, file_name: str) -> bool:
     name = set(content_terms(name_words(file_name.rsplit(".", 1)[0])))
     opening_words = set(content_terms(" ".join(sentence.split()[:5])))
     return bool(name) and name <= opening_words
+
+
+def _contents(raw: str) -> bool:
+    """A run of short title lines the splitter found no end in: a table of contents or a man
+    page's "Name / Synopsis" block ("Introduction\nPhilosophical overview\nDesign goals"),
+    not a sentence wrapped in a narrow column ("The FAA proposes to\nsupersede ...")."""
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+    titles = [
+        ln
+        for ln in lines
+        if (ln[:1].isupper() or ln[:1].isdigit())
+        and ln[-1:] not in ".!?:"
+        and len(ln.split()) <= MAX_TITLE_WORDS
+    ]
+    return len(titles) >= 3 and 2 * len(titles) >= len(lines)
 
 
 def _prose(text: str) -> bool:

@@ -25,7 +25,7 @@ from text.overview import date_line, date_subject, overview_subject, summary_sta
 from text.terms import content_terms, name_words
 
 MAX_DOCUMENTS = 10  # "What are these documents about?" over a large library: the first ten
-OPENING_CHUNKS = 12  # a purpose section sits behind a cover, a foreword and a contents page
+OPENING_CHUNKS = 20  # an introduction sits behind a cover, a licence and a contents page
 TITLE_CHARS = 240  # a document's title is in its first lines
 DATED_CHUNKS = 3  # a date on the cover or the title page
 
@@ -33,8 +33,11 @@ GetChunks = Callable[[Sequence[str]], dict[str, ChunkRecord]]
 Relevance = Callable[[list[Passage]], list[Passage]]
 
 
-# "the NICS document", "the handbook PDF": words for any document, not for one
-_ANY_DOCUMENT = set(content_terms("document documents doc docs file files pdf text paper"))
+# "the NICS document", "the fontconfig user guide": words for a kind of document, which its
+# name or title need not hold ("the handbook" alone still has to match one)
+_ANY_DOCUMENT = set(
+    content_terms("document doc file pdf text paper guide manual handbook spec specification")
+)
 
 
 def _terms(text: str) -> set[str]:
@@ -47,7 +50,8 @@ def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks
     documents": all), in the library's order; none when it names no document."""
     if not docs:
         return []
-    wanted = _terms(subject) - _ANY_DOCUMENT
+    named_by = _terms(subject)
+    wanted = named_by - _ANY_DOCUMENT or named_by
     if not wanted:  # "these documents", "this"
         return list(docs[:MAX_DOCUMENTS])
     firsts = get_chunks([f"{d.doc_id}:0" for d in docs])

@@ -79,18 +79,26 @@ def _subject(phrase: str) -> str:
 # "Executive Summary", "SUMMARY: The FAA proposes ..." (a label with its text on the line).
 SUMMARY_HEADING = re.compile(
     r"^[ \t]*(?:(?:section|chapter|part)\s+)?(?:\d+(?:\.\d+)*\.?\s+|[IVX]+\.\s+)?"
-    r"(?:purpose|abstract|summary|executive\s+summary|overview|introduction|scope)"
+    r"(?:purpose|abstract|summary|executive\s+summary|overview|introduction|scope|description)"
     r"(?:[ \t]*$|[ \t]*:[ \t]*(?P<rest>\S.*)?$)",
     re.I | re.M,
 )
 
 
+MIN_OPENING_WORDS = 6  # a heading's next line that starts its text, not the next contents entry
+
+
 def summary_start(text: str) -> int | None:
-    """Where the text under the first summary heading in ``text`` starts, or None."""
-    m = SUMMARY_HEADING.search(text)
-    if m is None:
-        return None
-    return m.start("rest") if m.group("rest") else m.end()
+    """Where the text under the first summary heading in ``text`` starts, or None. A heading
+    followed by another short line is a contents entry ("Introduction\nPhilosophical
+    overview\nDesign goals"), not the section."""
+    for m in SUMMARY_HEADING.finditer(text):
+        if m.group("rest"):
+            return m.start("rest")
+        following = next((ln.strip() for ln in text[m.end() :].splitlines() if ln.strip()), "")
+        if len(following.split()) >= MIN_OPENING_WORDS or following[-1:] in ".!?":
+            return m.end()
+    return None
 
 
 _MONTH = (

@@ -110,3 +110,30 @@ def test_a_date_question_gets_the_date_its_cover_prints() -> None:
     later = Source(2, "FIPS200.pdf", 12, "It was issued in February 2014.")
     assert dated_answer([cover, later], [1]) == ("FIPS200.pdf is dated March 2006. [1]", [1])
     assert dated_answer([cover, later], [2]) is None  # no date line: the usual answer path
+
+
+def test_a_contents_run_is_skipped_and_a_column_wrapped_sentence_is_not() -> None:
+    toc = (
+        "The Ninja build system\nIntroduction\nPhilosophical overview\nDesign goals\n\n"
+        "Introduction\nNinja is yet another build system. It takes as input the files.\n"
+    )
+    authors = (
+        "X Desktop Group\nThomas Leonard\ntal197 at users.sf.net\n1. Introduction\n1.1. Version\n"
+        "This is version 0.21 of the spec.\nMany programs use the MIME system to type files.\n"
+    )
+    column = (
+        "SUMMARY: The FAA proposes to\nsupersede Airworthiness Directive (AD)\n"
+        "2018-23-51, which applies to all The\nBoeing Company Model 737-8 airplanes.\n"
+    )
+    sources = [
+        Source(1, "ninja-manual.html", 1, toc, doc_id="n", chunk_id="n:0"),
+        Source(2, "mime-spec.pdf", 1, authors, doc_id="m", chunk_id="m:0"),
+        Source(3, "federal-register.pdf", 1, column, doc_id="f", chunk_id="f:0"),
+    ]
+    text, _ = _ask("What are these documents about?", sources, [1, 2, 3])
+    assert text.split("\n") == [
+        "ninja-manual.html: Ninja is yet another build system. [1]",
+        "mime-spec.pdf: Many programs use the MIME system to type files. [2]",
+        "federal-register.pdf: The FAA proposes to supersede Airworthiness Directive (AD) "
+        "2018-23-51, which applies to all The Boeing Company Model 737-8 airplanes. [3]",
+    ]

@@ -78,3 +78,10 @@ def test_a_date_line_is_a_line_that_is_only_a_date() -> None:
     assert date_line("RIN 2120\nThursday, August 6, 2020\n") == "Thursday, August 6, 2020"
     assert date_line("Version 4.2 (September 2026)\nThe route planner ...") is None
     assert date_line("It was issued in February 2014.") is None
+
+
+def test_a_contents_entry_is_not_the_section_and_a_man_page_describes_itself() -> None:
+    contents = "The Ninja build system\nIntroduction\nPhilosophical overview\nDesign goals\n"
+    assert summary_start(contents) is None
+    man = "Name\nfonts.conf — Font configuration files\nDescription\nFontconfig is a library designed to provide fonts."
+    assert man[summary_start(man) or 0 :].lstrip().startswith("Fontconfig is a library")
