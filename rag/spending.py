@@ -33,6 +33,10 @@ ERROR_WORDS = {
     "config": "not configured",
     "no_key": "no API key",  # health_rows: a question skipped, not an error (never sent)
 }
+# A "config" error while answering is a local model that is not there: Ollama's 404 'model
+# not found' (providers.ollama_provider), a GGUF llama.cpp could not load. "not configured
+# ×1" sent people to settings when one `ollama pull` was missing (ui.notes words the note).
+MISSING_MODEL_WORDS = {"ollama": "model not installed", "llamacpp": "model could not be loaded"}
 
 
 def money(cost: float | None) -> str:
@@ -114,7 +118,7 @@ def health_rows(
         skipped = errors.pop("no_key", 0)
         n_err = sum(errors.values())
         if n_err:
-            kinds = ", ".join(f"{ERROR_WORDS.get(k, k)} ×{v}" for k, v in sorted(errors.items()))
+            kinds = ", ".join(f"{_error_words(label, k)} ×{v}" for k, v in sorted(errors.items()))
             state = f"Errors: {kinds}"
         else:
             state = "OK" if int(m.get("calls") or 0) > skipped else "Not used yet"
@@ -137,6 +141,15 @@ def health_rows(
             )
         )
     return rows
+
+
+def _error_words(label: str, kind: str) -> str:
+    """An error kind in words, for the provider of ``label`` ("ollama:mistral:7b")."""
+    if kind == "config":
+        missing = MISSING_MODEL_WORDS.get(label.partition(":")[0])
+        if missing:
+            return missing
+    return ERROR_WORDS.get(kind, kind)
 
 
 def provider_label(label: str) -> str:

@@ -128,3 +128,15 @@ def test_a_missing_key_is_a_skipped_question_not_a_rejected_key() -> None:
     assert rows["OpenAI · gpt-4o-mini"]["status"] == "OK; skipped ×1: no API key"
     assert "key rejected" not in str(rows)
     assert "rejected" in health_rows({"x:y": {"calls": 1, "errors": {"auth": 1}}}, [])[0]["status"]
+
+
+def test_a_missing_ollama_model_is_said_as_such_not_not_configured() -> None:
+    # Ollama's 404 'model "mistral:7b" not found' is a ModelNotFoundError (kind "config").
+    snapshot = {
+        "ollama:mistral:7b": {"calls": 1, "successes": 0, "errors": {"config": 1}},
+        "llamacpp:qwen": {"calls": 2, "successes": 0, "errors": {"config": 2}},
+    }
+    rows = {r["provider"]: r["status"] for r in health_rows(snapshot, [])}
+    assert rows["Ollama · mistral:7b"] == "Errors: model not installed ×1"
+    assert "not configured" not in str(rows)
+    assert any("model could not be loaded ×2" in s for s in rows.values())
