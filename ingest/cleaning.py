@@ -50,10 +50,14 @@ def clean_pages(pages: Sequence[Page]) -> list[Page]:
     """The document's pages without furniture, normalised; same numbers, same count."""
     lines = [_normalise(p.text).split("\n") for p in pages]
     running = _running_lines(lines) if len(pages) >= MIN_PAGES else set()
-    return [
-        Page(p.number, _finish("\n".join(_peel(ls, running))), p.label)
-        for p, ls in zip(pages, lines, strict=True)
-    ]
+    cleaned = [_finish("\n".join(_peel(ls, running))) for ls in lines]
+    if running and not any(cleaned) and any(any(ls) for ls in lines):
+        # Every line was "running": short pages that repeat a template with numbers changed
+        # (a deck's "Quarterly review slide 3" / "Revenue in Q3 grew 7 percent") are all zone
+        # and all alike once digits are masked, so the whole deck was peeled away and the
+        # upload failed with "no text to index". Furniture is never all there is.
+        cleaned = [_finish("\n".join(_peel(ls, set()))) for ls in lines]
+    return [Page(p.number, text, p.label) for p, text in zip(pages, cleaned, strict=True)]
 
 
 def _normalise(text: str) -> str:
