@@ -31,6 +31,7 @@ from ui import (  # noqa: E402
     conversations,
     costs,
     documents,
+    layout,
     scroll,
     sidebar,
     sources,
@@ -70,7 +71,7 @@ with st.sidebar:
     conversations.render_sidebar(settings)
     costs.render_cap_input(settings)
 
-main, side = st.columns([5, 3], gap="large")
+main, side = layout.columns()  # side by side when both fit, else stacked
 with main:  # first: the answer starts streaming before the cost chart is drawn (bench/ttft.py)
     if engine is None and question:
         try:

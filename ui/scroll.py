@@ -2,13 +2,16 @@
 
 Below 640 px Streamlit stacks the page's two columns, so the cost and health panel comes
 after the chat; the chat box keeps the page scrolled to its bottom, which left a phone
-user looking at "Session cost" with the answer just asked out of sight above it. Wider
-screens keep the columns side by side and Streamlit's own scrolling.
+user looking at "Session cost" with the answer just asked out of sight above it. ui.layout
+also stacks them on mid widths (a tablet, a small laptop with the sidebar open): the script
+checks whether the columns are stacked. Side by side, Streamlit's own scrolling stays.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+
+from ui.layout import ROW_SELECTOR
 
 # Streamlit's own breakpoint for stacking st.columns (its "mobile" width).
 STACKED_BELOW_PX = 640
@@ -19,7 +22,13 @@ _JS = """
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
   const turn = __TURN__;
-  if (w.__gqaShownTurn === turn || w.innerWidth >= __STACKED__) return;
+  // Stacked: the side panel (second column) starts below the answer column (ui.layout
+  // wraps them on mid widths too); without the columns, Streamlit's own breakpoint.
+  const cols = w.document.querySelectorAll(__COLUMNS__);
+  const stacked = cols.length === 2
+    ? cols[1].getBoundingClientRect().top >= cols[0].getBoundingClientRect().bottom - 1
+    : __STACKED__ > w.innerWidth;
+  if (w.__gqaShownTurn === turn || !stacked) return;
   w.__gqaShownTurn = turn;
   const show = () => {
     const msgs = w.document.querySelectorAll('[data-testid="stChatMessage"]');
@@ -39,7 +48,11 @@ _JS = """
 
 def reveal_script(turn: int) -> str:
     """The script for answer ``turn``: distinct per answer, so each new one runs it once."""
-    return _JS.replace("__TURN__", str(int(turn))).replace("__STACKED__", str(STACKED_BELOW_PX))
+    return (
+        _JS.replace("__TURN__", str(int(turn)))
+        .replace("__STACKED__", str(STACKED_BELOW_PX))
+        .replace("__COLUMNS__", repr(f"{ROW_SELECTOR} > [data-testid='stColumn']"))
+    )
 
 
 SEEN_KEY = "scroll_turns_drawn"  # answers already drawn (and scrolled to) this session

@@ -20,7 +20,8 @@ def test_each_answer_has_its_own_script_limited_to_stacked_columns() -> None:
     first, second = reveal_script(1), reveal_script(2)
     assert first != second, "the same script again would not run for the next answer"
     assert "const turn = 2;" in second
-    assert f"innerWidth >= {STACKED_BELOW_PX}" in second  # side-by-side columns: left alone
+    # side-by-side columns are left alone: the side column must start below the answer's
+    assert "stColumn" in second and f"{STACKED_BELOW_PX} > w.innerWidth" in second
     # Streamlit's HTML sanitiser drops "<" inside a script: only the tags may have one
     assert second.count("<") == 2
 

@@ -1,0 +1,39 @@
+"""The page's two columns (answer | cost and health) share the width by need, not by ratio.
+
+A fixed 5:3 split left the side column 132-180 px wide at 768-1024 px with the sidebar
+open, narrower than its tables (250-280 px): they scrolled sideways behind an invisible
+scrollbar, and "Question / Answered by / Toke" hid the Cost column. Here the columns wrap:
+side by side while the answer keeps 360 px and the side panel 280 px, else the panel goes
+under the answer at full width (as Streamlit stacks them below 640 px anyway).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGE_KEY = "page_columns"  # st.container key: its element gets the class st-key-page_columns
+MAIN_MIN_PX = 360
+SIDE_MIN_PX = 280  # the widest side table (Provider health) fits without scrolling
+
+# The columns' row: Streamlit (1.67) puts a layout wrapper between a container and its row.
+ROW_SELECTOR = (  # ui.scroll uses it too
+    f'.st-key-{PAGE_KEY} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+)
+_ROW = ROW_SELECTOR
+CSS = f"""
+<style>
+{_ROW} {{ flex-wrap: wrap; }}
+{_ROW} > [data-testid="stColumn"] {{
+  flex: 5 1 {MAIN_MIN_PX}px !important; width: auto !important; min-width: 0 !important;
+}}
+{_ROW} > [data-testid="stColumn"]:last-child {{ flex: 3 1 {SIDE_MIN_PX}px !important; }}
+</style>
+"""
+
+
+def columns() -> tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]:
+    """(main, side): the answer column and the cost/health column, wrapping when narrow."""
+    st.html(CSS)
+    with st.container(key=PAGE_KEY):
+        main, side = st.columns([5, 3], gap="medium")
+    return main, side
