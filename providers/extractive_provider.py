@@ -49,6 +49,7 @@ from providers.extractive_rescue import lacks_asked_number, rescued
 from providers.extractive_signature import signature
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
+from text.asking import as_question
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
@@ -184,7 +185,8 @@ class ExtractiveProvider:
     def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
         t0 = time.perf_counter()
         # A follow-up's question in context ("How many of them..." + what "them" is).
-        question = (
+        # An instruction is read as the question it asks ("Tell me about the warranty.").
+        question = as_question(
             request.metadata.get("focus")
             or request.question
             or next((m.content for m in reversed(request.messages) if m.role == "user"), "")

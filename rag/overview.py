@@ -51,19 +51,20 @@ def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks
     if not docs:
         return []
     named_by = _terms(subject)
-    wanted = named_by - _ANY_DOCUMENT or named_by
-    if not wanted:  # "these documents", "this"
+    if not named_by:  # "these documents", "this"
         return list(docs[:MAX_DOCUMENTS])
     firsts = get_chunks([f"{d.doc_id}:0" for d in docs])
-    named = []
+    words: dict[str, set[str]] = {}
     for d in docs:
         first = firsts.get(f"{d.doc_id}:0")
-        title = first.text[:TITLE_CHARS] if first else ""
-        # every word of the subject is in the file name or the title: "the NIST Cybersecurity
-        # Framework" is NIST.CSWP.04162018.pdf, "Framework for Improving Critical
-        # Infrastructure Cybersecurity"
-        if wanted <= _terms(d.name) | _terms(title):
-            named.append(d)
+        words[d.doc_id] = _terms(d.name) | _terms(first.text[:TITLE_CHARS] if first else "")
+    # every word of the subject in the file name or the title ("the NIST Cybersecurity
+    # Framework": NIST.CSWP.04162018.pdf, "Framework for Improving Critical Infrastructure
+    # Cybersecurity"); failing that, every word but "guide", "manual" ... ("the fontconfig
+    # user guide": fontconfig-user.pdf)
+    named = [d for d in docs if named_by <= words[d.doc_id]]
+    if not named and named_by - _ANY_DOCUMENT:
+        named = [d for d in docs if named_by - _ANY_DOCUMENT <= words[d.doc_id]]
     return named[:MAX_DOCUMENTS]
 
 

@@ -25,6 +25,9 @@ _ASKS = [
         rf"^what(?:'s|\s+is)\s+in\s+(?P<s>.+?){_END}",
         rf"^what\s+(?:does|do)\s+(?P<s>.+?)\s+(?:cover|contain|describe|discuss){_END}",
         rf"^what\s+is\s+the\s+(?:purpose|aim|scope)\s+of\s+(?P<s>.+?){_END}",
+        # not "Explain how expenses are claimed.": that asks a question of its own
+        rf"^(?:please\s+)?(?:tell\s+me\s+about|describe|explain)\s+"
+        rf"(?!(?:how|why|what|when|where|who|which|whether|if)\b)(?P<s>.+?){_END}",
     )
 ]
 _EVERY_DOCUMENT = re.compile(

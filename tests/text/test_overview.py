@@ -23,6 +23,7 @@ from text.overview import date_line, date_subject, overview_subject, summary_sta
         ("What are these documents about?", ""),
         ("Summarize all of my files", ""),
         ("What is this document about?", ""),
+        ("Describe the employee handbook.", "employee handbook"),
     ],
 )
 def test_an_overview_question_names_what_it_is_about(question: str, subject: str) -> None:
@@ -36,6 +37,7 @@ def test_an_overview_question_names_what_it_is_about(question: str, subject: str
         "What is the nightly hotel limit?",
         "What does the Carrier R2 robot do?",  # a definition, not an overview
         "What are the three security objectives?",
+        "Explain how expenses are claimed.",  # a question of its own, not an overview
     ],
 )
 def test_other_questions_are_not_overviews(question: str) -> None:
