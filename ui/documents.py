@@ -23,8 +23,8 @@ import streamlit as st
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
 from rag.ingest_progress import batch_done, file_done, left_words, seconds_left
 from rag.store import DocInfo
-from rag.workspaces import DEFAULT
-from ui import embedder
+from rag.workspaces import DEFAULT, collection_for
+from ui import embedder, running_uploads
 from ui.text import escape_label, escape_md
 from ui.upload_report import (
     failed_pages_text,
@@ -180,6 +180,11 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
     return job
 
 
+def _where(engine: Engine) -> str:
+    """The index and workspace an upload goes to: who opens them sees its progress."""
+    return f"{engine.settings.index_dir}|{collection_for(engine.settings)}"
+
+
 def _result_line(f: FileJob) -> str:
     if f.error:
         return f":material/error: {escape_md(f.name)}: {escape_md(f.error)}"
@@ -287,12 +292,18 @@ def render(engine: Engine | None) -> None:
         key=f"uploader_{gen}",
     )
     if uploaded:
-        st.session_state.upload_jobs.append(start_upload(engine, list(uploaded)))
+        job = start_upload(engine, list(uploaded))
+        st.session_state.upload_jobs.append(job)
+        running_uploads.remember(_where(engine), job)
         st.session_state.jobs_refresh_pending = True
         st.session_state.uploader_gen = gen + 1  # a fresh (empty) uploader next run
         # ... which is now: the fragment redrawing the bars does not redraw the uploader, so
         # it listed the files, (x) buttons and all, until the whole batch was indexed.
         st.rerun()
+    taken_up = running_uploads.not_yet_shown(_where(engine), st.session_state.upload_jobs)
+    if taken_up:  # started before a reload (or in another tab): its bars and report here too
+        st.session_state.upload_jobs.extend(taken_up)
+        st.session_state.jobs_refresh_pending = True
     if st.session_state.upload_jobs:
         if any(not j.done for j in st.session_state.upload_jobs):
             _watch_jobs(engine.settings.workspace)
