@@ -241,6 +241,36 @@ def page_preview(
     return _highlighted(str(p), p.stat().st_mtime, page, tuple(sentences), scale)
 
 
+CLOSE_UP_MARGIN = 48  # pixels above and below the highlighted lines: a line or two of context
+
+
+def close_up(pv: PagePreview, margin: int = CLOSE_UP_MARGIN) -> bytes | None:
+    """The highlighted lines of ``pv`` and a little around them, the page's full text width:
+    on a phone the whole page is drawn ~285 px wide (5 px text); this strip can be drawn at
+    a readable size. Its edges fall between lines of text, not through one. None when
+    nothing is highlighted or the strip would be most of the page (a short page is shown
+    whole)."""
+    from PIL import Image
+
+    if not pv.boxes:
+        return None
+    first, last = min(b[1] for b in pv.boxes), max(b[3] for b in pv.boxes)
+    gray = Image.open(io.BytesIO(pv.png)).convert("L")
+    rows = gray.tobytes()  # one byte per pixel, row after row
+    blank = [min(rows[y * pv.width : (y + 1) * pv.width]) >= 245 for y in range(pv.height)]
+    top = max(0, first - margin)
+    while top < first and not blank[top]:  # not through a line: down to the gap under it
+        top += 1
+    bottom = min(pv.height, last + margin)
+    while bottom > last and not blank[bottom - 1]:
+        bottom -= 1
+    if bottom - top > 0.5 * pv.height:
+        return None
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(pv.png)).crop((0, top, pv.width, bottom)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def is_pdf(path: str | Path) -> bool:
     return Path(path).suffix.lower() == ".pdf"
 

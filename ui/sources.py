@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 
 import streamlit as st
 
 from providers.base import Source
 from rag.places import place
-from rag.preview import document_page_text, is_pdf, page_preview, passage_context
+from rag.preview import close_up, document_page_text, is_pdf, page_preview, passage_context
 from text.quotes import used_sentences
 from ui.text import (
     answer_sentences_for,
@@ -168,7 +170,7 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
         return
     try:
         if pdf:  # an uncited source: its whole passage is boxed, to find it on the page
-            _pdf_preview(path, int(s.page or 1), _used_in(s, answer_text), s.source)
+            _pdf_preview(path, int(s.page or 1), _used_in(s, answer_text), s.source, key)
         else:  # the passage stands out from its grey context; used sentences are marked
             _text_preview(path, s, _used_in(s, answer_text) if answer_text else [])
     except Exception:  # a preview must never break the answer
@@ -176,9 +178,29 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
         st.caption("This page could not be shown.")
 
 
-def _pdf_preview(path: str, page: int, sentences: list[str], name: str) -> None:
+# The evidence is never drawn smaller than this share of its pixels (scale 1.5: 10 pt text
+# stays ~10 px high): a narrower column (a phone, where the page was drawn ~285 px wide with
+# 5 px text) scrolls it sideways instead of shrinking it; a wider one stretches it as before.
+READABLE_SHARE = 0.7
+
+
+def _readable_image(png: bytes, width: int, alt: str) -> None:
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    st.html(
+        f'<div style="overflow-x:auto"><img src="{src}" alt="{escape(alt)}" style="width:'
+        f'max(100%, {round(width * READABLE_SHARE)}px);max-width:none;display:block"></div>'
+    )
+
+
+def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str) -> None:
     pv = page_preview(path, page, sentences)
-    st.image(pv.png, width="stretch")
+    strip = close_up(pv)  # on a long page: the highlighted lines first, the page on demand
+    if strip is None:
+        _readable_image(pv.png, pv.width, f"Page {page} of {name}")
+    else:
+        _readable_image(strip, pv.width, f"The highlighted lines on page {page} of {name}")
+        if st.toggle(f"Whole page {page}", key=f"whole_{key}"):  # the overview, as it was
+            st.image(pv.png, width="stretch")
     if pv.found < pv.wanted:
         st.caption(
             f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "

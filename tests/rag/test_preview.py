@@ -155,3 +155,21 @@ def test_passage_context_keeps_a_heading_on_its_own_line() -> None:
     assert ctx is not None
     assert ctx.before == "Founded in 2014, it employs 240 people.\nWorking hours\n"
     assert ctx.after == "\nRemote work\nUp to three days."
+
+
+def test_close_up_keeps_the_highlighted_lines_cut_between_lines(tmp_path: Path) -> None:
+    from rag.demo import write_text_pdf
+    from rag.preview import close_up
+
+    filler = "\n".join(f"Line {i} of the programme notes, nothing about money." for i in range(40))
+    pdf = tmp_path / "long.pdf"
+    write_text_pdf(pdf, ["Cover.", f"{filler}\n{SENTENCE}\n{filler}"], "Zephyr")
+    pv = page_preview(pdf, 2, [SENTENCE])
+    strip = Image.open(io.BytesIO(close_up(pv) or b"")).convert("L")
+    assert strip.width == pv.width and strip.height < 0.25 * pv.height
+    (box,) = pv.boxes
+    assert strip.height >= box[3] - box[1]  # the highlighted line is all there
+    for y in (0, strip.height - 1):  # its edges run through white, not through text
+        assert strip.crop((0, y, strip.width, y + 1)).getextrema()[0] >= 245
+    short = page_preview(_pdf(tmp_path), 2, [SENTENCE])
+    assert close_up(short) is None  # a short page is shown whole

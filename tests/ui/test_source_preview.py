@@ -56,3 +56,39 @@ def test_a_passage_shows_its_headings_as_lines_and_highlights_the_used_sentence(
         "Working hours  \n:blue-background[Core hours are 10\\:00 to 15\\:00\\.] "
         "Outside them, choose freely\\."
     )
+
+
+def _pdf_page(path: str, sentence: str) -> None:
+    from ui.sources import _pdf_preview
+
+    _pdf_preview(path, 2, [sentence], "brief.pdf", "t1_1")
+
+
+def _long_pdf(tmp_path: Path, sentence: str) -> Path:
+    from rag.demo import write_text_pdf
+
+    pdf = tmp_path / "brief.pdf"
+    filler = "\n".join(f"Line {i} of the programme notes, nothing about money." for i in range(40))
+    write_text_pdf(pdf, ["Cover.", f"{filler}\n{sentence}\n{filler}"], "Zephyr")
+    return pdf
+
+
+def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
+    # The page was drawn at the column's width: ~285 px on a phone, its text ~5 px high.
+    # Now the highlighted lines come first, never drawn below READABLE_SHARE of their pixels
+    # (a narrow column scrolls them sideways); the whole page is a toggle away.
+    from rag.preview import page_preview
+    from ui.sources import READABLE_SHARE
+
+    sentence = "The launch budget is 80,000 dollars."
+    pdf = _long_pdf(tmp_path, sentence)
+    at = AppTest.from_function(_pdf_page, args=(str(pdf), sentence), default_timeout=30)
+    at.run()
+    assert not at.exception
+    (strip,) = [h.proto.body for h in at.get("html")]
+    width = page_preview(pdf, 2, [sentence]).width
+    assert f"width:max(100%, {round(width * READABLE_SHARE)}px)" in strip
+    assert "overflow-x:auto" in strip and 'alt="The highlighted lines on page 2' in strip
+    assert not at.get("image"), "the whole page waits for its toggle"
+    at.toggle(key="whole_t1_1").set_value(True).run()
+    assert not at.exception and len(at.get("image")) == 1
