@@ -120,7 +120,7 @@ def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Bro
     if not switch.is_checked():  # the click landed while the citation's rerun redrew it
         show.click()
     expect(switch).to_be_checked(timeout=10_000)
-    img = ex.get_by_test_id("stImage").locator("img")
+    img = ex.locator('img[alt*="page" i]').first  # drawn by ui.sources at a readable width
     expect(img.or_(ex.get_by_text("This page could not be shown."))).to_be_visible(timeout=60_000)
     expect(img).to_be_visible()  # not the error caption
     page.wait_for_timeout(300)
