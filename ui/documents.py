@@ -27,11 +27,13 @@ from rag.workspaces import DEFAULT, collection_for
 from ui import embedder, running_uploads
 from ui.text import escape_label, escape_md
 from ui.upload_report import (
+    HIDE_WIDGET_LIMIT,
     failed_pages_text,
     outcome_words,
     plural,
     report_text,
     stage_words,
+    uploader_label,
 )
 
 log = logging.getLogger(__name__)
@@ -284,9 +286,9 @@ def render(engine: Engine | None) -> None:
         return
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
+    st.html(HIDE_WIDGET_LIMIT)
     uploaded = st.file_uploader(
-        f"Add documents ({', '.join(t.upper() for t in UPLOAD_TYPES if t not in _ALIASES)}; "
-        f"up to {limit_mb:.0f} MB each)",
+        uploader_label([t.upper() for t in UPLOAD_TYPES if t not in _ALIASES], limit_mb),
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"uploader_{gen}",

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rag.engine import FileResult
 from ui.text import escape_md
+
+# Streamlit prints its own per-file limit under the drop zone ("200MB per file", the
+# server's maxUploadSize, set above the app's limit so an oversized file reaches the app and
+# gets its red "over the 50 MB upload limit"): beside the label's "up to 50 MB each" it
+# contradicted it. The label says the formats and the limit that count.
+HIDE_WIDGET_LIMIT = (
+    '<style>[class*="st-key-uploader_"] [data-testid="stFileUploaderDropzoneInstructions"]'
+    " { display: none; }</style>"
+)
+
+
+def uploader_label(formats: Sequence[str], limit_mb: float) -> str:
+    """The upload widget's label: "Add documents (PDF, DOCX, ...; up to 50 MB each)"."""
+    return f"Add documents ({', '.join(formats)}; up to {limit_mb:.0f} MB each)"
 
 
 def outcome_words(status: str, name: str, indexed_as: str | None) -> str:
