@@ -178,17 +178,27 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
         st.caption("This page could not be shown.")
 
 
-# The evidence is never drawn smaller than this share of its pixels (scale 1.5: 10 pt text
-# stays ~10 px high): a narrower column (a phone, where the page was drawn ~285 px wide with
-# 5 px text) scrolls it sideways instead of shrinking it; a wider one stretches it as before.
+# On a phone the evidence is never drawn smaller than this share of its pixels (scale 1.5:
+# 10 pt text stays ~10 px high): the page was drawn ~285 px wide with 5 px text, so there it
+# scrolls sideways instead. A desktop column fits it whole, as before (scrolling there cut
+# the page's right edge off in a 470 px column).
 READABLE_SHARE = 0.7
+PHONE_MAX_PX = 640  # Streamlit stacks its columns below this width: a phone
+
+_READABLE_CSS = f"""<style>
+.gqa-evidence {{ overflow-x: auto; }}
+.gqa-evidence img {{ width: 100%; max-width: none; display: block; }}
+@media (max-width: {PHONE_MAX_PX}px) {{
+  .gqa-evidence img {{ width: max(100%, var(--readable-px)); }}
+}}
+</style>"""
 
 
 def _readable_image(png: bytes, width: int, alt: str) -> None:
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     st.html(
-        f'<div style="overflow-x:auto"><img src="{src}" alt="{escape(alt)}" style="width:'
-        f'max(100%, {round(width * READABLE_SHARE)}px);max-width:none;display:block"></div>'
+        f'{_READABLE_CSS}<div class="gqa-evidence" style="--readable-px:'
+        f'{round(width * READABLE_SHARE)}px"><img src="{src}" alt="{escape(alt)}"></div>'
     )
 
 

@@ -87,8 +87,9 @@ def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
     assert not at.exception
     (strip,) = [h.proto.body for h in at.get("html")]
     width = page_preview(pdf, 2, [sentence]).width
-    assert f"width:max(100%, {round(width * READABLE_SHARE)}px)" in strip
-    assert "overflow-x:auto" in strip and 'alt="The highlighted lines on page 2' in strip
+    assert f"--readable-px:{round(width * READABLE_SHARE)}px" in strip
+    assert "@media (max-width: 640px)" in strip  # a desktop column fits the image whole
+    assert "overflow-x: auto" in strip and 'alt="The highlighted lines on page 2' in strip
     assert not at.get("image"), "the whole page waits for its toggle"
     at.toggle(key="whole_t1_1").set_value(True).run()
     assert not at.exception and len(at.get("image")) == 1
