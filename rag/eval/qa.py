@@ -175,7 +175,9 @@ def retrieved(
 
 
 def ask_one(engine: Any, q: QAQuestion, k: int = 5) -> Outcome:
-    res = engine.retriever.search(q.question, k=k)
+    # The app's retrieval (``Engine.retrieve``): a question about a whole document gets
+    # its opening, as in the app (rag/overview.py).
+    res = engine.retrieve(q.question, k)
     res.passages = res.passages[:k]
     hit = any(p.source == q.doc and p.page in q.pages for p in res.passages)
     resp, _ = engine.extractive.answer(build_request(q.question, res))
