@@ -21,34 +21,19 @@ from typing import Any
 import streamlit as st
 
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
-from rag.ingest_progress import batch_done, file_done, left_words, seconds_left
+from rag.ingest_progress import file_done
 from rag.store import DocInfo
 from rag.workspaces import DEFAULT, collection_for
 from ui import embedder, running_uploads
 from ui.text import escape_label, escape_md
-from ui.upload_report import (
-    HIDE_WIDGET_LIMIT,
-    failed_pages_text,
-    outcome_words,
-    plural,
-    report_text,
-    stage_words,
-    uploader_label,
-)
+from ui.upload_progress import STATUS_ICONS, render_job
+from ui.upload_report import HIDE_WIDGET_LIMIT, outcome_words, plural, uploader_label
 
 log = logging.getLogger(__name__)
 
 # From the loaders' registry, so the widget and the loaders can never disagree.
 UPLOAD_TYPES = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
 _ALIASES = {"markdown", "htm"}  # same formats as md / html: not worth a word in the label
-# Material icons, not emoji: they render without an emoji font (headless Chromium has none).
-STATUS_ICONS = {
-    "added": ":material/check_circle:",
-    "replaced": ":material/sync:",
-    "unchanged": ":material/check:",
-    "failed": ":material/error:",
-    "removed": ":material/delete:",
-}
 
 
 @dataclass
@@ -65,6 +50,7 @@ class FileJob:
     result: FileResult | None = None
     error: str | None = None  # refused before ingest (too big, bad name, could not save)
     indexed_as: str | None = None  # "unchanged": the indexed document with the same bytes
+    copies: int = 1  # the same file picked more than once in this upload: indexed once
 
 
 @dataclass
@@ -175,7 +161,14 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
                 )
             )
             continue
-        files.append(FileJob(name, raw, up.getvalue(), size))
+        data = up.getvalue()
+        # The same file picked twice (two folders, a second drag) showed two identical rows
+        # and was indexed twice, the second time only to report "already indexed".
+        twin = next((f for f in files if f.name == name and f.data == data), None)
+        if twin is not None:
+            twin.copies += 1
+            continue
+        files.append(FileJob(name, raw, data, size))
     job = UploadJob(files, engine.settings.workspace)
     job.thread = threading.Thread(target=job.run, args=(engine,), name="upload", daemon=True)
     job.thread.start()
@@ -185,62 +178,6 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
 def _where(engine: Engine) -> str:
     """The index and workspace an upload goes to: who opens them sees its progress."""
     return f"{engine.settings.index_dir}|{collection_for(engine.settings)}"
-
-
-def _result_line(f: FileJob) -> str:
-    if f.error:
-        return f":material/error: {escape_md(f.name)}: {escape_md(f.error)}"
-    r = f.result
-    if r is None:
-        return f":material/hourglass_empty: {escape_md(f.name)}"
-    detail = f"({escape_md(r.error or 'failed')})" if r.status == "failed" else report_text(r)
-    words = outcome_words(r.status, f.name, f.indexed_as)
-    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {words} {detail}"
-
-
-def render_result(f: FileJob) -> None:
-    """Green when the file was indexed, red when it failed; pages that failed in amber."""
-    line = _result_line(f)
-    r = f.result
-    if f.error or (r is not None and r.status == "failed"):
-        st.error(line)
-    elif r is None:
-        st.markdown(line)
-    else:
-        st.success(line)
-    if r is not None and r.failed_pages:
-        st.warning(
-            f"{plural(len(r.failed_pages), 'page')} of {escape_md(f.name)} could not be read "
-            f"and {'are' if len(r.failed_pages) != 1 else 'is'} not indexed:  \n"
-            + failed_pages_text(r)
-        )
-
-
-def render_job(job: UploadJob) -> None:
-    eta = time_left(job, time.perf_counter())
-    with job.lock:
-        files = list(job.files)
-        snapshot = [(f.stage, f.fraction) for f in files]
-    for f, (stage, fraction) in zip(files, snapshot, strict=True):
-        if stage == "done" or f.error:
-            render_result(f)
-        else:
-            label = stage_words(stage, *f.pages)
-            st.progress(
-                min(max(fraction, 0.02), 1.0),  # a sliver from the start: it has begun
-                text=f"{escape_label(f.name)}: {label}…{eta if stage != 'waiting' else ''}",
-            )
-    if job.finished is not None:
-        st.caption(f"Finished in {job.finished - job.started:.1f} s.")
-
-
-def time_left(job: UploadJob, now: float) -> str:
-    """' · about 12 s left' for the whole job (rag.ingest_progress), or nothing yet."""
-    with job.lock:
-        # Files refused before indexing (too big, bad name) are no work: not counted.
-        work = [(f.fraction, f.size) for f in job.files if not f.error]
-        moved = job.moved
-    return left_words(seconds_left(job.started, moved, now, batch_done(work)))
 
 
 def _render_jobs(workspace: str) -> None:

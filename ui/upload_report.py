@@ -47,6 +47,12 @@ def stage_words(stage: str, read: int, total: int) -> str:
     }[stage]
 
 
+def copies_words(copies: int) -> str:
+    """A file picked more than once in one upload: "listed twice, indexed once"."""
+    times = {2: "twice", 3: "three times"}.get(copies, f"{copies} times")
+    return f"listed {times}, indexed once"
+
+
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' if n != 1 else ''}"
 

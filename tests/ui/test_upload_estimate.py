@@ -16,8 +16,9 @@ import pytest
 
 import ui.documents as documents
 from ingest.results import FileResult
-from ui.documents import FileJob, UploadJob, time_left
+from ui.documents import FileJob, UploadJob
 from ui.embedder import ProgressEmbedder
+from ui.upload_progress import time_left
 
 REDRAW_S = 0.5
 

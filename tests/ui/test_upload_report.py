@@ -63,7 +63,8 @@ def test_a_scans_report_does_not_count_zero_text_pages() -> None:
 
 
 def _bar_page(pages: tuple[int, int], stage: str) -> None:
-    from ui.documents import FileJob, UploadJob, render_job
+    from ui.documents import FileJob, UploadJob
+    from ui.upload_progress import render_job
 
     f = FileJob("NIST.pdf", "NIST.pdf", b"x", 5, stage, pages=pages, fraction=0.3)
     render_job(UploadJob([f]))

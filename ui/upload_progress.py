@@ -1,0 +1,88 @@
+"""Drawing an upload's progress and report in the sidebar (the jobs are ui.documents')."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from rag.ingest_progress import batch_done, left_words, seconds_left
+from ui.text import escape_label, escape_md
+from ui.upload_report import (
+    copies_words,
+    failed_pages_text,
+    outcome_words,
+    plural,
+    report_text,
+    stage_words,
+)
+
+if TYPE_CHECKING:
+    from ui.documents import FileJob, UploadJob
+
+# Material icons, not emoji: they render without an emoji font (headless Chromium has none).
+STATUS_ICONS = {
+    "added": ":material/check_circle:",
+    "replaced": ":material/sync:",
+    "unchanged": ":material/check:",
+    "failed": ":material/error:",
+    "removed": ":material/delete:",
+}
+
+
+def _result_line(f: FileJob) -> str:
+    if f.error:
+        return f":material/error: {escape_md(f.name)}: {escape_md(f.error)}"
+    r = f.result
+    if r is None:
+        return f":material/hourglass_empty: {escape_md(f.name)}"
+    detail = f"({escape_md(r.error or 'failed')})" if r.status == "failed" else report_text(r)
+    words = outcome_words(r.status, f.name, f.indexed_as)
+    twice = f" · {copies_words(f.copies)}" if f.copies > 1 else ""
+    return f"{STATUS_ICONS.get(r.status, '')} {escape_md(f.name)}: {words} {detail}{twice}"
+
+
+def render_result(f: FileJob) -> None:
+    """Green when the file was indexed, red when it failed; pages that failed in amber."""
+    line = _result_line(f)
+    r = f.result
+    if f.error or (r is not None and r.status == "failed"):
+        st.error(line)
+    elif r is None:
+        st.markdown(line)
+    else:
+        st.success(line)
+    if r is not None and r.failed_pages:
+        st.warning(
+            f"{plural(len(r.failed_pages), 'page')} of {escape_md(f.name)} could not be read "
+            f"and {'are' if len(r.failed_pages) != 1 else 'is'} not indexed:  \n"
+            + failed_pages_text(r)
+        )
+
+
+def render_job(job: UploadJob) -> None:
+    eta = time_left(job, time.perf_counter())
+    with job.lock:
+        files = list(job.files)
+        snapshot = [(f.stage, f.fraction) for f in files]
+    for f, (stage, fraction) in zip(files, snapshot, strict=True):
+        if stage == "done" or f.error:
+            render_result(f)
+        else:
+            label = stage_words(stage, *f.pages)
+            st.progress(
+                min(max(fraction, 0.02), 1.0),  # a sliver from the start: it has begun
+                text=f"{escape_label(f.name)}: {label}…{eta if stage != 'waiting' else ''}",
+            )
+    if job.finished is not None:
+        st.caption(f"Finished in {job.finished - job.started:.1f} s.")
+
+
+def time_left(job: UploadJob, now: float) -> str:
+    """' · about 12 s left' for the whole job (rag.ingest_progress), or nothing yet."""
+    with job.lock:
+        # Files refused before indexing (too big, bad name) are no work: not counted.
+        work = [(f.fraction, f.size) for f in job.files if not f.error]
+        moved = job.moved
+    return left_words(seconds_left(job.started, moved, now, batch_done(work)))
