@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # Costs relative to reading one text page (~40 ms): an embedded chunk ~2x (1x on an idle
 # machine, up to 5x on a busy one: the model's threads compete for the 2 cores), an OCR'd
@@ -26,6 +27,8 @@ CHUNKS_PER_PAGE = 4.0
 WRITTEN = 0.97  # the rest: writing the chunks to the store and the keyword index
 MIN_SECONDS = 3.0  # no estimate before a few seconds of pace are known
 MIN_DONE = 0.05
+BYTES_PER_PAGE = 60_000.0  # a file not opened yet: its pages guessed from its bytes
+SMOOTHING_S = 8.0  # a new projection moves the shown time left by ~1/e in this long
 
 
 def file_done(
@@ -47,17 +50,54 @@ def file_done(
     return WRITTEN * min((read_cost + embedded * CHUNK) / whole, 1.0)
 
 
-def batch_done(files: Sequence[tuple[float, int]]) -> float:
-    """Share of a batch done, from each file's (share done, size in bytes). A file weighs
-    the square root of its size: a 55-page PDF outweighs a note, but not by its bytes alone
-    (a 700 kB PDF of 15 dense pages took twice as long as an 80 kB one of 13)."""
-    weights = [math.sqrt(max(size, 1000)) for _, size in files]
+def job_done(files: Sequence[tuple[float, int, int]]) -> float:
+    """Share of a whole upload done, from each file's (share done, size in bytes, pages;
+    0 until it is opened). A file weighs its pages: a 300-page PDF is most of a batch of
+    small notes (weighed by the square root of their bytes, it was not: "about 23 s left"
+    at its page 73, with minutes to go). A file not opened yet weighs the pages its bytes
+    suggest, at the bytes a page of the opened ones took (so does a long text file, whose
+    "pages" are one)."""
+    paged = [(size, pages) for _, size, pages in files if pages > 1]  # a .txt is "1 page"
+    per_page = max(
+        sum(size for size, _ in paged) / sum(pages for _, pages in paged)
+        if paged
+        else BYTES_PER_PAGE,
+        1.0,
+    )
+    weights = [max(float(pages), size / per_page, 1.0) for _, size, pages in files]
     total = sum(weights)
     return (
-        sum(w * min(d, 1.0) for w, (d, _) in zip(weights, files, strict=True)) / total
+        sum(w * min(d, 1.0) for w, (d, _, _) in zip(weights, files, strict=True)) / total
         if total
         else 0.0
     )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The time left last shown: ``left`` seconds at ``at``, when ``done`` of the job was."""
+
+    at: float
+    done: float
+    left: float | None
+
+
+def steady_left(
+    shown: Estimate | None, started: float, moved: float, now: float, done: float
+) -> Estimate:
+    """The next time left to show, steady: the share done never goes back (a file's guess
+    of its passages, corrected when it is cut, lowered it and the projection leapt from
+    "about 96 s" to "about 4 min" in half a second), and a new projection
+    (``seconds_left``) is eased in over ``SMOOTHING_S`` while the one shown counts down.
+    Nothing until there is enough to judge (``seconds_left``'s thresholds)."""
+    if shown is not None:
+        done = max(done, shown.done)
+    raw = seconds_left(started, moved, now, done)
+    if raw is None or shown is None or shown.left is None:
+        return Estimate(now, done, raw)
+    counted = max(shown.left - (now - shown.at), 0.0)
+    ease = 1.0 - math.exp(-max(now - shown.at, 0.0) / SMOOTHING_S)
+    return Estimate(now, done, counted + ease * (raw - counted))
 
 
 def seconds_left(started: float, moved: float, now: float, done: float) -> float | None:

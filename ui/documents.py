@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
-from rag.ingest_progress import file_done
+from rag.ingest_progress import Estimate, file_done
 from rag.store import DocInfo
 from rag.workspaces import DEFAULT, collection_for
 from ui import embedder, running_uploads
@@ -60,6 +60,7 @@ class UploadJob:
     started: float = field(default_factory=time.perf_counter)
     moved: float = field(default_factory=time.perf_counter)  # when a file's share last grew
     finished: float | None = None
+    estimate: Estimate | None = None  # the time left last shown: the next one eases from it
     lock: threading.Lock = field(default_factory=threading.Lock)
     thread: threading.Thread | None = None
 

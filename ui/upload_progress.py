@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from rag.ingest_progress import batch_done, left_words, seconds_left
+from rag.ingest_progress import job_done, left_words, steady_left
 from ui.text import escape_label, escape_md
 from ui.upload_report import (
     copies_words,
@@ -83,6 +83,6 @@ def time_left(job: UploadJob, now: float) -> str:
     """' · about 12 s left' for the whole job (rag.ingest_progress), or nothing yet."""
     with job.lock:
         # Files refused before indexing (too big, bad name) are no work: not counted.
-        work = [(f.fraction, f.size) for f in job.files if not f.error]
-        moved = job.moved
-    return left_words(seconds_left(job.started, moved, now, batch_done(work)))
+        work = [(f.fraction, f.size, f.pages[1]) for f in job.files if not f.error]
+        job.estimate = steady_left(job.estimate, job.started, job.moved, now, job_done(work))
+        return left_words(job.estimate.left)

@@ -7,10 +7,12 @@ import pytest
 
 from rag.ingest_progress import (
     WRITTEN,
-    batch_done,
+    Estimate,
     file_done,
+    job_done,
     left_words,
     seconds_left,
+    steady_left,
 )
 
 
@@ -28,10 +30,38 @@ def test_ocr_pages_make_reading_most_of_a_scan() -> None:
     assert file_done((5, 10), ocr_pages=99) == half_scanned  # never more than were read
 
 
-def test_a_small_file_does_not_count_as_much_as_a_big_one() -> None:
-    assert batch_done([(1.0, 139), (0.0, 771_427)]) < 0.1
-    assert batch_done([(0.5, 10_000), (0.5, 10_000)]) == pytest.approx(0.5)
-    assert batch_done([]) == 0.0
+def test_a_file_weighs_its_pages() -> None:
+    assert job_done([(1.0, 139, 1), (0.0, 771_427, 55)]) < 0.1
+    assert job_done([(0.5, 10_000, 2), (0.5, 10_000, 2)]) == pytest.approx(0.5)
+    assert job_done([]) == 0.0
+
+
+def test_a_long_pdf_is_most_of_a_batch_of_small_files() -> None:
+    """Five small files indexed and a 300-page PDF at page 73 of its reading: "about 23 s
+    left" came from a batch weighed by the square root of bytes, with minutes to go."""
+    small = [(1.0, 80_000, 13)] * 5
+    big = (file_done((73, 300)), 6_000_000, 300)
+    assert job_done([*small, big]) < 0.3
+    waiting = [(1.0, 80_000, 13), (0.0, 6_000_000, 0)]  # not opened: guessed from its bytes
+    assert job_done(waiting) < 0.05
+
+
+def test_the_time_left_does_not_leap_when_the_share_done_drops() -> None:
+    """The 20-file upload said "about 96 s left", then "about 4 min left" 2 s later."""
+    shown = steady_left(None, 0.0, 20.0, 20.0, 0.17)
+    assert shown.left is not None and 90 < shown.left < 100
+    for t in (20.5, 21.0, 21.5, 22.0):
+        shown = steady_left(shown, 0.0, t, t, 0.08)  # a file's guess corrected downwards
+        assert shown.left is not None and shown.left < 100
+
+
+def test_the_time_left_eases_towards_a_new_projection() -> None:
+    start = Estimate(10.0, 0.5, 10.0)
+    nudged = steady_left(start, 0.0, 12.0, 12.0, 0.6)  # projects 8 s; 8 s counted down
+    assert nudged.left == pytest.approx(8.0)
+    slower = steady_left(start, 0.0, 11.0, 11.0, 0.25)  # projects 33 s
+    assert slower.left is not None and 9.0 < slower.left < 13.0
+    assert steady_left(None, 0.0, 2.0, 2.0, 0.5).left is None  # too early to judge
 
 
 def test_the_time_left_waits_for_pace_then_counts_down() -> None:
