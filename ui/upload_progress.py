@@ -61,20 +61,52 @@ def render_result(f: FileJob) -> None:
         )
 
 
+# More finished files than this collapse into the report: twenty green rows (and twenty bars
+# before them) pushed the documents list far down the sidebar.
+SHOWN_FINISHED = 3
+
+
+def _failed(f: FileJob) -> bool:
+    return bool(f.error) or (f.result is not None and f.result.status == "failed")
+
+
+def overall_words(done: int, total: int, eta: str) -> str:
+    """The one line over a batch: "Indexing 3 of 20 files · about 2 min left"."""
+    return f"Indexing {min(done + 1, total)} of {total} files{eta}"
+
+
 def render_job(job: UploadJob) -> None:
+    """One line for the whole upload, a bar for each file being indexed now (not for those
+    waiting), failures in red, and the finished files in a collapsed report."""
     eta = time_left(job, time.perf_counter())
     with job.lock:
         files = list(job.files)
-        snapshot = [(f.stage, f.fraction) for f in files]
-    for f, (stage, fraction) in zip(files, snapshot, strict=True):
-        if stage == "done" or f.error:
+        snapshot = [(f.stage, f.fraction, f.pages) for f in files]
+        share = job.estimate.done if job.estimate is not None else 0.0
+    to_index = [f for f in files if not f.error]
+    batch = len(to_index) > 1
+    if batch and job.finished is None:
+        done = sum(1 for f in to_index if f.stage == "done")
+        st.progress(min(max(share, 0.02), 1.0), text=overall_words(done, len(to_index), eta))
+    finished: list[FileJob] = []
+    for f, (stage, fraction, pages) in zip(files, snapshot, strict=True):
+        if _failed(f):
             render_result(f)
-        else:
-            label = stage_words(stage, *f.pages)
+        elif stage == "done":
+            finished.append(f)
+        elif not (batch and stage == "waiting"):  # a batch's waiting files: in its one line
+            label = stage_words(stage, *pages)
             st.progress(
                 min(max(fraction, 0.02), 1.0),  # a sliver from the start: it has begun
-                text=f"{escape_label(f.name)}: {label}…{eta if stage != 'waiting' else ''}",
+                text=f"{escape_label(f.name)}: {label}…{'' if batch or stage == 'waiting' else eta}",
             )
+    if len(finished) > SHOWN_FINISHED:
+        with st.expander(f"Report: {plural(len(finished), 'file')} indexed"):
+            for f in finished:
+                render_result(f)
+    else:
+        for f in finished:
+            render_result(f)
     if job.finished is not None:
         st.caption(f"Finished in {job.finished - job.started:.1f} s.")
 
