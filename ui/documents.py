@@ -26,7 +26,7 @@ from rag.store import DocInfo
 from rag.workspaces import DEFAULT, collection_for
 from ui import embedder, running_uploads
 from ui.text import escape_label, escape_md
-from ui.upload_progress import STATUS_ICONS, render_job
+from ui.upload_progress import SHOWN_FINISHED, STATUS_ICONS, failed, render_job
 from ui.upload_report import HIDE_WIDGET_LIMIT, outcome_words, plural, uploader_label
 
 log = logging.getLogger(__name__)
@@ -204,9 +204,18 @@ def _announce(job: UploadJob, workspace: str) -> None:
     """A toast for a finished upload, seen wherever the user is (the sidebar's report may be
     scrolled away); an upload into a workspace left since says which."""
     where = "" if job.workspace == workspace else f" (workspace {escape_md(job.workspace)})"
+    indexed = sum(1 for f in job.files if f.result is not None and not failed(f))
+    one_toast = indexed > SHOWN_FINISHED  # a toast each for 19 files covered the page
+    if one_toast:
+        st.toast(
+            f"{plural(indexed, 'file')} indexed{where}: the report is under Documents",
+            icon=STATUS_ICONS["added"],
+        )
     for f in job.files:
         r = f.result
-        if f.error or (r is not None and r.status == "failed"):
+        if one_toast and r is not None and not failed(f):
+            continue
+        if failed(f):
             reason = f.error or (r.error if r is not None else None) or "failed"
             st.toast(
                 f"{escape_md(f.name)} could not be added{where}: {escape_md(reason)}",

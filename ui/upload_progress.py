@@ -66,7 +66,8 @@ def render_result(f: FileJob) -> None:
 SHOWN_FINISHED = 3
 
 
-def _failed(f: FileJob) -> bool:
+def failed(f: FileJob) -> bool:
+    """Refused before indexing, or indexing failed."""
     return bool(f.error) or (f.result is not None and f.result.status == "failed")
 
 
@@ -90,7 +91,7 @@ def render_job(job: UploadJob) -> None:
         st.progress(min(max(share, 0.02), 1.0), text=overall_words(done, len(to_index), eta))
     finished: list[FileJob] = []
     for f, (stage, fraction, pages) in zip(files, snapshot, strict=True):
-        if _failed(f):
+        if failed(f):
             render_result(f)
         elif stage == "done":
             finished.append(f)

@@ -5,8 +5,15 @@ red, and the finished files collapsed into the report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingest.results import FileResult
+from ui.documents import start_upload
 from ui.upload_progress import overall_words
 
 
@@ -47,3 +54,39 @@ def test_the_batch_line() -> None:
         "Indexing 3 of 20 files · about 2 min left"
     )
     assert overall_words(20, 20, "") == "Indexing 20 of 20 files"
+
+
+class _Upload:
+    def __init__(self, name: str) -> None:
+        self.name, self.size = name, 5
+
+    def getvalue(self) -> bytes:
+        return self.name.encode()
+
+
+class _Engine:
+    settings = SimpleNamespace(max_file_mb=10.0, workspace="default")
+
+    def ingest_upload(self, name: str, data: bytes, **_: Any) -> FileResult:
+        if name == "broken.pdf":
+            return FileResult(name, "failed", error="PdfReadError")
+        return FileResult(name, "added", doc_id=name, pages=1, chunks=2)
+
+
+@pytest.mark.integration
+def test_a_finished_batch_is_one_toast_and_its_failures(new_app: Callable[[], AppTest]) -> None:
+    """Nineteen "note-NN.txt: added" toasts covered the main column."""
+    names = [f"note-{i:02}.txt" for i in range(18)] + ["broken.pdf"]
+    job = start_upload(_Engine(), [_Upload(n) for n in names])  # type: ignore[arg-type]
+    assert job.thread is not None
+    job.thread.join(5)
+    at = new_app()
+    at.session_state["upload_jobs"] = [job]
+    at.session_state["jobs_refresh_pending"] = True
+    at.run()
+    assert not at.exception
+    toasts = [str(t.value).replace("\\", "") for t in at.toast]
+    assert toasts == [
+        "18 files indexed: the report is under Documents",
+        "broken.pdf could not be added: PdfReadError",
+    ]
