@@ -105,7 +105,7 @@ class Answer:
         first = self.attempts[0] if self.attempts else None
         return f"{first.provider}:{first.model}" if first else f"{self.provider}:{self.model}"
 
-    def spend(self) -> list[tuple[str, int, float | None, float]]:
+    def spend(self) -> list[CostLine]:
         """What this answer cost, as cost-table lines ``(label, tokens, USD, ms)`` (USD None:
         unpriced): a provider cut off mid-answer (billed for what it wrote), then the answer
         with, for a consensus, every provider's call behind it. The live session and a
@@ -131,21 +131,9 @@ class Answer:
     def cost_lines(
         self, turn: int, first: int, question: int | None = None
     ) -> list[dict[str, Any]]:
-        """:meth:`spend` as the session's cost rows (answer number from ``first``, the turn it
-        belongs to, its question's number in the session, provider, tokens, cost_usd,
-        latency_ms): the live session and a reopened conversation build them the same way."""
-        return [
-            {
-                "answer": first + i,
-                "turn": turn,
-                "question": question or turn,
-                "provider": label,
-                "tokens": tokens,
-                "cost_usd": cost,
-                "latency_ms": round(ms),
-            }
-            for i, (label, tokens, cost, ms) in enumerate(self.spend())
-        ]
+        """:meth:`spend` as the session's cost rows (:func:`cost_rows_of_lines`): the live
+        session and a reopened conversation build them the same way."""
+        return cost_rows_of_lines(self.spend(), first, turn, question)
 
     def spent(self) -> tuple[int, float | None]:
         """Tokens and USD of :meth:`spend`'s lines together (USD None if one is unpriced):
@@ -213,6 +201,29 @@ class Answer:
             **({"search_query": self.search_query} if self.search_query != self.question else {}),
             **self.extra,
         }
+
+
+CostLine = tuple[str, int, float | None, float]  # (label, tokens, USD or None, ms)
+
+
+def cost_rows_of_lines(
+    lines: Sequence[CostLine], first: int, turn: int, question: int | None = None
+) -> list[dict[str, Any]]:
+    """Cost-table lines as the session keeps them: answer number from ``first``, the turn
+    they belong to, its question's number in the session (the turn's when not given),
+    provider, tokens, cost_usd, latency_ms."""
+    return [
+        {
+            "answer": first + i,
+            "turn": turn,
+            "question": question or turn,
+            "provider": label,
+            "tokens": tokens,
+            "cost_usd": cost,
+            "latency_ms": round(ms),
+        }
+        for i, (label, tokens, cost, ms) in enumerate(lines)
+    ]
 
 
 def to_source(p: Passage, n: int) -> Source:

@@ -19,7 +19,7 @@ from providers.base import Answerer, Capabilities, Message, Provider, Request, R
 from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
-from rag.answer import Answer, contextualize
+from rag.answer import Answer, contextualize, cost_rows_of_lines
 from rag.llm import make_chain
 from rag.rewrite import rewrite_question
 from rag.scope import names_of
@@ -61,6 +61,11 @@ class Turn:
     # Its place among the session's questions (the cost table's "Question"): a new
     # conversation restarts ``id`` at 1, and two conversations' first questions were both 1.
     number: int = 0
+
+    @property
+    def question_no(self) -> int:
+        """``number``, or ``id`` for a turn restored from a saved conversation."""
+        return self.number or self.id
 
 
 def history_messages(turns: Sequence[Turn]) -> list[Message]:
@@ -255,22 +260,13 @@ class ChatSession:
     def _keep(self, turn: Turn, a: Answer) -> None:
         """Add ``a`` to the turn and its cost lines (:meth:`Answer.spend`) to the costs."""
         turn.answers.append(a)
-        self.costs += a.cost_lines(turn.id, len(self.costs) + 1, turn.number or turn.id)
+        self.costs += a.cost_lines(turn.id, len(self.costs) + 1, turn.question_no)
 
     def _row(
         self, turn: Turn, label: str, tokens: int, cost: float | None, latency_ms: float = 0.0
     ) -> None:
-        self.costs.append(
-            {
-                "answer": len(self.costs) + 1,
-                "turn": turn.id,
-                "question": turn.number or turn.id,
-                "provider": label,
-                "tokens": tokens,
-                "cost_usd": cost,
-                "latency_ms": round(latency_ms),
-            }
-        )
+        line = (label, tokens, cost, latency_ms)
+        self.costs += cost_rows_of_lines([line], len(self.costs) + 1, turn.id, turn.question_no)
 
 
 def _question_of(row: dict[str, Any]) -> int:
