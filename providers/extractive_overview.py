@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from providers.base import Source
 from providers.extractive_compose import FollowFn, quotable_texts
+from providers.extractive_compose import render as compose_text
+from providers.extractive_lists import Piece
 from providers.extractive_refusal import Candidate
 from text.overview import date_line, summary_start
 from text.sentences import BULLETS, is_heading_line
@@ -40,7 +42,8 @@ def overview_answer(
 ) -> tuple[str, list[int]] | None:
     """The answer text and the sources it cites, or None when no opening has a sentence
     to quote (a table, a scanned ledger: the ordinary answer path takes over)."""
-    openings = [s for s in sources if s.n in set(numbers)]
+    wanted = set(numbers)
+    openings = [s for s in sources if s.n in wanted]
     documents: dict[str, list[Source]] = {}
     for src in openings:  # a document's opening chunk and the one after it, in order
         documents.setdefault(src.doc_id or src.source, []).append(src)
@@ -63,10 +66,10 @@ def overview_answer(
         return None
     if len(said) == 1:
         _, text, cites = said[0]
-        return f"{text} {''.join(f'[{n}]' for n in cites)}", cites
+        return compose_text([Piece(text, tuple(cites))]), cites
     lines = [
-        f"{src.source}: {text or 'no sentence to quote (a table or a scan)'} "
-        + "".join(f"[{n}]" for n in cites)
+        f"{src.source}: "
+        + compose_text([Piece(text or "no sentence to quote (a table or a scan)", tuple(cites))])
         for src, text, cites in said
     ]
     return "\n".join(lines), sorted({n for _, _, cites in said for n in cites})
@@ -84,7 +87,7 @@ def _opening_sentences(
     A list inside it is skipped, not quoted item by item."""
     out: list[tuple[str, int, bool]] = []
     for i, src in enumerate(chunks):
-        start = summary_start(src.text) or 0 if i == 0 else 0
+        start = (summary_start(src.text) or 0) if i == 0 else 0
         for c in sorted(candidates(question, [src]), key=lambda c: c.start):
             if c.end <= start:
                 continue
@@ -160,8 +163,9 @@ def _title(text: str) -> str:
 def dated_answer(sources: Sequence[Source], numbers: Sequence[int]) -> tuple[str, list[int]] | None:
     """ "FIPS200.pdf is dated March 2006. [1]": the date line of each source named (its
     cover's, a notice's), or None when none has one."""
-    said = [(s, d) for s in sources if s.n in set(numbers) and (d := date_line(s.text))]
+    wanted = set(numbers)
+    said = [(s, d) for s in sources if s.n in wanted and (d := date_line(s.text))]
     if not said:
         return None
-    text = "\n".join(f"{s.source} is dated {d}. [{s.n}]" for s, d in said)
+    text = "\n".join(compose_text([Piece(f"{s.source} is dated {d}.", (s.n,))]) for s, d in said)
     return text, sorted({s.n for s, _ in said})

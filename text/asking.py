@@ -18,7 +18,9 @@ _ASK_ABOUT = re.compile(
     r"\s+(?:to\s+me\s+)?(?P<topic>.+?)\s*[.?!]*\s*$",
     re.I,
 )
-_WH = re.compile(r"^(?:how|why|what|when|where|who|which|whether|if)\b", re.I)
+# What an instruction's object starts with when it holds a question ("explain how ...").
+WH_CLAUSE = r"(?:how|why|what|when|where|who|which|whether|if)\b"
+_WH = re.compile("^" + WH_CLAUSE, re.I)
 
 
 def as_question(text: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from text.asking import WH_CLAUSE
+
 _DET = r"(?:(?:the|this|that|these|those|my|our|your|a|an)\s+)?"
 _END = r"\s*[?.!]*\s*$"
 # Each pattern's group "s" is what the question is about (a document's name or title, or
@@ -27,7 +29,7 @@ _ASKS = [
         rf"^what\s+is\s+the\s+(?:purpose|aim|scope)\s+of\s+(?P<s>.+?){_END}",
         # not "Explain how expenses are claimed.": that asks a question of its own
         rf"^(?:please\s+)?(?:tell\s+me\s+about|describe|explain)\s+"
-        rf"(?!(?:how|why|what|when|where|who|which|whether|if)\b)(?P<s>.+?){_END}",
+        rf"(?!{WH_CLAUSE})(?P<s>.+?){_END}",
     )
 ]
 _EVERY_DOCUMENT = re.compile(
