@@ -71,9 +71,7 @@ def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks
 def opening(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
     """The chunk where ``doc`` says what it is about: the first of its opening chunks with a
     summary heading ("1. PURPOSE", "Executive Summary"), else its first chunk."""
-    ids = [f"{doc.doc_id}:{i}" for i in range(min(doc.chunks, OPENING_CHUNKS) or 1)]
-    chunks = get_chunks(ids)
-    ordered = [chunks[i] for i in ids if i in chunks]
+    ordered = _first_chunks(doc, OPENING_CHUNKS, get_chunks)
     for c in ordered:
         at = summary_start(c.text)
         if at is not None and c.text[at:].strip():
@@ -84,9 +82,16 @@ def opening(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
 def dated(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
     """The first of ``doc``'s first chunks with a line that is only a date (its cover's
     "March 2006", a notice's "Thursday, August 6, 2020"), or None."""
-    ids = [f"{doc.doc_id}:{i}" for i in range(min(doc.chunks, DATED_CHUNKS) or 1)]
+    return next(
+        (c for c in _first_chunks(doc, DATED_CHUNKS, get_chunks) if date_line(c.text)), None
+    )
+
+
+def _first_chunks(doc: DocInfo, n: int, get_chunks: GetChunks) -> list[ChunkRecord]:
+    """``doc``'s first ``n`` chunks that are committed, in order."""
+    ids = [f"{doc.doc_id}:{i}" for i in range(min(doc.chunks, n) or 1)]
     chunks = get_chunks(ids)
-    return next((chunks[i] for i in ids if i in chunks and date_line(chunks[i].text)), None)
+    return [chunks[i] for i in ids if i in chunks]
 
 
 def _asked(question: str) -> tuple[str | None, str]:
