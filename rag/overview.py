@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from rag.retrieve import Passage, RetrievalResult
 from rag.state.base import ChunkRecord, DocInfo
-from text.overview import date_line, date_subject, overview_subject, summary_start
+from text.overview import date_line, date_subject, overview_subject, referred_back, summary_start
 from text.terms import content_terms, name_words
 
 MAX_DOCUMENTS = 10  # "What are these documents about?" over a large library: the first ten
@@ -53,11 +53,7 @@ def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks
     named_by = _terms(subject)
     if not named_by:  # "these documents", "this"
         return list(docs[:MAX_DOCUMENTS])
-    firsts = get_chunks([f"{d.doc_id}:0" for d in docs])
-    words: dict[str, set[str]] = {}
-    for d in docs:
-        first = firsts.get(f"{d.doc_id}:0")
-        words[d.doc_id] = _terms(d.name) | _terms(first.text[:TITLE_CHARS] if first else "")
+    words = _name_words(docs, get_chunks)
     # every word of the subject in the file name or the title ("the NIST Cybersecurity
     # Framework": NIST.CSWP.04162018.pdf, "Framework for Improving Critical Infrastructure
     # Cybersecurity"); failing that, every word but "guide", "manual" ... ("the fontconfig
@@ -66,6 +62,37 @@ def asked_documents(subject: str, docs: Sequence[DocInfo], get_chunks: GetChunks
     if not named and named_by - _ANY_DOCUMENT:
         named = [d for d in docs if named_by - _ANY_DOCUMENT <= words[d.doc_id]]
     return named[:MAX_DOCUMENTS]
+
+
+def _name_words(docs: Sequence[DocInfo], get_chunks: GetChunks) -> dict[str, set[str]]:
+    """Per document, the words of its file name and of its title (its first lines)."""
+    firsts = get_chunks([f"{d.doc_id}:0" for d in docs])
+    words: dict[str, set[str]] = {}
+    for d in docs:
+        first = firsts.get(f"{d.doc_id}:0")
+        words[d.doc_id] = _terms(d.name) | _terms(first.text[:TITLE_CHARS] if first else "")
+    return words
+
+
+def pointed_at(
+    carried: str, docs: Sequence[DocInfo], hits: Sequence[Passage], get_chunks: GetChunks
+) -> list[DocInfo]:
+    """The document "it" means in "Summarize it." after an exchange whose key terms are
+    ``carried``: the one whose name or title holds most of them ("FIPS 199" -> FIPS199.pdf,
+    not FIPS200.pdf), else the document of the best hit of the search those terms steered
+    ("approve international travel" -> the travel policy); ties go to the search's order."""
+    if not docs:
+        return []
+    wanted = _terms(carried)
+    words = _name_words(docs, get_chunks)
+    shared = {d.doc_id: len(wanted & words[d.doc_id]) for d in docs}
+    most = max(shared.values())
+    best = [d for d in docs if most and shared[d.doc_id] == most]
+    if len(best) == 1:
+        return best
+    among = {d.doc_id: d for d in best or docs}
+    first_hit = next((among[p.doc_id] for p in hits if p.doc_id in among), None)
+    return [first_hit] if first_hit else []
 
 
 def opening(doc: DocInfo, get_chunks: GetChunks) -> ChunkRecord | None:
@@ -116,7 +143,12 @@ def with_openings(
     if subject is None:  # most questions: no need to list the library
         return result
     docs = [d for d in library() if scope is None or d.doc_id in scope]
-    asked = asked_documents(subject, docs, get_chunks)
+    carried = referred_back(question)  # "Summarize it." in a conversation
+    asked = (
+        asked_documents(subject, docs, get_chunks)
+        if carried is None
+        else pointed_at(carried, docs, result.passages, get_chunks)
+    )
     pick = opening if asks == "overview" else dated
     chunks = [c for d in asked if (c := pick(d, get_chunks)) is not None]
     if not chunks:

@@ -54,22 +54,53 @@ _WHEN = re.compile(
 def date_subject(question: str) -> str | None:
     """What a question asks the date of ("When was FIPS 200 published?" -> "FIPS 200"), or
     None. A document's date is printed on its first page, not written in a sentence."""
-    m = _WHEN.match(" ".join(question.split()))
-    if m is None:
-        return None
-    return _subject(next(g for g in m.groups() if g is not None))
+    phrase = _date_phrase(_without_carried(question))
+    return None if phrase is None else _subject(phrase)
 
 
 def overview_subject(question: str) -> str | None:
     """What a question asks an overview of: a document's name or title ("the travel policy",
     "FIPS 199"), ``""`` for every document ("these documents"), None when it asks something
     else. Whether the subject is a document at all is the caller's to check."""
+    phrase = _overview_phrase(_without_carried(question))
+    return None if phrase is None else _subject(phrase)
+
+
+def _date_phrase(question: str) -> str | None:
+    m = _WHEN.match(" ".join(question.split()))
+    return None if m is None else next(g for g in m.groups() if g is not None)
+
+
+def _overview_phrase(question: str) -> str | None:
     q = " ".join(question.split())
-    for pattern in _ASKS:
-        m = pattern.match(q)
-        if m:
-            return _subject(m.group("s"))
-    return None
+    return next((m.group("s") for p in _ASKS if (m := p.match(q))), None)
+
+
+# rag/followup completes a follow-up with the last exchange's key terms in brackets:
+# "Summarize it." after "What is FIPS 199 about?" is searched as "Summarize it. (FIPS 199)".
+_CARRIED = re.compile(r"^(?P<q>.*?\S)\s*\((?P<terms>[^()]+)\)\s*$", re.S)
+# "it", "this document", "that one": the document the conversation is about
+_POINTS_BACK = re.compile(
+    r"^(?:it|this|that|(?:this|that|the)\s+(?:one|document|doc|file|pdf|paper|report))$", re.I
+)
+
+
+def referred_back(question: str) -> str | None:
+    """The conversation's key terms when an overview or date question points at the document
+    of the last exchange ("Summarize it. (FIPS 199)" -> "FIPS 199"), else None."""
+    m = _CARRIED.match(question.strip())
+    if m is None:
+        return None
+    phrase = _overview_phrase(m["q"]) or _date_phrase(m["q"])
+    if phrase is None or not _POINTS_BACK.match(phrase.strip(" \"'“”")):
+        return None
+    return m["terms"]
+
+
+def _without_carried(question: str) -> str:
+    """The question without the follow-up's carried terms when its subject points back."""
+    m = _CARRIED.match(question.strip())
+    return m["q"] if m and referred_back(question) is not None else question
 
 
 def _subject(phrase: str) -> str:

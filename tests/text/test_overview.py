@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from text.overview import date_line, date_subject, overview_subject, summary_start
+from text.overview import date_line, date_subject, overview_subject, referred_back, summary_start
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,27 @@ def test_a_contents_entry_is_not_the_section_and_a_man_page_describes_itself() -
     assert summary_start(contents) is None
     man = "Name\nfonts.conf — Font configuration files\nDescription\nFontconfig is a library designed to provide fonts."
     assert man[summary_start(man) or 0 :].lstrip().startswith("Fontconfig is a library")
+
+
+@pytest.mark.parametrize(
+    ("question", "carried"),
+    [
+        ("Summarize it. (FIPS 199)", "FIPS 199"),  # rag/followup's completed follow-up
+        ("What is it about? (travel policy hotels London)", "travel policy hotels London"),
+        ("What is this document about? (FIPS 199)", "FIPS 199"),
+        ("When was it published? (FIPS 199)", "FIPS 199"),
+        ("Summarize it.", None),  # no conversation: nothing carried
+        ("Summarize the travel policy. (hotels)", None),  # names its own subject
+        ("How many days can be carried over? (vacation days)", None),  # not an overview
+    ],
+)
+def test_an_overview_follow_up_points_at_the_conversations_document(
+    question: str, carried: str | None
+) -> None:
+    assert referred_back(question) == carried
+
+
+def test_a_follow_ups_carried_terms_are_not_its_subject() -> None:
+    assert overview_subject("Summarize it. (FIPS 199)") == "it"
+    assert date_subject("When was it published? (FIPS 199)") == "it"
+    assert overview_subject("Summarize the FAQ (HTML)") == "FAQ (HTML)"  # its own words

@@ -111,6 +111,31 @@ def test_questions_about_whole_documents(pdf_index: tuple[Path, list[dict]]) -> 
     assert not any(x["refused"] for x in (dated, about, every))
 
 
+def test_a_follow_up_about_it_means_the_document_just_discussed(
+    pdf_index: tuple[Path, list[dict]], tmp_path: Path
+) -> None:
+    """ "Summarize it." after a question about FIPS 199 is about FIPS 199 (whose name FIPS 200
+    shares a word with), not every document or a stray passage."""
+    index, _ = pdf_index
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What does FIPS 199 say about availability?"},
+                {"role": "assistant", "content": "A loss of availability is ... [1]"},
+            ]
+        )
+    )
+    for question, starts in (
+        ("Summarize it.", "FIPS Publication 199 addresses"),
+        ("When was it published?", "FIPS199.pdf is dated February 2004."),
+    ):
+        proc = _cli("ask", question, "--history", str(history), "--json", index=index)
+        out = json.loads(proc.stdout)
+        assert out["answer"].startswith(starts), out["answer"]
+        assert {s["source"] for s in out["sources"][:2]} == {"FIPS199.pdf"}
+
+
 def test_batch_questions_and_remove(pdf_index: tuple[Path, list[dict]]) -> None:
     index, _ = pdf_index
     batch = '{"question": "What is a security category?"}\nWho signed the Federal Register rule?\n'
