@@ -9,7 +9,6 @@ answer is instead what the document says first, under its summary heading when i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -18,9 +17,8 @@ from providers.extractive_compose import FollowFn, quotable_texts
 from providers.extractive_compose import render as compose_text
 from providers.extractive_lists import Piece
 from providers.extractive_refusal import Candidate
-from text.overview import date_line, summary_start
+from text.overview import date_line, names_itself, summary_start
 from text.sentences import BULLETS, is_heading_line
-from text.terms import content_terms, name_words
 
 ONE_DOCUMENT_SENTENCES = 3  # "Summarize the travel policy."
 EACH_DOCUMENT_SENTENCES = 1  # "What are these documents about?": a line per document
@@ -101,26 +99,8 @@ def _opening_sentences(
                 return out
             for _, text in quotable_texts([c], follow, precede):
                 if _prose(text) and all(text != t for t, _, _ in out):
-                    out.append((text, src.n, _names_itself(text, src.source)))
+                    out.append((text, src.n, names_itself(text, src.source)))
     return out
-
-
-# "This policy explains ...", "The present standard specifies ..."
-_THIS_DOCUMENT = re.compile(
-    r"^(?:this|the present)\s+(?:document|publication|standard|policy|guide|handbook|manual|"
-    r"framework|report|notice|rule|paper|specification|directive|faq|plan|agreement)\b",
-    re.I,
-)
-
-
-def _names_itself(sentence: str, file_name: str) -> bool:
-    """Does the sentence say what the document is ("This policy explains ...", "FIPS
-    Publication 199 addresses ...": the file's name words open it)?"""
-    if _THIS_DOCUMENT.match(sentence):
-        return True
-    name = set(content_terms(name_words(file_name.rsplit(".", 1)[0])))
-    opening_words = set(content_terms(" ".join(sentence.split()[:5])))
-    return bool(name) and name <= opening_words
 
 
 def _contents(raw: str) -> bool:

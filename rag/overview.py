@@ -21,7 +21,14 @@ from dataclasses import replace
 
 from rag.retrieve import Passage, RetrievalResult
 from rag.state.base import ChunkRecord, DocInfo
-from text.overview import date_line, date_subject, overview_subject, referred_back, summary_start
+from text.overview import (
+    date_line,
+    date_subject,
+    describes_itself,
+    overview_subject,
+    referred_back,
+    summary_start,
+)
 from text.terms import content_terms, name_words
 
 MAX_DOCUMENTS = 10  # "What are these documents about?" over a large library: the first ten
@@ -121,6 +128,22 @@ def _first_chunks(doc: DocInfo, n: int, get_chunks: GetChunks) -> list[ChunkReco
     return [chunks[i] for i in ids if i in chunks]
 
 
+def _described(
+    c: ChunkRecord, names: dict[str, str], alone: bool, get_chunks: GetChunks
+) -> list[ChunkRecord]:
+    """An opening and, when one document is asked, the chunk after it (a purpose section
+    runs on); among several, the next chunk only when it says what the document is and the
+    opening does not (FIPS 199's and FIPS 200's purpose sections open with the same sentence
+    about the E-Government Act; "FIPS Publication 200 ... specifies" follows)."""
+    after = list(get_chunks([f"{c.doc_id}:{c.idx + 1}"]).values())
+    name = names.get(c.doc_id, c.name)
+    if alone or (
+        after and not describes_itself(c.text, name) and describes_itself(after[0].text, name)
+    ):
+        return [c, *after]
+    return [c]
+
+
 def _asked(question: str) -> tuple[str | None, str]:
     """(subject, what is asked of it: "overview" or "dated"); subject None: neither."""
     subject = overview_subject(question)
@@ -153,9 +176,9 @@ def with_openings(
     chunks = [c for d in asked if (c := pick(d, get_chunks)) is not None]
     if not chunks:
         return result
-    if asks == "overview" and len(chunks) == 1:  # a purpose section runs on into the next chunk
-        after = f"{chunks[0].doc_id}:{chunks[0].idx + 1}"
-        chunks += get_chunks([after]).values()
+    if asks == "overview":
+        names = {d.doc_id: d.name for d in asked}
+        chunks = [x for c in chunks for x in _described(c, names, len(chunks) == 1, get_chunks)]
     top = max((p.score for p in result.passages), default=1.0)
     names = {d.doc_id: d.name for d in asked}
     lead = [

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from text.asking import WH_CLAUSE
+from text.sentences import sentences
+from text.terms import content_terms, name_words
 
 _DET = r"(?:(?:the|this|that|these|those|my|our|your|a|an)\s+)?"
 _END = r"\s*[?.!]*\s*$"
@@ -101,6 +103,29 @@ def _without_carried(question: str) -> str:
     """The question without the follow-up's carried terms when its subject points back."""
     m = _CARRIED.match(question.strip())
     return m["q"] if m and referred_back(question) is not None else question
+
+
+# "This policy explains ...", "The present standard specifies ..."
+_THIS_DOCUMENT = re.compile(
+    r"^(?:this|the present)\s+(?:document|publication|standard|policy|guide|handbook|manual|"
+    r"framework|report|notice|rule|paper|specification|directive|faq|plan|agreement)\b",
+    re.I,
+)
+
+
+def names_itself(sentence: str, file_name: str) -> bool:
+    """Does the sentence say what the document is ("This policy explains ...", "FIPS
+    Publication 199 addresses ...": the file's name words open it)?"""
+    if _THIS_DOCUMENT.match(sentence):
+        return True
+    name = set(content_terms(name_words(file_name.rsplit(".", 1)[0])))
+    opening_words = set(content_terms(" ".join(sentence.split()[:5])))
+    return bool(name) and name <= opening_words
+
+
+def describes_itself(text: str, file_name: str) -> bool:
+    """Does any sentence of ``text`` say what the document is?"""
+    return any(names_itself(s, file_name) for s in sentences(text))
 
 
 def _subject(phrase: str) -> str:

@@ -108,6 +108,10 @@ def test_questions_about_whole_documents(pdf_index: tuple[Path, list[dict]]) -> 
     assert about["answer"].startswith("FIPS Publication 199 addresses the first task cited")
     lines = every["answer"].split("\n")
     assert sorted(line.split(": ")[0] for line in lines) == sorted(EXPECTED_PAGES), every["answer"]
+    # FIPS 199's and 200's purpose sections open with the same sentence: each says what it is
+    said = dict(line.split(": ", 1) for line in lines)
+    assert said["FIPS199.pdf"].startswith("FIPS Publication 199 addresses"), every["answer"]
+    assert said["FIPS200.pdf"].startswith("FIPS Publication 200, the second"), every["answer"]
     assert not any(x["refused"] for x in (dated, about, every))
 
 
