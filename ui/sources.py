@@ -178,27 +178,37 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
         st.caption("This page could not be shown.")
 
 
-# On a phone the evidence is never drawn smaller than this share of its pixels (scale 1.5:
-# 10 pt text stays ~10 px high): the page was drawn ~285 px wide with 5 px text, so there it
-# scrolls sideways instead. A desktop column fits it whole, as before (scrolling there cut
-# the page's right edge off in a 470 px column).
+# On a phone the page fits the column's width (the cited text is already readable above it;
+# the page shows where it sits), and "Zoom in" draws it at a readable size (never below
+# READABLE_SHARE of its pixels: 10 pt text stays ~10 px high) that scrolls sideways. Always
+# readable-and-scrolled cut the highlighted line off mid-word at the right edge, with no sign
+# there was more. The zoom is a plain checkbox, so it needs no rerun and works from the
+# keyboard; a desktop column fits the page whole and shows no zoom.
 READABLE_SHARE = 0.7
 PHONE_MAX_PX = 640  # Streamlit stacks its columns below this width: a phone
+ZOOM_LABEL = "Zoom in (scroll sideways)"
 
 _READABLE_CSS = f"""<style>
-.gqa-evidence {{ overflow-x: auto; }}
+.gqa-evidence .gqa-page {{ overflow-x: auto; }}
 .gqa-evidence img {{ width: 100%; max-width: none; display: block; }}
+.gqa-evidence .gqa-zoom, .gqa-evidence .gqa-zoom-label {{ display: none; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
-  .gqa-evidence img {{ width: max(100%, var(--readable-px)); }}
+  .gqa-evidence .gqa-zoom {{ display: inline-block; margin: 0 0.4rem 0.5rem 0; }}
+  .gqa-evidence .gqa-zoom-label {{ display: inline; font-size: 0.9rem; }}
+  .gqa-evidence .gqa-zoom:checked ~ .gqa-page img {{ width: max(100%, var(--readable-px)); }}
 }}
 </style>"""
 
 
-def _readable_image(png: bytes, width: int, alt: str) -> None:
+def _readable_image(png: bytes, width: int, alt: str, key: str) -> None:
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    zoom = f"gqa-zoom-{escape(key)}"
     st.html(
         f'{_READABLE_CSS}<div class="gqa-evidence" style="--readable-px:'
-        f'{round(width * READABLE_SHARE)}px"><img src="{src}" alt="{escape(alt)}"></div>'
+        f'{round(width * READABLE_SHARE)}px">'
+        f'<input type="checkbox" class="gqa-zoom" id="{zoom}">'
+        f'<label class="gqa-zoom-label" for="{zoom}">{ZOOM_LABEL}</label>'
+        f'<div class="gqa-page"><img src="{src}" alt="{escape(alt)}"></div></div>'
     )
 
 
@@ -206,9 +216,9 @@ def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str
     pv = page_preview(path, page, sentences)
     strip = close_up(pv)  # on a long page: the highlighted lines first, the page on demand
     if strip is None:
-        _readable_image(pv.png, pv.width, f"Page {page} of {name}")
+        _readable_image(pv.png, pv.width, f"Page {page} of {name}", key)
     else:
-        _readable_image(strip, pv.width, f"The highlighted lines on page {page} of {name}")
+        _readable_image(strip, pv.width, f"The highlighted lines on page {page} of {name}", key)
         if st.toggle(f"Whole page {page}", key=f"whole_{key}"):  # the overview, as it was
             st.image(pv.png, width="stretch")
     if pv.found < pv.wanted:

@@ -110,9 +110,7 @@ def test_citation_opens_and_scrolls_to_its_source(server: Server, browser: Brows
     page.close()
 
 
-def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Browser) -> None:
-    page = open_page(browser, conversation_url(server, browser))
-    ex = _open_source_1(page)
+def _show_page_2(page: Page, ex: Locator) -> Locator:
     show = ex.get_by_text("Show page 2")
     switch = ex.locator('label:has-text("Show page 2") input')
     show.click()
@@ -123,6 +121,13 @@ def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Bro
     img = ex.locator('img[alt*="page" i]').first  # drawn by ui.sources at a readable width
     expect(img.or_(ex.get_by_text("This page could not be shown."))).to_be_visible(timeout=60_000)
     expect(img).to_be_visible()  # not the error caption
+    return img
+
+
+def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Browser) -> None:
+    page = open_page(browser, conversation_url(server, browser))
+    ex = _open_source_1(page)
+    img = _show_page_2(page, ex)
     page.wait_for_timeout(300)
     img.scroll_into_view_if_needed()
     shot(page, "05_page_preview")
@@ -131,6 +136,27 @@ def test_page_preview_highlights_the_cited_sentence(server: Server, browser: Bro
     colors: list[tuple[int, tuple[int, int, int]]] = png.getcolors(1 << 22) or []  # type: ignore[assignment]
     yellow = sum(n for n, (r, g, b) in colors if r >= 245 and 220 <= g <= 250 and 110 <= b <= 180)
     assert yellow > 1500, f"only {yellow} highlight pixels in the preview"
+    page.close()
+
+
+def test_page_preview_fits_a_phone_and_zooms_from_the_keyboard(
+    server: Server, browser: Browser
+) -> None:
+    # On a phone the page was drawn wider than its column and cut off mid-word at the right
+    # edge ("220 U"), with no sign it scrolled; now it fits, and "Zoom in" makes it readable.
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(conversation_url(server, browser))
+    ex = _open_source_1(page)
+    _show_page_2(page, ex)
+    frame = ex.locator(".gqa-page").first
+    sideways = "e => e.scrollWidth - e.clientWidth"
+    assert frame.evaluate(sideways) <= 1, "the page should fit the phone's column"
+    zoom = ex.get_by_label("Zoom in (scroll sideways)")
+    zoom.focus()
+    page.keyboard.press("Space")
+    expect(zoom).to_be_checked()
+    assert frame.evaluate(sideways) > 50, "zoomed in, the page is wider than the column"
+    shot(page, "05b_page_preview_phone_zoomed")
     page.close()
 
 

@@ -75,8 +75,8 @@ def _long_pdf(tmp_path: Path, sentence: str) -> Path:
 
 def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
     # The page was drawn at the column's width: ~285 px on a phone, its text ~5 px high.
-    # Now the highlighted lines come first, never drawn below READABLE_SHARE of their pixels
-    # (a narrow column scrolls them sideways); the whole page is a toggle away.
+    # Now the highlighted lines come first, fitting the column, and "Zoom in" draws them at
+    # READABLE_SHARE of their pixels, scrolling sideways; the whole page is a toggle away.
     from rag.preview import page_preview
     from ui.sources import READABLE_SHARE
 
@@ -89,6 +89,9 @@ def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
     width = page_preview(pdf, 2, [sentence]).width
     assert f"--readable-px:{round(width * READABLE_SHARE)}px" in strip
     assert "@media (max-width: 640px)" in strip  # a desktop column fits the image whole
+    # on a phone it fits too (cut off mid-word otherwise); the readable size is a zoom away
+    assert 'type="checkbox" class="gqa-zoom"' in strip and "Zoom in" in strip
+    assert ".gqa-zoom:checked ~ .gqa-page img { width: max(100%, var(--readable-px)); }" in strip
     assert "overflow-x: auto" in strip and 'alt="The highlighted lines on page 2' in strip
     assert not at.get("image"), "the whole page waits for its toggle"
     at.toggle(key="whole_t1_1").set_value(True).run()
