@@ -30,6 +30,7 @@ from rag.conversations import (
 from rag.scope import names_of
 from rag.session import Turn
 from rag.settings import Settings
+from rag.workspaces import list_workspaces
 from ui import auth
 from ui.provenance import answer_notes
 from ui.text import escape_label
@@ -81,7 +82,11 @@ def sync(settings: Settings) -> None:
         return
     s = store(settings)
     owner = auth.owner()
-    if s.get(wanted, owner) is None:  # gone, or someone else's: the same answer for both
+    conv = s.get(wanted, owner)
+    if conv is not None and conv.workspace != settings.workspace:
+        _open_workspace_of(settings, conv.workspace)
+        conv = None  # its workspace is gone (or could not be chosen)
+    if conv is None:  # gone, or someone else's: the same answer for both
         st.query_params.pop(PARAM, None)
         ss.conversation_id = None
         st.toast("That conversation was not found (deleted, or not yours); a new one was started.")
@@ -113,6 +118,17 @@ def sync(settings: Settings) -> None:
         }
     if "provider" not in ss:
         _restore_provider(chosen_provider(saved))
+
+
+def _open_workspace_of(settings: Settings, workspace: str) -> None:
+    """Rerun in the conversation's own workspace. A reload or a shared link starts in
+    "default": showing another workspace's conversation there searched default's documents
+    for its follow-ups. Returns only when that workspace no longer exists."""
+    ss = st.session_state
+    if ss.get("workspace") == workspace or workspace not in list_workspaces(settings):
+        return  # already asked for (no rerun loop), or deleted with its documents
+    ss.workspace = workspace  # the picker's key, read by ui.state.get_settings at the top
+    st.rerun()
 
 
 def save_within(settings: Settings, within: Sequence[str], indexed: Mapping[str, str]) -> None:
