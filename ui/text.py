@@ -70,7 +70,9 @@ def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str,
         sentence = escape_md(" ".join(passage[start:end].split()))
         if parts:
             parts.append("  \n" if new_line else " ")
-        parts.append(f":blue-background[{sentence}]" if used else sentence)
+        # bold as well as blue: the pale background alone hardly shows for a colour-blind
+        # reader, in the dark theme or on a dim phone screen
+        parts.append(f":blue-background[**{sentence}**]" if used else sentence)
     return "".join(parts), sum(flags)
 
 

@@ -47,13 +47,14 @@ def test_source_labels_name_a_page_only_where_the_document_has_pages() -> None:
 
 
 def test_a_passage_shows_its_headings_as_lines_and_highlights_the_used_sentence() -> None:
+    # highlighted in bold as well as blue: colour must not be the only sign of it
     from ui.text import highlighted_passage
 
     passage = "Working hours\n\nCore hours are 10:00 to 15:00.\nOutside them, choose\nfreely."
     body, used = highlighted_passage(passage, ["Core hours are 10:00 to 15:00."])
     assert used == 1
     assert body == (
-        "Working hours  \n:blue-background[Core hours are 10\\:00 to 15\\:00\\.] "
+        "Working hours  \n:blue-background[**Core hours are 10\\:00 to 15\\:00\\.**] "
         "Outside them, choose freely\\."
     )
 
