@@ -7,6 +7,8 @@ their spec ids ("openai:gpt-4o-mini", "extractive:sentences").
 
 from __future__ import annotations
 
+import re
+
 from providers.base import Provider
 
 # Error kinds whose identifier does not read as a reason on its own.
@@ -36,3 +38,15 @@ def interrupted_notice(p: Provider, kind: str, nxt: Provider | None) -> str:
     """ "[OpenAI · gpt-4o-mini stopped mid-answer (server error); continued by extractive]" """
     then = f"continued by {provider_words(nxt)}" if nxt is not None else "answer incomplete"
     return f"\n\n[{provider_words(p)} stopped mid-answer ({kind_words(kind)}); {then}]\n\n"
+
+
+# The notice as interrupted_notice() writes it: the chain's words, not a claim of the answer's
+# (grounding graded it "not supported by its cited sources" and counted it as a sentence).
+_NOTICE = re.compile(
+    r"\[[^\[\]]* stopped mid-answer \([^()]*\); (?:continued by [^\[\]]*|answer incomplete)\]"
+)
+
+
+def is_interrupted_notice(text: str) -> bool:
+    """Whether ``text`` is one of interrupted_notice()'s notices (whitespace aside)."""
+    return _NOTICE.fullmatch(text.strip()) is not None

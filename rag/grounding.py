@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from providers.base import REFUSAL_TEXT, Answerer, Provider, Request, Response, Source
+from providers.notices import is_interrupted_notice
 from text import citations
 from text.sentences import sentence_spans
 from text.terms import content_terms
@@ -223,6 +224,8 @@ def _claims(sents: list[tuple[int, int, str, list[int]]]) -> list[Claim]:
     claims = []
     for s, e, plain, cites in sents:
         if plain.strip().rstrip(".") == REFUSAL_TEXT.rstrip(".") or plain.rstrip().endswith("?"):
+            continue
+        if is_interrupted_notice(plain):  # the fallback chain's words, not the answer's
             continue
         terms = content_terms(plain)
         if len(set(terms)) < MIN_TERMS:

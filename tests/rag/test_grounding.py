@@ -171,3 +171,15 @@ def test_fall_back_to_extractive(
     )
     assert ans.provider == "extractive" and "$20" in ans.answer
     assert ans.to_json()["grounding"]["action"] == "extractive"
+
+
+def test_fallback_notice_is_not_a_claim(embed: Callable[..., Any]) -> None:
+    # A stream cut mid-answer leaves the chain's notice in the text: it was graded "not
+    # supported by its cited sources" and counted in "supported: 1/2 sentences".
+    from providers.extractive_provider import ExtractiveProvider
+    from providers.notices import interrupted_notice
+    from providers.openai_provider import OpenAIProvider
+
+    cut = interrupted_notice(OpenAIProvider(model="gpt-4o-mini"), "server", ExtractiveProvider())
+    g = grounding.check(f"{cut}The Pro plan costs $20 per month [1].", SOURCES, embed)
+    assert (g.supported, g.total) == (1, 1)
