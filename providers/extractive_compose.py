@@ -37,7 +37,7 @@ from providers.extractive_lists import (
 )
 from providers.extractive_qtype import QuestionType, classify, polarity
 from providers.extractive_signature import answers_who, signature
-from providers.extractive_tables import focus_record, is_record, render_row
+from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 from text.terms import name_words
 
@@ -250,6 +250,8 @@ def rank(
             bonus += PHRASE_BONUS * min(2, len(shared))
         if answers_faq(c, question):
             bonus += FAQ_BONUS
+        if asks_row_total(text, question):  # the part of a split row that holds its total
+            bonus += TYPE_BONUS
         # It announces what follows and says nothing itself - unless it holds the number or
         # date asked for ("It will be supplied with either two or three arguments:").
         holds_asked = typed and wh in ("how_many", "when")

@@ -8,6 +8,7 @@ import re
 from itertools import pairwise
 
 from providers.extractive_terms import content_terms
+from text.terms import name_words
 
 _TABLE_ROW = re.compile(r"^\s*\|\s*(?P<cell>[^|]*?\S)\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*[+|][-=+]{3,}")
@@ -91,6 +92,41 @@ def ledger_entry(text: str, question: str) -> str:
     return best[2] if best[0] > second[0] else text
 
 
+# "Totals: 146,982", "Grand total: 12": the cell that answers for the whole row
+_TOTAL_CELL = re.compile(r"^(?:grand\s+)?totals?\s*:", re.I)
+_ASKS_COUNT = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|amount|total)\b", re.I)
+
+
+def _headers(cells: list[str]) -> set[str]:
+    return {t for c in cells if ":" in c for t in content_terms(c.split(":", 1)[0])}
+
+
+def asks_row_total(text: str, question: str) -> bool:
+    """Does a "how many" question that names a row of a table and none of its columns ask
+    this record's total ("How many background checks in Texas?" and "Texas | ... | Totals:
+    146,982")? The row's key must be named, and no column header word: "How many handgun
+    checks in Texas?" asks the Handgun cell, not the total."""
+    cells = text.split(" | ")
+    if len(_CELL.findall(text)) < 2 or not _ASKS_COUNT.search(question):
+        return False
+    if not any(_TOTAL_CELL.match(c) for c in cells[1:]):
+        return False
+    asked = set(content_terms(question))
+    key = set(content_terms(cells[0]))
+    return bool(key) and key <= asked and not (asked & (_headers(cells[1:]) - {"total"}))
+
+
+def covered_by_table(question: str, text: str, file_name: str) -> bool:
+    """Is every word of a row-total question either the row's key, the asking words, or a
+    word of the table's own name ("background checks": nics-background-checks-2015-11.pdf)?
+    Then the question asks nothing the table cannot say."""
+    if not asks_row_total(text, question):
+        return False
+    rest = _ASKS_COUNT.sub(" ", question)
+    known = set(content_terms(text.split(" | ", 1)[0])) | set(content_terms(name_words(file_name)))
+    return set(content_terms(rest)) <= known
+
+
 def focus_record(text: str, question: str) -> str:
     """A table row cut to its key and the cells the question names ("Texas | Long Gun:
     51,670" for "How many long gun checks in Texas?"): a whole NICS row is 25 cells, and the
@@ -106,6 +142,8 @@ def focus_record(text: str, question: str) -> str:
         header = set(content_terms(cell.split(":", 1)[0])) if ":" in cell else set()
         if header and header <= asked:
             named.append(cell)
+    if not named and asks_row_total(text, question):
+        return " | ".join([cells[0], *[c for c in cells[1:] if _TOTAL_CELL.match(c)][-1:]])
     if not named or len(named) == len(cells) - 1:
         return text
     return " | ".join([cells[0], *named[:4]])

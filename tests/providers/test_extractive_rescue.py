@@ -7,7 +7,14 @@ import pytest
 
 from providers.base import Source
 from providers.extractive_refusal import Candidate
-from providers.extractive_rescue import asked_kind, holds_kind, lacks_asked_number, type_rescue
+from providers.extractive_rescue import (
+    asked_kind,
+    holds_kind,
+    lacks_asked_number,
+    table_rescue,
+    type_rescue,
+)
+from providers.extractive_tables import asks_row_total, focus_record
 
 BOOKING = (
     "All flights and hotels are booked through the Navan travel portal at least 14 days "
@@ -183,3 +190,31 @@ def test_an_faq_question_is_answered_by_a_model_that_would_refuse() -> None:
     assert provider.generate(
         Request(messages=[Message("user", q)], question=q, sources=[src])
     ).refused
+
+
+TEXAS = "Texas | Permit: 21,550 | Handgun: 56,941 | Long Gun: 51,670"
+TEXAS_REST = "Texas | Private Sale Long Gun: 36 | Private Sale *Other: 4 | Totals: 146,982"
+
+
+def _table(*rows: str) -> list[Candidate]:
+    src = Source(n=1, source="nics-background-checks-2015-11.pdf", page=1, text="\n".join(rows))
+    return [Candidate(src, 0, r, 0, len(r), 0.48, 0.2, 0.75 - i / 10) for i, r in enumerate(rows)]
+
+
+def test_a_table_answers_a_rows_total_when_the_question_names_only_the_row_and_table() -> None:
+    # "background checks" is the table's name (its file), Texas the row: its total answers
+    assert table_rescue("How many background checks in Texas?", _table(TEXAS, TEXAS_REST))
+    assert focus_record(TEXAS_REST, "How many background checks in Texas?") == (
+        "Texas | Totals: 146,982"
+    )
+    # a column named is that cell, not the total
+    assert not asks_row_total(TEXAS_REST, "How many long gun checks in Texas?")
+    assert focus_record(TEXAS, "How many handgun checks in Texas?") == "Texas | Handgun: 56,941"
+
+
+def test_no_table_rescue_for_what_the_table_does_not_say() -> None:
+    rows = _table(TEXAS, TEXAS_REST)
+    assert not table_rescue("How many background checks in Texas in 2016?", rows)  # a year
+    assert not table_rescue("How many background checks in Ontario?", rows)  # no such row
+    assert not table_rescue("How many gun shops are in Texas?", rows)  # not its subject
+    assert not table_rescue("Who runs background checks in Texas?", rows)  # not a count

@@ -186,3 +186,16 @@ def test_demo_questions_with_the_real_model(tmp_path: Path, real_embedder) -> No
         assert any(s.source == source and s.page == page for s in cited), (question, cited)
     off_topic = engine.ask("What is the boiling point of liquid nitrogen on Jupiter's moons?")
     assert off_topic.refused, off_topic.answer
+
+
+def test_a_tables_row_total_answers_a_count_that_names_only_the_row(
+    pdf_index: tuple[Path, list[dict]],
+) -> None:
+    """ "background checks" is the NICS table's name, in no cell: the question asks Texas's
+    total (refused before: the model never saw a table)."""
+    index, _ = pdf_index
+    batch = "How many background checks in Texas?\nHow many handgun checks were there in Texas?\n"
+    proc = _cli("ask", "--batch", "-", index=index, stdin=batch)
+    total, handgun = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert total["answer"].startswith("Texas | Totals: 146,982 ["), total["answer"]
+    assert handgun["answer"].startswith("Texas | Handgun: 56,941 ["), handgun["answer"]
