@@ -174,6 +174,16 @@ class ConversationStore:
             if gone:  # only the owner's conversation takes its turns with it
                 db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,))
 
+    def delete_all(self) -> int:
+        """Delete every conversation of this workspace, every owner's, with their turns
+        (the workspace is being deleted); how many there were."""
+        with self._db() as db:
+            ids = "SELECT id FROM conversations WHERE workspace = ?"
+            db.execute(f"DELETE FROM turns WHERE conversation_id IN ({ids})", (self.workspace,))
+            return db.execute(
+                "DELETE FROM conversations WHERE workspace = ?", (self.workspace,)
+            ).rowcount
+
     def save_turn(
         self,
         conversation_id: str,

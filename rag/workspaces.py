@@ -101,6 +101,13 @@ def delete_workspace(settings: Settings, name: str) -> bool:
     except Exception as e:  # chromadb raises NotFoundError / ValueError by version
         if "does not exist" not in str(e) and "not found" not in str(e).lower():
             raise
+    # Its conversations too: their answers quote the deleted documents, and a workspace
+    # created again under the same name listed them as its own.
+    from rag.conversations import DB_NAME, ConversationStore
+
+    conversations = settings.state_dir / DB_NAME
+    if conversations.is_file():
+        ConversationStore(conversations, name).delete_all()
     # Its uploaded files go with it: deleting a workspace of confidential documents left
     # their copies in workspaces/<name>/uploads/, where no page lists them.
     folder = uploads_dir(settings, name)

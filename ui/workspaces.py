@@ -66,7 +66,9 @@ def _delete(settings: Settings, name: str) -> None:
         st.session_state.workspace_note = _sentence(str(e))
         return
     st.session_state.workspace = DEFAULT
-    st.session_state.workspace_done = f"Deleted the workspace '{name}' and its documents."
+    st.session_state.workspace_done = (
+        f"Deleted the workspace '{name}', its documents and its conversations."
+    )
     open_conversation(None)
 
 
@@ -90,8 +92,8 @@ def render_picker(settings: Settings) -> None:
         if ss.workspace != DEFAULT:
             # Two steps: one click deleted every document of a team, with nothing to undo.
             sure = st.checkbox(
-                f"Yes, delete '{ss.workspace}', its documents and their uploaded files "
-                "(this cannot be undone)",
+                f"Yes, delete '{ss.workspace}', its documents, their uploaded files and its "
+                "conversations (this cannot be undone)",
                 key="workspace_delete_confirm",
             )
             st.button(

@@ -175,3 +175,24 @@ def test_an_upload_into_one_workspace_leaves_anothers_file_alone(
     assert Path(mine.path).read_bytes() == ours
     assert Path(other.path).read_bytes() == theirs
     assert default.uploads_dir == tmp_path / "index" / "uploads"  # as before workspaces
+
+
+def test_deleting_a_workspace_deletes_its_conversations(tmp_path: Path) -> None:
+    """Their answers quote the deleted documents, and a workspace created again under the
+    same name listed them as its own."""
+    from rag.conversations import DB_NAME
+    from rag.workspaces import create_workspace, delete_workspace
+
+    settings = _settings(tmp_path / "index")
+    create_workspace(settings, "team-a")
+    path = settings.state_dir / DB_NAME
+    team, default = ConversationStore(path, "team-a"), ConversationStore(path)
+    theirs = team.create("Launch code", owner="ana")
+    team.save_turn(theirs.id, 1, "What is the code word?", [], "ana")
+    team.create("Unowned chat")
+    kept = default.create("Default chat")
+    assert delete_workspace(settings, "team-a")
+    assert team.all() == [] and team.all("ana") == [] and team.turns(theirs.id, "ana") == []
+    assert [c.id for c in default.all()] == [kept.id]
+    create_workspace(settings, "team-a")
+    assert ConversationStore(path, "team-a").all("ana") == []
