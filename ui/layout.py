@@ -20,6 +20,12 @@ ROW_SELECTOR = (  # ui.scroll uses it too
     f'.st-key-{PAGE_KEY} > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
 )
 _ROW = ROW_SELECTOR
+# Streamlit slides a collapsed sidebar off the screen but leaves it visible: Tab walked
+# through its ~20 unseen controls (on a phone, where it starts collapsed, before reaching
+# the chat) and screen readers read them. Hidden, they leave the tab order and the
+# accessibility tree; opening the sidebar shows them again. (Its help icons set their own
+# visibility, hence every descendant and !important.)
+_COLLAPSED_SIDEBAR = 'section[data-testid="stSidebar"][data-collapsed="true"]'
 CSS = f"""
 <style>
 {_ROW} {{ flex-wrap: wrap; }}
@@ -27,6 +33,7 @@ CSS = f"""
   flex: 5 1 {MAIN_MIN_PX}px !important; width: auto !important; min-width: 0 !important;
 }}
 {_ROW} > [data-testid="stColumn"]:last-child {{ flex: 3 1 {SIDE_MIN_PX}px !important; }}
+{_COLLAPSED_SIDEBAR}, {_COLLAPSED_SIDEBAR} * {{ visibility: hidden !important; }}
 </style>
 """
 

@@ -160,6 +160,25 @@ def test_page_preview_fits_a_phone_and_zooms_from_the_keyboard(
     page.close()
 
 
+def test_a_collapsed_sidebar_takes_no_keyboard_focus_on_a_phone(
+    server: Server, browser: Browser
+) -> None:
+    # On a phone the sidebar starts collapsed, slid off the screen: Tab went through its
+    # unseen controls (the focus at x = -279) before reaching anything on the page.
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(server.url)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=60_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    in_sidebar = "() => !!document.activeElement.closest('[data-testid=stSidebar]')"
+    for _ in range(4):  # past "Skip to main content": the first few stops
+        page.keyboard.press("Tab")
+        assert not page.evaluate(in_sidebar), "Tab reached a control of the hidden sidebar"
+    page.get_by_test_id("stExpandSidebarButton").click()  # opened, its controls are there
+    expect(sidebar.get_by_role("combobox", name="Answer with")).to_be_visible()
+    page.close()
+
+
 def test_cost_chart_hidden_while_the_session_costs_nothing(
     server: Server, browser: Browser
 ) -> None:
