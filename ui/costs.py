@@ -4,6 +4,7 @@ come from rag.spending; this module only draws."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -73,7 +74,11 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
             # By question: a follow-up's rewrite and its answer are two points of one question,
             # in the order they were paid for.
             x=alt.X("question:O", title="Question", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("cumulative_usd:Q", title="Total, USD", axis=alt.Axis(format="$.4~f")),
+            y=alt.Y(
+                "cumulative_usd:Q",
+                title="Total, USD",
+                axis=alt.Axis(format=usd_axis_format(float(df["cumulative_usd"].max()))),
+            ),
             order=alt.Order("answer:Q"),
             tooltip=[
                 alt.Tooltip("question:O", title="Question"),
@@ -86,6 +91,15 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
         .properties(height=160)
     )
     st.altair_chart(chart, width="stretch")
+
+
+def usd_axis_format(top_usd: float) -> str:
+    """Enough decimals for the axis's tick step: a fixed 4 drew "$0.0001" three times up a
+    chart of $0.000153 (ticks 0.00005 apart). Vega draws about 4 ticks; one more decimal
+    than a quarter of the top needs keeps steps of 1, 2 or 5 apart ("~" drops the zeros)."""
+    if top_usd <= 0:
+        return "$.2~f"
+    return f"$.{max(2, math.ceil(-math.log10(top_usd / 4)) + 1)}~f"
 
 
 def answered_by(provider: str) -> str:

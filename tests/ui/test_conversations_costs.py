@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 from collections.abc import Callable
 
 import pytest
@@ -228,3 +230,28 @@ def test_source_previews_for_a_text_file_and_a_pdf(new_app: Callable[[], AppTest
     # drawn as an <img> that keeps a readable size on a phone (ui/sources._readable_image)
     pages = [h.proto.body for h in at.get("html") if "<img" in h.proto.body]
     assert any(f"page {pdf.page} of {pdf.source}".lower() in b.lower() for b in pages), pages
+
+
+def _tick_labels(axis_format: str, top: float, count: int = 4) -> list[str]:
+    """The labels Vega draws: d3's nice ticks (steps of 1, 2, 5 x 10^k) in ``axis_format``."""
+    step = top / count
+    power = 10 ** math.floor(math.log10(step))
+    step = power * next(
+        f for lim, f in ((50**0.5, 10), (10**0.5, 5), (2**0.5, 2), (0, 1)) if step / power >= lim
+    )
+    decimals = int(axis_format.removeprefix("$.").removesuffix("~f"))
+    ticks = [k * step for k in range(math.floor(top / step) + 2)]
+    return [f"{t:.{decimals}f}".rstrip("0").rstrip(".") for t in ticks]
+
+
+def test_cost_chart_axis_labels_differ(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: one answer of $0.0002 drew the axis "$0, $0.0001, $0.0001, $0.0001"."""
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    axis_format = spec["encoding"]["y"]["axis"]["format"]
+    top = at.session_state.usage.session_totals()["cost_usd"]
+    labels = _tick_labels(axis_format, top)
+    assert len(set(labels)) == len(labels), labels
