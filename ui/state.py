@@ -90,6 +90,14 @@ def _future(settings: Settings) -> Future[Engine]:
     return fut
 
 
+def forget_engines() -> None:
+    """Drop every cached engine: a workspace was deleted, and an engine of it (one per
+    settings, so perhaps several) kept its gone manifest folder and Chroma collection, so
+    the name created again showed a traceback. The others rebuild in seconds (the
+    embedding model is shared); deleting a workspace is rare."""
+    _warming.clear()  # type: ignore[attr-defined]
+
+
 def start_engine(settings: Settings) -> None:
     """Start warming the engine (no wait)."""
     _future(settings)

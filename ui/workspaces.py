@@ -21,6 +21,7 @@ from rag.workspaces import (
     suggest_name,
 )
 from ui.conversations import open_conversation
+from ui.state import forget_engines
 from ui.text import escape_md
 
 
@@ -65,6 +66,7 @@ def _delete(settings: Settings, name: str) -> None:
     except WorkspaceError as e:
         st.session_state.workspace_note = _sentence(str(e))
         return
+    forget_engines()
     st.session_state.workspace = DEFAULT
     st.session_state.workspace_done = (
         f"Deleted the workspace '{name}', its documents and its conversations."

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag.workspaces import suggest_name
+from tests.ui.conftest import page_text, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -60,3 +61,23 @@ def test_deleting_a_workspace_asks_first_and_says_it_is_done(
     assert [str(s.value) for s in at.success] == [
         "Deleted the workspace 'team-b', its documents and its conversations."
     ]
+
+
+def test_a_workspace_deleted_and_created_again_opens_empty(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """The engine of the deleted workspace stayed cached, its manifest folder and Chroma
+    collection gone: creating the name again showed a traceback instead of the page."""
+    at = new_app()
+    at.text_input(key="workspace_new").set_value("team-c").run()
+    at.button(key="workspace_create").click().run()
+    wait_until(at, lambda a: "Loading the documents" not in page_text(a), 120)
+    at.checkbox(key="workspace_delete_confirm").check().run()
+    at.button(key="workspace_delete").click().run()
+    assert not at.exception
+    at.text_input(key="workspace_new").set_value("team-c").run()
+    at.button(key="workspace_create").click().run()
+    wait_until(at, lambda a: "Loading the documents" not in page_text(a), 120)
+    assert not at.exception
+    assert at.session_state.workspace == "team-c"
+    assert "0 documents indexed" in page_text(at)
