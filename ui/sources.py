@@ -219,8 +219,10 @@ def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str
         _readable_image(pv.png, pv.width, f"Page {page} of {name}", key)
     else:
         _readable_image(strip, pv.width, f"The highlighted lines on page {page} of {name}", key)
-        if st.toggle(f"Whole page {page}", key=f"whole_{key}"):  # the overview, as it was
-            st.image(pv.png, width="stretch")
+        if st.toggle(f"Whole page {page}", key=f"whole_{key}"):  # the overview
+            # named like the page above (st.image drew it with an empty alt: a screen reader
+            # skipped it), and on a phone fitting the screen with its own zoom
+            _readable_image(pv.png, pv.width, f"Page {page} of {name}", f"{key}_whole")
     if pv.found < pv.wanted:
         st.caption(
             f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "
