@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from rag.settings import Settings, SettingsError
@@ -65,7 +66,9 @@ def check_name(name: str) -> str:
 
 def suggest_name(name: str) -> str | None:
     """A valid name close to ``name`` ("Team A / Finance!" -> "team-a-finance"), if any."""
-    slug = re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-_")[:40].rstrip("-_")
+    # Accents off first ("Équipe" -> "equipe"): the slug dropped é, suggesting "quipe".
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", plain.lower()).strip("-_")[:40].rstrip("-_")
     return slug if NAME.match(slug) and slug != DEFAULT else None
 
 

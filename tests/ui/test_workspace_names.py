@@ -38,6 +38,8 @@ def test_the_suggested_name_is_a_valid_one() -> None:
     assert suggest_name("  Ops_2024 ") == "ops_2024"
     assert suggest_name("!!!") is None and suggest_name("Default") is None
     assert suggest_name("x" * 50) == "x" * 40
+    # accented letters keep their base letter: "équipe" suggested "quipe"
+    assert suggest_name("Équipe Zürich") == "equipe-zurich"
 
 
 def test_deleting_a_workspace_asks_first_and_says_it_is_done(
