@@ -39,9 +39,14 @@ def link_citations(escaped: str, anchor: str | None) -> str:
     """Bold the escaped ``[n]`` citations, linking them to the answer's source list."""
 
     def link(m: re.Match[str]) -> str:
-        if citations.marker_numbers("[" + _ESCAPE.sub(r"\1", m.group(1)) + "]") is None:
+        numbers = citations.marker_numbers("[" + _ESCAPE.sub(r"\1", m.group(1)) + "]")
+        if not numbers:
             return m.group(0)  # "[sic]", "[44 U.S.C.]": text, not a citation
-        return f"[**{m.group(0)}**](#{anchor})" if anchor else f"**{m.group(0)}**"
+        if not anchor:
+            return f"**{m.group(0)}**"
+        # The title says where the link goes: a screen reader announced only "[1]" (and a
+        # mouse shows it on hover). A click opens the first source it names (ui.sources).
+        return f'[**{m.group(0)}**](#{anchor} "Show source {numbers[0]} below")'
 
     return _ESCAPED_BRACKET.sub(link, escaped)
 

@@ -67,7 +67,8 @@ def test_every_reader_uses_the_parser() -> None:
         assert answer_sentences_for(answer, 3) == ["Fees are 20 dollars" + answer[19:]]
         assert answer_sentences_for(answer, 2) == []
     linked = link_citations("Fees are 20 dollars \\[1, 3\\]\\.", "src")
-    assert "[**\\[1, 3\\]**](#src)" in linked
+    # titled, so a screen reader says where the link goes, not only "[1, 3]"
+    assert '[**\\[1, 3\\]**](#src "Show source 1 below")' in linked
 
 
 def test_ui_links_every_marker_grammar_but_not_other_brackets() -> None:
