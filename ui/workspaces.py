@@ -47,13 +47,20 @@ def _sentence(message: str) -> str:
 def _create(settings: Settings) -> None:
     name = str(st.session_state.get("workspace_new", "")).strip()
     try:
-        create_workspace(settings, name)
+        created = create_workspace(settings, name)
     except InvalidWorkspaceName as e:
         st.session_state.workspace_note = invalid_name_words(e.name)
         return
     except WorkspaceError as e:
         st.session_state.workspace_note = _sentence(str(e))
         return
+    if not created:  # opening it without a word read as if a new, empty one was made
+        # A toast: a note under the picker was gone at once, in the rerun that follows
+        # the workspace's engine warming up.
+        st.toast(
+            f"A workspace named “{escape_md(name)}” already exists: it is open now, "
+            "nothing was created."
+        )
     st.session_state.workspace = name
     st.session_state.workspace_new = ""
     open_conversation(None)

@@ -83,3 +83,16 @@ def test_a_workspace_deleted_and_created_again_opens_empty(
     assert not at.exception
     assert at.session_state.workspace == "team-c"
     assert "0 documents indexed" in page_text(at)
+
+
+def test_creating_a_name_that_exists_says_so(new_app: Callable[[], AppTest]) -> None:
+    """It switched to the existing workspace without a word, as if it had made a new one."""
+    at = new_app()
+    for _ in range(2):
+        at.text_input(key="workspace_new").set_value("team-d").run()
+        at.button(key="workspace_create").click().run()
+    assert not at.exception
+    assert at.session_state.workspace == "team-d"
+    assert [str(t.value) for t in at.toast] == [
+        "A workspace named “team\\-d” already exists: it is open now, nothing was created."
+    ]
