@@ -75,8 +75,11 @@ def _delete(settings: Settings, name: str) -> None:
         return
     forget_engines()
     st.session_state.workspace = DEFAULT
-    st.session_state.workspace_done = (
-        f"Deleted the workspace '{name}', its documents and its conversations."
+    # A toast, not a note under the picker: the engines rebuild after a delete, and the
+    # rerun that follows their warm-up wiped the note before it could be read.
+    st.toast(
+        f"Deleted the workspace “{escape_md(name)}”, its documents and its conversations.",
+        icon=":material/delete:",
     )
     open_conversation(None)
 
@@ -116,6 +119,3 @@ def render_picker(settings: Settings) -> None:
         note = ss.pop("workspace_note", None)
         if note:
             st.warning(note)
-        done = ss.pop("workspace_done", None)
-        if done:
-            st.success(done)

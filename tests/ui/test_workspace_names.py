@@ -60,8 +60,8 @@ def test_deleting_a_workspace_asks_first_and_says_it_is_done(
     assert not at.exception
     assert at.session_state.workspace == "default"
     assert list_workspaces(load_settings(index_dir=app_index)) == ["default"]
-    assert [str(s.value) for s in at.success] == [
-        "Deleted the workspace 'team-b', its documents and its conversations."
+    assert [str(t.value) for t in at.toast] == [
+        "Deleted the workspace “team\\-b”, its documents and its conversations."
     ]
 
 
