@@ -113,6 +113,7 @@ def sync(settings: Settings) -> None:
     if not ss.costs:
         ss.costs = cost_rows_of(saved)
         ss.restored_cost = {
+            "conversation_id": wanted,
             "tokens": sum(int(r["tokens"] or 0) for r in ss.costs),
             "cost_usd": sum(float(r["cost_usd"] or 0.0) for r in ss.costs),
         }

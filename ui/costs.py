@@ -37,9 +37,16 @@ def render(settings: Settings) -> None:
     c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens'] + before['tokens']:,}")
     c2.metric("Cost", money(totals["cost_usd"] + before["cost_usd"]))
     if before["tokens"] or before["cost_usd"]:
+        # Named by id: after "New conversation" (or opening another), "this conversation"
+        # was one that had never been reopened.
+        reopened = before.get("conversation_id")
+        whose = (
+            "this conversation's answers from before it was reopened"
+            if reopened in (None, st.session_state.get("conversation_id"))
+            else "the earlier answers of a conversation this session reopened"
+        )
         st.caption(
-            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for this "
-            "conversation's answers from before it was reopened."
+            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for {whose}."
         )
     if totals["unpriced_calls"]:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")

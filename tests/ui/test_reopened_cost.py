@@ -1,0 +1,37 @@
+"""AppTest: the cost panel's note on a reopened conversation's earlier answers names the
+right conversation. After "New conversation" it still said "this conversation's answers
+from before it was reopened", of an empty conversation that had never been reopened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fakes.servers import FakeOpenAI
+from tests.ui.conftest import APP, ask, page_text, use_openai
+
+pytestmark = pytest.mark.integration
+
+THIS = "for this conversation's answers from before it was reopened"
+OTHER = "for the earlier answers of a conversation this session reopened"
+
+
+def test_the_reopened_cost_note_names_its_conversation(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    conv_id = at.session_state.conversation_id
+
+    again = AppTest.from_file(APP, default_timeout=180)  # a reload: a new browser session
+    again.query_params["c"] = conv_id
+    again.run()
+    assert not again.exception
+    assert THIS in page_text(again)
+    again.button(key="conv_new").click().run()
+    assert not again.exception
+    assert THIS not in page_text(again) and OTHER in page_text(again)
+    again.button(key=f"conv_open_{conv_id}").click().run()
+    assert THIS in page_text(again)
