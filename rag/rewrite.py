@@ -29,15 +29,31 @@ log = logging.getLogger(__name__)
 TASK = "query_rewrite"
 
 
-def rewrite_request(question: str, history: Sequence[Message]) -> Request:
+# A rewrite is a nicety before the answer: never worth a longer wait than this.
+REWRITE_TIMEOUT_S = 10.0
+
+
+def rewrite_request(
+    question: str, history: Sequence[Message], timeout_s: float = REWRITE_TIMEOUT_S
+) -> Request:
     system, messages = rewrite_messages(question, history)
     return Request(
         messages=messages,
         system=system,
         temperature=0.0,
         max_tokens=96,
-        timeout_s=10,
+        timeout_s=timeout_s,
         metadata={"task": TASK},
+    )
+
+
+def rewrite_timeout(p: Provider) -> float:
+    """The provider's own request timeout, when shorter, caps the rewrite's: a fixed 10 s made
+    a stalled provider with a 5 s timeout (RAG_REQUEST_TIMEOUT_S) keep a follow-up waiting
+    10 s before its answer's own 5 s."""
+    own = getattr(p, "timeout_s", None)
+    return (
+        min(REWRITE_TIMEOUT_S, float(own)) if isinstance(own, (int, float)) else REWRITE_TIMEOUT_S
     )
 
 
@@ -58,8 +74,8 @@ def rewrite_question(
     """``(standalone question, the rewrite's Response or None when none was made)``."""
     if not history:
         return question, None
-    req = rewrite_request(question, history)
     p = provider
+    req = rewrite_request(question, history, rewrite_timeout(p))
     hit = cache.get(p.name, p.model, req, server_of(p)) if cache is not None else None
     if hit is not None and _first_line(hit):
         hit.raw["task"] = TASK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,17 @@ def test_rewrite_of_an_unpriced_model_under_a_budget_is_not_made(
     usage = UsageTracker(session_budget_usd=10.0)
     q, resp = rewrite_question(p, "And Paris?", history, usage=usage)
     assert resp is None and "Paris" in q and fake_openai.calls == []
+
+
+def test_rewrite_waits_no_longer_than_the_providers_own_timeout(
+    fake_openai: FakeServer, make_provider: Callable[..., Any]
+) -> None:
+    """The walk: RAG_REQUEST_TIMEOUT_S=5 and a stalled OpenAI; the follow-up's rewrite still
+    waited its fixed 10 s, so the answer came after 10 + 5 s, not 5 + 5."""
+    history = [Message("user", "Hotel limit in London?"), Message("assistant", "320 [1].")]
+    fake_openai.default = Reply(text="What about Paris?", fault="slow", delay_s=3.0)
+    p = make_provider("openai", fake_openai, max_retries=0, timeout_s=0.5)
+    t0 = time.perf_counter()
+    q, resp = rewrite_question(p, "And Paris?", history)
+    assert time.perf_counter() - t0 < 2.0
+    assert resp is None and "Paris" in q  # timed out: the history heuristic rewrote it
