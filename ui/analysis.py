@@ -57,7 +57,7 @@ def _source_line(tone: Any) -> str:
     if tone.source == "llm":
         name, _, model = tone.provider.partition(":")
         who = name_of(name) + (f" · {model}" if model else "")
-        return f"Interpretation written by {who} · {tone.tokens} tokens · {money(tone.cost_usd)}"
+        return f"Interpretation written by {who} · {tone.tokens:,} tokens · {money(tone.cost_usd)}"
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 

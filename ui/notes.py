@@ -110,7 +110,7 @@ def meta_line(
     who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
     if consensus:
         who = f"consensus, combined by {who}"
-    spent = [f"{tokens} tokens", money(cost) + (" for all providers" if consensus else "")]
+    spent = [f"{tokens:,} tokens", money(cost) + (" for all providers" if consensus else "")]
     parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", *spent]
     if cached:
         parts.append("cached")

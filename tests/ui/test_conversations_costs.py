@@ -255,3 +255,22 @@ def test_cost_chart_axis_labels_differ(
     top = at.session_state.usage.session_totals()["cost_usd"]
     labels = _tick_labels(axis_format, top)
     assert len(set(labels)) == len(labels), labels
+
+
+def test_token_counts_are_written_as_the_cost_table_writes_them(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: "1260 tokens" under the answer, "1,260" in the cost table beside it."""
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    table = next(d.value for d in at.table if "Answered by" in d.value.columns)
+    assert list(table["Tokens"]) == ["1,240"]
+    line = next(str(c.value) for c in at.caption if str(c.value).startswith("Answered by"))
+    assert " · 1,240 tokens · " in line, line
+    fake_openai.script(Reply(text="The tone is neutral.", input_tokens=1500, output_tokens=20))
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    captions = [str(c.value).replace("\\", "") for c in at.caption]
+    assert any(" · 1,520 tokens · " in c for c in captions if c.startswith("Interpretation")), (
+        captions
+    )
