@@ -14,6 +14,9 @@ QUESTIONS = (TESTS_DATA / "pdf_questions.txt").read_text()
 _PIECE = re.compile(r"(.+?)\s*((?:\[\d{1,3}\])+)(?=\s|$)", re.S)
 _END = re.compile(r"[.!?;:)\"'”’]$")
 _ABBREVIATION = re.compile(r"\b(Sec|No|Vol|Fig|pp|[A-Z])\.$")  # "[44 U.S.C., Sec." is cut
+# A table row cut to its key and the cells asked ("Texas | Totals: 146,982") is whole without
+# a full stop: a row, not a heading or a cut sentence.
+_RECORD = re.compile(r"[^|\n]+(?: \| [^|:\n]{1,60}: [\d$][\d,.%$]*)+")
 
 
 def problems(answer: str) -> list[str]:
@@ -24,6 +27,8 @@ def problems(answer: str) -> list[str]:
     for m in _PIECE.finditer(answer):
         text = re.sub(r"^(Yes|No)\. ", "", m.group(1).strip())
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", text)]
+        if _RECORD.fullmatch(text):
+            continue
         if len(words) < 4 or not _END.search(text):
             found.append(f"heading or fragment: {text!r}")
         elif text[0].islower() or _ABBREVIATION.search(text):
@@ -38,6 +43,8 @@ def test_problems_finds_headings_and_cut_sentences() -> None:
     assert problems("and the rest expire on 31 March. [1]")
     assert problems("Preserving authorized restrictions [44 U.S.C., Sec. [2]")
     assert not problems("No. Alcohol is not reimbursed. [1]")
+    assert not problems("Texas | Totals: 146,982 [1]")  # a table row's cell
+    assert problems("Texas | Totals [1]")  # no cell: a fragment
     assert not problems("The FISMA defines three objectives: Confidentiality; Integrity. [2]")
 
 
