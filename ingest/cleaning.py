@@ -11,6 +11,7 @@ What goes, per document:
   of at least half the pages (at least :data:`MIN_PAGES` of them), compared with digits
   and roman numerals masked so "47699 Federal Register / Vol. 85" matches on every page;
 * page numbers ("12", "iv", "- 3 -", "Page 1 of 205") at the top or bottom of a page;
+* a transcript's line-number column (a block of lines "2", "3", ... "25");
 * rules (``_____``, ``-----``, ``=====``) and table-of-contents dot leaders;
 * hyphenation across line breaks ("catego-\\nrization" -> "categorization"; "104-\\n106" keeps
   its hyphen), ligatures and odd whitespace (NFKC, soft hyphens, zero-width spaces).
@@ -127,11 +128,35 @@ def _peel(lines: list[str], running: set[str]) -> list[str]:
         "" if _RULE.match(line) or (i in zone and _is_running(_key(line), running)) else line
         for i, line in enumerate(lines)
     ]
+    for n in _line_number_column(out):
+        out[n] = ""
     for from_top in (True, False):
         i = _edge(out, from_top)
         if i is not None and _PAGE_NUMBER.fullmatch(_key(out[i])):
             out[i] = ""
     return out
+
+
+MIN_LINE_NUMBERS = 10  # a transcript numbers 25 lines a page, pleading paper 28
+
+
+def _line_number_column(lines: list[str]) -> list[int]:
+    """Indexes of a transcript's line-number column: pypdf gives it as a block of lines that
+    are each only the next integer ("2", "3", ... "25"), which no prose or table writes. Left
+    in, the block opened the page's first chunk and its sentences."""
+    out: list[int] = []
+    run: list[int] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        n = int(line) if line.isdigit() and len(line) <= 3 else None
+        if n is not None and run and n == int(lines[run[-1]]) + 1:
+            run.append(i)
+            continue
+        if len(run) >= MIN_LINE_NUMBERS:
+            out += run
+        run = [i] if n is not None else []
+    return out + (run if len(run) >= MIN_LINE_NUMBERS else [])
 
 
 def _edge(lines: list[str], from_top: bool) -> int | None:

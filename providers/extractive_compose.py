@@ -39,6 +39,7 @@ from providers.extractive_qtype import QuestionType, classify, polarity
 from providers.extractive_signature import answers_who, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
+from text.sentences import DATE_LINE
 from text.terms import name_words
 
 if TYPE_CHECKING:
@@ -83,8 +84,15 @@ def tidy(text: str) -> str:
     # A short unpunctuated line is a heading only where the sentence does not run on through
     # it: HTML and PDF text wraps mid-sentence ("The\nzlib\nconstant ..."), and stripping
     # such a line would leave a cut sentence.
+    # A dateline ("Tuesday, January 13, 2009" over "The matter came on ...") dates the
+    # sentence: it says when, it is no heading.
     while len(lines) > 1 and (
-        _FURNITURE.search(lines[0]) or (_is_heading_line(lines[0]) and _starts_sentence(lines[1]))
+        _FURNITURE.search(lines[0])
+        or (
+            _is_heading_line(lines[0])
+            and _starts_sentence(lines[1])
+            and not DATE_LINE.fullmatch(lines[0].strip())
+        )
     ):
         # A term over its description (an HTML <dl>, an option list: "old-versions\nThe set
         # of ...", "-k --keep\nKeep input files"): without the term the answer says nothing.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from text.asking import WH_CLAUSE
-from text.sentences import sentences
+from text.sentences import DATE_LINE, sentences
 from text.terms import content_terms, name_words
 
 _DET = r"(?:(?:the|this|that|these|those|my|our|your|a|an)\s+)?"
@@ -162,20 +162,7 @@ def summary_start(text: str) -> int | None:
     return None
 
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
-_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
-# A line that is only a date, as a cover or a title page prints it: "March 2006", "April 16,
-# 2018", "Thursday, August 6, 2020", "6 August 2020", "2020-08-06".
-_DATE_LINE = re.compile(
-    rf"^[ \t]*(?P<date>{_WEEKDAY}{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?\d{{4}}"
-    rf"|{_WEEKDAY}\d{{1,2}}[ \t]+{_MONTH}[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$",
-    re.M,
-)
-
-
 def date_line(text: str) -> str | None:
     """The first line of ``text`` that is only a date, or None."""
-    m = _DATE_LINE.search(text)
+    m = DATE_LINE.search(text)
     return m.group("date") if m else None

@@ -80,6 +80,19 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
+# A line that is only a date, as a cover or a title page prints it: "March 2006", "April 16,
+# 2018", "Thursday, August 6, 2020", "6 August 2020", "2020-08-06".
+DATE_LINE = re.compile(
+    rf"^[ \t]*(?P<date>{_WEEKDAY}{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?\d{{4}}"
+    rf"|{_WEEKDAY}\d{{1,2}}[ \t]+{_MONTH}[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$",
+    re.M,
+)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``, trimmed of surrounding whitespace.
 
@@ -195,11 +208,19 @@ def _heading_breaks(text: str) -> Iterator[int]:
         stripped = line.strip()
         nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
         heading = prev_open and bool(nxt) and is_heading_line(stripped, nxt)
-        if heading:
+        # a transcript's "APPEARANCES:" on a line of its own is not part of the sentences
+        # around it; a dateline ("Washington, D.C.\nTuesday, January 13, 2009\nThe matter
+        # came on ...") starts the sentence it dates
+        label = prev_open and bool(nxt) and bool(_LABEL_LINE.fullmatch(stripped))
+        if heading or label or DATE_LINE.fullmatch(stripped):
             yield pos
+        if heading or label:
             yield end
         prev_open = not stripped or stripped[-1] in TERMINATORS + ":" + _CLOSERS or heading
         pos = end + 1
+
+
+_LABEL_LINE = re.compile(r"[A-Z][A-Z '’&/-]{2,40}:")  # "APPEARANCES:", "PRESENT:"
 
 
 def is_heading_line(line: str, next_line: str = "") -> bool:

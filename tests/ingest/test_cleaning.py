@@ -87,6 +87,17 @@ def test_transcript_line_numbers_are_not_all_page_numbers() -> None:
     assert clean_pages([Page(1, text)])[0].text.count("\n") == 4
 
 
+def test_a_transcripts_line_number_column_goes_and_other_numbers_stay() -> None:
+    column = "\n".join(str(n) for n in range(2, 26))
+    text = f"{column}\nOfficial - Subject to Final Review\nThe matter came on for argument.\n1"
+    assert clean_pages([Page(1, text)])[0].text == (
+        "Official - Subject to Final Review\nThe matter came on for argument."
+    )
+    # a short run, or numbers that do not count up one by one, are content
+    kept = "Ages\n18\n19\n20\n21\nScores\n3\n5\n7\n9\n11\n13\n15\n17\n19\n21\n23\nEnd of table"
+    assert clean_pages([Page(1, kept)])[0].text == kept
+
+
 def test_a_chapter_running_header_is_removed_though_on_few_pages() -> None:
     body = ["Chapter one text.", "More text here."]
     pages = [Page(1, "Introduction\nThe first page starts the story.")]

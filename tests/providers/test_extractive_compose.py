@@ -140,6 +140,10 @@ def test_tidy_and_is_cut() -> None:
     low = "The potential impact is LOW if the effect is limited on individuals.2"
     assert tidy(low) == "The potential impact is LOW if the effect is limited on individuals."
     assert tidy("Python was upgraded to version 3.2") == "Python was upgraded to version 3.2"
+    # a dateline says when: it is no heading to strip ("When was the oral argument?")
+    assert tidy("Tuesday, January 13, 2009\nThe matter came on for argument.") == (
+        "Tuesday, January 13, 2009 The matter came on for argument."
+    )
     # a bullet that opens a wrapped line inside the sentence is layout, not text
     assert tidy("The impact is LOW if—\n− The loss is limited.") == (
         "The impact is LOW if— The loss is limited."

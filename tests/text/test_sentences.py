@@ -216,3 +216,20 @@ def test_reflow_keeps_the_lines_a_reader_sees_and_joins_wrapped_ones() -> None:
         "- phones",
     ]
     assert reflow(text).replace("\n", " ") == " ".join(text.split())
+
+
+def test_a_transcripts_label_line_stands_alone_and_a_dateline_opens_its_sentence() -> None:
+    text = (
+        "Washington, D.C.\nTuesday, January 13, 2009\nThe above-entitled matter came on for oral"
+        "\nargument at 1:01 p.m.\nAPPEARANCES:\nSTEVEN E. MERCER, ESQ., Deputy Attorney General,"
+        " Los\nAngeles, Cal.; on behalf of the Petitioner."
+    )
+    assert sentences(text) == [
+        "Washington, D.C.",
+        "Tuesday, January 13, 2009 The above-entitled matter came on for oral argument at 1:01 p.m.",
+        "APPEARANCES:",
+        "STEVEN E. MERCER, ESQ., Deputy Attorney General, Los Angeles, Cal.; on behalf of the "
+        "Petitioner.",
+    ]
+    # a label inside a sentence's run is not one ("... as follows\nNOTE: the ...")
+    assert len(sentences("The fee is due as follows\nNOTE: within ten days.")) == 1
