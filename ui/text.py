@@ -5,6 +5,12 @@ markdown/HTML special character is backslash-escaped, so a document cannot injec
 images (remote fetches), LaTeX, colour directives or headings. Emphasis we add ourselves
 (citations, highlighted sentences) uses Streamlit's own markdown features around escaped
 text.
+
+One exception, measured in Chromium: a bare address in the text ("https://...", "www...",
+"name@example.org") still becomes a link (GitHub-flavoured markdown finds them after escapes
+are read). Such a link shows exactly where it goes, so it cannot disguise a target the way
+"[click here](...)" could; breaking the address with invisible characters would corrupt it
+for a reader who copies it.
 """
 
 from __future__ import annotations
