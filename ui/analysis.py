@@ -61,7 +61,24 @@ def _source_line(tone: Any) -> str:
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 
-def render(text: str, store: dict[int, str], idx: int, key: str, spec: str | None = None) -> None:
+def _count_cost(tone: Any, turn: Any) -> None:
+    """A model's interpretation is a paid call of the session: its own cost-table row (the
+    total counted it, the table did not, so the rows did not add up to the total)."""
+    from rag.answer import cost_rows_of_lines
+
+    costs: list[dict[str, Any]] = st.session_state.costs
+    line = (f"{tone.provider} (tone)", tone.tokens, tone.cost_usd, 0.0)
+    costs += cost_rows_of_lines([line], len(costs) + 1, turn.id, turn.question_no)
+
+
+def render(
+    text: str,
+    store: dict[int, str],
+    idx: int,
+    key: str,
+    spec: str | None = None,
+    turn: Any = None,
+) -> None:
     meta: dict[str, Any] = st.session_state.setdefault("tone_meta", {})
     with st.expander("Tone of this answer (sentiment)", expanded=idx in store):
         if not available():
@@ -76,6 +93,8 @@ def render(text: str, store: dict[int, str], idx: int, key: str, spec: str | Non
                 with st.spinner("Reading the tone…"):
                     tone = _analyse(citations.strip(text), spec)
                 store[idx], meta[key] = tone.text, tone
+                if tone.source == "llm" and turn is not None:
+                    _count_cost(tone, turn)
             except Exception:
                 log.exception("sentiment analysis failed")
                 store[idx] = "The tone could not be analysed for this answer."

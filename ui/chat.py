@@ -270,7 +270,7 @@ def render_turn(t: Turn) -> None:
             # the tone of "there are no documents" or of the canned refusal says nothing
             if not (a.no_sources or a.refused):
                 analysis.render(
-                    a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}"
+                    a.answer, t.sentiment, 0, f"tone_{t.id}_0", f"{a.provider}:{a.model}", t
                 )
         elif t.answers:
             cols = st.columns(len(t.answers))
@@ -280,7 +280,12 @@ def render_turn(t: Turn) -> None:
                     render_answer_body(a, f"sources-{t.id}", t.indexing, fallback_shown=True)
                     if not (a.no_sources or a.refused):
                         analysis.render(
-                            a.answer, t.sentiment, i, f"tone_{t.id}_{i}", f"{a.provider}:{a.model}"
+                            a.answer,
+                            t.sentiment,
+                            i,
+                            f"tone_{t.id}_{i}",
+                            f"{a.provider}:{a.model}",
+                            t,
                         )
             cited = sorted({n for a in t.answers for n in a.cited})
             sources.render(

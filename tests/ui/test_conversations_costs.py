@@ -65,6 +65,11 @@ def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
     captions = [str(c.value).replace("\\", "") for c in at.caption]
     assert "Interpretation written by OpenAI · gpt-4o-mini · 320 tokens · $0.000057" in captions
     assert not [b for b in at.button if b.key == "tone_1_0"]  # done: the button is gone
+    # The walk: the total counted the interpretation, the table had no row for it.
+    table = next(d.value for d in at.table if "Answered by" in d.value.columns)
+    assert list(table["Answered by"]) == ["OpenAI · gpt-4o-mini", "OpenAI · gpt-4o-mini (tone)"]
+    total = at.session_state.usage.session_totals()["cost_usd"]
+    assert sum(r["cost_usd"] for r in at.session_state.costs) == pytest.approx(total)
 
 
 def test_a_reload_restores_the_provider_and_the_cost_of_the_conversation(
