@@ -66,6 +66,9 @@ COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the 
 COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
 SIGNATURE_BONUS = 0.6  # "Who was the Acting Director?" and "-- C. FURLANI, ACTING DIRECTOR"
+PERSON_BONUS = (
+    0.1  # "Who leads Project Falcon?": "... the lead is Marta Okafor." over "... is PLUMTREE."
+)
 PHRASE_BONUS = 0.1  # per shared two-word phrase, at most two (yes/no questions)
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
@@ -249,6 +252,8 @@ def rank(
             bonus += weight * typed
             if wh == "who" and answers_who(question, text):
                 bonus += SIGNATURE_BONUS
+            elif wh == "who" and _names_a_person(text, question):
+                bonus += PERSON_BONUS
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
@@ -268,6 +273,17 @@ def rank(
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
+
+
+# Two or three title-case words in a row, not after a sentence's start: a person's name
+# ("Marta Okafor", "Julian Seward"); a code word in capitals ("PLUMTREE") is not one.
+_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][a-z]+){1,2}\b")
+
+
+def _names_a_person(text: str, question: str) -> bool:
+    """Does the sentence name someone the question does not ("Who leads Project Falcon?")?"""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in _PERSON.finditer(text.strip()))
 
 
 _COUNT_WORD = re.compile(

@@ -336,3 +336,19 @@ def test_an_faq_answers_with_the_sentence_under_the_question_asked() -> None:
     )
     text, _ = _answer("What is the warranty?", [Source(1, "faq.html", 1, faq)])
     assert text.startswith("Every robot has a two-year warranty"), text
+
+
+def test_who_prefers_the_sentence_that_names_a_person() -> None:
+    from providers.extractive_compose import rank
+    from providers.extractive_refusal import _type_match
+
+    q = "Who leads Project Falcon?"
+    code = "The launch code word for Project Falcon is PLUMTREE."
+    lead = "The Falcon budget is 42 thousand euros and the lead is Marta Okafor."
+    src = Source(1, "falcon-notes.txt", None, f"{code} {lead}")
+    quoted = [
+        (Candidate(src, 0, code, 0, len(code), 0.71, 0.57, 1.20), code),  # more similar
+        (Candidate(src, 0, lead, len(code) + 1, len(src.text), 0.59, 0.68, 1.145), lead),
+    ]
+    best = rank(classify(q), q, quoted, "who", _type_match)[0]
+    assert best[2] == lead
