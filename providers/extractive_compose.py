@@ -36,7 +36,7 @@ from providers.extractive_lists import (
     list_answer,
 )
 from providers.extractive_qtype import QuestionType, classify, polarity
-from providers.extractive_signature import answers_who, signature
+from providers.extractive_signature import answers_who, names_a_person, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 from text.sentences import DATE_LINE
@@ -252,7 +252,7 @@ def rank(
             bonus += weight * typed
             if wh == "who" and answers_who(question, text):
                 bonus += SIGNATURE_BONUS
-            elif wh == "who" and _names_a_person(text, question):
+            elif wh == "who" and names_a_person(text, question):
                 bonus += PERSON_BONUS
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
@@ -273,17 +273,6 @@ def rank(
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
-
-
-# Two or three title-case words in a row, not after a sentence's start: a person's name
-# ("Marta Okafor", "Julian Seward"); a code word in capitals ("PLUMTREE") is not one.
-_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][a-z]+){1,2}\b")
-
-
-def _names_a_person(text: str, question: str) -> bool:
-    """Does the sentence name someone the question does not ("Who leads Project Falcon?")?"""
-    asked = question.lower()
-    return any(m.group(0).lower() not in asked for m in _PERSON.finditer(text.strip()))
 
 
 _COUNT_WORD = re.compile(

@@ -42,3 +42,14 @@ def answers_who(question: str, text: str) -> bool:
         return False
     title = set(content_terms(signed[1]))
     return bool(_SIGNED.search(question)) or (bool(title) and title <= set(content_terms(question)))
+
+
+# Two or three title-case words in a row, not after a sentence's start: a person's name
+# ("Marta Okafor", "Julian Seward"); a code word in capitals ("PLUMTREE") is not one.
+_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][a-z]+){1,2}\b")
+
+
+def names_a_person(text: str, question: str) -> bool:
+    """Does the sentence name someone the question does not ("Who leads Project Falcon?")?"""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in _PERSON.finditer(text.strip()))
