@@ -84,7 +84,9 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     if engine is None:
         chat.render_loading(settings)
     elif not st.session_state.turns and not question:
-        chat.render_welcome(engine)
+        chat.render_welcome(
+            engine, sidebar.key_note(settings, state.session_keys(), choice.provider)
+        )
     chat.render_history(st.session_state.turns)
     scroll.reveal_new_answer(len(st.session_state.turns))  # phone: answer, not costs
     if engine is not None and question:

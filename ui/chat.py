@@ -33,7 +33,8 @@ def _suggest(q: str) -> None:
     st.session_state.pending_question = q
 
 
-def render_welcome(engine: Engine) -> None:
+def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None:
+    """``key_note``: what the provider picked in "Answer with" needs (ui.sidebar.key_note)."""
     from rag.demo import demo_names, indexed_words
 
     docs = engine.docs()
@@ -44,9 +45,9 @@ def render_welcome(engine: Engine) -> None:
     indexed = indexed_words([d.name for d in docs], demo)
     them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
     if not demo:
-        st.info(f"{indexed} Ask anything about {them}. No API key needed.")
+        st.info(f"{indexed} Ask anything about {them}. {key_note}".rstrip())
         return
-    st.info(f"{indexed} Ask anything about {them}, or try an example. No API key needed.")
+    st.info(f"{indexed} Ask anything about {them}, or try an example. {key_note}".rstrip())
     for i, q in enumerate(EXAMPLES):  # one per row: the whole question stays readable
         st.button(
             q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q

@@ -25,7 +25,14 @@ from ui.state import (
     settings_key,
 )
 
-__all__ = ["Choice", "prefetch_registry", "provider_rows", "registry_future", "render"]
+__all__ = [
+    "Choice",
+    "key_note",
+    "prefetch_registry",
+    "provider_rows",
+    "registry_future",
+    "render",
+]
 
 # The full registry builds every provider, which imports every SDK (seconds on a cold
 # start). It is built in the background, without session keys (so no key enters a shared
@@ -116,6 +123,22 @@ def spec_of(name: str, rows: dict[str, dict[str, Any]], model: str | None = None
         return "extractive"
     m = model or rows.get(name, {}).get("model")
     return f"{name}:{m}" if m else name
+
+
+def key_note(settings: Settings, keys: dict[str, str], spec: str) -> str:
+    """The welcome's sentence about API keys, true of the provider picked in "Answer with":
+    it said "No API key needed." while "Gemini - needs key" was picked."""
+    name = spec.split(":", 1)[0]
+    info = next((p for p in all_info() if p.name == name), None)
+    if info is None or not info.requires_key:
+        return "No API key needed."
+    # no typed server URLs: only "key_configured" is read, and rebuilding a provider is slow
+    if provider_rows(settings, keys, base_urls={}).get(name, {}).get("key_configured"):
+        return ""  # the key is there: nothing to ask of the user
+    return (
+        f"{info.display_name} needs an API key: add it under API keys in the sidebar. "
+        "Until then another provider answers (extractive needs no key)."
+    )
 
 
 def _pick_provider(
