@@ -107,9 +107,11 @@ class Answer:
 
     def spend(self) -> list[CostLine]:
         """What this answer cost, as cost-table lines ``(label, tokens, USD, ms)`` (USD None:
-        unpriced): a provider cut off mid-answer (billed for what it wrote), then the answer
-        with, for a consensus, every provider's call behind it. The live session and a
-        reopened conversation count the same."""
+        unpriced): a provider cut off mid-answer (billed for what it wrote), then the answer.
+        A consensus is a line per provider that answered for it, labelled by who was paid
+        (its one row "extractive (consensus)" held OpenAI's money), and its combining step
+        when that cost something or nothing else did. The live session and a reopened
+        conversation count the same."""
         lines = [
             (f"{x.provider}:{x.model} (stopped mid-answer)", x.tokens, x.cost_usd, x.latency_ms)
             for x in self.attempts
@@ -117,16 +119,20 @@ class Answer:
         ]
         label = f"{self.provider}:{self.model}" if self.model else self.provider
         tokens, cost = self.usage.total_tokens, self.cost_usd
-        if self.consensus_of:
-            label += " (consensus)"
-            if self.consensus_method == "single":  # a copy of one part's answer, not a call
-                tokens, cost = 0, 0.0
-            for p in self.consensus_of:
-                if p["cached"]:  # answered from the cache: nothing was spent on it again
-                    continue
-                tokens += p["tokens"]
-                cost = None if cost is None or p["cost_usd"] is None else cost + p["cost_usd"]
-        return [*lines, (label, tokens, cost, self.latency_ms)]
+        if not self.consensus_of:
+            return [*lines, (label, tokens, cost, self.latency_ms)]
+        if self.consensus_method == "single":  # a copy of one part's answer, not a call
+            tokens, cost = 0, 0.0
+        for p in self.consensus_of:
+            if p["cached"]:  # answered from the cache: nothing was spent on it again
+                continue
+            who = f"{p['provider']}:{p['model']}" if p["model"] else p["provider"]
+            lines.append(
+                (f"{who} (for the consensus)", p["tokens"], p["cost_usd"], p["latency_ms"])
+            )
+        if tokens or cost != 0.0 or not lines:  # the question keeps a row even when free
+            lines.append((f"{label} (combining the consensus)", tokens, cost, self.latency_ms))
+        return lines
 
     def cost_lines(
         self, turn: int, first: int, question: int | None = None

@@ -131,8 +131,12 @@ def test_a_consensus_costs_what_its_providers_cost_live_and_reopened(
     spent = at.session_state.usage.session_totals()["cost_usd"]
     assert spent > 0  # OpenAI's answer behind the consensus
     table = next(d.value for d in at.table if "Answered by" in d.value.columns)
-    assert list(table["Answered by"]) == ["extractive (consensus)"]
-    assert list(table["Cost"]) == [money(spent)]
+    # a row per provider that answered for it: the money is OpenAI's, extractive's is $0
+    assert list(table["Answered by"]) == [
+        "extractive (for the consensus)",
+        "OpenAI · gpt-4o-mini (for the consensus)",
+    ]
+    assert list(table["Cost"]) == ["$0", money(spent)]
     # the line under the answer says so too (it said "0 tokens · $0", the combining step's)
     line = next(c.value for c in at.caption if c.value.startswith("Answered by consensus"))
     assert f"{money(spent)} for all providers" in line and " 0 tokens" not in line
