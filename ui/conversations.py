@@ -219,10 +219,19 @@ def render_sidebar(settings: Settings) -> None:
         _manage(s, conv.id, conv.title, owner)
 
 
-def _rename(s: ConversationStore, conversation_id: str, owner: str | None) -> None:
-    title = str(st.session_state.get(f"conv_title_{conversation_id}", "")).strip()
+RENAME_REFUSED = "conv_rename_refused"  # the conversation whose blank new name was refused
+
+
+def _rename(s: ConversationStore, conversation_id: str, owner: str | None, kept: str) -> None:
+    key = f"conv_title_{conversation_id}"
+    title = str(st.session_state.get(key, "")).strip()
     if title:
         s.rename(conversation_id, title, owner)
+        return
+    # A blank name was ignored without a word, and the field went on showing "": put the
+    # kept name back in the field and say why.
+    st.session_state[key] = kept
+    st.session_state[RENAME_REFUSED] = conversation_id
 
 
 def _delete(s: ConversationStore, conversation_id: str, owner: str | None) -> None:
@@ -239,9 +248,13 @@ def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str |
             value=title,
             key=f"conv_title_{conversation_id}",
             on_change=_rename,
-            args=(s, conversation_id, owner),
+            args=(s, conversation_id, owner, title),
             max_chars=200,
         )
+        if st.session_state.pop(RENAME_REFUSED, None) == conversation_id:
+            st.caption(
+                f":material/info: A conversation needs a name: kept **{escape_label(title)}**."
+            )
     with c2.popover("Delete", icon=":material/delete:", width="stretch"):
         st.markdown(f"Delete **{escape_label(title)}** and all its answers? This cannot be undone.")
         st.button(

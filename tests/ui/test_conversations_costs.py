@@ -221,6 +221,23 @@ def test_rename_then_delete_the_open_conversation(new_app: Callable[[], AppTest]
     assert not any(b.key == f"conv_open_{conv_id}" for b in at.button)
 
 
+def test_a_blank_name_is_refused_in_words_and_the_field_shows_the_kept_name(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """The walk: renaming to "" kept the old name without a word; the field showed ""."""
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    conv_id = at.session_state.conversation_id
+    title = at.button(key=f"conv_open_{conv_id}").label
+    at.text_input(key=f"conv_title_{conv_id}").set_value("   ").run()
+    assert not at.exception and not at.warning
+    assert at.button(key=f"conv_open_{conv_id}").label == title
+    assert at.text_input(key=f"conv_title_{conv_id}").value == title
+    assert f"A conversation needs a name: kept **{title}**." in page_text(at)
+    at.run()  # said once, not on every later run
+    assert "needs a name" not in page_text(at)
+
+
 def test_source_previews_for_a_text_file_and_a_pdf(new_app: Callable[[], AppTest]) -> None:
     at = new_app()
     ask(at, "How many vacation days do employees get?")
