@@ -95,6 +95,10 @@ class Answer:
     # Compare and consensus: the "provider:model" the user picked for this answer, since a
     # fallback (``provider``) may have answered in its place.
     requested: str | None = None
+    # What interpreting its tone with a model cost (ui.analysis), summed over the times it
+    # was asked: {"provider", "tokens", "cost_usd"}. Saved with the conversation, so a
+    # reopened one counts it (its total had left the tone call out).
+    tone_spend: dict[str, Any] | None = None
 
     @property
     def asked(self) -> str:
@@ -139,7 +143,21 @@ class Answer:
     ) -> list[dict[str, Any]]:
         """:meth:`spend` as the session's cost rows (:func:`cost_rows_of_lines`): the live
         session and a reopened conversation build them the same way."""
-        return cost_rows_of_lines(self.spend(), first, turn, question)
+        lines = self.spend()
+        if self.tone_spend:
+            t = self.tone_spend
+            lines.append(tone_line(t["provider"], t["tokens"], t["cost_usd"]))
+        return cost_rows_of_lines(lines, first, turn, question)
+
+    def add_tone_spend(self, provider: str, tokens: int, cost_usd: float | None) -> None:
+        """Count a model's interpretation of this answer's tone (see ``tone_spend``)."""
+        t = self.tone_spend or {"provider": provider, "tokens": 0, "cost_usd": 0.0}
+        before = t["cost_usd"]
+        self.tone_spend = {
+            "provider": provider,
+            "tokens": t["tokens"] + tokens,
+            "cost_usd": None if before is None or cost_usd is None else before + cost_usd,
+        }
 
     def spent(self) -> tuple[int, float | None]:
         """Tokens and USD of :meth:`spend`'s lines together (USD None if one is unpriced):
@@ -210,6 +228,11 @@ class Answer:
 
 
 CostLine = tuple[str, int, float | None, float]  # (label, tokens, USD or None, ms)
+
+
+def tone_line(provider: str, tokens: int, cost_usd: float | None) -> CostLine:
+    """The cost line of a model's tone interpretation: "openai:gpt-4o-mini (tone)"."""
+    return (f"{provider} (tone)", tokens, cost_usd, 0.0)
 
 
 def cost_rows_of_lines(

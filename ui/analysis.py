@@ -61,14 +61,20 @@ def _source_line(tone: Any) -> str:
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 
-def _count_cost(tone: Any, turn: Any) -> None:
+def _count_cost(tone: Any, turn: Any, idx: int) -> None:
     """A model's interpretation is a paid call of the session: its own cost-table row (the
-    total counted it, the table did not, so the rows did not add up to the total)."""
-    from rag.answer import cost_rows_of_lines
+    total counted it, the table did not, so the rows did not add up to the total), kept on
+    the answer and saved with the conversation, so a reopened one counts it too."""
+    from rag.answer import cost_rows_of_lines, tone_line
+    from ui.conversations import on_turn
+    from ui.state import get_settings
 
     costs: list[dict[str, Any]] = st.session_state.costs
-    line = (f"{tone.provider} (tone)", tone.tokens, tone.cost_usd, 0.0)
+    line = tone_line(tone.provider, tone.tokens, tone.cost_usd)
     costs += cost_rows_of_lines([line], len(costs) + 1, turn.id, turn.question_no)
+    if idx < len(turn.answers):
+        turn.answers[idx].add_tone_spend(tone.provider, tone.tokens, tone.cost_usd)
+        on_turn(get_settings(), turn)
 
 
 def render(
@@ -94,7 +100,7 @@ def render(
                     tone = _analyse(citations.strip(text), spec)
                 store[idx], meta[key] = tone.text, tone
                 if tone.source == "llm" and turn is not None:
-                    _count_cost(tone, turn)
+                    _count_cost(tone, turn, idx)
             except Exception:
                 log.exception("sentiment analysis failed")
                 store[idx] = "The tone could not be analysed for this answer."
