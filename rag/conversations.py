@@ -31,6 +31,7 @@ from rag.answer import Answer, ToolCallRecord
 from rag.catalog import spec_label
 from rag.places import place, places
 from rag.scope import Scope, dump, load, searched_within
+from text.phrases import tokens_phrase
 
 DB_NAME = "conversations.sqlite3"
 ALL_DOCUMENTS = "[]"  # a conversation's selection of all documents (NULL: none recorded)
@@ -349,7 +350,7 @@ def to_markdown(
             cost = _money(a.cost_usd)
             # The name the page shows ("OpenAI · gpt-4o-mini"), not the internal id.
             who = spec_label(f"{a.provider}:{a.model}")
-            line = f"*Answered by {who} · {a.usage.total_tokens} tokens · {cost}"
+            line = f"*Answered by {who} · {tokens_phrase(a.usage.total_tokens)} · {cost}"
             g = a.grounding
             if g and g.get("total"):
                 line += f" · supported: {g['supported']}/{g['total']} sentences"

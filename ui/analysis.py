@@ -17,6 +17,7 @@ import streamlit as st
 
 from rag.engine import Engine
 from text import citations
+from text.phrases import tokens_phrase
 from ui.notes import money, name_of
 from ui.text import escape_md
 
@@ -57,7 +58,7 @@ def _source_line(tone: Any) -> str:
     if tone.source == "llm":
         name, _, model = tone.provider.partition(":")
         who = name_of(name) + (f" · {model}" if model else "")
-        return f"Interpretation written by {who} · {tone.tokens:,} tokens · {money(tone.cost_usd)}"
+        return f"Interpretation written by {who} · {tokens_phrase(tone.tokens)} · {money(tone.cost_usd)}"
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 

@@ -11,7 +11,7 @@ from providers.info import info
 from rag.catalog import base_url_env, display_name, takes_server_url
 from rag.routing import SENSITIVE_SKIP
 from rag.spending import money  # re-exported: the page formats money one way
-from text.phrases import listed
+from text.phrases import listed, tokens_phrase
 
 # Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
 KIND_PHRASES: dict[Kind, str] = {
@@ -110,7 +110,7 @@ def meta_line(
     who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
     if consensus:
         who = f"consensus, combined by {who}"
-    spent = [f"{tokens:,} tokens", money(cost) + (" for all providers" if consensus else "")]
+    spent = [tokens_phrase(tokens), money(cost) + (" for all providers" if consensus else "")]
     parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", *spent]
     if cached:
         parts.append("cached")

@@ -84,7 +84,7 @@ def test_markdown_export_keeps_answer_provider_cost_grounding_and_citations(
     assert md.startswith("# London trip\n")
     assert "## Q1. What is the hotel limit in London?" in md
     assert "Up to 320 dollars a night [1]." in md
-    assert "*Answered by OpenAI · gpt-4o-mini · 1240 tokens · $0.000204" in md
+    assert "*Answered by OpenAI · gpt-4o-mini · 1,240 tokens · $0.000204" in md
     assert "supported: 1/1 sentences" in md
     assert "- [1] travel-and-expense-policy.pdf, page 2: “London: 320 dollars.”" in md
     assert "employee-handbook.md" not in md  # only the cited sources
