@@ -95,9 +95,22 @@ def _cost_chart(rows: list[dict[str, Any]]) -> None:
                 alt.Tooltip("cumulative_usd:Q", title="Total so far", format="$.6~f"),
             ],
         )
-        .properties(height=160)
+        # Vega makes the description the drawing's accessible name (aria-label on the svg):
+        # without it a screen reader heard only the axis labels.
+        .properties(height=160, description=chart_description(rows))
     )
     st.altair_chart(chart, width="stretch")
+
+
+def chart_description(rows: list[dict[str, Any]]) -> str:
+    """The chart in words: what it plots, where it ends, and that the table has the numbers."""
+    questions = len({r["question"] for r in rows})
+    total = money(max((float(r["cumulative_usd"]) for r in rows), default=0.0))
+    return (
+        f"Line chart of this session's total cost in US dollars after each question: "
+        f"{total} after {questions} question{'' if questions == 1 else 's'}. "
+        "The table below lists the same numbers for each answer."
+    )
 
 
 def usd_axis_format(top_usd: float) -> str:

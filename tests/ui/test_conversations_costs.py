@@ -279,6 +279,20 @@ def test_cost_chart_axis_labels_differ(
     assert len(set(labels)) == len(labels), labels
 
 
+def test_cost_chart_has_a_text_alternative(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: a screen reader heard only the chart's axis labels ("1 Question $0 ...")."""
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    total = money(at.session_state.usage.session_totals()["cost_usd"])
+    assert spec["description"] == (
+        "Line chart of this session's total cost in US dollars after each question: "
+        f"{total} after 1 question. The table below lists the same numbers for each answer."
+    )
+
+
 def test_token_counts_are_written_as_the_cost_table_writes_them(
     new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
 ) -> None:
