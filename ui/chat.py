@@ -176,17 +176,12 @@ def render_answer_body(
         st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
-    if a.consensus_of and a.consensus_method != "single":
-        # every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
-        tokens, cost = a.spent()
-        cached = a.cached or all(p["cached"] for p in a.consensus_of)
-        st.caption(
-            meta_line(a.provider, a.model, a.latency_ms, tokens, cost, cached, consensus=True)
-        )
-    else:
-        st.caption(
-            meta_line(a.provider, a.model, a.latency_ms, a.usage.total_tokens, a.cost_usd, a.cached)
-        )
+    consensus = bool(a.consensus_of) and a.consensus_method != "single"
+    # a consensus: every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
+    tokens, cost = a.spent() if consensus else (a.usage.total_tokens, a.cost_usd)
+    cached = a.cached or (consensus and all(p["cached"] for p in a.consensus_of))
+    tried = () if consensus else a.attempts  # the failed providers' wait is named
+    st.caption(meta_line(a.provider, a.model, a.latency_ms, tokens, cost, cached, consensus, tried))
     render_grounding(a)
     render_consensus_parts(a)
     for note in answer_notes(a, with_fallback=not fallback_shown):

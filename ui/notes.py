@@ -105,13 +105,27 @@ def meta_line(
     cost: float | None,
     cached: bool,
     consensus: bool = False,
+    attempts: Sequence[Attempt] = (),
 ) -> str:
-    """``consensus``: ``tokens`` and ``cost`` are every provider's, the combining step's too."""
+    """``consensus``: ``tokens`` and ``cost`` are every provider's, the combining step's too.
+    ``attempts``: the providers tried; the time spent on those that failed is named."""
     who = name_of(provider) + (f" · {model}" if model and provider != "extractive" else "")
     if consensus:
         who = f"consensus, combined by {who}"
     spent = [tokens_phrase(tokens), money(cost) + (" for all providers" if consensus else "")]
-    parts = [f"Answered by {who}", f"{latency_ms / 1000:.1f} s", *spent]
+    parts = [f"Answered by {who}", _seconds(latency_ms, attempts), *spent]
     if cached:
         parts.append("cached")
     return " · ".join(parts)
+
+
+def _seconds(latency_ms: float, attempts: Sequence[Attempt]) -> str:
+    """ "10.2 s", or after a failed provider "10.2 s in all, 5.0 s of it waiting for OpenAI":
+    after a timeout the bare total read as the time the provider that answered took."""
+    failed = [a for a in attempts if a.error and a.error != SENSITIVE_SKIP]
+    waited = sum(a.latency_ms for a in failed)
+    total = f"{latency_ms / 1000:.1f} s"
+    if waited < 50:  # skipped without a call (no key, paused): nothing was waited for
+        return total
+    names = list(dict.fromkeys(name_of(a.provider) for a in failed if a.latency_ms >= 50))
+    return f"{total} in all, {waited / 1000:.1f} s of it waiting for {listed(names)}"

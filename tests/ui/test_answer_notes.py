@@ -103,3 +103,29 @@ def test_a_paused_provider_says_why_it_was_paused(
         "extractive." in page_text(at)
     )
     assert not at.exception
+
+
+def test_the_time_under_an_answer_names_the_wait_for_a_failed_provider(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk: OpenAI timed out, Ollama answered in 0.1 s, and the line said "Answered by
+    Ollama · llama3.2 · 10.2 s" - nearly all of it OpenAI's wait."""
+    import re
+
+    from tests.fakes.servers import Reply
+
+    monkeypatch.setenv("RAG_REQUEST_TIMEOUT_S", "1")
+    fake_openai.default = Reply(fault="slow", delay_s=5)
+    at = use_openai(new_app())
+    ask(at, "How many vacation days do employees get?")
+    assert not at.exception
+    text = page_text(at)
+    assert "OpenAI timed out, answered by extractive." in text
+    line = re.search(
+        r"Answered by extractive · ([\d.]+) s in all, ([\d.]+) s of it waiting for "
+        r"OpenAI · 0 tokens · \$0",
+        text,
+    )
+    assert line, text
+    total, waited = float(line.group(1)), float(line.group(2))
+    assert 0.9 <= waited <= total
