@@ -11,6 +11,7 @@ from providers.extractive_rescue import (
     asked_kind,
     holds_kind,
     lacks_asked_number,
+    short_question_rescue,
     table_rescue,
     type_rescue,
 )
@@ -218,3 +219,18 @@ def test_no_table_rescue_for_what_the_table_does_not_say() -> None:
     assert not table_rescue("How many background checks in Ontario?", rows)  # no such row
     assert not table_rescue("How many gun shops are in Texas?", rows)  # not its subject
     assert not table_rescue("Who runs background checks in Texas?", rows)  # not a count
+
+
+FALCON = "The Falcon budget is 42 thousand euros and the lead is Marta Okafor."
+
+
+def test_a_short_who_or_how_many_question_with_every_word_in_the_sentence_is_answered() -> None:
+    assert short_question_rescue("Who is the lead?", _cands(FALCON))
+    assert short_question_rescue("How many euros?", _cands(FALCON))
+    # a word of the question missing, a longer question, no person named, or "what": the
+    # model decides
+    assert not short_question_rescue("Who is the sponsor?", _cands(FALCON))
+    assert not short_question_rescue("Who is the lead of the Falcon budget?", _cands(FALCON))
+    assert not short_question_rescue("Who is the lead?", _cands("The lead is not chosen yet."))
+    assert not short_question_rescue("What is the budget?", _cands(FALCON))
+    assert not short_question_rescue("Who is their lead?", _cands(FALCON))  # whose?
