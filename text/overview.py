@@ -100,9 +100,11 @@ def referred_back(question: str) -> str | None:
 
 
 def _without_carried(question: str) -> str:
-    """The question without the follow-up's carried terms when its subject points back."""
+    """The question without a follow-up's carried terms: "What are these documents about?
+    (travel approval)" after a question about travel still asks about every document."""
     m = _CARRIED.match(question.strip())
-    return m["q"] if m and referred_back(question) is not None else question
+    asks = m is not None and (_overview_phrase(m["q"]) or _date_phrase(m["q"])) is not None
+    return m["q"] if m and asks else question
 
 
 # "This policy explains ...", "The present standard specifies ..."

@@ -110,4 +110,6 @@ def test_an_overview_follow_up_points_at_the_conversations_document(
 def test_a_follow_ups_carried_terms_are_not_its_subject() -> None:
     assert overview_subject("Summarize it. (FIPS 199)") == "it"
     assert date_subject("When was it published? (FIPS 199)") == "it"
-    assert overview_subject("Summarize the FAQ (HTML)") == "FAQ (HTML)"  # its own words
+    # "these documents" in a conversation: rag/followup added the last question's terms
+    assert overview_subject("What are these documents about? (approve travel)") == ""
+    assert overview_subject("Summarize the travel policy. (hotels)") == "travel policy"

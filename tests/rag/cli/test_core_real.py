@@ -138,6 +138,12 @@ def test_a_follow_up_about_it_means_the_document_just_discussed(
         out = json.loads(proc.stdout)
         assert out["answer"].startswith(starts), out["answer"]
         assert {s["source"] for s in out["sources"][:2]} == {"FIPS199.pdf"}
+    # "these documents" points at no one document: every one, the conversation or not
+    proc = _cli(
+        "ask", "What are these documents about?", "--history", str(history), "--json", index=index
+    )
+    every = json.loads(proc.stdout)["answer"].split("\n")
+    assert sorted(line.split(": ")[0] for line in every) == sorted(EXPECTED_PAGES), every
 
 
 def test_batch_questions_and_remove(pdf_index: tuple[Path, list[dict]]) -> None:
