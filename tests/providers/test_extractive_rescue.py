@@ -14,6 +14,7 @@ from providers.extractive_rescue import (
     short_question_rescue,
     table_rescue,
     type_rescue,
+    who_rescue,
 )
 from providers.extractive_tables import asks_row_total, focus_record
 
@@ -234,3 +235,10 @@ def test_a_short_who_or_how_many_question_with_every_word_in_the_sentence_is_ans
     assert not short_question_rescue("Who is the lead?", _cands("The lead is not chosen yet."))
     assert not short_question_rescue("What is the budget?", _cands(FALCON))
     assert not short_question_rescue("Who is their lead?", _cands(FALCON))  # whose?
+
+
+def test_a_who_question_is_answered_by_the_sentence_that_says_from_whom() -> None:
+    cars = "Taxis are reimbursed; rental cars need approval from a manager."
+    assert who_rescue("Who must approve rental cars?", _cands(cars))
+    assert not who_rescue("Who must approve hotel upgrades?", _cands(cars))  # not covered
+    assert not who_rescue("Who rents cars?", _cands("Rental cars are rented at the airport."))
