@@ -113,4 +113,11 @@ def test_session_consensus_lists_each_providers_answer(small: Engine, tmp_path: 
     assert note is None and answer.consensus_method == "synthesis"
     assert answer.consensus_of is not None
     assert [p["provider"] for p in answer.consensus_of] == ["scripted", "scripted"]
-    assert session.costs[-1]["tokens"] == 45  # three scripted calls of 15 tokens
+    # three scripted calls of 15 tokens: a row per provider paid, then the combining step
+    rows = [r for r in session.costs if r["turn"] == session.costs[-1]["turn"]]
+    assert [r["tokens"] for r in rows] == [15, 15, 15]
+    assert [r["provider"].split(" (")[1] for r in rows] == [
+        "for the consensus)",
+        "for the consensus)",
+        "combining the consensus)",
+    ]
