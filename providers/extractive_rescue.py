@@ -161,10 +161,20 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     sentence: it then says yes or no to them ("Can I work remotely?" / "Employees may work
     remotely up to three days per week.", similarity 0.53). A near miss the documents cannot
     answer leaves a word out ("Does bzip2 support multithreaded compression?")."""
-    if classify(question).kind != "yesno" or not cands or _POINTS_BACK.search(question):
+    if classify(question).kind != "yesno":
         return False
+    covered = _all_in_best(question, cands)
+    return covered is not None and len(covered[0]) >= MIN_KEY_TERMS
+
+
+def _all_in_best(question: str, cands: Sequence[Candidate]) -> tuple[set[str], str] | None:
+    """(the question's content words, the best quotable sentence) when every one of those
+    words is in that sentence and the question points at nothing outside itself; else None."""
+    if not cands or _POINTS_BACK.search(question):
+        return None
     key = set(content_terms(question))
-    return len(key) >= MIN_KEY_TERMS and key <= set(content_terms(quotable(cands)[0].text))
+    best = quotable(cands)[0].text
+    return (key, best) if key <= set(content_terms(best)) else None
 
 
 # A table answers "How many background checks in Texas?" with Texas's total, but "background
@@ -193,12 +203,10 @@ SHORT_QUESTION_TERMS = 2
 def short_question_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for a who- or how-many-question of one or two content words, all in the best
     quotable sentence, which names a person (holds a number) the question does not."""
-    if not cands or _POINTS_BACK.search(question):
+    covered = _all_in_best(question, cands)
+    if covered is None or not 1 <= len(covered[0]) <= SHORT_QUESTION_TERMS:
         return False
-    key = set(content_terms(question))
-    best = quotable(cands)[0].text
-    if not 1 <= len(key) <= SHORT_QUESTION_TERMS or not key <= set(content_terms(best)):
-        return False
+    best = covered[1]
     wh = wh_type(question)
     if wh == "who":
         return names_a_person(best, question)
@@ -215,13 +223,12 @@ _AGENT = re.compile(r"\b(?:by|from)\s+(?:a|an|the|your|their|its)\s+[a-z][\w-]+"
 def who_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for a who-question whose content words (two or more) are all in the best quotable
     sentence, which says by or from whom ("from a manager", "by the Director")."""
-    if not cands or _POINTS_BACK.search(question) or wh_type(question) != "who":
+    if wh_type(question) != "who":
         return False
-    key = set(content_terms(question))
-    best = quotable(cands)[0].text
-    if len(key) < MIN_KEY_TERMS or not key <= set(content_terms(best)):
-        return False
-    return bool(_AGENT.search(best))
+    covered = _all_in_best(question, cands)
+    return (
+        covered is not None and len(covered[0]) >= MIN_KEY_TERMS and bool(_AGENT.search(covered[1]))
+    )
 
 
 def rescued(question: str, cands: Sequence[Candidate]) -> bool:

@@ -176,11 +176,10 @@ def with_openings(
     chunks = [c for d in asked if (c := pick(d, get_chunks)) is not None]
     if not chunks:
         return result
+    names = {d.doc_id: d.name for d in asked}
     if asks == "overview":
-        names = {d.doc_id: d.name for d in asked}
         chunks = [x for c in chunks for x in _described(c, names, len(chunks) == 1, get_chunks)]
     top = max((p.score for p in result.passages), default=1.0)
-    names = {d.doc_id: d.name for d in asked}
     lead = [
         Passage(
             chunk_id=c.chunk_id,

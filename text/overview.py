@@ -90,21 +90,27 @@ _POINTS_BACK = re.compile(
 def referred_back(question: str) -> str | None:
     """The conversation's key terms when an overview or date question points at the document
     of the last exchange ("Summarize it. (FIPS 199)" -> "FIPS 199"), else None."""
-    m = _CARRIED.match(question.strip())
-    if m is None:
+    carried = _carried(question)
+    if carried is None or not _POINTS_BACK.match(carried[2].strip(" \"'“”")):
         return None
-    phrase = _overview_phrase(m["q"]) or _date_phrase(m["q"])
-    if phrase is None or not _POINTS_BACK.match(phrase.strip(" \"'“”")):
-        return None
-    return m["terms"]
+    return carried[1]
 
 
 def _without_carried(question: str) -> str:
     """The question without a follow-up's carried terms: "What are these documents about?
     (travel approval)" after a question about travel still asks about every document."""
+    carried = _carried(question)
+    return question if carried is None else carried[0]
+
+
+def _carried(question: str) -> tuple[str, str, str] | None:
+    """(the question without its carried terms, the terms, its subject phrase) when an
+    overview or date question carries the conversation's terms, else None."""
     m = _CARRIED.match(question.strip())
-    asks = m is not None and (_overview_phrase(m["q"]) or _date_phrase(m["q"])) is not None
-    return m["q"] if m and asks else question
+    if m is None:
+        return None
+    phrase = _overview_phrase(m["q"]) or _date_phrase(m["q"])
+    return None if phrase is None else (m["q"], m["terms"], phrase)
 
 
 # "This policy explains ...", "The present standard specifies ..."

@@ -99,6 +99,14 @@ def ask(at: AppTest, question: str) -> AppTest:
     return at
 
 
+def read_tone(at: AppTest, fake_openai: FakeOpenAI, reply: Reply) -> AppTest:
+    """Click the first answer's "Tone" button with the fake OpenAI scripted to ``reply``."""
+    fake_openai.script(reply)
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    return at
+
+
 def use_openai(at: AppTest, key: str = FAKE_KEY) -> AppTest:
     at.selectbox(key="provider").set_value("openai").run()
     at.text_input(key="api_key_openai").set_value(key).run()

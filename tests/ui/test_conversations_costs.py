@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fakes.servers import FakeOpenAI, Reply
-from tests.ui.conftest import APP, ask, page_text, use_openai
+from tests.ui.conftest import APP, ask, page_text, read_tone, use_openai
 from ui.notes import money
 
 pytestmark = pytest.mark.integration
@@ -56,11 +56,11 @@ def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
 ) -> None:
     at = use_openai(new_app())
     ask(at, "What is the nightly hotel limit in London?")
-    fake_openai.script(
-        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20)
+    read_tone(
+        at,
+        fake_openai,
+        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20),
     )
-    at.button(key="tone_1_0").click().run()
-    assert not at.exception
     assert at.session_state.turns[0].sentiment[0] == "The tone is neutral and factual."
     captions = [str(c.value).replace("\\", "") for c in at.caption]
     assert "Interpretation written by OpenAI · gpt-4o-mini · 320 tokens · $0.000057" in captions
@@ -304,9 +304,9 @@ def test_token_counts_are_written_as_the_cost_table_writes_them(
     assert list(table["Tokens"]) == ["1,240"]
     line = next(str(c.value) for c in at.caption if str(c.value).startswith("Answered by"))
     assert " · 1,240 tokens · " in line, line
-    fake_openai.script(Reply(text="The tone is neutral.", input_tokens=1500, output_tokens=20))
-    at.button(key="tone_1_0").click().run()
-    assert not at.exception
+    read_tone(
+        at, fake_openai, Reply(text="The tone is neutral.", input_tokens=1500, output_tokens=20)
+    )
     captions = [str(c.value).replace("\\", "") for c in at.caption]
     assert any(" · 1,520 tokens · " in c for c in captions if c.startswith("Interpretation")), (
         captions

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fakes.servers import FakeOpenAI, Reply
-from tests.ui.conftest import APP, ask, use_openai
+from tests.ui.conftest import APP, ask, read_tone, use_openai
 from ui.notes import money
 
 pytestmark = pytest.mark.integration
@@ -21,11 +21,11 @@ def test_a_reopened_conversation_counts_its_tone_interpretation(
     brought the conversation back with a total that left the tone call out."""
     at = use_openai(new_app())
     ask(at, "What is the nightly hotel limit in London?")
-    fake_openai.script(
-        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20)
+    read_tone(
+        at,
+        fake_openai,
+        Reply(text="The tone is neutral and factual.", input_tokens=300, output_tokens=20),
     )
-    at.button(key="tone_1_0").click().run()
-    assert not at.exception
     spent = at.session_state.usage.session_totals()["cost_usd"]
     rows = [(r["provider"], r["tokens"]) for r in at.session_state.costs]
     assert rows[-1] == ("openai:gpt-4o-mini (tone)", 320)
