@@ -43,6 +43,10 @@ class Source:
     # Cosine similarity of the question and the passage: comparable across questions,
     # unlike ``score`` (the fused score, relative to this question's other hits).
     relevance: float | None = None
+    # The opening of a document a question about the whole document asked for ("What is
+    # the handbook about?", rag/overview.py): there by choice, so its relevance (near 0 for
+    # such a question) says nothing about it.
+    opens_document: bool = False
 
 
 @dataclass(frozen=True)

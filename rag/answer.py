@@ -209,6 +209,7 @@ class Answer:
                     "relevance": None if s.relevance is None else round(s.relevance, 4),
                     "doc_id": s.doc_id,
                     "chunk_id": s.chunk_id,
+                    **({"opens_document": True} if s.opens_document else {}),
                 }
                 for s in self.sources
             ],
@@ -266,6 +267,7 @@ def to_source(p: Passage, n: int) -> Source:
         doc_id=p.doc_id,
         chunk_id=p.chunk_id,
         relevance=p.relevance,
+        opens_document=p.opens_document,
     )
 
 

@@ -190,6 +190,7 @@ def with_openings(
             score=top,
             start=c.start,
             end=c.end,
+            opens_document=asks == "overview",
         )
         for c in chunks
     ]

@@ -35,6 +35,7 @@ class Passage:
     # Cosine of the query and the passage's vector, also for a hit only BM25 found: an
     # absolute measure that means the same across questions (``score`` is per question).
     relevance: float | None = None
+    opens_document: bool = False  # led by a question about the whole document (rag/overview.py)
 
 
 @dataclass

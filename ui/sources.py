@@ -31,11 +31,14 @@ def source_label(s: Source) -> str:
     # Relevance (question-passage cosine) means the same across questions; the fused score
     # is 1.000 for every question's best hit, so it is shown only when relevance is unknown.
     # (a cosine can dip below 0 for an unrelated passage: "none" reads better than -0.11)
-    rel = (
-        f"relevance {max(s.relevance, 0.0):.2f}"
-        if s.relevance is not None
-        else f"score {s.score:.3f}"
-    )
+    # A document's opening, there because the question asked about the whole document,
+    # would read "relevance 0.00" (the cosine of "What is it about?" and any passage is low).
+    if s.opens_document:
+        rel = "opening of the document"
+    elif s.relevance is not None:
+        rel = f"relevance {max(s.relevance, 0.0):.2f}"
+    else:
+        rel = f"score {s.score:.3f}"
     return f"\\[{s.n}\\] {escape_label(s.source)}{page} · {rel}"
 
 
@@ -46,7 +49,8 @@ SOURCES_HELP = (
     "Relevance is how close a passage's meaning is to the question (0 to 1, comparable "
     "across questions), so a passage with the exact words can rank above a closer paraphrase. "
     "'cited' marks the passages the answer's [n] citations point to; the others were "
-    "found but not used."
+    "found but not used. A question about a whole document is answered from its opening, "
+    "marked 'opening of the document'."
 )
 
 

@@ -93,6 +93,14 @@ def test_an_overview_question_is_answered_from_the_documents_openings(demo_engin
     named = sorted(line.split(": ")[0] for line in every.answer.split("\n"))
     assert named == sorted(d.name for d in demo_engine.docs()), every.answer
     assert "employee-handbook.md: Northwind Robotics builds warehouse robots" in every.answer
+    # the openings are marked as such, the search's own hits are not (the UI and --json
+    # show "opening of the document" rather than a near-0 relevance to "what is it about?")
+    openings = [s for s in every.sources if s.opens_document]
+    assert {s.source for s in openings} == set(named)
+    assert every.to_json()["sources"][0]["opens_document"] is True
+    dated = demo_engine.ask("When was the travel policy published?")
+    assert not any(s.opens_document for s in dated.sources)
+    assert not any(s.opens_document for s in demo_engine.ask("How many vacation days?").sources)
     # "ask within" one document: only that one is summed up
     handbook = [d.doc_id for d in demo_engine.docs() if d.name == "employee-handbook.md"]
     within = demo_engine.within(handbook).ask("What are these documents about?")

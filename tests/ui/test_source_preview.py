@@ -44,6 +44,8 @@ def test_source_labels_name_a_page_only_where_the_document_has_pages() -> None:
     md = source_label(Source(2, "employee-handbook.md", 1, "Vacation: 25 days.", relevance=0.5))
     assert "policy.pdf · page 2 · relevance 0.60" in pdf
     assert "employee-handbook.md · relevance 0.50" in md and "page" not in md
+    opening = Source(3, "policy.pdf", 1, "This policy ...", relevance=0.02, opens_document=True)
+    assert source_label(opening) == "\\[3\\] policy.pdf · page 1 · opening of the document"
 
 
 def test_a_passage_shows_its_headings_as_lines_and_highlights_the_used_sentence() -> None:
