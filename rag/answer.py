@@ -99,6 +99,9 @@ class Answer:
     # was asked: {"provider", "tokens", "cost_usd"}. Saved with the conversation, so a
     # reopened one counts it (its total had left the tone call out).
     tone_spend: dict[str, Any] | None = None
+    # The tone interpretation shown under it (rag.analysis.tone.Tone's fields), saved with
+    # the conversation so a reopened one shows it instead of asking (and paying) again.
+    tone: dict[str, Any] | None = None
 
     @property
     def asked(self) -> str:

@@ -62,20 +62,40 @@ def _source_line(tone: Any) -> str:
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 
-def _count_cost(tone: Any, turn: Any, idx: int) -> None:
-    """A model's interpretation is a paid call of the session: its own cost-table row (the
-    total counted it, the table did not, so the rows did not add up to the total), kept on
-    the answer and saved with the conversation, so a reopened one counts it too."""
+def _keep(tone: Any, turn: Any, idx: int) -> None:
+    """The interpretation is kept on its answer and saved with the conversation, so a
+    reopened one shows it. A model's is also a paid call of the session: its own cost-table
+    row (the total counted it, the table did not, so the rows did not add up to the total),
+    counted on the answer too, so a reopened conversation counts it."""
+    from dataclasses import asdict
+
     from rag.answer import cost_rows_of_lines, tone_line
     from ui.conversations import on_turn
     from ui.state import get_settings
 
-    costs: list[dict[str, Any]] = st.session_state.costs
-    line = tone_line(tone.provider, tone.tokens, tone.cost_usd)
-    costs += cost_rows_of_lines([line], len(costs) + 1, turn.id, turn.question_no)
+    if tone.source == "llm":
+        costs: list[dict[str, Any]] = st.session_state.costs
+        line = tone_line(tone.provider, tone.tokens, tone.cost_usd)
+        costs += cost_rows_of_lines([line], len(costs) + 1, turn.id, turn.question_no)
     if idx < len(turn.answers):
-        turn.answers[idx].add_tone_spend(tone.provider, tone.tokens, tone.cost_usd)
+        answer = turn.answers[idx]
+        if tone.source == "llm":
+            answer.add_tone_spend(tone.provider, tone.tokens, tone.cost_usd)
+        answer.tone = asdict(tone)
         on_turn(get_settings(), turn)
+
+
+def _saved(turn: Any, idx: int) -> Any:
+    """The interpretation saved with answer ``idx`` of ``turn`` (a reopened conversation),
+    or None."""
+    from rag.analysis.tone import Tone
+
+    answers = getattr(turn, "answers", None) or []
+    saved = answers[idx].tone if idx < len(answers) else None
+    try:
+        return Tone(**saved) if saved else None
+    except TypeError:  # saved by a version whose Tone had other fields: ask again
+        return None
 
 
 def render(
@@ -87,6 +107,8 @@ def render(
     turn: Any = None,
 ) -> None:
     meta: dict[str, Any] = st.session_state.setdefault("tone_meta", {})
+    if idx not in store and available() and (saved := _saved(turn, idx)) is not None:
+        store[idx], meta[key] = saved.text, saved  # a reopened conversation: as it was shown
     with st.expander("Tone of this answer (sentiment)", expanded=idx in store):
         if not available():
             st.caption("Sentiment analysis is not available in this installation.")
@@ -100,8 +122,8 @@ def render(
                 with st.spinner("Reading the tone…"):
                     tone = _analyse(citations.strip(text), spec)
                 store[idx], meta[key] = tone.text, tone
-                if tone.source == "llm" and turn is not None:
-                    _count_cost(tone, turn, idx)
+                if turn is not None:
+                    _keep(tone, turn, idx)
             except Exception:
                 log.exception("sentiment analysis failed")
                 store[idx] = "The tone could not be analysed for this answer."
