@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,16 +40,34 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+# Characters a file name cannot hold on some system (Windows' reserved ones, separators) and
+# control/format characters; letters of every script, accents, spaces, brackets stay: an
+# upload named "Résumé – Zoë (final).txt" was listed as "R_sum_ _ Zo_ (final).txt".
+_UNSAFE_CHARS = re.compile(r'[<>:"/\\|?*]')
+_MAX_NAME_BYTES = 200  # under every filesystem's 255-byte limit for a name
+
+
+def _printable(ch: str) -> str:
+    return "_" if unicodedata.category(ch)[0] == "C" else ch
 
 
 def safe_upload_name(name: str) -> str:
-    """A file name from a browser upload, reduced to a plain name (no dirs, no ``..``)."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _SAFE_NAME.sub("_", base).strip(" .")
+    """A file name from a browser upload, reduced to a plain name (no dirs, no ``..``): the
+    name the person chose, in NFC (macOS browsers send decomposed accents), with only
+    characters that are unsafe in a file name replaced; a long name is shortened by its stem,
+    so the extension (which picks the loader) stays."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(map(_printable, re.sub(r"\s+", " ", base)))
+    base = _UNSAFE_CHARS.sub("_", base).strip(" .")
     if not base or base in {".", ".."}:
         raise IngestError(name, "invalid file name")
-    return base[:200]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, suffix = base, ""
+    suffix = (dot + suffix) if suffix else ""
+    while len((stem + suffix).encode()) > _MAX_NAME_BYTES and stem:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "upload") + suffix
 
 
 _ESCAPE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:")

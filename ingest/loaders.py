@@ -7,7 +7,8 @@ A *page* may fail alone too (an OCR page without Tesseract): the file still load
 :class:`LoadReport` says which pages failed and why.
 
 The loaders live beside this registry: ``ingest.pdf`` (text layer, OCR via ``ingest.ocr``,
-tables via ``ingest.tables``) and ``ingest.office`` (DOCX, PPTX, XLSX, CSV).
+tables via ``ingest.tables``), ``ingest.office`` (DOCX, PPTX, XLSX, CSV) and ``ingest.markup``
+(Markdown, HTML).
 """
 
 from __future__ import annotations
@@ -225,89 +226,6 @@ def _load_text(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     return [Page(1, _check_lines(path, _read_text(path)))]
 
 
-def _load_markdown(path: Path, ctx: LoadContext | None = None) -> list[Page]:
-    text = _check_lines(path, _read_text(path))
-    # Keep the words, drop markup that only adds noise to embeddings and BM25.
-    text = re.sub(r"```.*?\n", "", text)
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images -> alt text
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> link text
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__|`)", "", text)
-    return [Page(1, text)]
-
-
-def _load_html(path: Path, ctx: LoadContext | None = None) -> list[Page]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(_read_text(path), "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head", "svg", "iframe"]):
-        tag.decompose()
-    _drop_inline_space(soup)
-    text = soup.get_text("\n")
-    text = "\n".join(line.strip() for line in text.splitlines())
-    # A browser shows a line break in HTML as a space: "django-\nname" is "django- name", never
-    # a word hyphenated at the end of a line (which cleaning would join into "djangoname").
-    text = re.sub(r"-\n(?=\w)", "- ", text)
-    return [Page(1, text)]
-
-
-# Phrasing elements: the space between two of them is a space inside a sentence.
-_INLINE = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "code",
-        "data",
-        "dfn",
-        "em",
-        "font",
-        "i",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "tt",
-        "u",
-        "var",
-        "wbr",
-    ]
-)
-
-
-def _drop_inline_space(soup: Any) -> None:
-    """Trim the whitespace around text in running text (between or inside inline elements):
-    ``get_text("\\n")`` puts each text node on a line of its own, so the space or line
-    break in ``<code>a</code>\\n<em>b</em>`` became a blank line, which every later stage
-    reads as a paragraph break, cutting a sentence in two ("the form #!/usr/bin/env" |
-    "interpreter_name is deprecated."). Words stay on lines of their own (the text reads
-    the same once whitespace is collapsed); only the blank lines between blocks remain."""
-    from bs4 import NavigableString, Tag
-
-    def running(node: Any) -> bool:
-        return node is None or isinstance(node, NavigableString) or node.name in _INLINE
-
-    for s in list(soup.find_all(string=True)):
-        parent = s.parent
-        if not isinstance(parent, Tag) or parent.name in ("pre", "textarea") or s == s.strip():
-            continue
-        if parent.name in _INLINE or (running(s.previous_sibling) and running(s.next_sibling)):
-            if s.strip():
-                s.replace_with(NavigableString(s.strip()))
-            else:
-                s.extract()
-
-
 # suffix -> "module:function" (or a function here), imported when a file of that kind is
 # loaded: the PDF and office modules import this one, and their parsers are heavy.
 _LOADERS: dict[str, str | Callable[[Path, LoadContext], list[Page]]] = {
@@ -317,10 +235,10 @@ _LOADERS: dict[str, str | Callable[[Path, LoadContext], list[Page]]] = {
     ".xlsx": "ingest.office:load_xlsx",
     ".csv": "ingest.office:load_csv",
     ".txt": _load_text,
-    ".md": _load_markdown,
-    ".markdown": _load_markdown,
-    ".html": _load_html,
-    ".htm": _load_html,
+    ".md": "ingest.markup:load_markdown",
+    ".markdown": "ingest.markup:load_markdown",
+    ".html": "ingest.markup:load_html",
+    ".htm": "ingest.markup:load_html",
 }
 # The one list of what can be ingested: the CLI's folder walk and the upload widget read it.
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
