@@ -8,11 +8,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from rag.answer import Answer
 from rag.pipeline import drain
+from rag.server import unsupported
 from rag.server.auth import require_token
 from rag.server.errors import APIError, error_body, log
 from rag.server.models import OWNER, model_ids, resolve
@@ -72,6 +75,7 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     target = resolve(body.model, service.workspaces())
     if target is None:
         raise _unknown_model(body.model)
+    unsupported.check(body)
     items = service.answer_stream(target, body.messages, body.temperature)
     first = next(items)  # retrieval runs here, so its failures are a plain 500 response
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
@@ -94,11 +98,38 @@ def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
         )
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     chunks = _sse(_chained(first, items), completion_id, created, body.model, include_usage)
-    return StreamingResponse(
+    return ClosingStream(
         chunks,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+class ClosingStream(StreamingResponse):
+    """A stream whose (sync) iterator is closed however the response ends. Starlette leaves
+    it suspended when the client goes away mid-answer: the provider's stream, its HTTP
+    connection and its usage record then wait for the garbage collector, or forever."""
+
+    def __init__(self, content: Iterator[str], **kw: Any) -> None:
+        super().__init__(content, **kw)
+        self.source = content
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            with anyio.CancelScope(shield=True):  # a cancelled request still closes it
+                await anyio.to_thread.run_sync(_close, self.source)
+
+
+def _close(items: Iterator[Any]) -> None:
+    close = getattr(items, "close", None)
+    if close is None:
+        return
+    try:
+        close()  # GeneratorExit through _sse, the pipeline and the provider's stream
+    except Exception as e:
+        log.warning("closing an abandoned answer stream failed: %s", type(e).__name__)
 
 
 def _chained(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
@@ -129,8 +160,8 @@ def _sse(
         return {"index": 0, "delta": d, "logprobs": None, "finish_reason": finish}
 
     yield chunk([delta({"role": "assistant", "content": "", "refusal": None})])
+    answer: Answer | None = None
     try:
-        answer: Answer | None = None
         for item in items:
             if isinstance(item, Answer):
                 answer = item
@@ -142,6 +173,8 @@ def _sse(
         msg = "The server had an error while processing your request."
         yield f"data: {json.dumps(error_body(msg, 'server_error'))}\n\n"
         return
+    finally:
+        _close(items)  # closed mid-answer (the client left): the provider's stream too
     extra = {
         "sources": [s.model_dump() for s in sources_of(answer)],
         "grounded_qa": info_of(answer).model_dump(),

@@ -18,6 +18,10 @@ log = logging.getLogger("rag.server")
 
 # As OpenAI sends them: every 4xx is an invalid_request_error (the code says which).
 _TYPES = {429: "rate_limit_error"}
+ROUTES = (
+    "This server answers GET /v1/models, POST /v1/chat/completions, "
+    "GET|POST /v1/documents and DELETE /v1/documents/{id}."
+)
 WHOLE_BODY = "The request body must be a JSON object, sent with 'Content-Type: application/json'."
 
 
@@ -90,6 +94,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         exc.status_code
     )
     detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
+    where = f"{request.method} {request.url.path[:200]}"
+    if exc.status_code == 404 and detail == "Not Found":  # no route: say which ones there are
+        detail = f"Invalid URL ({where}). {ROUTES}"
+    elif exc.status_code == 405:
+        detail = f"Method not allowed ({where}). {ROUTES}"
     headers = dict(exc.headers) if exc.headers else None
     return error_response(APIError(exc.status_code, detail, code=code), headers)
 

@@ -1,7 +1,9 @@
 """Request and response bodies, as OpenAI's API spells them, plus ``sources``.
 
 Requests accept (and ignore) OpenAI fields the answer path has no use for (``top_p``,
-``tools`` ...): clients such as Open WebUI send them. ``n`` above 1 is refused: one answer is
+``tools`` the model may leave uncalled ...): clients such as Open WebUI send them. Fields
+asking for what no answer can be (JSON output, a forced tool call, logprobs) are a 400:
+a client relying on them must not get prose it fails to parse. ``n`` above 1 is refused: one answer is
 made per request, and a client indexing ``choices[1]`` must not get a 200 with one choice. Responses carry one extra top-level
 field, ``sources``: the numbered passages the ``[n]`` in the text point at.
 """
@@ -43,6 +45,12 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
+class ResponseFormat(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(max_length=64)
+
+
 class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -57,6 +65,12 @@ class ChatCompletionRequest(BaseModel):
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
     n: int | None = Field(None, ge=1, le=1, description="only 1: one grounded answer a request")
+    # Refused unless they ask for what every answer is (rag/server/unsupported.py): prose with
+    # [n] citations, no tool calls, no logprobs.
+    response_format: ResponseFormat | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(None, ge=0, le=20)
     user: str | None = Field(None, max_length=256)
 
 

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,17 +53,11 @@ def server_settings(index_dir: Path, **overrides: Any) -> Any:
     return load_settings(**values)
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` on uvicorn in a thread (127.0.0.1, a free port): its base URL."""
     import uvicorn
 
-    from rag.engine import Engine
-    from rag.server import create_app
-
-    settings = server_settings(tmp_path_factory.mktemp("server") / "index")
-    engine = Engine(settings)
-    engine.ensure_demo()
-    app = create_app(settings, engine)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -73,9 +68,24 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", TOKEN, app)
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    from rag.engine import Engine
+    from rag.server import create_app
+
+    settings = server_settings(tmp_path_factory.mktemp("server") / "index")
+    engine = Engine(settings)
+    engine.ensure_demo()
+    app = create_app(settings, engine)
+    with serving(app) as url:
+        yield Live(url, TOKEN, app)
 
 
 @pytest.fixture
