@@ -32,7 +32,8 @@ def load_markdown(path: Path, ctx: LoadContext | None = None) -> list[Page]:
     text = _markdown_tables(text, ctx)
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images -> alt text
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> link text
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
+    # A heading is a block of its own: "Fixes\n1. The login page..." read as one sentence.
+    text = re.sub(r"^\s{0,3}#{1,6}\s*(.*)$", r"\n\1\n", text, flags=re.M)
     text = re.sub(r"(\*\*|__|`)", "", text)
     # *emphasis* and _emphasis_ (not a "* " list bullet, not snake_case or 2*3*4)
     text = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)

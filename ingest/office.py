@@ -113,12 +113,32 @@ def _shape_blocks(shape: Any, ctx: LoadContext) -> Iterator[str]:
         grid = [[cell.text for cell in row.cells] for row in shape.table.rows]
         yield _table_block(grid, ctx)
     if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
-        lines = []
+        # A slide's bullets have no end punctuation ("EMEA grew 14 percent"): joined by bare
+        # line breaks they read as one run-on sentence, so each is a list item ("- ") as in
+        # DOCX, and other paragraphs stay apart.
+        bullets = _is_body(shape)
+        blocks = []
         for para in shape.text_frame.paragraphs:
             text = "".join(run.text for run in para.runs).strip()
             if text:
-                lines.append(f"- {text}" if para.level > 0 else text)
-        yield "\n".join(lines)
+                bullet = para.level > 0 or bullets or _has_bullet(para)
+                blocks.append(f"- {text}" if bullet else text)
+        yield _join(blocks)
+
+
+def _is_body(shape: Any) -> bool:
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    if not getattr(shape, "is_placeholder", False):
+        return False
+    return shape.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+
+
+def _has_bullet(para: Any) -> bool:
+    ppr = para._p.pPr
+    return ppr is not None and any(
+        child.tag.endswith(("}buChar", "}buAutoNum")) for child in ppr.iterchildren()
+    )
 
 
 # --- XLSX and CSV -------------------------------------------------------------------------

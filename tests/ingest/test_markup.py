@@ -76,3 +76,10 @@ def test_markdown_pipe_table_and_emphasis(tmp_path: Path) -> None:
     assert "|---" not in text and "| Component |" not in text
     assert text.endswith("After the table.")
     assert loaded.report.tables == 1
+
+
+def test_a_markdown_heading_is_a_block_of_its_own(tmp_path: Path) -> None:
+    """ "## Fixes" then "1. The login page..." was read as "... menu. Fixes 1. The login page"."""
+    md = "## New\n- Exports work.\n## Fixes\n1. The login page no longer freezes.\n"
+    text = load(_write(tmp_path, "n.md", md))[0].text
+    assert text == "New\n\n- Exports work.\n\nFixes\n\n1. The login page no longer freezes."
