@@ -1,7 +1,7 @@
 """One record per provider call: a structured log line and a row in SQLite.
 
-Every attempt the fallback chain makes (answered, cached, failed, interrupted) is logged on
-the ``providers.calls`` logger as one JSON object - provider, model, task, the key's
+Every attempt the fallback chain makes (answered, cached, failed, interrupted, or cancelled:
+its reader left mid-answer) is logged on the ``providers.calls`` logger as one JSON object - provider, model, task, the key's
 fingerprint (never the key), tokens, cost, latency, outcome - and stored in the ``calls``
 table of ``<state_dir>/usage.sqlite3`` (beside the budget's ``usage`` table), so the metrics
 and the usage report of earlier processes can be read back: ``python -m rag providers
@@ -167,11 +167,13 @@ class CallLog:
                 # (paused) or the timeout, cache hits took no time of the provider's.
                 if outcome == "ok":
                     lat[label].append(float(ms))
+            elif outcome == "cancelled":  # the reader left: paid for, but no failure
+                pass
             else:
                 m["errors"][kind or outcome] += 1
             m["input_tokens"] += tin or 0
             m["output_tokens"] += tout or 0
-            if cost is None and outcome in ("ok", "interrupted"):
+            if cost is None and outcome in ("ok", "interrupted", "cancelled"):
                 m["unpriced_calls"] += 1
             m["cost_usd"] += cost or 0.0
         for label, m in out.items():
@@ -190,7 +192,8 @@ class CallLog:
             f"SELECT {key}, COUNT(*), SUM(outcome IN ('ok','cached','interrupted')), "
             "COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0), "
             "COALESCE(SUM(cost_usd),0), "
-            "SUM(CASE WHEN cost_usd IS NULL AND outcome IN ('ok','interrupted') THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN cost_usd IS NULL AND outcome IN ('ok','interrupted','cancelled') "
+            "THEN 1 ELSE 0 END), "
             f"SUM(estimated) FROM calls {where} GROUP BY 1 ORDER BY 1",
             args,
         )

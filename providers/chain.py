@@ -14,24 +14,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
-from providers.base import (
-    Attempt,
-    Message,
-    Provider,
-    Request,
-    Response,
-    StreamItem,
-    Usage,
-)
-from providers.budget import (
-    context_notice,
-    estimate_partial,
-    observe,
-    request_chars,
-)
+from providers.base import Attempt, Provider, Request, Response, StreamItem, Usage
+from providers.budget import context_notice, estimate_partial, observe, request_chars
 from providers.cache import ResponseCache, server_of
 from providers.calllog import CallLog
 from providers.errors import (
@@ -43,20 +29,13 @@ from providers.errors import (
     redact,
 )
 from providers.metrics import Metrics, default_metrics
-from providers.notices import interrupted_notice
+from providers.notices import continuation_request, interrupted_notice
 from providers.usage import UsageTracker
-
-__all__ = ["FallbackChain", "build_chain", "label_of", "providers_info"]
 
 log = logging.getLogger(__name__)
 
 # (request, provider, scale) -> the request cut to that provider's context window.
 FitFn = Callable[[Request, Provider, float], Request]
-
-CONTINUE_PROMPT = (
-    "Your previous answer was cut off. Continue it from exactly where it stopped, "
-    "without repeating what was already written."
-)
 
 
 def label_of(p: Provider) -> str:
@@ -68,19 +47,6 @@ def _as_provider_error(e: BaseException, label: str) -> ProviderError:
         return e
     # A bug in a (third-party) provider must not take the answer down with it.
     return UnexpectedProviderError(f"unexpected {type(e).__name__}: {e}", provider=label)
-
-
-def continuation_request(request: Request, partial: str) -> Request:
-    """The same question, with the partial answer and a request to carry on from it."""
-    return replace(
-        request,
-        messages=[
-            *request.messages,
-            Message("assistant", partial),
-            Message("user", CONTINUE_PROMPT),
-        ],
-        metadata={**request.metadata, "continuation_of": partial},
-    )
 
 
 class FallbackChain:
@@ -111,6 +77,9 @@ class FallbackChain:
         # One log line and one stored row per attempt (providers/calllog.py).
         self.calls = calls or CallLog(None)
         self.task = task
+        # Streams closed by their reader mid-answer, as (label, tokens, USD, ms): billed, in
+        # no answer's usage; a chat session shows them as cost rows (take_cancelled).
+        self.cancelled: list[tuple[str, int, float | None, float]] = []
 
     # -- helpers -------------------------------------------------------------------------
     def _fit(self, request: Request, p: Provider, scale: float = 1.0) -> Request:
@@ -147,6 +116,21 @@ class FallbackChain:
         attempts.append(Attempt(name, model, why, err.kind, ms, tokens=tokens, cost_usd=cost))
         self.metrics.record_error(label, err.kind, ms)
         log.warning("provider %s failed (%s): %s", label, err.kind, redact(err))
+
+    def _cancelled(self, p: Provider, request: Request, t0: float, shown: str) -> None:
+        """Count a stream its reader closed: an estimate of what was written, logged as
+        "cancelled" (neither an answer nor the provider's error in its health)."""
+        ms = (time.perf_counter() - t0) * 1000.0
+        usage, cost = estimate_partial(p, request, shown)
+        if self.usage is not None:
+            self.usage.record(p.name, p.model, usage, cost, estimated=True, task=self.task)
+        self._log(p, "cancelled", ms, usage, cost, estimated=True)
+        self.cancelled.append((f"{p.name}:{p.model}", usage.total_tokens, cost, ms))
+
+    def take_cancelled(self) -> list[tuple[str, int, float | None, float]]:
+        """The streams closed mid-answer since the last call (each returned once)."""
+        out, self.cancelled = self.cancelled, []
+        return out
 
     def _log(
         self,
@@ -305,6 +289,12 @@ class FallbackChain:
                     raise BadResponseError("stream ended without a final response", provider=label)
                 if not "".join(parts).strip() and not (final.text or "").strip():
                     raise BadResponseError("empty answer", provider=label)
+            except GeneratorExit:
+                # The reader left mid-answer (an API client disconnected, the page reran):
+                # the provider billed what it wrote, and its usage never comes.
+                if parts:
+                    self._cancelled(p, preq, t0, "".join(parts))
+                raise
             except Exception as e:
                 err = _as_provider_error(e, label)
                 self._fail(attempts, p, err, t0, preq, "".join(parts))

@@ -1,4 +1,5 @@
-"""The words the fallback chain writes into an answer when a provider stops mid-answer.
+"""The words the fallback chain writes into an answer when a provider stops mid-answer,
+and the request that asks the next provider to carry the answer on.
 
 The answer text is what every reader gets (the page, the Markdown export, the CLI and the
 HTTP API), so it names providers as people know them ("OpenAI · gpt-4o-mini"), never by
@@ -8,8 +9,28 @@ their spec ids ("openai:gpt-4o-mini", "extractive:sentences").
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from providers.base import Provider
+from providers.base import Message, Provider, Request
+
+CONTINUE_PROMPT = (
+    "Your previous answer was cut off. Continue it from exactly where it stopped, "
+    "without repeating what was already written."
+)
+
+
+def continuation_request(request: Request, partial: str) -> Request:
+    """The same question, with the partial answer and a request to carry on from it."""
+    return replace(
+        request,
+        messages=[
+            *request.messages,
+            Message("assistant", partial),
+            Message("user", CONTINUE_PROMPT),
+        ],
+        metadata={**request.metadata, "continuation_of": partial},
+    )
+
 
 # Error kinds whose identifier does not read as a reason on its own.
 _KIND_WORDS = {

@@ -239,6 +239,7 @@ class ChatSession:
 
     def finish(self, turn: Turn) -> None:
         """The turn is complete: it joins the history."""
+        self._unfinished(turn)
         self.turns.append(turn)
 
     # --- bookkeeping ---------------------------------------------------------------------
@@ -257,8 +258,16 @@ class ChatSession:
                 self._keep(turn, item)
             yield item
 
+    def _unfinished(self, turn: Turn) -> None:
+        """An answer the page stopped on its way (a question typed meanwhile reran it) was
+        billed for what it wrote: a cost row of its own, before the answer that followed."""
+        for chain in self.chains.values():
+            for label, tokens, cost, ms in chain.take_cancelled():
+                self._row(turn, f"{label} (left unfinished)", tokens, cost, ms)
+
     def _keep(self, turn: Turn, a: Answer) -> None:
         """Add ``a`` to the turn and its cost lines (:meth:`Answer.spend`) to the costs."""
+        self._unfinished(turn)
         turn.answers.append(a)
         self.costs += a.cost_lines(turn.id, len(self.costs) + 1, turn.question_no)
 

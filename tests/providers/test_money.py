@@ -13,7 +13,7 @@ import pytest
 from providers.base import Message, Usage
 from providers.cache import ResponseCache
 from providers.calllog import CallLog
-from providers.chain import FallbackChain
+from providers.chain import FallbackChain, estimate_partial
 from providers.metrics import Metrics
 from providers.usage import DEFAULT_PRICING_FILE, Price, Pricing, UsageTracker
 from rag.rewrite import TASK, rewrite_question
@@ -180,3 +180,28 @@ def test_rewrite_waits_no_longer_than_the_providers_own_timeout(
     q, resp = rewrite_question(p, "And Paris?", history)
     assert time.perf_counter() - t0 < 2.0
     assert resp is None and "Paris" in q  # timed out: the history heuristic rewrote it
+
+
+def test_a_stream_its_reader_closes_records_what_was_written(
+    fake_openai: FakeServer, make_provider: Callable[..., Any], tmp_path: Path
+) -> None:
+    """An API client that disconnects mid-answer (or a page rerun) closes the stream: the
+    provider billed the words it wrote, which must reach the budget, not vanish."""
+    fake_openai.default = Reply(text="word " * 60)
+    p = make_provider("openai", fake_openai, max_retries=0)
+    usage = UsageTracker(tmp_path / "u.sqlite3")
+    calls = CallLog(tmp_path / "u.sqlite3")
+    stream = _chain(p, usage, calls=calls).stream(question())
+    read = [next(stream) for _ in range(3)]
+    assert all(isinstance(x, str) for x in read)
+    stream.close()
+    ((tin, tout, cost, est),) = usage._records._db.execute(  # type: ignore[attr-defined]
+        "SELECT input_tokens, output_tokens, cost_usd, estimated FROM usage"
+    ).fetchall()
+    whole, _ = estimate_partial(p, question(), "word " * 60)
+    assert est == 1 and tin > 0 and 0 < tout < whole.output_tokens  # only what was written
+    assert cost == pytest.approx((tin * 0.15 + tout * 0.60) / 1e6)
+    row = {r["provider"]: r for r in calls.report("provider")}["openai"]
+    assert row["estimated_calls"] == 1 and row["answered"] == 0
+    health = calls.metrics("provider")["openai"]
+    assert health["error_count"] == 0 and health["output_tokens"] == tout

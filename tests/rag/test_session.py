@@ -98,3 +98,30 @@ def test_a_new_conversation_numbers_its_questions_on_from_the_last_one(
     assert [t.id for t in session.turns] == [1, 2]
     # the cost table's "Question": 1, then 2 and 3, not 1 again
     assert [r["question"] for r in cost_rows(session.costs)] == [1, 2, 3, 3]
+
+
+def test_an_answer_the_page_left_unfinished_is_a_cost_row_of_the_next_answer(
+    small: Engine, tmp_path: Path
+) -> None:
+    """A question typed while an answer streams reruns the page, which closes that stream:
+    what the model wrote was billed, so the session's total counts it, and the table shows
+    the row that makes it add up."""
+    long = PRICE + " The Pro plan includes priority support for every seat [1]." * 4
+    p = ScriptedProvider(long, PRICE)
+    with registered("scripted", p):
+        usage = UsageTracker(tmp_path / "usage.sqlite3")
+        session = ChatSession(small, "s1", usage)
+        choice = Choice("scripted")
+        stopped = session.new_turn("How much is the Pro plan?")
+        stream = session.ask_stream(stopped, choice)
+        while not isinstance(next(stream), str):
+            pass
+        stream.close()
+        ask(session, "How much is the Pro plan?", choice)  # asked again, answered
+    labels = [r["provider"] for r in session.costs]
+    assert labels == ["scripted:script (left unfinished)", "scripted:script"]
+    assert session.costs[0]["tokens"] > 0
+    totals = usage.session_totals()
+    assert (
+        sum(r["tokens"] for r in session.costs) == totals["input_tokens"] + totals["output_tokens"]
+    )
