@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.cli.errors import EXIT_USAGE, fail, os_error_text
 from rag.cli.output import add_command, engine_for, print_json
 from rag.settings import load_settings
 
@@ -70,12 +71,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     engine = engine_for()
     found = _analysis_text(engine, args.target)
     if found is None:
-        print(f"error: {args.target} is neither a file nor an ingested document", file=sys.stderr)
-        return 1
+        return fail(f"{args.target} is neither a file nor an ingested document", 1, args.json)
     name, text = found
     if not text.strip():
-        print(f"error: {name} has no text", file=sys.stderr)
-        return 1
+        return fail(f"{name} has no text", 1, args.json)
     chain = None if args.offline else _task_chain(args, engine, "interpretation")
     out = {"target": args.target, "name": name, "chars": len(text)}
     out.update(analyze(text, chain, embedder=engine.embedder, with_llm_sentiment=not args.offline))
@@ -98,18 +97,24 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(batch: str) -> list[str]:
+    fh = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
+    with fh:
+        return [line.rstrip("\n") for line in fh if line.strip()]
+
+
 def cmd_sentiment(args: argparse.Namespace) -> int:
     from rag.analysis.sentiment import score_batch
 
     if args.batch:
-        fh = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
-        with fh:
-            texts = [line.rstrip("\n") for line in fh if line.strip()]
+        try:
+            texts = _lines(args.batch)
+        except OSError as e:
+            return fail(f"--batch {os_error_text(e)}", EXIT_USAGE, args.json)
     elif args.text:
         texts = [args.text]
     else:
-        print("error: sentiment needs TEXT or --batch FILE", file=sys.stderr)
-        return 2
+        return fail("sentiment needs TEXT or --batch FILE", EXIT_USAGE, args.json)
     from rag.embeddings import embedder_for
 
     settings = load_settings()
@@ -148,6 +153,8 @@ def add_parsers(sub: Any) -> None:
         "analyze",
         cmd_analyze,
         "sentiment, emotions, evidence and interpretation of a file or document",
+        """python -m rag analyze report.pdf --offline     # a file, no model asked
+        python -m rag analyze a2473c9ff783bb8d --json   # an ingested document by id""",
     )
     sp.add_argument("target", help="a file path, or an ingested document's id / path / name")
     sp.add_argument("--provider", help="provider[:model] for the interpretation")
@@ -160,12 +167,21 @@ def add_parsers(sub: Any) -> None:
         "sentiment",
         cmd_sentiment,
         "offline sentiment of TEXT or --batch FILE (one text per line)",
+        """python -m rag sentiment "The battery lasts all day, great."
+        python -m rag sentiment --batch reviews.txt > scores.jsonl""",
     )
-    sp.add_argument("text", nargs="?")
-    sp.add_argument("--batch", help="file with one text per line; - for stdin; JSON lines out")
+    sp.add_argument("text", nargs="?", help="the text to score (quote it)")
+    sp.add_argument(
+        "--batch", metavar="FILE", help="file with one text per line; - for stdin; JSON lines out"
+    )
 
     sp = add_command(
-        sub, "topics", cmd_topics, "topics of the corpus: labels, sizes, keywords, example passages"
+        sub,
+        "topics",
+        cmd_topics,
+        "topics of the corpus: labels, sizes, keywords, example passages",
+        """python -m rag topics --offline     # keyword labels, no model asked
+        python -m rag topics --refresh --json""",
     )
     sp.add_argument(
         "--provider", help="provider[:model] for the labels (default: cheapest configured)"

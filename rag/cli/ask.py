@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from providers.base import Message
+from providers.base import Message, available, parse_spec
 from rag.cli.analysis import answer_sentiment
+from rag.cli.errors import EXIT_USAGE, fail, os_error_text
 from rag.cli.output import add_command, engine_for, positive_int, print_json
 from rag.places import place
 from rag.workspaces import DEFAULT
@@ -49,9 +51,12 @@ def read_questions(batch: str) -> Iterator[Question]:
                 yield line, [], None
                 continue
             try:
-                yield _json_row(line)
+                row = _json_row(line)
             except ValueError as e:
                 raise ValueError(f"{batch} line {number}: {e}") from None
+            if not row[0].strip():
+                raise ValueError(f'{batch} line {number}: the "question" is empty')
+            yield row
 
 
 def _json_row(line: str) -> Question:
@@ -98,11 +103,49 @@ def read_history(path: str) -> list[Message]:
         raise ValueError(f"{path}: {e}") from None
 
 
+def check_providers(*specs: str | None) -> None:
+    """``--provider opanai`` was a warning and an answer by another provider, exit code 0:
+    a name no provider has is a usage error before anything is asked."""
+    known = available()
+    for spec in specs:
+        for one in (spec or "").split(","):
+            name = parse_spec(one)[0] if one.strip() else ""
+            if name and name not in known:
+                raise ValueError(f"unknown provider {name!r}; known: {', '.join(known)}")
+
+
 def _questions_of(args: argparse.Namespace) -> list[Question]:
-    if args.batch:
-        return list(read_questions(args.batch))
-    history = read_history(args.history) if args.history else []
+    """The questions, or ValueError saying in one line what is wrong with the input."""
+    which = "--batch" if args.batch else "--history"
+    try:
+        if args.batch:
+            questions = list(read_questions(args.batch))
+            if not questions:
+                raise ValueError(f"{args.batch} has no questions (one per line, or JSONL)")
+            return questions
+        history = read_history(args.history) if args.history else []
+    except OSError as e:
+        raise ValueError(f"{which} {os_error_text(e)}") from None
+    except UnicodeDecodeError as e:
+        path = args.batch or args.history
+        raise ValueError(f"{which} {path} is not UTF-8 text (byte {e.start})") from None
     return [(args.question, history, None)]
+
+
+def _skipped_note(ans: Answer) -> str:
+    """``openai:gpt-4o-mini skipped: no API key configured (set OPENAI_API_KEY); `` when the
+    provider asked for did not answer and a later one in the chain did."""
+    out = ""
+    for a in ans.attempts or []:
+        if a.error:
+            label = f"{a.provider}:{a.model}" if a.model else a.provider
+            out += f"{label} skipped: {a.error.removeprefix(label + ': ')}; "
+    return out
+
+
+def _said_in_the_note(record: logging.LogRecord) -> bool:
+    """The chain's ``provider X failed`` warning, when the note under the answer says it."""
+    return not str(record.msg).startswith("provider %s failed")
 
 
 def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
@@ -124,7 +167,7 @@ def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
             file=sys.stderr,
         )
         return
-    note = f"answered by {ans.provider}:{ans.model}"
+    note = f"{_skipped_note(ans)}answered by {ans.provider}:{ans.model}"
     if ans.cost_usd is None:
         note += ", cost unpriced"
     elif ans.cost_usd:
@@ -133,22 +176,24 @@ def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    try:
+        check_providers(args.provider, args.fallback)
+        questions = _questions_of(args)  # before the model loads: a bad file fails at once
+    except ValueError as e:
+        return fail(str(e), EXIT_USAGE, args.json)
+    if not (args.json or args.batch) and not args.verbose:
+        logging.getLogger("providers.chain").addFilter(_said_in_the_note)
     engine = engine_for()
     engine.ensure_demo()
     provider = chain_for(args, engine)
     try:
-        questions = _questions_of(args)
         # Every name is checked before the first answer: a typo fails at once, listing the
         # documents, instead of after a batch's worth of paid calls.
         scopes = [
             engine.resolve_docs(d if d is not None else args.doc or []) for _, _, d in questions
         ]
-    except (OSError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    if not questions or not all(q and q.strip() for q, _, _ in questions):
-        print("error: empty question", file=sys.stderr)
-        return 2
+    except ValueError as e:
+        return fail(str(e), EXIT_USAGE, args.json)
     for (q, hist, _), scope in zip(questions, scopes, strict=True):
         scoped = engine.within(scope)
         if getattr(args, "tools", False):
@@ -170,20 +215,41 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    sp = add_command(sub, "ask", cmd_ask, "ask a question (or --batch FILE, one per line or JSONL)")
-    sp.add_argument("question", nargs="?")
+    sp = add_command(
+        sub,
+        "ask",
+        cmd_ask,
+        "ask a question (or --batch FILE, one per line or JSONL)",
+        """python -m rag ask "What is the hotel limit?"              # answer, sources on stdout
+        python -m rag ask "What is the hotel limit?" --json       # one JSON object
+        python -m rag ask "And in Paris?" --history chat.json     # a follow-up
+        python -m rag ask "What is the warranty?" --doc faq.html  # within one document
+        python -m rag ask --batch questions.txt > answers.jsonl   # JSON lines, one per question
+        python -m rag ask "What is the hotel limit?" --provider openai:gpt-4o-mini
+        A provider that cannot answer (no key, down) is skipped for the next in the chain,
+        ending with the offline extractive answerer; stderr says which answered.""",
+    )
+    sp.add_argument("question", nargs="?", help="the question (quote it)")
     sp.add_argument(
         "--k", type=positive_int, default=None, help="number of sources (default RAG_TOP_K)"
     )
     sp.add_argument(
-        "--batch", help="file with one question per line, or JSONL with 'question'; - for stdin"
+        "--batch",
+        metavar="FILE",
+        help="file with one question per line, or JSONL with 'question' (and 'history', "
+        "'docs'); - for stdin. Prints one JSON object per line",
     )
     sp.add_argument(
         "--history",
+        metavar="FILE",
         help='JSON file: the conversation so far, [{"role": "user"|"assistant", "content": ...}]',
     )
-    sp.add_argument("--provider", help="provider[:model], e.g. openai:gpt-4o-mini")
-    sp.add_argument("--fallback", help="comma-separated provider[:model] list tried in order")
+    sp.add_argument(
+        "--provider", metavar="NAME[:MODEL]", help="provider[:model], e.g. openai:gpt-4o-mini"
+    )
+    sp.add_argument(
+        "--fallback", metavar="LIST", help="comma-separated provider[:model] list tried in order"
+    )
     sp.add_argument(
         "--doc",
         action="append",

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from rag.cli.errors import EXIT_USAGE, fail
 from rag.cli.output import add_command, engine_for, positive_int, print_json
 from rag.settings import ConfigError
 
@@ -20,8 +21,7 @@ def cmd_consensus(args: argparse.Namespace) -> int:
     try:
         r = consensus_from_settings(engine, args.question, specs, args.synth, k=args.k)
     except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(str(e), EXIT_USAGE, args.json)
     if args.json:
         print_json(r.to_json())
         return 0
@@ -46,9 +46,14 @@ def cmd_consensus(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any) -> None:
     sp = add_command(
-        sub, "consensus", cmd_consensus, "ask several providers and synthesise a grounded consensus"
+        sub,
+        "consensus",
+        cmd_consensus,
+        "ask several providers and synthesise a grounded consensus",
+        """python -m rag consensus "What is the hotel limit?" --providers openai,anthropic
+        python -m rag consensus "What is the hotel limit?" --synth openai:gpt-4o --json""",
     )
-    sp.add_argument("question")
+    sp.add_argument("question", help="the question (quote it)")
     sp.add_argument(
         "--providers", help="comma-separated provider:model list (default RAG_CONSENSUS_PROVIDERS)"
     )

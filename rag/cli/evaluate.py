@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.cli.output import add_command, engine_for, print_json, progress_bar
+from rag.cli.errors import EXIT_USAGE, fail, os_error_text
+from rag.cli.output import (
+    add_command,
+    engine_for,
+    non_negative_int,
+    positive_int,
+    print_json,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -76,16 +83,26 @@ def _squad(args: argparse.Namespace, folder: Path, progress: Progress) -> dict[s
 
 
 KINDS = {"beir": _beir, "squad": _squad, "refusal": _refusal, "qa": _qa}
+SHAPES = {
+    "beir": "a BEIR folder (corpus.jsonl.gz, queries.jsonl.gz, qrels/)",
+    "squad": "a SQuAD JSON file",
+    "refusal": "a SQuAD 2.0 JSON file",
+    "qa": "a qa set (set.json)",
+}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     folder = Path(args.path)
     if not folder.exists():
-        print(f"error: {folder} does not exist", file=sys.stderr)
-        return 2
+        return fail(f"{folder} does not exist", EXIT_USAGE, args.json)
     update, close = progress_bar("index", True)
     try:
         out = KINDS[args.kind](args, folder, update)
+    except OSError as e:  # a folder that is not a BEIR set: corpus.jsonl.gz missing
+        return fail(f"{args.path} is not {SHAPES[args.kind]} ({os_error_text(e)})", 2, args.json)
+    except (ValueError, KeyError) as e:  # JSON that is not the set's shape
+        why = f"missing {e}" if isinstance(e, KeyError) else str(e)
+        return fail(f"{args.path} is not {SHAPES[args.kind]} ({why})", EXIT_USAGE, args.json)
     finally:
         close()
     if args.json:
@@ -106,12 +123,18 @@ def add_parsers(sub: Any) -> None:
         "eval",
         cmd_eval,
         "evaluate: beir DIR | squad FILE | refusal FILE (refit) | qa SET.json",
+        """python -m rag eval beir ../shared/data/beir-scifact      # nDCG@10, recall, MRR
+        python -m rag eval squad squad-v1.1-dev.json.gz --sample 200
+        python -m rag eval qa tests/data/qa/set.json --split test
+        Each set is indexed in its own collection: your documents are never touched.""",
     )
-    sp.add_argument("kind", choices=list(KINDS))
-    sp.add_argument("path")
+    sp.add_argument("kind", choices=list(KINDS), help="which evaluation")
+    sp.add_argument("path", help="the set: a BEIR folder, a SQuAD file or a qa set.json")
     sp.add_argument("--split", default="test", help="BEIR qrels split; qa: test | fit | all")
-    sp.add_argument("--sample", type=int, default=1000, help="SQuAD questions to sample (0 = all)")
-    sp.add_argument("--k", type=int, default=5)
+    sp.add_argument(
+        "--sample", type=non_negative_int, default=1000, help="SQuAD questions to sample (0 = all)"
+    )
+    sp.add_argument("--k", type=positive_int, default=5, help="sources per question (default 5)")
     sp.add_argument("--seed", type=int, default=7, help="SQuAD question sample seed")
     sp.add_argument(
         "--heldout",

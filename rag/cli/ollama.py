@@ -108,8 +108,16 @@ def cmd_ollama(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    sp = add_command(sub, "ollama", cmd_ollama, "Ollama models: list | pull MODEL | health")
-    sp.add_argument("action", choices=list(ACTIONS))
+    sp = add_command(
+        sub,
+        "ollama",
+        cmd_ollama,
+        "Ollama models: list | pull MODEL | health",
+        """python -m rag ollama health            # exit code 1 when the server is not reachable
+        python -m rag ollama list              # installed, and what the settings need
+        python -m rag ollama pull --missing    # every model the settings need""",
+    )
+    sp.add_argument("action", choices=list(ACTIONS), help="what to do")
     sp.add_argument("model", nargs="?", help="pull: model name, e.g. llama3.2 or qwen2.5:0.5b")
     sp.add_argument(
         "--missing", action="store_true", help="pull: every model the settings need but lack"

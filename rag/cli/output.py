@@ -32,12 +32,48 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_command(sub: Any, name: str, fn: Command, help: str) -> argparse.ArgumentParser:
-    """A subcommand with ``--json`` (every command has it: the output contract)."""
-    sp: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+def iso_day(text: str) -> str:
+    """argparse type for ``--day``: ``yesterday`` or ``2026-13-45`` matched no call and said
+    "No provider calls recorded yet." as if the log were empty."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-03-31") from None
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type for ``--sample`` (0 means all): -5 was a ValueError traceback."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_command(
+    sub: Any, name: str, fn: Command, help: str, examples: str = ""
+) -> argparse.ArgumentParser:
+    """A subcommand with ``--json`` (every command has it: the output contract) and its
+    ``examples`` (lines ``python -m rag ...  # what``) under its ``--help``."""
+    sp: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help,
+        description=help,
+        epilog=epilog(examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sp.add_argument("--json", action="store_true", help="machine-readable JSON output")
     sp.set_defaults(func=fn)
     return sp
+
+
+def epilog(examples: str) -> str | None:
+    lines = [line.strip() for line in examples.strip().splitlines() if line.strip()]
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines) if lines else None
 
 
 def engine_for(collection: str | None = None, **overrides: Any) -> Engine:
@@ -48,24 +84,29 @@ def engine_for(collection: str | None = None, **overrides: Any) -> Engine:
 
 
 def progress_bar(
-    desc: str, enabled: bool, extra: Callable[[], str] | None = None
+    desc: str, enabled: bool, extra: Callable[[], str] | None = None, total: int | None = None
 ) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     """A tqdm bar on stderr: files done of all and the ETA (tqdm's ``elapsed<remaining``);
-    ``extra()`` is shown before the current file's name."""
+    ``extra()`` is shown before the current file's name. With ``total`` the bar shows at
+    once (0 of N while the model loads), not at the first file done."""
     if not enabled:
         return (lambda *_: None), (lambda: None)
     from tqdm import tqdm
 
-    bar: dict[str, Any] = {}
+    def new(total: int | None) -> Any:
+        return tqdm(total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+    bar: dict[str, Any] = {"bar": new(total)} if total else {}
 
     def update(name: str, done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(
-                total=total or None, desc=desc, unit="file", file=sys.stderr, leave=False
-            )
+            bar["bar"] = new(total)
         b = bar["bar"]
         b.set_postfix_str((f"{extra()}, " if extra else "") + name[-40:], refresh=False)
         b.update(done - b.n)
+        # Files are committed a batch at a time: tqdm skipped the redraws of a burst inside
+        # its 0.1 s minimum interval, and the bar sat at 0/11 until the last file was done.
+        b.refresh()
 
     def close() -> None:
         if "bar" in bar:

@@ -13,6 +13,7 @@ import logging
 import sys
 from typing import Any
 
+from rag.cli.output import epilog
 from rag.settings import Settings, load_settings
 
 log = logging.getLogger("rag.cli")
@@ -75,7 +76,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any) -> None:
     help = "serve the OpenAI-compatible HTTP API (chat completions, models, documents)"
-    sp = sub.add_parser("serve", help=help, description=help)
+    sp = sub.add_parser(
+        "serve",
+        help=help,
+        description=help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=epilog(
+            """python -m rag serve --port 8000               # http://127.0.0.1:8000/v1
+            RAG_API_KEYS=secret python -m rag serve --host 0.0.0.0
+            It has no --json: it prints one line (the address) on stderr and serves."""
+        ),
+    )
     sp.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     sp.add_argument(

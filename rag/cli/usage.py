@@ -10,7 +10,7 @@ from typing import Any
 
 from providers.calllog import BY, CallLog, stored_metrics
 from providers.usage import UsageTracker
-from rag.cli.output import add_command, print_json
+from rag.cli.output import add_command, iso_day, print_json
 from rag.settings import Settings, load_settings
 from rag.state import open_state
 
@@ -66,7 +66,9 @@ def cmd_usage(args: argparse.Namespace) -> int:
         print_json(report, indent=2)
         return 0
     if not report["rows"]:
-        print("No provider calls recorded yet.")
+        print(
+            f"No provider calls on {args.day}." if args.day else "No provider calls recorded yet."
+        )
     for r in report["rows"]:
         extra = f"  ({r['unpriced_calls']} unpriced)" if r["unpriced_calls"] else ""
         extra += f"  ({r['estimated_calls']} estimated)" if r["estimated_calls"] else ""
@@ -105,12 +107,17 @@ def add_parsers(sub: Any) -> None:
         "usage",
         cmd_usage,
         "tokens, calls and dollars of every recorded provider call, grouped",
+        """python -m rag usage                      # per provider, all days
+        python -m rag usage --by model --day 2026-03-31
+        python -m rag usage --json               # rows, totals, today, budget alerts""",
     )
     sp.add_argument("--by", choices=sorted(BY), default="provider", help="group rows by")
-    sp.add_argument("--day", help="only this UTC day (YYYY-MM-DD)")
+    sp.add_argument("--day", type=iso_day, help="only this UTC day (YYYY-MM-DD)")
     add_command(
         sub,
         "providers",
         cmd_providers,
         "list providers, models, keys configured, breaker state, metrics",
+        """python -m rag providers          # name, model, key configured, breaker
+        python -m rag providers --json   # with stored metrics and the fallback chain""",
     )

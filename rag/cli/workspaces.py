@@ -8,6 +8,7 @@ import argparse
 import sys
 from typing import Any
 
+from rag.cli.errors import EXIT_USAGE, fail
 from rag.cli.output import add_command, print_json
 from rag.settings import load_settings
 from rag.workspaces import create_workspace, delete_workspace, list_workspaces
@@ -21,8 +22,7 @@ def cmd_workspaces(args: argparse.Namespace) -> int:
         out = {"workspaces": names}
         text = "\n".join(names)
     elif not args.name:
-        print(f"error: workspaces {args.action} needs a NAME", file=sys.stderr)
-        return 2
+        return fail(f"workspaces {args.action} needs a NAME", EXIT_USAGE, args.json)
     elif args.action == "create":
         created = create_workspace(settings, args.name)
         out = {"workspace": args.name, "created": created}
@@ -32,7 +32,8 @@ def cmd_workspaces(args: argparse.Namespace) -> int:
         out = {"workspace": args.name, "deleted": deleted}
         text = f"deleted workspace {args.name}" if deleted else f"no workspace {args.name}"
         if not deleted:
-            print(text, file=sys.stderr)
+            listed = "python -m rag workspaces list"
+            print(f"error: no workspace {args.name} ({listed} shows them)", file=sys.stderr)
             if args.json:
                 print_json(out)
             return 1
@@ -49,6 +50,10 @@ def add_parsers(sub: Any) -> None:
         "workspaces",
         cmd_workspaces,
         "list, create or delete workspaces (named sets of documents)",
+        """python -m rag workspaces list
+        python -m rag workspaces create team-a
+        python -m rag ingest --workspace team-a specs/    # then use it on any command
+        python -m rag workspaces delete team-a            # its documents and conversations""",
     )
-    sp.add_argument("action", choices=["list", "create", "delete"])
+    sp.add_argument("action", choices=["list", "create", "delete"], help="what to do")
     sp.add_argument("name", nargs="?", help="the workspace (create, delete)")
