@@ -47,9 +47,10 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
 )
 from providers.extractive_rescue import lacks_asked_number, rescued
 from providers.extractive_signature import signature
+from providers.extractive_spelling import spelt_as_sources
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
-from text.asking import as_question
+from text.asking import as_question, plain_question
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms
@@ -186,11 +187,16 @@ class ExtractiveProvider:
         t0 = time.perf_counter()
         # A follow-up's question in context ("How many of them..." + what "them" is).
         # An instruction is read as the question it asks ("Tell me about the warranty.").
+        # What people type around a question ("hi, could you tell me ... thanks") is read
+        # through, and a misspelt word as the sources spell it ("hotle limit in londn").
         question = as_question(
-            request.metadata.get("focus")
-            or request.question
-            or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
+            plain_question(
+                request.metadata.get("focus")
+                or request.question
+                or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
+            )
         )
+        question = spelt_as_sources(question, request.sources)
         if (about := self._about_documents(question, request)) is not None:
             return self._response(*about, t0, {"overview": True}), []
         cands = self.candidates(question, request.sources)

@@ -317,6 +317,11 @@ def _common(word: str, vocab: frozenset[str]) -> bool:
     )
 
 
+def english_word(word: str) -> bool:
+    """Is lower-case ``word`` (or a plain inflection of it) a word of MiniLM's vocabulary?"""
+    return _common(word, common_words())
+
+
 def close_match(word: str, words: Sequence[str]) -> bool:
     return len(word) >= MIN_FUZZY and bool(difflib.get_close_matches(word, words, n=1, cutoff=0.8))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from text.asking import as_question
+from text.asking import as_question, plain_question
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,48 @@ from text.asking import as_question
 )
 def test_an_instruction_is_read_as_its_question(request_: str, question: str) -> None:
     assert as_question(request_) == question
+
+
+LONG_HOTEL = (
+    "So I'm going on a business trip next month and my manager said I should check the "
+    "policy first, anyway what is the nightly hotel limit in London, because I found a nice "
+    "place near the office but it might be too pricey for us"
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "question"),
+    [
+        (
+            "hi, could you please tell me what the nightly hotel limit in London is? thanks!",
+            "what the nightly hotel limit in London is?",
+        ),
+        ("give me the daily meal allowance pls", "What is the daily meal allowance?"),
+        ("Give me the support phone number.", "What is the support phone number?"),
+        (
+            "Hi, I have a broken robot, could you please give me the phone number of support?"
+            " Thanks",
+            "What is the phone number of support?",
+        ),
+        (
+            "Good morning! Could you kindly tell me within how many days expenses must be claimed?",
+            "within how many days expenses must be claimed?",
+        ),
+        (
+            "hi there :) quick question - what are the core hours? cheers",
+            "what are the core hours?",
+        ),
+        (LONG_HOTEL, "What is the nightly hotel limit in London?"),
+        # what is already a question, and requests as_question reads, are left as they are
+        ("What is the warranty?", "What is the warranty?"),
+        ("Tell me about the warranty.", "Tell me about the warranty."),  # "ty" is no thanks
+        (
+            "Can you tell me if rental cars need approval?",
+            "Can you tell me if rental cars need approval?",
+        ),
+        ("List the steps.", "List the steps."),
+        ("thanks", "thanks"),
+    ],
+)
+def test_the_question_is_read_out_of_what_people_type_around_it(typed: str, question: str) -> None:
+    assert plain_question(typed) == question
