@@ -136,6 +136,7 @@ def line_breaks(text: str, spans: Sequence[tuple[int, int]] | None = None) -> li
             and (
                 _BLANK_LINE.search(gap) is not None
                 or cur[0] in BULLETS
+                or _ITEM_LINE.match(cur) is not None  # "2. Reports load ..." under "1. ..."
                 or not _ends_sentence(prev)
                 or not _ends_sentence(cur)
             )
@@ -169,12 +170,14 @@ def _hard_breaks(text: str) -> Iterator[int]:
         before = _last_char(text, m.start())
         prev_line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
         # A wrapped line can start with "2)" mid-sentence; a numbered item follows a full
-        # stop, a colon, another item (or nothing); a bullet starts an item anywhere.
+        # stop, a colon, another item, a heading ("Fixes\n1. The login page ...") or
+        # nothing; a bullet starts an item anywhere.
         if (
             text[m.end()] in BULLETS
             or not before
             or before in ".!?:;" + _CLOSERS
             or _ITEM_LINE.match(prev_line)
+            or is_heading_line(prev_line)
         ):
             yield m.start()
     # Each row and rule of a plain-text table ("|  2  | system calls |", "+----+") is a unit.

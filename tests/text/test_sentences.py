@@ -233,3 +233,22 @@ def test_a_transcripts_label_line_stands_alone_and_a_dateline_opens_its_sentence
     ]
     # a label inside a sentence's run is not one ("... as follows\nNOTE: the ...")
     assert len(sentences("The fee is due as follows\nNOTE: within ten days.")) == 1
+
+
+def test_a_numbered_list_under_a_heading_keeps_its_items_on_their_own_lines() -> None:
+    """Release notes in a .txt/.md file: "Fixes" ran into item 1, and item 2 into item 1's
+    line, in the passage view and in answers ("... on Safari 16. 2. Reports load ...")."""
+    from text.sentences import reflow
+
+    text = (
+        "Fixes\n1. The login page no longer freezes on Safari 16.\n2. Reports load twice as fast."
+    )
+    assert sentences(text) == [
+        "Fixes",
+        "1. The login page no longer freezes on Safari 16.",
+        "2. Reports load twice as fast.",
+    ]
+    assert reflow(text).split("\n") == sentences(text)
+    # a wrapped sentence that happens to put a number at a line start stays one sentence
+    wrapped = "The fee rises in the\n2. quarter of each year."
+    assert sentences(wrapped) == ["The fee rises in the 2. quarter of each year."]
