@@ -46,6 +46,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     unknown_terms,
 )
 from providers.extractive_rescue import lacks_asked_number, rescued
+from providers.extractive_sections import headed, section_answer
 from providers.extractive_signature import signature
 from providers.extractive_spelling import spelt_as_sources
 from providers.extractive_tables import render_row
@@ -207,9 +208,16 @@ class ExtractiveProvider:
         unknown = unknown_terms(question, request.sources, self.known) if cands else []
         # Below the threshold, a sentence holding the kind of answer asked for (a duration, a
         # date, an amount) and every other word of the question still answers it.
+        # A question that names a heading ("What changed in version 4.2?") is answered by
+        # its section, whose sentences do not repeat the heading's words.
+        section = section_answer(question, request.sources)
         low = p_answerable < self.refusal.threshold and not rescued(question, cands)
-        refused = not cands or low or bool(unknown)
-        pieces = [] if refused else self._compose(question, cands, request.sources)
+        refused = not cands or (low and section is None) or bool(unknown)
+        if refused:
+            pieces = []
+        else:
+            pieces = [section] if section else self._compose(question, cands, request.sources)
+            pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
         # No number in an answer to "how many" while the model was unsure: it answers
         # another question (a sure model's pick is kept: it is often right in other words).

@@ -223,6 +223,7 @@ def _heading_breaks(text: str) -> Iterator[int]:
         pos = end + 1
 
 
+_WORDY_BRACKET = re.compile(r"\([^()]*\w\w[^()]*\)$")  # "(September 2026)", not "($)"
 _LABEL_LINE = re.compile(r"[A-Z][A-Z '’&/-]{2,40}:")  # "APPEARANCES:", "PRESENT:"
 
 
@@ -233,7 +234,15 @@ def is_heading_line(line: str, next_line: str = "") -> bool:
     all-caps heading, since "On October 29, 2018, a Boeing Model\n737-8 airplane" is prose.
     """
     line = line.strip()
-    if not line or len(line) > 80 or line[-1] in TERMINATORS + ",;:-–" + _CLOSERS:
+    # "Version 4.2 (September 2026)", "Appendix A (informative)": a bracket closing the line
+    # ends no sentence; a quote or a bracket after a full stop does ("... (see above).)")
+    # (a table's "AMOUNT ($)" is a column name: its bracket holds no word)
+    bracketed = bool(_WORDY_BRACKET.search(line)) and line.rstrip(")")[-1:] not in TERMINATORS
+    if (
+        not line
+        or len(line) > 80
+        or (line[-1] in TERMINATORS + ",;:-–" + _CLOSERS and not bracketed)
+    ):
         return False
     if _tabular(line):
         return False

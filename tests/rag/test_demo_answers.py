@@ -107,3 +107,13 @@ def test_an_overview_question_is_answered_from_the_documents_openings(demo_engin
     assert within.answer.startswith("Northwind Robotics builds warehouse robots")
     # a document the library does not hold is no overview: the usual answer path refuses
     assert demo_engine.ask("What is FIPS 199 about?").refused
+
+
+def test_release_notes_are_asked_by_their_version_headings(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """Refused before: no sentence under "Version 4.2 (September 2026)" repeats its words."""
+    a = demo_engine.ask("What changed in version 4.2?")
+    assert not a.refused and a.sources[a.cited[0] - 1].source == "release-notes.txt"
+    assert a.answer.startswith("Version 4.2 (September 2026): The route planner now avoids")
+    assert "12 percent" in demo_engine.ask("What is new in the latest release?").answer
+    assert "June 2026" in demo_engine.ask("When was version 4.1 released?").answer
+    assert demo_engine.ask("What changed in version 5.0?").refused

@@ -1,0 +1,99 @@
+"""A question that names a section is answered by what stands under its heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from providers.base import Source
+from providers.extractive_lists import Piece
+from providers.extractive_sections import headed, section_answer
+from tests.conftest import ROOT
+
+NOTES = (Path(ROOT) / "data" / "demo" / "release-notes.txt").read_text()
+
+
+def _src(text: str = NOTES, chunk: str = "notes:0") -> Source:
+    return Source(1, "release-notes.txt", None, text, chunk_id=chunk)
+
+
+@pytest.mark.parametrize(
+    ("question", "starts"),
+    [
+        ("What changed in version 4.2?", "Version 4.2 (September 2026): The route planner"),
+        ("When was version 4.1 released?", "Version 4.1 (June 2026): Added support"),
+        ("What is new in Northwind Fleet 4.0?", "Version 4.0 (March 2026): Northwind Fleet"),
+        ("What is new in the latest release?", "Version 4.2 (September 2026): The route"),
+    ],
+)
+def test_the_section_a_question_names_answers_it_headed(question: str, starts: str) -> None:
+    piece = section_answer(question, [_src()])
+    assert piece is not None and piece.text.startswith(starts) and piece.cites == (1,)
+    # the section ends at the next heading: 4.2's answer says nothing of 4.1
+    assert "Version" not in piece.text[len("Version 4.x") :]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was removed in version 4.2?",  # "removed" is in no heading
+        "What changed in version 4.3?",  # no such heading
+        "What changed in version 2.4?",  # the same digits, another version
+        "What is Northwind Fleet?",  # the document's title is no section
+        "How many vacation days do employees get?",
+    ],
+)
+def test_a_question_that_names_no_single_heading_is_left_to_the_usual_answer(
+    question: str,
+) -> None:
+    assert section_answer(question, [_src()]) is None
+
+
+def test_a_title_cased_heading_of_a_policy_is_a_section_too() -> None:
+    text = (
+        "Employee handbook\n\nWorking Hours\nCore hours are 10:00 to 15:00. Fridays are "
+        "meeting-free.\n\nParental Leave\nParents get 16 weeks of paid leave."
+    )
+    piece = section_answer("What does the handbook say about working hours?", [_src(text)])
+    assert piece is not None
+    assert piece.text == "Working Hours: Core hours are 10:00 to 15:00. Fridays are meeting-free."
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "Which release added single sign-on?",
+            "Version 4.0 (March 2026): Single sign-on with Okta and Microsoft Entra ID is now "
+            "available.",
+        ),
+        (
+            "Which release made battery reports exportable?",
+            "Version 4.2 (September 2026): Battery reports can be exported as CSV.",
+        ),
+    ],
+)
+def test_which_release_is_the_heading_of_the_sentence_that_holds_the_rest(
+    question: str, answer: str
+) -> None:
+    piece = section_answer(question, [_src()])
+    assert piece is not None and piece.text == answer
+    assert section_answer("Which version added Google sign-in?", [_src()]) is None
+
+
+def test_a_quote_from_a_section_is_headed_when_the_question_asks_what_only_the_heading_says() -> (
+    None
+):
+    r2 = Piece("Added support for the Carrier R2 lift attachment.", (1,))
+    (which,) = headed("Which version of Northwind Fleet added the R2 lift?", [r2], [_src()])
+    assert which.text == "Version 4.1 (June 2026): " + r2.text
+    (when,) = headed("When was the R2 lift attachment supported?", [r2], [_src()])
+    assert when.text.startswith("Version 4.1 (June 2026): ")
+    # the sentence says all the question asks: quoted as it is
+    (plain,) = headed("What lift attachment is supported?", [r2], [_src()])
+    assert plain == r2
+    # already headed: not twice
+    done = section_answer("What changed in version 4.0?", [_src()])
+    assert done is not None
+    assert headed("What changed in version 4.0?", [done], [_src()]) == [done]
