@@ -18,7 +18,7 @@ import streamlit as st
 from rag.engine import Engine
 from text import citations
 from text.phrases import tokens_phrase
-from ui.notes import money, name_of
+from ui.notes import KIND_PHRASES, money, name_of
 from ui.text import escape_md
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,11 @@ def _source_line(tone: Any) -> str:
         name, _, model = tone.provider.partition(":")
         who = name_of(name) + (f" · {model}" if model else "")
         return f"Interpretation written by {who} · {tokens_phrase(tone.tokens)} · {money(tone.cost_usd)}"
+    if tone.failed:  # the model asked did not answer: say so, not a silent template
+        name, _, model = tone.failed.partition(":")
+        who = name_of(name) + (f" · {model}" if model else "")
+        why = KIND_PHRASES.get(tone.failed_kind, "failed")
+        return f"{who} {why}, so this is the offline interpretation (a template over the sentiment scores)."
     return "Offline interpretation (a template over the sentiment scores; no model used)."
 
 

@@ -25,6 +25,10 @@ class Tone:
     provider: str = ""  # "openai:gpt-4o-mini" when a model wrote it
     tokens: int = 0
     cost_usd: float | None = 0.0
+    # The model asked that did not answer, so the template wrote it: "openai:gpt-4o-mini"
+    # and its error kind ("connection"), for the panel to say why it is offline.
+    failed: str = ""
+    failed_kind: str = ""
 
 
 def strip_citations(text: str) -> str:
@@ -37,6 +41,7 @@ def tone_of(
     """Interpretation of ``text``'s tone; never raises for a provider failure."""
     result = score_text(strip_citations(text), embedder)
     llm = _llm_chain(chain) if chain is not None else None
+    failed = ("", "")
     if llm is not None:
         try:
             resp = interpretation_response(llm, result)
@@ -44,6 +49,11 @@ def tone_of(
             if resp.provider != "none" and out:
                 who = f"{resp.provider}:{resp.model}" if resp.model else resp.provider
                 return Tone(out, "llm", who, resp.usage.total_tokens, resp.cost_usd)
+            first = next((a for a in resp.attempts if a.error), None)
+            if first is not None:
+                failed = (f"{first.provider}:{first.model}", first.error_kind or "provider")
         except Exception as e:  # the template is always there
             log.info("LLM interpretation failed (%s); using the template", type(e).__name__)
-    return Tone(template_interpretation(result), "template")
+    return Tone(
+        template_interpretation(result), "template", failed=failed[0], failed_kind=failed[1]
+    )

@@ -66,3 +66,20 @@ def test_a_reopened_conversation_shows_its_offline_tone_interpretation(
     assert any(c.value.startswith("Offline interpretation") for c in again.caption)
     assert not [b for b in again.button if b.key == "tone_1_0"]
     assert at.session_state.costs == again.session_state.costs  # the template costs nothing
+
+
+def test_a_tone_the_model_could_not_write_says_why_it_is_the_offline_one(
+    new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
+) -> None:
+    """The walk: with OpenAI picked and failing, the panel said "Offline interpretation
+    (... no model used)", as if no model had been asked."""
+    at = use_openai(new_app())
+    ask(at, "What is the nightly hotel limit in London?")
+    fake_openai.default = Reply(fault="server")
+    at.button(key="tone_1_0").click().run()
+    assert not at.exception
+    why = escape_md(
+        "OpenAI · gpt-4o-mini had a server error, so this is the offline interpretation"
+    )
+    assert any(c.value.startswith(why) for c in at.caption), [c.value for c in at.caption]
+    assert not any(r["provider"].endswith("(tone)") for r in at.session_state.costs)
