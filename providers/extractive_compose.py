@@ -10,6 +10,7 @@ question's kind (:mod:`providers.extractive_qtype`):
   item lines), or a sentence that holds the items ("A, B and C");
 - a definition: the sentence that defines the term ("X is...", "X means...", "X: ...");
 - yes/no: "Yes." or "No." first, when the quoted sentence says it (negated or not).
+- a table row the question names by its key and a column: the row, cut to those cells.
 Never a heading, page furniture (rules of underscores, running headers) or a sentence cut
 at a chunk's edge; every quoted sentence ends with its citation ``[n]``.
 """
@@ -28,14 +29,9 @@ from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import opens_document, run_back, run_on
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
-from providers.extractive_lists import (
-    ENUMERATION_BONUS,
-    FollowFn,
-    Piece,
-    enumerates,
-    list_answer,
-)
+from providers.extractive_lists import ENUMERATION_BONUS, FollowFn, Piece, enumerates, list_answer
 from providers.extractive_qtype import QuestionType, classify, polarity
+from providers.extractive_rows import row_pieces
 from providers.extractive_signature import answers_who, names_a_person, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
@@ -360,6 +356,9 @@ def compose(
     precede: FollowFn | None = None,
 ) -> list[Piece]:
     """The answer's pieces, in reading order; empty when nothing is quotable."""
+    # a table row the question names by its key and a column ("the budget for a standing desk")
+    if (rows := row_pieces(question, cands)) is not None:
+        return rows  # [] when no row has both: refused
     qt = classify(question)
     ranked = rank(qt, question, quotable_texts(cands, follow, precede), wh, type_match)
     if not ranked:

@@ -20,6 +20,7 @@ from providers.extractive_layout import answers_faq, faq_question
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
+from providers.extractive_rows import row_answers
 from providers.extractive_signature import names_a_person
 from providers.extractive_tables import covered_by_table
 from text.terms import POINTING_PRONOUNS, any_word, content_terms
@@ -234,7 +235,8 @@ def who_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 def rescued(question: str, cands: Sequence[Candidate]) -> bool:
     """Answer below the model's threshold: :func:`type_rescue`, :func:`general_case_rescue`,
     :func:`faq_rescue`, :func:`yes_no_rescue`, :func:`table_rescue`,
-    :func:`short_question_rescue`, :func:`who_rescue`."""
+    :func:`short_question_rescue`, :func:`who_rescue`, and a table row the question names
+    by its key and a column (``providers/extractive_rows.py``)."""
     return (
         type_rescue(question, cands)
         or general_case_rescue(question, cands)
@@ -243,6 +245,7 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
         or table_rescue(question, cands)
         or short_question_rescue(question, cands)
         or who_rescue(question, cands)
+        or row_answers(question, cands)
     )
 
 

@@ -147,3 +147,63 @@ def focus_record(text: str, question: str) -> str:
     if not named or len(named) == len(cells) - 1:
         return text
     return " | ".join([cells[0], *named[:4]])
+
+
+# --- a row named by its key and a column --------------------------------------------------
+# "Budget (EUR): 700": a header, then the value; the header's unit in brackets is not asked
+_ROW_CELL = re.compile(r"^(?P<header>[^:|]{1,60}?):\s+\S")
+_UNIT = re.compile(r"\([^)]*\)")
+MAX_KEY_CHARS = 80
+MAX_NAMED_ROWS = 3  # "the budget of the monitor and the headset": one row each
+
+
+def row_cells(line: str) -> tuple[str, list[str]] | None:
+    """(key, cells) of one line written as ingest writes a table row ("Standing desk |
+    Budget (EUR): 700 | Approval: Facilities"); None for anything else."""
+    parts = line.strip().split(" | ")
+    if "\n" in line.strip() or len(parts) < 2:
+        return None
+    key, cells = parts[0].strip(), [c.strip() for c in parts[1:]]
+    if not key or len(key) > MAX_KEY_CHARS or not any(_ROW_CELL.match(c) for c in cells):
+        return None
+    return key, cells
+
+
+def _header_terms(cell: str) -> set[str]:
+    m = _ROW_CELL.match(cell)
+    return set(content_terms(_UNIT.sub(" ", m.group("header")))) if m else set()
+
+
+def names_key(line: str, question: str) -> bool:
+    """Does the question name the row's key, every word of it?"""
+    row = row_cells(line)
+    key = set(content_terms(row[0])) if row else set()
+    return bool(key) and key <= set(content_terms(question))
+
+
+def names_column(line: str, question: str) -> bool:
+    """Does the question name a column of the row, every word of its header?"""
+    row = row_cells(line)
+    asked = set(content_terms(question))
+    return row is not None and any((h := _header_terms(c)) and h <= asked for c in row[1])
+
+
+def named_cells(line: str, question: str) -> list[str]:
+    """The cells of a table row that a question asks for by the row's key and the cells'
+    column headers: ["Budget (EUR): 700"] for "How much is the budget for a standing desk?"
+    and "Standing desk | Budget (EUR): 700 | Approval: Facilities". Empty unless every word
+    of the key is in the question ("a treadmill desk" does not name "Standing desk") and
+    every word of at least one header ("the warranty of the standing desk" names none)."""
+    row = row_cells(line)
+    if row is None or not names_key(line, question):
+        return []
+    asked = set(content_terms(question))
+    return [c for c in row[1] if (h := _header_terms(c)) and h <= asked]
+
+
+def row_line(text: str, start: int, end: int) -> tuple[int, str]:
+    """The whole line of ``text`` around ``text[start:end]`` (a row whose value holds a full
+    stop is more than one sentence), with where it starts."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", max(end - 1, start))
+    return a, text[a : b if b >= 0 else len(text)]

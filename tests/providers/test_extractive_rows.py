@@ -1,0 +1,124 @@
+"""A table row named by its key and a column answers, cut to those cells; a key the table
+lacks, a column the row lacks, or a key and a column from different rows do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.base import Source
+from providers.extractive_refusal import Candidate
+from providers.extractive_rows import named_rows, row_answers, row_pieces
+from providers.extractive_tables import named_cells, row_cells, row_line
+from text.sentences import sentence_spans
+
+GUIDE = (
+    "Equipment budget\n\nEach engineer may spend on equipment according to the table below."
+    "\n\nMonitor | Budget (EUR): 450 | Approval: Team lead"
+    "\n\nStanding desk | Budget (EUR): 700 | Approval: Facilities"
+    "\n\nHeadset | Budget (EUR): 120 | Approval: None"
+)
+STAFF = (
+    "Sheet: Staff\n\nMaria Lopez | Department: Finance | Office: Madrid | Start date: 2021-03-01"
+    "\n\nKenji Sato | Department: Engineering | Office: Osaka | Start date: 2019-11-15"
+)
+OFFICES = "Sheet: Offices\n\nMadrid | Country: Spain | Headcount: 42\n\nLagos | Country: Nigeria | Headcount: 23"
+CLAIMS = "Sheet: claims\n\n1002 | Employee: Kenji Sato | Amount: 1240.00 | Status: Pending"
+NOTES = "Release notes for Falcon 2.4\n\nAPI | Version: 2.4.0\n\nWeb client | Version: 2.4.1"
+HANDBOOK = "Each employee has a learning budget of 1,500 US dollars per year for courses."
+
+
+def _cands(*texts: str) -> list[Candidate]:
+    """Every sentence of every passage, the prose ones scored best (as the embedder does)."""
+    out = []
+    for n, text in enumerate(texts, 1):
+        src = Source(n=n, source=f"doc{n}.docx", page=1, text=text)
+        for s, e in sentence_spans(text):
+            prose = " | " not in text[s:e]
+            out.append(Candidate(src, n - 1, text[s:e], s, e, 0.5, 0.5, 1.0 if prose else 0.3))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def test_a_row_as_ingest_writes_it() -> None:
+    assert row_cells("Chai tea | Units sold: 3,400") == ("Chai tea", ["Units sold: 3,400"])
+    assert row_cells("Each engineer may spend on equipment.") is None
+    assert row_cells("Top products") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "cells"),
+    [
+        ("How much is the budget for a standing desk?", ["Budget (EUR): 700"]),
+        ("Who approves a standing desk?", ["Approval: Facilities"]),
+        ("What is the budget for a treadmill desk?", []),  # a key the table does not have
+        ("What is the warranty of the standing desk?", []),  # a column it does not have
+    ],
+)
+def test_the_cells_a_question_names(question: str, cells: list[str]) -> None:
+    line = "Standing desk | Budget (EUR): 700 | Approval: Facilities"
+    assert named_cells(line, question) == cells
+
+
+def test_a_row_with_a_full_stop_in_a_cell_is_read_whole() -> None:
+    text = "Notes | Remark: Ordered. Arrives Monday | Cost: 5"
+    spans = sentence_spans(text)
+    assert len(spans) == 2  # the splitter cuts it
+    assert row_line(text, *spans[1]) == (0, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How much is the budget for a standing desk?", "Standing desk | Budget (EUR): 700"),
+        ("Which office does Kenji Sato work in?", "Kenji Sato | Office: Osaka"),
+        ("What is the headcount of the Lagos office?", "Lagos | Headcount: 23"),
+        ("What version is the Web client in Falcon 2.4?", "Web client | Version: 2.4.1"),
+    ],
+)
+def test_the_named_row_wins_over_prose_that_shares_words(question: str, answer: str) -> None:
+    pieces = row_pieces(question, _cands(HANDBOOK, GUIDE, STAFF, OFFICES, CLAIMS, NOTES))
+    assert pieces and [p.text for p in pieces] == [answer]
+
+
+def test_two_named_rows_are_both_quoted_in_reading_order() -> None:
+    q = "What is the budget for the headset and the monitor?"
+    assert [t for _, t in named_rows(q, _cands(GUIDE))] == [
+        "Monitor | Budget (EUR): 450",
+        "Headset | Budget (EUR): 120",
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the budget for a treadmill desk?",  # part of a key: "Standing desk"
+        "How much is the budget for a desk?",
+        "What is the headcount of Kenji Sato?",  # a staff row's key, the offices' column
+        "Which country is the standing desk in?",
+    ],
+)
+def test_a_key_and_a_column_no_row_has_together_is_refused(question: str) -> None:
+    assert row_pieces(question, _cands(HANDBOOK, GUIDE, STAFF, OFFICES)) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the warranty of the standing desk?",  # no column named: the usual answer
+        "How many vacation days do employees get?",
+        "What is the amount of Kenji Sato's expense claim?",  # his name is a claim's value
+    ],
+)
+def test_a_question_that_names_no_row_is_answered_as_usual(question: str) -> None:
+    assert row_pieces(question, _cands(HANDBOOK, GUIDE, STAFF, CLAIMS)) is None
+
+
+def test_a_number_of_another_row_unnames_the_row() -> None:
+    q = "What is the approval for a monitor budget of 700?"
+    assert named_rows(q, _cands(GUIDE)) == []
+
+
+def test_the_rescue_needs_every_word_in_the_rows_passage() -> None:
+    cands = _cands(HANDBOOK, NOTES)
+    assert row_answers("What version is the Web client in Falcon 2.4?", cands)
+    assert not row_answers("What version is the Web client in Falcon 3.0?", cands)
+    assert not row_answers("What version is the mobile client in Falcon 2.4?", cands)
