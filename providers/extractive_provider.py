@@ -33,6 +33,7 @@ from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
 from providers.extractive_overview import dated_answer, overview_answer
+from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
     Z_CLIP,
@@ -190,16 +191,16 @@ class ExtractiveProvider:
         # An instruction is read as the question it asks ("Tell me about the warranty.").
         # What people type around a question ("hi, could you tell me ... thanks") is read
         # through, and a misspelt word as the sources spell it ("hotle limit in londn").
-        question = as_question(
+        asked = as_question(
             plain_question(
                 request.metadata.get("focus")
                 or request.question
                 or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
             )
         )
-        question = spelt_as_sources(question, request.sources)
+        question = spelt_as_sources(asked, request.sources)
         if (about := self._about_documents(question, request)) is not None:
-            return self._response(*about, t0, {"overview": True}), []
+            return self._response(*about, t0, {"overview": True, **read_as(asked, question)}), []
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
@@ -224,12 +225,13 @@ class ExtractiveProvider:
         unsure = p_answerable < self.refusal.threshold + UNSURE_MARGIN
         off_type = unsure and lacks_asked_number(question, [p.text for p in pieces])
         refused = refused or not pieces or off_type
-        if refused:
-            text, cited = REFUSAL_TEXT, []
+        if refused:  # a question in another language is told the documents are English
+            text, cited = refusal_text(asked, request.sources), []
         else:
             text = compose_text(pieces)
             cited = sorted({n for p in pieces for n in p.cites})
         raw = {"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown}
+        raw.update(read_as(asked, question, text))  # the user is told what was answered
         return self._response(text, cited, t0, raw, refused), cands
 
     def _about_documents(self, question: str, request: Request) -> tuple[str, list[int]] | None:

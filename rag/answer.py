@@ -102,6 +102,9 @@ class Answer:
     # The tone interpretation shown under it (rag.analysis.tone.Tone's fields), saved with
     # the conversation so a reopened one shows it instead of asking (and paying) again.
     tone: dict[str, Any] | None = None
+    # The question as the extractive answerer read it when it respelt words of it ("hotle
+    # limit in londn" -> "hotel limit in london"): the user sees what was answered.
+    read_as: str | None = None
 
     @property
     def asked(self) -> str:
@@ -192,6 +195,8 @@ class Answer:
             out["no_sources"] = self.no_sources
         if self.requested is not None:
             out["requested"] = self.requested
+        if self.read_as is not None:
+            out["read_as"] = self.read_as
         return MappingProxyType(out)
 
     def to_json(self) -> dict[str, Any]:
@@ -347,6 +352,8 @@ def finish(
         cited=cited,
         # What context-window budgeting cut for the provider that answered (rag/context.py).
         context=resp.raw.get("context"),
+        # The question as the answerer read it, when it corrected words (extractive).
+        read_as=resp.raw.get("read_as"),
     )
 
 

@@ -347,6 +347,8 @@ def to_markdown(
             out += [f"*{scope}*", ""]
         for a in t.answers:
             out += [a.answer.strip(), ""]
+            if a.read_as:  # misspelt words were answered as the documents spell them
+                out += [f"*Read as: {a.read_as}*", ""]
             cost = _money(a.cost_usd)
             # The name the page shows ("OpenAI · gpt-4o-mini"), not the internal id.
             who = spec_label(f"{a.provider}:{a.model}")

@@ -16,7 +16,7 @@ from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from text.phrases import listed
 from ui import analysis, conversations, documents, sources
-from ui.notes import fallback_note, meta_line, name_of
+from ui.notes import fallback_note, meta_line, name_of, read_as_note
 from ui.provenance import answer_notes, answered_by, part_attempts, part_label
 from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
@@ -176,6 +176,8 @@ def render_answer_body(
         st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
         st.markdown(link_citations(escape_md(a.answer), anchor))
+    if a.read_as:  # misspelt words were answered as the documents spell them: say so
+        st.caption(read_as_note(a.question, a.read_as))
     consensus = bool(a.consensus_of) and a.consensus_method != "single"
     # a consensus: every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
     tokens, cost = a.spent() if consensus else (a.usage.total_tokens, a.cost_usd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from providers.base import Attempt
 from providers.errors import Kind
@@ -12,6 +13,7 @@ from rag.catalog import base_url_env, display_name, takes_server_url
 from rag.routing import SENSITIVE_SKIP
 from rag.spending import money  # re-exported: the page formats money one way
 from text.phrases import listed, tokens_phrase
+from ui.text import escape_md
 
 # Every error kind (providers.errors.Kind) a user may see, in words; a test keeps them in step.
 KIND_PHRASES: dict[Kind, str] = {
@@ -129,3 +131,30 @@ def _seconds(latency_ms: float, attempts: Sequence[Attempt]) -> str:
         return total
     names = list(dict.fromkeys(name_of(a.provider) for a in failed if a.latency_ms >= 50))
     return f"{total} in all, {waited / 1000:.1f} s of it waiting for {listed(names)}"
+
+
+_WORDS = re.compile(r"\w+(?:['’]\w+)*|\W+")
+SIMILAR = 0.6  # "hotle"/"hotel" 0.8, "londn"/"london" 0.91; "give"/"what" 0.25
+
+
+def read_as_note(question: str, read_as: str) -> str:
+    """The caption under an answer whose question the answerer read with words respelt:
+    "Read as: **hotel** limit in **london**", each corrected word in bold. A word only
+    reworded ("give me the X" read as "What is the X?") is no correction: not bold."""
+    typed = [w.lower() for w in re.findall(r"\w+", question)]
+    pieces = _WORDS.findall(read_as)
+    words = [i for i, p in enumerate(pieces) if p[0].isalnum() or p[0] == "_"]
+    read = [pieces[i].lower() for i in words]
+    bold: set[int] = set()
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, typed, read, autojunk=False).get_opcodes():
+        if op != "replace":
+            continue
+        for t, j in zip(typed[a0:a1], range(b0, b1), strict=False):
+            if SequenceMatcher(None, t, read[j]).ratio() >= SIMILAR:
+                bold.add(words[j])
+    # escape_md drops a line's trailing spaces: those between the words are put back
+    shown = "".join(
+        f"**{escape_md(p)}**" if i in bold else escape_md(p.rstrip()) + p[len(p.rstrip()) :]
+        for i, p in enumerate(pieces)
+    )
+    return f":material/spellcheck: Read as: {shown}"

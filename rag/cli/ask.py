@@ -153,6 +153,8 @@ def _print_answer(ans: Answer, workspace_flag: str = "") -> None:
         got = c.error or f"sources {c.sources}"
         print(f"(search_documents: {c.query!r}, k={c.k} -> {got})", file=sys.stderr)
     print(ans.answer)
+    if ans.read_as:  # misspelt words were answered as the documents spell them
+        print(f"(read as: {ans.read_as})")
     print()
     for s in ans.sources:
         mark = "*" if s.n in ans.cited else " "

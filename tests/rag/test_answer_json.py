@@ -14,7 +14,8 @@ from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
 
 # Additions since the redesign (both additive): "relevance" beside "score" (issue 15), and
-# each attempt's "tokens" and "cost_usd" (a stream cut mid-answer is billed for its text).
+# each attempt's "tokens" and "cost_usd" (a stream cut mid-answer is billed for its text),
+# and "read_as" last (the question as the extractive answerer read it, words respelt).
 PINNED = (
     '{"question": "Fees?", "answer": "Fees are 20 dollars [1].", "refused": false, '
     '"provider": "openai", "model": "gpt-4o-mini", "sources": [{"n": 1, "source": "fees.md", '
@@ -27,7 +28,8 @@ PINNED = (
     '{"dropped_sources": 1}, "truncated": true, "grounding": {"supported": 1, "total": 1, '
     '"unsupported": [], "action": null}, "tool_calls": [{"name": "search_documents", '
     '"query": "fees", "k": 2, "sources": [1], "new_sources": 1, "error": null}], '
-    '"consensus": {"method": "synthesis", "removed": [], "claims": 1}}'
+    '"consensus": {"method": "synthesis", "removed": [], "claims": 1}, '
+    '"read_as": "Fees? (plans)"}'
 )
 
 
@@ -50,6 +52,7 @@ def full() -> Answer:
         grounding={"supported": 1, "total": 1, "unsupported": [], "action": None},
         tool_calls=[ToolCallRecord("search_documents", "fees", 2, [1], 1)],
         consensus={"method": "synthesis", "removed": [], "claims": 1},
+        read_as="Fees? (plans)",
     )
 
 
@@ -59,12 +62,12 @@ def test_to_json_is_pinned() -> None:
 
 def test_unset_parts_are_absent() -> None:
     a = full()
-    a.context = a.grounding = a.tool_calls = a.consensus = None
+    a.context = a.grounding = a.tool_calls = a.consensus = a.read_as = None
     a.truncated = False
     a.search_query = a.question
     j = a.to_json()
     assert list(j)[-1] == "latency_ms"
-    assert not {"context", "truncated", "grounding", "tool_calls", "consensus"} & set(j)
+    assert not {"context", "truncated", "grounding", "tool_calls", "consensus", "read_as"} & set(j)
     assert "search_query" not in j
 
 

@@ -1,0 +1,102 @@
+"""The extractive answerer says how it read the question: the words it respelt ("Read as"),
+and that a question in another language was refused because the documents are English."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.base import Request, Source
+from providers.extractive_provider import REFUSAL_TEXT, ExtractiveProvider, RefusalModel
+from providers.extractive_reading import read_as, refusal_text
+from providers.extractive_refusal import common_words
+from tests.conftest import FakeEmbedder
+
+needs_vocabulary = pytest.mark.skipif(
+    not common_words(), reason="respelling needs MiniLM's vocabulary (model wheel)"
+)
+
+SOURCES = [
+    Source(
+        1,
+        "policy.pdf",
+        3,
+        "The nightly hotel limit is 220 dollars in most cities and 320 dollars in London. "
+        "Employees must book hotels through the travel desk.",
+        0.03,
+    ),
+    Source(2, "handbook.md", 1, "Employees get 25 days of vacation for each year of work.", 0.02),
+]
+GERMAN = [
+    Source(
+        1,
+        "richtlinie.md",
+        1,
+        "Die Mitarbeiter bekommen 25 Urlaubstage im Jahr. Das Hotel darf nicht mehr als "
+        "220 Euro pro Nacht kosten, und es ist über die Reisestelle zu buchen.",
+        0.03,
+    )
+]
+
+
+def _ask(question: str, sources: list[Source] = SOURCES, answer: bool = True):  # type: ignore[no-untyped-def]
+    bias = 5.0 if answer else -5.0
+    p = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=bias))
+    return p.generate(Request(messages=[], question=question, sources=sources))
+
+
+@needs_vocabulary
+def test_a_respelt_question_says_how_it_was_read() -> None:
+    r = _ask("hotle limit in londn")
+    assert r.raw["read_as"] == "hotel limit in london"
+    assert not r.refused
+
+
+@needs_vocabulary
+def test_a_refused_respelt_question_still_says_how_it_was_read() -> None:
+    r = _ask("hotle limit in londn", answer=False)
+    assert r.refused and r.text == REFUSAL_TEXT
+    assert r.raw["read_as"] == "hotel limit in london"
+
+
+def test_a_question_read_as_typed_has_no_read_as() -> None:
+    # greetings and "give me" are read through, but no word was respelt: nothing to say
+    for q in ("What is the hotel limit in London?", "hi, give me the hotel limit pls"):
+        assert "read_as" not in _ask(q).raw
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Quelle est la limite d'hôtel à Londres ?", "French"),
+        ("Wie viele Urlaubstage bekomme ich?", "German"),
+        ("¿Cuántos días de vacaciones tengo?", "Spanish"),
+    ],
+)
+def test_a_question_in_another_language_is_told_the_documents_are_english(
+    question: str, language: str
+) -> None:
+    r = _ask(question, answer=False)
+    assert r.refused and r.finish_reason == "refused" and r.cited == []
+    assert r.text.startswith(REFUSAL_TEXT)  # still the refusal everything looks for
+    assert f"The documents are in English, and this question seems to be in {language}" in r.text
+    assert r.text.endswith("try asking it in English.")
+    assert "read_as" not in r.raw  # "limite" read as "limit" would only mislead
+
+
+def test_an_english_refusal_is_the_plain_refusal() -> None:
+    for q in ("Who won the 1998 World Cup?", "What is the hotel limit in Bostn?"):
+        r = _ask(q, answer=False)
+        assert r.refused and r.text == REFUSAL_TEXT
+
+
+def test_a_question_in_the_documents_own_language_gets_the_plain_refusal() -> None:
+    # German documents: "the documents are in English" would be false
+    r = _ask("Wie viele Tage Sonderurlaub gibt es bei einer Hochzeit?", GERMAN, answer=False)
+    assert r.refused and r.text == REFUSAL_TEXT
+
+
+def test_helpers() -> None:
+    assert refusal_text("Wie viele Urlaubstage bekomme ich?", SOURCES).startswith(REFUSAL_TEXT)
+    assert "in another language" in refusal_text("Сколько дней отпуска я получаю?", SOURCES)
+    assert read_as("hotle", "hotle") == {}
+    assert read_as("hotle", "hotel") == {"read_as": "hotel"}
