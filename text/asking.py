@@ -85,7 +85,10 @@ def plain_question(text: str) -> str:
         if asked := _asked(q[cut:]):
             q = asked
             break
-    if len(_WORDS.findall(q)) > LONG_QUESTION_WORDS:
+    # A long question asked as one ("If I edit a config file by hand ..., can I count on a
+    # trigger noticing?", "Is X tied to ..., and which hash ...?") is kept whole: its first
+    # clause is no more the question than its last.
+    if len(_WORDS.findall(q)) > LONG_QUESTION_WORDS and not _ONE_QUESTION.match(q):
         for m in _CLAUSE.finditer(q):
             clause = _CLAUSE_END.sub("", m.group("q")).strip()
             if len(_WORDS.findall(clause)) >= 3:
@@ -97,6 +100,11 @@ def plain_question(text: str) -> str:
 
 
 _BREAK = re.compile(r"[,;.!?]\s+")
+_ONE_QUESTION = re.compile(
+    r"^(?:" + WH_CLAUSE + r"|is|are|was|were|do|does|did|can|could|should|would|will|may|"
+    r"might|must|has|have|had)\b[^.!?]*\?\s*$",
+    re.I,
+)
 _WH_WORD = re.compile(r"(?:how|why|what|when|where|who|whom|whose|which)\b", re.I)
 _BEFORE_WH = re.compile(r"^(?:(?:within|in|for|at|by|from|to|on|about|after|before)\s+)?", re.I)
 

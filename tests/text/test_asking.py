@@ -59,6 +59,19 @@ LONG_HOTEL = (
             "what are the core hours?",
         ),
         (LONG_HOTEL, "What is the nightly hotel limit in London?"),
+        # a long question asked as one sentence is kept whole, not cut to a clause of it
+        (
+            "If I edit a config file by hand outside of package installs, can I count on a"
+            " file trigger noticing the change?",
+            "If I edit a config file by hand outside of package installs, can I count on a"
+            " file trigger noticing the change?",
+        ),
+        (
+            "Is ECDSA in Nettle tied to one particular hash function, and which hash is"
+            " suggested for signatures over the secp256r1 curve?",
+            "Is ECDSA in Nettle tied to one particular hash function, and which hash is"
+            " suggested for signatures over the secp256r1 curve?",
+        ),
         # what is already a question, and requests as_question reads, are left as they are
         ("What is the warranty?", "What is the warranty?"),
         ("Tell me about the warranty.", "Tell me about the warranty."),  # "ty" is no thanks
