@@ -96,13 +96,49 @@ def _which(question: str, sources: Sequence[Source]) -> Piece | None:
     rest = _terms(_WHICH.sub(" ", question)) - _ASKING
     if len(rest) < 2:
         return None
+    hits = {f"{heading}: {text}": n for heading, text, n in _holding(rest, sources)}
+    return Piece(*next(iter(hits.items()))) if len(hits) == 1 else None
+
+
+# "When did single sign-on become available?", "Since when can reports be exported?": the
+# date is the heading's ("Version 4.0 (March 2026)"), never the sentence's.
+_WHEN = re.compile(
+    r"^\s*(?:(?:since|from|until)\s+)?when\b|^\s*(?:in\s+)?(?:what|which)\s+(?:year|month|date)\b",
+    re.I,
+)
+# What a "when" question says happened, in words the section need not repeat.
+_HAPPENED = frozenset(
+    content_terms(
+        "become became available availability come came arrive arrived appear appeared start "
+        "started begin began launch launched support supported possible get got"
+    )
+)
+
+
+def _when(question: str, sources: Sequence[Source]) -> Piece | None:
+    """The one sentence holding every other word of a "when" question, under a heading
+    with a date when the sentence itself has none."""
+    rest = _terms(_WHEN.sub(" ", question)) - _ASKING - _HAPPENED
+    if len(rest) < 2:
+        return None
+    hits = {
+        f"{heading}: {text}": n
+        for heading, text, n in _holding(rest, sources)
+        if _DATE.search(heading) and not _DATE.search(text)
+    }
+    return Piece(*next(iter(hits.items()))) if len(hits) == 1 else None
+
+
+def _holding(rest: set[str], sources: Sequence[Source]) -> list[tuple[str, str, tuple[int]]]:
+    """(heading, sentence, cites) of each sentence holding every term of ``rest``, with the
+    heading above it (those under no heading left out)."""
     hits = []
     for src in sources:
         for s, e in sentence_spans(src.text):
             text = " ".join(src.text[s:e].split())
             if rest <= _terms(text) and (heading := _heading_above(src, text)) is not None:
-                hits.append(Piece(f"{heading}: {text}", (src.n,)))
-    return hits[0] if len({h.text for h in hits}) == 1 else None
+                hits.append((heading, text, (src.n,)))
+    return hits
 
 
 def section_answer(question: str, sources: Sequence[Source]) -> Piece | None:
@@ -110,6 +146,8 @@ def section_answer(question: str, sources: Sequence[Source]) -> Piece | None:
     named, or more than one)."""
     if _WHICH.match(question):
         return _which(question, sources)
+    if _WHEN.match(question) and (dated := _when(question, sources)) is not None:
+        return dated  # else "When was version 4.1 released?" names its heading
     latest = _LATEST.search(question)
     asked = _terms(_LATEST.sub(" ", question)) - _ASKING
     if latest and not asked:
@@ -180,7 +218,7 @@ def headed(question: str, pieces: Sequence[Piece], sources: Sequence[Source]) ->
     "Added support for the Carrier R2 lift attachment." under "Version 4.1 (June 2026)"."""
     by_n = {s.n: s for s in sources}
     asked = _terms(question)
-    when = re.match(r"\s*when\b", question, re.I) is not None
+    when = _WHEN.match(question) is not None
     out = []
     for p in pieces:
         src = by_n.get(p.cites[0]) if p.cites else None

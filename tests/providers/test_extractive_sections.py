@@ -97,3 +97,52 @@ def test_a_quote_from_a_section_is_headed_when_the_question_asks_what_only_the_h
     done = section_answer("What changed in version 4.0?", [_src()])
     assert done is not None
     assert headed("What changed in version 4.0?", [done], [_src()]) == [done]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "When did single sign-on become available?",
+            "Version 4.0 (March 2026): Single sign-on with Okta and Microsoft Entra ID is now "
+            "available.",
+        ),
+        (
+            "When was single sign-on added?",
+            "Version 4.0 (March 2026): Single sign-on with Okta and Microsoft Entra ID is now "
+            "available.",
+        ),
+        (
+            "In which year did Northwind Fleet move to a new map engine?",
+            "Version 4.0 (March 2026): Northwind Fleet moved to a new map engine that loads "
+            "warehouse maps of up to 50,000 square metres in under three seconds.",
+        ),
+    ],
+)
+def test_a_when_question_is_answered_by_the_sentence_under_its_dated_heading(
+    question: str, answer: str
+) -> None:
+    """The date is the heading's: the sentence alone ("... is now available.") says nothing
+    of when, and was refused (P 0.27)."""
+    piece = section_answer(question, [_src()])
+    assert piece is not None and piece.text == answer and piece.cites == (1,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was single sign-on removed?",  # "removed": no sentence says it
+        "When did the route planner get faster?",  # "faster": in no sentence
+        "When do employees get paid?",
+    ],
+)
+def test_a_when_question_no_dated_section_holds_is_left_to_the_usual_answer(
+    question: str,
+) -> None:
+    assert section_answer(question, [_src()]) is None
+
+
+def test_since_when_heads_the_quoted_sentence_with_its_dated_heading() -> None:
+    pieces = [Piece("Battery reports can be exported as CSV.", (1,))]
+    out = headed("Since when can battery reports be exported as CSV?", pieces, [_src()])
+    assert out[0].text == "Version 4.2 (September 2026): Battery reports can be exported as CSV."
