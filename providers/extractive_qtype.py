@@ -26,6 +26,9 @@ _YES_NO = re.compile(
     r"must|isn't|aren't|doesn't|don't|didn't|can't|won't)\b",
     re.I,
 )
+_ALSO_ASKS = re.compile(
+    r"[,;]?\s+(?:and|or|but)\s+(?P<wh>which|what|how|when|where|who|why)\b", re.I
+)
 _LIST_VERB = re.compile(r"^\s*(name|list|enumerate|give|identify|state)\b", re.I)
 _LIST_NOUN = re.compile(
     r"\b(types|kinds|objectives|functions|categories|steps|components|elements|parts|levels|"
@@ -91,7 +94,10 @@ def classify(question: str) -> QuestionType:
     """The question's answer kind; "fact" covers the wh-questions (see ``_wh_type``)."""
     q = question.strip()
     if _YES_NO.search(q):
-        return QuestionType("yesno")
+        # "Is ECDSA tied to one hash, and which hash is suggested?": a "Yes." or "No." would
+        # answer the half the quote does not; the wh-half is the one answered.
+        also = _ALSO_ASKS.search(q)
+        return classify(q[also.end() - len(also.group("wh")) :]) if also else QuestionType("yesno")
     count = _count(q)
     plural_ask = re.match(r"^\s*(what|which)\s+(are|were)\b", q, re.I)
     # "Which three macro packages ...": a count right after the wh-word asks for the items

@@ -352,3 +352,16 @@ def test_who_prefers_the_sentence_that_names_a_person() -> None:
     ]
     best = rank(classify(q), q, quoted, "who", _type_match)[0]
     assert best[2] == lead
+
+
+def test_a_yes_no_question_that_also_asks_which_is_answered_by_its_wh_half() -> None:
+    """A "Yes." before the quote answered the half it does not ("Is ECDSA tied to one hash
+    function?": no), because the quote holds the question's words."""
+    two = (
+        "Is ECDSA in Nettle tied to one particular hash function, and which hash is "
+        "suggested for signatures over the secp256r1 curve?"
+    )
+    assert classify(two).kind == "fact"
+    assert classify("Can I work remotely, and how many days a week?").kind == "fact"
+    assert classify("Is the warranty two years?").kind == "yesno"
+    assert classify("Does it apply to systems other than national security ones?").kind == "yesno"
