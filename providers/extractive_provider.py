@@ -213,6 +213,8 @@ class ExtractiveProvider:
         # its section, whose sentences do not repeat the heading's words.
         section = section_answer(question, request.sources)
         low = p_answerable < self.refusal.threshold and not rescued(question, cands)
+        if low and section is None:  # a sentence-case heading ("Remote work") names it
+            section = section_answer(question, request.sources, loose=True)
         refused = not cands or (low and section is None) or bool(unknown)
         if refused:
             pieces = []

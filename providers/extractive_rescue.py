@@ -148,7 +148,9 @@ def faq_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     with?" / "Which fleet software is used?" ... "It integrates with SAP EWM ...")."""
     if _POINTS_BACK.search(question):
         return False
-    asked = set(content_terms(question))
+    # "How long is the warranty?" under "What is the warranty?": "long" asks, it is no topic
+    kind = asked_kind(question)
+    asked = set(content_terms(kind[1] if kind else question))
     for c in quotable(cands):
         if answers_faq(c, question):  # the FAQ's question shares most words with the user's
             listed = set(content_terms(faq_question(c) or ""))

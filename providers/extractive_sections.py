@@ -30,7 +30,9 @@ _ASKING = frozenset(
         "included includes contain contains cover covers say says describe described list "
         "summary summarize summarise introduce introduced ship shipped fix fixed fixes update "
         "updated updates improve improved improvements difference differences content contents "
-        "mention mentions tell tells explain explains bring brings brought make makes made"
+        "mention mentions tell tells explain explains bring brings brought make makes made "
+        # "What are the remote work rules?" asks for the section "Remote work"
+        "rule rules policy policies guideline guidelines detail details information info"
     )
 )
 # A heading's words that need not be asked: "Version 4.2", "Section 3", "Chapter 2".
@@ -46,7 +48,7 @@ def _terms(text: str) -> set[str]:
     return words | set(_NUMBER.findall(text))
 
 
-def _headings(src: Source) -> list[tuple[int, int, int]]:
+def _headings(src: Source, loose: bool = False) -> list[tuple[int, int, int]]:
     """(span index, start, end) of each heading line among the source's sentences, the
     document's title (its first line) left out: its section is the whole document."""
     spans = sentence_spans(src.text)
@@ -55,9 +57,38 @@ def _headings(src: Source) -> list[tuple[int, int, int]]:
         line = src.text[s:e]
         nxt = src.text[e:].lstrip()[:40]
         at_top = not src.text[:s].strip() and opens_document(src)
-        if "\n" not in line and not at_top and nxt and is_heading_line(line, nxt):
+        if "\n" not in line and not at_top and nxt and _is_heading(src.text, s, e, nxt, loose):
             out.append((i, s, e))
     return out
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;,]\s*$")
+# A table row ("API | Version: 2.4.0"), a "Key: value" line, a bullet: never a heading.
+_NOT_A_HEADING = re.compile(r"\||:\s|^\s*[-*•]\s")
+MAX_HEADING_WORDS = 6
+
+
+def _is_heading(text: str, start: int, end: int, following: str, loose: bool = True) -> bool:
+    """A heading line: title case (:func:`text.sentences.is_heading_line`), or with
+    ``loose``, a few words in sentence case that stand as a paragraph of their own ("Remote
+    work", between blank lines, as Markdown and Word headings are ingested), ending in no
+    punctuation."""
+    line = text[start:end]
+    if is_heading_line(line, following):
+        return True
+    if not loose:
+        return False
+    alone = text[:start].rstrip(" \t").endswith("\n\n") and text[end:].lstrip(" \t").startswith(
+        "\n\n"
+    )
+    words = line.split()
+    return (
+        alone
+        and not _NOT_A_HEADING.search(line)
+        and 0 < len(words) <= MAX_HEADING_WORDS
+        and (line.lstrip()[:1].isupper() or line.lstrip()[:1].isdigit())
+        and not _ENDS_SENTENCE.search(line)
+    )
 
 
 def _names(heading: str, asked: set[str], context: set[str]) -> bool:
@@ -141,9 +172,11 @@ def _holding(rest: set[str], sources: Sequence[Source]) -> list[tuple[str, str, 
     return hits
 
 
-def section_answer(question: str, sources: Sequence[Source]) -> Piece | None:
+def section_answer(question: str, sources: Sequence[Source], loose: bool = False) -> Piece | None:
     """The section a question names, as "Heading: its first sentences", or None (no heading
-    named, or more than one)."""
+    named, or more than one). ``loose``: sentence-case headings count too (see
+    :func:`_is_heading`), asked only when nothing else answers ("What are the remote work
+    rules?"), so an answer that was right stays as it was."""
     if _WHICH.match(question):
         return _which(question, sources)
     if _WHEN.match(question) and (dated := _when(question, sources)) is not None:
@@ -162,7 +195,7 @@ def section_answer(question: str, sources: Sequence[Source]) -> Piece | None:
             opens_document(src) and len(first_line) <= 80
         ):  # the title: "Northwind Fleet release notes"
             context |= _terms(first_line)
-        for i, s, e in _headings(src):
+        for i, s, e in _headings(src, loose):
             if _names(src.text[s:e], asked, context):
                 found.append((src, i, s, e))
     headings = {" ".join(src.text[s:e].split()).lower() for src, _, s, e in found}
@@ -187,7 +220,9 @@ def _body(src: Source, heading_index: int) -> list[str]:
     for s, e in spans[heading_index + 1 :]:
         line = src.text[s:e]
         nxt = src.text[e:].lstrip()[:40]
-        if ("\n" not in line and is_heading_line(line, nxt)) or len(body) >= MAX_BODY_SENTENCES:
+        if ("\n" not in line and _is_heading(src.text, s, e, nxt)) or len(
+            body
+        ) >= MAX_BODY_SENTENCES:
             break
         body.append(" ".join(line.split()))
     return body
@@ -219,12 +254,13 @@ def headed(question: str, pieces: Sequence[Piece], sources: Sequence[Source]) ->
     by_n = {s.n: s for s in sources}
     asked = _terms(question)
     when = _WHEN.match(question) is not None
-    out = []
+    said = _terms(" ".join(p.text for p in pieces))  # a heading says what no piece says
+    out: list[Piece] = []
     for p in pieces:
         src = by_n.get(p.cites[0]) if p.cites else None
         heading = _heading_above(src, p.text) if src is not None else None
-        if heading is not None:
-            only_there = _terms(_BRACKETED.sub(" ", heading)) - _terms(p.text)
+        if heading is not None and not any(q.text.startswith(f"{heading}: ") for q in out):
+            only_there = _terms(_BRACKETED.sub(" ", heading)) - said
             dated = when and _DATE.search(heading) and not _DATE.search(p.text)
             if asked & only_there or dated or _WHICH.match(question):
                 p = Piece(f"{heading}: {p.text}", p.cites)

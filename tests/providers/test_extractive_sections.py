@@ -146,3 +146,53 @@ def test_since_when_heads_the_quoted_sentence_with_its_dated_heading() -> None:
     pieces = [Piece("Battery reports can be exported as CSV.", (1,))]
     out = headed("Since when can battery reports be exported as CSV?", pieces, [_src()])
     assert out[0].text == "Version 4.2 (September 2026): Battery reports can be exported as CSV."
+
+
+HANDBOOK = (
+    "Employee handbook\n\nWorking hours\n\nCore hours are 10:00 to 15:00. Fridays are "
+    "meeting-free.\n\nRemote work\n\nEmployees may work remotely up to three days per week. "
+    "Fully remote arrangements need written approval.\n\nSecurity basics\n\nAll laptops use "
+    "full-disk encryption."
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the remote work rules?",
+        "What is the remote work policy?",
+        "What does the handbook say about remote work?",
+    ],
+)
+def test_a_sentence_case_heading_that_stands_as_its_own_paragraph_is_a_section(
+    question: str,
+) -> None:
+    """Markdown and Word headings are ingested as lines between blank lines, often in
+    sentence case ("Remote work"): "What are the remote work rules?" was refused (P 0.35)."""
+    piece = section_answer(question, [_src(HANDBOOK)], loose=True)
+    assert piece is not None
+    assert piece.text == (
+        "Remote work: Employees may work remotely up to three days per week. Fully remote "
+        "arrangements need written approval."
+    )
+
+
+def test_a_sentence_in_a_paragraph_of_its_own_is_no_heading() -> None:
+    text = "Intro\n\nThe office is open.\n\nSee the wiki for more\n\nThat is all."
+    # ends in a full stop, or is not followed by a section: no "Heading: ..." answer
+    assert section_answer("What does the handbook say about the wiki?", [_src(text)], True) is None
+
+
+def test_a_heading_is_put_once_before_the_piece_it_heads_never_inside_an_answer() -> None:
+    text = (
+        "Triggers\n\nIntro line.\n\nCycle detection\n\nTrigger cycles are detected using the "
+        "hare-and-tortoise approach. Each time dpkg runs a postinst, it records the pending "
+        "triggers."
+    )
+    pieces = [
+        Piece("Trigger cycles are detected using the hare-and-tortoise approach.", (1,)),
+        Piece("Each time dpkg runs a postinst, it records the pending triggers.", (1,)),
+    ]
+    out = headed("What method detects trigger cycles?", pieces, [_src(text)])
+    # the first piece says "cycles" and "detected": the heading adds nothing; not mid-answer
+    assert [p.text for p in out] == [p.text for p in pieces]
