@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from providers.notices import continuation_request, interrupted_notice
 from providers.usage import UsageTracker
 
 log = logging.getLogger(__name__)
+MAX_CANCELLED = 100  # unfinished streams kept for a chat session's cost rows
 
 # (request, provider, scale) -> the request cut to that provider's context window.
 FitFn = Callable[[Request, Provider, float], Request]
@@ -79,7 +81,8 @@ class FallbackChain:
         self.task = task
         # Streams closed by their reader mid-answer, as (label, tokens, USD, ms): billed, in
         # no answer's usage; a chat session shows them as cost rows (take_cancelled).
-        self.cancelled: list[tuple[str, int, float | None, float]] = []
+        # Bounded: the HTTP server's long-lived chain has no reader to take them.
+        self.cancelled: deque[tuple[str, int, float | None, float]] = deque(maxlen=MAX_CANCELLED)
 
     # -- helpers -------------------------------------------------------------------------
     def _fit(self, request: Request, p: Provider, scale: float = 1.0) -> Request:
@@ -129,7 +132,8 @@ class FallbackChain:
 
     def take_cancelled(self) -> list[tuple[str, int, float | None, float]]:
         """The streams closed mid-answer since the last call (each returned once)."""
-        out, self.cancelled = self.cancelled, []
+        out = list(self.cancelled)
+        self.cancelled.clear()
         return out
 
     def _log(

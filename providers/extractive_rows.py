@@ -80,7 +80,18 @@ def row_pieces(question: str, cands: Sequence[Candidate]) -> list[Piece] | None:
     (:func:`names_apart`); None when it names no row: the answer is found as usual."""
     if rows := named_rows(question, cands):
         return [Piece(text, (c.source.n,)) for c, text in rows]
-    return [] if names_apart(question, cands) else None
+    # a prose sentence that says every word of the question answers it as usual ("the
+    # learning budget per year" beside a row "Learning materials | Budget (EUR): 300")
+    return [] if names_apart(question, cands) and not _said_in_prose(question, cands) else None
+
+
+def _said_in_prose(question: str, cands: Sequence[Candidate]) -> bool:
+    asked = set(content_terms(question))
+    return any(
+        row_cells(row_line(c.source.text, c.start, c.end)[1]) is None
+        and asked <= set(content_terms(c.text))
+        for c in cands
+    )
 
 
 def row_answers(question: str, cands: Sequence[Candidate]) -> bool:

@@ -104,11 +104,21 @@ _LATEST = re.compile(
 _VERSION = re.compile(r"\bv?(\d+(?:\.\d+)+)\b")
 
 
+# A release's heading ("Version 4.2 (September 2026)", "v2.1.0", "Release 3.1"), or any
+# numbered heading of release notes; never a policy's section "3.2 Hotel Limits".
+_RELEASE_HEADING = re.compile(r"\b(?:version|release|v)\s*\d", re.I)
+_RELEASE_DOCUMENT = re.compile(r"release|changelog|changes|news|what'?s new", re.I)
+
+
 def _latest(sources: Sequence[Source]) -> tuple[Source, int, int, int] | None:
-    """The heading with the highest version number among the sources' headings."""
+    """The heading with the highest version number among the sources' release headings."""
     best: tuple[tuple[int, ...], tuple[Source, int, int, int]] | None = None
     for src in sources:
+        first_line = src.text.lstrip().split("\n", 1)[0] if opens_document(src) else ""
+        notes = bool(_RELEASE_DOCUMENT.search(f"{src.source} {first_line}"))
         for i, s, e in _headings(src):
+            if not (notes or _RELEASE_HEADING.search(src.text[s:e])):
+                continue
             m = _VERSION.search(_BRACKETED.sub(" ", src.text[s:e]))
             key = tuple(int(x) for x in m.group(1).split(".")) if m else None
             if key is not None and (best is None or key > best[0]):
@@ -198,7 +208,8 @@ def section_answer(question: str, sources: Sequence[Source], loose: bool = False
         for i, s, e in _headings(src, loose):
             if _names(src.text[s:e], asked, context):
                 found.append((src, i, s, e))
-    headings = {" ".join(src.text[s:e].split()).lower() for src, _, s, e in found}
+    # one heading of one document: "Eligibility" in two policies names neither
+    headings = {(src.source, " ".join(src.text[s:e].split()).lower()) for src, _, s, e in found}
     return _piece(found[0]) if len(headings) == 1 else None
 
 

@@ -177,7 +177,7 @@ def _hard_breaks(text: str) -> Iterator[int]:
             or not before
             or before in ".!?:;" + _CLOSERS
             or _ITEM_LINE.match(prev_line)
-            or is_heading_line(prev_line)
+            or (is_heading_line(prev_line) and not _TAKES_NUMBER.search(prev_line))
         ):
             yield m.start()
     # Each row and rule of a plain-text table ("|  2  | system calls |", "+----+") is a unit.
@@ -185,6 +185,16 @@ def _hard_breaks(text: str) -> Iterator[int]:
         yield m.start()
         yield m.end()
     yield from _heading_breaks(text)
+
+
+# "... the Head Office in Building\n3. It is ...": a line ending in a word that a number
+# follows is a sentence wrapped before its number, not a heading over a numbered list.
+_TAKES_NUMBER = re.compile(
+    r"\b(?:section|building|room|floor|chapter|page|figure|table|step|version|level|no|"
+    r"number|grade|phase|article|part|line|appendix|item|rule|paragraph|clause|gate|"
+    r"terminal|platform|route|unit|suite|box|area|zone|release|year|week|day)\s*$",
+    re.I,
+)
 
 
 def _last_char(text: str, end: int) -> str:

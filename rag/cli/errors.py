@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from providers.errors import redact
 from rag.cli.output import print_json
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 130, 141
@@ -70,7 +71,8 @@ def describe(e: BaseException) -> tuple[str, int]:
             f"cannot use the index in {_index_dir()} ({e}): is it a folder you can write to?",
             EXIT_USAGE,
         )
-    return f"{type(e).__name__}: {e} (run again with -v to see where)", EXIT_FAILED
+    # an unexpected error's text may hold a URL with its key: never printed as it is
+    return f"{type(e).__name__}: {redact(e)} (run again with -v to see where)", EXIT_FAILED
 
 
 class CliParser(argparse.ArgumentParser):

@@ -365,3 +365,15 @@ def test_a_cached_answer_is_not_served_for_another_server_of_the_same_kind(
     assert not again.cached and again.text == "The second server's own answer [1]."
     assert ask(None).provider != "openai_compatible"  # nothing there: not a cached answer
     assert ask(first).cached  # the same server still hits
+
+
+def test_unfinished_streams_kept_for_a_reader_are_bounded() -> None:
+    """The HTTP server's long-lived chain has no reader taking them: they must not pile up."""
+    from providers.chain import MAX_CANCELLED
+
+    chain = FallbackChain([FinalFake()], metrics=Metrics())
+    for i in range(MAX_CANCELLED + 50):
+        chain.cancelled.append((f"p:m{i}", 1, 0.0, 1.0))
+    taken = chain.take_cancelled()
+    assert len(taken) == MAX_CANCELLED and taken[-1][0] == f"p:m{MAX_CANCELLED + 49}"
+    assert chain.take_cancelled() == []

@@ -122,3 +122,10 @@ def test_the_rescue_needs_every_word_in_the_rows_passage() -> None:
     assert row_answers("What version is the Web client in Falcon 2.4?", cands)
     assert not row_answers("What version is the Web client in Falcon 3.0?", cands)
     assert not row_answers("What version is the mobile client in Falcon 2.4?", cands)
+
+
+def test_prose_that_says_every_word_answers_beside_a_partly_named_row() -> None:
+    """A row "Learning materials | Budget (EUR): 300" names "learning" and a "Budget" column;
+    the handbook's sentence says the whole question: it is answered, not refused."""
+    rows = "Learning materials | Budget (EUR): 300 | Approval: Manager"
+    assert row_pieces("What is the learning budget per year?", _cands(HANDBOOK, rows)) is None

@@ -196,3 +196,21 @@ def test_a_heading_is_put_once_before_the_piece_it_heads_never_inside_an_answer(
     out = headed("What method detects trigger cycles?", pieces, [_src(text)])
     # the first piece says "cycles" and "detected": the heading adds nothing; not mid-answer
     assert [p.text for p in out] == [p.text for p in pieces]
+
+
+def test_the_latest_release_is_never_a_numbered_section_of_a_policy() -> None:
+    policy = (
+        "Travel policy\n\n3.1 Booking\nBook through the portal.\n\n3.2 Hotel Limits\n"
+        "The nightly hotel limit is 220 dollars."
+    )
+    src = Source(1, "travel-policy.pdf", 2, policy, chunk_id="p:1")
+    assert section_answer("What is new in the latest release?", [src]) is None
+    # release notes keep their answer
+    assert section_answer("What is new in the latest release?", [_src()]) is not None
+
+
+def test_a_heading_two_documents_share_names_neither() -> None:
+    a = Source(1, "parental-leave.pdf", 1, "Leave\n\nEligibility\nAll staff after 6 months.")
+    b = Source(2, "tuition.pdf", 1, "Tuition\n\nEligibility\nPermanent staff only.")
+    assert section_answer("What is the eligibility?", [a, b], loose=True) is None
+    assert section_answer("What is the eligibility?", [a], loose=True) is not None

@@ -252,3 +252,14 @@ def test_a_numbered_list_under_a_heading_keeps_its_items_on_their_own_lines() ->
     # a wrapped sentence that happens to put a number at a line start stays one sentence
     wrapped = "The fee rises in the\n2. quarter of each year."
     assert sentences(wrapped) == ["The fee rises in the 2. quarter of each year."]
+
+
+def test_a_line_ending_in_a_word_a_number_follows_is_no_heading_over_a_list() -> None:
+    """ "Building\\n3." is a sentence wrapped before its number, not "Fixes\\n1."."""
+    for text in [
+        "We moved to the Head Office in Building\n3. It is near the station.",
+        "See Section\n4. It covers leave.",
+    ]:
+        # the number stays with its word (as before the list rule)
+        assert not any(s.startswith(("3.", "4.")) for s in sentences(text)), sentences(text)
+        assert " ".join(text.split("\n")[:2]).split(". ")[0] in sentences(text)[0]

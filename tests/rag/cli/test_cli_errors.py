@@ -206,3 +206,13 @@ def test_a_closed_pipe_is_a_quiet_exit_not_a_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_an_unexpected_error_never_prints_a_key_it_holds() -> None:
+    from rag.cli.errors import describe
+
+    err = RuntimeError(
+        "GET https://api.example/v1?key=AIzaSyA1234567890abcdefghijklmnopqrstu failed"
+    )
+    text, _ = describe(err)
+    assert "AIzaSyA1234567890abcdefghijklmnopqrstu" not in text and "RuntimeError" in text
