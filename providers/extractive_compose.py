@@ -234,6 +234,7 @@ def rank(
     # "Does FIPS 199 apply to national security systems?": the sentence that names
     # "national security systems" decides it, not the one that repeats "FIPS 199".
     asked_phrases = set(pairwise(content_terms(question))) if qt.kind == "yesno" else set()
+    tail = " ".join(_WORDS.findall(question.lower())[-2:]) if qt.kind == "yesno" else ""
     out = []
     for c, text in quoted:
         bonus = OWN_BONUS * len(own & set(content_terms(text))) / len(own) if own else 0.0
@@ -257,6 +258,11 @@ def rank(
         elif qt.kind == "yesno":
             shared = asked_phrases & set(pairwise(content_terms(text)))
             bonus += PHRASE_BONUS * min(2, len(shared))
+            # the question's last words say what is asked of its subject ("Does the learning
+            # budget roll over?"): the sentence that says them decides ("Unused budget does
+            # not roll over."), not the one that repeats the subject
+            if tail and f" {tail} " in f" {' '.join(_WORDS.findall(text.lower()))} ":
+                bonus += PHRASE_BONUS * 2
         if answers_faq(c, question):
             bonus += FAQ_BONUS
         if asks_row_total(text, question):  # the part of a split row that holds its total
@@ -271,6 +277,7 @@ def rank(
     return out
 
 
+_WORDS = re.compile(r"[a-z0-9][\w'-]*")
 _COUNT_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
     r"thousand|million|dozen|twice)\b",

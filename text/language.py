@@ -6,12 +6,15 @@ refusal can then say why. A word-by-word "is this English?" test does not work: 
 vocabulary holds "est", "la", "ist", "die", "ich" and "de" (Wikipedia quotes them), and a
 misspelt English question ("hotle limit in londn") is mostly not English words either.
 What does work is the small words every sentence needs: articles, pronouns, question
-words, "is" and "have". A question is in language L when at least two of its words are
-L's small words and more of them are L's than English's ("Who is Jean de la Fontaine?" has
-two French and two English ones: English). A name, a short quote or one foreign word
-never makes a question foreign; a question of one or two words rarely says enough.
-Letters of another script (Cyrillic, Greek, Arabic, CJK, ...) that make up most of the
-text make it foreign too.
+words, "is" and "have". A question is in language L when its words make at least two
+markers of L and more of L than of English. A word that is English too ("was", "die",
+"hat", "bin", "per") is half a marker: "hard hat in bin area?" is not German, but "Was ist
+die Hotelgrenze in London?" still is. Names are no markers: a capitalised word inside a
+sentence ("Die Hard", "Los Angeles", "Ho Chi Minh") and the particles before one ("Jean de
+la Fontaine", "Hotel del Coronado", "Juan de la Cruz y Santos"). So a name, a short quote or
+one foreign word never makes a question foreign; a question of one or two words rarely
+says enough. Letters of another script (Cyrillic, Greek, Arabic, CJK, ...) that make up
+most of the text make it foreign too.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import pairwise
 
 ENGLISH = "English"
 MIN_MARKERS = 2
 
-# The small words of questions. A word that is as much English ("me", "do", "no", "come",
-# "am", "an", "in", "is", "will", "so") is not a marker of the other language.
+# The small words of questions. Words as much English as anything ("me", "no", "come",
+# "am", "an", "in", "is", "will", "so") are left out; "do", "was", "per" are half markers.
 _SMALL_WORDS: dict[str, str] = {
     ENGLISH: "what which who whom whose when where why how is are was were be been being do "
     "does did the a an of to in on for with at by from and or not can could should would will "
@@ -54,9 +58,25 @@ _SMALL_WORDS: dict[str, str] = {
     "van voor met op ik jij je wij mijn ons onze krijg krijgt heb hebt heeft kan kun kunt mag "
     "moet niet geen te naar bij om dat die deze",
 }
-SMALL_WORDS = {lang: frozenset(words.split()) for lang, words in _SMALL_WORDS.items()}
-# Portuguese "do" (of the) is English "do": English's, like the words above.
-SMALL_WORDS["Portuguese"] -= {"do"}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+SMALL_WORDS = {lang: _words(words) for lang, words in _SMALL_WORDS.items()}
+# Half markers: small words of two languages ("was", "per", "do"), and other languages'
+# small words that are common English words ("hard hat", "the die is cast", "a van").
+_FOREIGN = frozenset().union(*(w for lang, w in SMALL_WORDS.items() if lang != ENGLISH))
+_SHARED = (SMALL_WORDS[ENGLISH] & _FOREIGN) | _words(
+    "die bin hat im met van son sin hay con um com ton pour"
+)
+# Lower-case particles of names: before a capitalised word they are part of the name.
+# Not "der", "das", "des": German capitalises its nouns, and before one they are articles.
+_PARTICLES = _words("de del della di da do dos du la le van von y zu")
+# German "Sie" (you) is capitalised anywhere: a small word, not a name.
+_FORMAL = frozenset({"Sie", "Ihr"})
+_SENTENCE_END = frozenset(".?!:;\n")
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # "d'hôtel", "l'employé", "qu'il": French; "I'd", "don't", "employees' leave" are not.
@@ -91,6 +111,28 @@ def _script_language(text: str) -> str | None:
     return _SCRIPTS.get(script) or OTHER
 
 
+def _not_names(text: str) -> set[str]:
+    """The words of ``text`` (lower case) that can be small words of another language: not
+    a capitalised word inside a sentence, nor a particle before one ("de la Tour")."""
+    cased = any(ch.islower() for ch in text)  # "WIE VIELE URLAUBSTAGE?": no names to tell
+    found = list(_WORD.finditer(text))
+    gaps = [text[a.end() : b.start()] for a, b in pairwise(found)] + [""]
+    out: set[str] = set()
+    name_next = False  # the word after this one belongs to a name
+    for i in reversed(range(len(found))):
+        w = found[i].group()
+        start = i == 0 or any(ch in _SENTENCE_END for ch in gaps[i - 1])
+        name = cased and w[0].isupper() and not start and w not in _FORMAL
+        name_next = name or (name_next and w in _PARTICLES and gaps[i].isspace())
+        if not name_next:
+            out.add(w.lower())
+    return out
+
+
+def _score(words: set[str], small: frozenset[str]) -> float:
+    return sum(0.5 if w in _SHARED else 1.0 for w in words & small)
+
+
 def language_of(text: str) -> str | None:
     """ "English", another language's name ("German"), ``OTHER`` (a language not named, or
     two that tie), or None when ``text`` does not say (too few small words)."""
@@ -98,11 +140,15 @@ def language_of(text: str) -> str | None:
     if script:
         return script
     french = len({e.lower() for e in _ELISION.findall(text)})
-    words = {w.lower() for w in _WORD.findall(_ELISION.sub(" ", text))}  # "Los Angeles" twice
-    scores = {lang: len(words & small) for lang, small in SMALL_WORDS.items()}
+    plain = _ELISION.sub(" ", text)
+    words = {w.lower() for w in _WORD.findall(plain)}  # a set: "the" twice is one marker
+    english = _score(words, SMALL_WORDS[ENGLISH])
+    markers = _not_names(plain)
+    scores = {
+        lang: _score(markers, small) for lang, small in SMALL_WORDS.items() if lang != ENGLISH
+    }
     scores["French"] += french
     scores["Spanish"] += text.count("¿") + text.count("¡")
-    english = scores.pop(ENGLISH)
     best = max(scores.values())
     if best >= MIN_MARKERS and best > english:
         named = [lang for lang, n in scores.items() if n == best]

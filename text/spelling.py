@@ -7,7 +7,9 @@ when it is not an English word at all (the caller's ``is_word``: a real word the
 lack, like "Boston", must stay and be refused), is at least four letters long, and the
 documents hold one word close to it: one edit (a transposition counts as one) for a word of
 up to seven letters, two for a longer one, or the other side's spelling ("kilogrammes",
-"centre"); never another form of the same stem ("charger" is no slip for "charged"). Ties between different words at the same distance and count are left alone.
+"centre"; it counts as one edit); never another form of the same stem ("charger" is no
+slip for "charged"). The closest word wins, then the more common in the documents; two
+words as close and as common are left alone ("flor": "floor" or "flour").
 """
 
 from __future__ import annotations
@@ -89,21 +91,21 @@ def other_spellings(word: str) -> set[str]:
 def best_spelling(word: str, vocabulary: Mapping[str, int]) -> str | None:
     """The documents' word that ``word`` (lower case, not in ``vocabulary``) misspells, or
     None when there is none or two are equally likely."""
-    for variant in sorted(other_spellings(word)):
-        if variant in vocabulary:
-            return variant
     limit = 1 if len(word) < 8 else 2
-    found: list[tuple[int, int, str]] = []
-    for w, count in vocabulary.items():
-        if _other_form(word, w):
+    # The other side's spelling ("center" for "centre") is one slip, however many letters
+    # it changes, and no less: "flor" read the British way is "flour", but "floor" is one
+    # slip away too; the more common of the two wins, and as common, neither.
+    closest = {v: 1 for v in other_spellings(word) if v in vocabulary}
+    for w in vocabulary:
+        if _other_form(word, w) or w in closest:
             continue
         if abs(len(w) - len(word)) <= limit and len(w) >= MIN_LETTERS:
             d = edit_distance(word, w, limit)
             if d <= limit:
-                found.append((d, -count, w))
-    if not found:
+                closest[w] = d
+    if not closest:
         return None
-    found.sort()
+    found = sorted((d, -vocabulary[w], w) for w, d in closest.items())
     if len(found) > 1 and found[0][:2] == found[1][:2]:
         return None  # "limt": "limit" or "lint", as often each: no guess
     return found[0][2]

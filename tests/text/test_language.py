@@ -10,7 +10,12 @@ FOREIGN = [
     ("Quelle est la limite d'hôtel à Londres ?", "French"),
     ("Combien de jours de congé ai-je ?", "French"),
     ("Wie viele Urlaubstage bekomme ich?", "German"),
-    ("Was ist die Hotelgrenze in London?", "German"),  # "was", "die", "in" are English too
+    # "was" and "die" are English words too: half a marker each, with "ist" two of German
+    ("Was ist die Hotelgrenze in London?", "German"),
+    ("Quel est le plafond d'hôtel à Londres ?", "French"),
+    ("Quanto costa il robot?", "Italian"),
+    ("Können Sie mir sagen, wie lange das dauert?", "German"),  # "Sie" is no name
+    ("WIE VIELE URLAUBSTAGE BEKOMME ICH?", "German"),  # all capitals: nothing looks a name
     ("Wie viele?", "German"),
     ("¿Cuántos días de vacaciones tengo?", "Spanish"),
     ("Qual é o limite do hotel em Londres?", "Portuguese"),
@@ -37,6 +42,18 @@ ENGLISH_QUESTIONS = [
     "I'd like the employees' leave policy",
     "What is the de minimis rule?",
     "Urlaubstage?",  # one word: not enough to tell
+    # English words that are another language's small words too: "was", "die" (German),
+    # "per" (Italian), "hat" and "bin" (German has, am)
+    "Was Die Hard released?",
+    "Hotel del Coronado per diem?",
+    "hard hat in bin area?",
+    "Can I rent a van for my son?",
+    # names: capitalised words inside a sentence, and the particles before them
+    "Who is Jean-Luc de la Tour du Pin?",
+    "Who is Juan de la Cruz y Santos?",
+    "Who is Leonardo da Vinci?",
+    "Ho Chi Minh City hotel limit?",
+    "AI in LA?",
 ]
 
 

@@ -77,6 +77,14 @@ def test_two_words_equally_close_and_common_are_no_guess() -> None:
     assert best_spelling("limt", {**DOCS, "limit": 3}) == "limit"
 
 
+def test_the_other_sides_spelling_is_no_closer_than_a_one_letter_slip() -> None:
+    # "flor" read the British way is "flour"; "floor" is one edit away too
+    docs = word_counts(["The office is on floor 2.", "Flour and sugar are in the pantry."])
+    assert respelled("Where is the flor?", docs, _is_word) == ("Where is the flor?", {})
+    assert best_spelling("flor", {**docs, "floor": 3}) == "floor"
+    assert best_spelling("flor", {**docs, "flour": 3}) == "flour"
+
+
 def test_other_spellings_read_british_as_american_and_back() -> None:
     assert "kilograms" in other_spellings("kilogrammes")
     assert "colour" in other_spellings("color")
