@@ -30,7 +30,7 @@ from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import opens_document, run_back, run_on
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import ENUMERATION_BONUS, FollowFn, Piece, enumerates, list_answer
-from providers.extractive_qtype import QuestionType, classify, polarity
+from providers.extractive_qtype import QuestionType, classify, polarity, says_predicate
 from providers.extractive_rows import row_pieces
 from providers.extractive_signature import answers_who, names_a_person, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
@@ -234,7 +234,6 @@ def rank(
     # "Does FIPS 199 apply to national security systems?": the sentence that names
     # "national security systems" decides it, not the one that repeats "FIPS 199".
     asked_phrases = set(pairwise(content_terms(question))) if qt.kind == "yesno" else set()
-    tail = " ".join(_WORDS.findall(question.lower())[-2:]) if qt.kind == "yesno" else ""
     out = []
     for c, text in quoted:
         bonus = OWN_BONUS * len(own & set(content_terms(text))) / len(own) if own else 0.0
@@ -258,11 +257,7 @@ def rank(
         elif qt.kind == "yesno":
             shared = asked_phrases & set(pairwise(content_terms(text)))
             bonus += PHRASE_BONUS * min(2, len(shared))
-            # the question's last words say what is asked of its subject ("Does the learning
-            # budget roll over?"): the sentence that says them decides ("Unused budget does
-            # not roll over."), not the one that repeats the subject
-            if tail and f" {tail} " in f" {' '.join(_WORDS.findall(text.lower()))} ":
-                bonus += PHRASE_BONUS * 2
+            bonus += PHRASE_BONUS * 2 * says_predicate(question, text)
         if answers_faq(c, question):
             bonus += FAQ_BONUS
         if asks_row_total(text, question):  # the part of a split row that holds its total
@@ -277,7 +272,6 @@ def rank(
     return out
 
 
-_WORDS = re.compile(r"[a-z0-9][\w'-]*")
 _COUNT_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
     r"thousand|million|dozen|twice)\b",

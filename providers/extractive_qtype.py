@@ -210,3 +210,15 @@ def _opposed(question: str, sentence: str) -> bool:
             if any(w.startswith(p + stem) for p in prefixes for w in s_words):
                 return True
     return False
+
+
+_LOWER_WORD = re.compile(r"[a-z0-9][\w'-]*")
+
+
+def says_predicate(question: str, sentence: str) -> bool:
+    """Does the sentence say the yes/no question's last two words, what it asks of its
+    subject? "Does the learning budget roll over?" is decided by "Unused budget does not
+    roll over.", not by the sentence that repeats "learning budget"."""
+    tail = " ".join(_LOWER_WORD.findall(question.lower())[-2:])
+    said = " ".join(_LOWER_WORD.findall(sentence.lower()))
+    return bool(tail) and f" {tail} " in f" {said} "

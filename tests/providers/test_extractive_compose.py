@@ -365,3 +365,11 @@ def test_a_yes_no_question_that_also_asks_which_is_answered_by_its_wh_half() -> 
     assert classify("Can I work remotely, and how many days a week?").kind == "fact"
     assert classify("Is the warranty two years?").kind == "yesno"
     assert classify("Does it apply to systems other than national security ones?").kind == "yesno"
+
+
+def test_a_yes_no_question_is_decided_by_the_sentence_that_says_its_predicate() -> None:
+    from providers.extractive_qtype import says_predicate
+
+    q = "Does the learning budget roll over?"
+    assert says_predicate(q, "Unused budget does not roll over.")
+    assert not says_predicate(q, "Each employee has a learning budget of 1,500 US dollars.")
