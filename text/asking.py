@@ -33,24 +33,53 @@ def as_question(text: str) -> str:
     topic = m.group("topic")
     if _WH.match(topic):
         return topic[0].upper() + topic[1:] + "?"
+    return _what_is(topic)
+
+
+def _what_is(topic: str) -> str:
+    """The question asking for ``topic``: "What is the warranty?", or "What are the hotel
+    limits?" when its last word is a plural."""
     last = topic.split()[-1].lower()
     plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
     return f"What {'are' if plural else 'is'} {topic}?"
 
 
 # What people type around a question: greetings, thanks, "pls", "quick question:".
+# A greeting is read through only when what follows shows it is one (a comma, a "!", the end,
+# or the question itself): "Hello Kitty merchandise budget?" asks about Hello Kitty.
+_ASKS_NEXT = (
+    r"(?:how|why|what|when|where|who|whom|whose|which|whether|if|is|are|am|was|were|do|does|"
+    r"did|can|could|would|will|should|shall|may|might|must|has|have|had|please|pls|plz|"
+    r"kindly|tell|give|show|send|explain|describe|let|i|i'm|i'd|i've|im|we|my|our|quick|one)\b"
+)
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening)|dear\s+\w+)"
-    r"(?:\s+(?:there|all|team|everyone))?\b(?:\s*[:;]-?\)|[\s,!.:;\-])*)+",
+    r"^\s*(?:(?:(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening))"
+    r"(?:\s+(?:there|all|team|everyone))?\b|dear\s+[^,;:!.?\n]{1,60}?)"
+    r"(?:\s*(?:[:;]-?\)|[,!.:;\-])(?:[:;]-?\)|[\s,!.:;\-])*|\s*$|\s+(?=" + _ASKS_NEXT + r")))+",
     re.I,
 )
 _OPENER = re.compile(r"^\s*(?:(?:a\s+)?quick\s+question|one\s+more\s+thing)\s*[:,\-!.]+\s*", re.I)
-_THANKS = re.compile(
-    r"(?:[\s,.!;:\-]*\b(?:(?:many\s+)?thanks(?:\s+(?:a\s+lot|in\s+advance))?|thank\s+you"
-    r"(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|please|pls|plz|[:;]-?\))[\s!.:)]*)+$",
-    re.I,
+# "pls" and "plz" in capitals are an acronym ("What does PLS mean?"), not a "please".
+_PLS = r"[Pp]l[sz]"
+_PLEASE_WORD = r"(?:(?i:please|kindly)|" + _PLS + ")"
+# A closing thanks or "please", the last one in a message. It is looked for only in the last
+# _CLOSING_SPAN characters (more than any one of them takes; its \b still sees the character
+# before them), so taking a message's closings off one by one costs what the message is long.
+# A pattern for the whole run ("(sep* word sep*)+$") backtracked exponentially in its length.
+_CLOSING = re.compile(
+    r"(?P<lead>[\s,.!;:\-]*)(?:\b(?i:(?:many\s+)?thanks(?:\s+(?:a\s+lot|in\s+advance))?|"
+    r"thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s!.:)]*|[:;]-?\)[\s!.:)]*|"
+    r"\b(?P<please>(?i:please)|" + _PLS + r")\b[\s!.:)?]*)\Z"
 )
-_PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b\s*", re.I)
+_CLOSING_SPAN = 64
+# "Who do I need to please?": the verb, not a closing "please".
+_PLEASED_BY = re.compile(r"\b(?:to|i|we|you|they|can|could|should|must|will|would|do)\Z", re.I)
+# A "please" at the start of the message or of a clause, or in "could you please": read
+# through. Anywhere else it is a word of the question ("How do I please a client?").
+_PLEASE = re.compile(
+    r"(?P<keep>(?:^|[,;:.!?])\s*|\b(?i:(?:can|could|would|will)\s+(?:you|u)|(?:you|u)\s+"
+    r"(?:can|could|would))\s+)" + _PLEASE_WORD + r"\b[\s,]*(?=\w)"
+)
 _ASK_ME = re.compile(
     r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|let)\s+me(?:\s+know)?\s+"
     r"|^\s*(?:i\s+(?:was\s+wondering|wonder|want\s+to\s+know|would\s+like\s+to\s+know|"
@@ -64,9 +93,18 @@ _GIVE_ME = re.compile(
 )
 # A long message's question: a clause that starts with a question word.
 _CLAUSE = re.compile(
-    r"(?:^|[,;.!?]\s*|\b(?:anyway|so|but|and|now)\s+)(?P<q>" + WH_CLAUSE + r"[^,;.!?]*)", re.I
+    r"(?P<lead>^|[,;:.!?]\s*|\b(?:anyway|so|but|and|now)\s+)(?P<q>" + WH_CLAUSE + r"[^,;.!?]*)",
+    re.I,
 )
 _CLAUSE_END = re.compile(r"\s+(?:because|since|as\s+i|cause|cuz)\b.*$", re.I)
+# "Our contractor, who joined in March, ...": after a comma that follows a noun, these start
+# a relative clause (who the contractor is), not the question.
+_RELATIVE = re.compile(r"(?:who|whom|whose|which|where|when)\b", re.I)
+_NOT_NOUN = re.compile(
+    r"\b(?:here|there|now|then|today|first|also|anyway|ok|okay|well|so|yes|no|please|thanks|"
+    r"question)\s*\Z",
+    re.I,
+)
 LONG_QUESTION_WORDS = 20
 _WORDS = re.compile(r"[\w'\-]+")
 
@@ -77,9 +115,8 @@ def plain_question(text: str) -> str:
     support phone number pls" -> "What is the support phone number?"; a long message's
     question clause ("... anyway what is the hotel limit in London, because ...").
     Anything else is returned as it came."""
-    q = _OPENER.sub("", _GREETING.sub("", text))
-    q = _THANKS.sub("", q).strip()
-    q = _PLEASE.sub("", q).strip() or text.strip()
+    q = _without_closings(_OPENER.sub("", _GREETING.sub("", text))).strip()
+    q = _PLEASE.sub(r"\g<keep>", q).strip() or text.strip()
     # "I have a broken robot, could you give me ...": the request, not what leads up to it
     for cut in [0, *(m.end() for m in _BREAK.finditer(q))]:
         if asked := _asked(q[cut:]):
@@ -89,14 +126,44 @@ def plain_question(text: str) -> str:
     # trigger noticing?", "Is X tied to ..., and which hash ...?") is kept whole: its first
     # clause is no more the question than its last.
     if len(_WORDS.findall(q)) > LONG_QUESTION_WORDS and not _ONE_QUESTION.match(q):
-        for m in _CLAUSE.finditer(q):
-            clause = _CLAUSE_END.sub("", m.group("q")).strip()
-            if len(_WORDS.findall(clause)) >= 3:
-                q = clause[0].upper() + clause[1:] + "?"
-                break
+        q = _clause_asked(q) or q
     if q != text.strip() and q[-1:] not in "?.!":
         q += "?"
     return q
+
+
+def _without_closings(q: str) -> str:
+    """``q`` without the thanks and "please"s it ends with ("... hours? cheers :)", "..., per
+    month, please?"), taken off one at a time from its end."""
+    end = len(q)
+    while m := _CLOSING.search(q, max(0, end - _CLOSING_SPAN), end):
+        before = _PLEASED_BY.search(q, max(0, m.start() - 8), m.start())
+        if m.group("please") and "," not in m.group("lead") and before:
+            break
+        end = m.start()
+    return q[:end]
+
+
+def _clause_asked(q: str) -> str | None:
+    """The clause of a long message that is its question: the first one asked with a "?",
+    else the first that starts no relative clause ("Our contractor, who joined in March,
+    ..."), else the first; None when no clause starts with a question word."""
+    found: list[tuple[bool, bool, str]] = []
+    for m in _CLAUSE.finditer(q):
+        clause = _CLAUSE_END.sub("", m.group("q")).strip()
+        if len(_WORDS.findall(clause)) < 3:
+            continue
+        relative = (
+            m.group("lead").startswith(",")
+            and _RELATIVE.match(clause) is not None
+            and not _NOT_NOUN.search(q, max(0, m.start() - 12), m.start())
+        )
+        found.append((q[m.end() : m.end() + 1] == "?", not relative, clause))
+    if not found:
+        return None
+    # max keeps the first of equals: the earliest clause among the best
+    clause = max(found, key=lambda f: f[:2])[2]
+    return clause[0].upper() + clause[1:] + "?"
 
 
 _BREAK = re.compile(r"[,;.!?]\s+")
@@ -115,8 +182,5 @@ def _asked(q: str) -> str | None:
     if (m := _ASK_ME.match(q)) and _WH_WORD.match(_BEFORE_WH.sub("", q[m.end() :])):
         return q[m.end() :]
     if m := _GIVE_ME.match(q):
-        topic = m.group("topic")
-        last = topic.split()[-1].lower()
-        plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
-        return f"What {'are' if plural else 'is'} {topic}?"
+        return _what_is(m.group("topic"))
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from text.asking import as_question, plain_question
@@ -81,7 +83,39 @@ LONG_HOTEL = (
         ),
         ("List the steps.", "List the steps."),
         ("thanks", "thanks"),
+        # "please" is read through at the start, after "could you" and at the end, never as
+        # a word of the question
+        ("could you please tell me the core hours", "What are the core hours?"),
+        ("can u pls give me the hotel limits", "What are the hotel limits?"),
+        ("What are the core hours please?", "What are the core hours?"),
+        ("Is the fee per diem or per month, please?", "Is the fee per diem or per month?"),
+        ("How do I please a client?", "How do I please a client?"),
+        ("Who do I need to please?", "Who do I need to please?"),
+        ("What does the acronym PLS mean?", "What does the acronym PLS mean?"),
+        # a long message's question is the clause asked with a "?", not a relative clause
+        (
+            "Our contractor in Berlin, who joined in March and works remotely most of the week,"
+            " asked about equipment: what is the budget for a standing desk?",
+            "What is the budget for a standing desk?",
+        ),
+        # a greeting is read through when what follows shows it is one, never a title's word
+        ("Hello Kitty merchandise budget?", "Hello Kitty merchandise budget?"),
+        ("Hello world program: how do I run it?", "Hello world program: how do I run it?"),
+        ("Dear Sir or Madam, when is the deadline?", "when is the deadline?"),
+        ("Hey team what are the core hours", "what are the core hours?"),
+        ("what are the core hours? pls thx :)", "what are the core hours?"),
     ],
 )
 def test_the_question_is_read_out_of_what_people_type_around_it(typed: str, question: str) -> None:
     assert plain_question(typed) == question
+
+
+@pytest.mark.parametrize("word", ["pls", "ty", "thanks", "thank you", "cheers", "please", "hi"])
+@pytest.mark.parametrize("end", ["?", "help", "x", ""])
+def test_a_long_run_of_closing_words_is_read_at_once(word: str, end: str) -> None:
+    """A pattern for the whole run of thanks backtracked exponentially: 22 "pls " and a "?"
+    took 2.9 s, and each word more doubled it."""
+    typed = f"{word} " * 200 + end
+    started = time.perf_counter()
+    plain_question(typed)
+    assert time.perf_counter() - started < 0.05
