@@ -109,12 +109,23 @@ LONG_QUESTION_WORDS = 20
 _WORDS = re.compile(r"[\w'\-]+")
 
 
+_CONTRACTED = re.compile(r"\b(what|who|where|when|how|which|why)(?:['’]?s|['’]re)\b", re.I)
+
+
+def _expand(m: re.Match[str]) -> str:
+    verb = "are" if m.group(0).lower().endswith("re") else "is"
+    return f"{m.group(1)} {verb}"
+
+
 def plain_question(text: str) -> str:
     """The question in what a person typed: "hi, could you please tell me what the hotel
     limit in London is? thanks!" -> "what the hotel limit in London is?"; "give me the
     support phone number pls" -> "What is the support phone number?"; a long message's
     question clause ("... anyway what is the hotel limit in London, because ...").
-    Anything else is returned as it came."""
+    Anything else is returned as it came, but for a question word's contraction ("What's
+    the warranty?", "whats" -> "What is the warranty?"): the refusal model, fitted on
+    written questions, read "What's" as a word it had not seen (P 0.30 against 0.51)."""
+    text = _CONTRACTED.sub(_expand, text)
     q = _without_closings(_OPENER.sub("", _GREETING.sub("", text))).strip()
     q = _PLEASE.sub(r"\g<keep>", q).strip() or text.strip()
     # "I have a broken robot, could you give me ...": the request, not what leads up to it

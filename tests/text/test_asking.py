@@ -82,6 +82,11 @@ LONG_HOTEL = (
             "Can you tell me if rental cars need approval?",
         ),
         ("List the steps.", "List the steps."),
+        # a question word's contraction is written out: the refusal model never saw "What's"
+        ("What's the warranty?", "What is the warranty?"),
+        ("whats the warranty", "what is the warranty"),
+        ("What're the rules?", "What are the rules?"),
+        ("Whose laptop is it?", "Whose laptop is it?"),
         ("thanks", "thanks"),
         # "please" is read through at the start, after "could you" and at the end, never as
         # a word of the question
