@@ -27,7 +27,7 @@ from providers.base import Source
 from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
-from providers.extractive_cuts import opens_document, run_back, run_on
+from providers.extractive_cuts import opens_document, run_back, run_on, unbulleted
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import ENUMERATION_BONUS, FollowFn, Piece, enumerates, list_answer
 from providers.extractive_qtype import QuestionType, classify, polarity, says_predicate
@@ -397,4 +397,4 @@ def compose(
 
 
 def render(pieces: Sequence[Piece]) -> str:
-    return " ".join(f"{p.text} {''.join(f'[{n}]' for n in p.cites)}" for p in pieces)
+    return " ".join(f"{unbulleted(p.text)} {''.join(f'[{n}]' for n in p.cites)}" for p in pieces)

@@ -96,3 +96,13 @@ def run_back(c: Candidate, precede: FollowFn | None, seen: dict[int, str]) -> Ca
     if END.search(start.rstrip()) or not start.strip()[:1].isupper():
         return c  # the chunk before ends a sentence, or it is a fragment itself
     return replace(c, text=start + " " + c.text, heading=False)
+
+
+_BULLET = re.compile(r"\s*[•◦▪●■‣*–-][ \t]+(?P<body>\S.*)", re.S)
+
+
+def unbulleted(text: str) -> str:
+    """A list item quoted on its own, without its marker: "- The bus leaves at 07:30." is
+    answered "The bus leaves at 07:30." (a dash before an answer reads as a typo)."""
+    m = _BULLET.match(text)
+    return m.group("body") if m else text

@@ -373,3 +373,14 @@ def test_a_yes_no_question_is_decided_by_the_sentence_that_says_its_predicate() 
     q = "Does the learning budget roll over?"
     assert says_predicate(q, "Unused budget does not roll over.")
     assert not says_predicate(q, "Each employee has a learning budget of 1,500 US dollars.")
+
+
+def test_a_list_item_quoted_alone_loses_its_marker() -> None:
+    from providers.extractive_compose import render
+    from providers.extractive_lists import Piece as P
+
+    assert render([P("- The bus leaves Tacoma at 07:30.", (1,))]) == (
+        "The bus leaves Tacoma at 07:30. [1]"
+    )
+    assert render([P("• Badge required.", (2,))]) == "Badge required. [2]"
+    assert render([P("-5 °C is the limit.", (1,))]) == "-5 °C is the limit. [1]"
