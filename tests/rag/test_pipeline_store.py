@@ -67,6 +67,64 @@ def test_a_new_reader_re_reads_an_unchanged_file(engine, tmp_path: Path, monkeyp
     assert engine.ingest([f])[0].status == "replaced"
 
 
+def test_a_new_reader_drops_an_older_readers_copy_under_another_path(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, monkeypatch
+) -> None:
+    """The same bytes read at another path (a second checkout, a moved folder) by a newer
+    reader: the older reader's copy was kept beside the new one, so every question got each
+    chunk twice (the dev set on a reused index: page_in_top5 113/119, contains_gold 77/119;
+    fresh 116 and 88). Re-ingesting the old path was "unchanged" and `reindex` could not
+    drop it either."""
+    import ingest.reader_version as reader
+
+    text = "The canteen opens at eight. Lunch costs four euros."
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old, new = (
+        _write(tmp_path / "old" / "notes.txt", text),
+        _write(tmp_path / "new" / "notes.txt", text),
+    )
+    monkeypatch.setattr(reader, "reader_version", lambda: "an-older-reader")
+    [first] = engine.ingest([old])
+    monkeypatch.setattr(reader, "reader_version", lambda: "a-newer-reader")
+    [r] = engine.ingest([new])
+    assert r.status == "replaced" and r.doc_id != first.doc_id
+    assert [d.doc_id for d in engine.docs()] == [r.doc_id]
+    assert engine.store.vector_count() == engine.store.chunk_count() == 1
+    assert [p.doc_id for p in engine.retrieve("canteen opens", k=5).passages] == [r.doc_id]
+    assert engine.stale_docs() == []
+    assert engine.ingest([old])[0].status == "unchanged"
+    assert [d.doc_id for d in engine.docs()] == [r.doc_id]
+
+
+def test_an_index_holding_both_copies_is_repaired_by_the_next_ingest(  # type: ignore[no-untyped-def]
+    engine, tmp_path: Path, monkeypatch
+) -> None:
+    """An index already holding an older reader's copy beside the current one (written before
+    the fix) loses the stale copy when either path is ingested again ("unchanged")."""
+    import ingest.reader_version as reader
+
+    text = "The library closes at six on Sundays."
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old, new = (
+        _write(tmp_path / "old" / "hours.txt", text),
+        _write(tmp_path / "new" / "hours.txt", text),
+    )
+    monkeypatch.setattr(reader, "reader_version", lambda: "an-older-reader")
+    [stale] = engine.ingest([old])
+    monkeypatch.setattr(reader, "reader_version", lambda: "a-newer-reader")
+    engine.ingestor._stale_copies = lambda *a, **k: []  # the old code: path-only replacement
+    [r] = engine.ingest([new])
+    assert {d.doc_id for d in engine.docs()} == {stale.doc_id, r.doc_id}
+    del engine.ingestor._stale_copies
+    for path in (new, old):
+        assert engine.ingest([path])[0].status == "unchanged"
+        assert [d.doc_id for d in engine.docs()] == [r.doc_id]
+        assert engine.store.vector_count() == engine.store.chunk_count() == 1
+    assert [p.doc_id for p in engine.retrieve("library closes", k=5).passages] == [r.doc_id]
+
+
 def test_remove_by_name_and_unknown(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f = _write(tmp_path / "a.md", "# A\n\nAlpha bravo charlie.")
     engine.ingest([f])
