@@ -127,8 +127,10 @@ def names_itself(sentence: str, file_name: str) -> bool:
     if _THIS_DOCUMENT.match(sentence):
         return True
     name = set(content_terms(name_words(file_name.rsplit(".", 1)[0])))
-    opening_words = set(content_terms(" ".join(sentence.split()[:5])))
-    return bool(name) and name <= opening_words
+    opening = content_terms(" ".join(sentence.split()[:5]))
+    # the name is the sentence's subject: "Staff complete fire safety training ..." in
+    # fire-safety.pdf only mentions it
+    return bool(name) and name <= set(opening) and opening[0] in name
 
 
 def describes_itself(text: str, file_name: str) -> bool:

@@ -113,3 +113,14 @@ def test_a_follow_ups_carried_terms_are_not_its_subject() -> None:
     # "these documents" in a conversation: rag/followup added the last question's terms
     assert overview_subject("What are these documents about? (approve travel)") == ""
     assert overview_subject("Summarize the travel policy. (hotels)") == "travel policy"
+
+
+def test_a_sentence_that_only_mentions_the_file_name_does_not_describe_the_document() -> None:
+    """ "Summarize fire-safety.pdf" quoted "Staff complete fire safety training once a year
+    ..." (page 2) as the document's self-description: its first words hold "fire safety"."""
+    from text.overview import names_itself
+
+    assert not names_itself("Staff complete fire safety training once a year.", "fire-safety.pdf")
+    assert names_itself("The fire safety procedure sets out what to do.", "fire-safety.pdf")
+    assert names_itself("FIPS Publication 199 addresses the first task.", "FIPS199.pdf")
+    assert names_itself("This policy explains how to book travel.", "travel.pdf")
