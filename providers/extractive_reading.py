@@ -8,12 +8,16 @@ documents: "Wie viele Urlaubstage bekomme ich?" matches nothing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from providers.base import REFUSAL_TEXT, Source
 from text.language import ENGLISH, OTHER, foreign_language, language_of
 
 NOT_ENGLISH = f"{REFUSAL_TEXT} The documents are in English, and this question seems to be"
+# "and in tokio? (hotel limit london)": the terms a follow-up carried (``rag/followup.py``),
+# with the "?" that reading an instruction as a question may add after them.
+_CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")
 
 
 def not_english_refusal(language: str) -> str:
@@ -35,7 +39,18 @@ def refusal_text(question: str, sources: Sequence[Source]) -> str:
 def read_as(typed: str, read: str, answer: str = "") -> dict[str, str]:
     """``{"read_as": read}`` (for ``Response.raw``) when the answerer respelt words of the
     ``typed`` question; nothing when it did not, or when ``answer`` refused the question as
-    not English (its words "corrected" to English ones would only mislead)."""
-    if read == typed or answer.startswith(NOT_ENGLISH):
+    not English (its words "corrected" to English ones would only mislead).
+
+    A follow-up is answered with the terms it carried from the conversation in a trailing
+    bracket ("and in tokio? (hotle limit londn)", ``rag/followup.py``): only the user's own
+    part is compared and shown ("and in tokyo?"), never the machine's carried terms."""
+    own_typed, own_read = own_part(typed), own_part(read)
+    if own_read == own_typed or answer.startswith(NOT_ENGLISH):
         return {}
-    return {"read_as": read}
+    return {"read_as": own_read}
+
+
+def own_part(question: str) -> str:
+    """``question`` without a trailing bracket of carried terms; a question that is only
+    a bracket is kept whole."""
+    return _CARRIED.sub("", question) or question

@@ -9,6 +9,9 @@ searched as asked, so the last topic does not pollute the next one.
 :func:`in_context` turns a follow-up into a standalone-ish question: an ellipsis takes the
 previous question with its named entity swapped ("What is the nightly hotel limit in
 Paris?"); a pronoun keeps the question and adds the previous turn's key terms in brackets.
+An ellipsis that names its own subject ("What about meals?" after the hotel limit in Tokyo)
+is about that subject: it carries only the thing the last question was about ("And the
+battery? (Carrier R2)"), not the old topic's words, which answered the old question again.
 The result is both the search query and the extractive answerer's notion of what is asked
 (``Request.metadata["focus"]``). The chat session (with an LLM rewrite, or this) and the
 CLI both call it.
@@ -40,6 +43,22 @@ _EXISTENTIAL = re.compile(
     r"\b(?:is|are|was|were|be)\s+there\b|\bthere\s+(?:is|are|was|were)\b", re.I
 )
 _WH_START = re.compile(r"^\s*(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+# The leads of an ellipsis, however many ("And what about meals?" -> "meals?").
+_LEADS = re.compile(
+    r"^(?:\s*(?:and|or|but|also|what about|how about|what of|same for)\b[\s,]*)+", re.I
+)
+# "And in Tokyo?", "And per month?", "What about for contractors?": the follow-up qualifies
+# the last question (a place, a period, a group), it does not name a new subject.
+_QUALIFIER = re.compile(
+    r"^\s*(?:in|on|at|for|per|during|from|to|with|without|by|under|over|after|before|"
+    r"within|outside|inside|near|via|across|between)\b",
+    re.I,
+)
+# "in London", "at the Tacoma office", "during March": where or when the last question was
+# asked, not what it was about.
+_LOCATIVE = r"\b(?:in|at|on|from|to|near|during|within|outside|across|since|until)"
+# A trailing "(...)": the terms a follow-up carried (``_resolve``), not words anyone typed.
+_CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -132,21 +151,74 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     return list(seen.values())[:MAX_CARRIED_TERMS]
 
 
+def own_part(question: str) -> str:
+    """The question without the terms a follow-up carried in brackets: "and in Tokyo?
+    (hotel limit london)" -> "and in Tokyo?"; a question that is only a bracket is kept."""
+    return _CARRIED.sub("", question) or question
+
+
 def _swap_entity(previous: str, follow_up: str) -> str | None:
     """ "And in Paris?" after "What is the limit in London?" -> "What is the limit in Paris?"
-    (the previous question's named entity replaced by the follow-up's), else None."""
+    (the previous question's named entity replaced by the follow-up's), else None. The
+    previous question's own names come first: "and in Tokyo? (hotel limit US New York)"
+    swaps Tokyo, not a name its answer lent it."""
     new = _entities(follow_up)
-    old = _entities(previous)
+    old = _entities(own_part(previous)) or _entities(previous)
     if len(new) != 1 or not old:
         return None
     return previous.replace(old[-1], new[0], 1)
+
+
+def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
+    """Does the ellipsis name a subject of its own ("What about meals?", "And the
+    warranty?") rather than qualify the last question ("And in Tokyo?", "What about
+    Tokyo?", "And per month?", "Same for contractors?") or point back ("What about its
+    battery?", "And that?")? A name typed in lower case is known when the last exchange
+    wrote it capitalised ("what about tokyo?" after "... London and Tokyo.")."""
+    lead = question[: len(question) - len(rest)].lower()
+    if "same" in lead or _QUALIFIER.match(rest):
+        return False
+    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
+        return False
+    if _DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", rest)):
+        return False
+    prev_q, prev_a = previous
+    said = [*_entities(question), *_entities(prev_q), *_entities(prev_a, question=False)]
+    names = {w.lower() for e in said for w in e.split()}
+    words = (w.lower() for w in WORD.findall(rest))
+    return any(w not in STOPWORDS | _GENERIC_VERBS and w not in names for w in words)
+
+
+def _about_own_subject(question: str, previous: str) -> str:
+    """ "And the battery?" after "What does the Carrier R2 do?" -> "And the battery? (Carrier
+    R2)": the new subject with the thing the last question was about, which it lacks. A
+    place or time the last question was asked *in* is not carried: it qualified the old
+    topic, the new one may not vary by it (meals are 75 dollars in every city), and the
+    answerer wants each carried word in its answer ("What about meals? (Tokyo)" was refused).
+    With names of its own ("What about meals in Paris?") it carries nothing."""
+    if _entities(question):
+        return question
+    own = own_part(previous)
+    said = question.lower()
+    names = [
+        e
+        for e in dict.fromkeys(_entities(own))
+        if not _NUMBER.fullmatch(e)
+        and not re.search(_LOCATIVE + r"\s+(?:the\s+)?" + re.escape(e), own, re.I)
+        and e.lower() not in said
+    ]
+    return f"{question} ({' '.join(names)})" if names else question
 
 
 def _resolve(question: str, previous: tuple[str, str] | None) -> str:
     if previous is None or not needs_context(question):
         return question
     prev_q, prev_a = previous
-    if _ELLIPSIS.search(question) and not _WH_START.search(_ELLIPSIS.sub("", question)):
+    lead = _LEADS.match(question)
+    rest = question[lead.end() :] if lead else ""
+    if lead and not _WH_START.match(rest):
+        if _own_subject(question, rest, previous):
+            return _about_own_subject(question, prev_q)
         swapped = _swap_entity(prev_q, question)
         if swapped:
             return swapped

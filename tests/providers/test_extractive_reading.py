@@ -101,3 +101,35 @@ def test_helpers() -> None:
     assert "in another language" in refusal_text("Сколько дней отпуска я получаю?", SOURCES)
     assert read_as("hotle", "hotle") == {}
     assert read_as("hotle", "hotel") == {"read_as": "hotel"}
+
+
+def test_read_as_compares_and_shows_only_the_users_own_part_of_a_follow_up() -> None:
+    # found in the app: "Read as: and in Tokyo? (hotel limit london US New York San
+    # Francisco)" - the follow-up's carried terms (respelt "hotle", "londn"), not the user's
+    carried = "and in Tokyo? (hotle limit londn US New York San Francisco)"
+    assert read_as(carried, "and in Tokyo? (hotel limit london US New York San Francisco)") == {}
+    assert read_as("and in tokio? (hotle limit londn)", "and in tokyo? (hotel limit london)") == {
+        "read_as": "and in tokyo?"
+    }
+    # an instruction read as a question gets its "?" after the brackets
+    assert read_as("What is meals? (Tokio)?", "What is meals? (Tokyo)?") == {}
+    assert read_as("What is mealz? (Tokyo)?", "What is meals? (Tokyo)?") == {
+        "read_as": "What is meals?"
+    }
+    # a bracket inside the question is the user's own
+    assert read_as("limit (per nihgt) in Tokyo?", "limit (per night) in Tokyo?") == {
+        "read_as": "limit (per night) in Tokyo?"
+    }
+
+
+@needs_vocabulary
+def test_a_follow_ups_carried_terms_are_never_read_as() -> None:
+    p = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=5.0))
+
+    def ask(typed: str, focus: str) -> dict[str, object]:
+        req = Request(messages=[], question=typed, sources=SOURCES, metadata={"focus": focus})
+        return p.generate(req).raw
+
+    assert "read_as" not in ask("and in London?", "and in London? (hotle limit)")
+    raw = ask("and in londn?", "and in londn? (hotle limit)")
+    assert raw["read_as"] == "and in london?"

@@ -10,7 +10,7 @@ import pytest
 from providers.base import Message
 from rag.cli.ask import parse_history as _history
 from rag.cli.ask import read_questions as _questions
-from rag.followup import in_context, key_terms, needs_context
+from rag.followup import in_context, key_terms, needs_context, own_part
 
 VACATION = [
     Message("user", "How many vacation days do full-time employees get?"),
@@ -120,3 +120,68 @@ def test_a_pronoun_with_its_own_antecedent_stands_alone(question: str) -> None:
 )
 def test_a_pronoun_with_nothing_before_it_points_back(question: str) -> None:
     assert needs_context(question)
+
+
+# found in the app (no key): "hotle limit in londn" -> "and in Tokyo?" -> "what about meals?"
+# searched "what about meals? (Tokyo hotle limit londn US New York San)" and repeated the
+# hotel limit; "what about meals?" names its own subject and carries none of the old topic
+HOTEL_CHAIN = [
+    Message("user", "hotle limit in londn"),
+    Message("assistant", "The nightly hotel limit is 220 US dollars in most cities. [1]"),
+    Message("user", "and in Tokyo?"),
+    Message("assistant", "The nightly hotel limit is 320 dollars in London and Tokyo. [1]"),
+]
+CARRIER = [
+    Message("user", "What does the Carrier R2 do?"),
+    Message("assistant", "The Carrier R2 is an autonomous mobile robot. [1]"),
+]
+
+
+@pytest.mark.parametrize(
+    "question", ["what about meals?", "And meals?", "How about meals?", "And what about meals?"]
+)
+def test_an_ellipsis_that_names_its_own_subject_drops_the_old_topic(question: str) -> None:
+    assert in_context(question, HOTEL_CHAIN) == question
+    assert in_context(question, LONDON) == question  # "in London" qualified the old topic
+
+
+def test_an_own_subject_carries_the_thing_the_last_question_was_about() -> None:
+    assert in_context("And the battery?", CARRIER) == "And the battery? (Carrier R2)"
+    # names of its own: nothing carried, nothing swapped ("What is ... limit in Paris?")
+    assert in_context("What about meals in Paris?", LONDON) == "What about meals in Paris?"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What about Tokyo?", "What is the nightly hotel limit in Tokyo?"),
+        ("And what about Tokyo?", "What is the nightly hotel limit in Tokyo?"),
+        ("and in tokio?", "and in tokio? (nightly hotel limit London)"),
+        ("And per month?", "And per month? (nightly hotel limit London)"),
+        ("Same for contractors?", "Same for contractors? (nightly hotel limit London)"),
+        ("What about its receipts?", "What about its receipts? (nightly hotel limit London)"),
+        ("And that?", "And that? (nightly hotel limit London)"),
+        # a name typed in lower case that the last answer wrote capitalised
+        ("what about tokyo?", "what about tokyo? (nightly hotel limit London)"),
+    ],
+)
+def test_an_ellipsis_that_qualifies_or_points_back_keeps_the_old_topic(
+    question: str, expected: str
+) -> None:
+    assert in_context(question, LONDON) == expected
+
+
+def test_a_swap_replaces_the_name_the_user_typed_not_one_an_answer_lent() -> None:
+    # "and in Tokyo?" resolved to "and in Tokyo? (hotle limit londn US ...)"; "And in
+    # Paris?" after it swaps Tokyo, not the answer's "US" at the end of the brackets
+    history = [HOTEL_CHAIN[0], Message("assistant", "It is 220 US dollars in New York. [1]")]
+    history += HOTEL_CHAIN[2:]
+    assert in_context("And in Paris?", history) == "and in Paris? (hotle limit londn US New York)"
+
+
+def test_own_part_drops_only_the_carried_brackets() -> None:
+    assert own_part("and in Tokyo? (hotel limit london)") == "and in Tokyo?"
+    assert own_part("What is the limit (per night) in Tokyo?") == (
+        "What is the limit (per night) in Tokyo?"
+    )
+    assert own_part("(hotel limit)") == "(hotel limit)"
