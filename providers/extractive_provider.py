@@ -200,7 +200,8 @@ class ExtractiveProvider:
         )
         question = spelt_as_sources(asked, request.sources)
         if (about := self._about_documents(question, request)) is not None:
-            return self._response(*about, t0, {"overview": True, **read_as(asked, question)}), []
+            read = self._read_as(request, asked, question)
+            return self._response(*about, t0, {"overview": True, **read}), []
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
@@ -233,8 +234,18 @@ class ExtractiveProvider:
             text = compose_text(pieces)
             cited = sorted({n for p in pieces for n in p.cites})
         raw = {"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown}
-        raw.update(read_as(asked, question, text))  # the user is told what was answered
+        raw.update(self._read_as(request, asked, question, text))
         return self._response(text, cited, t0, raw, refused), cands
+
+    @staticmethod
+    def _read_as(request: Request, asked: str, question: str, text: str = "") -> dict[str, str]:
+        """What the user is told was answered: their own words respelt ("And in Tokio?" read
+        as "And in Tokyo?"), not the follow-up's rewrite ("What is the nightly hotel limit
+        in Tokyo?") that was searched and answered."""
+        if request.metadata.get("focus") and request.question:
+            asked = as_question(plain_question(request.question))
+            question = spelt_as_sources(asked, request.sources)
+        return read_as(asked, question, text)
 
     def _about_documents(self, question: str, request: Request) -> tuple[str, list[int]] | None:
         """The answer to a question about whole documents, when the retrieval marked one

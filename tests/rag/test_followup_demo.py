@@ -73,3 +73,11 @@ def test_a_new_subject_keeps_the_thing_the_conversation_is_about(demo_engine) ->
     assert "autonomous mobile robot" in does.answer
     assert "10 hours" in battery.answer and battery.search_query == "And the battery? (Carrier R2)"
     assert "two-year warranty" in warranty.answer, (warranty.search_query, warranty.answer)
+
+
+def test_a_swapped_follow_up_is_read_as_the_users_words_not_the_rewrite(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """ "And in Tokio?" is searched as "What is the nightly hotel limit in Tokyo?"; the note
+    said "Read as: What is the nightly hotel limit in **Tokyo**?", words the user never typed."""
+    _, tokio = _talk(demo_engine, ["What is the nightly hotel limit in London?", "And in Tokio?"])
+    assert not tokio.refused and "320 dollars" in tokio.answer, tokio.answer
+    assert tokio.read_as == "And in Tokyo?", tokio.read_as
