@@ -8,7 +8,7 @@ Federal Information and Information Systems ____" and extractive answers quote i
 What goes, per document:
 
 * running headers and footers: lines among the first or last :data:`ZONE` non-blank lines
-  of at least half the pages (at least :data:`MIN_PAGES` of them), compared with digits
+  of at least half the pages (at least :data:`MIN_PAGES` of them, or both of two), compared with digits
   and roman numerals masked so "47699 Federal Register / Vol. 85" matches on every page;
 * page numbers ("12", "iv", "- 3 -", "Page 1 of 205") at the top or bottom of a page;
 * a transcript's line-number column (a block of lines "2", "3", ... "25");
@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from ingest.loaders import Page
 
 ZONE = 4  # lines at the top and at the bottom of a page where furniture lives
-MIN_PAGES = 3  # fewer pages cannot show that a line repeats
+MIN_PAGES = 3  # a line on fewer pages than this (and not on all of them) is no furniture
 MIN_SHARE = 0.5  # a running line is on at least this share of the pages
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -50,7 +50,9 @@ _PAGE_NUMBER = re.compile(r"(?:page\s*)?#(?:\s*(?:of|/)\s*#)?|[-–—\s]*#[-–
 def clean_pages(pages: Sequence[Page]) -> list[Page]:
     """The document's pages without furniture, normalised; same numbers, same count."""
     lines = [_normalise(p.text).split("\n") for p in pages]
-    running = _running_lines(lines) if len(pages) >= MIN_PAGES else set()
+    # Two pages show it too when the line is on both ("Northwind Robotics - Fire Safety
+    # Procedure - CONFIDENTIAL" over both pages of a two-page procedure).
+    running = _running_lines(lines) if len(pages) >= 2 else set()
     cleaned = [_finish("\n".join(_peel(ls, running))) for ls in lines]
     if running and not any(cleaned) and any(any(ls) for ls in lines):
         # Every line was "running": short pages that repeat a template with numbers changed
@@ -82,7 +84,7 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({_key(line) for line in _zone(lines)})
-    need = max(MIN_PAGES, MIN_SHARE * len(pages))
+    need = max(min(MIN_PAGES, len(pages)), MIN_SHARE * len(pages))
     running = {k for k, n in counts.items() if n >= need and re.search(r"[a-z]", k)}
     return running | _chapter_lines(pages)
 

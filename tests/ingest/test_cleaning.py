@@ -118,3 +118,20 @@ def test_a_deck_of_templated_slides_keeps_its_text() -> None:
     cleaned = clean_pages(slides)
     assert cleaned[2].text == "Quarterly review slide 3\n\nRevenue in Q4 grew 7 percent."
     assert all(p.text for p in cleaned)
+
+
+def test_a_header_on_both_pages_of_a_two_page_document_goes() -> None:
+    """A two-page procedure's header and "Page 1 of 2" opened every passage (and its
+    highlight) of it: three pages were needed to call a line running."""
+    head = "Northwind Robotics - Fire Safety Procedure - CONFIDENTIAL"
+    pages = [
+        Page(1, f"{head}\nPage 1 of 2\nEvacuation\nLeave by the nearest exit."),
+        Page(2, f"{head}\nPage 2 of 2\nFire extinguishers\nThey are checked yearly."),
+    ]
+    assert [p.text for p in clean_pages(pages)] == [
+        "Evacuation\nLeave by the nearest exit.",
+        "Fire extinguishers\nThey are checked yearly.",
+    ]
+    # a title on the first page only stays
+    one = [Page(1, f"{head}\nLeave by the nearest exit."), Page(2, "They are checked yearly.")]
+    assert clean_pages(one)[0].text.startswith(head)
