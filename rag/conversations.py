@@ -17,6 +17,7 @@ principal string, so sharing (a workspace's members) can later widen the filter 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -32,6 +33,7 @@ from rag.catalog import spec_label
 from rag.places import place, places
 from rag.scope import Scope, dump, load, searched_within
 from text.phrases import tokens_phrase
+from text.quotes import quoted_part
 
 DB_NAME = "conversations.sqlite3"
 ALL_DOCUMENTS = "[]"  # a conversation's selection of all documents (NULL: none recorded)
@@ -331,6 +333,10 @@ def _money(cost: float | None) -> str:
     return "$0" if cost == 0 else "$" + f"{cost:.6f}".rstrip("0").rstrip(".")
 
 
+# What a Markdown viewer would read as markup or HTML in a typed title ("Meals & <b>vacation</b>")
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+
+
 def to_markdown(
     title: str,
     turns: Sequence[SavedTurn],
@@ -339,7 +345,8 @@ def to_markdown(
     """The conversation as Markdown: each question, answer, who answered, and its sources.
     ``notes``: the words the page shows under an answer (a fallback, who a consensus heard),
     written under its "Answered by" line."""
-    out = [f"# {title}", ""]
+    shown = _MARKUP.sub(r"\\\1", " ".join(title.split()))  # a typed title is text, not markup
+    out = [f"# {shown}", ""]
     for t in turns:
         out += [f"## Q{t.id}. {t.question}", ""]
         scope = searched_within(t)
@@ -368,7 +375,8 @@ def to_markdown(
                 for s in cited:
                     where = place(s.source, s.page)
                     page = f", {where}" if where else ""
-                    quote = " ".join(s.text.split())
+                    # the sentences the answer used, not the whole chunk (~900 characters)
+                    quote = quoted_part(s.text, a.answer, s.n)
                     out.append(f"- [{s.n}] {s.source}{page}: “{quote}”")
                 out.append("")
     return "\n".join(out).rstrip() + "\n"

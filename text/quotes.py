@@ -82,3 +82,26 @@ def used_sentences(passage: str, answer_sentences: Iterable[str]) -> list[bool]:
         for i in used_by(split, answer_sentence):
             flags[i] = True
     return flags
+
+
+def answer_sentences_for(answer: str, n: int) -> list[str]:
+    """Sentences of the answer that cite ``[n]`` (all of them when nothing is cited)."""
+    split = sentences(answer)
+    cited = [s for s in split if n in citations.parse(s)]
+    if cited:
+        return cited
+    return [] if citations.parse(answer) else split
+
+
+def quoted_part(passage: str, answer: str, n: int) -> str:
+    """The sentences of source ``n``'s passage that the answer used, joined by " … " (the
+    whole passage, one line, when none can be told): what an export quotes of a source."""
+    split = sentences(passage)
+    used = [
+        s
+        for s, u in zip(
+            split, used_sentences(passage, answer_sentences_for(answer, n)), strict=True
+        )
+        if u
+    ]
+    return " … ".join(" ".join(s.split()) for s in used) or " ".join(passage.split())

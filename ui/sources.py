@@ -13,9 +13,8 @@ import streamlit as st
 from providers.base import Source
 from rag.places import place
 from rag.preview import close_up, document_page_text, is_pdf, page_preview, passage_context
-from text.quotes import used_sentences
+from text.quotes import answer_sentences_for, used_sentences
 from ui.text import (
-    answer_sentences_for,
     escape_label,
     escape_md,
     highlighted_passage,

@@ -62,15 +62,6 @@ def split_sentences(text: str) -> list[str]:
     return _sentences(text)
 
 
-def answer_sentences_for(answer: str, n: int) -> list[str]:
-    """Sentences of the answer that cite ``[n]`` (all of them when nothing is cited)."""
-    sentences = split_sentences(answer)
-    cited = [s for s in sentences if n in citations.parse(s)]
-    if cited:
-        return cited
-    return [] if citations.parse(answer) else sentences
-
-
 def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
     """Escaped markdown of the passage with used sentences highlighted, and how many; a
     heading, list item or new paragraph starts its own line (a hard break), as in the file."""

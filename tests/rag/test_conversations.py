@@ -196,3 +196,21 @@ def test_a_refusal_is_exported_without_quoting_what_was_searched_as_its_sources(
     md = to_markdown("CEO", [SavedTurn(1, "What is the CEO's salary?", [refused])])
     assert "Sources:" not in md and "London: 320 dollars." not in md
     assert "*Searched: policy.pdf (pages 1, 2), handbook.md.*" in md
+
+
+def test_the_export_quotes_the_sentences_used_and_a_title_as_text() -> None:
+    """It quoted each cited source's whole chunk (about 900 characters, headings run into
+    it), and wrote a typed title's markup raw ("# Meals & <b>vacation</b> *notes*")."""
+    chunk = (
+        "Northwind Robotics Employee Handbook\n\nWorking hours\n\nCore hours are 10:00 to "
+        "15:00. Fridays are meeting-free days.\n\nParental leave\n\nEvery new parent "
+        "receives 20 weeks of fully paid parental leave."
+    )
+    a = _answer("Every new parent receives 20 weeks of fully paid parental leave. [1]")
+    a.sources = [Source(1, "employee-handbook.md", None, chunk, 0.9, "d2", "c2")]
+    md = to_markdown("Meals & <b>vacation</b> *notes*", [SavedTurn(1, "Leave?", [a])])
+    assert md.startswith("# Meals \\& \\<b\\>vacation\\</b\\> \\*notes\\*\n")
+    assert (
+        "- [1] employee-handbook.md: “Every new parent receives 20 weeks of fully paid "
+        "parental leave.”" in md
+    )

@@ -57,7 +57,8 @@ def test_every_reader_uses_the_parser() -> None:
     from providers.base import Source
     from rag.answer import cited_numbers
     from rag.grounding import answer_sentences, citations_in
-    from ui.text import answer_sentences_for, link_citations
+    from text.quotes import answer_sentences_for
+    from ui.text import link_citations
 
     sources = [Source(n=i, source="s", page=None, text="t", score=1.0) for i in (1, 2, 3)]
     for answer in ("Fees are 20 dollars [1, 3].", "Fees are 20 dollars [1][3]."):
