@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -40,31 +40,12 @@ from ingest.loaders import (
 from ingest.reader_version import document_id
 from ingest.results import FileResult as FileResult  # rag.engine and ui import it here
 from ingest.results import Status as Status
+from ingest.sink import EmbedFn, Sink
 from ingest.stages import Stages
+from ingest.stale import StaleCopies
 from ingest.tokens import encode as encode_tokens
 
 log = logging.getLogger(__name__)
-
-
-class Sink(Protocol):
-    """The parts of :class:`rag.store.Store` ingestion needs."""
-
-    def docs_by_path(self, path: str) -> Sequence[Any]: ...
-    def doc(self, doc_id: str) -> Any | None: ...
-    def docs(self) -> Sequence[Any]: ...
-    def add_many(
-        self, items: Sequence[tuple[Any, Sequence[Any], Sequence[str]]], embeddings: np.ndarray
-    ) -> None: ...
-    def remove(self, doc_id: str) -> bool: ...
-    def sweep_orphans(self) -> int: ...
-
-
-class EmbedFn(Protocol):
-    """``embed(texts)``; an embedder may also offer ``embed_tokens(texts, ids)``, which
-    takes each text's word-piece ids (None: tokenize that text) and returns the same vectors
-    without tokenizing again (rag.embeddings_onnx.OnnxEmbedder)."""
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 TokenIds = tuple[int, ...] | None
@@ -129,8 +110,7 @@ class Ingestor:
         # Index each chunk with its document title and section heading (ingest/context.py).
         self.contextual = contextual
         self.done = _Done(None, 0)  # the running (or last) ingest's files/chunks done
-        # This run's documents an older reader cut, by content hash (see _stale_copies).
-        self._stale_by_sha: dict[str, list[str]] | None = None
+        self.stale = StaleCopies(store, self.doc_id)  # older readers' copies (ingest/stale.py)
 
     # --- public --------------------------------------------------------------------------
     def ingest(
@@ -170,7 +150,7 @@ class Ingestor:
         results: list[FileResult] = []
         pending: list[_Pending] = []
         done = self.done = _Done(progress, total)
-        self._stale_by_sha = None  # listed again, once, by the first file that asks
+        self.stale.reset()
         stages: Stages[_Pending] = Stages(
             self._embed,
             lambda batch, vecs: self._store(batch, vecs, done),
@@ -265,7 +245,7 @@ class Ingestor:
                 # These bytes are indexed as this reader cuts them (maybe under another path,
                 # another checkout): an older reader's copy of them, here or elsewhere, is a
                 # stale duplicate that every question would retrieve twice. Drop it.
-                for old in self._stale_copies(sha, doc_id, existing):
+                for old in self.stale.of(sha, doc_id, existing):
                     self.store.remove(old)
                 return FileResult(shown, "unchanged", doc_id, *self._counts(doc_id))
             if doc_id in seen:
@@ -316,7 +296,7 @@ class Ingestor:
         # What this path held, and these bytes as an older reader cut them under any path
         # (a file moved, or a second checkout, read before an upgrade): all replaced at once.
         replaces = [d.doc_id for d in existing]
-        replaces += [d for d in self._stale_copies(sha, doc_id) if d not in replaces]
+        replaces += [d for d in self.stale.of(sha, doc_id) if d not in replaces]
         status: Status = "replaced" if replaces else "added"
         result = FileResult(shown, status, doc_id, len(pages), len(chunks))
         ids = _indexed_ids(chunks, contexts)
@@ -339,24 +319,6 @@ class Ingestor:
             return self._pending(key, key, name, sha, len(data), [Page(1, text)], existing, seen)
 
         return self._drive(((name, prepare(name, text)) for name, text in items), progress, total)
-
-    def _stale_copies(self, sha: str, doc_id: str, existing: Sequence[Any] = ()) -> list[str]:
-        """Ids of the documents holding the bytes ``sha`` under an id other than ``doc_id`` (an
-        older reader's or chunk settings' cut), whatever their path, plus ``existing`` ones
-        (this path's) that are not ``doc_id``. Document ids, not paths, say what is indexed:
-        the same bytes at two paths share one id, so a second path is "unchanged" and never a
-        second copy; without this an older reader's copy under another path stayed visible
-        beside the new one after an upgrade (every chunk retrieved twice). The store's
-        documents are listed once per run; each stale id is handed out once."""
-        if self._stale_by_sha is None:
-            by_sha: dict[str, list[str]] = {}
-            for d in self.store.docs():
-                if d.doc_id != self.doc_id(d.sha256):
-                    by_sha.setdefault(d.sha256, []).append(d.doc_id)
-            self._stale_by_sha = by_sha
-        out = self._stale_by_sha.pop(sha, [])
-        out += [d.doc_id for d in existing if d.doc_id != doc_id and d.doc_id not in out]
-        return [d for d in out if d != doc_id]
 
     def doc_id(self, sha: str) -> str:
         """Same bytes, same reader, same chunk settings: same id ("unchanged"); a reader or

@@ -114,10 +114,11 @@ def test_an_index_holding_both_copies_is_repaired_by_the_next_ingest(  # type: i
     monkeypatch.setattr(reader, "reader_version", lambda: "an-older-reader")
     [stale] = engine.ingest([old])
     monkeypatch.setattr(reader, "reader_version", lambda: "a-newer-reader")
-    engine.ingestor._stale_copies = lambda *a, **k: []  # the old code: path-only replacement
+    copies = engine.ingestor.stale
+    copies.of, real = (lambda *a, **k: []), copies.of  # the old code: path-only replacement
     [r] = engine.ingest([new])
     assert {d.doc_id for d in engine.docs()} == {stale.doc_id, r.doc_id}
-    del engine.ingestor._stale_copies
+    copies.of = real
     for path in (new, old):
         assert engine.ingest([path])[0].status == "unchanged"
         assert [d.doc_id for d in engine.docs()] == [r.doc_id]
