@@ -12,7 +12,10 @@ question names ("the warranty of the standing desk"), is no answer here. A quest
 names a column and the key of a row without it ("What is the headcount of Kenji Sato?": a
 staff row, a column of the offices sheet), or only part of a key ("the budget for a
 treadmill desk"), asks what the tables do not say: it is refused, not answered with prose
-or another row that shares its words.
+or another row that shares its words. So is a key named as a word in front of another noun:
+"How much are the standing desk mats?" asks about mats, not about the row "Standing desk".
+A column is named by its header's words or by what the question asks for ("How much does an
+ergonomic chair cost?" asks the "Price (USD)" cell: see ``extractive_tables.asked_cells``).
 """
 
 from __future__ import annotations
@@ -25,19 +28,23 @@ from providers.base import Source
 from providers.extractive_lists import Piece
 from providers.extractive_tables import (
     MAX_NAMED_ROWS,
+    asking_terms,
     named_cells,
     names_column,
     names_key,
     row_cells,
     row_line,
 )
-from text.terms import content_terms, name_words
+from text.terms import WORD, content_terms, name_words
 
 if TYPE_CHECKING:
     from providers.extractive_refusal import Candidate
 
 MAX_NAMED_CELLS = 4
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DO = frozenset({"do", "does", "did"})
+_OF = frozenset({"for", "of"})
+_DET = frozenset({"a", "an", "the", "some", "any", "this", "that", "these", "those", "my", "our"})
 
 
 def named_rows(question: str, cands: Sequence[Candidate]) -> list[tuple[Candidate, str]]:
@@ -49,10 +56,14 @@ def named_rows(question: str, cands: Sequence[Candidate]) -> list[tuple[Candidat
         at, line = row_line(c.source.text, c.start, c.end)
         if (c.source.n, at) in found or not (cells := named_cells(line, question)):
             continue
-        if _number_elsewhere(question, line, c.source.text):
+        if _number_elsewhere(question, line, c.source.text) or modifies(line, question, c.source):
             continue
         key = (row_cells(line) or ("", []))[0]
         found[(c.source.n, at)] = (c, " | ".join([key, *cells[:MAX_NAMED_CELLS]]))
+    # "How much is a standing desk?" names the keys "Standing desk" and "Desk": the one that
+    # says more of the question is the row it asks about
+    keys = {at: set(content_terms(text.split(" | ", 1)[0])) for at, (_, text) in found.items()}
+    found = {at: f for at, f in found.items() if not any(keys[at] < k for k in keys.values())}
     if not found:
         return []
     best = max(found.values(), key=lambda f: len(said(question, f[0].source)))
@@ -66,6 +77,37 @@ def _number_elsewhere(question: str, line: str, passage: str) -> bool:
     asked = set(_NUMBER.findall(question)) - set(_NUMBER.findall(line))
     others = [ln for ln in passage.split("\n") if ln != line and row_cells(ln) is not None]
     return any(asked & set(_NUMBER.findall(ln)) for ln in others)
+
+
+def modifies(line: str, question: str, source: Source) -> bool:
+    """Does the question name the row's key only as what another noun is about: a word that
+    neither the row's passage nor its file's name holds, nor asks for a column, right after
+    the key ("How much are the standing desk mats?", "an ergonomic chair cushion") or before
+    it ("a mat for the standing desk")? After "do"/"does", a last such word after the key is
+    the verb ("Which office does Kenji Sato work in?")."""
+    row = row_cells(line)
+    key = content_terms(row[0]) if row else []
+    seq = [(w.lower(), content_terms(w) or [""]) for w in WORD.findall(question)]
+    terms = [(w, t) for w, ts in seq for t in ts]  # a hyphenated word is its parts
+    at = next((i for i in range(len(terms)) if [t for _, t in terms[i:][: len(key)]] == key), -1)
+    if not key or at < 0:
+        return False
+    known = set(content_terms(f"{source.text} {name_words(source.source)}"))
+    known |= asking_terms(question) | {""}
+    after = [t for _, t in terms[at + len(key) :]]
+    verb = any(w in _DO for w, _ in terms[:at]) and not any(after[1:])
+    compound = bool(after) and after[0] not in known and not verb
+    return compound or _noun_for(terms[:at], known)
+
+
+def _noun_for(before: list[tuple[str, str]], known: set[str]) -> bool:
+    """Is the key the object of "a <noun> for/of (the)" with a noun no passage holds ("a mat
+    for the standing desk")? A noun has an article before it; a verb ("Who do I ask for a
+    standing desk?") has none."""
+    words = before[:-1] if before and before[-1][0] in _DET else before
+    if len(words) < 3 or words[-1][0] not in _OF:
+        return False
+    return words[-2][1] not in known and words[-3][0] in _DET
 
 
 def said(question: str, source: Source) -> set[str]:
@@ -99,7 +141,9 @@ def row_answers(question: str, cands: Sequence[Candidate]) -> bool:
     client in Falcon 2.4?": the row, under the title "Release notes for Falcon 2.4"). The
     refusal model may say no to it: it was fitted on prose (SQuAD 2.0)."""
     rows = named_rows(question, cands)
-    return bool(rows) and said(question, rows[0][0].source) == set(content_terms(question))
+    # the words that ask for the column ("cost" for a "Price" cell) are in no passage
+    asked = set(content_terms(question)) - asking_terms(question)
+    return bool(rows) and asked <= said(question, rows[0][0].source)
 
 
 def names_apart(question: str, cands: Sequence[Candidate]) -> bool:
@@ -108,15 +152,17 @@ def names_apart(question: str, cands: Sequence[Candidate]) -> bool:
     column), or only some words of a key ("a treadmill desk", "Standing desk")? Then the
     tables do not say what it asks. Called when no row is named (see the module's
     docstring)."""
-    passages = {c.source.n: c.source.text for c in cands}
-    rows = [ln for t in passages.values() for ln in t.split("\n") if row_cells(ln) is not None]
+    passages = {c.source.n: c.source for c in cands}
+    rows = [(ln, s) for s in passages.values() for ln in s.text.split("\n") if row_cells(ln)]
     asked = set(content_terms(question))
-    with_column = [ln for ln in rows if names_column(ln, question)]
-    keys = [_key_terms(ln) for ln in rows if names_key(ln, question)]
-    held = [set(content_terms(ln)) for ln in with_column]
+    with_column = [(ln, s) for ln, s in rows if names_column(ln, question)]
+    keys = [_key_terms(ln) for ln, _ in rows if names_key(ln, question)]
+    held = [set(content_terms(ln)) for ln, _ in with_column]
     apart = any(not any(k <= h for h in held) for k in keys) and bool(with_column)
-    partly = any((k := _key_terms(ln)) & asked and not k <= asked for ln in with_column)
-    return apart or partly
+    partly = any((k := _key_terms(ln)) & asked and not k <= asked for ln, _ in with_column)
+    # "the standing desk mats": a key in front of what the question is about
+    modified = any(names_key(ln, question) and modifies(ln, question, s) for ln, s in with_column)
+    return apart or partly or modified
 
 
 def _key_terms(line: str) -> set[str]:

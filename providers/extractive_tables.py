@@ -181,24 +181,61 @@ def names_key(line: str, question: str) -> bool:
     return bool(key) and key <= set(content_terms(question))
 
 
-def names_column(line: str, question: str) -> bool:
-    """Does the question name a column of the row, every word of its header?"""
-    row = row_cells(line)
+# A question names a column by what it asks for as well as by its header's words: "How much
+# does an ergonomic chair cost?" asks the "Price (USD)" cell, though it never says "price";
+# "Where does Kenji Sato work?" asks the "Office" one. Each kind: the words that ask for it,
+# and the header words of the columns that hold it. A bare "how much" asks an amount only as
+# "how much is/are/for X": "How much does a standing desk weigh?" asks no price.
+_ASKS_FOR = (
+    (
+        r"\b(?:costs?|costing|pric(?:e|es|ed)|pa(?:y|ys|id)|charg(?:e|es|ed)|spen[dt])\b"
+        r"|\bhow much (?:is|are|was|were|for)\b",
+        r"\b(?:price|cost|amount|fee|rate|budget)s?\b",
+    ),
+    (r"\bwhen\b", r"\b(?:date|deadline)s?\b"),
+    (r"\bwho(?:m|se)?\b", r"\b(?:owner|approval|approver|contact|manager|employee)s?\b"),
+    (r"\bwhere\b", r"\b(?:office|location|site|room)s?\b"),
+    (r"\bhow many\b", r"\b(?:quantity|quantities|qty|count|headcount|units|stock)\b"),
+)
+_KINDS = [(re.compile(a, re.I), re.compile(h, re.I)) for a, h in _ASKS_FOR]
+
+
+def asking_terms(question: str) -> set[str]:
+    """The question's content words that ask for a kind of column ("cost", "pay"): they
+    name a column, not something a passage must say."""
+    return {t for ask, _ in _KINDS for m in ask.finditer(question) for t in content_terms(m[0])}
+
+
+def asked_cells(cells: list[str], question: str) -> list[str]:
+    """The cells whose column the question names, in reading order: by every word of its
+    header, or by asking for its kind (above) unless it names another column of that kind
+    by its header ("How much is the budget ...?" beside a "Price" column asks the budget)."""
     asked = set(content_terms(question))
-    return row is not None and any((h := _header_terms(c)) and h <= asked for c in row[1])
+    named = {c for c in cells if (h := _header_terms(c)) and h <= asked}
+    for ask, header in _KINDS:
+        kind = [c for c in cells if (m := _ROW_CELL.match(c)) and header.search(m["header"])]
+        if ask.search(question) and not named & set(kind):
+            named.update(kind)
+    return [c for c in cells if c in named]
+
+
+def names_column(line: str, question: str) -> bool:
+    """Does the question name a column of the row (see :func:`asked_cells`)?"""
+    row = row_cells(line)
+    return row is not None and bool(asked_cells(row[1], question))
 
 
 def named_cells(line: str, question: str) -> list[str]:
     """The cells of a table row that a question asks for by the row's key and the cells'
-    column headers: ["Budget (EUR): 700"] for "How much is the budget for a standing desk?"
-    and "Standing desk | Budget (EUR): 700 | Approval: Facilities". Empty unless every word
-    of the key is in the question ("a treadmill desk" does not name "Standing desk") and
-    every word of at least one header ("the warranty of the standing desk" names none)."""
+    columns: ["Budget (EUR): 700"] for "How much is the budget for a standing desk?" and
+    "Standing desk | Budget (EUR): 700 | Approval: Facilities". Empty unless every word of
+    the key is in the question ("a treadmill desk" does not name "Standing desk") and at
+    least one column is named (:func:`asked_cells`; "the warranty of the standing desk"
+    names none)."""
     row = row_cells(line)
     if row is None or not names_key(line, question):
         return []
-    asked = set(content_terms(question))
-    return [c for c in row[1] if (h := _header_terms(c)) and h <= asked]
+    return asked_cells(row[1], question)
 
 
 def row_line(text: str, start: int, end: int) -> tuple[int, str]:

@@ -7,7 +7,7 @@ import pytest
 
 from providers.base import Source
 from providers.extractive_refusal import Candidate
-from providers.extractive_rows import named_rows, row_answers, row_pieces
+from providers.extractive_rows import modifies, named_rows, row_answers, row_pieces
 from providers.extractive_tables import named_cells, row_cells, row_line
 from text.sentences import sentence_spans
 
@@ -129,3 +129,95 @@ def test_prose_that_says_every_word_answers_beside_a_partly_named_row() -> None:
     the handbook's sentence says the whole question: it is answered, not refused."""
     rows = "Learning materials | Budget (EUR): 300 | Approval: Manager"
     assert row_pieces("What is the learning budget per year?", _cands(HANDBOOK, rows)) is None
+
+
+SUPPLIES = (
+    "Ergonomic chair | Unit: each | Price (USD): 349.00"
+    "\n\nWhiteboard markers | Unit: pack of 12 | Price (USD): 11.50"
+    "\n\nStanding desk | Unit: each | Price (USD): 589.00"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "cells"),
+    [
+        ("How much does a standing desk cost?", ["Budget (EUR): 700"]),
+        ("What do I pay for a standing desk?", ["Budget (EUR): 700"]),
+        ("Who signs off a standing desk?", ["Approval: Facilities"]),
+        ("How much does a standing desk weigh?", []),  # "how much" asks no price here
+        ("When is a standing desk delivered?", []),  # no date column
+    ],
+)
+def test_a_column_is_named_by_what_the_question_asks_for(question: str, cells: list[str]) -> None:
+    line = "Standing desk | Budget (EUR): 700 | Approval: Facilities"
+    assert named_cells(line, question) == cells
+
+
+@pytest.mark.parametrize(
+    ("line", "question", "cells"),
+    [
+        (STAFF.split("\n")[-1], "When did Kenji Sato start?", ["Start date: 2019-11-15"]),
+        (STAFF.split("\n")[-1], "Where does Kenji Sato work?", ["Office: Osaka"]),
+        (OFFICES.split("\n")[-1], "How many people are in Lagos?", ["Headcount: 23"]),
+        (CLAIMS.split("\n")[-1], "Who filed claim 1002?", ["Employee: Kenji Sato"]),
+        # a column named by its header is the one asked, not every amount of the row
+        (
+            "Desk | Price (USD): 300 | Budget (EUR): 280",
+            "What is the desk budget?",
+            ["Budget (EUR): 280"],
+        ),
+    ],
+)
+def test_each_kind_of_question_names_its_columns(
+    line: str, question: str, cells: list[str]
+) -> None:
+    assert named_cells(line, question) == cells
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How much does an ergonomic chair cost?", "Ergonomic chair | Price (USD): 349.00"),
+        ("What does the ergonomic chair cost?", "Ergonomic chair | Price (USD): 349.00"),
+        ("How much are whiteboard markers?", "Whiteboard markers | Price (USD): 11.50"),
+        ("How much is a standing desk?", "Standing desk | Price (USD): 589.00"),
+    ],
+)
+def test_a_cost_question_is_answered_by_the_price_column(question: str, answer: str) -> None:
+    assert [p.text for p in row_pieces(question, _cands(HANDBOOK, SUPPLIES)) or []] == [answer]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much are the standing desk mats?",  # a key in front of what is asked about
+        "How much do standing desk mats cost?",
+        "What does an ergonomic chair cushion cost?",
+        "What does a mat for the standing desk cost?",  # the key after the noun
+    ],
+)
+def test_a_key_in_front_of_another_noun_names_no_row(question: str) -> None:
+    assert named_rows(question, _cands(SUPPLIES)) == []
+    assert row_pieces(question, _cands(HANDBOOK, SUPPLIES)) == []  # refused, no other row
+
+
+def test_a_verb_after_the_key_leaves_it_named() -> None:
+    src = Source(n=1, source="staff.xlsx", page=1, text=STAFF)
+    line = STAFF.split("\n")[-1]
+    assert not modifies(line, "Which office does Kenji Sato work in?", src)
+    assert modifies(line, "Which office are the Kenji Sato fans in?", src)
+    assert modifies(line, "Which office is the desk of Kenji Sato in?", src)
+    assert not modifies(line, "Who do I ask for Kenji Sato's office?", src)  # "ask": a verb
+    assert not modifies(line, "What is the office of Kenji Sato?", src)  # a column's word
+
+
+def test_the_key_that_says_more_of_the_question_is_the_row() -> None:
+    rows = "Desk | Price (USD): 120\n\nStanding desk | Price (USD): 589.00"
+    assert [t for _, t in named_rows("How much is a standing desk?", _cands(rows))] == [
+        "Standing desk | Price (USD): 589.00"
+    ]
+
+
+def test_the_asking_word_need_not_be_in_the_rows_passage() -> None:
+    assert row_answers("How much does an ergonomic chair cost?", _cands(SUPPLIES))
+    assert not row_answers("How much does an ergonomic chair cost in Lagos?", _cands(SUPPLIES))

@@ -89,6 +89,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ig
         ("What is the headcount of the Lagos office?", "Lagos | Headcount: 23"),
         ("What version is the Web client in Falcon 2.4?", "Web client | Version: 2.4.1"),
         ("What is the amount of Kenji Sato's expense claim?", "1002 | Amount: 1240.00"),
+        # a column named by what the question asks for, not by its header's words
+        ("How much can I spend on a standing desk?", "Standing desk | Budget (EUR): 700"),
+        ("Where does Kenji Sato work?", "Kenji Sato | Office: Osaka"),
+        ("When did Aisha Bello start?", "Aisha Bello | Start date: 2022-06-20"),
+        ("How many people work in the Lagos office?", "Lagos | Headcount: 23"),
     ],
 )
 def test_the_named_row_answers(engine, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +109,8 @@ def test_the_named_row_answers(engine, question: str, answer: str) -> None:  # t
         "What is the headcount of Kenji Sato?",
         "How many units of green tea were sold?",
         "What was the budget for a standing desk in 2019?",
+        "How much does a treadmill desk cost?",  # part of a key, a column by what it asks
+        "How much are the standing desk mats?",  # a key in front of what is asked about
     ],
 )
 def test_what_no_row_says_is_refused(engine, question: str) -> None:  # type: ignore[no-untyped-def]
