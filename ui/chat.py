@@ -15,7 +15,7 @@ from rag.scope import restore_within, searched_within
 from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from text.phrases import listed
-from ui import analysis, conversations, documents, sources
+from ui import analysis, conversations, documents, scroll, sources
 from ui.notes import fallback_note, meta_line, name_of, read_as_note
 from ui.provenance import answer_notes, answered_by, part_attempts, part_label
 from ui.state import chat_session, get_engine, ready_engine
@@ -326,6 +326,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
     turn.indexing = documents.still_indexing(engine.settings.workspace)
     with st.chat_message("user"):
         st.markdown(escape_md(question))
+    scroll.reveal_question(len(st.session_state.turns) + 1)  # now, not once it is answered
     with st.chat_message("assistant"):
         try:
             if choice.compare and choice.consensus:

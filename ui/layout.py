@@ -26,6 +26,12 @@ _ROW = ROW_SELECTOR
 # accessibility tree; opening the sidebar shows them again. (Its help icons set their own
 # visibility, hence every descendant and !important.)
 _COLLAPSED_SIDEBAR = 'section[data-testid="stSidebar"][data-collapsed="true"]'
+# An st.html that only runs a script (ui.scroll, ui.sources) has no box, but its container
+# took a gap: the answer streaming under a just-asked question (ui.scroll) moved up 1rem
+# when the finished turn was drawn without it.
+_SCRIPT_ONLY = (
+    '[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child)'
+)
 CSS = f"""
 <style>
 {_ROW} {{ flex-wrap: wrap; }}
@@ -34,6 +40,7 @@ CSS = f"""
 }}
 {_ROW} > [data-testid="stColumn"]:last-child {{ flex: 3 1 {SIDE_MIN_PX}px !important; }}
 {_COLLAPSED_SIDEBAR}, {_COLLAPSED_SIDEBAR} * {{ visibility: hidden !important; }}
+{_SCRIPT_ONLY} {{ display: none; }}
 </style>
 """
 

@@ -1,10 +1,16 @@
-"""On a phone the new answer is scrolled into view.
+"""A new question is scrolled to the top of the view, its answer under it.
 
-Below 640 px Streamlit stacks the page's two columns, so the cost and health panel comes
-after the chat; the chat box keeps the page scrolled to its bottom, which left a phone
-user looking at "Session cost" with the answer just asked out of sight above it. ui.layout
-also stacks them on mid widths (a tablet, a small laptop with the sidebar open): the script
-checks whether the columns are stacked. Side by side, Streamlit's own scrolling stays.
+The page scrolls inside Streamlit's main section (``[data-testid="stMain"]`` in 1.67), and
+Streamlit leaves it where it is when a run adds to the bottom: from the second question on,
+the new question and answer were drawn below the fold, with the columns side by side as
+well as stacked (a phone, below 640 px, or ui.layout's wrap on mid widths, where the cost
+panel under the chat was all one saw). ``scrollIntoView`` moves whichever element scrolls.
+
+It runs as soon as the question is asked (:func:`reveal_question`, before the answer
+streams in) and again on the rerun that draws the finished turn (:func:`reveal_new_answer`),
+which skips it: the same question is shown once, and a reader who scrolled meanwhile (to
+follow a long answer) is left there. A rerun with no new answer (a source opened, a
+sidebar widget) draws no script: the view stays put.
 """
 
 from __future__ import annotations
@@ -15,32 +21,49 @@ from ui.layout import ROW_SELECTOR
 
 # Streamlit's own breakpoint for stacking st.columns (its "mobile" width).
 STACKED_BELOW_PX = 640
+# Side by side, a question already in the top part of the view (the first answer, under
+# the title) stays where it is; stacked, on a small screen, it goes to the top.
+IN_VIEW_SHARE = 0.4
+# The user's chat messages (Streamlit 1.67 marks each message's avatar).
+USER_MESSAGE = "[data-testid='stChatMessage']:has([data-testid='stChatMessageAvatarUser'])"
 
 # No "less than" sign anywhere in this script: Streamlit's HTML sanitiser drops it.
 _JS = """
 <script>
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
+  const d = w.document;
   const turn = __TURN__;
-  // Stacked: the side panel (second column) starts below the answer column (ui.layout
-  // wraps them on mid widths too); without the columns, Streamlit's own breakpoint.
-  const cols = w.document.querySelectorAll(__COLUMNS__);
+  const lastQuestion = () => {
+    const qs = d.querySelectorAll(__QUESTIONS__);
+    return qs.length ? qs[qs.length - 1] : null;
+  };
+  // Asked, then drawn again finished: Streamlit keeps the question's element, so it is
+  // shown once (a new conversation's first question is a new element).
+  const q0 = lastQuestion();
+  if (!q0 || q0.__gqaShownTurn === turn) return;
+  q0.__gqaShownTurn = turn;
+  // Stacked: the side panel (second column) starts below the answer column; without the
+  // columns, Streamlit's own breakpoint.
+  const cols = d.querySelectorAll(__COLUMNS__);
   const stacked = cols.length === 2
     ? cols[1].getBoundingClientRect().top >= cols[0].getBoundingClientRect().bottom - 1
     : __STACKED__ > w.innerWidth;
-  if (w.__gqaShownTurn === turn || !stacked) return;
-  w.__gqaShownTurn = turn;
+  let moved = false;  // the reader scrolled or clicked: leave them where they are
+  const stop = () => { moved = true; };
+  for (const e of ["wheel", "touchmove", "keydown", "mousedown"]) {
+    w.addEventListener(e, stop, {once: true, passive: true});
+  }
   const show = () => {
-    const msgs = w.document.querySelectorAll('[data-testid="stChatMessage"]');
-    // the question just asked: its answer follows it
-    const q = msgs.length >= 2 ? msgs[msgs.length - 2] : msgs[msgs.length - 1];
-    if (!q) return;
+    const q = lastQuestion();
+    if (moved || !q) return;
     q.style.scrollMarginTop = "4.5rem";  // below Streamlit's header, which covers the top
+    const top = q.getBoundingClientRect().top;
+    if (!stacked && top >= 0 && __SHARE__ * w.innerHeight >= top) return;  // in view
     q.scrollIntoView({block: "start"});
   };
-  // after the side panel below it has been redrawn and the page has stopped growing
-  setTimeout(show, 300);
-  setTimeout(show, 1200);
+  // again as the answer and the panels under it grow: the page may be too short at first
+  for (const ms of [300, 1200, 3000]) setTimeout(show, ms);
 })();
 </script>
 """
@@ -51,18 +74,31 @@ def reveal_script(turn: int) -> str:
     return (
         _JS.replace("__TURN__", str(int(turn)))
         .replace("__STACKED__", str(STACKED_BELOW_PX))
+        .replace("__SHARE__", str(IN_VIEW_SHARE))
         .replace("__COLUMNS__", repr(f"{ROW_SELECTOR} > [data-testid='stColumn']"))
+        .replace("__QUESTIONS__", repr(USER_MESSAGE))
     )
 
 
 SEEN_KEY = "scroll_turns_drawn"  # answers already drawn (and scrolled to) this session
 
 
+def _inject(turn: int) -> None:
+    st.html(reveal_script(turn), unsafe_allow_javascript=True, width="content")
+
+
+def reveal_question(turn: int) -> None:
+    """Right after question ``turn`` is drawn (ui.chat.ask): bring it to the top while its
+    answer streams in under it."""
+    _inject(turn)
+
+
 def reveal_new_answer(turns: int) -> None:
     """After the chat history is drawn: on the first run that draws a new answer (the
-    rerun :func:`ui.chat.ask` ends with), scroll to it; a rerun with no new answer (a
-    click in the sidebar, a panel opened) leaves the reader where they are."""
+    rerun :func:`ui.chat.ask` ends with), scroll to it unless :func:`reveal_question` did;
+    a rerun with no new answer (a click in the sidebar, a panel opened) leaves the reader
+    where they are."""
     seen = st.session_state.get(SEEN_KEY, 0)
     st.session_state[SEEN_KEY] = turns
     if turns > seen:
-        st.html(reveal_script(turns), unsafe_allow_javascript=True, width="content")
+        _inject(turns)
