@@ -234,11 +234,32 @@ def who_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     )
 
 
+# "What are the password rules?", "What are the rules for passwords?": the rules of a topic
+# are what the documents say about it; "rules" is in no sentence, and the model refused
+# (P 0.38) "Passwords must be at least 14 characters long ...".
+_RULES = r"(?:rules?|polic(?:y|ies)|guidelines?|requirements?|regulations?)"
+_TOPIC_RULES = re.compile(
+    rf"^\s*what\s+(?:are|is)\s+(?:the|our|your)\s+(?:(?P<a>[\w\s-]+?)\s+{_RULES}"
+    rf"|{_RULES}\s+(?:for|on|about|of|around)\s+(?P<b>[\w\s-]+?))\s*\??\s*$",
+    re.I,
+)
+
+
+def topic_rules_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "What are the X rules?" (the rules for X, X's policy) when every word of X
+    is in the best quotable sentence."""
+    m = _TOPIC_RULES.match(question)
+    if m is None or not cands:
+        return False
+    topic = set(content_terms(m.group("a") or m.group("b") or ""))
+    return bool(topic) and topic <= set(content_terms(quotable(cands)[0].text))
+
+
 def rescued(question: str, cands: Sequence[Candidate]) -> bool:
     """Answer below the model's threshold: :func:`type_rescue`, :func:`general_case_rescue`,
     :func:`faq_rescue`, :func:`yes_no_rescue`, :func:`table_rescue`,
-    :func:`short_question_rescue`, :func:`who_rescue`, and a table row the question names
-    by its key and a column (``providers/extractive_rows.py``)."""
+    :func:`short_question_rescue`, :func:`who_rescue`, a table row the question names by
+    its key and a column (``providers/extractive_rows.py``), :func:`topic_rules_rescue`."""
     return (
         type_rescue(question, cands)
         or general_case_rescue(question, cands)
@@ -248,6 +269,7 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
         or short_question_rescue(question, cands)
         or who_rescue(question, cands)
         or row_answers(question, cands)
+        or topic_rules_rescue(question, cands)
     )
 
 
