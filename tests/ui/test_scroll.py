@@ -16,11 +16,12 @@ def _reveal_scripts(at: AppTest) -> list[str]:
     return [str(e.proto.body) for e in at.get("html") if "__gqaShownTurn" in e.proto.body]
 
 
-def test_each_answer_has_its_own_script_limited_to_stacked_columns() -> None:
+def test_each_answer_has_its_own_script_that_knows_the_layout() -> None:
     first, second = reveal_script(1), reveal_script(2)
     assert first != second, "the same script again would not run for the next answer"
     assert "const turn = 2;" in second
-    # side-by-side columns are left alone: the side column must start below the answer's
+    # the layout is read: stacked columns scroll the question to the top, side by side only
+    # when it is not already in view (tests/e2e/test_scroll_desktop.py drives both)
     assert "stColumn" in second and f"{STACKED_BELOW_PX} > w.innerWidth" in second
     # Streamlit's HTML sanitiser drops "<" inside a script: only the tags may have one
     assert second.count("<") == 2
