@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -123,3 +124,31 @@ def real_embedder() -> Iterator[object]:
     from rag.embeddings import get_embedder
 
     yield get_embedder()
+
+
+def demo_engine_for(
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: object,
+    extra_files: Callable[[Path], None] | None = None,
+) -> Any:
+    """An engine over the demo corpus in an index of its own, with the files ``extra_files``
+    writes (into a folder it is given) ingested beside it."""
+    from rag.engine import Engine
+    from rag.settings import load_settings
+
+    settings = load_settings(
+        index_dir=tmp_path_factory.mktemp("index"), demo_dir=ROOT / "data" / "demo"
+    )
+    engine = Engine(settings, embedder=embedder)
+    engine.ensure_demo()
+    if extra_files is not None:
+        folder = tmp_path_factory.mktemp("files")
+        extra_files(folder)
+        engine.ingest([folder])
+    return engine
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder: object) -> Any:
+    """The demo corpus, one index per test module, with the real embedding model."""
+    return demo_engine_for(tmp_path_factory, real_embedder)

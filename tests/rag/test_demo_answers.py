@@ -8,26 +8,13 @@ import json
 import pytest
 
 from providers.base import Message
-from tests.conftest import ROOT, TESTS_DATA
+from tests.conftest import TESTS_DATA
 
 pytestmark = pytest.mark.integration
 
 DATA = TESTS_DATA
 PLAIN = [json.loads(line) for line in (DATA / "demo_questions.jsonl").read_text().splitlines()]
 CONVERSATIONS = json.loads((DATA / "demo_conversations.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("demo"), demo_dir=ROOT / "data" / "demo"
-    )
-    engine = Engine(settings, embedder=real_embedder)
-    engine.ensure_demo()
-    return engine
 
 
 def _answered(ans, gold: str) -> bool:  # type: ignore[no-untyped-def]

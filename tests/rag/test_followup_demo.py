@@ -10,24 +10,10 @@ import pytest
 
 from providers.base import Message
 from rag.answer import Answer
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
 MEALS = "The daily meal allowance is 75 dollars"
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("followup"), demo_dir=ROOT / "data" / "demo"
-    )
-    engine = Engine(settings, embedder=real_embedder)
-    engine.ensure_demo()
-    return engine
 
 
 def _talk(engine, questions: Sequence[str]) -> list[Answer]:  # type: ignore[no-untyped-def]

@@ -17,7 +17,6 @@ from rag.cli.ask import _print_answer
 from rag.conversations import ConversationStore, answer_from_dict, answer_to_dict, to_markdown
 from rag.followup import key_terms
 from rag.retrieve import RetrievalResult
-from tests.conftest import ROOT
 
 SRC = Source(1, "travel-and-expense-policy.pdf", 3, "London: 320 dollars a night.", 0.9, "d1")
 
@@ -80,19 +79,6 @@ def test_a_language_refusal_still_reads_as_a_refusal_to_follow_ups() -> None:
     assert key_terms("wie viele tage bekomme ich?", text) == key_terms(
         "wie viele tage bekomme ich?", REFUSAL_TEXT
     )
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("readas"), demo_dir=ROOT / "data" / "demo"
-    )
-    engine = Engine(settings, embedder=real_embedder)
-    engine.ensure_demo()
-    return engine
 
 
 @pytest.mark.integration

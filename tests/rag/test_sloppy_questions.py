@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
-
 pytestmark = pytest.mark.integration
 
 SLOPPY = [
@@ -31,19 +29,6 @@ SLOPPY = [
         "320 dollars",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("sloppy"), demo_dir=ROOT / "data" / "demo"
-    )
-    engine = Engine(settings, embedder=real_embedder)
-    engine.ensure_demo()
-    return engine
 
 
 @pytest.mark.parametrize(("question", "gold"), SLOPPY, ids=[q[:40] for q, _ in SLOPPY])

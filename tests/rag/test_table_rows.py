@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import demo_engine_for
 
 pytestmark = pytest.mark.integration
 
@@ -66,18 +66,7 @@ def _write_files(d: Path) -> None:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    files = tmp_path_factory.mktemp("tables")
-    _write_files(files)
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("index"), demo_dir=ROOT / "data" / "demo"
-    )
-    eng = Engine(settings, embedder=real_embedder)
-    eng.ensure_demo()
-    eng.ingest([files])
-    return eng
+    return demo_engine_for(tmp_path_factory, real_embedder, _write_files)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import demo_engine_for
 
 pytestmark = pytest.mark.integration
 
@@ -37,18 +37,7 @@ def _write_supplies(d: Path) -> None:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from rag.engine import Engine
-    from rag.settings import load_settings
-
-    files = tmp_path_factory.mktemp("supplies")
-    _write_supplies(files)
-    settings = load_settings(
-        index_dir=tmp_path_factory.mktemp("index"), demo_dir=ROOT / "data" / "demo"
-    )
-    eng = Engine(settings, embedder=real_embedder)
-    eng.ensure_demo()
-    eng.ingest([files])
-    return eng
+    return demo_engine_for(tmp_path_factory, real_embedder, _write_supplies)
 
 
 @pytest.mark.parametrize(
