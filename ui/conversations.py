@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import streamlit as st
 from providers.info import all_info
 from rag.conversations import (
     DB_NAME,
+    Conversation,
     ConversationStore,
     SavedTurn,
     chosen_provider,
@@ -182,6 +184,22 @@ def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%d %b %H:%M")
 
 
+def _labels(convs: Sequence[Conversation]) -> dict[str, str]:
+    """Each conversation's name in the list; two opened by the same question looked alike:
+    their last change tells them apart (to the second when the minute is the same)."""
+    titles = Counter(c.title for c in convs)
+    out = {
+        c.id: c.title if titles[c.title] == 1 else f"{c.title} · {_when(c.updated)}" for c in convs
+    }
+    again = Counter(out.values())
+    for c in convs:
+        if again[out[c.id]] > 1:
+            out[c.id] = (
+                f"{c.title} · {datetime.fromtimestamp(c.updated).strftime('%d %b %H:%M:%S')}"
+            )
+    return out
+
+
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:50] or "conversation"
 
@@ -202,9 +220,10 @@ def render_sidebar(settings: Settings) -> None:
     convs = s.all(owner)
     if not convs:
         st.caption("Your questions and answers are saved here after the first answer.")
+    labels = _labels(convs[:LISTED])
     for c in convs[:LISTED]:
         st.button(
-            escape_label(c.title),
+            escape_label(labels[c.id]),
             key=f"conv_open_{c.id}",
             type="primary" if c.id == current else "tertiary",
             on_click=open_conversation,

@@ -311,3 +311,18 @@ def test_token_counts_are_written_as_the_cost_table_writes_them(
     assert any(" · 1,520 tokens · " in c for c in captions if c.startswith("Interpretation")), (
         captions
     )
+
+
+def test_two_conversations_with_the_same_title_are_told_apart_by_their_time(
+    new_app: Callable[[], AppTest],
+) -> None:
+    at = new_app()
+    ask(at, "How many vacation days do employees get?")
+    first = at.session_state.conversation_id
+    at.button(key="conv_new").click().run()
+    ask(at, "How many vacation days do employees get?")
+    second = at.session_state.conversation_id
+    assert not at.exception and first != second
+    labels = {at.button(key=f"conv_open_{c}").label for c in (first, second)}
+    assert len(labels) == 2, labels
+    assert all(label.startswith("How many vacation days") and " · " in label for label in labels)
