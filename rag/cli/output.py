@@ -21,15 +21,19 @@ def print_json(obj: Any, indent: int | None = None) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str, indent=indent), flush=True)
 
 
-def positive_int(text: str) -> int:
-    """argparse type for counts like ``--k``: 0 silently meant the default and -3 one source."""
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more, not {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts like ``--k``: 0 silently meant the default and -3 one source."""
+    return _whole_number(text, 1)
 
 
 def iso_day(text: str) -> str:
@@ -45,13 +49,7 @@ def iso_day(text: str) -> str:
 
 def non_negative_int(text: str) -> int:
     """argparse type for ``--sample`` (0 means all): -5 was a ValueError traceback."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+    return _whole_number(text, 0)
 
 
 def add_command(
