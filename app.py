@@ -39,6 +39,8 @@ from ui import (  # noqa: E402
     workspaces,
 )
 
+layout.style()  # before the sidebar: its collapsed controls are hidden from the first draw
+
 
 def startup_failed(e: Exception) -> None:
     # bad settings or an unreadable index: say so, never a traceback

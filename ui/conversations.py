@@ -186,7 +186,8 @@ def _when(ts: float) -> str:
 
 def _labels(convs: Sequence[Conversation]) -> dict[str, str]:
     """Each conversation's name in the list; two opened by the same question looked alike:
-    their last change tells them apart (to the second when the minute is the same)."""
+    their last change tells them apart (to the second when the minute is the same, then a
+    number)."""
     titles = Counter(c.title for c in convs)
     out = {
         c.id: c.title if titles[c.title] == 1 else f"{c.title} · {_when(c.updated)}" for c in convs
@@ -197,6 +198,11 @@ def _labels(convs: Sequence[Conversation]) -> dict[str, str]:
             out[c.id] = (
                 f"{c.title} · {datetime.fromtimestamp(c.updated).strftime('%d %b %H:%M:%S')}"
             )
+    seen: Counter[str] = Counter()
+    for c in reversed(convs):  # the same second too: numbered, oldest first
+        seen[out[c.id]] += 1
+        if seen[out[c.id]] > 1:
+            out[c.id] += f" ({seen[out[c.id]]})"
     return out
 
 

@@ -45,9 +45,15 @@ CSS = f"""
 """
 
 
-def columns() -> tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]:
-    """(main, side): the answer column and the cost/health column, wrapping when narrow."""
+def style() -> None:
+    """The page's CSS, drawn before the sidebar: drawn with the columns, after it, a Tab
+    pressed in the first seconds on a phone still reached the collapsed sidebar's controls."""
     st.html(CSS)
+
+
+def columns() -> tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]:
+    """(main, side): the answer column and the cost/health column, wrapping when narrow
+    (the CSS of :func:`style`)."""
     with st.container(key=PAGE_KEY):
         main, side = st.columns([5, 3], gap="medium")
     return main, side

@@ -21,6 +21,7 @@ def _page_css(at: AppTest) -> list[str]:
 def _two_columns() -> None:
     from ui import layout
 
+    layout.style()
     main, side = layout.columns()
     main.write("answer")
     side.write("costs")
@@ -42,4 +43,4 @@ def test_the_app_lays_its_columns_out_with_the_wrapping_rule(
     new_app: Callable[[], AppTest],
 ) -> None:
     at = new_app()
-    assert _page_css(at), "app.py draws its answer and side columns with ui.layout.columns"
+    assert _page_css(at), "app.py draws its answer and side columns with ui.layout's CSS"
