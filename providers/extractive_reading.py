@@ -8,16 +8,13 @@ documents: "Wie viele Urlaubstage bekomme ich?" matches nothing).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from providers.base import REFUSAL_TEXT, Source
+from text.asking import own_part
 from text.language import ENGLISH, OTHER, foreign_language, language_of
 
 NOT_ENGLISH = f"{REFUSAL_TEXT} The documents are in English, and this question seems to be"
-# "and in tokio? (hotel limit london)": the terms a follow-up carried (``rag/followup.py``),
-# with the "?" that reading an instruction as a question may add after them.
-_CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")
 
 
 def not_english_refusal(language: str) -> str:
@@ -48,9 +45,3 @@ def read_as(typed: str, read: str, answer: str = "") -> dict[str, str]:
     if own_read == own_typed or answer.startswith(NOT_ENGLISH):
         return {}
     return {"read_as": own_read}
-
-
-def own_part(question: str) -> str:
-    """``question`` without a trailing bracket of carried terms; a question that is only
-    a bracket is kept whole."""
-    return _CARRIED.sub("", question) or question

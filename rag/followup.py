@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from providers.base import Message
 from providers.extractive_terms import STOPWORDS, WORD
+from text.asking import own_part  # a trailing "(...)": the terms _resolve carried
 from text.terms import POINTING_PRONOUNS, any_word
 
 MAX_FOLLOW_UP_WORDS = 14
@@ -57,8 +58,6 @@ _QUALIFIER = re.compile(
 # "in London", "at the Tacoma office", "during March": where or when the last question was
 # asked, not what it was about.
 _LOCATIVE = r"\b(?:in|at|on|from|to|near|during|within|outside|across|since|until)"
-# A trailing "(...)": the terms a follow-up carried (``_resolve``), not words anyone typed.
-_CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -149,12 +148,6 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     for w in words:
         seen.setdefault(w.lower(), w)
     return list(seen.values())[:MAX_CARRIED_TERMS]
-
-
-def own_part(question: str) -> str:
-    """The question without the terms a follow-up carried in brackets: "and in Tokyo?
-    (hotel limit london)" -> "and in Tokyo?"; a question that is only a bracket is kept."""
-    return _CARRIED.sub("", question) or question
 
 
 def _swap_entity(previous: str, follow_up: str) -> str | None:

@@ -195,3 +195,14 @@ def _asked(q: str) -> str | None:
     if m := _GIVE_ME.match(q):
         return _what_is(m.group("topic"))
     return None
+
+
+# "and in tokio? (hotel limit london)": the terms a follow-up carried (``rag/followup.py``),
+# with the "?" that reading an instruction as a question may add after them.
+_CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")
+
+
+def own_part(question: str) -> str:
+    """The question without the terms a follow-up carried in brackets: "and in Tokyo?
+    (hotel limit london)" -> "and in Tokyo?"; a question that is only a bracket is kept."""
+    return _CARRIED.sub("", question) or question

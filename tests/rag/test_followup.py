@@ -10,7 +10,8 @@ import pytest
 from providers.base import Message
 from rag.cli.ask import parse_history as _history
 from rag.cli.ask import read_questions as _questions
-from rag.followup import in_context, key_terms, needs_context, own_part
+from rag.followup import in_context, key_terms, needs_context
+from text.asking import own_part
 
 VACATION = [
     Message("user", "How many vacation days do full-time employees get?"),
