@@ -29,6 +29,7 @@ from providers.extractive_lists import Piece
 from providers.extractive_tables import (
     MAX_NAMED_ROWS,
     asking_terms,
+    key_terms,
     named_cells,
     names_column,
     names_key,
@@ -156,15 +157,10 @@ def names_apart(question: str, cands: Sequence[Candidate]) -> bool:
     rows = [(ln, s) for s in passages.values() for ln in s.text.split("\n") if row_cells(ln)]
     asked = set(content_terms(question))
     with_column = [(ln, s) for ln, s in rows if names_column(ln, question)]
-    keys = [_key_terms(ln) for ln, _ in rows if names_key(ln, question)]
+    keys = [key_terms(ln) for ln, _ in rows if names_key(ln, question)]
     held = [set(content_terms(ln)) for ln, _ in with_column]
     apart = any(not any(k <= h for h in held) for k in keys) and bool(with_column)
-    partly = any((k := _key_terms(ln)) & asked and not k <= asked for ln, _ in with_column)
+    partly = any((k := key_terms(ln)) & asked and not k <= asked for ln, _ in with_column)
     # "the standing desk mats": a key in front of what the question is about
     modified = any(names_key(ln, question) and modifies(ln, question, s) for ln, s in with_column)
     return apart or partly or modified
-
-
-def _key_terms(line: str) -> set[str]:
-    row = row_cells(line)
-    return set(content_terms(row[0])) if row else set()

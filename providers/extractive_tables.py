@@ -174,10 +174,15 @@ def _header_terms(cell: str) -> set[str]:
     return set(content_terms(_UNIT.sub(" ", m.group("header")))) if m else set()
 
 
+def key_terms(line: str) -> set[str]:
+    """The content words of a table row's key (none for a line that is no row)."""
+    row = row_cells(line)
+    return set(content_terms(row[0])) if row else set()
+
+
 def names_key(line: str, question: str) -> bool:
     """Does the question name the row's key, every word of it?"""
-    row = row_cells(line)
-    key = set(content_terms(row[0])) if row else set()
+    key = key_terms(line)
     return bool(key) and key <= set(content_terms(question))
 
 
