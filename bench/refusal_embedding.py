@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from providers.extractive_provider import FEATURE_NAMES, UNSURE_MARGIN, Z_CLIP, quotable
+from providers.extractive_provider import FEATURE_NAMES, Z_CLIP, quotable
 from providers.extractive_refusal import unknown_terms
 from providers.extractive_rescue import lacks_asked_number, rescued
 from rag.answer import to_sources
@@ -161,7 +161,7 @@ def fit_logistic(Z, y, sw, n_base, C_base, C_emb):  # type: ignore[no-untyped-de
 def decide(p: np.ndarray, flags: np.ndarray, t: float) -> np.ndarray:
     """The answerer's refusal (ExtractiveProvider.answer) given P(answerable)."""
     has, unknown, rescue, lack, pieces = flags.T
-    return ~has | ((p < t) & ~rescue) | unknown | ~pieces | (lack & (p < t + UNSURE_MARGIN))
+    return ~has | ((p < t) & ~rescue) | unknown | ~pieces | lack
 
 
 def rates(refused: np.ndarray, y: np.ndarray) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The extractive answerer's two-stage refusal on SQuAD 2.0, split by article (issue 15).
 
 Stage one is the fitted model (``rag/models/refusal.json``; below its threshold the answer-type
-rescue of :func:`providers.extractive_rescue.rescued` still answers; just above it an answer
+rescue of :func:`providers.extractive_rescue.rescued` still answers; at any probability an answer
 without the number asked for is refused), stage two the rule of
 :func:`providers.extractive_refusal.unknown_terms` (a distinctive question word that no
 retrieved passage and nothing in the corpus has). The threshold is chosen as the model's
@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from providers.extractive_provider import UNSURE_MARGIN
 from providers.extractive_refusal import unknown_terms
 from providers.extractive_rescue import lacks_asked_number, rescued
 from rag.engine import REFUSAL_MODEL_PATH, Engine
@@ -70,7 +69,7 @@ def main() -> None:
     pa, ru, rs, la = np.array(p), np.array(rule), np.array(rescue), np.array(lack)
 
     def refused(t: float) -> np.ndarray:
-        return ((pa < t) & ~rs) | ru | (la & (pa < t + UNSURE_MARGIN))
+        return ((pa < t) & ~rs) | ru | la
 
     y = np.array([r.answerable for r in records])
     held = np.array([r.title in test for r in records])
@@ -88,9 +87,7 @@ def main() -> None:
         "heldout_model_only": _rates((pa < model_t)[held], y[held]),
         "heldout_two_stage_no_rescue": _rates(((pa < model_t) | ru)[held], y[held]),
         "rescue_fires_below_threshold": _rates((rs & (pa < model_t))[held], y[held]),
-        "off_type_fires_above_threshold": _rates(
-            (la & (pa >= model_t) & (pa < model_t + UNSURE_MARGIN))[held], y[held]
-        ),
+        "off_type_fires_above_threshold": _rates((la & (pa >= model_t))[held], y[held]),
         "heldout_two_stage_at_model_threshold": _rates(refused(model_t)[held], y[held]),
         "chosen_threshold": float(chosen),
         "fit_two_stage": _rates(refused(chosen)[~held], y[~held]),

@@ -58,7 +58,6 @@ from text.terms import WORD as _WORD
 from text.terms import content_terms
 
 MIN_SENTENCE_WORDS = 4
-UNSURE_MARGIN = 0.1  # P(answerable) this close above the threshold is not a sure answer
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -223,10 +222,8 @@ class ExtractiveProvider:
             pieces = [section] if section else self._compose(question, cands, request.sources)
             pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
-        # No number in an answer to "how many" while the model was unsure: it answers
-        # another question (a sure model's pick is kept: it is often right in other words).
-        unsure = p_answerable < self.refusal.threshold + UNSURE_MARGIN
-        off_type = unsure and lacks_asked_number(question, [p.text for p in pieces])
+        # No number in an answer to "how many": it answers another question.
+        off_type = lacks_asked_number(question, [p.text for p in pieces])
         refused = refused or not pieces or off_type
         if refused:  # a question in another language is told the documents are English
             text, cited = refusal_text(asked, request.sources), []

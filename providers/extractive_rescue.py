@@ -37,7 +37,9 @@ _DURATION = re.compile(
 _FREQUENCY = re.compile(
     r"\b(daily|weekly|monthly|quarterly|annually|yearly|hourly|every|once|twice|per)\b", re.I
 )
-_AMOUNT = re.compile(rf"\b(\d[\d,.]*|{_NUMBER_WORDS})\b", re.I)
+# A number may carry its unit ("2300k", "64KB", "2.5x", "15%"); a digit inside a name
+# ("YARROW256", "curve448", "bzip2") is no amount.
+_AMOUNT = re.compile(rf"\b(\d[\d,.]*(?:[kmgt]i?b?|b|x)?%?|{_NUMBER_WORDS})(?!\w)", re.I)
 
 # The words that ask, by the kind of answer they ask for. They are removed from the question
 # before its remaining content words are matched against the sentence.
@@ -274,12 +276,15 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
 
 
 # The converse: an answer to "how many"/"how long"/"what year" that holds no number or date
-# at all does not answer it, however similar its words ("How many people have downloaded
-# bzip2?" -> "The ideas embodied in bzip2 are due to the following people"). A bare "when"
-# is left out: in documentation it often asks for a condition ("when is the cache rebuilt?").
+# at all does not answer it, however similar its words and however sure the model ("How many
+# bytes is YARROW256_SEED_FILE_SIZE?" -> "Seeds Yarrow-256 from a previous seed file.", P 0.87;
+# "How many people have downloaded bzip2?" -> "The ideas embodied in bzip2 are due to the
+# following people"). A bare "when" is left out: in documentation it often asks for a
+# condition ("when is the cache rebuilt?").
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
-    r"|\bin what year\b",
+    r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
+    r"\b(value|size|number|length|count|depth|limit)\b",
     re.I,
 )
 

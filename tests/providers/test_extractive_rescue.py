@@ -86,7 +86,7 @@ def test_an_answer_without_the_number_asked_for_does_not_answer() -> None:
     assert not lacks_asked_number("When is the cache rebuilt?", ["Whenever a page changes."])
 
 
-def test_an_unsure_answer_without_the_number_is_refused() -> None:
+def test_an_answer_without_the_number_is_refused_however_sure_the_model() -> None:
     from providers.base import Message, Request
     from providers.extractive_provider import ExtractiveProvider, RefusalModel
     from tests.conftest import FakeEmbedder
@@ -96,19 +96,36 @@ def test_an_unsure_answer_without_the_number_is_refused() -> None:
         "Michael Burrows and David Wheeler designed the block sorting transformation."
     )
     src = Source(n=1, source="manual.pdf", page=3, text=text)
+
+    def refused(q: str, bias: float, source: Source = src) -> bool:
+        model = RefusalModel(weights={}, bias=bias, threshold=0.45)
+        provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=model)
+        request = Request(messages=[Message("user", q)], question=q, sources=[source])
+        return provider.generate(request).refused
+
     q = "How many people have downloaded bzip2?"
-    # A model that is just sure enough: the answer holds no number, so it is refused...
-    unsure = RefusalModel(weights={}, bias=0.1, threshold=0.45)
-    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=unsure)
-    assert provider.generate(
-        Request(messages=[Message("user", q)], question=q, sources=[src])
-    ).refused
-    # ... while a sure model's answer stands.
-    sure = RefusalModel(weights={}, bias=3.0, threshold=0.45)
-    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure)
-    assert not provider.generate(
-        Request(messages=[Message("user", q)], question=q, sources=[src])
-    ).refused
+    # The answer holds no number: refused whether the model is unsure or sure (P 0.95)...
+    assert refused(q, bias=0.1)
+    assert refused(q, bias=3.0)
+    # ... while a sure model's answer that holds one stands.
+    said = "About 40,000 people have downloaded bzip2 from the project's site so far."
+    counted = Source(n=1, source="manual.pdf", page=3, text=said)
+    assert not refused(q, bias=3.0, source=counted)
+
+
+def test_a_number_with_its_unit_is_an_amount_and_a_digit_in_a_name_is_not() -> None:
+    q = "How many bytes of memory does decompression need?"
+    assert not lacks_asked_number(q, ["Any file can be decompressed in 2300k of memory."])
+    assert not lacks_asked_number(q, ["It needs 64KB, or 15% less with -s."])
+    assert lacks_asked_number(q, ["Seeds the generator from a seed file (YARROW256, curve448)."])
+    # "the largest ... value" asks for a number as "how many" does
+    assert lacks_asked_number(
+        "What is the largest depth value a pool may have?",
+        ["Each pool has a depth variable which is specified in the build file."],
+    )
+    assert not lacks_asked_number(
+        "What is the largest depth value a pool may have?", ["The depth may be at most 64."]
+    )
 
 
 HOTELS = (
