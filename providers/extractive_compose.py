@@ -29,8 +29,14 @@ from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import opens_document, run_back, run_on, unbulleted
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
-from providers.extractive_lists import ENUMERATION_BONUS, FollowFn, Piece, enumerates, list_answer
-from providers.extractive_qtype import QuestionType, classify, polarity, says_predicate
+from providers.extractive_lists import (
+    ENUMERATION_BONUS,
+    FollowFn,
+    Piece,
+    enumerates_asked,
+    list_answer,
+)
+from providers.extractive_qtype import QuestionType, classify, count_word, polarity, says_predicate
 from providers.extractive_rows import row_pieces
 from providers.extractive_signature import answers_who, names_a_person, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
@@ -242,7 +248,7 @@ def rank(
             # A date is an unambiguous "when" answer, a number a "how many" one; names are
             # weaker signals.
             weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
-            typed = type_match(wh, REFERENCE.sub(" ", text), question) or _count_word(
+            typed = type_match(wh, REFERENCE.sub(" ", text), question) or count_word(
                 wh, text, question
             )
             bonus += weight * typed
@@ -253,7 +259,7 @@ def rank(
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
-            bonus += ENUMERATION_BONUS * enumerates(text, qt.count, qt.noun)
+            bonus += ENUMERATION_BONUS * enumerates_asked(question, text, qt.count, qt.noun)
         elif qt.kind == "yesno":
             shared = asked_phrases & set(pairwise(content_terms(text)))
             bonus += PHRASE_BONUS * min(2, len(shared))
@@ -270,21 +276,6 @@ def rank(
         out.append((c.score + bonus, c, focus_record(text, question)))
     out.sort(key=lambda x: -x[0])
     return out
-
-
-_COUNT_WORD = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
-    r"thousand|million|dozen|twice)\b",
-    re.I,
-)
-
-
-def _count_word(wh: str, text: str, question: str) -> float:
-    """A number in words ("either two or three arguments") answers "how many" as a digit does."""
-    if wh != "how_many":
-        return 0.0
-    q = question.lower()
-    return float(any(m.group(0).lower() not in q for m in _COUNT_WORD.finditer(text)))
 
 
 def _own_terms(question: str) -> set[str]:
@@ -369,7 +360,10 @@ def compose(
         if listed:
             return [listed]
         # No announced list: the sentence that enumerates the items, if one is near the top.
-        ranked = sorted(ranked[:6], key=lambda r: -enumerates(r[2], qt.count, qt.noun)) + ranked[6:]
+        near = sorted(
+            ranked[:6], key=lambda r: -enumerates_asked(question, r[2], qt.count, qt.noun)
+        )
+        ranked = near + ranked[6:]
     best = ranked[0]
     chosen = [best]
     # "This feature is known as X." / "It carries up to 600 kilograms.": the sentence before

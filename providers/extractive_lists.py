@@ -54,6 +54,15 @@ def enumerates(text: str, count: int | None, noun: str = "") -> float:
     return 1.0 + (0.5 if len(WORD.findall(text)) <= 25 else 0.0)
 
 
+def enumerates_asked(question: str, text: str, count: int | None, noun: str = "") -> float:
+    """:func:`enumerates`, for a sentence about the question at all: a list about something
+    else ("courses, books and conferences" for "What are the security requirements?") is no
+    answer however well it enumerates."""
+    if not set(content_terms(question)) & set(content_terms(text)):
+        return 0.0
+    return enumerates(text, count, noun)
+
+
 # --- lists --------------------------------------------------------------------------------
 def _item(line: str) -> str | None:
     m = _BULLET.match(line)

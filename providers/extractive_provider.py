@@ -46,7 +46,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
-from providers.extractive_rescue import lacks_asked_number, rescued
+from providers.extractive_rescue import asks_rules_of, lacks_asked_number, rescued
 from providers.extractive_sections import headed, section_answer
 from providers.extractive_signature import signature
 from providers.extractive_spelling import spelt_as_sources
@@ -213,7 +213,9 @@ class ExtractiveProvider:
         # its section, whose sentences do not repeat the heading's words.
         section = section_answer(question, request.sources)
         low = p_answerable < self.refusal.threshold and not rescued(question, cands)
-        if low and section is None:  # a sentence-case heading ("Remote work") names it
+        # A sentence-case heading ("Remote work", "Security basics") names the section the
+        # model doubts, or whose rules are asked ("What are the security requirements?").
+        if section is None and (low or asks_rules_of(question)):
             section = section_answer(question, request.sources, loose=True)
         refused = not cands or (low and section is None) or bool(unknown)
         if refused:

@@ -222,3 +222,18 @@ def says_predicate(question: str, sentence: str) -> bool:
     tail = " ".join(_LOWER_WORD.findall(question.lower())[-2:])
     said = " ".join(_LOWER_WORD.findall(sentence.lower()))
     return bool(tail) and f" {tail} " in f" {said} "
+
+
+_COUNT_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
+    r"thousand|million|dozen|twice)\b",
+    re.I,
+)
+
+
+def count_word(wh: str, text: str, question: str) -> float:
+    """A number in words ("either two or three arguments") answers "how many" as a digit does."""
+    if wh != "how_many":
+        return 0.0
+    q = question.lower()
+    return float(any(m.group(0).lower() not in q for m in _COUNT_WORD.finditer(text)))

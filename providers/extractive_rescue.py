@@ -247,6 +247,11 @@ _TOPIC_RULES = re.compile(
 )
 
 
+def asks_rules_of(question: str) -> bool:
+    """Does the question ask for the rules of a topic ("What are the security requirements?")?"""
+    return _TOPIC_RULES.match(question) is not None
+
+
 def topic_rules_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for "What are the X rules?" (the rules for X, X's policy) when every word of X
     is in the best quotable sentence."""

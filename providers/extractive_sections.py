@@ -32,11 +32,15 @@ _ASKING = frozenset(
         "updated updates improve improved improvements difference differences content contents "
         "mention mentions tell tells explain explains bring brings brought make makes made "
         # "What are the remote work rules?" asks for the section "Remote work"
-        "rule rules policy policies guideline guidelines detail details information info"
+        "rule rules policy policies guideline guidelines detail details information info "
+        "requirement requirements"
     )
 )
-# A heading's words that need not be asked: "Version 4.2", "Section 3", "Chapter 2".
-_GENERIC = frozenset(content_terms("version release section chapter part appendix step"))
+# A heading's words that need not be asked: "Version 4.2", "Section 3", "Chapter 2",
+# "Security basics".
+_GENERIC = frozenset(
+    content_terms("version release section chapter part appendix step basics essentials overview")
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 MAX_BODY_SENTENCES = 3

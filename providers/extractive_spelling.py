@@ -13,10 +13,14 @@ from providers.base import Source
 from providers.extractive_refusal import common_words, english_word
 from text.spelling import respelled, word_counts
 from text.terms import stem
+from text.wording import worded_as
 
 
 def spelt_as_sources(question: str, sources: Sequence[Source]) -> str:
-    if not sources or not common_words():
+    if not sources:
+        return question
+    question = worded_as(question, [s.text for s in sources])  # "work from home": "remotely"
+    if not common_words():
         return question
     vocabulary = word_counts([s.text for s in sources])
     stems = set(stem(list(vocabulary)))

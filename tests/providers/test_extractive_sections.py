@@ -177,6 +177,14 @@ def test_a_sentence_case_heading_that_stands_as_its_own_paragraph_is_a_section(
     )
 
 
+def test_a_heading_with_a_generic_word_is_named_by_its_topic() -> None:
+    """ "Security basics" is what "What are the security requirements?" asks for ("basics"
+    need not be asked, "requirements" only asks); the answer was a learning-budget sentence."""
+    piece = section_answer("What are the security requirements?", [_src(HANDBOOK)], loose=True)
+    assert piece is not None
+    assert piece.text == "Security basics: All laptops use full-disk encryption."
+
+
 def test_a_sentence_in_a_paragraph_of_its_own_is_no_heading() -> None:
     text = "Intro\n\nThe office is open.\n\nSee the wiki for more\n\nThat is all."
     # ends in a full stop, or is not followed by a section: no "Heading: ..." answer

@@ -1,0 +1,21 @@
+from text.wording import worded_as
+
+HANDBOOK = ["Employees may work remotely up to three days per week.", "Home-office allowance."]
+
+
+def test_an_everyday_phrase_the_documents_never_use_is_read_in_their_wording() -> None:
+    assert worded_as("Can I work from home?", HANDBOOK) == "Can I work remotely?"
+    assert worded_as("Is working from home OK?", HANDBOOK) == "Is working remotely OK?"
+    assert worded_as("wfh on fridays?", HANDBOOK) == "remote work on fridays?"
+
+
+def test_the_documents_own_wording_and_unrelated_documents_are_left_alone() -> None:
+    said = ["Staff may work from home on Fridays; remote work needs approval."]
+    assert worded_as("Can I work from home?", said) == "Can I work from home?"
+    # nothing about remote work: no rewrite that would only mislead the read-as note
+    assert worded_as("Can I work from home?", ["The hotel limit is 220 dollars."]) == (
+        "Can I work from home?"
+    )
+    assert worded_as("How long is maternity leave?", ["20 weeks of parental leave."]) == (
+        "How long is parental leave?"
+    )

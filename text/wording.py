@@ -1,0 +1,32 @@
+"""Everyday words for what documents name formally: "Can I work from home?" asked of a
+handbook that says "Employees may work remotely up to three days per week."
+
+Dense retrieval finds that sentence, but the answerer checks that the question's words are in
+what it quotes, and "home" is not: it refused (P 0.18). A question phrase the documents never
+use is read in the documents' wording when they use it - and only then, so a document that
+does say "work from home" is matched as it is. The list is short on purpose: each entry is a
+plain paraphrase (the same thing in other words), never a guess at a related topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# (how people ask, how documents say it, a word the documents must use for the rewrite)
+_PARAPHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"\b(work|works|working|worked) from home\b", re.I), r"\1 remotely", "remote"),
+    (re.compile(r"\bwfh\b", re.I), "remote work", "remote"),
+    (re.compile(r"\b(?:maternity|paternity) leave\b", re.I), "parental leave", "parental leave"),
+    (re.compile(r"\bsick days?\b", re.I), "sick leave", "sick leave"),
+)
+
+
+def worded_as(question: str, texts: Sequence[str]) -> str:
+    """The question with each everyday phrase that no text uses put in the texts' wording."""
+    said = " ".join(" ".join(t.split()) for t in texts).lower()
+    for asked, formal, needed in _PARAPHRASES:
+        m = asked.search(question)
+        if m and m.group(0).lower() not in said and re.search(rf"\b{needed}", said):
+            question = asked.sub(formal, question)
+    return question
