@@ -36,9 +36,10 @@ from providers.extractive_lists import (
     enumerates_asked,
     list_answer,
 )
+from providers.extractive_measures import measured
 from providers.extractive_qtype import QuestionType, classify, count_word, polarity, says_predicate
 from providers.extractive_rows import row_pieces
-from providers.extractive_signature import answers_who, names_a_person, signature
+from providers.extractive_signature import answers_who, names_a_person, names_people, signature
 from providers.extractive_tables import asks_row_total, focus_record, is_record, render_row
 from providers.extractive_terms import ANAPHOR, WORD, content_terms, split_sentences
 from text.sentences import DATE_LINE
@@ -251,10 +252,10 @@ def rank(
             typed = type_match(wh, REFERENCE.sub(" ", text), question) or count_word(
                 wh, text, question
             )
-            bonus += weight * typed
+            bonus += weight * typed + WHEN_TYPE_BONUS * measured(question, text)
             if wh == "who" and answers_who(question, text):
                 bonus += SIGNATURE_BONUS
-            elif wh == "who" and names_a_person(text, question):
+            elif wh == "who" and (names_a_person(text, question) or names_people(text, question)):
                 bonus += PERSON_BONUS
         elif qt.kind == "definition" and _defines(text, qt.term):
             bonus += DEFINITION_BONUS

@@ -40,5 +40,14 @@ def answers_faq(c: Candidate, question: str) -> bool:
     line = faq_question(c)
     if line is None:
         return False
-    asked, listed = set(content_terms(question)), set(content_terms(line))
+    asked, listed = _named_terms(question), _named_terms(line)
     return bool(asked) and len(asked & listed) / len(asked | listed) >= FAQ_MATCH
+
+
+# "Carrier R2": one name, one word in the match; as two, "How much does the Carrier R2
+# cost?" was the FAQ question of "What is the warranty on the Carrier R2?".
+_NAME = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*)+")
+
+
+def _named_terms(text: str) -> set[str]:
+    return set(content_terms(_NAME.sub(lambda m: "".join(m.group(0).split()), text)))

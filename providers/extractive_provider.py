@@ -132,13 +132,8 @@ class ExtractiveProvider:
             t | sent_terms[i - 1] if c is not None else t
             for i, (t, c) in enumerate(zip(sent_terms, ctx, strict=True))
         ]
-        # idf over the retrieved sentences: a question word that occurs everywhere says little.
         n = len(spans)
-        df: dict[str, int] = {}
-        for terms in sent_terms:
-            for t in terms & q_terms:
-                df[t] = df.get(t, 0) + 1
-        idf = {t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
+        idf = _idf(q_terms, sent_terms)
         total_idf = sum(idf.values()) or 1.0
         if self.embed is not None:
             extra = [c for c in ctx if c is not None]
@@ -296,6 +291,36 @@ class ExtractiveProvider:
         # Word-sized deltas so the UI path is the same as for a real streaming model.
         yield from re.findall(r"\S+\s*", resp.text)
         yield resp
+
+
+def _idf(q_terms: set[str], sent_terms: Sequence[set[str]]) -> dict[str, float]:
+    """idf of each question word over the retrieved sentences: a question word that occurs
+    everywhere says little. Words that always occur together are one name ("Carrier R2"):
+    counted once, or "What is the warranty on the Carrier R2?" is answered by a sentence
+    naming the robot twice over (its price) instead of the one about warranty."""
+    n = len(sent_terms)
+    df: dict[str, int] = {}
+    for terms in sent_terms:
+        for t in terms & q_terms:
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log(1 + (n + 1) / (df.get(t, 0) + 0.5)) for t in q_terms}
+    for twin in _twins(q_terms, sent_terms):
+        idf[twin] = 0.0
+    return idf
+
+
+def _twins(q_terms: set[str], sent_terms: Sequence[set[str]]) -> list[str]:
+    """The question words found in exactly the same sentences as another question word
+    (sorted first): all but one of each such group."""
+    seen: dict[frozenset[int], str] = {}
+    twins = []
+    for t in sorted(q_terms):
+        where = frozenset(i for i, terms in enumerate(sent_terms) if t in terms)
+        if where and where in seen:
+            twins.append(t)
+        else:
+            seen.setdefault(where, t)
+    return twins
 
 
 def _is_heading(sentence: str) -> bool:

@@ -17,12 +17,16 @@ import re
 from collections.abc import Sequence
 
 from providers.extractive_layout import answers_faq, faq_question
+from providers.extractive_measures import asked_measure, holds_measure
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
 from providers.extractive_rows import row_answers
 from providers.extractive_signature import names_a_person
 from providers.extractive_tables import covered_by_table
+from providers.extractive_terms import ANAPHOR
+from text.asking import own_part
+from text.sentences import sentence_spans
 from text.terms import POINTING_PRONOUNS, any_word, content_terms
 
 _NUMBER_WORDS = (
@@ -64,6 +68,8 @@ MIN_KEY_TERMS = 2  # one covered word ("battery") is too little to vouch for a s
 
 def asked_kind(question: str) -> tuple[str, str] | None:
     """The kind of answer the question asks for and the question without the asking words."""
+    if (measure := asked_measure(question)) is not None:  # "how fast", "how much weight"
+        return measure
     for kind, pat in _ASKS:
         m = pat.search(question)
         if m:
@@ -84,6 +90,8 @@ def holds_kind(kind: str, sentence: str, question: str) -> bool:
         return new(_FREQUENCY) or new(_DURATION)
     if kind == "date":
         return new(_YEAR_OR_DATE)
+    if kind in ("speed", "weight", "distance"):
+        return holds_measure(kind, sentence)
     return any(m.group(0).lower() not in q_low for m in _AMOUNT.finditer(sentence))
 
 
@@ -98,7 +106,18 @@ def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if len(key) < MIN_KEY_TERMS:
         return False
     best = quotable(cands)[0]
-    return key <= set(content_terms(best.text)) and holds_kind(kind, best.text, question)
+    return key <= _said_with_antecedent(best) and holds_kind(kind, best.text, question)
+
+
+def _said_with_antecedent(c: Candidate) -> set[str]:
+    """The sentence's content words, with the sentence before's when it starts with a pronoun
+    ("The Carrier R2 is a ... robot ... It carries up to 600 kilograms")."""
+    said = set(content_terms(c.text))
+    if ANAPHOR.match(c.text):
+        before = sentence_spans(c.source.text[: c.start])
+        if before:
+            said |= set(content_terms(c.source.text[slice(*before[-1])]))
+    return said
 
 
 # A rule with a general case answers for what it does not name: "What is the hotel limit in
@@ -137,6 +156,13 @@ def general_case_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 # "this"/"these" count here too: "Does this come in blue?" names nothing the FAQ can match.
 _POINTS_BACK = any_word(POINTING_PRONOUNS | {"this", "these"})
 
+
+def _points_back(question: str) -> bool:
+    """A pronoun that points outside the question, unless a follow-up carried what it
+    points at ("What about its warranty? (Carrier R2)", ``rag/followup.py``)."""
+    return bool(_POINTS_BACK.search(question)) and own_part(question) == question
+
+
 # An FAQ that asks the user's question answers it right below: "How long does the battery
 # last?" is a heading of the product FAQ, yet the model saw a 3-word question against "A fully
 # charged Carrier R2 runs for about 10 hours." (similarity 0.46) and refused. SQuAD never
@@ -146,9 +172,9 @@ _POINTS_BACK = any_word(POINTING_PRONOUNS | {"this", "these"})
 def faq_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True when a quotable sentence opens the answer under an FAQ question that is the one
     asked: the two questions share most of their content words, and every word of the user's
-    is in the FAQ's question or in its answer ("Which software does the fleet integrate
+    is in the FAQ's question or in its passage ("Which software does the fleet integrate
     with?" / "Which fleet software is used?" ... "It integrates with SAP EWM ...")."""
-    if _POINTS_BACK.search(question):
+    if _points_back(question):
         return False
     # "How long is the warranty?" under "What is the warranty?": "long" asks, it is no topic
     kind = asked_kind(question)
@@ -156,7 +182,9 @@ def faq_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     for c in quotable(cands):
         if answers_faq(c, question):  # the FAQ's question shares most words with the user's
             listed = set(content_terms(faq_question(c) or ""))
-            if asked <= listed | set(content_terms(c.source.text[c.start :])):
+            # the passage names what the FAQ is about ("What is the warranty on the
+            # Carrier R2?": the robot is named in the FAQ's other questions, not this one)
+            if asked <= listed | set(content_terms(c.source.text)):
                 return True
     return False
 
@@ -175,7 +203,7 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 def _all_in_best(question: str, cands: Sequence[Candidate]) -> tuple[set[str], str] | None:
     """(the question's content words, the best quotable sentence) when every one of those
     words is in that sentence and the question points at nothing outside itself; else None."""
-    if not cands or _POINTS_BACK.search(question):
+    if not cands or _points_back(question):
         return None
     key = set(content_terms(question))
     best = quotable(cands)[0].text

@@ -103,3 +103,19 @@ def names_a_person(text: str, question: str) -> bool:
         and not any(w.lower() in _NOT_A_PERSON for w in m.group(0).split())
         for m in _PERSON.finditer(text.strip())
     )
+
+
+# Who may do something is often a group, not a name: "Who can get a corporate card?" /
+# "Employees who travel more than four times a year can request a corporate credit card".
+_PEOPLE = re.compile(
+    r"\b(?:employees?|staff|managers?|users?|customers?|members?|parents?|contractors?|"
+    r"students?|people|persons?|owners?|administrators?|developers?|maintainers?|"
+    r"travell?ers?|visitors?|applicants?|everyone|anyone|nobody|no one)\b",
+    re.I,
+)
+
+
+def names_people(text: str, question: str) -> bool:
+    """Does the sentence name a group of people the question does not?"""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in _PEOPLE.finditer(text))

@@ -44,6 +44,10 @@ _EXISTENTIAL = re.compile(
     r"\b(?:is|are|was|were|be)\s+there\b|\bthere\s+(?:is|are|was|were)\b", re.I
 )
 _WH_START = re.compile(r"^\s*(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_WH_WORDS = re.compile(
+    r"^\s*(?:what|which|who|whom|whose|when|where|why|how(?:\s+(?:much|many|long|often|far))?)\b",
+    re.I,
+)
 # The leads of an ellipsis, however many ("And what about meals?" -> "meals?").
 _LEADS = re.compile(
     r"^(?:\s*(?:and|or|but|also|what about|how about|what of|same for)\b[\s,]*)+", re.I
@@ -59,7 +63,10 @@ _QUALIFIER = re.compile(
 # asked, not what it was about.
 _LOCATIVE = r"\b(?:in|at|on|from|to|near|during|within|outside|across|since|until)"
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*")
+# "Carrier R2", "FIPS 199", "Version 4.2": a number right after a name is part of it.
+_CAPITALISED = re.compile(
+    r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*(?:\s+\d+(?:\.\d+)*(?![\d,.]*\d))?"
+)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _SENTENCE_GAP = re.compile(r"[.!?]\s+")
 _GENERIC_VERBS = frozenset(["get", "gets", "got", "give", "gives", "need", "needs", "tell", "say"])
@@ -182,6 +189,22 @@ def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
     return any(w not in STOPWORDS | _GENERIC_VERBS and w not in names for w in words)
 
 
+def _names_new_thing(question: str, rest: str, previous: tuple[str, str]) -> bool:
+    """Does a wh-question after "and" name a thing of its own ("and how much are meals?",
+    "And what is the deposit?") - a plural or determined noun the last exchange never said -
+    rather than leave it out ("And how many can be carried over?", "and how many expire?")?
+    Carried, the last question's words answered it again (the hotel limit for "meals")."""
+    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
+        return False
+    said = {w.lower() for w in WORD.findall(" ".join(previous))}
+    # The word after the wh-word is its verb or what it counts ("what happens", "how many
+    # days"), never a new thing; a name ("in Paris") qualifies the last question.
+    after = _WH_WORDS.sub("", rest, count=1).split(maxsplit=1)
+    nouns = [m.group(0).split()[-1] for m in _DETERMINED_NOUN.finditer(rest)]
+    nouns += [m.group(0) for m in _PLURAL_NOUN.finditer(after[1] if len(after) > 1 else "")]
+    return any(n.islower() and n not in said | STOPWORDS | _GENERIC_VERBS for n in nouns)
+
+
 def _about_own_subject(question: str, previous: str) -> str:
     """ "And the battery?" after "What does the Carrier R2 do?" -> "And the battery? (Carrier
     R2)": the new subject with the thing the last question was about, which it lacks. A
@@ -209,14 +232,45 @@ def _resolve(question: str, previous: tuple[str, str] | None) -> str:
     prev_q, prev_a = previous
     lead = _LEADS.match(question)
     rest = question[lead.end() :] if lead else ""
+    if lead and _WH_START.match(rest) and _names_new_thing(question, rest, previous):
+        return _about_own_subject(question, prev_q)  # "and how much are meals?"
     if lead and not _WH_START.match(rest):
         if _own_subject(question, rest, previous):
-            return _about_own_subject(question, prev_q)
+            about = _about_own_subject(question, prev_q)
+            # "and alcohol?" after "... meals?" was answered "... alcohol is not
+            # reimbursed.": a word of the last answer is asked about in its topic
+            return _carried(question, prev_q, "") if _said_in(rest, prev_a) else about
         swapped = _swap_entity(prev_q, question)
         if swapped:
             return swapped
+    if _points_at_thing(question):  # "its warranty" after "... the Carrier R2 battery ..."
+        about = _about_own_subject(question, prev_q)
+        if about != question:
+            return about
+    return _carried(question, prev_q, prev_a)
+
+
+def _carried(question: str, prev_q: str, prev_a: str) -> str:
     terms = [t for t in key_terms(prev_q, prev_a) if t.lower() not in question.lower()]
     return f"{question} ({' '.join(terms)})" if terms else question
+
+
+def _said_in(rest: str, answer: str) -> bool:
+    """Is every content word of the follow-up in the last answer?"""
+    words = {w.lower() for w in WORD.findall(rest)} - STOPWORDS - _GENERIC_VERBS
+    said = {w.lower() for w in WORD.findall(answer)}
+    return bool(words) and words <= said
+
+
+# "it"/"its" point at a thing the last question named ("What about its warranty?" after
+# "How long does the Carrier R2 battery last?"): the thing's name is carried, not the last
+# question's topic ("battery last"), which answered the old question again.
+_IT = re.compile(r"\b(?:it|its)\b", re.I)
+
+
+def _points_at_thing(question: str) -> bool:
+    pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
+    return bool(pronouns) and all(_IT.fullmatch(m.group(0)) for m in pronouns)
 
 
 def in_context(question: str, history: Sequence[Message]) -> str:

@@ -259,3 +259,35 @@ def test_a_who_question_is_answered_by_the_sentence_that_says_from_whom() -> Non
     assert who_rescue("Who must approve rental cars?", _cands(cars))
     assert not who_rescue("Who must approve hotel upgrades?", _cands(cars))  # not covered
     assert not who_rescue("Who rents cars?", _cands("Rental cars are rented at the airport."))
+
+
+ROBOT_FAQ = (
+    "How much does the Carrier R2 cost?\n"
+    "The Carrier R2 costs 38,000 US dollars per unit.\n"
+    "What is the warranty?\n"
+    "Every robot has a two-year warranty covering parts and labour."
+)
+
+
+def test_a_name_of_two_words_is_one_word_of_an_faq_question() -> None:
+    """ "What is the warranty on the Carrier R2?" shared "Carrier" and "R2" with the price
+    question, which answered it; the name counts once, the warranty question wins."""
+    from providers.extractive_layout import answers_faq
+    from providers.extractive_rescue import faq_rescue
+
+    src = Source(n=1, source="faq.html", page=None, text=ROBOT_FAQ)
+
+    def cand(s: str) -> Candidate:
+        i = ROBOT_FAQ.index(s)
+        return Candidate(src, 0, s, i, i + len(s), 0.4, 0.3, 0.6)
+
+    price = cand("The Carrier R2 costs 38,000 US dollars per unit.")
+    warranty = cand("Every robot has a two-year warranty covering parts and labour.")
+    q = "What is the warranty on the Carrier R2?"
+    assert answers_faq(warranty, q) and not answers_faq(price, q)
+    # the robot is named in the FAQ's passage, not under the warranty question
+    assert faq_rescue(q, [warranty])
+    assert not faq_rescue("What is the warranty on the Carrier R3?", [warranty])
+    # a follow-up's pronoun is resolved by the terms it carried
+    assert faq_rescue("What about its warranty? (Carrier R2)", [warranty])
+    assert not faq_rescue("What about its warranty?", [warranty])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from providers.base import Source
-from providers.extractive_signature import answers_who, signature
+from providers.extractive_signature import answers_who, names_people, signature
 from tests.providers.test_extractive_compose import _answer
 
 # FIPS 200's foreword as pypdf reads it (page 2).
@@ -41,3 +41,16 @@ def test_who_holds_a_title_is_answered_with_the_signer() -> None:
     # not the "Comments ... addressed to the Director" sentence, which names nobody
     assert text == "CITA M. FURLANI, ACTING DIRECTOR [1]", text
     assert cited == [1]
+
+
+def test_who_may_do_something_is_answered_by_a_group_of_people() -> None:
+    q = "Who can get a corporate card?"
+    assert names_people("Employees who travel often can request a corporate credit card.", q)
+    assert not names_people("Personal purchases on the corporate card are not allowed.", q)
+    assert not names_people("Employees must file receipts.", "Which employees file receipts?")
+    card = (
+        "Personal purchases on the corporate card are not allowed. Employees who travel more "
+        "than four times a year can request a corporate card."
+    )
+    text, _ = _answer(q, [Source(1, "policy.pdf", 3, card)])
+    assert text.startswith("Employees who travel more than four times a year"), text

@@ -186,3 +186,42 @@ def test_own_part_drops_only_the_carried_brackets() -> None:
         "What is the limit (per night) in Tokyo?"
     )
     assert own_part("(hotel limit)") == "(hotel limit)"
+
+
+def test_a_pronoun_for_a_named_thing_carries_the_name_not_the_last_topic() -> None:
+    history = [
+        Message("user", "How long does the Carrier R2 battery last?"),
+        Message("assistant", "A fully charged Carrier R2 runs for about 10 hours. [1]"),
+    ]
+    assert (
+        in_context("What about its warranty?", history) == "What about its warranty? (Carrier R2)"
+    )
+    assert in_context("how fast does it go?", history) == "how fast does it go? (Carrier R2)"
+
+
+def test_and_with_a_question_naming_a_new_thing_stands_alone() -> None:
+    hotel = [
+        Message("user", "What is the nightly hotel limit in London?"),
+        Message("assistant", "The nightly hotel limit is 220 US dollars in most cities. [1]"),
+    ]
+    assert in_context("and how much are meals?", hotel) == "and how much are meals?"
+    vacation = [
+        Message("user", "How many vacation days do full-time employees get?"),
+        Message("assistant", "Full-time employees accrue 25 days of paid vacation. [1]"),
+    ]
+    # the counted thing is left out: it is the last question's
+    assert in_context("And how many can be carried over?", vacation).startswith(
+        "And how many can be carried over? (vacation days"
+    )
+    assert in_context("and how many days expire?", vacation).startswith(
+        "and how many days expire? (vacation"
+    )
+
+
+def test_a_word_of_the_last_answer_carries_the_last_topic() -> None:
+    history = [
+        Message("user", "what about meals?"),
+        Message("assistant", "The daily meal allowance is 75 dollars; alcohol is not reimbursed."),
+    ]
+    assert in_context("and alcohol?", history) == "and alcohol? (meals)"
+    assert in_context("and taxis?", history) == "and taxis?"  # a subject of its own

@@ -67,3 +67,34 @@ def test_a_swapped_follow_up_is_read_as_the_users_words_not_the_rewrite(demo_eng
     _, tokio = _talk(demo_engine, ["What is the nightly hotel limit in London?", "And in Tokio?"])
     assert not tokio.refused and "320 dollars" in tokio.answer, tokio.answer
     assert tokio.read_as == "And in Tokyo?", tokio.read_as
+
+
+def test_its_points_at_the_thing_not_at_the_last_questions_topic(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """Found in a newcomer's walk: "What about its warranty?" after the battery question
+    was answered "A fully charged Carrier R2 runs for about 10 hours. ... An extended
+    warranty ..." (the carried "battery last" won), "how fast does it go?" with the battery."""
+    _, warranty, fast = _talk(
+        demo_engine,
+        [
+            "How long does the Carrier R2 battery last?",
+            "What about its warranty?",
+            "how fast does it go?",
+        ],
+    )
+    assert warranty.search_query == "What about its warranty? (Carrier R2)"
+    assert warranty.answer.startswith("Every robot has a two-year warranty"), warranty.answer
+    assert "2 metres per second" in fast.answer and "10 hours" not in fast.answer, fast.answer
+
+
+def test_a_word_of_the_last_answer_is_asked_about_in_its_topic(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """ "and alcohol?" after "... alcohol is not reimbursed." was refused: one word alone."""
+    *_, alcohol = _talk(
+        demo_engine, ["What is the hotel limit in London?", "what about meals?", "and alcohol?"]
+    )
+    assert not alcohol.refused and "alcohol is not reimbursed" in alcohol.answer, alcohol.answer
+
+
+def test_and_with_a_whole_question_of_its_own_is_not_the_last_topic(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """ "and how much are meals?" after the hotel limit answered with the hotel limit."""
+    _, meals = _talk(demo_engine, ["What is the hotel limit in London?", "and how much are meals?"])
+    assert MEALS in meals.answer and "hotel" not in meals.answer, meals.answer

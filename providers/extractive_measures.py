@@ -1,0 +1,61 @@
+"""Questions that ask for a measure - a speed, a weight, a distance - and sentences that hold
+one: "How fast does the Carrier R2 go?" is answered by "... drives at up to 2 metres per
+second", not by the sentence with the most words in common ("A fully charged Carrier R2 runs
+for about 10 hours."). A number alone does not tell them apart; its unit does.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"\b\d[\d,.]*\s*"
+_PER = r"\s*(?:per|an|a|/)\s*"
+# (kind, the words that ask for it, a number with a unit of it)
+MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        "speed",
+        re.compile(r"\bhow (?:fast|quickly)\b|\b(?:what|top|maximum|max)\s+speed\b", re.I),
+        re.compile(
+            _NUM
+            + r"(?:km/h|kph|mph|m/s|knots?\b|(?:kilo)?met(?:er|re)s?"
+            + _PER
+            + r"(?:second|hour)|miles?"
+            + _PER
+            + r"hour)",
+            re.I,
+        ),
+    ),
+    (
+        "weight",
+        re.compile(
+            r"\bhow (?:heavy|much weight)\b|\bwhat (?:weight|load|payload)\b"
+            r"|\bhow much (?:\w+ ){1,3}(?:carry|lift|hold|weigh)\b",
+            re.I,
+        ),
+        re.compile(_NUM + r"(?:kg|kilo(?:gram)?s?|grams?|lbs?|pounds?|tonnes?|tons?)\b", re.I),
+    ),
+    (
+        "distance",
+        re.compile(r"\bhow far\b(?!\s+(?:in advance|ahead))|\bwhat (?:distance|range)\b", re.I),
+        re.compile(_NUM + r"(?:km|kilomet(?:er|re)s?|m|met(?:er|re)s?|miles?|ft|feet)\b", re.I),
+    ),
+)
+
+
+def asked_measure(question: str) -> tuple[str, str] | None:
+    """The measure the question asks for and the question without the asking words."""
+    for kind, asks, _ in MEASURES:
+        m = asks.search(question)
+        if m:
+            return kind, question[: m.start()] + " " + question[m.end() :]
+    return None
+
+
+def holds_measure(kind: str, sentence: str) -> bool:
+    return any(k == kind and said.search(sentence) for k, _, said in MEASURES)
+
+
+def measured(question: str, sentence: str) -> float:
+    """1 when the question asks for a measure the sentence holds, else 0."""
+    asked = asked_measure(question)
+    return float(asked is not None and holds_measure(asked[0], sentence))

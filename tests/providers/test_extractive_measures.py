@@ -1,0 +1,36 @@
+"""A speed, a weight or a distance is asked for by its words and answered by its unit."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.extractive_measures import asked_measure, holds_measure, measured
+
+SPEC = "It carries up to 600 kilograms and drives at up to 2 metres per second."
+BATTERY = "A fully charged Carrier R2 runs for about 10 hours."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How fast does the Carrier R2 go?", "speed"),
+        ("What is its top speed?", "speed"),
+        ("how much weight can the robot carry", "weight"),
+        ("How heavy is it?", "weight"),
+        ("How far can it drive on one charge?", "distance"),
+        ("How far in advance should flights be booked?", None),  # a duration
+        ("How long does the battery last?", None),
+    ],
+)
+def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> None:
+    asked = asked_measure(question)
+    assert (asked[0] if asked else None) == kind
+
+
+def test_the_unit_tells_a_speed_from_a_duration() -> None:
+    assert holds_measure("speed", SPEC) and holds_measure("weight", SPEC)
+    assert not holds_measure("speed", BATTERY) and not holds_measure("distance", BATTERY)
+    assert holds_measure("distance", "Its range is 12 km on one charge.")
+    assert measured("How fast does it go?", SPEC) == 1.0
+    assert measured("How fast does it go?", BATTERY) == 0.0
+    assert measured("What does it cost?", SPEC) == 0.0
