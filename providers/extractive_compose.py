@@ -57,7 +57,7 @@ _FURNITURE = re.compile(r"^\s*(?:[_\-=.·•*~]\s*){3,}$|_{4,}|\.{5,}")
 # hyphen, underscore, dot or digit ("old-versions", "bzip2recover"), not a title-cased heading.
 _TERM_LINE = re.compile(r"-{1,2}\w[\w-]*(?:[ ,]+-{1,2}\w[\w-]*){0,3}|[a-z][\w.+]*[-_.\d][\w.+-]*")
 _INNER_BULLET = re.compile(r"^\s*[•◦▪●■‣−]\s+")
-_FOOTNOTE_MARK = re.compile(r"([a-z]{2}[.!?][\"”’)]?)\d{1,2}$")
+_FOOTNOTE_MARK = re.compile(r"([A-Za-z]{2}[.!?][\"”’)]?)\d{1,2}$")
 _SUBJECT = re.compile(r"^\s*(?:the\s+|an?\s+)?(?P<subj>[\w\- ]{2,60}?)\s+(?:is|are|means)\s", re.I)
 
 TYPE_BONUS = 0.2
@@ -73,6 +73,9 @@ PERSON_BONUS = (
     0.1  # "Who leads Project Falcon?": "... the lead is Marta Okafor." over "... is PLUMTREE."
 )
 PHRASE_BONUS = 0.1  # per shared two-word phrase, at most two (yes/no questions)
+# Words that ask what something is: no fact the answer lacks ("What does a loss of integrity
+# mean?" took a second sentence for "means": "AMPLIFICATION: A serious adverse effect means").
+_ASKING = frozenset(content_terms("mean means meaning define defined definition stand stands"))
 # Questions after one fact (how many, when, who, where) are answered by one sentence.
 ONE_SENTENCE_WH = frozenset(["how_many", "when", "who", "where"])
 
@@ -316,7 +319,7 @@ def _complement(
 ) -> tuple[float, Candidate, str] | None:
     """A near-best sentence that holds a word of the question the best one lacks: a question
     about two facts ("...and if not, when are they created?") is answered by two sentences."""
-    missing = set(content_terms(question)) - set(content_terms(best[2]))
+    missing = set(content_terms(question)) - set(content_terms(best[2])) - _ASKING
     for other in ranked[1:COMPLEMENT_SEARCH] if missing else []:
         if other[0] < best[0] * COMPLEMENT_RATIO:
             break

@@ -95,6 +95,44 @@ def _items_after(text: str, count: int | None) -> list[str]:
     return items
 
 
+# "FIPS 199 defines three levels of potential impact ..." and then, a paragraph each, "The
+# potential impact is LOW if-", "... is MODERATE if-", "... is HIGH if-": the items are the
+# words in capitals that the same opening frames.
+_FRAMED = re.compile(
+    r"^\s*(?P<frame>[A-Z][a-z]*(?: [a-z][A-Za-z,'-]*){1,8}\s)(?P<item>[A-Z]{2,}(?:[ -][A-Z]{2,})*)\b"
+)
+
+
+def _framed_items(text: str) -> list[str]:
+    """The capitalised words of the lines that share the most common opening frame."""
+    frames: dict[str, list[str]] = {}
+    for line in text.split("\n"):
+        if (m := _FRAMED.match(line)) is not None:
+            items = frames.setdefault(m.group("frame").lower(), [])
+            if m.group("item") not in items:
+                items.append(m.group("item"))
+    return max(frames.values(), key=len, default=[])
+
+
+def _framed_list(
+    c: Candidate, text: str, count: int, sources: Sequence[Source], follow: FollowFn | None
+) -> Piece | None:
+    """A sentence that announces a number of things ("three levels") answered with that many
+    framed items after it (in its chunk and the next few)."""
+    idx = _chunk_index(c.source)
+    nxt = sorted(
+        (s for s in sources if s.doc_id == c.source.doc_id and idx < _chunk_index(s) <= idx + 3),
+        key=_chunk_index,
+    )
+    more = follow(c.source) if follow else "\n".join(s.text for s in nxt)
+    items = _framed_items(c.source.text[c.end :] + "\n" + more)
+    if len(items) != count:
+        return None
+    cites = [c.source.n] + [s.n for s in nxt if set(_framed_items(s.text)) & set(items)]
+    lead = re.sub(r"[\s.:]+$", "", text)
+    return Piece(f"{lead}: {'; '.join(items)}.", tuple(dict.fromkeys(cites)))
+
+
 def _chunk_index(s: Source) -> int:
     tail = s.chunk_id.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0
@@ -119,6 +157,12 @@ def list_answer(
         if colon:
             text = clean(c.text[: colon.start()])
         elif not _ANNOUNCE.search(text.rstrip(".")):
+            # the sentence itself says how many ("defines three levels"), as the question may
+            count = announced_count(text)
+            if count and qt.count in (None, count):
+                framed = _framed_list(c, text, count, sources, follow)
+                if framed is not None:
+                    return framed
             continue
         # "List them." after "How many functions...?" asks for as many as the sentence says
         count = qt.count or announced_count(text)

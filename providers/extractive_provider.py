@@ -129,8 +129,8 @@ class ExtractiveProvider:
             for i, sp in enumerate(spans)
         ]
         sent_terms = [
-            t | sent_terms[i - 1] if c is not None else t
-            for i, (t, c) in enumerate(zip(sent_terms, ctx, strict=True))
+            (t | sent_terms[i - 1] if c is not None else t) | _label_terms(sp[0].text, sp[2])
+            for i, (t, c, sp) in enumerate(zip(sent_terms, ctx, spans, strict=True))
         ]
         n = len(spans)
         idf = _idf(q_terms, sent_terms)
@@ -307,6 +307,21 @@ def _idf(q_terms: set[str], sent_terms: Sequence[set[str]]) -> dict[str, float]:
     for twin in _twins(q_terms, sent_terms):
         idf[twin] = 0.0
     return idf
+
+
+# "EXAMPLE 1: An organization ... The resulting security category ... is ...": a label at
+# the start of a line names the sentences after it, up to the next label or paragraph.
+_LABEL = re.compile(r"(?m)^[ \t]*(?P<label>[A-Z][A-Za-z]{2,} \d{1,3}[A-Za-z]?)[ \t]*:")
+MAX_LABEL_REACH = 600  # characters: a label names a short block, not the rest of the page
+
+
+def _label_terms(text: str, start: int) -> set[str]:
+    """The words of the label whose block holds the sentence at ``start`` (none outside one)."""
+    before = text[max(0, start - MAX_LABEL_REACH) : start + 1]
+    labels = list(_LABEL.finditer(before))
+    if not labels or re.search(r"\n[ \t]*\n", before[labels[-1].end() :]):
+        return set()
+    return set(content_terms(labels[-1].group("label")))
 
 
 def _twins(q_terms: set[str], sent_terms: Sequence[set[str]]) -> list[str]:

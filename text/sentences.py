@@ -305,8 +305,9 @@ def _sentence_ends(text: str) -> Iterator[int]:
         if i < n and not text[i].isspace() and text[i] not in _AFTER_MARK:
             continue  # "U.S", "3.5", "e.g": most full stops inside a sentence
         i = _CLOSER_RUN.match(text, i).end()  # type: ignore[union-attr]
-        # A footnote mark after the full stop ("... the FISMA legislation.2 FIPS 200 ...").
-        if (m := _FOOTNOTE.match(text, i)) and text[start - 1 : start].islower():
+        # A footnote mark after the full stop ("... the FISMA legislation.2 FIPS 200 ...",
+        # "... or NOT APPLICABLE.4 EXAMPLE 1: ..."); never after one letter ("Table A.1").
+        if (m := _FOOTNOTE.match(text, i)) and text[start - 2 : start].isalpha():
             i = m.end()
         # Citations after the full stop belong to the sentence they close.
         while m := _BRACKET.match(text, i):

@@ -60,6 +60,12 @@ def test_one_sentence_stays_whole(text: str) -> None:
         ),
         ("It ends (see below). Next one.", ["It ends (see below).", "Next one."]),
         ("By the FISMA law.2 FIPS 200 is next.", ["By the FISMA law.2", "FIPS 200 is next."]),
+        # a footnote mark after a word in capitals ends its sentence as well
+        (
+            "Values are HIGH, or NOT APPLICABLE.4 EXAMPLE 1: An agency reads it.",
+            ["Values are HIGH, or NOT APPLICABLE.4", "EXAMPLE 1: An agency reads it."],
+        ),
+        ("See Table A.1 For details.", ["See Table A.1 For details."]),
         (
             "Version 1.1 Framework and Section A.2 Scope.",
             ["Version 1.1 Framework and Section A.2 Scope."],
