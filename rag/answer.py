@@ -357,36 +357,6 @@ def finish(
     )
 
 
-NO_DOCUMENTS = (
-    "This workspace has no documents yet, so there is nothing to answer from. "
-    "Add some documents, then ask again."
-)
-NOTHING_RETRIEVED = (
-    "The search found no passage to answer from in the documents it searched, "
-    "so no model was asked."
-)
-
-
-def nothing_to_answer(
-    question: str, retrieval: RetrievalResult, search_query: str, started: float, empty: bool
-) -> Answer:
-    """The answer when no passage was retrieved: said plainly, with no provider called (a
-    paid model given no sources can only refuse, and would bill for it)."""
-    return Answer(
-        question=question,
-        answer=NO_DOCUMENTS if empty else NOTHING_RETRIEVED,
-        refused=True,
-        provider="none",
-        model="",
-        sources=[],
-        usage=Usage(0, 0),  # nothing was sent: zero, not unknown (None)
-        latency_ms=(time.perf_counter() - started) * 1000,
-        retrieval_ms=retrieval.timings.total_ms,
-        search_query=search_query,
-        no_sources="no_documents" if empty else "nothing_retrieved",
-    )
-
-
 def run(provider: Provider, request: Request) -> Response:
     return provider.generate(request)
 

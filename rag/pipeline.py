@@ -23,9 +23,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from providers.base import Answerer, Message, Provider, Request, Response
-from rag.answer import Answer, build_request, contextualize, finish, nothing_to_answer
+from rag.answer import Answer, build_request, contextualize, finish
+from rag.no_sources import nothing_to_answer, small_talk_answer
 from rag.retrieve import RetrievalResult
 from rag.settings import Settings
+from text.asking import small_talk
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,12 @@ class Pipeline:
         return Prepared(question, search_query, retrieval, request, started)
 
     def nothing_to_answer(self, prep: Prepared) -> Answer | None:
-        """The answer when ``prep`` retrieved no passage (no provider is asked), else None."""
+        """The answer when ``prep`` retrieved no passage or asks nothing of the documents
+        ("hi", "thanks": no provider is asked), else None."""
+        if (kind := small_talk(prep.question)) is not None:
+            return small_talk_answer(
+                prep.question, kind, prep.retrieval, prep.search_query, prep.started
+            )
         if prep.request.sources:
             return None
         return nothing_to_answer(

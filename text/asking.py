@@ -206,3 +206,26 @@ def own_part(question: str) -> str:
     """The question without the terms a follow-up carried in brackets: "and in Tokyo?
     (hotel limit london)" -> "and in Tokyo?"; a question that is only a bracket is kept."""
     return _CARRIED.sub("", question) or question
+
+
+# What people type that asks nothing of the documents: a greeting, a thanks, "help".
+_HELP = re.compile(
+    r"^\s*(?:how\s+are\s+you|help|what\s+can\s+you\s+do|who\s+are\s+you|what\s+are\s+you)"
+    r"\s*[?!.]*\s*$",
+    re.I,
+)
+_ACK = re.compile(r"^\s*(?:ok(?:ay)?|cool|great|nice|bye|goodbye|see\s+you)\s*[?!.]*\s*$", re.I)
+
+
+def small_talk(text: str) -> str | None:
+    """ "thanks" for a message that only thanks, "hello" for one that only greets or asks
+    what this is ("hi", "help", "what can you do?"), else None: a refusal ("I don't have
+    enough information ...") answered "hi" in a newcomer's first minute."""
+    if not text.strip():
+        return None
+    rest = _GREETING.sub("", text)
+    if not rest.strip() or _HELP.match(rest):
+        return "hello"
+    if _ACK.match(rest) or not _without_closings(rest).strip(" ,.!:;-"):
+        return "thanks"
+    return None

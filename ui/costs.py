@@ -21,7 +21,7 @@ from ui.sidebar import provider_rows
 from ui.state import session_keys
 
 CAP_KEY = "session_cap_usd"
-# An answer no model gave (rag.answer.nothing_to_answer: an empty workspace, nothing found;
+# An answer no model gave (rag.no_sources.nothing_to_answer: an empty workspace, nothing found;
 # or every provider failed) has the provider "none", which reads as a provider's name.
 NO_MODEL = "– (no model answered)"
 

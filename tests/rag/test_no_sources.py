@@ -12,9 +12,9 @@ import pytest
 from providers.base import Message
 from providers.chain import FallbackChain
 from providers.usage import UsageTracker
-from rag.answer import NO_DOCUMENTS
 from rag.consensus import consensus
 from rag.engine import Engine
+from rag.no_sources import NO_DOCUMENTS
 from rag.session import ChatSession, Choice
 from rag.settings import load_settings
 from tests.fakes.scripted import ScriptedProvider, registered
@@ -102,6 +102,27 @@ def test_documents_in_the_index_are_answered_as_before(empty: Engine, tmp_path: 
     a = empty.ask(QUESTION, provider=chain(empty, p))
     assert len(p.calls) == 1 and a.provider == "scripted" and a.no_sources is None
     assert "no_sources" not in a.to_json()
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [("hi", "Hello! Ask me a question"), ("thanks!", "You're welcome"), ("help", "Hello!")],
+)
+def test_small_talk_is_answered_without_a_provider(
+    empty: Engine, tmp_path: Path, said: str, reply: str
+) -> None:
+    """ "hi" was refused with "I don't have enough information ..." (and a paid model would
+    have billed for that)."""
+    f = tmp_path / "policy.md"
+    f.write_text("Hotels in London may cost up to 320 dollars a night.\n")
+    empty.ingest([f])
+    p = ScriptedProvider("Hello [1].")
+    a = empty.ask(said, provider=chain(empty, p))
+    assert p.calls == [] and a.answer.startswith(reply) and not a.refused
+    assert a.no_sources == "small_talk" and a.provider == "none" and a.cost_usd == 0.0
+    # a question after the greeting is a question
+    a = empty.ask("hi, what may hotels in London cost?", provider=chain(empty, p))
+    assert len(p.calls) == 1 and a.no_sources is None
 
 
 def test_cli_ask_in_an_empty_workspace_calls_no_model(

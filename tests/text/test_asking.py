@@ -124,3 +124,26 @@ def test_a_long_run_of_closing_words_is_read_at_once(word: str, end: str) -> Non
     started = time.perf_counter()
     plain_question(typed)
     assert time.perf_counter() - started < 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", "hello"),
+        ("Hello!", "hello"),
+        ("hey there :)", "hello"),
+        ("what can you do?", "hello"),
+        ("thanks!", "thanks"),
+        ("Thank you so much", "thanks"),
+        ("ok", "thanks"),
+        ("hi, what is the hotel limit?", None),
+        ("thanks, and what about meals?", None),
+        ("What does PLS mean?", None),
+        ("Help desk phone number?", None),
+        ("", None),
+    ],
+)
+def test_small_talk_is_told_from_a_question(text: str, kind: str | None) -> None:
+    from text.asking import small_talk
+
+    assert small_talk(text) == kind
