@@ -93,6 +93,8 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     scroll.reveal_new_answer(len(st.session_state.turns))  # phone: answer, not costs
     if engine is not None and question:
         chat.ask(engine, choice, question)
+    elif engine is not None:  # under a short conversation: the examples it has not tried
+        chat.render_more_examples(engine, st.session_state.turns)
     sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)

@@ -27,18 +27,35 @@ EXAMPLES = (
     "What is the nightly hotel limit in London?",
     "How many vacation days do employees get?",
 )
+# The examples not asked yet stay offered under a conversation this short: clicking the
+# first one took them all away, so the second could only be tried in a new conversation.
+EXAMPLES_UNTIL_TURNS = 3
 
 
 def _suggest(q: str) -> None:
     st.session_state.pending_question = q
 
 
+def _demo_indexed(engine: Engine) -> set[str]:
+    from rag.demo import demo_names
+
+    return demo_names(engine.settings.demo_dir) & {d.name for d in engine.docs()}
+
+
+def _example_buttons(which: Iterable[int]) -> None:
+    for i in which:  # one per row: the whole question stays readable
+        q = EXAMPLES[i]
+        st.button(
+            q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
+        )
+
+
 def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None:
     """``key_note``: what the provider picked in "Answer with" needs (ui.sidebar.key_note)."""
-    from rag.demo import demo_names, indexed_words
+    from rag.demo import indexed_words
 
     docs = engine.docs()
-    demo = demo_names(engine.settings.demo_dir) & {d.name for d in docs}
+    demo = _demo_indexed(engine)
     if not docs:
         st.info("No documents yet: add some in the sidebar, then ask about them.")
         return
@@ -48,16 +65,29 @@ def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None
         st.info(f"{indexed} Ask anything about {them}. {key_note}".rstrip())
         return
     st.info(f"{indexed} Ask anything about {them}, or try an example. {key_note}".rstrip())
-    for i, q in enumerate(EXAMPLES):  # one per row: the whole question stays readable
-        st.button(
-            q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
-        )
+    _example_buttons(range(len(EXAMPLES)))
+
+
+def examples_left(turns: Sequence[Turn]) -> list[int]:
+    """The examples a conversation has not asked (their indexes), while it is short."""
+    if len(turns) >= EXAMPLES_UNTIL_TURNS:
+        return []
+    asked = {" ".join(t.question.lower().split()) for t in turns}
+    return [i for i, q in enumerate(EXAMPLES) if q.lower() not in asked]
+
+
+def render_more_examples(engine: Engine, turns: Sequence[Turn]) -> None:
+    """Under a short conversation on the demo documents: the examples not asked yet."""
+    left = examples_left(turns)
+    if not turns or not left or not _demo_indexed(engine):
+        return
+    st.caption("Another example to try:" if len(left) == 1 else "More examples to try:")
+    _example_buttons(left)
 
 
 WITHIN_KEY = "ask_within"
-WITHIN_NOTE = (
-    "within_note"  # what a reopened conversation's selection lost, until the next question
-)
+# what a reopened conversation's selection lost, until the next question
+WITHIN_NOTE = "within_note"
 
 
 def _within_changed(settings: Settings, names: dict[str, str]) -> None:
@@ -153,14 +183,11 @@ def render_nothing_to_answer(a: Answer, indexing: int = 0) -> None:
 
 
 def indexing_note(n: int) -> str:
-    if n == 1:
-        return (
-            "1 document was still being indexed when this was asked, so the answer could "
-            "not use it: ask again when it is done."
-        )
+    one = n == 1
+    docs = "1 document was" if one else f"{n} documents were"
     return (
-        f"{n} documents were still being indexed when this was asked, so the answer could "
-        "not use them: ask again when they are done."
+        f"{docs} still being indexed when this was asked, so the answer could not use "
+        f"{'it' if one else 'them'}: ask again when {'it is' if one else 'they are'} done."
     )
 
 
@@ -181,10 +208,10 @@ def render_answer_body(
     consensus = bool(a.consensus_of) and a.consensus_method != "single"
     # a consensus: every provider's call, as its cost row counts it ("0 tokens · $0" hid them)
     tokens, cost = a.spent() if consensus else (a.usage.total_tokens, a.cost_usd)
-    cached = a.cached or (consensus and all(p["cached"] for p in a.consensus_of))
+    cached = a.cached or (consensus and all(p["cached"] for p in a.consensus_of or ()))
     tried = () if consensus else a.attempts  # the failed providers' wait is named
     st.caption(meta_line(a.provider, a.model, a.latency_ms, tokens, cost, cached, consensus, tried))
-    render_grounding(a)
+    sources.render_grounding(a)  # its check against the sources it cites
     render_consensus_parts(a)
     for note in answer_notes(a, with_fallback=not fallback_shown):
         st.caption(f"↪ {note}")
@@ -233,24 +260,6 @@ def render_consensus_parts(a: Answer) -> None:
             )
 
 
-def render_grounding(a: Answer) -> None:
-    """The grounding check of a generated answer: a badge, and each unsupported sentence."""
-    g = a.grounding
-    if not g or not g["total"]:
-        return  # extractive answers quote their sources: nothing to check
-    ok = g["supported"] == g["total"] and not g.get("bad_citations")
-    st.badge(
-        f"supported: {g['supported']}/{g['total']} sentences",
-        icon=":material/verified:" if ok else ":material/warning:",
-        color="green" if ok else "orange",
-    )
-    for s in g.get("unsupported", []):
-        st.caption(f":orange[Not supported by its cited sources:] {escape_md(s['text'])}")
-    if g.get("bad_citations"):
-        cites = ", ".join(f"[{n}]" for n in g["bad_citations"])
-        st.caption(f":orange[Citations that point at no source:] {escape_md(cites)}")
-
-
 def render_turn(t: Turn) -> None:
     with st.chat_message("user"):
         st.markdown(escape_md(t.question))
@@ -277,14 +286,8 @@ def render_turn(t: Turn) -> None:
                     render_heading(a)
                     render_answer_body(a, f"sources-{t.id}", t.indexing, fallback_shown=True)
                     if not (a.no_sources or a.refused):
-                        analysis.render(
-                            a.answer,
-                            t.sentiment,
-                            i,
-                            f"tone_{t.id}_{i}",
-                            f"{a.provider}:{a.model}",
-                            t,
-                        )
+                        spec = f"{a.provider}:{a.model}"
+                        analysis.render(a.answer, t.sentiment, i, f"tone_{t.id}_{i}", spec, t)
             cited = sorted({n for a in t.answers for n in a.cited})
             sources.render(
                 t.answers[0].sources,
@@ -389,7 +392,6 @@ def _ask_compare(session: ChatSession, choice: Choice, turn: Turn) -> None:
         answer = _stream_into(placeholder, stream)
         assert isinstance(answer, Answer)
         with col:
-            _replaced_note(
-                answer
-            )  # said as soon as it is known; the redraw puts it under the heading
+            # said as soon as it is known; the redraw puts it under the heading
+            _replaced_note(answer)
             render_answer_body(answer, None, fallback_shown=True)

@@ -245,16 +245,27 @@ def render_sidebar(settings: Settings) -> None:
 
 
 RENAME_REFUSED = "conv_rename_refused"  # the conversation whose blank new name was refused
+TOAST_CHARS = 60  # a long new name, cut short in the toast that confirms it
+
+
+def rename_key(conversation_id: str) -> str:
+    """The "Rename" popover's key: its open/closed state, closed once a name is saved."""
+    return f"conv_rename_{conversation_id}"
 
 
 def _rename(s: ConversationStore, conversation_id: str, owner: str | None, kept: str) -> None:
     key = f"conv_title_{conversation_id}"
-    title = str(st.session_state.get(key, "")).strip()
+    title = " ".join(str(st.session_state.get(key, "")).split())
     if title:
         s.rename(conversation_id, title, owner)
+        # Enter saved the name and left the popover open, as if nothing had happened: it
+        # closes, and a toast says what the conversation is called now.
+        st.session_state[rename_key(conversation_id)] = False
+        shown = title if len(title) <= TOAST_CHARS else title[: TOAST_CHARS - 1].rstrip() + "…"
+        st.toast(f"Renamed to **{escape_label(shown)}**", icon=":material/edit:")
         return
     # A blank name was ignored without a word, and the field went on showing "": put the
-    # kept name back in the field and say why.
+    # kept name back in the field and say why (the popover stays open on it).
     st.session_state[key] = kept
     st.session_state[RENAME_REFUSED] = conversation_id
 
@@ -267,15 +278,26 @@ def _delete(s: ConversationStore, conversation_id: str, owner: str | None) -> No
 def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str | None) -> None:
     """Rename, delete (confirmed in a popover) and export the open conversation."""
     c1, c2 = st.columns(2)
-    with c1.popover("Rename", icon=":material/edit:", width="stretch"):
+    # Tracked (a rerun on opening it), so that saving a name can close it.
+    rename = c1.popover(
+        "Rename",
+        icon=":material/edit:",
+        width="stretch",
+        key=rename_key(conversation_id),
+        on_change="rerun",
+    )
+    with rename:
+        # No max_chars: its "31/200" counter, drawn inside the field, covered the name typed
+        # (the store keeps its first 200 characters); ui.layout hides Streamlit's
+        # "Press Enter to apply" there for the same reason, and the caption says it instead.
         st.text_input(
             "Conversation name",
             value=title,
             key=f"conv_title_{conversation_id}",
             on_change=_rename,
             args=(s, conversation_id, owner, title),
-            max_chars=200,
         )
+        st.caption("Press Enter to save the new name.")
         if st.session_state.pop(RENAME_REFUSED, None) == conversation_id:
             st.caption(
                 f":material/info: A conversation needs a name: kept **{escape_label(title)}**."

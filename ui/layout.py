@@ -32,6 +32,18 @@ _COLLAPSED_SIDEBAR = 'section[data-testid="stSidebar"][data-collapsed="true"]'
 _SCRIPT_ONLY = (
     '[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child)'
 )
+# An open PDF page (ui.sources draws it in a .gqa-evidence box) wants more than the answer
+# column's 360 px: at 1366 px with the sidebar open it was drawn 416 px wide, its text ~6 px
+# high, beside a side column empty from its tables down. While one is open the answer column
+# asks for PREVIEW_MIN_PX; where that and the side panel do not fit side by side, the panel
+# goes under the answers (as on narrower screens) and the page gets the full width.
+PREVIEW_MIN_PX = 640
+EVIDENCE_CLASS = "gqa-evidence"  # ui.sources' box around a drawn page
+_WITH_PAGE = f"{_ROW}:has(.{EVIDENCE_CLASS}) > [data-testid='stColumn']:first-child"
+# The "Rename" field in the sidebar's popover (ui.conversations) is ~190 px wide: Streamlit's
+# "Press Enter to apply", drawn inside the field's right end, covered the name being typed.
+# A caption under the field says it instead.
+_RENAME_HINT = '[class*="st-key-conv_title_"] [data-testid="InputInstructions"]'
 CSS = f"""
 <style>
 {_ROW} {{ flex-wrap: wrap; }}
@@ -39,8 +51,10 @@ CSS = f"""
   flex: 5 1 {MAIN_MIN_PX}px !important; width: auto !important; min-width: 0 !important;
 }}
 {_ROW} > [data-testid="stColumn"]:last-child {{ flex: 3 1 {SIDE_MIN_PX}px !important; }}
+{_WITH_PAGE} {{ flex-basis: {PREVIEW_MIN_PX}px !important; }}
 {_COLLAPSED_SIDEBAR}, {_COLLAPSED_SIDEBAR} * {{ visibility: hidden !important; }}
 {_SCRIPT_ONLY} {{ display: none; }}
+{_RENAME_HINT} {{ display: none; }}
 </style>
 """
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import streamlit as st
 
 from providers.base import Source
+from rag.answer import Answer
 from rag.places import place
 from rag.preview import close_up, document_page_text, is_pdf, page_preview, passage_context
 from text.quotes import answer_sentences_for, used_sentences
+from ui.layout import EVIDENCE_CLASS
 from ui.text import (
     escape_label,
     escape_md,
@@ -89,6 +91,24 @@ def render(
             where = place(s.source, s.page)
             st.caption(f"{escape_md(s.source)}" + (f", {where}" if where else ""))
             render_preview(s, answer_text if used else None, f"{anchor}_{s.n}")
+
+
+def render_grounding(a: Answer) -> None:
+    """The grounding check of a generated answer: a badge, and each unsupported sentence."""
+    g = a.grounding
+    if not g or not g["total"]:
+        return  # extractive answers quote their sources: nothing to check
+    ok = g["supported"] == g["total"] and not g.get("bad_citations")
+    st.badge(
+        f"supported: {g['supported']}/{g['total']} sentences",
+        icon=":material/verified:" if ok else ":material/warning:",
+        color="green" if ok else "orange",
+    )
+    for s in g.get("unsupported", []):
+        st.caption(f":orange[Not supported by its cited sources:] {escape_md(s['text'])}")
+    if g.get("bad_citations"):
+        cites = ", ".join(f"[{n}]" for n in g["bad_citations"])
+        st.caption(f":orange[Citations that point at no source:] {escape_md(cites)}")
 
 
 # --- evidence: open the cited source, page preview (issue 16) --------------------------------
@@ -186,14 +206,15 @@ def render_preview(s: Source, answer_text: str | None, key: str) -> None:
 # READABLE_SHARE of its pixels: 10 pt text stays ~10 px high) that scrolls sideways. Always
 # readable-and-scrolled cut the highlighted line off mid-word at the right edge, with no sign
 # there was more. The zoom is a plain checkbox, so it needs no rerun and works from the
-# keyboard; a desktop column fits the page whole and shows no zoom.
+# keyboard. On a desktop the answer column widens for an open page (ui.layout), which is
+# drawn at its own size at most (never blown up, blurred) and shows no zoom.
 READABLE_SHARE = 0.7
 PHONE_MAX_PX = 640  # Streamlit stacks its columns below this width: a phone
 ZOOM_LABEL = "Zoom in (scroll sideways)"
 
 _READABLE_CSS = f"""<style>
 .gqa-evidence .gqa-page {{ overflow-x: auto; }}
-.gqa-evidence img {{ width: 100%; max-width: none; display: block; }}
+.gqa-evidence img {{ width: 100%; max-width: var(--natural-px); display: block; }}
 .gqa-evidence .gqa-zoom, .gqa-evidence .gqa-zoom-label {{ display: none; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   .gqa-evidence .gqa-zoom {{ display: inline-block; margin: 0 0.4rem 0.5rem 0; }}
@@ -207,8 +228,8 @@ def _readable_image(png: bytes, width: int, alt: str, key: str) -> None:
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     zoom = f"gqa-zoom-{escape(key)}"
     st.html(
-        f'{_READABLE_CSS}<div class="gqa-evidence" style="--readable-px:'
-        f'{round(width * READABLE_SHARE)}px">'
+        f'{_READABLE_CSS}<div class="{EVIDENCE_CLASS}" style="--readable-px:'
+        f'{round(width * READABLE_SHARE)}px; --natural-px:{width}px">'
         f'<input type="checkbox" class="gqa-zoom" id="{zoom}">'
         f'<label class="gqa-zoom-label" for="{zoom}">{ZOOM_LABEL}</label>'
         f'<div class="gqa-page"><img src="{src}" alt="{escape(alt)}"></div></div>'

@@ -160,6 +160,37 @@ def test_page_preview_fits_a_phone_and_zooms_from_the_keyboard(
     page.close()
 
 
+_COLUMNS_JS = """() => [...document.querySelectorAll(
+  '.st-key-page_columns > [data-testid="stLayoutWrapper"] > '
+  + '[data-testid="stHorizontalBlock"] > [data-testid="stColumn"]')
+].map((c) => Math.round(c.getBoundingClientRect().top))"""
+
+
+def test_page_preview_is_readable_on_a_desktop(server: Server, browser: Browser) -> None:
+    # At 1366x900 with the sidebar open the page was drawn 416 px wide (the answer column's
+    # width), its text ~6 px high, beside a side column empty from its tables down.
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(conversation_url(server, browser))
+    ex = _open_source_1(page)
+    img = _show_page_2(page, ex)
+    expect(img).to_have_js_property("complete", True)
+    natural = img.evaluate("i => i.naturalWidth")
+    page.wait_for_timeout(500)  # the columns re-lay out around the open page
+    box = img.bounding_box()
+    assert box is not None and box["width"] >= 0.95 * natural, (box, natural)
+    assert ex.locator(".gqa-page").first.evaluate("e => e.scrollWidth - e.clientWidth") <= 1
+    main_top, side_top = page.evaluate(_COLUMNS_JS)
+    assert side_top > main_top, "the side panel went under the answers for the page"
+    img.scroll_into_view_if_needed()
+    shot(page, "05c_page_preview_desktop")
+    ex.get_by_text("Show page 2").click()  # closed: the side panel is beside them again
+    expect(img).to_be_hidden(timeout=10_000)
+    page.wait_for_timeout(500)
+    main_top, side_top = page.evaluate(_COLUMNS_JS)
+    assert side_top == main_top
+    page.close()
+
+
 def test_a_collapsed_sidebar_takes_no_keyboard_focus_on_a_phone(
     server: Server, browser: Browser
 ) -> None:

@@ -100,3 +100,30 @@ def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
     assert not at.exception
     # the whole page has a name a screen reader reads (st.image's alt was empty)
     assert any('alt="Page 2 of brief.pdf"' in h.proto.body for h in at.get("html"))
+
+
+def test_an_open_pdf_page_gets_a_readable_width_on_a_desktop(tmp_path: Path) -> None:
+    # The walk (1366x900, sidebar open): the page was drawn ~416 px wide, the answer
+    # column's width, its text ~6 px high, beside a side column empty from its tables down.
+    # While a page is open the answer column asks for PREVIEW_MIN_PX (the side panel goes
+    # under the answers where both do not fit), and the page is drawn at up to its own size.
+    from rag.preview import page_preview
+    from ui.layout import CSS, EVIDENCE_CLASS, PREVIEW_MIN_PX, ROW_SELECTOR
+
+    sentence = "The launch budget is 80,000 dollars."
+    pdf = _long_pdf(tmp_path, sentence)
+    at = AppTest.from_function(_pdf_page, args=(str(pdf), sentence), default_timeout=30)
+    at.run()
+    assert not at.exception
+    (strip,) = [h.proto.body for h in at.get("html")]
+    width = page_preview(pdf, 2, [sentence]).width
+    assert f'<div class="{EVIDENCE_CLASS}"' in strip and f"--natural-px:{width}px" in strip
+    # as wide as the column allows, never blown up past its own pixels (blurred)
+    assert ".gqa-evidence img { width: 100%; max-width: var(--natural-px);" in strip
+    widen = (
+        f"{ROW_SELECTOR}:has(.{EVIDENCE_CLASS}) > [data-testid='stColumn']:first-child "
+        f"{{ flex-basis: {PREVIEW_MIN_PX}px !important; }}"
+    )
+    assert widen in CSS
+    # at 1366 px with the sidebar open (~900 px of page) that wraps: the page gets ~800 px
+    assert PREVIEW_MIN_PX + 32 + 280 > 902 and PREVIEW_MIN_PX >= 600

@@ -66,3 +66,44 @@ def test_the_welcome_says_what_the_picked_provider_needs(
     assert "API key" not in _welcome(at)  # the key is there: nothing to ask for
     at.selectbox(key="provider").set_value("extractive").run()
     assert _welcome(at).endswith("No API key needed.")
+
+
+def test_the_examples_left_are_those_a_short_conversation_has_not_asked() -> None:
+    from rag.session import Turn
+    from ui.chat import EXAMPLES, EXAMPLES_UNTIL_TURNS, examples_left
+
+    def turns(*questions: str) -> list[Turn]:
+        return [Turn(id=i, question=q) for i, q in enumerate(questions, 1)]
+
+    assert examples_left([]) == [0, 1]
+    assert examples_left(turns(EXAMPLES[0])) == [1]
+    # typed rather than clicked, in other case and spacing: asked all the same
+    assert examples_left(turns("how many  vacation days do employees get?")) == [0]
+    assert examples_left(turns(*EXAMPLES)) == []
+    # a few turns in, the conversation is the user's own: no more suggestions
+    assert examples_left(turns(*["What about meals?"] * EXAMPLES_UNTIL_TURNS)) == []
+
+
+@pytest.mark.integration
+def test_the_examples_not_asked_stay_offered_under_the_conversation(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """The walk: clicking the first example took every example away, so the second could
+    only be tried in a new conversation."""
+    from tests.ui.conftest import page_text
+    from ui.chat import EXAMPLES
+
+    at = new_app()
+    at.button(key="example_0").click().run()
+    assert not at.exception
+    assert [t.question for t in at.session_state.turns] == [EXAMPLES[0]]
+    offered = [b for b in at.button if (b.key or "").startswith("example_")]
+    assert [(b.key, b.label) for b in offered] == [("example_1", EXAMPLES[1])]
+    assert "Another example to try:" in page_text(at)
+
+    at.button(key="example_1").click().run()  # asked in the same conversation
+    assert not at.exception
+    assert [t.question for t in at.session_state.turns] == list(EXAMPLES)
+    assert "25 days" in page_text(at)
+    assert not [b for b in at.button if (b.key or "").startswith("example_")]
+    assert "example to try" not in page_text(at)
