@@ -174,8 +174,11 @@ def take_question(typed: str | None) -> str | None:
 
 # --- rendering -----------------------------------------------------------------------------
 def render_nothing_to_answer(a: Answer, indexing: int = 0) -> None:
-    """No passage to answer from, so no provider was asked: said plainly, with how to go on."""
-    st.info(escape_md(a.answer), icon=":material/folder_off:")
+    """No passage to answer from, or "hi": no provider was asked. Said plainly, how to go on."""
+    if a.no_sources == "small_talk":
+        st.markdown(escape_md(a.answer))
+    else:
+        st.info(escape_md(a.answer), icon=":material/folder_off:")
     how = ""
     if a.no_sources == "no_documents" and not indexing:  # an upload on its way says enough
         how = "Add documents in the sidebar, under Documents. "

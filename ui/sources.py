@@ -43,10 +43,13 @@ def source_label(s: Source) -> str:
     return f"\\[{s.n}\\] {escape_label(s.source)}{page} · {rel}"
 
 
-# The list follows the search's order (meaning and keywords fused, then re-ranked), so a
-# lower relevance can sit above a higher one: say what each is.
+# The passages the answer cites come first (a newcomer read [1] as the best source while
+# the answer cited [2]); each keeps its number, and the rest follow in the search's order
+# (meaning and keywords fused, then re-ranked), so a lower relevance can sit above a higher
+# one: say what each is.
 SOURCES_HELP = (
-    "Listed in the search's order: meaning and keywords combined, then re-ranked. "
+    "The passages the answer cites come first, then the others in the search's order: "
+    "meaning and keywords combined, then re-ranked. "
     "Relevance is how close a passage's meaning is to the question (0 to 1, comparable "
     "across questions), so a passage with the exact words can rank above a closer paraphrase. "
     "'cited' marks the passages the answer's [n] citations point to; the others were "
@@ -65,6 +68,11 @@ SEARCHED_HELP = (
 )
 
 
+def listed_order(sources: Sequence[Source], cited: Sequence[int]) -> list[Source]:
+    """The cited passages first, then the others, each group in the search's order."""
+    return sorted(sources, key=lambda s: s.n not in cited)  # sorted() is stable
+
+
 def render(
     sources: Sequence[Source],
     answer_text: str,
@@ -76,7 +84,7 @@ def render(
         return
     heading, help_text = (SEARCHED_HEADING, SEARCHED_HELP) if refused else ("Sources", SOURCES_HELP)
     st.subheader(heading, anchor=anchor, divider=False, help=help_text)
-    for s in sources:
+    for s in listed_order(sources, cited):
         used = s.n in cited
         label = source_label(s) + (" · cited" if used else "")
         with st.expander(label, expanded=False):

@@ -62,7 +62,27 @@ def test_the_sources_heading_says_what_their_order_and_relevance_mean(
     at = ask(new_app(), "What is the nightly hotel limit in London?")
     heads = [h for h in at.subheader if h.value == "Sources"]
     assert heads and "search's order" in heads[0].proto.help
+    assert "cites come first" in heads[0].proto.help
     assert "Relevance is how close" in heads[0].proto.help and not at.exception
+
+
+def test_the_cited_sources_are_listed_first_with_their_numbers() -> None:
+    """A newcomer read [1] (relevance 0.18, not cited) as the best source of an answer that
+    cited [2] (0.28)."""
+    from providers.base import Source
+    from ui.sources import listed_order
+
+    found = [Source(n, "h.md", None, f"passage {n}") for n in (1, 2, 3, 4)]
+    assert [s.n for s in listed_order(found, [2, 4])] == [2, 4, 1, 3]
+    assert [s.n for s in listed_order(found, [])] == [1, 2, 3, 4]
+
+
+def test_a_greeting_is_answered_as_a_greeting(new_app: Callable[[], AppTest]) -> None:
+    at = ask(new_app(), "hi")
+    a = at.session_state.turns[0].answers[0]
+    assert a.no_sources == "small_talk" and not a.refused and not at.exception
+    assert any("Ask me a question about your documents" in m.value for m in at.markdown)
+    assert not [i for i in at.info if "Ask me a question" in i.value]
 
 
 def test_the_sources_heading_says_what_cited_means(new_app: Callable[[], AppTest]) -> None:
