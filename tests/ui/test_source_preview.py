@@ -76,20 +76,26 @@ def _long_pdf(tmp_path: Path, sentence: str) -> Path:
     return pdf
 
 
-def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
-    # The page was drawn at the column's width: ~285 px on a phone, its text ~5 px high.
-    # Now the highlighted lines come first, fitting the column, and "Zoom in" draws them at
-    # READABLE_SHARE of their pixels, scrolling sideways; the whole page is a toggle away.
+def _open_page(tmp_path: Path) -> tuple[AppTest, str, int]:
+    """The app drawn over page 2 of a long PDF: (app, the preview's HTML, the page's width)."""
     from rag.preview import page_preview
-    from ui.sources import READABLE_SHARE
 
     sentence = "The launch budget is 80,000 dollars."
     pdf = _long_pdf(tmp_path, sentence)
     at = AppTest.from_function(_pdf_page, args=(str(pdf), sentence), default_timeout=30)
     at.run()
     assert not at.exception
-    (strip,) = [h.proto.body for h in at.get("html")]  # the whole page waits for its toggle
-    width = page_preview(pdf, 2, [sentence]).width
+    (strip,) = [h.proto.body for h in at.get("html")]
+    return at, strip, page_preview(pdf, 2, [sentence]).width
+
+
+def test_a_pdf_page_preview_stays_readable_on_a_phone(tmp_path: Path) -> None:
+    # The page was drawn at the column's width: ~285 px on a phone, its text ~5 px high.
+    # Now the highlighted lines come first, fitting the column, and "Zoom in" draws them at
+    # READABLE_SHARE of their pixels, scrolling sideways; the whole page is a toggle away.
+    from ui.sources import READABLE_SHARE
+
+    at, strip, width = _open_page(tmp_path)  # the whole page waits for its toggle
     assert f"--readable-px:{round(width * READABLE_SHARE)}px" in strip
     assert "@media (max-width: 640px)" in strip  # a desktop column fits the image whole
     # on a phone it fits too (cut off mid-word otherwise); the readable size is a zoom away
@@ -107,16 +113,9 @@ def test_an_open_pdf_page_gets_a_readable_width_on_a_desktop(tmp_path: Path) -> 
     # column's width, its text ~6 px high, beside a side column empty from its tables down.
     # While a page is open the answer column asks for PREVIEW_MIN_PX (the side panel goes
     # under the answers where both do not fit), and the page is drawn at up to its own size.
-    from rag.preview import page_preview
     from ui.layout import CSS, EVIDENCE_CLASS, PREVIEW_MIN_PX, ROW_SELECTOR
 
-    sentence = "The launch budget is 80,000 dollars."
-    pdf = _long_pdf(tmp_path, sentence)
-    at = AppTest.from_function(_pdf_page, args=(str(pdf), sentence), default_timeout=30)
-    at.run()
-    assert not at.exception
-    (strip,) = [h.proto.body for h in at.get("html")]
-    width = page_preview(pdf, 2, [sentence]).width
+    _, strip, width = _open_page(tmp_path)
     assert f'<div class="{EVIDENCE_CLASS}"' in strip and f"--natural-px:{width}px" in strip
     # as wide as the column allows, never blown up past its own pixels (blurred)
     assert ".gqa-evidence img { width: 100%; max-width: var(--natural-px);" in strip
