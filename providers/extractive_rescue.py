@@ -290,11 +290,35 @@ def topic_rules_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return bool(topic) and topic <= set(content_terms(quotable(cands)[0].text))
 
 
+# "how much can I spend on meals" against "The daily meal allowance is 75 dollars" (P 0.33):
+# what one may spend is the allowance or limit the documents state, in money.
+_SPEND = re.compile(
+    r"\bhow much (?:money )?(?:can|may|could|should|do|does) (?:i|we|you|employees?|staff|one) "
+    r"(?:spend|claim|expense|get reimbursed|be reimbursed)(?: (?:on|for))?\b",
+    re.I,
+)
+_MONEY = re.compile(
+    r"\b\d[\d,.]*\s*(?:US\s+|U\.S\.\s+)?(?:dollars?|euros?|pounds?|usd|eur|gbp)\b|[$€£]\s*\d",
+    re.I,
+)
+
+
+def spend_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "how much can I spend on X" when the best quotable sentence holds an amount
+    of money and every word of X."""
+    m = _SPEND.search(question)
+    if m is None or not cands:
+        return False
+    best = quotable(cands)[0]
+    topic = set(content_terms(question[m.end() :]))
+    return bool(topic) and topic <= _said_with_antecedent(best) and bool(_MONEY.search(best.text))
+
+
 def rescued(question: str, cands: Sequence[Candidate]) -> bool:
     """Answer below the model's threshold: :func:`type_rescue`, :func:`general_case_rescue`,
     :func:`faq_rescue`, :func:`yes_no_rescue`, :func:`table_rescue`,
     :func:`short_question_rescue`, :func:`who_rescue`, a table row the question names by
-    its key and a column (``providers/extractive_rows.py``), :func:`topic_rules_rescue`."""
+    its key and a column (``providers/extractive_rows.py``), :func:`topic_rules_rescue`, :func:`spend_rescue`."""
     return (
         type_rescue(question, cands)
         or general_case_rescue(question, cands)
@@ -305,6 +329,7 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
         or who_rescue(question, cands)
         or row_answers(question, cands)
         or topic_rules_rescue(question, cands)
+        or spend_rescue(question, cands)
     )
 
 

@@ -291,3 +291,16 @@ def test_a_name_of_two_words_is_one_word_of_an_faq_question() -> None:
     # a follow-up's pronoun is resolved by the terms it carried
     assert faq_rescue("What about its warranty? (Carrier R2)", [warranty])
     assert not faq_rescue("What about its warranty?", [warranty])
+
+
+def test_what_one_may_spend_is_the_amount_of_money_the_sentence_states() -> None:
+    from providers.extractive_rescue import spend_rescue
+
+    meals = "The daily meal allowance is 75 dollars; alcohol is not reimbursed."
+    assert spend_rescue("how much can I spend on meals", _cands(meals))
+    # no amount of money for it, or a word of the topic missing: not this rule's case
+    taxis = "Taxis and ride-hailing are reimbursed for business travel."
+    assert not spend_rescue("how much can we spend on taxis?", _cands(taxis))
+    assert not spend_rescue("how much can I spend on team dinners?", _cands(meals))
+    # a past spending is a fact to find, not an allowance
+    assert not spend_rescue("How much did Saudi Arabia spend on oil?", _cands(meals))
