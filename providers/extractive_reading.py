@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from providers.base import REFUSAL_TEXT, Source
+from providers.extractive_terms import WORD, content_terms
 from text.asking import own_part
 from text.language import ENGLISH, OTHER, foreign_language, language_of
+from text.phrases import listed
 
 NOT_ENGLISH = f"{REFUSAL_TEXT} The documents are in English, and this question seems to be"
 
@@ -25,12 +27,52 @@ def not_english_refusal(language: str) -> str:
 
 
 def refusal_text(question: str, sources: Sequence[Source]) -> str:
-    """``REFUSAL_TEXT``, or when ``question`` is clearly in another language than the
-    retrieved ``sources`` (English), the refusal that says so."""
-    language = foreign_language(question)
-    if language is None or language_of(" ".join(s.text for s in sources)) != ENGLISH:
-        return REFUSAL_TEXT
-    return not_english_refusal(language)
+    """``REFUSAL_TEXT`` and what the documents do and do not mention of the question, or
+    when ``question`` is clearly in another language than the retrieved ``sources``
+    (English), the refusal that says so."""
+    if language_of(" ".join(s.text for s in sources)) != ENGLISH:
+        return REFUSAL_TEXT  # what they mention is said in English words about theirs
+    if (language := foreign_language(question)) is not None:
+        return not_english_refusal(language)
+    why = what_is_mentioned(own_part(question), sources)
+    return f"{REFUSAL_TEXT} {why}" if why else REFUSAL_TEXT
+
+
+# Words that ask or carry the question, never its topic ("what do I get for ...").
+_CARRIERS = frozenset(
+    ["get", "gets", "got", "need", "needs", "tell", "say", "says", "know", "find", "give", "want", "use", "used", "mean", "means", "make", "take", "go", "do", "does", "did", "can", "could", "would", "should", "may", "might", "must", "will"]
+)
+MAX_NAMED = 3
+
+
+def what_is_mentioned(question: str, sources: Sequence[Source]) -> str:
+    """Why a refusal, in the question's own words: "The passages found mention policy and
+    flights, but not refund or cancelled." (issue 15: "the documents mention X, but not
+    ..."), so the user can judge whether to rephrase (or spot a typo: "... but not Bostn.");
+    empty when the question has no topic word."""
+    said = {t for s in sources for t in content_terms(s.text)}
+    mentioned: list[str] = []
+    missing: list[str] = []
+    for word in dict.fromkeys(WORD.findall(question)):
+        terms = content_terms(word)
+        if not terms or len(word) < 3 or word.lower() in _CARRIERS:
+            continue
+        (mentioned if terms[0] in said else missing).append(word)
+    if not mentioned and not missing:
+        return ""
+    if not missing:
+        return (
+            f"The passages found mention {listed(mentioned[:MAX_NAMED])}, but none of them "
+            "says what was asked."
+        )
+    absent = _either(missing[:MAX_NAMED])
+    if not mentioned:
+        return f"The passages found do not mention {absent}."
+    return f"The passages found mention {listed(mentioned[:MAX_NAMED])}, but not {absent}."
+
+
+def _either(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def read_as(typed: str, read: str, answer: str = "") -> dict[str, str]:

@@ -157,6 +157,24 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     return list(seen.values())[:MAX_CARRIED_TERMS]
 
 
+_LATEST_RELEASE = re.compile(
+    r"\b(?:the\s+)?(?:latest|newest|most\s+recent|current|last)\s+(release|version|update)\b",
+    re.I,
+)
+_VERSION_NUMBER = re.compile(r"(?:version\s+|v)?(?P<number>\d+(?:\.\d+)+)", re.I)
+
+
+def _swap_version(previous: str, follow_up: str) -> str | None:
+    """ "and in 4.1?" after "what's new in the latest release?" -> "what's new in release
+    4.1?" (it was answered with the support phone number), else None."""
+    latest = _LATEST_RELEASE.search(own_part(previous))
+    named = [m for e in _entities(follow_up) if (m := _VERSION_NUMBER.fullmatch(e))]
+    if latest is None or len(named) != 1:
+        return None
+    version = f"{latest.group(1)} {named[0].group('number')}"
+    return f"{previous[: latest.start()]}{version}{previous[latest.end() :]}"
+
+
 def _swap_entity(previous: str, follow_up: str) -> str | None:
     """ "And in Paris?" after "What is the limit in London?" -> "What is the limit in Paris?"
     (the previous question's named entity replaced by the follow-up's), else None. The
@@ -234,6 +252,8 @@ def _resolve(question: str, previous: tuple[str, str] | None) -> str:
     rest = question[lead.end() :] if lead else ""
     if lead and _WH_START.match(rest) and _names_new_thing(question, rest, previous):
         return _about_own_subject(question, prev_q)  # "and how much are meals?"
+    if lead and (version := _swap_version(prev_q, question)) is not None:
+        return version
     if lead and not _WH_START.match(rest):
         if _own_subject(question, rest, previous):
             about = _about_own_subject(question, prev_q)

@@ -35,7 +35,9 @@ def test_picks_the_answering_sentence_and_cites_it() -> None:
 def test_refuses_when_the_model_says_unanswerable() -> None:
     p = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=-5.0))
     text, refused, cited = _ask(p, "Who won the 1998 World Cup?")
-    assert refused and text == REFUSAL_TEXT and cited == []
+    assert refused and text.startswith(REFUSAL_TEXT) and cited == []
+    # what the passages found do not mention, in the question's words
+    assert text.endswith("The passages found do not mention won, 1998 or World."), text
 
 
 def test_no_sources_means_refusal() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from providers.base import Request, Source
 from providers.extractive_provider import REFUSAL_TEXT, ExtractiveProvider, RefusalModel
-from providers.extractive_reading import read_as, refusal_text
+from providers.extractive_reading import read_as, refusal_text, what_is_mentioned
 from providers.extractive_refusal import common_words
 from tests.conftest import FakeEmbedder
 
@@ -54,7 +54,7 @@ def test_a_respelt_question_says_how_it_was_read() -> None:
 @needs_vocabulary
 def test_a_refused_respelt_question_still_says_how_it_was_read() -> None:
     r = _ask("hotle limit in londn", answer=False)
-    assert r.refused and r.text == REFUSAL_TEXT
+    assert r.refused and r.text.startswith(REFUSAL_TEXT)
     assert r.raw["read_as"] == "hotel limit in london"
 
 
@@ -84,10 +84,20 @@ def test_a_question_in_another_language_is_told_the_documents_are_english(
     assert "read_as" not in r.raw  # "limite" read as "limit" would only mislead
 
 
-def test_an_english_refusal_is_the_plain_refusal() -> None:
-    for q in ("Who won the 1998 World Cup?", "What is the hotel limit in Bostn?"):
-        r = _ask(q, answer=False)
-        assert r.refused and r.text == REFUSAL_TEXT
+def test_an_english_refusal_says_what_the_passages_mention_and_not() -> None:
+    r = _ask("What is the hotel limit in Bostn?", answer=False)
+    assert r.refused and r.text.startswith(REFUSAL_TEXT)
+    assert r.text.endswith("The passages found mention hotel and limit, but not Bostn."), r.text
+    r = _ask("Who won the 1998 World Cup?", answer=False)
+    assert r.text == f"{REFUSAL_TEXT} The passages found do not mention won, 1998 or World."
+    # a follow-up's carried terms are not the user's words
+    assert what_is_mentioned("and in Bostn?", SOURCES) == "The passages found do not mention Bostn."
+    assert what_is_mentioned("what do I get?", SOURCES) == ""
+
+
+def test_a_refusal_with_every_word_found_says_no_passage_answers() -> None:
+    said = what_is_mentioned("Is the hotel limit in London ever waived?", SOURCES)
+    assert said.startswith("The passages found mention hotel, limit and London"), said
 
 
 def test_a_question_in_the_documents_own_language_gets_the_plain_refusal() -> None:

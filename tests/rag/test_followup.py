@@ -225,3 +225,16 @@ def test_a_word_of_the_last_answer_carries_the_last_topic() -> None:
     ]
     assert in_context("and alcohol?", history) == "and alcohol? (meals)"
     assert in_context("and taxis?", history) == "and taxis?"  # a subject of its own
+
+
+def test_a_version_after_the_latest_release_asks_about_that_version() -> None:
+    """ "and in 4.1?" after "what's new in the latest release" was answered with the
+    support phone number (a newcomer's walk)."""
+    history = [
+        Message("user", "what's new in the latest release"),
+        Message("assistant", "Version 4.2 (September 2026): The route planner ... [1]"),
+    ]
+    assert in_context("and in 4.1?", history) == "what's new in release 4.1"
+    assert in_context("what about version 4.0?", history) == "what's new in release 4.0"
+    # not a version: the usual follow-up
+    assert in_context("And in Tokyo?", history).startswith("And in Tokyo? (")

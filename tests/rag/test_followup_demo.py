@@ -98,3 +98,9 @@ def test_and_with_a_whole_question_of_its_own_is_not_the_last_topic(demo_engine)
     """ "and how much are meals?" after the hotel limit answered with the hotel limit."""
     _, meals = _talk(demo_engine, ["What is the hotel limit in London?", "and how much are meals?"])
     assert MEALS in meals.answer and "hotel" not in meals.answer, meals.answer
+
+
+def test_an_older_version_after_the_latest_release(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    latest, older = _talk(demo_engine, ["what's new in the latest release", "and in 4.1?"])
+    assert latest.answer.startswith("Version 4.2"), latest.answer
+    assert older.answer.startswith("Version 4.1 (June 2026): Added support for the Carrier R2")

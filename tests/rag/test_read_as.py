@@ -112,4 +112,5 @@ def test_on_the_demo_corpus_a_question_in_another_language_is_told_to_ask_in_eng
 
 @pytest.mark.integration
 def test_on_the_demo_corpus_an_english_refusal_is_unchanged(demo_engine) -> None:  # type: ignore[no-untyped-def]
-    assert demo_engine.ask("What is the nightly hotel limit in Bostn?").answer == REFUSAL_TEXT
+    bostn = demo_engine.ask("What is the nightly hotel limit in Bostn?").answer
+    assert bostn.startswith(REFUSAL_TEXT) and bostn.endswith(", but not Bostn."), bostn
