@@ -40,7 +40,38 @@ def refusal_text(question: str, sources: Sequence[Source]) -> str:
 
 # Words that ask or carry the question, never its topic ("what do I get for ...").
 _CARRIERS = frozenset(
-    ["get", "gets", "got", "need", "needs", "tell", "say", "says", "know", "find", "give", "want", "use", "used", "mean", "means", "make", "take", "go", "do", "does", "did", "can", "could", "would", "should", "may", "might", "must", "will"]
+    [
+        "get",
+        "gets",
+        "got",
+        "need",
+        "needs",
+        "tell",
+        "say",
+        "says",
+        "know",
+        "find",
+        "give",
+        "want",
+        "use",
+        "used",
+        "mean",
+        "means",
+        "make",
+        "take",
+        "go",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "will",
+    ]
 )
 MAX_NAMED = 3
 
