@@ -314,11 +314,28 @@ def spend_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return bool(topic) and topic <= _said_with_antecedent(best) and bool(_MONEY.search(best.text))
 
 
+# "what about trains?" (a follow-up naming its own subject, searched as typed) against
+# "Trains are preferred over flights for trips under four hours." asks what the documents say
+# of trains: the sentence that names them answers it. SQuAD has no such questions.
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+|or\s+)?(?:what|how)\s+about\s+(?P<topic>[^?]+)\??\s*$", re.I
+)
+
+
+def what_about_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "what about X?" when the best quotable sentence holds every word of X."""
+    m = _WHAT_ABOUT.match(question)
+    if m is None or not cands or _points_back(question):
+        return False
+    topic = set(content_terms(m.group("topic")))
+    return bool(topic) and topic <= _said_with_antecedent(quotable(cands)[0])
+
+
 def rescued(question: str, cands: Sequence[Candidate]) -> bool:
     """Answer below the model's threshold: :func:`type_rescue`, :func:`general_case_rescue`,
     :func:`faq_rescue`, :func:`yes_no_rescue`, :func:`table_rescue`,
     :func:`short_question_rescue`, :func:`who_rescue`, a table row the question names by
-    its key and a column (``providers/extractive_rows.py``), :func:`topic_rules_rescue`, :func:`spend_rescue`."""
+    its key and a column (``providers/extractive_rows.py``), :func:`topic_rules_rescue`, :func:`spend_rescue`, :func:`what_about_rescue`."""
     return (
         type_rescue(question, cands)
         or general_case_rescue(question, cands)
@@ -330,6 +347,7 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
         or row_answers(question, cands)
         or topic_rules_rescue(question, cands)
         or spend_rescue(question, cands)
+        or what_about_rescue(question, cands)
     )
 
 

@@ -304,3 +304,14 @@ def test_what_one_may_spend_is_the_amount_of_money_the_sentence_states() -> None
     assert not spend_rescue("how much can I spend on team dinners?", _cands(meals))
     # a past spending is a fact to find, not an allowance
     assert not spend_rescue("How much did Saudi Arabia spend on oil?", _cands(meals))
+
+
+def test_what_about_a_subject_is_answered_by_the_sentence_that_names_it() -> None:
+    from providers.extractive_rescue import what_about_rescue
+
+    trains = "Trains are preferred over flights for trips under four hours."
+    assert what_about_rescue("what about trains", _cands(trains))
+    assert what_about_rescue("And what about trains?", _cands(trains))
+    assert not what_about_rescue("what about cruises?", _cands(trains))
+    assert not what_about_rescue("what about them?", _cands(trains))  # points back
+    assert not what_about_rescue("What are trains?", _cands(trains))
