@@ -151,7 +151,11 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
     if antonym_swap(question, sentence) or _opposed(question, sentence):
         said_no = not said_no
     asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
-    return "No" if said_no != asked_no else "Yes"
+    said = "No" if said_no != asked_no else "Yes"
+    # "Is sick leave paid?" against "Sick leave is unlimited but ...": a "Yes" needs what is
+    # asked of the subject (the question's last word) in the sentence; without it, it was a
+    # guess (a "No" comes from a negation the sentence does say).
+    return None if said == "Yes" and asked[-1] not in s_terms else said
 
 
 # "These standards shall apply to ... all systems other than those designated as national

@@ -303,7 +303,11 @@ def test_yes_no_says_neither_when_the_passage_is_silent_on_what_is_asked() -> No
     s = "Using the --all argument will cause man to attempt to display all manual pages."
     # 4 of the question's 6 words are there, but not "web browser": no "Yes."
     assert polarity(q, s, "The order is important. " + s) is None
-    assert polarity(q, s, "man can send manual pages to a web browser. " + s) == "Yes"
+    # said in the passage but not in the quoted sentence: a "Yes." the quote would not
+    # bear out (since "is sick leave paid" was answered "Yes. Sick leave is unlimited ...")
+    assert polarity(q, s, "man can send manual pages to a web browser. " + s) is None
+    sent = "man can send manual pages to a web browser."
+    assert polarity(q, sent, sent + " " + s) == "Yes"
     # one word missing here and one there is a paraphrase, not a missing thing
     made = "Can bunzip2 decompress a file made by concatenating two .bz2 files?"
     said = "bunzip2 will correctly decompress a file which is the concatenation of two files."

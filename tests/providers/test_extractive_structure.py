@@ -62,3 +62,14 @@ def test_a_sentence_under_a_label_is_about_what_the_label_names() -> None:
     )
     text, _ = _answer("What is the security category in Example 2?", [Source(1, "f.pdf", 7, fips)])
     assert text.startswith("The resulting security category is high"), text
+
+
+def test_a_yes_needs_what_is_asked_in_the_sentence() -> None:
+    """ "is sick leave paid" was answered "Yes. Sick leave is unlimited but ..."."""
+    from providers.extractive_qtype import polarity
+
+    passage = "Every parent receives fully paid parental leave. Sick leave is unlimited."
+    assert polarity("Is sick leave paid?", "Sick leave is unlimited.", passage) is None
+    assert polarity("Is parental leave paid?", "Parents get fully paid parental leave.") == "Yes"
+    # a "No" the sentence says is kept, whatever its words
+    assert polarity("Is alcohol reimbursed?", "Alcohol is not reimbursed.") == "No"
