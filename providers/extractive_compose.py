@@ -69,9 +69,8 @@ COMPLEMENT_RATIO = 0.9  # a sentence elsewhere must score nearly as well as the 
 COMPLEMENT_SEARCH = 4
 OWN_BONUS = 0.3
 SIGNATURE_BONUS = 0.6  # "Who was the Acting Director?" and "-- C. FURLANI, ACTING DIRECTOR"
-PERSON_BONUS = (
-    0.1  # "Who leads Project Falcon?": "... the lead is Marta Okafor." over "... is PLUMTREE."
-)
+# "Who leads Project Falcon?": "... the lead is Marta Okafor." over "... is PLUMTREE."
+PERSON_BONUS = 0.1
 PHRASE_BONUS = 0.1  # per shared two-word phrase, at most two (yes/no questions)
 # Words that ask what something is: no fact the answer lacks ("What does a loss of integrity
 # mean?" took a second sentence for "means": "AMPLIFICATION: A serious adverse effect means").

@@ -36,10 +36,10 @@ def signature(text: str) -> tuple[str, str] | None:
 
 def answers_who(question: str, text: str) -> bool:
     """A signature line that answers a who-question: it asks who signed, or names the title
-    ("Who was the Acting Director ...?")."""
+    ("Who was the Acting Director ...?"); or, asked whom to contact, an address or number."""
     signed = signature(text)
     if signed is None:
-        return False
+        return gives_contact(text, question)
     title = set(content_terms(signed[1]))
     return bool(_SIGNED.search(question)) or (bool(title) and title <= set(content_terms(question)))
 
@@ -119,3 +119,17 @@ def names_people(text: str, question: str) -> bool:
     """Does the sentence name a group of people the question does not?"""
     asked = question.lower()
     return any(m.group(0).lower() not in asked for m in _PEOPLE.finditer(text))
+
+
+# "who do i ask about expenses" is answered by where to ask: "Questions go to
+# finance@northwind.example." (it was answered "Expenses are claimed in the Expensify app").
+_ASKS_CONTACT = re.compile(
+    r"\b(?:ask|contact|reach|call|email|e-mail|write\s+to|talk\s+to|speak\s+to|report\s+to)\b",
+    re.I,
+)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{7,}\d")
+
+
+def gives_contact(text: str, question: str) -> bool:
+    """For "who do I ask/contact ...", does the sentence give an address or a number?"""
+    return bool(_ASKS_CONTACT.search(question)) and bool(_CONTACT.search(text))

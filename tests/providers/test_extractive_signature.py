@@ -54,3 +54,19 @@ def test_who_may_do_something_is_answered_by_a_group_of_people() -> None:
     )
     text, _ = _answer(q, [Source(1, "policy.pdf", 3, card)])
     assert text.startswith("Employees who travel more than four times a year"), text
+
+
+def test_whom_to_ask_is_answered_by_an_address() -> None:
+    from providers.extractive_signature import gives_contact
+
+    q = "who do i ask about expenses"
+    assert gives_contact("Questions go to finance@northwind.example.", q)
+    assert gives_contact("Call +1 253 555 0142 at any hour.", "Who do I call?")
+    assert not gives_contact("Expenses are claimed in the Expensify app.", q)
+    assert not gives_contact("Questions go to finance@northwind.example.", "Who founded it?")
+    policy = (
+        "Expenses are claimed in the Expensify app within 30 days of the trip. "
+        "Questions about expenses go to finance@northwind.example."
+    )
+    text, _ = _answer(q, [Source(1, "policy.pdf", 1, policy)])
+    assert text.startswith("Questions about expenses go to finance@northwind.example."), text
