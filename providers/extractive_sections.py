@@ -102,8 +102,10 @@ def _names(heading: str, asked: set[str], context: set[str]) -> bool:
 
 
 # "What is new in the latest release?": the section of the highest version number.
-_LATEST = re.compile(
-    r"\b(?:latest|newest|most recent|current|last)\s+(?:release|version|update)\b", re.I
+# "the latest release", its word ("release") in group 1 (rag/followup.py swaps in a number).
+LATEST_RELEASE = re.compile(
+    r"\b(?:the\s+)?(?:latest|newest|most\s+recent|current|last)\s+(release|version|update)\b",
+    re.I,
 )
 _VERSION = re.compile(r"\bv?(\d+(?:\.\d+)+)\b")
 
@@ -195,8 +197,8 @@ def section_answer(question: str, sources: Sequence[Source], loose: bool = False
         return _which(question, sources)
     if _WHEN.match(question) and (dated := _when(question, sources)) is not None:
         return dated  # else "When was version 4.1 released?" names its heading
-    latest = _LATEST.search(question)
-    asked = _terms(_LATEST.sub(" ", question)) - _ASKING
+    latest = LATEST_RELEASE.search(question)
+    asked = _terms(LATEST_RELEASE.sub(" ", question)) - _ASKING
     if latest and not asked:
         return _piece(_latest(sources))
     if not asked:

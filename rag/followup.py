@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 from providers.base import Message
+from providers.extractive_sections import LATEST_RELEASE
 from providers.extractive_terms import STOPWORDS, WORD
 from text.asking import own_part  # a trailing "(...)": the terms _resolve carried
 from text.terms import POINTING_PRONOUNS, any_word
@@ -157,17 +158,13 @@ def key_terms(question: str, answer: str = "") -> list[str]:
     return list(seen.values())[:MAX_CARRIED_TERMS]
 
 
-_LATEST_RELEASE = re.compile(
-    r"\b(?:the\s+)?(?:latest|newest|most\s+recent|current|last)\s+(release|version|update)\b",
-    re.I,
-)
 _VERSION_NUMBER = re.compile(r"(?:version\s+|v)?(?P<number>\d+(?:\.\d+)+)", re.I)
 
 
 def _swap_version(previous: str, follow_up: str) -> str | None:
     """ "and in 4.1?" after "what's new in the latest release?" -> "what's new in release
     4.1?" (it was answered with the support phone number), else None."""
-    latest = _LATEST_RELEASE.search(own_part(previous))
+    latest = LATEST_RELEASE.search(own_part(previous))
     named = [m for e in _entities(follow_up) if (m := _VERSION_NUMBER.fullmatch(e))]
     if latest is None or len(named) != 1:
         return None
