@@ -84,7 +84,8 @@ class Pipeline:
         started = time.perf_counter()
         question = question.strip()
         search_query = question
-        if history and not self._empty():  # a rewrite may be a paid call: not for an empty index
+        # a rewrite may be a paid call: not for an empty index, nor for "thanks!"
+        if history and not self._empty() and small_talk(question) is None:
             search_query = (
                 rewrite(question, history) if rewrite else contextualize(question, history)
             )

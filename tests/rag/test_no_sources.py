@@ -123,6 +123,16 @@ def test_small_talk_is_answered_without_a_provider(
     # a question after the greeting is a question
     a = empty.ask("hi, what may hotels in London cost?", provider=chain(empty, p))
     assert len(p.calls) == 1 and a.no_sources is None
+    # "thanks!" after an answer is not rewritten as a follow-up (a paid call in the app)
+    rewritten: list[str] = []
+
+    def rewrite(q: str, _history: Any) -> str:
+        rewritten.append(q)
+        return q
+
+    history = [Message("user", "What may hotels cost?"), Message("assistant", a.answer)]
+    thanks = empty.ask(said, history=history, provider=chain(empty, p), rewrite=rewrite)
+    assert rewritten == [] and thanks.answer.startswith(reply)
 
 
 def test_cli_ask_in_an_empty_workspace_calls_no_model(
