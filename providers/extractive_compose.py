@@ -255,7 +255,7 @@ def rank(
                 wh, text, question
             )
             bonus += weight * typed + WHEN_TYPE_BONUS * measured(question, text)
-            if wh == "who" and answers_who(question, text):
+            if wh == "who" and answers_who(question, text, c.source.text):
                 bonus += SIGNATURE_BONUS
             elif wh == "who" and (names_a_person(text, question) or names_people(text, question)):
                 bonus += PERSON_BONUS

@@ -32,6 +32,7 @@ from providers.base import (
 from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
+from providers.extractive_everyday import everyday_rescue
 from providers.extractive_overview import dated_answer, overview_answer
 from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
@@ -207,7 +208,9 @@ class ExtractiveProvider:
         # A question that names a heading ("What changed in version 4.2?") is answered by
         # its section, whose sentences do not repeat the heading's words.
         section = section_answer(question, request.sources)
-        low = p_answerable < self.refusal.threshold and not rescued(question, cands)
+        low = p_answerable < self.refusal.threshold and not (
+            rescued(question, cands) or everyday_rescue(question, cands)
+        )
         # A sentence-case heading ("Remote work", "Security basics") names the section the
         # model doubts, or whose rules are asked ("What are the security requirements?").
         if section is None and (low or asks_rules_of(question)):

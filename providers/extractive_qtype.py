@@ -145,7 +145,14 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
     around = s_terms | set(content_terms(passage))
     if any(a not in around and b not in around for a, b in pairwise(asked)):
         return None
-    said_no = _negated(sentence, q_terms & s_terms) or _excluded(sentence, q_terms & s_terms)
+    shared = q_terms & s_terms
+    # "meeting-free" in the sentence says no, unless the question asks it ("Are Fridays
+    # meeting-free?")
+    free = _free_of(sentence, shared) and not _free_of(question, q_terms)
+    said_no = _negated(sentence, shared) or _excluded(sentence, shared) or free
+    # "Can I carry over all my unused vacation days?" / "Up to 5 ... can be carried over": a
+    # limit answers "all" with no
+    said_no = said_no or bool(_ALL.search(question) and _LIMIT.search(sentence))
     # "Is the form recommended?" against "... the form is deprecated.": the opposite word
     # says no as a negation does
     if antonym_swap(question, sentence) or _opposed(question, sentence):
@@ -155,7 +162,34 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
     # "Is sick leave paid?" against "Sick leave is unlimited but ...": a "Yes" needs what is
     # asked of the subject (the question's last word) in the sentence; without it, it was a
     # guess (a "No" comes from a negation the sentence does say).
-    return None if said == "Yes" and asked[-1] not in s_terms else said
+    # "Is the warranty three years?" / "An extended warranty adds three more years": a "Yes"
+    # to a number needs the number as asked ("three years"), or it was a guess.
+    yes_unsure = asked[-1] not in s_terms or not _states_numbers(question, sentence)
+    return None if said == "Yes" and yes_unsure else said
+
+
+_ALL = re.compile(r"\b(?:all|every|unlimited|as many as I (?:want|like))\b", re.I)
+_LIMIT = re.compile(r"\b(?:up to|at most|no more than|a maximum of|limited to|only \d)", re.I)
+_NUMBER = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I
+)
+
+
+def _free_of(sentence: str, terms: set[str]) -> bool:
+    """ "Fridays are meeting-free days": the sentence says there are no meetings."""
+    named = re.findall(r"\b([A-Za-z]+)-free\b|\bfree of (?:any |all )?([A-Za-z]+)", sentence)
+    return any(set(content_terms(x or y)) & terms for x, y in named)
+
+
+def _states_numbers(question: str, sentence: str) -> bool:
+    """Every number of the question is in the sentence as a number of the thing, not of an
+    addition to it ("three more years", "two extra days")."""
+    low = sentence.lower().replace(",", "")
+    for m in _NUMBER.finditer(question):
+        num = re.escape(m.group(0).lower().replace(",", ""))
+        if not re.search(rf"\b{num}\b(?![\s-]+(?:more|additional|extra|further|other)\b)", low):
+            return False
+    return True
 
 
 # "These standards shall apply to ... all systems other than those designated as national

@@ -86,7 +86,8 @@ def what_is_mentioned(question: str, sources: Sequence[Source]) -> str:
     missing: list[str] = []
     for word in dict.fromkeys(WORD.findall(question)):
         terms = content_terms(word)
-        if not terms or len(word) < 3 or word.lower() in _CARRIERS:
+        code = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)  # "R3"
+        if not terms or (len(word) < 3 and not code) or word.lower() in _CARRIERS:
             continue
         (mentioned if terms[0] in said else missing).append(word)
     if not mentioned and not missing:

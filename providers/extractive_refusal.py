@@ -340,6 +340,8 @@ def unknown_terms(
     out = []
     for w in _QWORD.findall(question):
         low = w.lower().strip("'-")
+        if _other_model(low, text, known):
+            out.append(w)
         if len(low) < 2 or any(ch.isdigit() for ch in low) or low in text:
             continue
         parts = [p for p in re.split(r"[-']", low) if p]
@@ -354,3 +356,15 @@ def unknown_terms(
             continue
         out.append(w)
     return out
+
+
+_MODEL_CODE = re.compile(r"([a-z]+)-?(\d+)")
+
+
+def _other_model(low: str, text: str, known: KnownFn | None) -> bool:
+    """ "Carrier R3" asked of documents that name only the "R2": a model code whose letters
+    the passages use with other digits, and which the corpus never uses itself."""
+    m = _MODEL_CODE.fullmatch(low)
+    if m is None or re.search(rf"\b{re.escape(low)}\b", text) or (known and known(low)):
+        return False
+    return re.search(rf"\b{m.group(1)}-?\d+\b", text) is not None

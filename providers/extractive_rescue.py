@@ -157,7 +157,7 @@ def general_case_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 _POINTS_BACK = any_word(POINTING_PRONOUNS | {"this", "these"})
 
 
-def _points_back(question: str) -> bool:
+def points_back(question: str) -> bool:
     """A pronoun that points outside the question, unless a follow-up carried what it
     points at ("What about its warranty? (Carrier R2)", ``rag/followup.py``)."""
     return bool(_POINTS_BACK.search(question)) and own_part(question) == question
@@ -174,7 +174,7 @@ def faq_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     asked: the two questions share most of their content words, and every word of the user's
     is in the FAQ's question or in its passage ("Which software does the fleet integrate
     with?" / "Which fleet software is used?" ... "It integrates with SAP EWM ...")."""
-    if _points_back(question):
+    if points_back(question):
         return False
     # "How long is the warranty?" under "What is the warranty?": "long" asks, it is no topic
     kind = asked_kind(question)
@@ -203,7 +203,7 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 def _all_in_best(question: str, cands: Sequence[Candidate]) -> tuple[set[str], str] | None:
     """(the question's content words, the best quotable sentence) when every one of those
     words is in that sentence and the question points at nothing outside itself; else None."""
-    if not cands or _points_back(question):
+    if not cands or points_back(question):
         return None
     key = set(content_terms(question))
     best = quotable(cands)[0].text
@@ -325,7 +325,7 @@ _WHAT_ABOUT = re.compile(
 def what_about_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for "what about X?" when the best quotable sentence holds every word of X."""
     m = _WHAT_ABOUT.match(question)
-    if m is None or not cands or _points_back(question):
+    if m is None or not cands or points_back(question):
         return False
     topic = set(content_terms(m.group("topic")))
     return bool(topic) and topic <= _said_with_antecedent(quotable(cands)[0])

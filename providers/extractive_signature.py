@@ -34,12 +34,17 @@ def signature(text: str) -> tuple[str, str] | None:
     return (m.group("name"), m.group("title")) if dashed or _ROLE.search(m.group("title")) else None
 
 
-def answers_who(question: str, text: str) -> bool:
+def answers_who(question: str, text: str, passage: str | None = None) -> bool:
     """A signature line that answers a who-question: it asks who signed, or names the title
-    ("Who was the Acting Director ...?"); or, asked whom to contact, an address or number."""
+    ("Who was the Acting Director ...?"); or, asked whom to contact, an address or number
+    (in a ``passage`` about what is asked, when given: :func:`contact_about`)."""
     signed = signature(text)
     if signed is None:
-        return gives_contact(text, question)
+        return (
+            gives_contact(text, question)
+            if passage is None
+            else contact_about(question, text, passage)
+        )
     title = set(content_terms(signed[1]))
     return bool(_SIGNED.search(question)) or (bool(title) and title <= set(content_terms(question)))
 
@@ -133,3 +138,16 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{7,}\d")
 def gives_contact(text: str, question: str) -> bool:
     """For "who do I ask/contact ...", does the sentence give an address or a number?"""
     return bool(_ASKS_CONTACT.search(question)) and bool(_CONTACT.search(text))
+
+
+_CONTACT_WORDS = frozenset(
+    content_terms("contact ask reach call email write talk speak report question questions")
+)
+
+
+def contact_about(question: str, text: str, passage: str) -> bool:
+    """:func:`gives_contact`, in a passage that says every other word of the question: "Who
+    do I email about expenses?" is the travel and expense policy's "Questions go to
+    finance@...", not the product FAQ's support line."""
+    topic = set(content_terms(question)) - _CONTACT_WORDS
+    return gives_contact(text, question) and topic <= set(content_terms(passage))

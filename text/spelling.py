@@ -144,7 +144,9 @@ def respelled(
     def fix(m: re.Match[str]) -> str:
         typed = m.group(0)
         low = typed.lower()
-        if low in SHORTHAND and low not in vocabulary:
+        # "HR", "IT", "PTO" in capitals are acronyms, not "hr" for hour
+        acronym = typed.isupper() and len(typed) > 1 and not text.isupper()
+        if low in SHORTHAND and low not in vocabulary and not acronym:
             fixes[typed] = SHORTHAND[low]
             return _as_typed(SHORTHAND[low], typed)
         if len(low) < MIN_LETTERS or low in vocabulary or is_word(low):

@@ -13,12 +13,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+_STAFF = r"(?:employees|staff|staff members|workers|people)"
+
 # (how people ask, how documents say it, a word the documents must use for the rewrite)
 _PARAPHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\b(work|works|working|worked) from home\b", re.I), r"\1 remotely", "remote"),
     (re.compile(r"\bwfh\b", re.I), "remote work", "remote"),
     (re.compile(r"\b(?:maternity|paternity) leave\b", re.I), "parental leave", "parental leave"),
     (re.compile(r"\bsick days?\b", re.I), "sick leave", "sick leave"),
+    # "How many people work here?" of "... employs about 240 people."
+    (
+        re.compile(r"\bpeople (?:work|are working) (here|there|at|for)\b", re.I),
+        r"people are employed \1",
+        "employ",
+    ),
+    (
+        re.compile(rf"\b(how many) {_STAFF} (?:are there|do (?:we|you|they) have)\b", re.I),
+        r"\1 people are employed",
+        "employ",
+    ),
+    (
+        re.compile(rf"\b(how many) {_STAFF} (does|do) (.+?) have\b", re.I),
+        r"\1 people \2 \3 employ",
+        "employ",
+    ),
 )
 
 

@@ -67,6 +67,12 @@ def template_interpretation(result: SentimentResult) -> str:
                 f"The tone is closest to neutral{scope} ({probability_words(p)}, {percent}%), "
                 f"with {lean} next at {next_percent}%."
             )
+    elif p < MOSTLY:  # "The overall tone is negative ... at 55%" of a plain statement of leave
+        runner = max((k for k in result.scores if k != label), key=lambda k: result.scores[k])
+        first = (
+            f"No clear tone{scope}: {label} is only a little likelier ({percent}%) "
+            f"than {runner} ({round(100 * result.scores[runner])}%)."
+        )
     else:
         first = f"The overall tone is {label}{scope}: {probability_words(p)}, at {percent}%."
 

@@ -61,7 +61,16 @@ def test_no_plain_demo_question_is_refused(demo_engine) -> None:  # type: ignore
 def test_near_misses_of_the_faq_and_yes_no_rescues_are_refused(demo_engine) -> None:  # type: ignore[no-untyped-def]
     # "How long does the battery last?" (an FAQ heading) and "Can I work remotely?" are
     # answered by rescues the model alone would refuse; a word the text lacks still refuses.
-    for q in ("Can I work remotely from abroad?", "How long does the battery take to replace?"):
+    # So are the everyday rescues' near misses (``providers/extractive_everyday.py``).
+    near_misses = (
+        "Can I work remotely from abroad?",
+        "How long does the battery take to replace?",
+        "Can I take a limo?",
+        "Can I bring my dog to the office?",
+        "Who do I contact about parking?",
+        "How much does the Carrier R3 cost?",  # the documents name only the R2
+    )
+    for q in near_misses:
         assert demo_engine.ask(q).refused, q
 
 

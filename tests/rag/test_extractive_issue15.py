@@ -239,3 +239,15 @@ def test_an_ocrd_ledger_answers_with_the_entry_the_question_names() -> None:
 
     both = ledger_entry(LEDGER, "Which airfares were from Kansas City to Washington DC?")
     assert "JOHNSON" in both and "COWING" in both
+
+
+def test_another_model_code_than_the_documents_name_refuses() -> None:
+    # "How much does the Carrier R3 cost?" was answered with the R2's price.
+    faq = "The Carrier R2 costs 38,000 US dollars per unit. The Carrier R2 carries 600 kg."
+    src = [Source(1, "faq.html", 1, faq)]
+    assert unknown_terms("How much does the Carrier R3 cost?", src) == ["R3"]
+    assert unknown_terms("How much does the Carrier R2 cost?", src) == []
+    # a code the corpus has elsewhere, or no sibling code in the passages: not this rule
+    assert unknown_terms("How much does the Carrier R3 cost?", src, known=lambda w: True) == []
+    assert unknown_terms("Is Python 3 supported?", src) == []
+    assert _ask("How much does the Carrier R3 cost?", faq).refused

@@ -57,6 +57,13 @@ def test_misspelt_words_are_spelt_as_the_documents_spell_them(typed: str, read: 
     assert respelled(typed, DOCS, _is_word)[0] == read
 
 
+def test_an_acronym_is_no_chat_shorthand() -> None:
+    # "Who is the head of HR?" was shown as read "Who is the head of HOUR?"
+    assert respelled("Who is the head of HR?", DOCS, _is_word)[0] == "Who is the head of HR?"
+    assert respelled("how many hr a week", DOCS, _is_word)[0] == "how many hour a week"
+    assert respelled("HOW MANY HR A WEEK", DOCS, _is_word)[0] == "HOW MANY HOUR A WEEK"
+
+
 def test_real_words_the_documents_lack_stay_as_typed() -> None:
     # "Boston" is a word: the documents lacking it must refuse, not answer about London.
     assert respelled("hotel limit in Boston", DOCS, _is_word) == ("hotel limit in Boston", {})

@@ -19,3 +19,12 @@ def test_the_documents_own_wording_and_unrelated_documents_are_left_alone() -> N
     assert worded_as("How long is maternity leave?", ["20 weeks of parental leave."]) == (
         "How long is parental leave?"
     )
+
+
+def test_people_working_somewhere_is_read_as_the_documents_employing_them() -> None:
+    said = ["The company employs about 240 people.", "Full-time employees accrue 25 days."]
+    assert worded_as("How many people work here?", said) == "How many people are employed here?"
+    assert worded_as("How many employees are there?", said) == "How many people are employed?"
+    assert worded_as("How many staff does the company have?", said) == (
+        "How many people does the company employ?"
+    )

@@ -162,3 +162,21 @@ def test_a_weak_neutral_is_not_called_mostly_neutral() -> None:
     ), text
     sure = weak.model_copy(update={"scores": {"positive": 0.1, "negative": 0.2, "neutral": 0.7}})
     assert template_interpretation(sure).startswith("The tone is mostly neutral (moderately")
+
+
+def test_a_weak_polarity_is_not_called_the_overall_tone() -> None:
+    # "The overall tone is negative: somewhat more likely than not, at 55%" of "Every new
+    # parent receives 20 weeks of fully paid parental leave" read as a finding
+    weak = SentimentResult(
+        label="negative",
+        scores={"positive": 0.15, "negative": 0.55, "neutral": 0.30},
+        emotions={name: 0.0 for name in EMOTIONS},
+        most_negative=Evidence(text="Every new parent receives 20 weeks of leave.", score=-0.1),
+        n_sentences=1,
+    )
+    text = template_interpretation(weak)
+    assert text.startswith(
+        "No clear tone: negative is only a little likelier (55%) than neutral (30%)."
+    ), text
+    sure = weak.model_copy(update={"scores": {"positive": 0.1, "negative": 0.8, "neutral": 0.1}})
+    assert template_interpretation(sure).startswith("The overall tone is negative: likely, at 80%")

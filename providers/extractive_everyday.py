@@ -1,0 +1,109 @@
+"""Rescues for everyday questions the model doubts, as a newcomer types them:
+"Can I take a taxi?", "Where is the office?", "Who do I contact about travel questions?".
+
+The refusal model was fitted mostly on SQuAD 2.0, whose questions repeat the passage's
+words; these do not, and it refused all three (P 0.20-0.30) though the demo corpus answers
+each in one sentence. Each rescue asks for what the question's form needs in the sentence,
+and for every word that names the topic, so a near miss about a thing the documents never
+mention is still refused ("Can I take a limo?" has no sentence with "limo").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from providers.extractive_refusal import _CAPITALISED, Candidate, quotable
+from providers.extractive_refusal import _wh_type as wh_type
+from providers.extractive_rescue import points_back
+from providers.extractive_signature import contact_about
+from text.terms import content_terms
+
+# --- "Can I take a taxi?" -------------------------------------------------------------------
+_ASKS_PERMISSION = re.compile(
+    r"^\s*(?:(?:can|may|could)\s+(?:i|we|employees|staff|contractors|you)"
+    r"|(?:am\s+i|are\s+(?:we|employees|staff))\s+allowed\s+to"
+    r"|is\s+it\s+(?:ok|okay|allowed|permitted|fine)\s+to)\b",
+    re.I,
+)
+# Verbs that carry no topic: "take a taxi", "get a laptop", "use my own car", "bring a dog".
+_LIGHT_VERBS = frozenset(
+    content_terms("take get use have make go bring do book buy pay allowed permitted okay")
+)
+# A sentence that states a rule about the thing: whether it is allowed, paid or needs approval.
+_RULE = re.compile(
+    r"\b(?:reimbursed|refunded|covered|paid|allowed|permitted|prohibited|forbidden|banned|"
+    r"may|must|cannot|can|need|needs|required|requires|approval|approved|eligible|"
+    r"not\s+allowed|preferred)\b",
+    re.I,
+)
+
+
+def permission_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "Can I X?" whose topic words (light verbs aside; one is enough) are all in the
+    best quotable sentence, which states a rule ("Taxis and ride-hailing are reimbursed ...")."""
+    if not cands or not _ASKS_PERMISSION.search(question) or points_back(question):
+        return False
+    topic = set(content_terms(question)) - _LIGHT_VERBS
+    best = quotable(cands)[0].text
+    return bool(topic) and topic <= set(content_terms(best)) and bool(_RULE.search(best))
+
+
+# --- "Where is the office?" -----------------------------------------------------------------
+WHERE_TERMS = 2  # "Where is the office?", "Where is the Tacoma office?"
+
+
+def where_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for a where-question of one or two content words, all in the best quotable
+    sentence, which puts what is asked at a named place: "The Tacoma office", "offices in
+    Oslo". "Where is the warehouse?" is no answer to "builds warehouse robots in Tacoma"."""
+    if not cands or wh_type(question) != "where" or points_back(question):
+        return False
+    key = set(content_terms(question))
+    best = quotable(cands)[0].text
+    if not 1 <= len(key) <= WHERE_TERMS or not key <= set(content_terms(best)):
+        return False
+    q_low = question.lower()
+    places = {m.group(0) for m in _CAPITALISED.finditer(best) if m.group(0).lower() not in q_low}
+    words = {w for w in re.findall(r"[A-Za-z][\w-]*", best) if set(content_terms(w)) & key}
+    return any(_at_place(best, word, place) for word in words for place in places)
+
+
+def _at_place(sentence: str, word: str, place: str) -> bool:
+    """ "Tacoma office" or "office (is located) in Tacoma"."""
+    w, p = re.escape(word), re.escape(place)
+    return bool(
+        re.search(rf"\b{p}\s+{w}\b", sentence)
+        or re.search(
+            rf"\b{w}\s+(?:(?:is|are|was|were)\s+)?(?:(?:located|based)\s+)?"
+            rf"(?:in|at|near|on)\s+(?:the\s+)?{p}\b",
+            sentence,
+        )
+    )
+
+
+# --- "Who do I contact about travel questions?" ---------------------------------------------
+CONTACT_RANKS = 3  # the passages searched for an address: the best three
+
+
+def contact_candidate(question: str, cands: Sequence[Candidate]) -> Candidate | None:
+    """For "who do I ask/contact about X", a sentence of the best passages that gives an
+    address or a number, in a passage that says every word of X; else None. The sentence
+    itself rarely scores high: "Questions go to finance@..." repeats no word of the question."""
+    if not cands or points_back(question):
+        return None
+    near = (c for c in quotable(cands) if c.rank < CONTACT_RANKS)
+    return next((c for c in near if contact_about(question, c.text, c.source.text)), None)
+
+
+def contact_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    return contact_candidate(question, cands) is not None
+
+
+def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """Any of the rescues above."""
+    return (
+        permission_rescue(question, cands)
+        or where_rescue(question, cands)
+        or contact_rescue(question, cands)
+    )

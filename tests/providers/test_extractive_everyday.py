@@ -1,0 +1,78 @@
+"""Rescues for everyday questions: "Can I take a taxi?", "Where is the office?", "Who do I
+contact about travel questions?" - and the near misses they must still refuse."""
+
+from __future__ import annotations
+
+from providers.base import Source
+from providers.extractive_everyday import (
+    contact_candidate,
+    everyday_rescue,
+    permission_rescue,
+    where_rescue,
+)
+from providers.extractive_refusal import Candidate
+
+TAXI = (
+    "Taxis and ride-hailing are reimbursed for business travel; rental cars need approval "
+    "from a manager."
+)
+OFFICE = "The Tacoma office is open from 7:00 to 20:00 on weekdays."
+TRAVEL = (
+    "This policy explains how employees book business travel and claim expenses. "
+    "Questions go to finance@northwind.example."
+)
+FAQ = "Support is available by phone at +1 253 555 0142 or by email at support@northwind.example."
+
+
+def _cands(*sentences: str, source: str | None = None, rank: int = 0) -> list[Candidate]:
+    src = Source(n=1, source="doc.pdf", page=1, text=source or " ".join(sentences))
+    return [
+        Candidate(src, rank, s, 0, len(s), 0.3 - i / 10, 0.5, 0.8 - i / 10)
+        for i, s in enumerate(sentences)
+    ]
+
+
+def test_can_i_is_answered_by_a_rule_about_the_thing() -> None:
+    assert permission_rescue("Can I take a taxi?", _cands(TAXI))
+    assert permission_rescue("Am I allowed to use a taxi?", _cands(TAXI))
+
+
+def test_can_i_about_a_thing_no_sentence_names_is_refused() -> None:
+    assert not permission_rescue("Can I take a limo?", _cands(TAXI))
+    assert not permission_rescue("Can I take it?", _cands(TAXI))  # take what?
+
+
+def test_can_i_needs_a_rule_not_a_mention() -> None:
+    assert not permission_rescue("Can I take a taxi?", _cands("Taxis wait outside the office."))
+    assert not permission_rescue("What is a taxi?", _cands(TAXI))  # not a permission question
+
+
+def test_where_needs_a_named_place_next_to_what_is_asked() -> None:
+    assert where_rescue("Where is the office?", _cands(OFFICE))
+    assert where_rescue("Where is the office?", _cands("Our office is located in Oslo."))
+    # "warehouse robots in Tacoma" does not say where a warehouse is
+    built = "Northwind Robotics builds warehouse robots in Tacoma, Washington."
+    assert not where_rescue("Where is the warehouse?", _cands(built))
+    assert not where_rescue("Where is the office?", _cands("The office opens at 7:00 daily."))
+
+
+def test_where_with_many_words_is_left_to_the_model() -> None:
+    assert not where_rescue("Where is the office of the head of security?", _cands(OFFICE))
+
+
+def test_contact_needs_an_address_in_a_passage_about_the_topic() -> None:
+    travel = _cands(
+        "This policy explains how employees book business travel and claim expenses.",
+        "Questions go to finance@northwind.example.",
+        source=TRAVEL,
+    )
+    found = contact_candidate("Who do I contact about travel questions?", travel)
+    assert found is not None and "finance@" in found.text
+    assert contact_candidate("Who should I email about expenses?", travel) is not None
+    assert contact_candidate("Who do I contact about parking?", travel) is None
+    assert contact_candidate("Who do I contact about travel?", _cands(FAQ)) is None
+
+
+def test_contact_is_searched_only_in_the_best_passages() -> None:
+    far = _cands("Questions go to finance@northwind.example.", source=TRAVEL, rank=5)
+    assert not everyday_rescue("Who do I contact about travel questions?", far)

@@ -1,0 +1,27 @@
+"""Yes or No before a yes/no answer only when the sentence says it: "meeting-free" says no
+to meetings, a limit says no to "all", and a number must be the one asked."""
+
+from __future__ import annotations
+
+from providers.extractive_qtype import polarity
+
+
+def test_x_free_says_no_to_x_unless_the_question_asks_for_x_free() -> None:
+    said = "Fridays are meeting-free days."
+    assert polarity("Do we have meetings on Fridays?", said) == "No"
+    assert polarity("Are Fridays meeting-free?", said) == "Yes"
+
+
+def test_a_limit_says_no_to_all() -> None:
+    said = "Up to 5 unused vacation days can be carried over into the next calendar year."
+    assert polarity("Can I carry over all my unused vacation days?", said) == "No"
+    assert polarity("Can I carry over unused vacation days?", said) == "Yes"
+
+
+def test_a_yes_to_a_number_needs_the_number_as_asked() -> None:
+    extended = "An extended warranty adds three more years for 4,000 dollars."
+    assert polarity("Is the warranty three years?", extended) is None
+    plain = "Every robot has a two-year warranty covering parts and labour."
+    assert polarity("Is the warranty two years?", plain) == "Yes"
+    long = "Passwords must be at least 14 characters long."
+    assert polarity("Do passwords need 14 characters?", long) == "Yes"
