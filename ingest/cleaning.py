@@ -11,7 +11,8 @@ What goes, per document:
   of at least half the pages (at least :data:`MIN_PAGES` of them, or both of two), compared with digits
   and roman numerals masked so "47699 Federal Register / Vol. 85" matches on every page;
 * page numbers ("12", "iv", "- 3 -", "Page 1 of 205") at the top or bottom of a page;
-* a transcript's line-number column (a block of lines "2", "3", ... "25");
+* a transcript's line-number column (a block of lines "2", "3", ... "25"), or, read by OCR,
+  each line's leading number ("18 CHARLES M. SEVILLA, ESQ., San Diego, Cal.; on behalf");
 * rules (``_____``, ``-----``, ``=====``) and table-of-contents dot leaders;
 * hyphenation across line breaks ("catego-\\nrization" -> "categorization"; "104-\\n106" keeps
   its hyphen), ligatures and odd whitespace (NFKC, soft hyphens, zero-width spaces).
@@ -132,6 +133,7 @@ def _peel(lines: list[str], running: set[str]) -> list[str]:
     ]
     for n in _line_number_column(out):
         out[n] = ""
+    out = _without_line_number_prefixes(out)
     for from_top in (True, False):
         i = _edge(out, from_top)
         if i is not None and _PAGE_NUMBER.fullmatch(_key(out[i])):
@@ -159,6 +161,38 @@ def _line_number_column(lines: list[str]) -> list[int]:
             out += run
         run = [i] if n is not None else []
     return out + (run if len(run) >= MIN_LINE_NUMBERS else [])
+
+
+_NUMBERED = re.compile(r"^(\d{1,2})(?:\s+|$)")
+MISREAD_NUMBERS = 2  # OCR reads a number as letters now and then ("1" as "aL", "11" as "it:")
+
+
+def _without_line_number_prefixes(lines: list[str]) -> list[str]:
+    """The lines without a transcript's line numbers where OCR put them in front of each line
+    ("17 Angeles, Cal.; on behalf of the Petitioner."): a run of at least
+    :data:`MIN_LINE_NUMBERS` lines numbered one more each time, allowing a few misread."""
+    run: list[int] = []
+    last, gap, runs = 0, 0, []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        m = _NUMBERED.match(line)
+        if m and run and int(m.group(1)) == last + 1 + gap:
+            run.append(i)
+            last, gap = int(m.group(1)), 0
+        elif not m and run and gap < MISREAD_NUMBERS:
+            gap += 1
+        else:
+            runs.append(run)
+            run, gap = ([i], 0) if m else ([], 0)
+            last = int(m.group(1)) if m else 0
+    runs.append(run)
+    out = list(lines)
+    for r in runs:
+        if len(r) >= MIN_LINE_NUMBERS:
+            for i in r:
+                out[i] = _NUMBERED.sub("", out[i], count=1)
+    return out
 
 
 def _edge(lines: list[str], from_top: bool) -> int | None:

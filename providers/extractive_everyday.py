@@ -100,10 +100,36 @@ def contact_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return contact_candidate(question, cands) is not None
 
 
+# --- "What does FISMA stand for?" -------------------------------------------------------
+_ASKS_EXPANSION = re.compile(
+    r"\bwhat (?:does|do|did) (?:the )?(?P<a>[a-z][a-z0-9&-]{1,9}) stands? for\b"
+    r"|\bwhat (?:is|are) (?:the )?(?P<b>[a-z][a-z0-9&-]{1,9}) short for\b"
+    r"|\b(?:full (?:name|form)|expansion) of (?:the )?(?P<c>[a-z][a-z0-9&-]{1,9})\b",
+    re.I,
+)
+
+
+def expansion_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "What does FISMA stand for?" when the best quotable sentence spells it out:
+    "... the Federal Information Security Management Act of 2002 (FISMA) ..."."""
+    m = _ASKS_EXPANSION.search(question)
+    if m is None or not cands:
+        return False
+    acronym = re.escape((m.group("a") or m.group("b") or m.group("c")).upper())
+    best = quotable(cands)[0].text
+    return bool(
+        re.search(
+            rf"(?:[A-Z][\w-]+\s+(?:of\s+|and\s+|for\s+|the\s+|\d+\s+)*){{2,}}\({acronym}\)", best
+        )
+        or re.search(rf"\b{acronym}\s+\((?:[A-Z][\w-]+\s*){{2,}}\)", best)
+    )
+
+
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """Any of the rescues above."""
     return (
-        permission_rescue(question, cands)
+        expansion_rescue(question, cands)
+        or permission_rescue(question, cands)
         or where_rescue(question, cands)
         or contact_rescue(question, cands)
     )

@@ -56,7 +56,7 @@ from providers.extractive_terms import ANAPHOR
 from text.asking import as_question, plain_question
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
-from text.terms import content_terms
+from text.terms import content_terms, without_file_names
 
 MIN_SENTENCE_WORDS = 4
 
@@ -193,10 +193,12 @@ class ExtractiveProvider:
                 or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
             )
         )
-        question = spelt_as_sources(asked, request.sources)
-        if (about := self._about_documents(question, request)) is not None:
-            read = self._read_as(request, asked, question)
+        spelt = spelt_as_sources(asked, request.sources)
+        if (about := self._about_documents(spelt, request)) is not None:
+            read = self._read_as(request, asked, spelt)
             return self._response(*about, t0, {"overview": True, **read}), []
+        # "in FIPS 199" of FIPS199.pdf, whose running header was cut as page furniture
+        question = without_file_names(spelt, [(s.source, s.text) for s in request.sources])
         cands = self.candidates(question, request.sources)
         feats = self.features(question, request.sources, cands)
         p_answerable = self.refusal.probability(feats) if cands else 0.0
@@ -231,7 +233,7 @@ class ExtractiveProvider:
             text = compose_text(pieces)
             cited = sorted({n for p in pieces for n in p.cites})
         raw = {"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown}
-        raw.update(self._read_as(request, asked, question, text))
+        raw.update(self._read_as(request, asked, spelt, text))
         return self._response(text, cited, t0, raw, refused), cands
 
     @staticmethod

@@ -10,6 +10,7 @@ re-fit it (``rag/eval/refusal.py``) if you do.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -74,3 +75,27 @@ def content_terms(text: str) -> list[str]:
 def name_words(filename: str) -> str:
     """A file's name as words: "FIPS199.pdf" -> "FIPS 199 pdf" (what the document is about)."""
     return re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|[_.\-]+", " ", filename)
+
+
+def without_file_names(question: str, files: Sequence[tuple[str, str]]) -> str:
+    """The question without a file's name that the file's own text never says: "What are the
+    security objectives in FIPS 199?" of FIPS199.pdf, whose running header "FIPS Publication
+    199" was cut as page furniture. The document vouches for its own name, so those words do
+    not count as missing. Only codes of an acronym and a number ("FIPS 199", "SP 800-53");
+    ``files`` is (file name, text) pairs."""
+    for name, text in files:
+        words = name_words(name.rsplit(".", 1)[0].split("#", 1)[0]).split()
+        for i in range(len(words)):
+            for j in range(len(words), i + 1, -1):
+                run = words[i:j]
+                # a document code: an acronym and a number ("FIPS 199", not "Super Bowl 50")
+                if not (
+                    any(w.isdigit() for w in run) and any(w.isupper() and w.isalpha() for w in run)
+                ):
+                    continue
+                said = r"\b" + r"[\s_-]*".join(map(re.escape, run)) + r"\b"
+                if re.search(said, question, re.I) and not re.search(said, text, re.I):
+                    question = re.sub(
+                        rf"(?:\b(?:in|of|from|by|under)\s+)?{said}", " ", question, flags=re.I
+                    )
+    return re.sub(r"\s+([?.!,])", r"\1", " ".join(question.split()))

@@ -98,6 +98,20 @@ def test_a_transcripts_line_number_column_goes_and_other_numbers_stay() -> None:
     assert clean_pages([Page(1, kept)])[0].text == kept
 
 
+def test_line_numbers_that_ocr_put_in_front_of_each_line_go() -> None:
+    # A scanned transcript read by Tesseract: "18 CHARLES M. SEVILLA, ESQ., ..." was quoted
+    # as the answer to "Who is the respondent?" with the numbers in it.
+    lines = [f"{n} Line {n} of the argument." for n in range(2, 19)]
+    lines[9] = "it: Line 11 of the argument."  # "11" misread; the run goes on
+    text = "Official - Subject to Final Review\n" + "\n".join(lines)
+    cleaned = clean_pages([Page(1, text)])[0].text.split("\n")
+    assert cleaned[1] == "Line 2 of the argument." and cleaned[-1] == "Line 18 of the argument."
+    assert "it: Line 11 of the argument." in cleaned
+    # a numbered list of a few items, or numbers that do not count up, stay
+    steps = "1 Open the lid.\n2 Insert the battery.\n3 Close the lid.\n9 volts are needed."
+    assert clean_pages([Page(1, steps)])[0].text == steps
+
+
 def test_a_chapter_running_header_is_removed_though_on_few_pages() -> None:
     body = ["Chapter one text.", "More text here."]
     pages = [Page(1, "Introduction\nThe first page starts the story.")]

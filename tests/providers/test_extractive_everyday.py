@@ -7,6 +7,7 @@ from providers.base import Source
 from providers.extractive_everyday import (
     contact_candidate,
     everyday_rescue,
+    expansion_rescue,
     permission_rescue,
     where_rescue,
 )
@@ -76,3 +77,13 @@ def test_contact_needs_an_address_in_a_passage_about_the_topic() -> None:
 def test_contact_is_searched_only_in_the_best_passages() -> None:
     far = _cands("Questions go to finance@northwind.example.", source=TRAVEL, rank=5)
     assert not everyday_rescue("Who do I contact about travel questions?", far)
+
+
+def test_what_an_acronym_stands_for_is_the_sentence_that_spells_it_out() -> None:
+    fisma = (
+        "Title III of the E-Government Act, entitled the Federal Information Security "
+        "Management Act of 2002 (FISMA), tasked NIST with responsibilities for standards."
+    )
+    assert expansion_rescue("What does FISMA stand for?", _cands(fisma))
+    assert not expansion_rescue("What does NIST stand for?", _cands(fisma))  # only named
+    assert not expansion_rescue("What does FISMA require?", _cands(fisma))

@@ -37,3 +37,18 @@ def test_any_word_matches_whole_words_only() -> None:
     assert pattern.search("Is its battery removable?")
     # "it" inside "itinerary", "he" inside "the": words, not substrings
     assert not pattern.search("Where is the itinerary?")
+
+
+def test_a_documents_own_code_is_no_missing_word_of_a_question_about_it() -> None:
+    from text.terms import without_file_names
+
+    fips = [("FIPS199.pdf", "The FISMA defines three security objectives.")]
+    q = "What are the three security objectives in FIPS 199?"
+    assert without_file_names(q, fips) == "What are the three security objectives?"
+    # the text says its name: nothing to vouch for; another document's code stays
+    said = [("FIPS199.pdf", "FIPS 199 defines three security objectives.")]
+    assert without_file_names(q, said) == q
+    assert without_file_names("What does FIPS 200 require?", fips) == "What does FIPS 200 require?"
+    # a title with a number is no document code
+    game = [("Super_Bowl_50#3", "The Broncos won the game.")]
+    assert without_file_names("Who won Super Bowl 50?", game) == "Who won Super Bowl 50?"
