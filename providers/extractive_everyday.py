@@ -28,7 +28,9 @@ _ASKS_PERMISSION = re.compile(
 )
 # Verbs that carry no topic: "take a taxi", "get a laptop", "use my own car", "bring a dog".
 _LIGHT_VERBS = frozenset(
-    content_terms("take get use have make go bring do book buy pay allowed permitted okay")
+    content_terms(
+        "take get use have make go bring do book buy pay allowed permitted okay choose pick order"
+    )
 )
 # A sentence that states a rule about the thing: whether it is allowed, paid or needs approval.
 _RULE = re.compile(
@@ -47,6 +49,37 @@ def permission_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     topic = set(content_terms(question)) - _LIGHT_VERBS
     best = quotable(cands)[0].text
     return bool(topic) and topic <= set(content_terms(best)) and bool(_RULE.search(best))
+
+
+# --- "What laptop can I get?" ---------------------------------------------------------------
+_MY_OPTIONS = re.compile(
+    r"^\s*(?:what|which)\b.*\b(?:can|could|do|may|should|will)\s+(?:i|we|you)\s+"
+    r"(?:get|have|use|choose|pick|take|bring|order)\b",
+    re.I,
+)
+
+
+def options_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "What/which X can I get?" whose topic words (light verbs aside) are all in
+    the best quotable sentence: "New employees choose a laptop (a 14-inch MacBook Pro or a
+    ThinkPad X1 Carbon) ..." answers "What laptop can I get?" though it never says "get"."""
+    if not cands or not _MY_OPTIONS.search(question) or points_back(question):
+        return False
+    topic = set(content_terms(question)) - _LIGHT_VERBS
+    best = quotable(cands)[0].text
+    if not topic or not topic <= set(content_terms(best)):
+        return False
+    # the sentence offers the thing ("choose a laptop"), not only mentions it ("by phone")
+    offered = (m.group(1) for m in _OFFERED.finditer(best))
+    return any(set(content_terms(w)) & topic for w in offered)
+
+
+_OFFERED = re.compile(
+    r"\b(?:choose|chooses|select|selects|pick|picks|receive|receives|get|gets|are offered|"
+    r"can have|may have|are given|is given)\s+(?:(?:a|an|the|one|of|from|between|their|"
+    r"either)\s+){0,3}([A-Za-z][\w-]*)",
+    re.I,
+)
 
 
 # --- "Where is the office?" -----------------------------------------------------------------
@@ -130,6 +163,7 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return (
         expansion_rescue(question, cands)
         or permission_rescue(question, cands)
+        or options_rescue(question, cands)
         or where_rescue(question, cands)
         or contact_rescue(question, cands)
     )

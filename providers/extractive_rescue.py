@@ -310,7 +310,9 @@ def spend_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if m is None or not cands:
         return False
     best = quotable(cands)[0]
-    topic = set(content_terms(question[m.end() :]))
+    # "... on meals daily when travelling": when is the occasion, not the thing spent on
+    thing = re.split(r"\b(?:when|while|during|if)\b", question[m.end() :], maxsplit=1)[0]
+    topic = set(content_terms(thing))
     return bool(topic) and topic <= _said_with_antecedent(best) and bool(_MONEY.search(best.text))
 
 

@@ -129,7 +129,8 @@ def names_people(text: str, question: str) -> bool:
 # "who do i ask about expenses" is answered by where to ask: "Questions go to
 # finance@northwind.example." (it was answered "Expenses are claimed in the Expensify app").
 _ASKS_CONTACT = re.compile(
-    r"\b(?:ask|contact|reach|call|email|e-mail|write\s+to|talk\s+to|speak\s+to|report\s+to)\b",
+    r"\b(?:ask|contact|reach|call|email|e-mail|write\s+to|talk\s+to|speak\s+to|report\s+to|"
+    r"tell|inform|notify|let\s+\w+\s+know)\b",
     re.I,
 )
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{7,}\d")
@@ -141,7 +142,10 @@ def gives_contact(text: str, question: str) -> bool:
 
 
 _CONTACT_WORDS = frozenset(
-    content_terms("contact ask reach call email write talk speak report question questions")
+    content_terms(
+        "contact ask reach call email write talk speak report question questions tell inform "
+        "notify let know"
+    )
 )
 
 

@@ -21,6 +21,9 @@ _PARAPHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\bwfh\b", re.I), "remote work", "remote"),
     (re.compile(r"\b(?:maternity|paternity) leave\b", re.I), "parental leave", "parental leave"),
     (re.compile(r"\bsick days?\b", re.I), "sick leave", "sick leave"),
+    # "How much can I spend on food per day?" of "The daily meal allowance is 75 dollars."
+    (re.compile(r"\bfood\b", re.I), "meals", "meal"),
+    (re.compile(r"\bper day\b|\ba day\b", re.I), "daily", "daily"),
     # "How many people work here?" of "... employs about 240 people."
     (
         re.compile(r"\bpeople (?:work|are working) (here|there|at|for)\b", re.I),

@@ -8,6 +8,7 @@ from providers.extractive_everyday import (
     contact_candidate,
     everyday_rescue,
     expansion_rescue,
+    options_rescue,
     permission_rescue,
     where_rescue,
 )
@@ -87,3 +88,18 @@ def test_what_an_acronym_stands_for_is_the_sentence_that_spells_it_out() -> None
     assert expansion_rescue("What does FISMA stand for?", _cands(fisma))
     assert not expansion_rescue("What does NIST stand for?", _cands(fisma))  # only named
     assert not expansion_rescue("What does FISMA require?", _cands(fisma))
+
+
+def test_what_can_i_get_is_answered_by_the_sentence_that_offers_it() -> None:
+    laptop = "New employees choose a laptop (a 14-inch MacBook Pro or a ThinkPad X1 Carbon)."
+    assert options_rescue("What laptop can I get?", _cands(laptop))
+    # mentioned, not offered: "by phone" offers no phone
+    assert not options_rescue("What phone can I get?", _cands(FAQ))
+    assert not options_rescue("What monitor can I get?", _cands(laptop))
+
+
+def test_whom_to_tell_is_whom_to_contact() -> None:
+    security = "Report lost devices to security@northwind.example within one hour."
+    handbook = "All laptops use full-disk encryption. " + security
+    found = contact_candidate("I lost my laptop, who do I tell?", _cands(security, source=handbook))
+    assert found is not None and found.text == security

@@ -315,3 +315,11 @@ def test_what_about_a_subject_is_answered_by_the_sentence_that_names_it() -> Non
     assert not what_about_rescue("what about cruises?", _cands(trains))
     assert not what_about_rescue("what about them?", _cands(trains))  # points back
     assert not what_about_rescue("What are trains?", _cands(trains))
+
+
+def test_spending_when_travelling_is_spending_on_the_thing_named() -> None:
+    from providers.extractive_rescue import spend_rescue
+
+    meals = _cands("The daily meal allowance is 75 dollars; alcohol is not reimbursed.")
+    assert spend_rescue("How much can I spend on meals daily when travelling?", meals)
+    assert not spend_rescue("How much can I spend on hotels when travelling?", meals)

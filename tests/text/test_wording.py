@@ -28,3 +28,11 @@ def test_people_working_somewhere_is_read_as_the_documents_employing_them() -> N
     assert worded_as("How many staff does the company have?", said) == (
         "How many people does the company employ?"
     )
+
+
+def test_food_a_day_is_read_as_the_daily_meal_allowance() -> None:
+    said = ["The daily meal allowance is 75 dollars."]
+    assert worded_as("How much can I spend on food per day?", said) == (
+        "How much can I spend on meals daily?"
+    )
+    assert worded_as("Is food included?", ["Hotels are booked early."]) == "Is food included?"
