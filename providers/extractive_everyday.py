@@ -23,13 +23,17 @@ from text.terms import content_terms
 _ASKS_PERMISSION = re.compile(
     r"^\s*(?:(?:can|may|could)\s+(?:i|we|employees|staff|contractors|you)"
     r"|(?:am\s+i|are\s+(?:we|employees|staff))\s+allowed\s+to"
-    r"|is\s+it\s+(?:ok|okay|allowed|permitted|fine)\s+to)\b",
+    r"|is\s+it\s+(?:ok|okay|allowed|permitted|fine)\s+to)\b"
+    # "Is alcohol included?", "Are taxis covered?"
+    r"|^\s*(?:is|are)\b.*\b(?:included|covered|allowed|permitted|ok|okay|reimbursed|"
+    r"reimbursable|paid\s+for|claimable)\s*\??\s*$",
     re.I,
 )
 # Verbs that carry no topic: "take a taxi", "get a laptop", "use my own car", "bring a dog".
 _LIGHT_VERBS = frozenset(
     content_terms(
-        "take get use have make go bring do book buy pay allowed permitted okay choose pick order"
+        "take get use have make go bring do book buy pay allowed permitted okay choose pick order "
+        "included covered reimbursed reimbursable paid claimable"
     )
 )
 # A sentence that states a rule about the thing: whether it is allowed, paid or needs approval.

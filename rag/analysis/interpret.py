@@ -70,8 +70,8 @@ def template_interpretation(result: SentimentResult) -> str:
     elif p < MOSTLY:  # "The overall tone is negative ... at 55%" of a plain statement of leave
         runner = max((k for k in result.scores if k != label), key=lambda k: result.scores[k])
         first = (
-            f"No clear tone{scope}: {label} is only a little likelier ({percent}%) "
-            f"than {runner} ({round(100 * result.scores[runner])}%)."
+            f"No clear tone{scope}: {label} is likeliest at only {percent}%, "
+            f"{runner} next at {round(100 * result.scores[runner])}%."
         )
     else:
         first = f"The overall tone is {label}{scope}: {probability_words(p)}, at {percent}%."

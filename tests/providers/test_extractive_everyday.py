@@ -103,3 +103,10 @@ def test_whom_to_tell_is_whom_to_contact() -> None:
     handbook = "All laptops use full-disk encryption. " + security
     found = contact_candidate("I lost my laptop, who do I tell?", _cands(security, source=handbook))
     assert found is not None and found.text == security
+
+
+def test_is_x_included_is_answered_by_the_rule_about_x() -> None:
+    meals = "The daily meal allowance is 75 dollars; alcohol is not reimbursed."
+    assert permission_rescue("Is alcohol included?", _cands(meals))
+    assert permission_rescue("Are taxis covered?", _cands(TAXI))
+    assert not permission_rescue("Is a gym membership included?", _cands(meals))

@@ -176,7 +176,7 @@ def test_a_weak_polarity_is_not_called_the_overall_tone() -> None:
     )
     text = template_interpretation(weak)
     assert text.startswith(
-        "No clear tone: negative is only a little likelier (55%) than neutral (30%)."
+        "No clear tone: negative is likeliest at only 55%, neutral next at 30%."
     ), text
     sure = weak.model_copy(update={"scores": {"positive": 0.1, "negative": 0.8, "neutral": 0.1}})
     assert template_interpretation(sure).startswith("The overall tone is negative: likely, at 80%")
