@@ -27,7 +27,7 @@ from providers.base import Source
 from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
-from providers.extractive_cuts import opens_document, run_back, run_on, unbulleted
+from providers.extractive_cuts import opens_document, run_back, run_on, unannounced, unbulleted
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
@@ -384,7 +384,8 @@ def compose(
         chosen.insert(0, before)
     if second:
         chosen.append(second)
-    pieces = [Piece(text, (c.source.n,)) for _, c, text in chosen]
+    whole = qt.kind == "list"  # a list's announcing clause stays: its items follow
+    pieces = [Piece(text if whole else unannounced(text), (c.source.n,)) for _, c, text in chosen]
     if qt.kind == "yesno":
         src = chosen[0][1].source
         said = polarity(question, pieces[0].text, f"{name_words(src.source)} {src.text}")

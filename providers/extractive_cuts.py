@@ -106,3 +106,16 @@ def unbulleted(text: str) -> str:
     answered "The bus leaves at 07:30." (a dash before an answer reads as a typo)."""
     m = _BULLET.match(text)
     return m.group("body") if m else text
+
+
+# "..., tasked NIST with responsibilities for standards and guidelines, including the
+# development of:" quoted without the list it announces ends on nothing.
+MIN_KEPT_WORDS = 6  # what is left must still say something
+_ANNOUNCING_TAIL = re.compile(r",\s+(?:[\w-]+\s+){0,6}[\w-]+:\s*$")
+
+
+def unannounced(text: str) -> str:
+    """A sentence without a short trailing clause that announces a list it does not quote."""
+    m = _ANNOUNCING_TAIL.search(text)
+    kept = text[: m.start()].rstrip() if m else ""
+    return kept + "." if len(kept.split()) >= MIN_KEPT_WORDS else text

@@ -26,3 +26,17 @@ def test_a_document_that_starts_in_lower_case_is_not_cut_at_its_start() -> None:
     assert ask("doc:0").startswith("café menu: the hotel limit is 200 euros")
     # a later chunk that starts in lower case started inside a sentence: not quoted
     assert ask("doc:3").startswith("I don't have enough information")
+
+
+def test_a_trailing_clause_that_announces_an_unquoted_list_goes() -> None:
+    from providers.extractive_cuts import unannounced
+
+    said = (
+        "Title III of the E-Government Act, entitled the Federal Information Security "
+        "Management Act of 2002 (FISMA), tasked NIST with responsibilities for standards and "
+        "guidelines, including the development of:"
+    )
+    assert unannounced(said).endswith("responsibilities for standards and guidelines.")
+    # the whole sentence announces: nothing to cut it back to
+    assert unannounced("It takes two arguments:") == "It takes two arguments:"
+    assert unannounced("Security, in short:") == "Security, in short:"
