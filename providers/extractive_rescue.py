@@ -362,13 +362,9 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
     r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
-    r"\b(value|size|number|length|count|depth|limit)\b"
-    r"|\bwhat\s+(?:[\w-]+\s+)?(count|size|length)\b",  # "What iteration count ...?"
+    r"\b(value|size|number|length|count|depth|limit)\b",
     re.I,
 )
-# "5. If there are any packages ...", "7.6.3.2 PBKDF2-HMAC-SHA256": a list or section number
-# is no amount ("3.5 hours are needed" is one: a number ends with a dot or has two)
-_LEADING_NUMBER = re.compile(r"^\s*(?:(?:\d{1,3}\.)+|\d{1,3}(?:\.\d{1,3}){2,}|\(?\d{1,2}\))\s+")
 
 
 def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
@@ -376,7 +372,6 @@ def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
     question does not already say."""
     if not _ASKS_NUMBER.search(question):
         return False
-    bodies = [_LEADING_NUMBER.sub("", t, count=1) for t in texts]
     return not any(
-        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in bodies
+        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in texts
     )

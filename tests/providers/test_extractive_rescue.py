@@ -323,14 +323,3 @@ def test_spending_when_travelling_is_spending_on_the_thing_named() -> None:
     meals = _cands("The daily meal allowance is 75 dollars; alcohol is not reimbursed.")
     assert spend_rescue("How much can I spend on meals daily when travelling?", meals)
     assert not spend_rescue("How much can I spend on hotels when travelling?", meals)
-
-
-def test_a_list_or_section_number_is_no_amount() -> None:
-    item = "5. If there are any packages which do by hand what dh_scrollkeeper does, change them."
-    assert lacks_asked_number("How much faster are the installs?", [item])
-    entry = "7.6.3.2 PBKDF2-HMAC-SHA256 [Function] void pbkdf2_hmac_sha256 (size_t key_length)"
-    assert lacks_asked_number("What iteration count should I use?", [entry])
-    # a number that opens a sentence is still one
-    assert not lacks_asked_number("How many days?", ["5 days are allowed."])
-    assert not lacks_asked_number("How many hours?", ["3.5 hours are needed."])
-    assert not lacks_asked_number("What block size does bzip2 use?", ["Blocks are 900k."])
