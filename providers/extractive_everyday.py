@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from providers.extractive_refusal import _CAPITALISED, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
-from providers.extractive_rescue import points_back
+from providers.extractive_rescue import all_in_best, points_back
 from providers.extractive_signature import contact_about
 from text.terms import content_terms
 
@@ -48,11 +48,10 @@ _RULE = re.compile(
 def permission_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for "Can I X?" whose topic words (light verbs aside; one is enough) are all in the
     best quotable sentence, which states a rule ("Taxis and ride-hailing are reimbursed ...")."""
-    if not cands or not _ASKS_PERMISSION.search(question) or points_back(question):
+    if not _ASKS_PERMISSION.search(question):
         return False
-    topic = set(content_terms(question)) - _LIGHT_VERBS
-    best = quotable(cands)[0].text
-    return bool(topic) and topic <= set(content_terms(best)) and bool(_RULE.search(best))
+    covered = all_in_best(question, cands, ignore=_LIGHT_VERBS)
+    return covered is not None and bool(covered[0]) and bool(_RULE.search(covered[1]))
 
 
 # --- "What laptop can I get?" ---------------------------------------------------------------
@@ -67,12 +66,12 @@ def options_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for "What/which X can I get?" whose topic words (light verbs aside) are all in
     the best quotable sentence: "New employees choose a laptop (a 14-inch MacBook Pro or a
     ThinkPad X1 Carbon) ..." answers "What laptop can I get?" though it never says "get"."""
-    if not cands or not _MY_OPTIONS.search(question) or points_back(question):
+    if not _MY_OPTIONS.search(question):
         return False
-    topic = set(content_terms(question)) - _LIGHT_VERBS
-    best = quotable(cands)[0].text
-    if not topic or not topic <= set(content_terms(best)):
+    covered = all_in_best(question, cands, ignore=_LIGHT_VERBS)
+    if covered is None or not covered[0]:
         return False
+    topic, best = covered
     # the sentence offers the thing ("choose a laptop"), not only mentions it ("by phone")
     offered = (m.group(1) for m in _OFFERED.finditer(best))
     return any(set(content_terms(w)) & topic for w in offered)
@@ -94,12 +93,10 @@ def where_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for a where-question of one or two content words, all in the best quotable
     sentence, which puts what is asked at a named place: "The Tacoma office", "offices in
     Oslo". "Where is the warehouse?" is no answer to "builds warehouse robots in Tacoma"."""
-    if not cands or wh_type(question) != "where" or points_back(question):
+    covered = all_in_best(question, cands) if wh_type(question) == "where" else None
+    if covered is None or not 1 <= len(covered[0]) <= WHERE_TERMS:
         return False
-    key = set(content_terms(question))
-    best = quotable(cands)[0].text
-    if not 1 <= len(key) <= WHERE_TERMS or not key <= set(content_terms(best)):
-        return False
+    key, best = covered
     q_low = question.lower()
     places = {m.group(0) for m in _CAPITALISED.finditer(best) if m.group(0).lower() not in q_low}
     words = {w for w in re.findall(r"[A-Za-z][\w-]*", best) if set(content_terms(w)) & key}

@@ -196,16 +196,19 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     answer leaves a word out ("Does bzip2 support multithreaded compression?")."""
     if classify(question).kind != "yesno":
         return False
-    covered = _all_in_best(question, cands)
+    covered = all_in_best(question, cands)
     return covered is not None and len(covered[0]) >= MIN_KEY_TERMS
 
 
-def _all_in_best(question: str, cands: Sequence[Candidate]) -> tuple[set[str], str] | None:
-    """(the question's content words, the best quotable sentence) when every one of those
-    words is in that sentence and the question points at nothing outside itself; else None."""
+def all_in_best(
+    question: str, cands: Sequence[Candidate], ignore: frozenset[str] = frozenset()
+) -> tuple[set[str], str] | None:
+    """(the question's content words but ``ignore``, the best quotable sentence) when every
+    one of those words is in that sentence and the question points at nothing outside
+    itself; else None."""
     if not cands or points_back(question):
         return None
-    key = set(content_terms(question))
+    key = set(content_terms(question)) - ignore
     best = quotable(cands)[0].text
     return (key, best) if key <= set(content_terms(best)) else None
 
@@ -236,7 +239,7 @@ SHORT_QUESTION_TERMS = 2
 def short_question_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for a who- or how-many-question of one or two content words, all in the best
     quotable sentence, which names a person (holds a number) the question does not."""
-    covered = _all_in_best(question, cands)
+    covered = all_in_best(question, cands)
     if covered is None or not 1 <= len(covered[0]) <= SHORT_QUESTION_TERMS:
         return False
     best = covered[1]
@@ -258,7 +261,7 @@ def who_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     sentence, which says by or from whom ("from a manager", "by the Director")."""
     if wh_type(question) != "who":
         return False
-    covered = _all_in_best(question, cands)
+    covered = all_in_best(question, cands)
     return (
         covered is not None and len(covered[0]) >= MIN_KEY_TERMS and bool(_AGENT.search(covered[1]))
     )
