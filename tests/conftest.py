@@ -152,3 +152,39 @@ def demo_engine_for(
 def demo_engine(tmp_path_factory: pytest.TempPathFactory, real_embedder: object) -> Any:
     """The demo corpus, one index per test module, with the real embedding model."""
     return demo_engine_for(tmp_path_factory, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def shared_pdfs_ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """``rag ingest --json`` (a real CLI process) of the 7 shared PDFs and two bad files, once a
+    session: (the index, the report rows). Three modules asked it for an index of their own
+    (~50 s each on 2 cores); each now works on :func:`copy_of_index`, so a removal in one is
+    never seen by another."""
+    import json
+    import subprocess
+    import sys
+
+    require_shared(SHARED_PDFS)
+    index = tmp_path_factory.mktemp("shared-pdfs-index")
+    bad = tmp_path_factory.mktemp("bad")
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "corrupt.pdf").write_bytes(b"%PDF-1.7\n garbage \x00\x01")
+    env = {**os.environ, "RAG_INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}
+    env.pop("APP_ENV", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", str(SHARED_PDFS), str(bad), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert proc.returncode == 1, proc.stderr  # the two bad files failed, alone
+    return index, [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def copy_of_index(index: Path, into: Path) -> Path:
+    """A private copy of an index no process is writing (Chroma's files, the manifest, BM25)."""
+    import shutil
+
+    return Path(shutil.copytree(index, into / "index-copy"))

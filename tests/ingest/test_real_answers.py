@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -91,20 +92,23 @@ def test_the_check_passes_whole_sentences() -> None:
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[dict[str, object]]]:
-    """``rag ingest`` the shared PDFs and ``rag ask --json --batch`` the questions, in-process."""
-    pdfs = require_real_pdfs()
+def answers(
+    tmp_path_factory: pytest.TempPathFactory, shared_pdfs_ingested: tuple[Path, list[dict]]
+) -> Iterator[list[dict[str, object]]]:
+    """``rag ask --json --batch`` the questions, in-process, over the shared PDFs that ``rag
+    ingest`` read (once a session: :func:`tests.conftest.shared_pdfs_ingested`)."""
+    require_real_pdfs()
     from rag.cli import main
+    from tests.conftest import copy_of_index
 
     tmp = tmp_path_factory.mktemp("real-answers")
     (tmp / "questions.txt").write_text("\n".join(QUESTIONS) + "\n")
+    index = copy_of_index(shared_pdfs_ingested[0], tmp)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RAG_INDEX_DIR", str(tmp / "index"))
+        mp.setenv("RAG_INDEX_DIR", str(index))
         mp.delenv("APP_ENV", raising=False)
         mp.chdir(tmp)
         out = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert main(["ingest", str(pdfs)]) == 0
         with contextlib.redirect_stdout(out):
             args = ["ask", "--json", "--no-sentiment", "--batch", str(tmp / "questions.txt")]
             assert main(args) == 0

@@ -4,6 +4,7 @@ with and without the conversation, a new topic after an old one, readable releva
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -42,10 +43,16 @@ def test_a_new_topic_gets_the_sources_it_gets_alone(demo_engine) -> None:  # typ
     assert after.answer == alone.answer and after.search_query == q2
 
 
-def test_plain_questions_quote_the_fact_when_they_answer(demo_engine) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def plain_answers(demo_engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Each plain question asked once (~0.5 s each): two tests read the answers."""
+    return {row["question"]: demo_engine.ask(row["question"]) for row in PLAIN}
+
+
+def test_plain_questions_quote_the_fact_when_they_answer(plain_answers: dict[str, Any]) -> None:
     wrong = []
     for row in PLAIN:
-        ans = demo_engine.ask(row["question"])
+        ans = plain_answers[row["question"]]
         if not ans.refused and row["answer"] not in ans.answer:
             wrong.append((row["question"], ans.answer))
         if not ans.refused:
@@ -53,8 +60,8 @@ def test_plain_questions_quote_the_fact_when_they_answer(demo_engine) -> None:  
     assert wrong == [], wrong
 
 
-def test_no_plain_demo_question_is_refused(demo_engine) -> None:  # type: ignore[no-untyped-def]
-    refused = [r["question"] for r in PLAIN if demo_engine.ask(r["question"]).refused]
+def test_no_plain_demo_question_is_refused(plain_answers: dict[str, Any]) -> None:
+    refused = [q for q, ans in plain_answers.items() if ans.refused]
     assert refused == []
 
 

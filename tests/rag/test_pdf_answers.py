@@ -49,15 +49,14 @@ def test_problems_finds_headings_and_cut_sentences() -> None:
 
 
 def test_answers_on_the_shared_pdfs_are_whole_sentences(
-    shared_pdfs, tmp_path, real_embedder
+    shared_pdfs_ingested, tmp_path, real_embedder
 ) -> None:  # type: ignore[no-untyped-def]
     from rag.engine import Engine
     from rag.settings import load_settings
+    from tests.conftest import copy_of_index
 
-    engine = Engine(
-        load_settings(index_dir=tmp_path, auto_ingest_demo=False), embedder=real_embedder
-    )
-    engine.ingest([shared_pdfs])
+    index = copy_of_index(shared_pdfs_ingested[0], tmp_path)
+    engine = Engine(load_settings(index_dir=index, auto_ingest_demo=False), embedder=real_embedder)
     bad = {}
     answered = 0
     for q in QUESTIONS.splitlines():

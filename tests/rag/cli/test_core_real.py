@@ -39,18 +39,15 @@ def _cli(*args: str, index: Path, stdin: str | None = None) -> subprocess.Comple
 
 
 @pytest.fixture(scope="module")
-def pdf_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    from tests.conftest import SHARED_PDFS, require_shared
+def pdf_index(
+    shared_pdfs_ingested: tuple[Path, list[dict]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[dict]]:
+    """The shared PDFs and two bad files ingested by the CLI (once a session), on a copy of
+    this module's own: one test removes a document."""
+    from tests.conftest import copy_of_index
 
-    require_shared(SHARED_PDFS)
-    index = tmp_path_factory.mktemp("idx")
-    bad = tmp_path_factory.mktemp("bad")
-    (bad / "empty.txt").write_bytes(b"")
-    (bad / "corrupt.pdf").write_bytes(b"%PDF-1.7\n garbage \x00\x01")
-    proc = _cli("ingest", str(SHARED_PDFS), str(bad), "--json", index=index)
-    rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    assert proc.returncode == 1, proc.stderr  # some files failed ...
-    return index, rows
+    index, rows = shared_pdfs_ingested
+    return copy_of_index(index, tmp_path_factory.mktemp("core-real")), rows
 
 
 def test_pdfs_report_the_right_page_counts(pdf_index: tuple[Path, list[dict]]) -> None:
