@@ -28,6 +28,7 @@ from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import opens_document, run_back, run_on, unannounced, unbulleted
+from providers.extractive_everyday import spells_out
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
@@ -255,6 +256,7 @@ def rank(
                 wh, text, question
             )
             bonus += weight * typed + WHEN_TYPE_BONUS * measured(question, text)
+            bonus += DEFINITION_BONUS * spells_out(question, text)  # "What does X stand for?"
             if wh == "who" and answers_who(question, text, c.source.text):
                 bonus += SIGNATURE_BONUS
             elif wh == "who" and (names_a_person(text, question) or names_people(text, question)):

@@ -143,20 +143,25 @@ _ASKS_EXPANSION = re.compile(
 )
 
 
-def expansion_rescue(question: str, cands: Sequence[Candidate]) -> bool:
-    """True for "What does FISMA stand for?" when the best quotable sentence spells it out:
-    "... the Federal Information Security Management Act of 2002 (FISMA) ..."."""
+def spells_out(question: str, text: str) -> bool:
+    """Does the sentence spell out the acronym of "What does FISMA stand for?": "... the
+    Federal Information Security Management Act of 2002 (FISMA) ..."."""
     m = _ASKS_EXPANSION.search(question)
-    if m is None or not cands:
+    if m is None:
         return False
     acronym = re.escape((m.group("a") or m.group("b") or m.group("c")).upper())
-    best = quotable(cands)[0].text
     return bool(
         re.search(
-            rf"(?:[A-Z][\w-]+\s+(?:of\s+|and\s+|for\s+|the\s+|\d+\s+)*){{2,}}\({acronym}\)", best
+            rf"(?:[A-Z][\w-]+\s+(?:of\s+|and\s+|for\s+|the\s+|\d+\s+)*){{2,}}\({acronym}\)", text
         )
-        or re.search(rf"\b{acronym}\s+\((?:[A-Z][\w-]+\s*){{2,}}\)", best)
+        or re.search(rf"\b{acronym}\s+\((?:[A-Z][\w-]+\s*){{2,}}\)", text)
     )
+
+
+def expansion_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True when one of the best three quotable sentences spells the acronym out (the
+    composer puts it first): without a "?" the one that merely uses it can score higher."""
+    return any(spells_out(question, c.text) for c in quotable(cands)[:3])
 
 
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:

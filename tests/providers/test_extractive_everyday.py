@@ -4,6 +4,7 @@ contact about travel questions?" - and the near misses they must still refuse.""
 from __future__ import annotations
 
 from providers.base import Source
+from providers.extractive_compose import rank
 from providers.extractive_everyday import (
     contact_candidate,
     everyday_rescue,
@@ -12,7 +13,9 @@ from providers.extractive_everyday import (
     permission_rescue,
     where_rescue,
 )
+from providers.extractive_qtype import classify
 from providers.extractive_refusal import Candidate
+from providers.extractive_refusal import _type_match as type_match
 
 TAXI = (
     "Taxis and ride-hailing are reimbursed for business travel; rental cars need approval "
@@ -88,6 +91,17 @@ def test_what_an_acronym_stands_for_is_the_sentence_that_spells_it_out() -> None
     assert expansion_rescue("What does FISMA stand for?", _cands(fisma))
     assert not expansion_rescue("What does NIST stand for?", _cands(fisma))  # only named
     assert not expansion_rescue("What does FISMA require?", _cands(fisma))
+
+
+def test_an_acronym_spelt_out_below_a_sentence_that_uses_it_is_quoted_first() -> None:
+    # Typed without "?", the sentence that merely uses the acronym scored higher.
+    uses = "The FISMA defines three security objectives for information systems."
+    fisma = "It was entitled the Federal Information Security Management Act (FISMA) in 2002."
+    question = "what does fisma stand for"
+    cands = _cands(uses, fisma)
+    assert expansion_rescue(question, cands)
+    ranked = rank(classify(question), question, [(c, c.text) for c in cands], "what", type_match)
+    assert ranked[0][1].text == fisma
 
 
 def test_what_can_i_get_is_answered_by_the_sentence_that_offers_it() -> None:
