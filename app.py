@@ -36,6 +36,7 @@ from ui import (  # noqa: E402
     sidebar,
     sources,
     state,
+    within,
     workspaces,
 )
 
@@ -82,7 +83,7 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
             startup_failed(e)
     if engine is not None:
         with within_slot.container():  # the selection and, if any, a note on it
-            choice.docs = chat.render_within(engine)
+            choice.docs, choice.docs_by_default = within.render_within(engine)
     if engine is None:
         chat.render_loading(settings)
     elif not st.session_state.turns and not question:

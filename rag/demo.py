@@ -8,7 +8,7 @@ numbers without committing binaries.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from text.phrases import listed
@@ -117,3 +117,29 @@ def indexed_words(names: Collection[str], demo: Collection[str]) -> str:
     what = "a demo company's " + listed([DEMO_PARTS.get(m, m) for m in ours])
     more = n - len(ours)
     return f"{head}: {what}, and {more:,} more." if more else f"{head} ({what})."
+
+
+def searched_by_default(docs: Mapping[str, str], demo: Collection[str]) -> list[str]:
+    """The doc ids a question searches when "Ask within" is left empty: with documents of
+    one's own beside the demo's, one's own (empty: every document). A newcomer who uploaded
+    a remote-work policy asked for its core hours and got the demo handbook's, which ranked
+    first; the demo files stay indexed and can be picked in "Ask within"."""
+    own = [doc_id for doc_id, name in docs.items() if name not in demo]
+    return own if own and len(own) < len(docs) else []
+
+
+# The welcome's examples and the demo file each one asks about: an example whose file was
+# deleted would only be refused.
+EXAMPLES = {
+    "What is the nightly hotel limit in London?": "travel-and-expense-policy.pdf",
+    "How many vacation days do employees get?": "employee-handbook.md",
+}
+
+
+def examples_for(names: Collection[str], demo: Collection[str]) -> list[str]:
+    """The examples whose demo file is indexed, while nothing but demo files are: beside
+    one's own documents they would ask the demo, which questions no longer search."""
+    present = set(names)
+    if present - set(demo):
+        return []
+    return [q for q, needs in EXAMPLES.items() if needs in present]

@@ -45,6 +45,10 @@ class Choice:
     sensitive: bool = False  # every task stays on this machine (local providers only)
     consensus: bool = False  # compare mode: one answer keeping only claims the sources support
     docs: list[str] = field(default_factory=list)  # ask within these doc ids (empty: all)
+    # ``docs`` is the default, not a pick: one's own documents beside the demo's
+    # (rag.demo.searched_by_default); a turn records "all", so a reopened conversation
+    # searches documents uploaded since as well
+    docs_by_default: bool = False
 
 
 @dataclass
@@ -246,7 +250,7 @@ class ChatSession:
     def _scope(self, turn: Turn, choice: Choice) -> None:
         """Record what ``turn`` searches, names included: a saved answer must still say so
         after one of its documents is deleted (rag.scope)."""
-        turn.within = list(choice.docs)
+        turn.within = [] if choice.docs_by_default else list(choice.docs)
         if turn.within:
             indexed = {d.doc_id: d.name for d in self.engine.docs()}
             turn.within_names = names_of(turn.within, indexed)

@@ -10,8 +10,9 @@ import streamlit as st
 
 from rag.answer import Answer
 from rag.catalog import spec_label
+from rag.demo import EXAMPLES as DEMO_EXAMPLES
 from rag.engine import Engine
-from rag.scope import restore_within, searched_within
+from rag.scope import searched_within
 from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from text.phrases import listed
@@ -20,13 +21,11 @@ from ui.notes import fallback_note, meta_line, name_of, read_as_note
 from ui.provenance import answer_notes, answered_by, part_attempts, part_label
 from ui.state import chat_session, get_engine, ready_engine
 from ui.text import escape_md, link_citations
+from ui.within import WITHIN_NOTE
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = (
-    "What is the nightly hotel limit in London?",
-    "How many vacation days do employees get?",
-)
+EXAMPLES = tuple(DEMO_EXAMPLES)  # each asks one demo file (rag.demo.EXAMPLES)
 # The examples not asked yet stay offered under a conversation this short: clicking the
 # first one took them all away, so the second could only be tried in a new conversation.
 EXAMPLES_UNTIL_TURNS = 3
@@ -40,6 +39,16 @@ def _demo_indexed(engine: Engine) -> set[str]:
     from rag.demo import demo_names
 
     return demo_names(engine.settings.demo_dir) & {d.name for d in engine.docs()}
+
+
+def _offered(engine: Engine) -> list[int]:
+    """The examples worth a click: their demo file is indexed, and no document of one's own
+    is (questions then search those, not the demo's)."""
+    from rag.demo import demo_names, examples_for
+
+    names = [d.name for d in engine.docs()]
+    ok = set(examples_for(names, demo_names(engine.settings.demo_dir)))
+    return [i for i, q in enumerate(EXAMPLES) if q in ok]
 
 
 def _example_buttons(which: Iterable[int]) -> None:
@@ -61,11 +70,19 @@ def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None
         return
     indexed = indexed_words([d.name for d in docs], demo)
     them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
-    if not demo:
+    offered = _offered(engine)
+    if demo and len(demo) < len(docs):  # one's own beside the demo's: those are searched
+        own = len(docs) - len(demo)
+        yours = "your document" if own == 1 else f"your {own:,} documents"
+        st.info(
+            f"{indexed} Questions search {yours}; pick the demo's in Ask within to include "
+            f"them. {key_note}".rstrip()
+        )
+    elif not offered:
         st.info(f"{indexed} Ask anything about {them}. {key_note}".rstrip())
-        return
-    st.info(f"{indexed} Ask anything about {them}, or try an example. {key_note}".rstrip())
-    _example_buttons(range(len(EXAMPLES)))
+    else:
+        st.info(f"{indexed} Ask anything about {them}, or try an example. {key_note}".rstrip())
+        _example_buttons(offered)
 
 
 def examples_left(turns: Sequence[Turn]) -> list[int]:
@@ -78,49 +95,12 @@ def examples_left(turns: Sequence[Turn]) -> list[int]:
 
 def render_more_examples(engine: Engine, turns: Sequence[Turn]) -> None:
     """Under a short conversation on the demo documents: the examples not asked yet."""
-    left = examples_left(turns)
-    if not turns or not left or not _demo_indexed(engine):
+    offered = set(_offered(engine)) if turns else set()
+    left = [i for i in examples_left(turns) if i in offered]
+    if not left:
         return
     st.caption("Another example to try:" if len(left) == 1 else "More examples to try:")
     _example_buttons(left)
-
-
-WITHIN_KEY = "ask_within"
-# what a reopened conversation's selection lost, until the next question
-WITHIN_NOTE = "within_note"
-
-
-def _within_changed(settings: Settings, names: dict[str, str]) -> None:
-    # saved at once, not with the next question: a reload must not bring back a cleared filter
-    conversations.save_within(settings, st.session_state.get(WITHIN_KEY, []), names)
-
-
-def render_within(engine: Engine) -> list[str]:
-    """ "Ask within": the documents a question searches (none picked: all of them)."""
-    docs = engine.docs()
-    names = {d.doc_id: d.name for d in docs}
-    ss = st.session_state
-    if conversations.WITHIN_RESTORE in ss:  # a conversation was opened (or a new one begun)
-        restored = restore_within(ss.pop(conversations.WITHIN_RESTORE), names)
-        ss[WITHIN_KEY] = restored.selection
-        ss[WITHIN_NOTE] = restored.note()
-    if WITHIN_KEY in ss:  # a deleted document leaves the selection
-        ss[WITHIN_KEY] = [i for i in ss[WITHIN_KEY] if i in names]
-    if ss.get(WITHIN_NOTE):
-        st.caption(f":material/info: {escape_md(ss[WITHIN_NOTE])}")
-    if len(docs) < 2:
-        return []
-    chosen = st.multiselect(
-        "Ask within",
-        list(names),
-        key=WITHIN_KEY,
-        on_change=_within_changed,
-        args=(engine.settings, names),
-        format_func=lambda i: names.get(i, str(i)),
-        placeholder="All documents",
-        help="Search only the documents picked here; leave empty to search all of them.",
-    )
-    return [str(i) for i in chosen]
 
 
 def wait_for_engine(settings: Settings, question: str) -> Engine:

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 PARAM = "c"
 LISTED = 15
 # The selection a conversation just opened was left at (or its last turn, for one saved
-# before selections were), as a list of none or one: ui.chat.render_within (which knows the
+# before selections were), as a list of none or one: ui.within.render_within (which knows the
 # indexed documents) turns it into the "Ask within" selection on its next draw.
 WITHIN_RESTORE = "within_restore"
 # The question being answered until its turn is finished (ui.chat): an answer a rerun stopped

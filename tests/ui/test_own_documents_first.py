@@ -1,0 +1,74 @@
+"""AppTest: one's own documents beside the demo's are what a question searches. A newcomer
+who uploaded a remote-work policy asked "What are the core hours?" and got the demo
+handbook's Pacific hours, which ranked first; the demo's examples were still offered."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import ask, page_text
+
+pytestmark = pytest.mark.integration
+
+POLICY = """# Remote work policy
+
+Core hours are 10:00 to 15:00 Central European Time, Monday to Friday.
+
+Remote employees receive a one-time home office budget of 500 euros.
+"""
+
+
+def _doc_id(index: Path, name: str) -> str:
+    with sqlite3.connect(index / "state" / "documents" / "manifest.sqlite3") as db:
+        (doc_id,) = db.execute("SELECT doc_id FROM documents WHERE name = ?", (name,)).fetchone()
+    return str(doc_id)
+
+
+def test_own_documents_are_searched_and_the_demo_only_when_picked(
+    new_app: Callable[[], AppTest], app_index: Path, tmp_path: Path
+) -> None:
+    from ui.state import get_engine, get_settings
+
+    at = new_app()  # indexes the demo documents
+    policy = tmp_path / "remote-work-policy.md"
+    policy.write_text(POLICY, encoding="utf-8")
+    get_engine(get_settings()).ingest([policy])
+    at.run()
+    assert not at.exception
+    assert "Questions search your document; pick the demo's in Ask within" in page_text(at)
+    assert not [b for b in at.button if (b.key or "").startswith("example_")]
+    assert at.multiselect(key="ask_within").placeholder == "Your documents (not the demo's)"
+
+    ask(at, "What are the core hours?")
+    answer = at.session_state.turns[-1].answers[0]
+    assert "Central European Time" in answer.answer, answer.answer
+    assert {s.source for s in answer.sources} == {policy.name}
+    # the turn searched the default, recorded as "all": nothing to restore but the default
+    assert at.session_state.turns[-1].within == []
+    assert not any("Searched within" in str(c.value) for c in at.caption)
+
+    handbook = _doc_id(app_index, "employee-handbook.md")
+    at.multiselect(key="ask_within").set_value([handbook]).run()
+    ask(at, "What are the core hours?")
+    assert "Pacific time" in at.session_state.turns[-1].answers[0].answer
+    assert at.session_state.turns[-1].within == [handbook]
+
+
+def test_the_default_scope_and_the_examples() -> None:
+    from rag.demo import examples_for, searched_by_default
+
+    demo = {"employee-handbook.md", "travel-and-expense-policy.pdf", "product-faq.html"}
+    docs = {"a": "employee-handbook.md", "b": "product-faq.html", "c": "mine.docx"}
+    assert searched_by_default(docs, demo) == ["c"]
+    assert searched_by_default({"a": "employee-handbook.md"}, demo) == []  # only the demo
+    assert searched_by_default({"c": "mine.docx", "d": "notes.md"}, demo) == []  # only one's own
+    # an example is offered while its demo file is indexed and nothing of one's own is
+    assert examples_for(["employee-handbook.md"], demo) == [
+        "How many vacation days do employees get?"
+    ]
+    assert examples_for(["employee-handbook.md", "mine.docx"], demo) == []
