@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -49,6 +50,19 @@ class OcrResult:
     text: str
     confidence: float  # mean word confidence, 0-100
     words: int
+
+
+# Tesseract reads the thousands commas of a scanned ledger as full stops: "37.499.96" for
+# 37,499.96 (every amount over 999 on senate-expenditures.pdf). Two or more dot groups, the
+# last of two digits (cents), the others of three: the first dots were commas.
+_AMOUNT_READ_WITH_DOTS = re.compile(r"\b(\d{1,3})((?:\.\d{3})+)\.(\d{2})\b")
+
+
+def mended_amounts(text: str) -> str:
+    """OCR text with "37.499.96" written 37,499.96 (see above)."""
+    return _AMOUNT_READ_WITH_DOTS.sub(
+        lambda m: f"{m.group(1)}{m.group(2).replace('.', ',')}.{m.group(3)}", text
+    )
 
 
 def tesseract_path() -> str | None:

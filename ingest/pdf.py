@@ -248,4 +248,4 @@ def _ocr_page(
             return layer
         return ""  # a blank page: nothing to read, nothing failed
     ctx.report.ocr_pages.append(number)
-    return result.text
+    return ocr.mended_amounts(result.text)

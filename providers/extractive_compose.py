@@ -5,14 +5,13 @@ question's kind (:mod:`providers.extractive_qtype`):
 - a fact (who / when / how many / where / what): the sentence holding it, preferring one
   with something of the asked type (a date for "when", a number for "how many"), plus the
   next sentence only when it continues the same passage and scores nearly as well;
-- a list ("Name the five Functions...", "What are the three security objectives..."): the
-  announcing sentence and the items that follow it (bullets, numbered items, capitalised
-  item lines), or a sentence that holds the items ("A, B and C");
+- a list ("Name the five Functions...", or a best sentence that announces one): the items
+  after it (bullets, numbered, capitalised lines), or a sentence that holds them ("A and B");
 - a definition: the sentence that defines the term ("X is...", "X means...", "X: ...");
 - yes/no: "Yes." or "No." first, when the quoted sentence says it (negated or not).
 - a table row the question names by its key and a column: the row, cut to those cells.
-Never a heading, page furniture (rules of underscores, running headers) or a sentence cut
-at a chunk's edge; every quoted sentence ends with its citation ``[n]``.
+Never a heading, page furniture or a sentence cut at a chunk's edge; every quoted sentence
+ends with its citation ``[n]``.
 """
 
 from __future__ import annotations
@@ -296,8 +295,7 @@ def _second(
     ranked: list[tuple[float, Candidate, str]],
     ratio: float = SECOND_RATIO,
 ) -> tuple[float, Candidate, str] | None:
-    """The sentence right after the best one in its passage, when it scores nearly as well
-    (``ratio`` 0: whenever it continues the paragraph)."""
+    """The next sentence of the best one's passage if it scores nearly as well (0: always)."""
     score, c, _ = best
     for other in ranked[1:]:
         o = other[1]
@@ -360,10 +358,12 @@ def compose(
     ranked = rank(qt, question, quotable_texts(cands, follow, precede), wh, type_match)
     if not ranked:
         return []
-    if qt.kind == "list":
-        listed = list_answer(qt, ranked, sources, follow, tidy)
-        if listed:
+    announces = qt.kind != "list" and ranked[0][2].rstrip().endswith(":")  # "the following:"
+    if qt.kind == "list" or announces:  # the items after an announcing sentence answer
+        asked, among = (QuestionType("list"), ranked[:1]) if announces else (qt, ranked)
+        if listed := list_answer(asked, among, sources, follow, tidy):
             return [listed]
+    if qt.kind == "list":
         # No announced list: the sentence that enumerates the items, if one is near the top.
         near = sorted(
             ranked[:6], key=lambda r: -enumerates_asked(question, r[2], qt.count, qt.noun)

@@ -77,18 +77,41 @@ def _item(line: str) -> str | None:
     return None
 
 
-def _items_after(text: str, count: int | None) -> list[str]:
+# After a sentence of prose, items of another kind than the list's belong to something else:
+# the bullets of "... the following equipment:", then "Equipment remains company property
+# ...", then "4. Stipends", "5. Security" - the document's next sections. Items of the same
+# kind go on ("CONFIDENTIALITY", its description, "INTEGRITY", ...).
+_PROSE = re.compile(r"^\s*[A-Z]\S*(?:\s+\S+){4,}[.!]\s*$")
+
+
+def _kind(line: str) -> str:
+    if re.match(r"\s*[-•*–·▪]\s", line):
+        return "bullet"
+    return "numbered" if re.match(r"\s*\(?\d+[.)]\s", line) else "other"
+
+
+def _items_after(text: str, count: int | None, ended: list[bool] | None = None) -> list[str]:
     """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
-    order, up to ``count``."""
+    order, up to ``count``, until, after prose, an item of another kind (then ``ended`` gets
+    True)."""
     items: list[str] = []
     lines = text.split("\n")
     rows = 0
+    kind, prose = "", False
     for i, line in enumerate(lines):
         item = _item(line)
         if item is None and (cell := table_cell(lines, i, first=rows == 0)) is not None:
             rows += 1
             item = cell or None  # "" is the header row: not an item
-        if item and item not in items:
+        if item is None:
+            prose = prose or bool(items and _PROSE.match(line))
+            continue
+        if prose and _kind(line) != kind:
+            if ended is not None:
+                ended.append(True)
+            break
+        kind = kind or _kind(line)
+        if item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):
                 break
@@ -166,7 +189,8 @@ def list_answer(
             continue
         # "List them." after "How many functions...?" asks for as many as the sentence says
         count = qt.count or announced_count(text)
-        items = _items_after(c.source.text[after:], count)
+        ended: list[bool] = []
+        items = _items_after(c.source.text[after:], count, ended)
         cites = [c.source.n]
         later = sorted(
             (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),
@@ -176,15 +200,15 @@ def list_answer(
         # (ID)") is not its next item.
         last = _chunk_index(c.source)
         for s in later:
-            if (count and len(items) >= count) or _chunk_index(s) > last + 1:
+            if ended or (count and len(items) >= count) or _chunk_index(s) > last + 1:
                 break
             if _chunk_index(s) == last + 1:
                 last += 1
-                more = [i for i in _items_after(s.text, None) if i not in items]
+                more = [i for i in _items_after(s.text, None, ended) if i not in items]
                 if more:
                     items += more
                     cites.append(s.n)
-        if follow and count and len(items) < count:
+        if follow and count and len(items) < count and not ended:
             items += [i for i in _items_after(follow(c.source), None) if i not in items]
         if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
             lead = re.sub(r"[\s.:]+$", "", text)

@@ -122,10 +122,15 @@ class ExtractiveProvider:
         q_terms = set(content_terms(question))
         sent_terms = [set(content_terms(sp[4])) for sp in spans]
         # "It carries up to 600 kilograms.": a sentence that starts with a pronoun is about
-        # what the one before it names; it is scored with that sentence as its context.
+        # what the one before it names; it is scored with that sentence as its context -
+        # the one right before it: across a heading ("7. Review"), "This policy is reviewed
+        # every 12 months." took the travel sentence's words and won its question.
         ctx = [
             spans[i - 1][4] + " " + sp[4]
-            if i and spans[i - 1][0] is sp[0] and ANAPHOR.match(sp[4])
+            if i
+            and spans[i - 1][0] is sp[0]
+            and ANAPHOR.match(sp[4])
+            and not _WORD.search(sp[0].text[spans[i - 1][3] : sp[2]])
             else None
             for i, sp in enumerate(spans)
         ]

@@ -141,9 +141,14 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
         return None
     # "Can man display manual pages in a web browser?" against "... man will display all
     # manual pages ...": the passage is silent on the thing asked about ("web browser", two
-    # words in a row it lacks), so neither "Yes" nor "No" is what it says.
+    # words in a row it lacks), so neither "Yes" nor "No" is what it says. So is it when the
+    # last word, the thing asked about, is missing ("Does bzip2 support encryption?" got
+    # "No." from "... is dangerous and not supported"), unless the sentence says its opposite.
     around = s_terms | set(content_terms(passage))
     if any(a not in around and b not in around for a, b in pairwise(asked)):
+        return None
+    opposite = antonym_swap(question, sentence) or _opposed(question, sentence)
+    if asked[-1] not in around and not opposite:
         return None
     shared = q_terms & s_terms
     # "meeting-free" in the sentence says no, unless the question asks it ("Are Fridays
@@ -155,7 +160,7 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
     said_no = said_no or bool(_ALL.search(question) and _LIMIT.search(sentence))
     # "Is the form recommended?" against "... the form is deprecated.": the opposite word
     # says no as a negation does
-    if antonym_swap(question, sentence) or _opposed(question, sentence):
+    if opposite:
         said_no = not said_no
     asked_no = any(_NEGATION.search(w) for w in WORD.findall(question))
     said = "No" if said_no != asked_no else "Yes"

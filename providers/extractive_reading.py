@@ -8,6 +8,7 @@ documents: "Wie viele Urlaubstage bekomme ich?" matches nothing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from providers.base import REFUSAL_TEXT, Source
@@ -81,7 +82,10 @@ def what_is_mentioned(question: str, sources: Sequence[Source]) -> str:
     flights, but not refund or cancelled." (issue 15: "the documents mention X, but not
     ..."), so the user can judge whether to rephrase (or spot a typo: "... but not Bostn.");
     empty when the question has no topic word."""
-    said = {t for s in sources for t in content_terms(s.text)}
+    # A file's name is its own: "bzip2" is mentioned by bzip2-manual.pdf's passages about
+    # BZ2_bzRead, which never spell it ("do not mention bzip2" read as false).
+    named = {t for s in sources for t in content_terms(re.sub(r"[_.\-]+", " ", s.source))}
+    said = named | {t for s in sources for t in content_terms(s.text)}
     mentioned: list[str] = []
     missing: list[str] = []
     for word in dict.fromkeys(WORD.findall(question)):

@@ -110,6 +110,8 @@ def test_senate_page_is_ocrd_and_its_amounts_are_text(
     assert "xSTRxtT3" not in text  # the garbage layer is gone
     assert "AIRFARE FOR E JOHNSON KANSAS CITY TO WASHINGTON DC" in text
     assert "920.68" in text
+    # the ledger's thousands commas, which Tesseract reads as full stops ("37.499.96")
+    assert "37,499.96" in text and "37.499.96" not in text
     assert pdf.readable(text)[0]
 
 
@@ -134,3 +136,11 @@ def test_a_manuals_function_index_and_code_pages_are_text_not_garbage() -> None:
     assert pdf.known_share(index)[0] > 0.9
     # garbage stays garbage: no underscores join its runs
     assert pdf.known_share("o(hô..i.p3xSTRxtT3xR2t Tfxo qzkw vbnp " * 8)[0] < 0.5
+
+
+def test_amounts_read_with_dots_get_their_commas_back() -> None:
+    assert ocr.mended_amounts("SALARY 37.499.96, 1.260.00 and 920.68") == (
+        "SALARY 37,499.96, 1,260.00 and 920.68"
+    )
+    # versions and dates are not amounts
+    assert ocr.mended_amounts("dpkg 1.14.17, 2.10.05, v1.2.3") == "dpkg 1.14.17, 2.10.05, v1.2.3"

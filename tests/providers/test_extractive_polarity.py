@@ -25,3 +25,10 @@ def test_a_yes_to_a_number_needs_the_number_as_asked() -> None:
     assert polarity("Is the warranty two years?", plain) == "Yes"
     long = "Passwords must be at least 14 characters long."
     assert polarity("Do passwords need 14 characters?", long) == "Yes"
+
+
+def test_no_yes_or_no_when_the_thing_asked_about_is_never_mentioned() -> None:
+    q = "Does bzip2 support encryption?"
+    s = "Building it like this is dangerous and not supported, since you remove bzip2's checks."
+    assert polarity(q, s, s) is None
+    assert polarity(q, "bzip2 does not support encryption.") == "No"

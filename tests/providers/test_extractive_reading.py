@@ -146,3 +146,9 @@ def test_a_follow_ups_carried_terms_are_never_read_as() -> None:
     assert "read_as" not in ask("and in London?", "and in London? (hotle limit)")
     raw = ask("and in londn?", "and in londn? (hotle limit)")
     assert raw["read_as"] == "and in london?"
+
+
+def test_a_files_own_name_counts_as_mentioned() -> None:
+    src = Source(n=1, source="bzip2-manual.pdf", page=12, text="BZ2_bzRead reads from the file.")
+    why = what_is_mentioned("What does bzip2 -d do?", [src])
+    assert why == "The passages found mention bzip2, but none of them says what was asked."
