@@ -55,7 +55,8 @@ def named_rows(question: str, cands: Sequence[Candidate]) -> list[tuple[Candidat
     found: dict[tuple[int, int], tuple[Candidate, str]] = {}
     for c in cands:
         at, line = row_line(c.source.text, c.start, c.end)
-        if (c.source.n, at) in found or not (cells := named_cells(line, question)):
+        cells = named_cells(line, question) or _whole_row(line, question, c.source)
+        if (c.source.n, at) in found or not cells:
             continue
         if _number_elsewhere(question, line, c.source.text) or modifies(line, question, c.source):
             continue
@@ -70,6 +71,18 @@ def named_rows(question: str, cands: Sequence[Candidate]) -> list[tuple[Candidat
     best = max(found.values(), key=lambda f: len(said(question, f[0].source)))
     rows = sorted((at, f) for (n, at), f in found.items() if n == best[0].source.n)
     return [f for _, f in rows][:MAX_NAMED_ROWS]
+
+
+def _whole_row(line: str, question: str, source: Source) -> list[str]:
+    """Every cell of a row the question names by its key alone, when its other words are the
+    table's subject, which the passage says ("What is the internet stipend?": "Internet |
+    Monthly amount: EUR 40 | Who qualifies: ..." below "monthly stipends according to the
+    table below"); "the warranty of the standing desk" asks what nothing there says."""
+    row = row_cells(line)
+    if row is None or not names_key(line, question):
+        return []
+    rest = set(content_terms(question)) - key_terms(line) - asking_terms(question)
+    return row[1] if rest and rest <= said(question, source) else []
 
 
 def _number_elsewhere(question: str, line: str, passage: str) -> bool:

@@ -221,3 +221,21 @@ def test_the_key_that_says_more_of_the_question_is_the_row() -> None:
 def test_the_asking_word_need_not_be_in_the_rows_passage() -> None:
     assert row_answers("How much does an ergonomic chair cost?", _cands(SUPPLIES))
     assert not row_answers("How much does an ergonomic chair cost in Lagos?", _cands(SUPPLIES))
+
+
+STIPENDS = (
+    "Remote employees receive monthly stipends according to the table below.\n\n"
+    "Internet | Monthly amount: EUR 40 | Who qualifies: All remote employees\n\n"
+    "Electricity | Monthly amount: EUR 25 | Who qualifies: Employees working 3 days or more"
+)
+
+
+def test_a_row_named_by_its_key_and_the_tables_subject_is_the_whole_row() -> None:
+    # a newcomer's Word table: "what is the internet stipend" was refused
+    rows = named_rows("what is the internet stipend", _cands(STIPENDS))
+    assert [text for _, text in rows] == [
+        "Internet | Monthly amount: EUR 40 | Who qualifies: All remote employees"
+    ]
+    assert row_answers("what is the internet stipend", _cands(STIPENDS))
+    # a word the passage never says is still not answered by the row
+    assert named_rows("What is the warranty of the internet stipend?", _cands(STIPENDS)) == []
