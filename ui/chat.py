@@ -72,11 +72,11 @@ def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None
     them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
     offered = _offered(engine)
     if demo and len(demo) < len(docs):  # one's own beside the demo's: those are searched
-        own = len(docs) - len(demo)
-        yours = "your document" if own == 1 else f"your {own:,} documents"
+        own = sorted(d.name for d in docs if d.name not in demo)
+        yours = f"your {own[0]}" if len(own) == 1 else f"your {len(own):,} documents"
         st.info(
-            f"{indexed} Questions search {yours}; pick the demo's in Ask within to include "
-            f"them. {key_note}".rstrip()
+            f"{indexed} Questions search {escape_md(yours)}; pick demo files in Ask within to "
+            f"include them. {key_note}".rstrip()
         )
     elif not offered:
         st.info(f"{indexed} Ask anything about {them}. {key_note}".rstrip())

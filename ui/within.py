@@ -41,14 +41,16 @@ def render_within(engine: Engine) -> tuple[list[str], bool]:
         st.caption(f":material/info: {escape_md(ss[WITHIN_NOTE])}")
     if len(docs) < 2:
         return [], False
-    own = searched_by_default(names, demo_names(engine.settings.demo_dir))
+    demo = demo_names(engine.settings.demo_dir)
+    own = searched_by_default(names, demo)
+    shown = {i: f"{n} (demo)" if own and n in demo else n for i, n in names.items()}
     chosen = st.multiselect(
         "Ask within",
         list(names),
         key=WITHIN_KEY,
         on_change=_within_changed,
         args=(engine.settings, names),
-        format_func=lambda i: names.get(i, str(i)),
+        format_func=lambda i: shown.get(i, str(i)),
         placeholder="Your documents (not the demo's)" if own else "All documents",
         help="Search only the documents picked here; leave empty to search "
         + ("your own, not the demo's." if own else "all of them."),

@@ -40,9 +40,14 @@ def test_own_documents_are_searched_and_the_demo_only_when_picked(
     get_engine(get_settings()).ingest([policy])
     at.run()
     assert not at.exception
-    assert "Questions search your document; pick the demo's in Ask within" in page_text(at)
+    assert "Questions search your remote-work-policy.md; pick demo files in Ask within" in (
+        page_text(at).replace("\\", "")
+    )
     assert not [b for b in at.button if (b.key or "").startswith("example_")]
-    assert at.multiselect(key="ask_within").placeholder == "Your documents (not the demo's)"
+    within = at.multiselect(key="ask_within")
+    assert within.placeholder == "Your documents (not the demo's)"
+    assert "employee-handbook.md (demo)" in within.options
+    assert "remote-work-policy.md" in within.options
 
     ask(at, "What are the core hours?")
     answer = at.session_state.turns[-1].answers[0]
