@@ -73,13 +73,18 @@ def named_rows(question: str, cands: Sequence[Candidate]) -> list[tuple[Candidat
     return [f for _, f in rows][:MAX_NAMED_ROWS]
 
 
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.I)
+
+
 def _whole_row(line: str, question: str, source: Source) -> list[str]:
     """Every cell of a row the question names by its key alone, when its other words are the
     table's subject, which the passage says ("What is the internet stipend?": "Internet |
     Monthly amount: EUR 40 | Who qualifies: ..." below "monthly stipends according to the
-    table below"); "the warranty of the standing desk" asks what nothing there says."""
+    table below"); "the warranty of the standing desk" asks what nothing there says. Not
+    for "how many" or "how much": a number asked without its column is the row's total
+    ("How many background checks in Texas?": "Texas | Totals: 146,982")."""
     row = row_cells(line)
-    if row is None or not names_key(line, question):
+    if row is None or not names_key(line, question) or _HOW_MANY.search(question):
         return []
     rest = set(content_terms(question)) - key_terms(line) - asking_terms(question)
     return row[1] if rest and rest <= said(question, source) else []

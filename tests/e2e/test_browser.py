@@ -120,20 +120,6 @@ def test_ask_upload_switch_provider_screenshot(
     expect(page.get_by_text("travel-and-expense-policy.pdf · page 2").first).to_be_visible()
     expect(page.get_by_text("320 dollars").first).to_be_visible()
 
-    # upload a PDF through the file input
-    pdf = tmp_path / "zephyr-brief.pdf"
-    write_text_pdf(
-        pdf,
-        [
-            "Project Zephyr overview.",
-            "The Zephyr launch date is 14 March 2027. The launch budget is 80,000 dollars.",
-        ],
-        "Zephyr",
-    )
-    page.locator("input[type=file]").set_input_files(str(pdf))
-    expect(page.get_by_text("zephyr-brief.pdf: added (2 pages")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("5 documents indexed")).to_be_visible(timeout=30_000)
-
     # switch provider in the sidebar
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stSelectbox").filter(has_text="Answer with").click()
@@ -156,6 +142,25 @@ def test_ask_upload_switch_provider_screenshot(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
+
+    # upload a PDF through the file input
+    pdf = tmp_path / "zephyr-brief.pdf"
+    write_text_pdf(
+        pdf,
+        [
+            "Project Zephyr overview.",
+            "The Zephyr launch date is 14 March 2027. The launch budget is 80,000 dollars.",
+        ],
+        "Zephyr",
+    )
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    expect(page.get_by_text("zephyr-brief.pdf: added (2 pages")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("5 documents indexed")).to_be_visible(timeout=30_000)
+
+    # one's own document beside the demo's: questions now search it, the demo's on request
+    # (the upload reruns only its fragment: the next run of the page, here a reload, says so)
+    page.reload()
+    expect(page.get_by_placeholder("Your documents (not the demo's)")).to_be_visible(timeout=60_000)
     page.close()
 
 
