@@ -85,15 +85,19 @@ _PROSE = re.compile(r"^\s*[A-Z]\S*(?:\s+\S+){4,}[.!]\s*$")
 
 
 def _kind(line: str) -> str:
-    if re.match(r"\s*[-•*–·▪]\s", line):
-        return "bullet"
-    return "numbered" if re.match(r"\s*\(?\d+[.)]\s", line) else "other"
+    """An item line's kind by the marker :func:`_item` reads: numbered, bulleted, or other
+    (a capitalised line, a table cell, a lettered item)."""
+    m = _BULLET.match(line)
+    marker = line[: m.start("item")] if m else ""
+    if any(ch.isdigit() for ch in marker):
+        return "numbered"
+    return "bullet" if marker.strip() and not any(ch.isalpha() for ch in marker) else "other"
 
 
-def _items_after(text: str, count: int | None, ended: list[bool] | None = None) -> list[str]:
+def _items_after(text: str, count: int | None) -> tuple[list[str], bool]:
     """Item lines (bullets, numbered, capitalised, the rows of a text table) in ``text``, in
-    order, up to ``count``, until, after prose, an item of another kind (then ``ended`` gets
-    True)."""
+    order, up to ``count``, until, after prose, an item of another kind; and whether that
+    ended the list (the next chunk does not continue it)."""
     items: list[str] = []
     lines = text.split("\n")
     rows = 0
@@ -107,15 +111,13 @@ def _items_after(text: str, count: int | None, ended: list[bool] | None = None) 
             prose = prose or bool(items and _PROSE.match(line))
             continue
         if prose and _kind(line) != kind:
-            if ended is not None:
-                ended.append(True)
-            break
+            return items, True
         kind = kind or _kind(line)
         if item not in items:
             items.append(item)
             if len(items) >= (count or MAX_ITEMS):
                 break
-    return items
+    return items, False
 
 
 # "FIPS 199 defines three levels of potential impact ..." and then, a paragraph each, "The
@@ -189,8 +191,7 @@ def list_answer(
             continue
         # "List them." after "How many functions...?" asks for as many as the sentence says
         count = qt.count or announced_count(text)
-        ended: list[bool] = []
-        items = _items_after(c.source.text[after:], count, ended)
+        items, ended = _items_after(c.source.text[after:], count)
         cites = [c.source.n]
         later = sorted(
             (s for s in sources if s.doc_id == c.source.doc_id and s.n != c.source.n),
@@ -204,12 +205,13 @@ def list_answer(
                 break
             if _chunk_index(s) == last + 1:
                 last += 1
-                more = [i for i in _items_after(s.text, None, ended) if i not in items]
+                more, ended = _items_after(s.text, None)
+                more = [i for i in more if i not in items]
                 if more:
                     items += more
                     cites.append(s.n)
         if follow and count and len(items) < count and not ended:
-            items += [i for i in _items_after(follow(c.source), None) if i not in items]
+            items += [i for i in _items_after(follow(c.source), None)[0] if i not in items]
         if len(items) >= 2 and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
             lead = re.sub(r"[\s.:]+$", "", text)
             piece = Piece(f"{lead}: {'; '.join(items[: count or MAX_ITEMS])}.", tuple(cites))

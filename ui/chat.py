@@ -35,19 +35,12 @@ def _suggest(q: str) -> None:
     st.session_state.pending_question = q
 
 
-def _demo_indexed(engine: Engine) -> set[str]:
-    from rag.demo import demo_names
-
-    return demo_names(engine.settings.demo_dir) & {d.name for d in engine.docs()}
-
-
-def _offered(engine: Engine) -> list[int]:
+def _offered(names: Sequence[str], demo: set[str]) -> list[int]:
     """The examples worth a click: their demo file is indexed, and no document of one's own
-    is (questions then search those, not the demo's)."""
-    from rag.demo import demo_names, examples_for
+    is (questions then search those, not the demo's). ``demo``: the demo corpus's names."""
+    from rag.demo import examples_for
 
-    names = [d.name for d in engine.docs()]
-    ok = set(examples_for(names, demo_names(engine.settings.demo_dir)))
+    ok = set(examples_for(names, demo))
     return [i for i, q in enumerate(EXAMPLES) if q in ok]
 
 
@@ -61,18 +54,18 @@ def _example_buttons(which: Iterable[int]) -> None:
 
 def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None:
     """``key_note``: what the provider picked in "Answer with" needs (ui.sidebar.key_note)."""
-    from rag.demo import indexed_words
+    from rag.demo import demo_names, indexed_words, searched_by_default
 
     docs = engine.docs()
-    demo = _demo_indexed(engine)
     if not docs:
         st.info("No documents yet: add some in the sidebar, then ask about them.")
         return
-    indexed = indexed_words([d.name for d in docs], demo)
+    names = {d.doc_id: d.name for d in docs}
+    demo = demo_names(engine.settings.demo_dir)
+    indexed = indexed_words(list(names.values()), demo & set(names.values()))
     them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
-    offered = _offered(engine)
-    if demo and len(demo) < len(docs):  # one's own beside the demo's: those are searched
-        own = sorted(d.name for d in docs if d.name not in demo)
+    offered = _offered(list(names.values()), demo)
+    if own := sorted(names[i] for i in searched_by_default(names, demo)):  # beside the demo's
         yours = f"your {own[0]}" if len(own) == 1 else f"your {len(own):,} documents"
         st.info(
             f"{indexed} Questions search {escape_md(yours)}; pick demo files in Ask within to "
@@ -95,7 +88,11 @@ def examples_left(turns: Sequence[Turn]) -> list[int]:
 
 def render_more_examples(engine: Engine, turns: Sequence[Turn]) -> None:
     """Under a short conversation on the demo documents: the examples not asked yet."""
-    offered = set(_offered(engine)) if turns else set()
+    from rag.demo import demo_names
+
+    if not turns:
+        return
+    offered = _offered([d.name for d in engine.docs()], demo_names(engine.settings.demo_dir))
     left = [i for i in examples_left(turns) if i in offered]
     if not left:
         return

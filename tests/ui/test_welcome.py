@@ -19,7 +19,7 @@ def _draw_welcome_for_one_document() -> None:
         settings = SimpleNamespace(demo_dir=Path("/nonexistent-demo"))
 
         def docs(self) -> list[SimpleNamespace]:
-            return [SimpleNamespace(name="memo.txt")]
+            return [SimpleNamespace(doc_id="m1", name="memo.txt")]
 
     render_welcome(OneDocument())  # type: ignore[arg-type]
 
