@@ -364,10 +364,16 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
 # condition ("when is the cache rebuilt?").
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
+    r"|\bwhat (\w+ )?(count|size)\b"
     r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
     r"\b(value|size|number|length|count|depth|limit)\b",
     re.I,
 )
+
+
+# A list item's or a section's number ("5. If there are any packages ...", "7.6.3.2
+# PBKDF2-HMAC-SHA256 ...") is no amount: "How much faster ...?" was answered with item 5.
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|\d+(?:\.\d+)+)\s+(?=[A-Z])")
 
 
 def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
@@ -375,6 +381,7 @@ def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
     question does not already say."""
     if not _ASKS_NUMBER.search(question):
         return False
+    bare = [_LEADING_NUMBER.sub("", t) for t in texts]
     return not any(
-        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in texts
+        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in bare
     )

@@ -128,6 +128,19 @@ def test_a_number_with_its_unit_is_an_amount_and_a_digit_in_a_name_is_not() -> N
     )
 
 
+def test_a_list_item_or_section_number_is_no_amount() -> None:
+    # "How much faster ...?" was answered with item 5 of a transition plan
+    q = "How much faster are installs with a file trigger?"
+    assert lacks_asked_number(q, ["5. If there are any packages which do it by hand, change them."])
+    assert not lacks_asked_number(q, ["5. Installs run 3x faster with the trigger."])
+    # "what ... count / size" asks for a number; a section number before a signature is none
+    q = "What iteration count should I use with pbkdf2_hmac_sha256?"
+    assert lacks_asked_number(q, ["7.6.3.2 PBKDF2-HMAC-SHA256 void pbkdf2_hmac_sha256 (...)"])
+    assert not lacks_asked_number(q, ["Use at least 600000 iterations."])
+    # a number that opens the sentence without a marker's full stop is the answer
+    assert not lacks_asked_number("How many people work here?", ["240 People work here."])
+
+
 HOTELS = (
     "The nightly hotel limit is 220 US dollars in most cities and 320 dollars in New York, "
     "San Francisco, London and Tokyo."
