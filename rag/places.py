@@ -27,3 +27,12 @@ def places(source: str, pages: Sequence[int]) -> str:
     if not shown:
         return ""
     return f"{unit}{'s' if len(shown) > 1 else ''} {', '.join(map(str, shown))}"
+
+
+def extent(source: str, pages: int) -> str:
+    """``"3 pages"``, ``"12 slides"``, ``"1 sheet"`` or ``""`` for a one-page format (a Word
+    file listed as "1 page" read as a one-page document)."""
+    unit = page_unit(source) or ("page" if pages > 1 else None)
+    if unit is None:
+        return ""
+    return f"{pages} {unit}{'s' if pages != 1 else ''}"

@@ -62,6 +62,9 @@ class Turn:
     within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
     within_names: list[str] = field(default_factory=list)  # their names when it was asked
     indexing: int = 0  # documents still being indexed when it was asked (it could not use them)
+    # It searched one's own documents by default, not the demo's: a refusal says so, since
+    # the demo's may hold the answer ("How many vacation days ...?" beside one's own policy)
+    own_only: bool = False
     # Its place among the session's questions (the cost table's "Question"): a new
     # conversation restarts ``id`` at 1, and two conversations' first questions were both 1.
     number: int = 0
@@ -251,6 +254,7 @@ class ChatSession:
         """Record what ``turn`` searches, names included: a saved answer must still say so
         after one of its documents is deleted (rag.scope)."""
         turn.within = [] if choice.docs_by_default else list(choice.docs)
+        turn.own_only = choice.docs_by_default
         if turn.within:
             indexed = {d.doc_id: d.name for d in self.engine.docs()}
             turn.within_names = names_of(turn.within, indexed)

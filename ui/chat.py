@@ -29,6 +29,10 @@ EXAMPLES = tuple(DEMO_EXAMPLES)  # each asks one demo file (rag.demo.EXAMPLES)
 # The examples not asked yet stay offered under a conversation this short: clicking the
 # first one took them all away, so the second could only be tried in a new conversation.
 EXAMPLES_UNTIL_TURNS = 3
+OWN_ONLY_NOTE = (
+    "Only your own documents were searched, not the demo's: pick demo files in Ask within "
+    "to include them."
+)
 
 
 def _suggest(q: str) -> None:
@@ -253,6 +257,8 @@ def render_turn(t: Turn) -> None:
             a = t.answers[0]
             anchor = f"sources-{t.id}"
             render_answer_body(a, anchor, t.indexing)
+            if a.refused and t.own_only:
+                st.caption(f":material/info: {OWN_ONLY_NOTE}")
             sources.render(a.sources, a.answer, a.cited, anchor, refused=a.refused)
             # the tone of "there are no documents" or of the canned refusal says nothing
             if not (a.no_sources or a.refused):

@@ -22,6 +22,7 @@ import streamlit as st
 
 from rag.engine import SUPPORTED_SUFFIXES, Engine, FileResult, IngestError, safe_upload_name
 from rag.ingest_progress import Estimate, file_done
+from rag.places import extent
 from rag.store import DocInfo
 from rag.workspaces import DEFAULT, collection_for
 from ui import embedder, running_uploads
@@ -283,9 +284,8 @@ def render_list(engine: Engine) -> None:
     st.caption(f"{len(docs)} document{'s' if len(docs) != 1 else ''} indexed")
     _reread_control(engine, docs)
     for d in docs:
-        st.markdown(
-            f"**{escape_md(d.name)}**  \n{plural(d.pages, 'page')} · {plural(d.chunks, 'chunk')}"
-        )
+        size = " · ".join(x for x in (extent(d.name, d.pages), plural(d.chunks, "chunk")) if x)
+        st.markdown(f"**{escape_md(d.name)}**  \n{size}")
     if docs:
         _delete_control(engine, {d.doc_id: d.name for d in docs})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.places import place, places
+from rag.places import extent, place, places
 
 
 def test_a_paginated_format_says_its_own_unit() -> None:
@@ -23,3 +23,12 @@ def test_a_one_page_format_shows_no_page() -> None:
 def test_a_name_without_a_known_suffix_keeps_pages_past_the_first() -> None:
     assert place("Pasted text", 1) == ""
     assert place("scan", 4) == "page 4"
+
+
+def test_the_document_list_counts_pages_slides_and_sheets_and_not_one_page_formats() -> None:
+    assert extent("policy.pdf", 3) == "3 pages"
+    assert extent("memo.pdf", 1) == "1 page"
+    assert extent("deck.pptx", 12) == "12 slides"
+    assert extent("budget.xlsx", 1) == "1 sheet"
+    assert extent("remote-work-policy.docx", 1) == ""  # was "1 page"
+    assert extent("handbook.md", 1) == ""

@@ -56,11 +56,17 @@ def test_own_documents_are_searched_and_the_demo_only_when_picked(
     # the turn searched the default, recorded as "all": nothing to restore but the default
     assert at.session_state.turns[-1].within == []
     assert not any("Searched within" in str(c.value) for c in at.caption)
+    assert not any("Only your own documents" in str(c.value) for c in at.caption)
+    # a refusal says the demo's were not searched: they may hold the answer
+    ask(at, "How many vacation days do employees get?")
+    assert at.session_state.turns[-1].answers[0].refused
+    assert any("Only your own documents were searched" in str(c.value) for c in at.caption)
 
     handbook = _doc_id(app_index, "employee-handbook.md")
     at.multiselect(key="ask_within").set_value([handbook]).run()
     ask(at, "What are the core hours?")
     assert "Pacific time" in at.session_state.turns[-1].answers[0].answer
+    assert not at.session_state.turns[-1].own_only
     assert at.session_state.turns[-1].within == [handbook]
 
 
