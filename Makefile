@@ -7,7 +7,7 @@
 .PHONY: run test setup setup-test browser ocr postgres check format lint typecheck contracts bench clean run-local setup-local
 
 PY := .venv/bin/python
-PYTEST_ARGS ?= -m "not live and not slow"
+PYTEST_ARGS ?= -m "not live and not slow" --durations=30
 
 # OCR is optional for the app: when Tesseract cannot be installed here (no root, no sudo),
 # the app still runs and scanned pages fail alone with the install hint.
