@@ -16,9 +16,11 @@ whether it is local, and that must not need the extra.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -66,6 +68,9 @@ class _Loaded:
 
 _models: dict[tuple[str, int, int], _Loaded] = {}
 _models_lock = threading.Lock()
+# every model loaded, dropped from ``_models`` or not (a provider or a traceback may still hold
+# one after ``unload_all``): closed at exit, see ``_close_all``
+_ever_loaded: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def load_model(path: Path, threads: int, n_ctx: int) -> _Loaded:
@@ -95,8 +100,20 @@ def load_model(path: Path, threads: int, n_ctx: int) -> _Loaded:
             raise ModelNotFoundError(
                 f"cannot load GGUF {path.name}: {type(e).__name__}: {e}", provider="llamacpp"
             ) from e
+        _ever_loaded.add(llm)
         got = _models[key] = _Loaded(llm, threading.Lock())
         return got
+
+
+def _close_all() -> None:
+    # At interpreter exit, while llama_cpp's modules still stand: a model left to its
+    # ``__del__`` there printed "TypeError: 'NoneType' object is not callable" (free_model)
+    # into every test run's and server's log.
+    for llm in list(_ever_loaded):
+        llm.close()
+
+
+atexit.register(_close_all)
 
 
 def unload_all() -> None:

@@ -109,6 +109,22 @@ def test_each_user_sees_only_their_own_conversations(app: App) -> None:
             (ARTIFACTS / "sign_in_timings.json").write_text(json.dumps(rounded, indent=2))
 
 
+def _second_tab_follows_sign_out(page: Page, app: App) -> None:
+    # Her second tab follows her sign-out in the first (Streamlit reads the cookie once per
+    # tab: it went on showing her conversations); ui.auth has it reload.
+    other = page.context.new_page()
+    other.goto(app.url)
+    expect(other.get_by_text(f"Signed in as {ALICE.name}")).to_be_visible(timeout=60_000)
+    # ... once its follower script runs (the element after that caption): under load it came
+    # later, wrote Alice back over the sign-out's "" and never reloaded
+    other.wait_for_function("() => window.__gqaIdentity !== undefined", timeout=30_000)
+    _sign_out(page)
+    expect(other.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
+    expect(other.get_by_text("Signed in as")).to_have_count(0)
+    _shot(other, "2b_second_tab_signed_out")
+    other.close()
+
+
 def _run(page: Page, app: App) -> None:
     app.idp.sign_in_as(ALICE)
     page.goto(app.url)
@@ -139,16 +155,7 @@ def _run(page: Page, app: App) -> None:
     page.wait_for_url(re.compile(r"[?&]c=\w+"), timeout=30_000)
     alices = re.search(r"[?&]c=(\w+)", page.url).group(1)  # type: ignore[union-attr]
     _shot(page, "2_alice_answered")
-    # Her second tab follows her sign-out in the first (Streamlit reads the cookie once per
-    # tab: it went on showing her conversations); ui.auth has it reload.
-    other = page.context.new_page()
-    other.goto(app.url)
-    expect(other.get_by_text(f"Signed in as {ALICE.name}")).to_be_visible(timeout=60_000)
-    _sign_out(page)
-    expect(other.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
-    expect(other.get_by_text("Signed in as")).to_have_count(0)
-    _shot(other, "2b_second_tab_signed_out")
-    other.close()
+    _second_tab_follows_sign_out(page, app)
 
     _sign_in(page, app, BOB)
     expect(sidebar.get_by_text("Your questions and answers are saved here")).to_be_visible()
