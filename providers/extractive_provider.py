@@ -33,6 +33,7 @@ from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
 from providers.extractive_everyday import everyday_rescue
+from providers.extractive_labels import label_answer
 from providers.extractive_overview import dated_answer, overview_answer
 from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
@@ -223,10 +224,15 @@ class ExtractiveProvider:
         if section is None and (low or asks_rules_of(question)):
             section = section_answer(question, request.sources, loose=True)
         refused = not cands or (low and section is None) or bool(unknown)
+        # "Who attended ...?", "What did the team decide?": the notes' labels answer
+        if labelled := label_answer(question, request.sources):
+            refused = False
         if refused:
             pieces = []
+        elif labelled or section:
+            pieces = labelled or [section] if section else labelled
         else:
-            pieces = [section] if section else self._compose(question, cands, request.sources)
+            pieces = self._compose(question, cands, request.sources)
             pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
         # No number in an answer to "how many": it answers another question.

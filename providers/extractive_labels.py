@@ -1,0 +1,125 @@
+"""Meeting notes, minutes and call notes are read by their labels: a line "Attendees: Marta
+Kowalski (chair), Jonas Berg, ...", "Participants: ...", "Next meeting: 24 February 2027",
+"Date: 14 January 2027", or a heading "Decisions" / "Action items" over its items.
+
+People ask in verbs ("Who attended the platform sync?", "What did the team decide?", "Who
+took part in the vendor call?"), which no label repeats: "attended" and "Attendees" stem
+apart ("attend", "attende"), "decide" and "Decisions" too ("decid", "decis"), so neither
+sentence scoring nor the section rule (``extractive_sections``) found anything, and the
+answerer refused, or quoted one row of the action items for "What are the action items?".
+Here the asking words pick the labels that answer them; the question's other words ("the
+platform sync", "the vendor call") must all be said by the document's name, its title or
+the labelled text, so the notes of another meeting are never quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from providers.base import Source
+from providers.extractive_cuts import ITEM, opens_document
+from providers.extractive_lists import Piece
+from text.terms import content_terms, name_words
+
+_MEETING = r"(?:meeting|call|sync|session|review|stand-?up|retro(?:spective)?|workshop|interview)"
+# What asks for a list or a verdict, not for a fact to look up
+_WHAT = re.compile(
+    r"^\s*(?:what|which|were|was|did|has|have|are|is|list|summari[sz]e|tell)\b", re.I
+)
+# (the words that ask, which are set aside; the labels that answer them). The question's
+# other words are matched against the document (see the module's docstring).
+_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(asks, re.I), re.compile(rf"^(?:{labels})$", re.I))
+    for asks, labels in (
+        (
+            r"\bwho\s+(?:attended|took\s+part(?:\s+in)?|participated(?:\s+in)?|joined|"
+            r"(?:was|were)\s+(?:there|present))\b|\b(?:attendees|participants)\b"
+            rf"|\bwho\s+(?:was|were)\s+(?:at|in|on)\b(?=.*\b{_MEETING}\b)",
+            r"attendees|attendance|participants|present|in attendance",
+        ),
+        (
+            r"(?<=\s)(?:decided?|decisions?|agreed(?:\s+on)?|agree(?:\s+on)?)\b",
+            r"decisions?|agreed|agreements?|resolutions?",
+        ),
+        (
+            r"\b(?:action\s+items?|next\s+steps|to-?dos?|follow-?ups)\b",
+            r"action\s+items?|actions|next\s+steps|to-?dos?|follow-?ups",
+        ),
+        (r"\bnext\s+meeting\b", r"next\s+meeting"),
+        (rf"^\s*when\s+(?:was|is|did)\b(?=.*\b{_MEETING}\b)(?!.*\bnext\b)", r"date|held\s+on"),
+    )
+)
+# "Attendees: ...", "**Decision:** ...": a label of at most three words, then its text
+_LABEL_LINE = re.compile(r"^[\s*_#]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*:[\s*_]*(?P<text>\S.*)$")
+# a heading: a few words alone on their line, no end punctuation
+_HEADING_LINE = re.compile(r"^[\s#*_]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*$")
+# Words that name no particular meeting: "Who attended the meeting?", "Was anything decided?"
+_ANY = re.compile(
+    rf"\b(?:{_MEETING}s?|notes|minutes|anything|something|any|ever|yet|made|taken|reached)\b", re.I
+)
+MAX_ITEMS = 10
+DECISIONS = 1  # its asking words are verbs of any question: asked with "what" only
+MAX_DOCUMENTS = 3
+
+
+def _context(src: Source) -> set[str]:
+    """What the document is: its file name's words and, in its first chunk, its title."""
+    said = set(content_terms(name_words(src.source)))
+    if opens_document(src):
+        said |= set(content_terms(src.text.lstrip().split("\n", 1)[0]))
+    return said
+
+
+def _section(lines: list[str], start: int) -> list[str]:
+    """The items under the heading at ``start``: the lines up to the next heading or label
+    ("- Owner: Jonas" is an item; "Risks" and "Next meeting: ..." are not)."""
+    items: list[str] = []
+    for line in lines[start + 1 :]:
+        text = line.strip()
+        if not text:
+            continue
+        body = ITEM.match(text)
+        if body is None and (_HEADING_LINE.match(text) or _LABEL_LINE.match(text)):
+            break
+        items.append((body.group("body") if body else text).strip().rstrip(". "))
+        if len(items) >= MAX_ITEMS:
+            break
+    return items
+
+
+def _labelled(src: Source, labels: re.Pattern[str]) -> str | None:
+    """The first labelled line or section of ``src`` that ``labels`` names, as
+    "Label: text" (a section's items joined by semicolons)."""
+    lines = src.text.split("\n")
+    for i, line in enumerate(lines):
+        if (m := _LABEL_LINE.match(line)) and labels.match(m.group("label").strip()):
+            return f"{m.group('label').strip()}: {m.group('text').strip()}"
+        h = _HEADING_LINE.match(line)
+        if h and labels.match(h.group("label").strip()) and (items := _section(lines, i)):
+            return f"{h.group('label').strip()}: {'; '.join(items)}."
+    return None
+
+
+def label_answer(question: str, sources: Sequence[Source]) -> list[Piece]:
+    """The labelled lines or sections that answer ``question``, one per document (none:
+    ask as usual)."""
+    for n, (asks, labels) in enumerate(_ASKED):
+        m = asks.search(question)
+        if m is None or (n == DECISIONS and not _WHAT.match(question)):
+            continue
+        rest = question[: m.start()] + " " + question[m.end() :]
+        # "the call" is the vendor call's notes when a document is named so; else any meeting's
+        for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
+            if pieces := _answering(labels, said, sources):
+                return pieces
+    return []
+
+
+def _answering(labels: re.Pattern[str], rest: set[str], sources: Sequence[Source]) -> list[Piece]:
+    pieces: dict[str, Piece] = {}
+    for src in sources:
+        text = _labelled(src, labels)
+        if text and src.source not in pieces and rest <= _context(src) | set(content_terms(text)):
+            pieces[src.source] = Piece(text, (src.n,))
+    return list(pieces.values())[:MAX_DOCUMENTS]

@@ -1,0 +1,103 @@
+"""Meeting notes read by their labels: "Attendees: ...", "Decisions", "Action items", "Next
+meeting: ...". A newcomer's own notes were refused for "Who attended the platform sync?" and
+"What did the team decide?", and "What are the action items?" got one row of four."""
+
+from __future__ import annotations
+
+from providers.base import Message, Request, Source
+from providers.extractive_labels import label_answer
+
+SYNC = """Platform team sync - 10 February 2027
+
+Attendees: Marta Kowalski (chair), Jonas Berg, Aiko Tanaka
+
+Decisions
+
+- We will migrate the billing service to PostgreSQL 16.
+- The old reporting dashboard will be switched off on 31 March 2027.
+
+Action items
+
+Jonas Berg | Action: Write the migration runbook | Due: 24 February 2027
+
+Aiko Tanaka | Action: Load-test the billing service | Due: 3 March 2027
+
+Risks
+
+The migration window is limited to 4 hours on a Sunday night.
+
+Next meeting: 24 February 2027."""
+
+CALL = """Vendor call notes - Northwind Cloud renewal
+Date: 14 January 2027
+Participants: Sam Okafor (procurement), Dana Whitfield (account manager)
+
+Summary
+Northwind offered to renew our hosting contract for 24 months.
+
+Decision: no decision yet; the go/no-go meeting is on 15 February 2027."""
+
+SOURCES = [
+    Source(n=1, source="platform-sync.md", page=1, text=SYNC, chunk_id="a:0"),
+    Source(n=2, source="vendor-call-notes.txt", page=1, text=CALL, chunk_id="b:0"),
+]
+
+
+def _answer(question: str) -> list[tuple[str, tuple[int, ...]]]:
+    return [(p.text, p.cites) for p in label_answer(question, SOURCES)]
+
+
+def test_who_attended_is_the_attendees_line_of_the_meeting_named() -> None:
+    attendees = ("Attendees: Marta Kowalski (chair), Jonas Berg, Aiko Tanaka", (1,))
+    assert _answer("Who attended the platform sync?") == [attendees]
+    assert _answer("Who was at the platform team sync?") == [attendees]
+    participants = "Participants: Sam Okafor (procurement), Dana Whitfield (account manager)"
+    assert _answer("Who took part in the vendor call?") == [(participants, (2,))]
+    # "the call" is the one document called so; "the meeting" is any meeting's notes
+    assert _answer("Who joined the call?") == [(participants, (2,))]
+    assert _answer("Who attended the meeting?") == [attendees, (participants, (2,))]
+    # a meeting no document is about is not answered with another one's attendees
+    assert _answer("Who attended the board review?") == []
+
+
+def test_what_was_decided_is_the_decisions_section_or_line() -> None:
+    decisions = (
+        "Decisions: We will migrate the billing service to PostgreSQL 16; The old reporting "
+        "dashboard will be switched off on 31 March 2027.",
+        (1,),
+    )
+    assert _answer("What did the team decide?") == [decisions]
+    assert _answer("What was decided in the platform sync?") == [decisions]
+    assert _answer("Was anything decided on the vendor call?") == [
+        ("Decision: no decision yet; the go/no-go meeting is on 15 February 2027.", (2,))
+    ]
+    # "decide" in a question that asks how, not what: not the notes' decisions
+    assert _answer("How do I decide which plan to buy?") == []
+
+
+def test_action_items_are_all_the_rows_and_a_section_ends_at_the_next_heading() -> None:
+    assert _answer("What are the action items?") == [
+        (
+            "Action items: Jonas Berg | Action: Write the migration runbook | Due: 24 "
+            "February 2027; Aiko Tanaka | Action: Load-test the billing service | Due: 3 March "
+            "2027.",
+            (1,),
+        )
+    ]
+    assert _answer("When is the next meeting?") == [("Next meeting: 24 February 2027.", (1,))]
+    assert _answer("When was the vendor call?") == [("Date: 14 January 2027", (2,))]
+    assert _answer("When is the billing migration?") == []  # no meeting asked about
+
+
+def test_the_extractive_answer_quotes_the_label_however_unsure_the_model() -> None:
+    from providers.extractive_provider import ExtractiveProvider, RefusalModel
+    from tests.conftest import FakeEmbedder
+
+    model = RefusalModel(weights={}, bias=-3.0, threshold=0.45)  # it would refuse anything
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=model)
+    q = "Who attended the platform sync?"
+    response = provider.generate(
+        Request(messages=[Message("user", q)], question=q, sources=SOURCES)
+    )
+    assert not response.refused
+    assert response.text == "Attendees: Marta Kowalski (chair), Jonas Berg, Aiko Tanaka [1]"
