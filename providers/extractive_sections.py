@@ -241,8 +241,23 @@ def _body(src: Source, heading_index: int) -> list[str]:
             body
         ) >= MAX_BODY_SENTENCES:
             break
+        if body and _ends_section(src.text, s, line, body[-1]):
+            break
         body.append(" ".join(line.split()))
     return body
+
+
+# "Next meeting: 24 February 2027." in a paragraph of its own after the Risks section's prose
+# is the notes' next entry, not a risk; "Part-time: 12 days" after "Full-time: 25 days" goes on.
+_LABEL = re.compile(r"^\s*[A-Z][\w -]{0,30}:\s+\S")
+
+
+def _ends_section(text: str, start: int, line: str, last: str) -> bool:
+    return bool(
+        _LABEL.match(line)
+        and not _LABEL.match(last)
+        and text[:start].rstrip(" \t").endswith("\n\n")
+    )
 
 
 _DATE = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")

@@ -222,3 +222,14 @@ def test_a_heading_two_documents_share_names_neither() -> None:
     b = Source(2, "tuition.pdf", 1, "Tuition\n\nEligibility\nPermanent staff only.")
     assert section_answer("What is the eligibility?", [a, b], loose=True) is None
     assert section_answer("What is the eligibility?", [a], loose=True) is not None
+
+
+def test_a_label_in_a_paragraph_of_its_own_ends_the_section_and_a_run_of_labels_does_not() -> None:
+    notes = (
+        "Sync notes\n\nRisks\n\nThe window is limited to 4 hours.\n\nNext meeting: 24 February "
+        "2027.\n\nLeave\n\nFull-time: 25 days.\nPart-time: 12 days."
+    )
+    risks = section_answer("What are the risks?", [_src(notes)], loose=True)
+    assert risks is not None and risks.text == "Risks: The window is limited to 4 hours."
+    leave = section_answer("What are the leave rules?", [_src(notes)], loose=True)
+    assert leave is not None and leave.text == "Leave: Full-time: 25 days. Part-time: 12 days."
