@@ -54,7 +54,7 @@ from providers.extractive_signature import signature
 from providers.extractive_spelling import spelt_as_sources
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
-from text.asking import as_question, plain_question
+from text.asking import as_question, own_part, plain_question
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
 from text.terms import content_terms, without_file_names
@@ -217,22 +217,20 @@ class ExtractiveProvider:
         # its section, whose sentences do not repeat the heading's words.
         section = section_answer(question, request.sources)
         low = p_answerable < self.refusal.threshold and not (
-            rescued(question, cands) or everyday_rescue(question, cands)
+            rescued(question, cands)
+            or everyday_rescue(question, cands)
+            or self._own_rescued(question, request.sources, cands)
         )
         # A sentence-case heading ("Remote work", "Security basics") names the section the
         # model doubts, or whose rules are asked ("What are the security requirements?").
         if section is None and (low or asks_rules_of(question)):
             section = section_answer(question, request.sources, loose=True)
-        refused = not cands or (low and section is None) or bool(unknown)
-        # "Who attended ...?", "What did the team decide?": the notes' labels answer
-        if labelled := label_answer(question, request.sources):
-            refused = False
-        if refused:
-            pieces = []
-        elif labelled or section:
-            pieces = labelled or [section] if section else labelled
+        labelled = label_answer(question, request.sources)  # "Who attended ...?": a label
+        refused = not labelled and (not cands or (low and section is None) or bool(unknown))
+        if refused or labelled:
+            pieces = labelled
         else:
-            pieces = self._compose(question, cands, request.sources)
+            pieces = [section] if section else self._compose(question, cands, request.sources)
             pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
         # No number in an answer to "how many": it answers another question.
@@ -246,6 +244,21 @@ class ExtractiveProvider:
         raw = {"p_answerable": p_answerable, "features": feats, "unknown_terms": unknown}
         raw.update(self._read_as(request, asked, spelt, text))
         return self._response(text, cited, t0, raw, refused), cands
+
+    def _own_rescued(
+        self, question: str, sources: Sequence[Source], cands: Sequence[Candidate]
+    ) -> bool:
+        """A follow-up that carried the last turn's terms in brackets ("Until when is it
+        valid? (Northwind)") is rescued as its own words are, when both pick the same best
+        sentence: the passages were searched with the terms, yet the sentence that answers
+        ("The offer is valid until 28 February 2027.") need not repeat them, and they halved
+        its overlap with the question."""
+        own = own_part(question)
+        if own == question or not cands:
+            return False
+        mine = self.candidates(own, sources)
+        same = bool(mine) and quotable(mine)[0].text == quotable(cands)[0].text
+        return same and (rescued(own, mine) or everyday_rescue(own, mine))
 
     @staticmethod
     def _read_as(request: Request, asked: str, question: str, text: str = "") -> dict[str, str]:
