@@ -113,7 +113,7 @@ def label_answer(question: str, sources: Sequence[Source]) -> list[Piece]:
         for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
             if pieces := _answering(labels, said, sources):
                 return pieces
-    return []
+    return _role_line(question, sources)
 
 
 def _answering(labels: re.Pattern[str], rest: set[str], sources: Sequence[Source]) -> list[Piece]:
@@ -123,3 +123,27 @@ def _answering(labels: re.Pattern[str], rest: set[str], sources: Sequence[Source
         if text and src.source not in pieces and rest <= _context(src) | set(content_terms(text)):
             pieces[src.source] = Piece(text, (src.n,))
     return list(pieces.values())[:MAX_DOCUMENTS]
+
+
+# "Dana Whitfield (Northwind account manager)", "Marta Kowalski (chair)": a name and, in
+# brackets, the role that "Who is Northwind's account manager?" and "Who chaired the sync?"
+# ask for; no sentence says it, so the answerer refused.
+_NAMED_ROLE = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3}\s*\((?P<role>[^()]{2,60})\)")
+_WHO = re.compile(r"^\s*who\b(?:\s+(?:is|was|are|were))?", re.I)
+
+
+def _role_line(question: str, sources: Sequence[Source]) -> list[Piece]:
+    """The line naming the person whose bracketed role the who-question asks for: every
+    word of the question is in the role, the line or the document's name, and one of them
+    in the role itself (none: ask as usual)."""
+    if (m := _WHO.match(question)) is None:
+        return []
+    asked = set(content_terms(question[m.end() :]))
+    for src in sources:
+        for line in src.text.split("\n"):
+            for named in _NAMED_ROLE.finditer(line):
+                role = set(content_terms(named.group("role")))
+                told = role | set(content_terms(line)) | _context(src)
+                if asked and asked & role - _context(src) and asked <= told:
+                    return [Piece(" ".join(line.split()), (src.n,))]
+    return []

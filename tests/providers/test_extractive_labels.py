@@ -101,3 +101,14 @@ def test_the_extractive_answer_quotes_the_label_however_unsure_the_model() -> No
     )
     assert not response.refused
     assert response.text == "Attendees: Marta Kowalski (chair), Jonas Berg, Aiko Tanaka [1]"
+
+
+def test_who_holds_a_role_is_the_line_naming_them_with_it_in_brackets() -> None:
+    participants = "Participants: Sam Okafor (procurement), Dana Whitfield (account manager)"
+    assert _answer("Who is Northwind's account manager?") == [(participants, (2,))]
+    assert _answer("Who chaired the platform sync?") == [
+        ("Attendees: Marta Kowalski (chair), Jonas Berg, Aiko Tanaka", (1,))
+    ]
+    # a role nobody's brackets hold, or a word of the question nothing says: ask as usual
+    assert _answer("Who is the CEO of Northwind?") == []
+    assert _answer("Who is the account manager at Contoso?") == []
