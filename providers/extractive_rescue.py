@@ -364,7 +364,10 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
 # condition ("when is the cache rebuilt?").
 _ASKS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
-    r"|\bwhat (\w+ )?(count|size)\b"
+    # "What iteration count ...?"; not "what ... size": "What buffer size does the example
+    # define as CHUNK?" is answered by code ("#define CHUNK 16384") the composer may not lead
+    # with, and it was refused
+    r"|\bwhat (\w+ )?count\b"
     r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
     r"\b(value|size|number|length|count|depth|limit)\b",
     re.I,

@@ -133,7 +133,7 @@ def test_a_list_item_or_section_number_is_no_amount() -> None:
     q = "How much faster are installs with a file trigger?"
     assert lacks_asked_number(q, ["5. If there are any packages which do it by hand, change them."])
     assert not lacks_asked_number(q, ["5. Installs run 3x faster with the trigger."])
-    # "what ... count / size" asks for a number; a section number before a signature is none
+    # "what ... count" asks for a number; a section number before a signature is none
     q = "What iteration count should I use with pbkdf2_hmac_sha256?"
     assert lacks_asked_number(q, ["7.6.3.2 PBKDF2-HMAC-SHA256 void pbkdf2_hmac_sha256 (...)"])
     assert not lacks_asked_number(q, ["Use at least 600000 iterations."])
