@@ -20,46 +20,18 @@ from collections.abc import Sequence
 from providers.base import Source
 from providers.extractive_cuts import ITEM, opens_document
 from providers.extractive_lists import Piece
+from text.labels import MEETING, asked_labels
 from text.terms import content_terms, name_words
 
-_MEETING = r"(?:meeting|call|sync|session|review|stand-?up|retro(?:spective)?|workshop|interview)"
-# What asks for a list or a verdict, not for a fact to look up
-_WHAT = re.compile(
-    r"^\s*(?:what|which|were|was|did|has|have|are|is|list|summari[sz]e|tell)\b", re.I
-)
-# (the words that ask, which are set aside; the labels that answer them). The question's
-# other words are matched against the document (see the module's docstring).
-_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(asks, re.I), re.compile(rf"^(?:{labels})$", re.I))
-    for asks, labels in (
-        (
-            r"\bwho\s+(?:attended|took\s+part(?:\s+in)?|participated(?:\s+in)?|joined|"
-            r"(?:was|were)\s+(?:there|present))\b|\b(?:attendees|participants)\b"
-            rf"|\bwho\s+(?:was|were)\s+(?:at|in|on)\b(?=.*\b{_MEETING}\b)",
-            r"attendees|attendance|participants|present|in attendance",
-        ),
-        (
-            r"(?<=\s)(?:decided?|decisions?|agreed(?:\s+on)?|agree(?:\s+on)?)\b",
-            r"decisions?|agreed|agreements?|resolutions?",
-        ),
-        (
-            r"\b(?:action\s+items?|next\s+steps|to-?dos?|follow-?ups)\b",
-            r"action\s+items?|actions|next\s+steps|to-?dos?|follow-?ups",
-        ),
-        (r"\bnext\s+meeting\b", r"next\s+meeting"),
-        (rf"^\s*when\s+(?:was|is|did)\b(?=.*\b{_MEETING}\b)(?!.*\bnext\b)", r"date|held\s+on"),
-    )
-)
 # "Attendees: ...", "**Decision:** ...": a label of at most three words, then its text
 _LABEL_LINE = re.compile(r"^[\s*_#]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*:[\s*_]*(?P<text>\S.*)$")
 # a heading: a few words alone on their line, no end punctuation
 _HEADING_LINE = re.compile(r"^[\s#*_]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*$")
 # Words that name no particular meeting: "Who attended the meeting?", "Was anything decided?"
 _ANY = re.compile(
-    rf"\b(?:{_MEETING}s?|notes|minutes|anything|something|any|ever|yet|made|taken|reached)\b", re.I
+    rf"\b(?:{MEETING}s?|notes|minutes|anything|something|any|ever|yet|made|taken|reached)\b", re.I
 )
 MAX_ITEMS = 10
-DECISIONS = 1  # its asking words are verbs of any question: asked with "what" only
 MAX_DOCUMENTS = 3
 
 
@@ -104,14 +76,11 @@ def _labelled(src: Source, labels: re.Pattern[str]) -> str | None:
 def label_answer(question: str, sources: Sequence[Source]) -> list[Piece]:
     """The labelled lines or sections that answer ``question``, one per document (none:
     ask as usual)."""
-    for n, (asks, labels) in enumerate(_ASKED):
-        m = asks.search(question)
-        if m is None or (n == DECISIONS and not _WHAT.match(question)):
-            continue
+    for m, asked in asked_labels(question):
         rest = question[: m.start()] + " " + question[m.end() :]
         # "the call" is the vendor call's notes when a document is named so; else any meeting's
         for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
-            if pieces := _answering(labels, said, sources):
+            if pieces := _answering(asked.label, said, sources):
                 return pieces
     return _role_line(question, sources)
 
