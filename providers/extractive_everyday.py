@@ -164,6 +164,31 @@ def expansion_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return any(spells_out(question, c.text) for c in quotable(cands)[:3])
 
 
+# --- "What should I do if I'm sick?", "How do I report an IT problem?" ----------------------
+_ASKS_PROCEDURE = re.compile(
+    r"^\s*(?:what\s+(?:should|do|must|can)\s+(?:i|we)\s+do\b"
+    r"|how\s+(?:do|can|should|must)\s+(?:i|we)\b)",
+    re.I,
+)
+# An instruction: what the reader is to do, or a rule for them
+_INSTRUCTS = re.compile(
+    r"\b(?:you|your|must|should|need\s+to|please|call|contact|e-?mail|report|submit|send|"
+    r"ask|request|complete|fill\s+in|go\s+to|log\s+in|sign\s+in)\b",
+    re.I,
+)
+
+
+def procedure_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "What should I do if I'm sick?" or "How do I report an IT problem?" whose
+    topic words (light verbs aside; one is enough) are all in the best quotable sentence, an
+    instruction: "If you are sick, call your line manager before 9:30 am ..." (P 0.35, one
+    content word: the model doubts short questions)."""
+    if not _ASKS_PROCEDURE.search(question):
+        return False
+    covered = all_in_best(question, cands, ignore=_LIGHT_VERBS)
+    return covered is not None and bool(covered[0]) and bool(_INSTRUCTS.search(covered[1]))
+
+
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """Any of the rescues above."""
     return (
@@ -172,4 +197,5 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or options_rescue(question, cands)
         or where_rescue(question, cands)
         or contact_rescue(question, cands)
+        or procedure_rescue(question, cands)
     )

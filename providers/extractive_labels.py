@@ -18,9 +18,10 @@ import re
 from collections.abc import Sequence
 
 from providers.base import Source
-from providers.extractive_cuts import ITEM, opens_document
-from providers.extractive_lists import Piece
+from providers.extractive_cuts import END, ITEM, opens_document
+from providers.extractive_lists import FollowFn, Piece
 from text.labels import MEETING, asked_labels
+from text.sentences import sentence_spans
 from text.terms import content_terms, name_words
 
 # "Attendees: ...", "**Decision:** ...": a label of at most three words, then its text
@@ -60,35 +61,68 @@ def _section(lines: list[str], start: int) -> list[str]:
     return items
 
 
-def _labelled(src: Source, labels: re.Pattern[str]) -> str | None:
+# ... or one that opens a sentence inside a line: "... to sales@copperline-it.co.uk. Contact:
+# James Whitaker, Account Manager, ..."
+_LABEL_INSIDE = re.compile(r"(?<=[.!?]\s)(?P<label>[A-Z][\w -]{0,30}?):\s*(?P<text>\S.*)$")
+
+
+def _labelled(src: Source, labels: re.Pattern[str], follow: FollowFn | None) -> str | None:
     """The first labelled line or section of ``src`` that ``labels`` names, as
     "Label: text" (a section's items joined by semicolons)."""
     lines = src.text.split("\n")
+    if follow is not None and not END.search(src.text):  # the chunk's end cut a sentence
+        lines += follow(src).split("\n")[:MAX_RUN_ON_LINES]
     for i, line in enumerate(lines):
-        if (m := _LABEL_LINE.match(line)) and labels.match(m.group("label").strip()):
-            return f"{m.group('label').strip()}: {m.group('text').strip()}"
+        m = _LABEL_LINE.match(line) or _LABEL_INSIDE.search(line)
+        if m and labels.match(m.group("label").strip()):
+            return (
+                f"{m.group('label').strip()}: {_runs_on(m.group('text').strip(), lines[i + 1 :])}"
+            )
         h = _HEADING_LINE.match(line)
         if h and labels.match(h.group("label").strip()) and (items := _section(lines, i)):
             return f"{h.group('label').strip()}: {'; '.join(items)}."
     return None
 
 
-def label_answer(question: str, sources: Sequence[Source]) -> list[Piece]:
+MAX_RUN_ON_LINES = 3
+
+
+def _runs_on(text: str, after: list[str]) -> str:
+    """A label's text with the lines its sentence runs on to ("Payment terms: 50% deposit on
+    acceptance, balance within 30 | days of installation."), up to its end; a line that is
+    a label or a heading of its own ("Participants: ...") is not run on to."""
+    for line in after[:MAX_RUN_ON_LINES]:
+        if END.search(text) or not line.strip():
+            break
+        if _LABEL_LINE.match(line) or _HEADING_LINE.match(line):
+            break
+        text = f"{text} {line.strip()}"
+    spans = sentence_spans(text)
+    return text[: spans[0][1]] if spans else text
+
+
+def label_answer(
+    question: str, sources: Sequence[Source], follow: FollowFn | None = None
+) -> list[Piece]:
     """The labelled lines or sections that answer ``question``, one per document (none:
-    ask as usual)."""
+    ask as usual). ``follow``: the text after a source in its document."""
     for m, asked in asked_labels(question):
         rest = question[: m.start()] + " " + question[m.end() :]
+        if asked.guard is not None:  # "how long" of "How long is the quote valid for?"
+            rest = asked.guard.sub(" ", rest, count=1)
         # "the call" is the vendor call's notes when a document is named so; else any meeting's
         for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
-            if pieces := _answering(asked.label, said, sources):
+            if pieces := _answering(asked.label, said, sources, follow):
                 return pieces
     return _role_line(question, sources)
 
 
-def _answering(labels: re.Pattern[str], rest: set[str], sources: Sequence[Source]) -> list[Piece]:
+def _answering(
+    labels: re.Pattern[str], rest: set[str], sources: Sequence[Source], follow: FollowFn | None
+) -> list[Piece]:
     pieces: dict[str, Piece] = {}
     for src in sources:
-        text = _labelled(src, labels)
+        text = _labelled(src, labels, follow)
         if text and src.source not in pieces and rest <= _context(src) | set(content_terms(text)):
             pieces[src.source] = Piece(text, (src.n,))
     return list(pieces.values())[:MAX_DOCUMENTS]
@@ -107,7 +141,15 @@ def _role_line(question: str, sources: Sequence[Source]) -> list[Piece]:
     in the role itself (none: ask as usual)."""
     if (m := _WHO.match(question)) is None:
         return []
-    asked = set(content_terms(question[m.end() :]))
+    rest = question[m.end() :]
+    # "Who chaired the board meeting?": "meeting" need not be said, as for a label
+    for asked in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
+        if found := _naming(asked, sources):
+            return found
+    return []
+
+
+def _naming(asked: set[str], sources: Sequence[Source]) -> list[Piece]:
     for src in sources:
         for line in src.text.split("\n"):
             for named in _NAMED_ROLE.finditer(line):

@@ -225,7 +225,7 @@ class ExtractiveProvider:
         # model doubts, or whose rules are asked ("What are the security requirements?").
         if section is None and (low or asks_rules_of(question)):
             section = section_answer(question, request.sources, loose=True)
-        labelled = label_answer(question, request.sources)  # "Who attended ...?": a label
+        labelled = label_answer(question, request.sources, self.follow)  # "Attendees: ..."
         refused = not labelled and (not cands or (low and section is None) or bool(unknown))
         if refused or labelled:
             pieces = labelled

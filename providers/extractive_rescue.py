@@ -27,7 +27,7 @@ from providers.extractive_tables import covered_by_table
 from providers.extractive_terms import ANAPHOR
 from text.asking import own_part
 from text.sentences import sentence_spans
-from text.terms import POINTING_PRONOUNS, any_word, content_terms
+from text.terms import content_terms, pointing
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -154,7 +154,7 @@ def general_case_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 # A question that points outside itself ("How long does its battery last?" with no
 # conversation) is not the FAQ's question nor a yes/no the sentence settles: whose battery?
 # "this"/"these" count here too: "Does this come in blue?" names nothing the FAQ can match.
-_POINTS_BACK = any_word(POINTING_PRONOUNS | {"this", "these"})
+_POINTS_BACK = pointing(frozenset({"this", "these"}))
 
 
 def points_back(question: str) -> bool:

@@ -26,7 +26,7 @@ from providers.base import Message
 from providers.extractive_sections import LATEST_RELEASE
 from providers.extractive_terms import STOPWORDS, WORD
 from text.asking import own_part  # a trailing "(...)": the terms _resolve carried
-from text.terms import POINTING_PRONOUNS, any_word
+from text.terms import pointing
 
 MAX_FOLLOW_UP_WORDS = 14
 MAX_CARRIED_TERMS = 8
@@ -37,7 +37,7 @@ _ELLIPSIS = re.compile(
 )
 # Pronouns that point back; "that"/"this"/"there" only as a whole short question's object
 # ("Is that paid?"), not as a relative pronoun ("the robots that wait").
-_PRONOUN = any_word(POINTING_PRONOUNS)
+_PRONOUN = pointing()
 _DEMONSTRATIVE = re.compile(r"\b(this|that|these|there|then)\b", re.I)
 # "How many implementation tiers are there?", "Is there a dress code?": "there" says that
 # something exists, it points nowhere ("Who works there?" does).

@@ -28,7 +28,7 @@ class Asked:
 
     asks: re.Pattern[str]
     labels: tuple[str, ...]
-    only_what: bool = False  # asked with "what"/"which"/"was" ... only
+    guard: re.Pattern[str] | None = None  # what the question must start with, if anything
 
     @property
     def label(self) -> re.Pattern[str]:
@@ -38,6 +38,16 @@ class Asked:
 
 
 ASKED = (
+    Asked(  # before the attendees: "Who could not attend?"
+        re.compile(
+            r"\bwho\s+(?:sent|gave|offered|made)\s+(?:their\s+|his\s+|her\s+)?apologies\b"
+            r"|\bwho\s+(?:was|were)\s+(?:absent|missing|away)\b|\bwho\s+(?:missed|"
+            r"could\s*n[o']t\s+(?:attend|come|make\s+it)|did\s*n[o']t\s+(?:attend|come))\b"
+            r"|\b(?:apologies|absentees)\b",
+            re.I,
+        ),
+        ("apologies", "apologies for absence", "absent", "absentees", "not present"),
+    ),
     Asked(
         re.compile(
             r"\bwho\s+(?:attended|took\s+part(?:\s+in)?|participated(?:\s+in)?|joined|"
@@ -50,7 +60,7 @@ ASKED = (
     Asked(
         re.compile(r"(?<=\s)(?:decided?|decisions?|agreed(?:\s+on)?|agree(?:\s+on)?)\b", re.I),
         ("decisions", "decision", "agreed", "agreements", "agreement", "resolutions"),
-        only_what=True,
+        guard=_WHAT,
     ),
     Asked(
         re.compile(r"\b(?:action\s+items?|next\s+steps|to-?dos?|follow-?ups)\b", re.I),
@@ -61,6 +71,27 @@ ASKED = (
         re.compile(rf"^\s*when\s+(?:was|is|did)\b(?=.*\b{MEETING}\b)(?!.*\bnext\b)", re.I),
         ("date", "held on"),
     ),
+    Asked(
+        re.compile(
+            r"\bwho\s+(?:is|are)\s+(?:my|our|the|your)\s+(?:main\s+|key\s+)?"
+            r"(?:contacts?|contact\s+person|point\s+of\s+contact)\b",
+            re.I,
+        ),
+        ("contact", "contacts", "contact person", "point of contact", "your contact"),
+    ),
+    Asked(  # a quote's or an offer's "Valid until: 1 November 2024"
+        re.compile(r"\bvalid(?:ity)?\b|\bexpir(?:e|es|y|ation)\b", re.I),
+        ("valid until", "valid till", "valid for", "validity", "expires", "expiry", "expiry date"),
+        guard=re.compile(
+            r"^\s*(?:how\s+long|until\s+when|till\s+when|when|by\s+when|"
+            r"what\s+is\s+the\s+(?:validity|expiry))\b",
+            re.I,
+        ),
+    ),
+    Asked(
+        re.compile(r"\bpayment\s+terms\b|\bterms\s+of\s+payment\b", re.I),
+        ("payment terms", "terms of payment", "terms"),
+    ),
 )
 
 
@@ -68,5 +99,5 @@ def asked_labels(question: str) -> Iterator[tuple[re.Match[str], Asked]]:
     """Each way ``question`` asks for a label, in order: the match of its asking words."""
     for asked in ASKED:
         m = asked.asks.search(question)
-        if m is not None and not (asked.only_what and not _WHAT.match(question)):
+        if m is not None and (asked.guard is None or asked.guard.match(question)):
             yield m, asked

@@ -29,8 +29,12 @@ STOP_WORDS = _set(
     their he she his her we our you your i me my can could would should will shall may might
     must than then so such if also any all each both few more most other some same very just
     only own too s t much many one ones per via upon whether
+    i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're they've
+    he's she's that's there's what's who's where's how's let's m ve re ll d
     """
 )
+# (the contractions: "What should I do if I'm sick?" was refused as "the passages ... do not
+# mention I'm"; "m", "ve", "re", "ll", "d" are their tails after a typographic apostrophe)
 
 # Pronouns that stand for something named before them ("How many of them ...", "its
 # battery"): a question holding one may point back at the conversation. Whether it names its
@@ -41,6 +45,13 @@ POINTING_PRONOUNS = _set("it its they them their theirs he she him his her hers 
 def any_word(words: frozenset[str]) -> re.Pattern[str]:
     """A case-insensitive pattern matching any of ``words`` as a whole word."""
     return re.compile(r"\b(" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
+
+
+def pointing(extra: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """A pointing pronoun (or one of ``extra``) as a whole word, any case, except "IT" and
+    "ITS" in capitals: "How do I report an IT problem?" points at nothing."""
+    words = "|".join(sorted(POINTING_PRONOUNS | extra, key=len, reverse=True))
+    return re.compile(rf"\b(?-i:(?!IT\b|ITS\b))({words})\b", re.I)
 
 
 # A word: letters/digits, with inner apostrophes and hyphens ("it's", "long-term").

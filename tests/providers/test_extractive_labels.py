@@ -112,3 +112,47 @@ def test_who_holds_a_role_is_the_line_naming_them_with_it_in_brackets() -> None:
     # a role nobody's brackets hold, or a word of the question nothing says: ask as usual
     assert _answer("Who is the CEO of Northwind?") == []
     assert _answer("Who is the account manager at Contoso?") == []
+
+
+QUOTE = """Copperline IT Services Ltd
+QUOTATION
+Quote number: Q-2024-117
+Valid until: 1 November 2024
+Terms
+Payment terms: 50% deposit on acceptance, balance within 30"""
+QUOTE_NEXT = """days of installation. Hardware carries a 3-year warranty.
+To accept this quote, please sign and return it. Contact: James
+Whitaker, Account Manager, 0117 496 0382."""
+MINUTES = """Minutes of the Board Meeting
+
+Present: Margaret Okafor (Chair), Tom Beasley (Treasurer)
+
+Apologies: Daniel Frost"""
+
+
+def test_a_quote_s_and_the_minutes_labels() -> None:
+    quote = Source(n=1, source="Quote-Q-2024-117-Copperline.pdf", page=1, text=QUOTE)
+    quote_end = Source(n=2, source=quote.source, page=1, text=QUOTE_NEXT, chunk_id="q:1")
+    minutes = Source(n=3, source="board-minutes.docx", page=1, text=MINUTES, chunk_id="m:0")
+
+    def follow(src: Source) -> str:  # the next chunk of the quote (Engine.following_text)
+        return QUOTE_NEXT if src is quote else ""
+
+    def answer(question: str) -> list[str]:
+        return [p.text for p in label_answer(question, [quote, quote_end, minutes], follow)]
+
+    assert answer("How long is the quote valid for?") == ["Valid until: 1 November 2024"]
+    # the chunk's end cut the sentence: it runs on into the next chunk, to its end
+    assert answer("What are the payment terms?") == [
+        "Payment terms: 50% deposit on acceptance, balance within 30 days of installation."
+    ]
+    # a label opening a sentence inside a line, run on over the line break
+    assert answer("Who is my contact at Copperline?") == [
+        "Contact: James Whitaker, Account Manager, 0117 496 0382."
+    ]
+    assert answer("Who sent apologies?") == ["Apologies: Daniel Frost"]
+    assert answer("Who was absent from the board meeting?") == ["Apologies: Daniel Frost"]
+    assert answer("Who chaired the board meeting?") == [
+        "Present: Margaret Okafor (Chair), Tom Beasley (Treasurer)"
+    ]
+    assert answer("How long is the warranty?") == []  # no label says it
