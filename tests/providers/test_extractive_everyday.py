@@ -11,6 +11,7 @@ from providers.extractive_everyday import (
     expansion_rescue,
     options_rescue,
     permission_rescue,
+    procedure_rescue,
     where_rescue,
 )
 from providers.extractive_qtype import classify
@@ -124,3 +125,16 @@ def test_is_x_included_is_answered_by_the_rule_about_x() -> None:
     assert permission_rescue("Is alcohol included?", _cands(meals))
     assert permission_rescue("Are taxis covered?", _cands(TAXI))
     assert not permission_rescue("Is a gym membership included?", _cands(meals))
+
+
+SICK = "If you are sick, call your line manager before 9:30 am on the first day of absence."
+IT = "Report any IT problems to the helpdesk on extension 2200."
+
+
+def test_what_should_i_do_is_answered_by_an_instruction_that_says_all_its_words() -> None:
+    assert procedure_rescue("What should I do if I'm sick?", _cands(SICK))
+    assert procedure_rescue("How do I report an IT problem?", _cands(IT))
+    # a word the instruction does not say, or no instruction at all: left to the model
+    assert not procedure_rescue("How do I report a data breach?", _cands(IT))
+    assert not procedure_rescue("What should I do if I'm sick?", _cands("Sick days are paid."))
+    assert not procedure_rescue("When is the helpdesk open?", _cands(IT))  # no procedure asked

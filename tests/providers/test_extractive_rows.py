@@ -239,3 +239,16 @@ def test_a_row_named_by_its_key_and_the_tables_subject_is_the_whole_row() -> Non
     assert row_answers("what is the internet stipend", _cands(STIPENDS))
     # a word the passage never says is still not answered by the row
     assert named_rows("What is the warranty of the internet stipend?", _cands(STIPENDS)) == []
+
+
+def test_one_word_of_a_long_key_names_no_row() -> None:
+    """ "When will the roof work start?" shares "roof" with an action item's key "Sign
+    contract with Kestrel Roofing and notify Alder Court residents" (its "Due date" a date
+    column): that did not name the row, yet the answer was refused as a key and a column
+    no row has together."""
+    minutes = (
+        "Work is expected to start on 4 November 2024 and take about six weeks.\n\n"
+        "Sign contract with Kestrel Roofing and notify Alder Court residents | Owner: Rachel "
+        "Mendes | Due date: 27 September 2024"
+    )
+    assert row_pieces("When will the roof work start?", _cands(minutes)) is None

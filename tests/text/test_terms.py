@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from text.terms import POINTING_PRONOUNS, STOP_WORDS, any_word, content_terms, words
+from text.terms import POINTING_PRONOUNS, STOP_WORDS, any_word, content_terms, pointing, words
 
 
 def test_stop_words_removed_and_stemmed() -> None:
@@ -52,3 +52,13 @@ def test_a_documents_own_code_is_no_missing_word_of_a_question_about_it() -> Non
     # a title with a number is no document code
     game = [("Super_Bowl_50#3", "The Broncos won the game.")]
     assert without_file_names("Who won Super Bowl 50?", game) == "Who won Super Bowl 50?"
+
+
+def test_contractions_say_nothing_and_it_in_capitals_points_at_nothing() -> None:
+    # "... do not mention I'm" was a refusal's reason
+    assert content_terms("What should I do if I'm sick?") == ["sick"]
+    assert content_terms("What should I do if I\u2019m sick?") == ["sick"]
+    p = pointing()
+    assert not p.search("How do I report an IT problem?")
+    assert p.search("Is it paid?") and p.search("What is its battery life?")
+    assert pointing(frozenset({"this"})).search("Does this come in blue?")
