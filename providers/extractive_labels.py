@@ -30,7 +30,8 @@ _LABEL_LINE = re.compile(r"^[\s*_#]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*:[\s*
 _HEADING_LINE = re.compile(r"^[\s#*_]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*$")
 # Words that name no particular meeting: "Who attended the meeting?", "Was anything decided?"
 _ANY = re.compile(
-    rf"\b(?:{MEETING}s?|notes|minutes|anything|something|any|ever|yet|made|taken|reached)\b", re.I
+    rf"\b(?:{MEETING}s?|notes|minutes|anything|something|any|ever|yet|make|makes|made|take|takes|taken|reach|reached)\b",
+    re.I,
 )
 MAX_ITEMS = 10
 MAX_DOCUMENTS = 3
@@ -79,8 +80,11 @@ def _labelled(src: Source, labels: re.Pattern[str], follow: FollowFn | None) -> 
                 f"{m.group('label').strip()}: {_runs_on(m.group('text').strip(), lines[i + 1 :])}"
             )
         h = _HEADING_LINE.match(line)
-        if h and labels.match(h.group("label").strip()) and (items := _section(lines, i)):
-            return f"{h.group('label').strip()}: {'; '.join(items)}."
+        if h and labels.match(h.group("label").strip()):
+            # the section may run on into the next chunk ("Decisions": its third item there)
+            more = follow(src).split("\n") if follow is not None else []
+            if items := list(dict.fromkeys(_section(lines + more, i))):
+                return f"{h.group('label').strip()}: {'; '.join(items)}."
     return None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from providers.antonyms import antonym_swap
 from providers.extractive_layout import answers_faq, faq_question
 from providers.extractive_measures import asked_measure, holds_measure
 from providers.extractive_qtype import classify
@@ -197,7 +198,16 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if classify(question).kind != "yesno":
         return False
     covered = all_in_best(question, cands)
-    return covered is not None and len(covered[0]) >= MIN_KEY_TERMS
+    if covered is not None:
+        return len(covered[0]) >= MIN_KEY_TERMS
+    # ... or says the opposite of the one it leaves out: "Does the quote include cabling?" /
+    # "Prices exclude any cabling work, which will be quoted separately" (the answer: No)
+    if not cands or points_back(question):
+        return False
+    key = set(content_terms(question))
+    best = quotable(cands)[0].text
+    missing = key - set(content_terms(best))
+    return len(key) >= MIN_KEY_TERMS and len(missing) == 1 and antonym_swap(question, best)
 
 
 def all_in_best(

@@ -156,3 +156,14 @@ def test_a_quote_s_and_the_minutes_labels() -> None:
         "Present: Margaret Okafor (Chair), Tom Beasley (Treasurer)"
     ]
     assert answer("How long is the warranty?") == []  # no label says it
+
+
+def test_a_labelled_section_runs_on_into_the_next_chunk() -> None:
+    first = "Decisions\n\n- The Board approved the roof contract.\n- The Board raised the budget."
+    second = "- The Board declined to sell the garage block.\n\nAction items\n\nSign the contract"
+    src = Source(n=1, source="board-minutes.docx", page=1, text=first, chunk_id="b:1")
+    pieces = label_answer("What decisions did the board make?", [src], lambda s: second)
+    assert [p.text for p in pieces] == [
+        "Decisions: The Board approved the roof contract; The Board raised the budget; The "
+        "Board declined to sell the garage block."
+    ]

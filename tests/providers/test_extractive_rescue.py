@@ -205,6 +205,11 @@ def test_a_yes_no_question_whose_words_the_sentence_holds_rescues() -> None:
     assert not yes_no_rescue("Who may work remotely?", _cands(remote))
     assert not yes_no_rescue("Can I work?", _cands(remote))
     assert not yes_no_rescue("Can they work remotely?", _cands(remote))
+    # the one word it lacks is said as its opposite: the answer is No
+    cabling = "Prices exclude any cabling work, which will be quoted separately if required."
+    assert yes_no_rescue("Does the quote include cabling?", _cands(cabling))
+    assert not yes_no_rescue("Does the quote include cabling and training?", _cands(cabling))
+    assert not yes_no_rescue("Does the quote cover cabling?", _cands(cabling))
 
 
 def test_an_faq_question_is_answered_by_a_model_that_would_refuse() -> None:
