@@ -199,7 +199,8 @@ def _read_page(path: Path, reader: Any, docs: _PdfReaders, i: int, n: int, ctx: 
             found = None
         if found is not None and found.rows:
             ctx.report.tables += found.count
-            return found.text
+            return tables.paired_amounts(found.text)
+        return tables.paired_amounts(text)
     return text
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_NUMBER = re.compile(r"^[-+$(]?\d[\d,.]*%?\)?$")
+_NUMBER = re.compile(r"^[-+(]?[$£€¥]?\d[\d,.]*%?\)?$")
 # Measured on ../shared/data/pdfs (lines with 3+ numbers / all lines): NICS 56/66 (0.85);
 # every other page at most 15 lines and 0.29 (NIST CSF p44; its tables are words, not
 # numbers), Federal Register cost tables 7/175. pdfplumber costs 0.3-0.5 s a page, so only
@@ -30,11 +30,60 @@ MIN_NUMERIC_SHARE = 0.33
 MIN_TABLE_AREA = 0.5
 
 
+# A quote's or an invoice's table comes out of pypdf one cell per line ("6", "£1,045.00",
+# "£6,270.00"): lines that are a lone amount of money (a currency sign, or two decimals after
+# a thousands group), not a transcript's line numbers ("1", "2", ... on
+# scotus-transcript-p1.pdf, 26 of its 46 lines). The quote a newcomer uploaded had 12; no
+# page of ../shared/data/pdfs or the dev set's PDFs has any.
+_AMOUNT_ALONE = re.compile(r"^[-+(]?(?:[$£€¥]\s?\d[\d,.]*|\d{1,3}(?:,\d{3})*\.\d{2})\)?$")
+MIN_AMOUNT_LINES = 6
+
+
+def _amount_lines(text: str) -> int:
+    return sum(bool(_AMOUNT_ALONE.match(line.strip())) for line in text.splitlines())
+
+
 def looks_tabular(text: str) -> bool:
-    """Cheap test on a text layer: many lines with three or more numbers each."""
+    """Cheap test on a text layer: many lines with three or more numbers each, or many lines
+    that are a lone amount of money (a table read one cell per line)."""
     lines = [line for line in text.splitlines() if line.strip()]
     count = sum(sum(bool(_NUMBER.match(t)) for t in line.split()) >= 3 for line in lines)
-    return count >= MIN_NUMERIC_LINES and count >= MIN_NUMERIC_SHARE * len(lines)
+    amounts = _amount_lines(text)
+    return (
+        count >= MIN_NUMERIC_LINES and count >= MIN_NUMERIC_SHARE * len(lines)
+    ) or amounts >= MIN_AMOUNT_LINES
+
+
+# "Total" on one line and "£14,268.72" on the next: a label of a few words, then a lone amount
+_LABEL_WORDS = 5
+
+
+# ... or on one line, as pdfplumber keeps them: "Total £14,268.72"
+_SAME_LINE = re.compile(
+    r"^(?P<label>[A-Za-z][\w ()%/-]{0,40}[\w)%])\s+(?P<amount>[-+(]?[$£€¥]\s?\d[\d,.]*\)?)\s*$"
+)
+
+
+def paired_amounts(text: str) -> str:
+    """A page read one cell per line with its labels and amounts joined: "Subtotal\n£11,890.60"
+    -> "Subtotal: £11,890.60" (the quote's totals are outside its ruled table, and "What is
+    the total on the quote?" found "Total" and the amount apart)."""
+    lines = [_SAME_LINE.sub(r"\g<label>: \g<amount>", line) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1].strip() if out else ""
+        if (
+            _AMOUNT_ALONE.match(line.strip())
+            and prev
+            and len(prev.split()) <= _LABEL_WORDS
+            and not _AMOUNT_ALONE.match(prev)
+            and not _NUMBER.match(prev)  # a quantity ("1", "12") before its price
+            and not prev.endswith((".", ":", ";", ","))
+        ):
+            out[-1] = f"{prev}: {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 MAX_ROW_CHARS = 400  # about 150 word pieces: a row longer than this is split, key repeated
@@ -103,7 +152,10 @@ def page_tables(page: Any, text_layer: str = "") -> PageTables | None:
     if not rows:
         return None
     area = sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in found)
-    if text_layer and area < MIN_TABLE_AREA * page.width * page.height:
+    # ... unless the text layer has the table one cell per line (a quote's "6", "£1,045.00",
+    # "£6,270.00" lines): pdfplumber's lines keep "Subtotal £11,890.60" together
+    one_cell_per_line = _amount_lines(text_layer) >= MIN_AMOUNT_LINES
+    if text_layer and area < MIN_TABLE_AREA * page.width * page.height and not one_cell_per_line:
         rest = text_layer
     else:
         rest = outside.extract_text() or ""
@@ -182,7 +234,10 @@ def _headers(
             if cell is None or cell[1] >= body_top - 0.5:
                 continue
             span = [j for j, (a, b) in enumerate(columns) if a >= cell[0] - 1 and b <= cell[2] + 1]
-            lines = _lines(page.within_bbox(cell).extract_words())
+            # only the cell's words above the body: a header cell drawn down over the first
+            # row ("Qty" over "6") named the column "Qty 6"
+            words = [w for w in page.within_bbox(cell).extract_words() if w["bottom"] <= body_top]
+            lines = _lines(words)
             for n, line in enumerate(lines):
                 text = " ".join(w["text"] for w in line)
                 if len(span) >= len(columns) - 1:

@@ -25,7 +25,9 @@ from text.sentences import sentence_spans
 from text.terms import content_terms, name_words
 
 # "Attendees: ...", "**Decision:** ...": a label of at most three words, then its text
-_LABEL_LINE = re.compile(r"^[\s*_#]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*:[\s*_]*(?P<text>\S.*)$")
+_LABEL_LINE = re.compile(
+    r"^[\s*_#]*(?P<label>[A-Za-z][\w ()%/&-]{0,30}?)[\s*_]*:[\s*_]*(?P<text>\S.*)$"
+)
 # a heading: a few words alone on their line, no end punctuation
 _HEADING_LINE = re.compile(r"^[\s#*_]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*$")
 # Words that name no particular meeting: "Who attended the meeting?", "Was anything decided?"
@@ -64,7 +66,7 @@ def _section(lines: list[str], start: int) -> list[str]:
 
 # ... or one that opens a sentence inside a line: "... to sales@copperline-it.co.uk. Contact:
 # James Whitaker, Account Manager, ..."
-_LABEL_INSIDE = re.compile(r"(?<=[.!?]\s)(?P<label>[A-Z][\w -]{0,30}?):\s*(?P<text>\S.*)$")
+_LABEL_INSIDE = re.compile(r"(?<=[.!?]\s)(?P<label>[A-Z][\w ()%/&-]{0,30}?):\s*(?P<text>\S.*)$")
 
 
 def _labelled(src: Source, labels: re.Pattern[str], follow: FollowFn | None) -> str | None:
@@ -118,7 +120,7 @@ def label_answer(
         for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
             if pieces := _answering(asked.label, said, sources, follow):
                 return pieces
-    return _role_line(question, sources)
+    return _role_line(question, sources) or _field_line(question, sources, follow)
 
 
 def _answering(
@@ -162,3 +164,30 @@ def _naming(asked: set[str], sources: Sequence[Source]) -> list[Piece]:
                 if asked and asked & role - _context(src) and asked <= told:
                     return [Piece(" ".join(line.split()), (src.n,))]
     return []
+
+
+# "What is the total on the Copperline quote?" / "Total: £14,268.72", "How much VAT is on the
+# quote?" / "VAT (20%): £2,378.12": a form's, a quote's or an invoice's field, asked by its
+# name. The page's lines without end punctuation read as one long sentence, which no
+# sentence score picks; the answerer refused or quoted another document's VAT.
+_FIELD_QUESTION = re.compile(r"^\s*(?:what|which|how\s+much|how\s+many|when|who)\b", re.I)
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _field_line(question: str, sources: Sequence[Source], follow: FollowFn | None) -> list[Piece]:
+    """The "Label: value" line whose label is every word the question asks besides the
+    document's own name; none: ask as usual."""
+    if not _FIELD_QUESTION.match(question):
+        return []
+    asked = set(content_terms(question))
+    pieces: dict[str, Piece] = {}
+    for src in sources:
+        own = asked - _context(src)
+        lines = src.text.split("\n")
+        for i, line in enumerate(lines):
+            m = _LABEL_LINE.match(line) or _LABEL_INSIDE.search(line)
+            label = set(content_terms(_BRACKETED.sub(" ", m.group("label")))) if m else set()
+            if m and own and own <= label <= asked and src.source not in pieces:
+                text = _runs_on(m.group("text").strip(), lines[i + 1 :])
+                pieces[src.source] = Piece(f"{m.group('label').strip()}: {text}", (src.n,))
+    return list(pieces.values())[:MAX_DOCUMENTS]

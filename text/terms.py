@@ -30,11 +30,12 @@ STOP_WORDS = _set(
     must than then so such if also any all each both few more most other some same very just
     only own too s t much many one ones per via upon whether
     i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're they've
-    he's she's that's there's what's who's where's how's let's m ve re ll d
+    he's she's that's there's what's who's where's how's let's
     """
 )
 # (the contractions: "What should I do if I'm sick?" was refused as "the passages ... do not
-# mention I'm"; "m", "ve", "re", "ll", "d" are their tails after a typographic apostrophe)
+# mention I'm"; a typographic apostrophe is read as a straight one, see ``words``. Not
+# "m" or "d" alone: they are initials, "DANIEL M", "D HARTMAN" in the senate ledger.)
 
 # Pronouns that stand for something named before them ("How many of them ...", "its
 # battery"): a question holding one may point back at the conversation. Whether it names its
@@ -72,7 +73,7 @@ def stem(words: list[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` with the stop words removed (not stemmed)."""
-    out = [w.lower().strip("'-") for w in WORD.findall(text)]
+    out = [w.lower().strip("'-") for w in WORD.findall(text.replace("\u2019", "'"))]
     return [w for w in out if w and w not in STOP_WORDS]
 
 

@@ -81,3 +81,32 @@ def test_a_wide_row_is_split_with_its_key_repeated() -> None:
     assert len(pieces) > 1
     assert all(p.startswith("Ohio | ") and len(p) <= tables.MAX_ROW_CHARS for p in pieces)
     assert "Column number 39: 39000" in pieces[-1]
+
+
+def test_a_quote_read_one_cell_per_line_gets_its_rows_and_totals() -> None:
+    """A supplier's quote (tests/data/quote-copperline.pdf, written for these tests): pypdf
+    reads its table one cell per line ("6", "£1,045.00", "£6,270.00") and its totals apart
+    from their labels ("Total", "£14,268.72"), so nothing said which number was which."""
+    from tests.conftest import TESTS_DATA
+
+    loaded = load_document(TESTS_DATA / "quote-copperline.pdf")
+    assert loaded.report.tables == 1
+    text = loaded.pages[0].text
+    assert (
+        "Dell Latitude 5450 laptop, 16GB RAM, 512GB SSD | Qty: 6 | Unit price: £1,045.00 | "
+        "Amount: £6,270.00" in text
+    )
+    for field in ("Subtotal: £11,890.60", "VAT (20%): £2,378.12", "Total: £14,268.72"):
+        assert f"\n{field}\n" in text, field
+    assert "\n£6,270.00\n" not in text  # the cell-per-line copy of the table is gone
+    assert "Payment terms: 50% deposit on acceptance" in text
+
+
+def test_lone_amounts_make_a_page_tabular_and_a_transcript_s_line_numbers_do_not() -> None:
+    cells = "Item\nQty\nPrice\n" + "\n".join(f"Widget {i}\n{i}\n£{i},045.00" for i in range(1, 7))
+    assert tables.looks_tabular(cells)
+    transcript = "\n".join(f"{i}\nMR. SMITH: Your Honor, we ask" for i in range(1, 26))
+    assert not tables.looks_tabular(transcript)
+    assert tables.paired_amounts("Subtotal\n£11,890.60\nTotal £14,268.72\n2\n£650.00") == (
+        "Subtotal: £11,890.60\nTotal: £14,268.72\n2\n£650.00"
+    )

@@ -167,3 +167,22 @@ def test_a_labelled_section_runs_on_into_the_next_chunk() -> None:
         "Decisions: The Board approved the roof contract; The Board raised the budget; The "
         "Board declined to sell the garage block."
     ]
+
+
+def test_a_field_asked_by_its_name_is_its_line() -> None:
+    text = (
+        "QUOTATION\nQuote number: Q-2024-117\nSubtotal: £11,890.60\nVAT (20%): £2,378.12\n"
+        "Total: £14,268.72\nTerms"
+    )
+    quote = Source(n=1, source="Quote-Q-2024-117-Copperline.pdf", page=1, text=text)
+    email = Source(n=2, source="email.txt", page=1, text="The other quote was £4,420 + VAT.")
+
+    def answer(question: str) -> list[str]:
+        return [p.text for p in label_answer(question, [email, quote])]
+
+    assert answer("What is the total on the Copperline quote?") == ["Total: £14,268.72"]
+    assert answer("How much VAT is on the quote?") == ["VAT (20%): £2,378.12"]
+    assert answer("What is the quote number?") == ["Quote number: Q-2024-117"]
+    # a word the label does not say: ask as usual
+    assert answer("What is the grand total including VAT?") == []
+    assert answer("What is the total on the Northwind invoice?") == []
