@@ -1,15 +1,17 @@
-"""Meeting notes, minutes and call notes are read by their labels: a line "Attendees: Marta
+"""Notes, minutes, quotes and forms are read by their labels: a line "Attendees: Marta
 Kowalski (chair), Jonas Berg, ...", "Participants: ...", "Next meeting: 24 February 2027",
-"Date: 14 January 2027", or a heading "Decisions" / "Action items" over its items.
+"Valid until: 1 November 2024", "Total: £14,268.72", or a heading "Decisions" / "Action
+items" over its items.
 
 People ask in verbs ("Who attended the platform sync?", "What did the team decide?", "Who
 took part in the vendor call?"), which no label repeats: "attended" and "Attendees" stem
 apart ("attend", "attende"), "decide" and "Decisions" too ("decid", "decis"), so neither
 sentence scoring nor the section rule (``extractive_sections``) found anything, and the
 answerer refused, or quoted one row of the action items for "What are the action items?".
-Here the asking words pick the labels that answer them; the question's other words ("the
-platform sync", "the vendor call") must all be said by the document's name, its title or
-the labelled text, so the notes of another meeting are never quoted.
+Here the asking words pick the labels that answer them (``text.labels``); the question's
+other words ("the platform sync", "the vendor call") must all be said by the document's
+name, its title or the labelled text, so the notes of another meeting are never quoted.
+Failing that, a person named with the asked role in brackets, or a field asked by its name.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ _LABEL_LINE = re.compile(
 _HEADING_LINE = re.compile(r"^[\s#*_]*(?P<label>[A-Za-z][\w -]{0,30}?)[\s*_]*$")
 # Words that name no particular meeting: "Who attended the meeting?", "Was anything decided?"
 _ANY = re.compile(
-    rf"\b(?:{MEETING}s?|notes|minutes|anything|something|any|ever|yet|make|makes|made|take|takes|taken|reach|reached)\b",
+    rf"\b(?:{MEETING}s?|notes|minutes|anything|something|any|ever|yet|"
+    r"make|makes|made|take|takes|taken|reach|reached)\b",
     re.I,
 )
 MAX_ITEMS = 10
 MAX_DOCUMENTS = 3
+MAX_RUN_ON_LINES = 3
 
 
 def _context(src: Source) -> set[str]:
@@ -69,12 +73,18 @@ def _section(lines: list[str], start: int) -> list[str]:
 _LABEL_INSIDE = re.compile(r"(?<=[.!?]\s)(?P<label>[A-Z][\w ()%/&-]{0,30}?):\s*(?P<text>\S.*)$")
 
 
+def _lines(src: Source, follow: FollowFn | None) -> list[str]:
+    """The source's lines, and the next chunk's first few when its end cut a sentence."""
+    lines = src.text.split("\n")
+    if follow is not None and not END.search(src.text):
+        lines += follow(src).split("\n")[:MAX_RUN_ON_LINES]
+    return lines
+
+
 def _labelled(src: Source, labels: re.Pattern[str], follow: FollowFn | None) -> str | None:
     """The first labelled line or section of ``src`` that ``labels`` names, as
     "Label: text" (a section's items joined by semicolons)."""
-    lines = src.text.split("\n")
-    if follow is not None and not END.search(src.text):  # the chunk's end cut a sentence
-        lines += follow(src).split("\n")[:MAX_RUN_ON_LINES]
+    lines = _lines(src, follow)
     for i, line in enumerate(lines):
         m = _LABEL_LINE.match(line) or _LABEL_INSIDE.search(line)
         if m and labels.match(m.group("label").strip()):
@@ -88,9 +98,6 @@ def _labelled(src: Source, labels: re.Pattern[str], follow: FollowFn | None) -> 
             if items := list(dict.fromkeys(_section(lines + more, i))):
                 return f"{h.group('label').strip()}: {'; '.join(items)}."
     return None
-
-
-MAX_RUN_ON_LINES = 3
 
 
 def _runs_on(text: str, after: list[str]) -> str:
@@ -183,7 +190,7 @@ def _field_line(question: str, sources: Sequence[Source], follow: FollowFn | Non
     pieces: dict[str, Piece] = {}
     for src in sources:
         own = asked - _context(src)
-        lines = src.text.split("\n")
+        lines = _lines(src, follow)
         for i, line in enumerate(lines):
             m = _LABEL_LINE.match(line) or _LABEL_INSIDE.search(line)
             label = set(content_terms(_BRACKETED.sub(" ", m.group("label")))) if m else set()
