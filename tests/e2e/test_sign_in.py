@@ -91,6 +91,13 @@ def _sign_in(page: Page, app: App, user: OidcUser) -> None:
 def _sign_out(page: Page) -> None:
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
+    # The sign-in screen shows at once; the browser's trip to /auth/logout, which deletes
+    # the identity cookie, follows. A next page.goto before it ends cancelled it and found
+    # Bob still signed in (under load, twice in CI runs).
+    deadline = time.monotonic() + 30
+    while any(c["name"] == "_streamlit_user" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the identity cookie outlived the sign-out"
+        page.wait_for_timeout(100)
 
 
 def test_each_user_sees_only_their_own_conversations(app: App) -> None:
