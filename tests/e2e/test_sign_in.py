@@ -89,8 +89,11 @@ def _sign_in(page: Page, app: App, user: OidcUser) -> None:
 
 
 def _sign_out(page: Page) -> None:
+    # no rerun in flight: under load a click during one (the answer's conversation being
+    # saved, the URL updated) was lost, and the page stayed signed in for 30 s
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=60_000)
     # The sign-in screen shows at once; the browser's trip to /auth/logout, which deletes
     # the identity cookie, follows. A next page.goto before it ends cancelled it and found
     # Bob still signed in (under load, twice in CI runs).
