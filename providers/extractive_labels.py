@@ -114,17 +114,38 @@ def _runs_on(text: str, after: list[str]) -> str:
     return text[: spans[0][1]] if spans else text
 
 
+def _fetched_once(follow: FollowFn | None) -> FollowFn | None:
+    """``follow`` remembering each source's text: the labels, the sections and the fields
+    each asked for it (a store read) for the same question."""
+    if follow is None:
+        return None
+    seen: dict[int, str] = {}  # by the source's number in this question's sources
+
+    def once(src: Source) -> str:
+        if src.n not in seen:
+            seen[src.n] = follow(src)
+        return seen[src.n]
+
+    return once
+
+
+def _readings(rest: str) -> tuple[set[str], set[str]]:
+    """The question's other words, then without the words that name no particular meeting."""
+    return set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))
+
+
 def label_answer(
     question: str, sources: Sequence[Source], follow: FollowFn | None = None
 ) -> list[Piece]:
     """The labelled lines or sections that answer ``question``, one per document (none:
     ask as usual). ``follow``: the text after a source in its document."""
+    follow = _fetched_once(follow)  # each source's next chunk read once per question
     for m, asked in asked_labels(question):
         rest = question[: m.start()] + " " + question[m.end() :]
         if asked.guard is not None:  # "how long" of "How long is the quote valid for?"
             rest = asked.guard.sub(" ", rest, count=1)
         # "the call" is the vendor call's notes when a document is named so; else any meeting's
-        for said in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
+        for said in _readings(rest):
             if pieces := _answering(asked.label, said, sources, follow):
                 return pieces
     return _role_line(question, sources) or _field_line(question, sources, follow)
@@ -156,7 +177,7 @@ def _role_line(question: str, sources: Sequence[Source]) -> list[Piece]:
         return []
     rest = question[m.end() :]
     # "Who chaired the board meeting?": "meeting" need not be said, as for a label
-    for asked in (set(content_terms(rest)), set(content_terms(_ANY.sub(" ", rest)))):
+    for asked in _readings(rest):
         if found := _naming(asked, sources):
             return found
     return []
