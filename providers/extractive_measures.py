@@ -1,5 +1,5 @@
-"""Questions that ask for a measure - a speed, a weight, a distance - and sentences that hold
-one: "How fast does the Carrier R2 go?" is answered by "... drives at up to 2 metres per
+"""Questions that ask for a measure - a speed, a weight, a distance, a version - and
+sentences that hold one: "How fast does the Carrier R2 go?" is answered by "... drives at up to 2 metres per
 second", not by the sentence with the most words in common ("A fully charged Carrier R2 runs
 for about 10 hours."). A number alone does not tell them apart; its unit does.
 """
@@ -39,7 +39,19 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\bhow far\b(?!\s+(?:in advance|ahead))|\bwhat (?:distance|range)\b", re.I),
         re.compile(_NUM + r"(?:km|kilomet(?:er|re)s?|m|met(?:er|re)s?|miles?|ft|feet)\b", re.I),
     ),
+    # "Packages depending on scrollkeeper at or above which version ...?" is answered by
+    # "(>= 3.8)", not by the list item that repeats the question's words.
+    (
+        "version",
+        re.compile(
+            r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|does|do|did|the)\s)[\w.+-]+\s+){0,3}?"
+            r"(?:version|release)\b",
+            re.I,
+        ),
+        re.compile(r"\b\d+(?:\.\d+)+[a-z]?\b|\b(?:version|release)\s+\d+\b", re.I),
+    ),
 )
+MEASURE_KINDS = frozenset(kind for kind, _, _ in MEASURES)
 
 
 def asked_measure(question: str) -> tuple[str, str] | None:

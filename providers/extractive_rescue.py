@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from providers.antonyms import antonym_swap
 from providers.extractive_layout import answers_faq, faq_question
-from providers.extractive_measures import asked_measure, holds_measure
+from providers.extractive_measures import MEASURE_KINDS, asked_measure, holds_measure
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
@@ -91,7 +91,7 @@ def holds_kind(kind: str, sentence: str, question: str) -> bool:
         return new(_FREQUENCY) or new(_DURATION)
     if kind == "date":
         return new(_YEAR_OR_DATE)
-    if kind in ("speed", "weight", "distance"):
+    if kind in MEASURE_KINDS:
         return holds_measure(kind, sentence)
     return any(m.group(0).lower() not in q_low for m in _AMOUNT.finditer(sentence))
 

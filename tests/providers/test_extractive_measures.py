@@ -1,4 +1,4 @@
-"""A speed, a weight or a distance is asked for by its words and answered by its unit."""
+"""A speed, a weight, a distance or a version is asked for by its words and answered by its unit."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ BATTERY = "A fully charged Carrier R2 runs for about 10 hours."
         ("How far can it drive on one charge?", "distance"),
         ("How far in advance should flights be booked?", None),  # a duration
         ("How long does the battery last?", None),
+        ("At or above which version should the dependency be dropped?", "version"),
+        ("In which Debian release was Python 2 meant to be dropped?", "version"),
+        ("What does the release notice say?", None),
     ],
 )
 def test_the_measure_a_question_asks_for(question: str, kind: str | None) -> None:
@@ -34,3 +37,10 @@ def test_the_unit_tells_a_speed_from_a_duration() -> None:
     assert measured("How fast does it go?", SPEC) == 1.0
     assert measured("How fast does it go?", BATTERY) == 0.0
     assert measured("What does it cost?", SPEC) == 0.0
+
+
+def test_a_version_is_answered_by_a_version_number() -> None:
+    q = "Packages depending on scrollkeeper at or above which version should drop it?"
+    assert measured(q, "It warns for packages with scrollkeeper (>= 3.8) in Depends.") == 1.0
+    assert measured(q, "This is Fontconfig version 2 as shipped.") == 1.0
+    assert measured(q, "5. Change packages not to call scrollkeeper-update.") == 0.0
