@@ -36,7 +36,7 @@ from providers.extractive_lists import (
     enumerates_asked,
     list_answer,
 )
-from providers.extractive_measures import measured
+from providers.extractive_measures import amount_text, measured
 from providers.extractive_qtype import QuestionType, classify, count_word, polarity, says_predicate
 from providers.extractive_rows import row_pieces
 from providers.extractive_signature import answers_who, names_a_person, names_people, signature
@@ -251,9 +251,9 @@ def rank(
             # A date is an unambiguous "when" answer, a number a "how many" one; names are
             # weaker signals.
             weight = WHEN_TYPE_BONUS if wh in ("when", "how_many") else TYPE_BONUS
-            typed = type_match(wh, REFERENCE.sub(" ", text), question) or count_word(
-                wh, text, question
-            )
+            typed = type_match(
+                wh, amount_text(wh, REFERENCE.sub(" ", text)), question
+            ) or count_word(wh, text, question)
             bonus += weight * typed + WHEN_TYPE_BONUS * measured(question, text)
             bonus += DEFINITION_BONUS * spells_out(question, text)  # "What does X stand for?"
             if wh == "who" and answers_who(question, text, c.source.text):

@@ -71,3 +71,18 @@ def measured(question: str, sentence: str) -> float:
     """1 when the question asks for a measure the sentence holds, else 0."""
     asked = asked_measure(question)
     return float(asked is not None and holds_measure(asked[0], sentence))
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATE_OR_TIME = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b\.?|\b\d{1,2}:\d{2}\b",
+)
+
+
+def amount_text(wh: str, text: str) -> str:
+    """The text a "how many"/"how much" answer is looked for in: without its dates and times.
+    "How much did Dorset Movers quote?" took "They need a decision by Wednesday 23 October"
+    for its "23" over "Dorset Movers came back with £3,850 + VAT"."""
+    return _DATE_OR_TIME.sub(" ", text) if wh == "how_many" else text

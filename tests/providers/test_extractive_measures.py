@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers.extractive_measures import asked_measure, holds_measure, measured
+from providers.base import Message, Request, Source
+from providers.extractive_measures import amount_text, asked_measure, holds_measure, measured
+from providers.extractive_provider import ExtractiveProvider, RefusalModel
+from tests.conftest import FakeEmbedder
 
 SPEC = "It carries up to 600 kilograms and drives at up to 2 metres per second."
 BATTERY = "A fully charged Carrier R2 runs for about 10 hours."
@@ -44,3 +47,26 @@ def test_a_version_is_answered_by_a_version_number() -> None:
     assert measured(q, "It warns for packages with scrollkeeper (>= 3.8) in Depends.") == 1.0
     assert measured(q, "This is Fontconfig version 2 as shipped.") == 1.0
     assert measured(q, "5. Change packages not to call scrollkeeper-update.") == 0.0
+
+
+def test_a_date_is_no_amount_for_how_much() -> None:
+    dated = "They need a decision by Wednesday 23 October to hold the date, by 1 pm."
+    assert not any(ch.isdigit() for ch in amount_text("how_many", dated))
+    assert "3,850" in amount_text("how_many", "They came back with £3,850 + VAT.")
+    assert amount_text("when", dated) == dated  # a "when" answer is its date
+
+
+def test_how_much_is_answered_by_the_amount_not_the_deadline() -> None:
+    # Without dates set aside, the deadline's "23" is the number the second sentence holds.
+    email = (
+        "Movers came back with £3,850 + VAT for the move. "
+        "Dorset Movers need a decision by Wednesday 23 October."
+    )
+    q = "How much did Dorset Movers quote?"
+    always = ExtractiveProvider(
+        embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=5)
+    )
+    request = Request(
+        messages=[Message("user", q)], question=q, sources=[Source(1, "mail.txt", 1, email)]
+    )
+    assert always.generate(request).text.startswith("Movers came back with £3,850 + VAT")
