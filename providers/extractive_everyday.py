@@ -178,6 +178,18 @@ _INSTRUCTS = re.compile(
 )
 
 
+# "What should new starters do in their first week?", "What happens in the first week?": a
+# section of a guide ("Your first week") answers them, its heading in sentence case.
+_ASKS_STEPS = re.compile(
+    r"^\s*what\s+(?:(?:should|do|does|must|can|will)\s+(?:[\w-]+\s+){1,3}?do|happens)\b", re.I
+)
+
+
+def asks_procedure(question: str) -> bool:
+    """Does the question ask what to do, or what happens (a section of steps answers it)?"""
+    return bool(_ASKS_PROCEDURE.search(question) or _ASKS_STEPS.search(question))
+
+
 def procedure_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """True for "What should I do if I'm sick?" or "How do I report an IT problem?" whose
     topic words (light verbs aside; one is enough) are all in the best quotable sentence, an

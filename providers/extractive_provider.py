@@ -32,7 +32,7 @@ from providers.base import (
 from providers.extractive_compose import FollowFn, Piece, compose
 from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
-from providers.extractive_everyday import everyday_rescue
+from providers.extractive_everyday import asks_procedure, everyday_rescue
 from providers.extractive_labels import label_answer
 from providers.extractive_overview import dated_answer, overview_answer
 from providers.extractive_reading import read_as, refusal_text
@@ -223,7 +223,7 @@ class ExtractiveProvider:
         )
         # A sentence-case heading ("Remote work", "Security basics") names the section the
         # model doubts, or whose rules are asked ("What are the security requirements?").
-        if section is None and (low or asks_rules_of(question)):
+        if section is None and (low or asks_rules_of(question) or asks_procedure(question)):
             section = section_answer(question, request.sources, loose=True)
         labelled = label_answer(question, request.sources, self.follow)  # "Attendees: ..."
         refused = not labelled and (not cands or (low and section is None) or bool(unknown))

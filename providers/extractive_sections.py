@@ -41,6 +41,14 @@ _ASKING = frozenset(
 _GENERIC = frozenset(
     content_terms("version release section chapter part appendix step basics essentials overview")
 )
+# Who a guide speaks to ("your first week"): "What should new starters do in their first
+# week?" names its reader besides the heading, words the guide has no need to use.
+_READER = frozenset(
+    content_terms(
+        "starter starters joiner joiners hire hires newcomer newcomers recruit recruits "
+        "employee employees staff colleague colleagues member members worker workers"
+    )
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 MAX_BODY_SENTENCES = 3
@@ -98,7 +106,7 @@ def _is_heading(text: str, start: int, end: int, following: str, loose: bool = T
 def _names(heading: str, asked: set[str], context: set[str]) -> bool:
     core = _terms(_BRACKETED.sub(" ", heading))
     own = core - _GENERIC
-    return bool(own) and own <= asked and asked <= core | context
+    return bool(own) and own <= asked and asked <= core | context | _READER
 
 
 # "What is new in the latest release?": the section of the highest version number.

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from providers.base import Source
+from providers.base import Message, Request, Source
 from providers.extractive_lists import Piece
+from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from providers.extractive_sections import headed, section_answer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, FakeEmbedder
 
 NOTES = (Path(ROOT) / "data" / "demo" / "release-notes.txt").read_text()
 
@@ -233,3 +234,24 @@ def test_a_label_in_a_paragraph_of_its_own_ends_the_section_and_a_run_of_labels_
     assert risks is not None and risks.text == "Risks: The window is limited to 4 hours."
     leave = section_answer("What are the leave rules?", [_src(notes)], loose=True)
     assert leave is not None and leave.text == "Leave: Full-time: 25 days. Part-time: 12 days."
+
+
+GUIDE = (
+    "Staff onboarding guide\n\nThis guide covers your first two weeks.\n\nYour first week\n\n"
+    "1. Day 1: Meet your line manager and collect your laptop.\n2. Day 2: Shadow a housing "
+    "officer.\n\nProbation\n\nAll new staff complete a six-month probation period."
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What should new starters do in their first week?", "What happens in the first week?"],
+)
+def test_what_to_do_is_the_section_of_steps_even_when_the_model_is_sure(question: str) -> None:
+    """The model took "This guide covers your first two weeks." (P above its threshold);
+    "new starters" is the guide's reader, whom it calls "you"."""
+    sure = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=RefusalModel(weights={}, bias=5))
+    request = Request(
+        messages=[Message("user", question)], question=question, sources=[_src(GUIDE)]
+    )
+    assert sure.generate(request).text.startswith("Your first week: 1. Day 1: Meet your line")
