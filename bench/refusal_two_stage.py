@@ -1,7 +1,8 @@
 """The extractive answerer's two-stage refusal on SQuAD 2.0, split by article (issue 15).
 
-Stage one is the fitted model (``rag/models/refusal.json``; below its threshold the answer-type
-rescue of :func:`providers.extractive_rescue.rescued` still answers; at any probability an answer
+Stage one is the fitted model (``rag/models/refusal.json``; below its threshold the rescues of
+:func:`providers.extractive_rescue.rescued` and :func:`providers.extractive_everyday.
+everyday_rescue` still answer, as in the answerer; at any probability an answer
 without the number asked for is refused), stage two the rule of
 :func:`providers.extractive_refusal.unknown_terms` (a distinctive question word that no
 retrieved passage and nothing in the corpus has). The threshold is chosen as the model's
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from providers.extractive_everyday import everyday_rescue
 from providers.extractive_refusal import unknown_terms
 from providers.extractive_rescue import lacks_asked_number, rescued
 from rag.engine import REFUSAL_MODEL_PATH, Engine
@@ -62,7 +64,7 @@ def main() -> None:
         feats = provider.features(r.question, r.sources, cands)
         p.append(provider.refusal.probability(feats) if cands else 0.0)
         rule.append(bool(cands) and bool(unknown_terms(r.question, r.sources, provider.known)))
-        rescue.append(rescued(r.question, cands))
+        rescue.append(rescued(r.question, cands) or everyday_rescue(r.question, cands))
         pieces = provider._compose(r.question, cands, r.sources) if cands else []
         lack.append(lacks_asked_number(r.question, [x.text for x in pieces]))
     save_embeddings(cached, args.cache)

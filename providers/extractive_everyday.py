@@ -201,6 +201,34 @@ def procedure_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return covered is not None and bool(covered[0]) and bool(_INSTRUCTS.search(covered[1]))
 
 
+# --- "Which company was appointed?" -----------------------------------------------------
+# The answer is a firm's name ("the Board agreed to appoint Kestrel Roofing Ltd"), a word
+# the sentence never says ("company"): one other word of the question (P 0.16) is enough
+# when the sentence names a firm the question does not.
+_ASKS_FIRM = re.compile(
+    r"^\s*(?:which|what)\s+(?P<noun>compan(?:y|ies)|firms?|suppliers?|contractors?|vendors?|"
+    r"organi[sz]ations?|business(?:es)?|agenc(?:y|ies))\b",
+    re.I,
+)
+_FIRM = re.compile(
+    r"\b[A-Z][\w&'-]+(?:\s+[A-Z][\w&'-]+)*\s+(?:Ltd|Limited|Inc|LLC|LLP|plc|PLC|GmbH|Corp)\b"
+    r"|(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'-]*(?:\s+(?:&\s+)?[A-Z][a-z][\w'-]*)+"
+)
+
+
+def firm_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "Which company/firm/supplier ...?" whose other words are all in the best
+    quotable sentence, which names a firm (a "Ltd", or two capitalised words) the question
+    does not."""
+    m = _ASKS_FIRM.match(question)
+    if m is None:
+        return False
+    covered = all_in_best(question, cands, ignore=frozenset(content_terms(m.group("noun"))))
+    if covered is None or not covered[0]:
+        return False
+    return any(f.group(0).lower() not in question.lower() for f in _FIRM.finditer(covered[1]))
+
+
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """Any of the rescues above."""
     return (
@@ -210,4 +238,5 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or where_rescue(question, cands)
         or contact_rescue(question, cands)
         or procedure_rescue(question, cands)
+        or firm_rescue(question, cands)
     )

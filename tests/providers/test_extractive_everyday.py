@@ -9,6 +9,7 @@ from providers.extractive_everyday import (
     contact_candidate,
     everyday_rescue,
     expansion_rescue,
+    firm_rescue,
     options_rescue,
     permission_rescue,
     procedure_rescue,
@@ -138,3 +139,14 @@ def test_what_should_i_do_is_answered_by_an_instruction_that_says_all_its_words(
     assert not procedure_rescue("How do I report a data breach?", _cands(IT))
     assert not procedure_rescue("What should I do if I'm sick?", _cands("Sick days are paid."))
     assert not procedure_rescue("When is the helpdesk open?", _cands(IT))  # no procedure asked
+
+
+def test_which_company_is_answered_by_the_firm_the_sentence_names() -> None:
+    appointed = "After discussion the Board agreed to appoint Kestrel Roofing Ltd at £86,500."
+    assert firm_rescue("Which company was appointed?", _cands(appointed))
+    assert firm_rescue("Which firm did the Board appoint?", _cands(appointed))
+    # the firm is the one the question names, or the sentence names none, or says another thing
+    assert not firm_rescue("Which company is Kestrel Roofing Ltd?", _cands(appointed))
+    assert not firm_rescue("Which company was appointed?", _cands("A roofer was appointed."))
+    assert not firm_rescue("Which company was dismissed?", _cands(appointed))
+    assert not firm_rescue("Who was appointed?", _cands(appointed))
