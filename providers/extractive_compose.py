@@ -1,7 +1,6 @@
 """Answer composition for the extractive answerer: the shortest complete text that answers.
 
-Given the scored candidate sentences (best first), it chooses what to quote by the
-question's kind (:mod:`providers.extractive_qtype`):
+It chooses what to quote from the scored sentences by the question's kind (``extractive_qtype``):
 - a fact (who / when / how many / where / what): the sentence holding it, preferring one
   with something of the asked type (a date for "when", a number for "how many"), plus the
   next sentence only when it continues the same passage and scores nearly as well;
@@ -10,8 +9,7 @@ question's kind (:mod:`providers.extractive_qtype`):
 - a definition: the sentence that defines the term ("X is...", "X means...", "X: ...");
 - yes/no: "Yes." or "No." first, when the quoted sentence says it (negated or not).
 - a table row the question names by its key and a column: the row, cut to those cells.
-Never a heading, page furniture or a sentence cut at a chunk's edge; every quoted sentence
-ends with its citation ``[n]``.
+Never a heading, furniture or a sentence cut at a chunk's edge; each quote ends with its ``[n]``.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from providers.extractive_cuts import CONTINUATION as _CONTINUATION
 from providers.extractive_cuts import END as _END
 from providers.extractive_cuts import ITEM as _ITEM
 from providers.extractive_cuts import opens_document, run_back, run_on, unannounced, unbulleted
-from providers.extractive_everyday import spells_out
+from providers.extractive_everyday import names_owner, spells_out
 from providers.extractive_layout import CAPTION, FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
     ENUMERATION_BONUS,
@@ -256,7 +254,9 @@ def rank(
             ) or count_word(wh, text, question)
             bonus += weight * typed + WHEN_TYPE_BONUS * measured(question, text)
             bonus += DEFINITION_BONUS * spells_out(question, text)  # "What does X stand for?"
-            if wh == "who" and answers_who(question, text, c.source.text):
+            if wh == "who" and (
+                answers_who(question, text, c.source.text) or names_owner(question, text)
+            ):
                 bonus += SIGNATURE_BONUS
             elif wh == "who" and (names_a_person(text, question) or names_people(text, question)):
                 bonus += PERSON_BONUS

@@ -229,6 +229,46 @@ def firm_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return any(f.group(0).lower() not in question.lower() for f in _FIRM.finditer(covered[1]))
 
 
+# --- "Who is responsible for getting the insurance quotes?" -------------------------------
+# Minutes' action items say it as "Obtain three quotes for building insurance renewal |
+# Owner: Tom Beasley": none of "responsible" or "getting" (P 0.28, refused).
+_ASKS_OWNER = re.compile(
+    r"^\s*who(?:'s|\s+is|\s+was|\s+are|\s+will\s+be)\s+(?:responsible\s+for|in\s+charge\s+of|"
+    r"handling|doing|leading|looking\s+after|taking\s+care\s+of)\b"
+    r"|^\s*who\s+(?:owns|leads|handles|will\s+(?:do|handle|get|obtain|lead))\b",
+    re.I,
+)
+_OWNING = frozenset(
+    content_terms("responsible charge handle handling lead leading look looking care owns obtain")
+)
+_OWNER = re.compile(
+    r"\b(?:owner|lead|responsible|assigned\s+to|action\s+by)\s*:"
+    r"|\b(?:coordinator|co-ordinator|organi[sz]er|in\s+charge)\b",  # "Kwame is our move coordinator"
+    re.I,
+)
+_BY_NAME = re.compile(r"\b(?:by|to)\s+[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+\b")
+
+
+def owner_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "Who is responsible for X?" when every word of X (light verbs aside) is in
+    the best quotable sentence, which names an owner ("Owner: ...", "handled by Tom ...")."""
+    if not _ASKS_OWNER.search(question):
+        return False
+    covered = all_in_best(question, cands, ignore=_LIGHT_VERBS | _OWNING)
+    if covered is None or not covered[0]:
+        return False
+    # a name alone is not enough: "... the new office at Unit 7, Kingsway House" names none
+    return bool(_OWNER.search(covered[1]) or _BY_NAME.search(covered[1]))
+
+
+def names_owner(question: str, text: str) -> bool:
+    """ "Kwame is our move coordinator" answers "Who is responsible for the move?": it says
+    every word of the question (light verbs aside) and names its owner."""
+    if not (_ASKS_OWNER.search(question) and _OWNER.search(text)):
+        return False
+    return set(content_terms(question)) - _LIGHT_VERBS - _OWNING <= set(content_terms(text))
+
+
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """Any of the rescues above."""
     return (
@@ -239,4 +279,5 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or contact_rescue(question, cands)
         or procedure_rescue(question, cands)
         or firm_rescue(question, cands)
+        or owner_rescue(question, cands)
     )

@@ -165,6 +165,9 @@ def row_answers(question: str, cands: Sequence[Candidate]) -> bool:
     return bool(rows) and asked <= said(question, rows[0][0].source)
 
 
+SENTENCE_KEY = 4  # key words from which a key is an action, not an item's name ("Standing desk")
+
+
 def names_apart(question: str, cands: Sequence[Candidate]) -> bool:
     """Does the question name a column of a retrieved table, and a row key that no row with
     that column holds ("the headcount of Kenji Sato": a staff row's key, the offices'
@@ -180,8 +183,14 @@ def names_apart(question: str, cands: Sequence[Candidate]) -> bool:
     apart = any(not any(k <= h for h in held) for k in keys) and bool(with_column)
     # ... half of a key at least: "Sign contract with Kestrel Roofing and notify Alder Court
     # residents" is not named by "When will the roof work start?" (its one word "roof")
+    # (an action item's key is a sentence: "Who is in charge of the survey results?" names
+    # half of "Circulate survey results to all tenants" and nothing the row does not say)
+    topic = asked - asking_terms(question)
     partly = any(
-        (k := key_terms(ln)) & asked and not k <= asked and 2 * len(k & asked) >= len(k)
+        (k := key_terms(ln)) & asked
+        and not k <= asked
+        and 2 * len(k & asked) >= len(k)
+        and (len(k) < SENTENCE_KEY or not topic <= set(content_terms(ln)))
         for ln, _ in with_column
     )
     # "the standing desk mats": a key in front of what the question is about

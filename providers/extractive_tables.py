@@ -65,10 +65,12 @@ _CELL = re.compile(r" \| [^|:]{1,60}: ")
 def is_record(text: str) -> bool:
     """A table row as ingest writes it ("Texas | Permit: 21,550 | Handgun: 56,941 | ...") or
     an OCR'd ledger line (mostly capitals, several figures): complete without a full stop."""
-    if len(_FIGURE.findall(text)) < 2:
-        return False
+    # labelled cells make a row whatever its values ("Draft the plan | Owner: Rachel Mendes |
+    # Due date: 7 November 2024" was dropped as a sentence without its full stop)
     if len(_CELL.findall(text)) >= 2:
         return True
+    if len(_FIGURE.findall(text)) < 2:
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
 
@@ -198,7 +200,12 @@ _ASKS_FOR = (
         r"\b(?:price|cost|amount|fee|rate|budget)s?\b",
     ),
     (r"\bwhen\b", r"\b(?:date|deadline)s?\b"),
-    (r"\bwho(?:m|se)?\b", r"\b(?:owner|approval|approver|contact|manager|employee)s?\b"),
+    (
+        # "Who is in charge of the survey results?" asks the "Owner" cell of its action item
+        r"\bwho(?:m|se)?\b(?:(?:'s|\s+is|\s+are|\s+was|\s+will\s+be)\s+(?:responsible\s+for|"
+        r"in\s+charge\s+of|handling|leading|looking\s+after)\b)?",
+        r"\b(?:owner|approval|approver|contact|manager|employee)s?\b",
+    ),
     (r"\bwhere\b", r"\b(?:office|location|site|room)s?\b"),
     (r"\bhow many\b", r"\b(?:quantity|quantities|qty|count|headcount|units|stock)\b"),
 )

@@ -11,6 +11,7 @@ from providers.extractive_everyday import (
     expansion_rescue,
     firm_rescue,
     options_rescue,
+    owner_rescue,
     permission_rescue,
     procedure_rescue,
     where_rescue,
@@ -150,3 +151,18 @@ def test_which_company_is_answered_by_the_firm_the_sentence_names() -> None:
     assert not firm_rescue("Which company was appointed?", _cands("A roofer was appointed."))
     assert not firm_rescue("Which company was dismissed?", _cands(appointed))
     assert not firm_rescue("Who was appointed?", _cands(appointed))
+
+
+def test_who_is_responsible_is_answered_by_the_owner_or_person_the_sentence_names() -> None:
+    row = "Obtain three quotes for building insurance renewal | Owner: Tom Beasley"
+    assert owner_rescue("Who is responsible for getting the insurance quotes?", _cands(row))
+    assert owner_rescue("Who's in charge of the insurance renewal?", _cands(row))
+    said = "The renewal of the insurance is handled by Tom Beasley, the treasurer."
+    assert owner_rescue("Who is handling the insurance renewal?", _cands(said))
+    # a word the sentence lacks, no owner named, or not asked who is responsible
+    assert not owner_rescue("Who is responsible for the car insurance?", _cands(row))
+    assert not owner_rescue("Who is responsible for insurance quotes?", _cands("Quotes vary."))
+    assert not owner_rescue("Who needs insurance quotes?", _cands(row))
+    assert owner_rescue(
+        "Who is responsible for the move?", _cands("Kwame is our move coordinator.")
+    )
