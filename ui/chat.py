@@ -17,6 +17,7 @@ from rag.session import ChatSession, Choice, Turn
 from rag.settings import Settings
 from text.phrases import listed
 from ui import analysis, conversations, documents, scroll, sources
+from ui.listing import answer_markdown
 from ui.notes import fallback_note, meta_line, name_of, read_as_note
 from ui.provenance import answer_notes, answered_by, part_attempts, part_label
 from ui.state import chat_session, get_engine, ready_engine
@@ -186,7 +187,7 @@ def render_answer_body(
         # "Not enough information" is an answer, not an error.
         st.info(escape_md(a.answer), icon=":material/search_off:")
     else:
-        st.markdown(link_citations(escape_md(a.answer), anchor))
+        st.markdown(link_citations(answer_markdown(a.answer), anchor))  # a list as one
     if a.read_as:  # misspelt words were answered as the documents spell them: say so
         st.caption(read_as_note(a.question, a.read_as))
     consensus = bool(a.consensus_of) and a.consensus_method != "single"
