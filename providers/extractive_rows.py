@@ -31,6 +31,7 @@ from providers.extractive_tables import (
     asking_terms,
     key_terms,
     named_cells,
+    names_code,
     names_column,
     names_key,
     row_cells,
@@ -86,6 +87,8 @@ def _whole_row(line: str, question: str, source: Source) -> list[str]:
     row = row_cells(line)
     if row is None or not names_key(line, question) or _HOW_MANY.search(question):
         return []
+    if names_code(line, question):  # "What does error E1 mean?": the row is its meaning
+        return row[1]
     rest = set(content_terms(question)) - key_terms(line) - asking_terms(question)
     return row[1] if rest and rest <= said(question, source) else []
 
@@ -160,6 +163,8 @@ def row_answers(question: str, cands: Sequence[Candidate]) -> bool:
     client in Falcon 2.4?": the row, under the title "Release notes for Falcon 2.4"). The
     refusal model may say no to it: it was fitted on prose (SQuAD 2.0)."""
     rows = named_rows(question, cands)
+    if rows and names_code(rows[0][1], question):  # "What does E1 mean?": a code is unique
+        return True
     # the words that ask for the column ("cost" for a "Price" cell) are in no passage
     asked = set(content_terms(question)) - asking_terms(question)
     return bool(rows) and asked <= said(question, rows[0][0].source)

@@ -183,9 +183,34 @@ def key_terms(line: str) -> set[str]:
 
 
 def names_key(line: str, question: str) -> bool:
-    """Does the question name the row's key, every word of it?"""
-    key = key_terms(line)
-    return bool(key) and key <= set(content_terms(question))
+    """Does the question name the row: every word of its key, or of the key's name before a
+    comma ("the sack truck" names "Sack truck, folding"; what follows is the variant), or a
+    code of the row (:func:`names_code`)?"""
+    row = row_cells(line)
+    if row is None:
+        return False
+    asked = set(content_terms(question))
+    key, head = set(content_terms(row[0])), set(content_terms(row[0].split(",", 1)[0]))
+    return (
+        (bool(key) and key <= asked) or (bool(head) and head <= asked) or names_code(line, question)
+    )
+
+
+def names_code(line: str, question: str) -> bool:
+    """Does the question name a code that the row's key or a cell holds ("How much is SKU
+    HYG-3002?", "What does error E1 mean?" of "Display shows E1 | ...")? A code is unique."""
+    row = row_cells(line)
+    if row is None:
+        return False
+    codes = [m.group(1) for c in row[1] if (m := _CODE_CELL.match(c))] + _CODE.findall(row[0])
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", question, re.I) for code in codes
+    )
+
+
+# A cell whose value is a code ("SKU: HYG-3002", "Ref: INV2024-017"): it names its row.
+_CODE_CELL = re.compile(r"^[^:|]{1,30}:\s+([A-Z]{2,}[-_/]?\d[\w-]*)$")
+_CODE = re.compile(r"(?<![\w-])[A-Z]{1,4}[-_]?\d{1,5}(?![\w-])")
 
 
 # A question names a column by what it asks for as well as by its header's words: "How much
@@ -204,7 +229,8 @@ _ASKS_FOR = (
         # "Who is in charge of the survey results?" asks the "Owner" cell of its action item
         r"\bwho(?:m|se)?\b(?:(?:'s|\s+is|\s+are|\s+was|\s+will\s+be)\s+(?:responsible\s+for|"
         r"in\s+charge\s+of|handling|leading|looking\s+after)\b)?",
-        r"\b(?:owner|approval|approver|contact|manager|employee)s?\b",
+        r"\b(?:owner|approval|approver|contact|manager|employee|supplier|vendor|provider|"
+        r"manufacturer|maker|assignee|author|lead)s?\b",
     ),
     (r"\bwhere\b", r"\b(?:office|location|site|room)s?\b"),
     (r"\bhow many\b", r"\b(?:quantity|quantities|qty|count|headcount|units|stock)\b"),

@@ -274,3 +274,38 @@ def test_labelled_cells_make_a_row_whatever_its_values() -> None:
     sentence cut without its full stop."""
     assert is_record("Draft the plan | Owner: Rachel Mendes | Due date: 7 November 2024")
     assert not is_record("Draft the plan by 7 November 2024")
+
+
+PRICES = (
+    "Sheet: Price list\n\nSack truck, folding | SKU: EQP-5001 | Price (GBP): 64 | Supplier: "
+    "Warehouse Kit Co\n\nNitrile gloves, size L | SKU: HYG-3002 | Price (GBP): 5.85 | Supplier: "
+    "Medi Supplies"
+)
+TROUBLE = (
+    "Display shows E1 | Possible cause: Motor overheated | Solution: Let it cool\n\n"
+    "Display shows E2 | Possible cause: Burr jammed | Solution: Clear the chamber"
+)
+
+
+def test_a_row_is_named_by_its_name_before_the_comma_or_by_a_code() -> None:
+    """ "How much is the sack truck?" was refused as naming part of "Sack truck, folding";
+    "How much is SKU HYG-3002?" quoted the row cut to its SKU, without the price."""
+    assert _texts("How much is the sack truck?", PRICES) == [
+        "Sack truck, folding | Price (GBP): 64"
+    ]
+    assert _texts("How much is SKU HYG-3002?", PRICES) == [
+        "Nitrile gloves, size L | SKU: HYG-3002 | Price (GBP): 5.85"
+    ]
+    assert _texts("Who supplies the sack truck?", PRICES) == [
+        "Sack truck, folding | Supplier: Warehouse Kit Co"
+    ]
+    # a code names the whole row, and the rescue vouches for it ("mean" is said nowhere)
+    assert _texts("What does error E2 mean?", TROUBLE) == [
+        "Display shows E2 | Possible cause: Burr jammed | Solution: Clear the chamber"
+    ]
+    assert row_answers("What does E1 mean?", _cands(TROUBLE))
+    assert _texts("What does error E3 mean?", TROUBLE) == []
+
+
+def _texts(question: str, passage: str) -> list[str]:
+    return [text for _, text in named_rows(question, _cands(passage))]
