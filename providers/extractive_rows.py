@@ -90,7 +90,7 @@ def _whole_row(line: str, question: str, source: Source) -> list[str]:
     if names_code(line, question):  # "What does error E1 mean?": the row is its meaning
         return row[1]
     rest = set(content_terms(question)) - key_terms(line) - asking_terms(question)
-    return row[1] if rest and rest <= said(question, source) else []
+    return row[1] if rest <= said(question, source) else []
 
 
 def _number_elsewhere(question: str, line: str, passage: str) -> bool:

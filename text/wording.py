@@ -40,6 +40,23 @@ _PARAPHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         r"\1 people \2 \3 employ",
         "employ",
     ),
+    # a fifth newcomer walk: "When does the tenancy start?" of "The tenancy begins on ...";
+    # "... if I lose my laptop?" of "Report a lost or stolen device ..."; "How big is the
+    # deposit?" of "The Tenant pays a deposit of £1,470"; "the power rating" of "Rated power"
+    (re.compile(r"\bstarts\b", re.I), "begins", "begin"),
+    (re.compile(r"\bstart\b", re.I), "begin", "begin"),
+    (re.compile(r"\b(?:lose|loses|losing)\b", re.I), "lost", "lost"),
+    (
+        re.compile(
+            r"\b(how) (?:big|large|high) (is|are|was|were) (the |my |your |our )?"
+            r"(?=(?:deposit|budget|fee|allowance|bonus|discount|salary|grant|fine|rent|"
+            r"payment|price|cost)s?\b)",
+            re.I,
+        ),
+        r"\1 much \2 \3",
+        "",
+    ),
+    (re.compile(r"\bpower rating\b", re.I), "rated power", "rated power"),
 )
 
 

@@ -309,3 +309,8 @@ def test_a_row_is_named_by_its_name_before_the_comma_or_by_a_code() -> None:
 
 def _texts(question: str, passage: str) -> list[str]:
     return [text for _, text in named_rows(question, _cands(passage))]
+
+
+def test_a_question_that_is_only_the_key_gets_the_row() -> None:
+    spec = "Specifications\n\nRated power | Value: 240 W\n\nNoise level | Value: 72 dB"
+    assert _texts("What is the noise level?", spec) == ["Noise level | Value: 72 dB"]

@@ -36,3 +36,18 @@ def test_food_a_day_is_read_as_the_daily_meal_allowance() -> None:
         "How much can I spend on meals daily?"
     )
     assert worded_as("Is food included?", ["Hotels are booked early."]) == "Is food included?"
+
+
+def test_start_lose_how_big_and_power_rating_in_the_documents_words() -> None:
+    lease = ["The tenancy begins on 1 March 2025. The Tenant pays a deposit of £1,470."]
+    assert worded_as("When does the tenancy start?", lease) == "When does the tenancy begin?"
+    assert worded_as("How big is the deposit?", lease) == "How much is the deposit?"
+    assert worded_as("How big is the garden?", lease) == "How big is the garden?"  # no amount
+    policy = ["Report a lost or stolen device within 24 hours."]
+    assert worded_as("What if I lose my laptop?", policy) == "What if I lost my laptop?"
+    spec = ["Rated power | Value: 240 W"]
+    assert worded_as("What is the power rating?", spec) == "What is the rated power?"
+    # documents that say "start" themselves are read as they are
+    assert worded_as("When does it start?", ["Start date: 1 March; it begins then."]) == (
+        "When does it start?"
+    )
