@@ -2,8 +2,9 @@
 
 Stage one is the fitted model (``rag/models/refusal.json``; below its threshold the rescues of
 :func:`providers.extractive_rescue.rescued` and :func:`providers.extractive_everyday.
-everyday_rescue` still answer, as in the answerer; at any probability an answer
-without the number asked for is refused), stage two the rule of
+everyday_rescue` still answer, as in the answerer; at any probability an answer without
+the number asked for, or a yes/no quote without what it asks about, is refused), stage two
+the rule of
 :func:`providers.extractive_refusal.unknown_terms` (a distinctive question word that no
 retrieved passage and nothing in the corpus has). The threshold is chosen as the model's
 always was - the highest that refuses at most ``--target`` of the *fit* articles'
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from providers.extractive_everyday import everyday_rescue
+from providers.extractive_qtype import unanswered_yes_no
 from providers.extractive_refusal import unknown_terms
 from providers.extractive_rescue import lacks_asked_number, rescued
 from rag.engine import REFUSAL_MODEL_PATH, Engine
@@ -66,7 +68,10 @@ def main() -> None:
         rule.append(bool(cands) and bool(unknown_terms(r.question, r.sources, provider.known)))
         rescue.append(rescued(r.question, cands) or everyday_rescue(r.question, cands))
         pieces = provider._compose(r.question, cands, r.sources) if cands else []
-        lack.append(lacks_asked_number(r.question, [x.text for x in pieces]))
+        said = [x.text for x in pieces]
+        lack.append(
+            lacks_asked_number(r.question, said) or unanswered_yes_no(r.question, " ".join(said))
+        )
     save_embeddings(cached, args.cache)
     pa, ru, rs, la = np.array(p), np.array(rule), np.array(rescue), np.array(lack)
 

@@ -35,6 +35,7 @@ from providers.extractive_cuts import opens_document
 from providers.extractive_everyday import asks_procedure, everyday_rescue
 from providers.extractive_labels import label_answer
 from providers.extractive_overview import dated_answer, overview_answer
+from providers.extractive_qtype import unanswered_yes_no
 from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
@@ -234,7 +235,8 @@ class ExtractiveProvider:
             pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
         # No number in an answer to "how many": it answers another question.
-        off_type = lacks_asked_number(question, [p.text for p in pieces])
+        said = [p.text for p in pieces]  # nor "Yes"/"No" and no word of what a yes/no asks
+        off_type = lacks_asked_number(question, said) or unanswered_yes_no(question, " ".join(said))
         refused = refused or not pieces or off_type
         if refused:  # a question in another language is told the documents are English
             text, cited = refusal_text(asked, request.sources), []

@@ -258,13 +258,29 @@ def _opposed(question: str, sentence: str) -> bool:
 _LOWER_WORD = re.compile(r"[a-z0-9][\w'-]*")
 
 
-def says_predicate(question: str, sentence: str) -> bool:
+def says_predicate(question: str, sentence: str) -> float:
     """Does the sentence say the yes/no question's last two words, what it asks of its
-    subject? "Does the learning budget roll over?" is decided by "Unused budget does not
-    roll over.", not by the sentence that repeats "learning budget"."""
+    subject (1)? "Does the learning budget roll over?" is decided by "Unused budget does not
+    roll over.", not by the sentence that repeats "learning budget". Or its last content
+    word (0.5): "Can I put the grinder in the dishwasher?" by "Never put the motor base in
+    water or in a dishwasher.", not by "... do not put the grinder in household waste"."""
     tail = " ".join(_LOWER_WORD.findall(question.lower())[-2:])
     said = " ".join(_LOWER_WORD.findall(sentence.lower()))
-    return bool(tail) and f" {tail} " in f" {said} "
+    if tail and f" {tail} " in f" {said} ":
+        return 1.0
+    last = content_terms(question)[-1:]
+    return 0.5 if last and last[0] in content_terms(sentence) else 0.0
+
+
+def unanswered_yes_no(question: str, answer: str) -> bool:
+    """A yes/no question answered with neither "Yes" nor "No" by a quote that says neither
+    of its last two content words, what it asks about: "Does the agreement allow me to paint
+    the walls?" got the agreement's opening sentence. (One of them may be a modifier the
+    quote words otherwise: "by default" / "Normally, bzip2 will not overwrite ...".)"""
+    if classify(question).kind != "yesno" or answer.startswith(("Yes.", "No.")):
+        return False
+    last = content_terms(question)[-2:]
+    return bool(last) and not set(last) & set(content_terms(answer))
 
 
 _COUNT_WORD = re.compile(

@@ -3,7 +3,7 @@ to meetings, a limit says no to "all", and a number must be the one asked."""
 
 from __future__ import annotations
 
-from providers.extractive_qtype import polarity
+from providers.extractive_qtype import polarity, says_predicate, unanswered_yes_no
 
 
 def test_x_free_says_no_to_x_unless_the_question_asks_for_x_free() -> None:
@@ -32,3 +32,17 @@ def test_no_yes_or_no_when_the_thing_asked_about_is_never_mentioned() -> None:
     s = "Building it like this is dangerous and not supported, since you remove bzip2's checks."
     assert polarity(q, s, s) is None
     assert polarity(q, "bzip2 does not support encryption.") == "No"
+
+
+def test_the_thing_asked_about_picks_the_sentence_and_without_it_there_is_no_answer() -> None:
+    q = "Can I put the grinder in the dishwasher?"
+    assert says_predicate(q, "Never put the motor base in water or in a dishwasher.") == 0.5
+    assert says_predicate(q, "At the end of its life, do not put the grinder in waste.") == 0.0
+    paint = "Does the tenancy agreement allow me to paint the walls?"
+    opening = "This Agreement is made on 14 February 2025 between Harbourview Lettings Ltd."
+    assert unanswered_yes_no(paint, opening)
+    assert not unanswered_yes_no(paint, "No. Tenants must not paint without consent.")
+    # one of the last two words said is enough: "by default" is "Normally"
+    q = "Will bzip2 overwrite an existing output file by default?"
+    assert not unanswered_yes_no(q, "Normally, bzip2 will not overwrite existing output files.")
+    assert not unanswered_yes_no("How long is the warranty?", opening)  # no yes/no question
