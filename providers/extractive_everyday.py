@@ -269,6 +269,27 @@ def names_owner(question: str, text: str) -> bool:
     return set(content_terms(question)) - _LIGHT_VERBS - _OWNING <= set(content_terms(text))
 
 
+# --- "What certificates does she have? (Samira Haddad)" -----------------------------------
+# A follow-up about a person carries the name the last answer gave (rag/followup.py); the
+# notes call her "Samira:" and never "Samira Haddad", and the model refused (P 0.15).
+_CARRIED_NAME = re.compile(
+    r"\((?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2})\)\s*$"
+)
+
+
+def person_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for a follow-up that carried a person's name when the best quotable sentence
+    says every word of the user's own question and its passage one of the name's."""
+    m = _CARRIED_NAME.search(question)
+    if m is None or not cands:
+        return False
+    own = set(content_terms(question[: m.start()]))
+    best = quotable(cands)[0]
+    name = {w.lower() for w in m.group("name").split()}
+    in_passage = name & {w.lower() for w in re.findall(r"[A-Za-z'\-]+", best.source.text)}
+    return bool(own) and own <= set(content_terms(best.text)) and bool(in_passage)
+
+
 def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     """Any of the rescues above."""
     return (
@@ -280,4 +301,5 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or procedure_rescue(question, cands)
         or firm_rescue(question, cands)
         or owner_rescue(question, cands)
+        or person_rescue(question, cands)
     )

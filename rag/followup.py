@@ -260,6 +260,8 @@ def _resolve(question: str, previous: tuple[str, str] | None) -> str:
         swapped = _swap_entity(prev_q, question)
         if swapped:
             return swapped
+    if (person := _person_pointed_at(question, prev_q, prev_a)) is not None:
+        return f"{question} ({person})"  # "What certificates does she have?" (Samira Haddad)
     if _points_at_thing(question):  # "its warranty" after "... the Carrier R2 battery ..."
         about = _about_own_subject(question, prev_q)
         if about != question:
@@ -288,6 +290,27 @@ _IT = re.compile(r"\b(?:it|its)\b", re.I)
 def _points_at_thing(question: str) -> bool:
     pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
     return bool(pronouns) and all(_IT.fullmatch(m.group(0)) for m in pronouns)
+
+
+# "she"/"he" point at a person the last answer (or question) named: "What certificates does
+# she have?" after "Candidate: Samira Haddad" carries the name, not the last question's every
+# word ("candidate interviewed volunteer coordinator role"), which outweighed it.
+_PERSONAL = re.compile(r"\b(?:she|he|her|him|his|hers)\b", re.I)
+
+
+def _person_pointed_at(question: str, prev_q: str, prev_a: str) -> str | None:
+    pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
+    if not pronouns or not all(_PERSONAL.fullmatch(m.group(0)) for m in pronouns):
+        return None
+    answer = "" if prev_a.startswith("I don't have enough information") else prev_a
+    for text, asked in ((_CITATION.sub("", answer), False), (prev_q, True)):
+        names = {e for e in _entities(text, question=asked) if _FULL_NAME.fullmatch(e)}
+        if names:  # one named: the one pointed at; more: which one is for the usual way
+            return names.pop() if len(names) == 1 else None
+    return None
+
+
+_FULL_NAME = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2}")
 
 
 def in_context(question: str, history: Sequence[Message]) -> str:

@@ -36,3 +36,16 @@ def test_a_follow_up_is_rescued_as_its_own_words_are() -> None:
 def test_a_follow_up_the_notes_do_not_answer_stays_refused() -> None:
     assert _answer("And who signed it?", "And who signed it? (Northwind)") == ""
     assert _answer("And the cancellation fee?", "And the cancellation fee? (Northwind)") == ""
+
+
+def test_a_follow_up_about_a_person_is_answered_by_what_they_said() -> None:
+    from providers.extractive_everyday import person_rescue
+    from providers.extractive_refusal import Candidate
+
+    notes = "Samira: I have a Level 2 Food Hygiene certificate from 2023."
+    src = Source(n=1, source="notes.txt", page=1, text=notes)
+    cands = [Candidate(src, 0, notes, 0, len(notes), 0.3, 0.3, 0.6)]
+    assert person_rescue("What certificates does she have? (Samira Haddad)", cands)
+    assert not person_rescue("What certificates does she have? (Tom Lee)", cands)
+    assert not person_rescue("What degree does she have? (Samira Haddad)", cands)
+    assert not person_rescue("What certificates does she have?", cands)

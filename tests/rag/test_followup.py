@@ -238,3 +238,20 @@ def test_a_version_after_the_latest_release_asks_about_that_version() -> None:
     assert in_context("what about version 4.0?", history) == "what's new in release 4.0"
     # not a version: the usual follow-up
     assert in_context("And in Tokyo?", history).startswith("And in Tokyo? (")
+
+
+def test_she_or_he_carries_the_one_person_the_last_turn_named() -> None:
+    """ "What certificates does she have?" after "Candidate: Samira Haddad" carried the last
+    question's every word ("candidate interviewed volunteer coordinator role") as well."""
+    asked = "Who was the candidate interviewed for the coordinator role?"
+    h = [Message("user", asked), Message("assistant", "Candidate: Samira Haddad [3]")]
+    assert in_context("What certificates does she have?", h) == (
+        "What certificates does she have? (Samira Haddad)"
+    )
+    refused = "I don't have enough information in the documents to answer that."
+    h = [Message("user", "What did Marta Okafor decide?"), Message("assistant", refused)]
+    assert in_context("Where does she work?", h) == "Where does she work? (Marta Okafor)"
+    # two people named: which one is not guessed
+    two = "It was founded in 2009 by Priya Raman and Tom Lee. [1]"
+    h = [Message("user", "Who founded Northwind Robotics?"), Message("assistant", two)]
+    assert "Priya Raman" not in in_context("When did she leave?", h)
