@@ -237,6 +237,10 @@ _WORDY_BRACKET = re.compile(r"\([^()]*\w\w[^()]*\)$")  # "(September 2026)", not
 _LABEL_LINE = re.compile(r"[A-Z][A-Z '’&/-]{2,40}:")  # "APPEARANCES:", "PRESENT:"
 
 
+_NUMBERED_HEADING = re.compile(r"\d{1,2}\.?\s+[A-Z]")
+_CLAUSE = re.compile(r"\d{1,2}\.\d{1,2}\.?\s+[A-Z]")
+
+
 def is_heading_line(line: str, next_line: str = "") -> bool:
     """A short title-cased line without end punctuation: "Security Objectives", "1 PURPOSE".
 
@@ -264,9 +268,11 @@ def is_heading_line(line: str, next_line: str = "") -> bool:
         return False  # "On October 29, 2018, a Boeing Model" is a wrapped sentence
     # "-dev" or "-k" on the next line continues a name ("python X.Y -dev"); "- item" is a bullet
     dash_word = next_line[:1] in "-–" and not next_line[1:2].isspace()
+    # "3. Deposit" over "3.1 The Tenant pays ...": a numbered heading over its first clause
+    clause = bool(_NUMBERED_HEADING.match(line) and _CLAUSE.match(next_line))
     if next_line and not (
         _starts_sentence(next_line[0])
-        and (shouting or not next_line[0].isdigit())
+        and (shouting or clause or not next_line[0].isdigit())
         and not dash_word
     ):
         return False

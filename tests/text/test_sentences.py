@@ -269,3 +269,17 @@ def test_a_line_ending_in_a_word_a_number_follows_is_no_heading_over_a_list() ->
         # the number stays with its word (as before the list rule)
         assert not any(s.startswith(("3.", "4.")) for s in sentences(text)), sentences(text)
         assert " ".join(text.split("\n")[:2]).split(". ")[0] in sentences(text)[0]
+
+
+def test_a_numbered_heading_over_its_first_clause_is_a_sentence_of_its_own() -> None:
+    """A lease's "3. Deposit" over "3.1 The Tenant pays ..." was quoted as "3. Deposit 3.1
+    The Tenant pays a deposit of £1,470 ..."."""
+    lease = "3. Deposit\n3.1 The Tenant pays a deposit of £1,470.\n3.2 The deposit is protected."
+    assert sentences(lease) == [
+        "3. Deposit",
+        "3.1 The Tenant pays a deposit of £1,470.",
+        "3.2 The deposit is protected.",
+    ]
+    assert sentences("a Boeing Model\n737-8 airplane crashed.") == [
+        "a Boeing Model 737-8 airplane crashed."
+    ]
