@@ -222,8 +222,9 @@ class ExtractiveProvider:
             or everyday_rescue(question, cands)
             or self._own_rescued(question, request.sources, cands)
         )
-        # A sentence-case heading ("Remote work", "Security basics") names the section the
-        # model doubts, or whose rules are asked ("What are the security requirements?").
+        # A sentence-case heading ("Remote work", "Your first week") names the section the
+        # model doubts, whose rules are asked ("What are the security requirements?") or
+        # what to do in it ("What should new starters do in their first week?").
         if section is None and (low or asks_rules_of(question) or asks_procedure(question)):
             section = section_answer(question, request.sources, loose=True)
         labelled = label_answer(question, request.sources, self.follow)  # "Attendees: ..."
