@@ -17,6 +17,8 @@ from providers.extractive_refusal import _CAPITALISED, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
 from providers.extractive_rescue import all_in_best, points_back
 from providers.extractive_signature import contact_about
+from providers.extractive_tables import BE_FORMS, OWNING
+from text.asking import PERSON_NAME
 from text.terms import content_terms
 
 # --- "Can I take a taxi?" -------------------------------------------------------------------
@@ -233,8 +235,7 @@ def firm_rescue(question: str, cands: Sequence[Candidate]) -> bool:
 # Minutes' action items say it as "Obtain three quotes for building insurance renewal |
 # Owner: Tom Beasley": none of "responsible" or "getting" (P 0.28, refused).
 _ASKS_OWNER = re.compile(
-    r"^\s*who(?:'s|\s+is|\s+was|\s+are|\s+will\s+be)\s+(?:responsible\s+for|in\s+charge\s+of|"
-    r"handling|doing|leading|looking\s+after|taking\s+care\s+of)\b"
+    rf"^\s*who{BE_FORMS}\s+(?:{OWNING}|doing|taking\s+care\s+of)\b"
     r"|^\s*who\s+(?:owns|leads|handles|will\s+(?:do|handle|get|obtain|lead))\b",
     re.I,
 )
@@ -272,9 +273,7 @@ def names_owner(question: str, text: str) -> bool:
 # --- "What certificates does she have? (Samira Haddad)" -----------------------------------
 # A follow-up about a person carries the name the last answer gave (rag/followup.py); the
 # notes call her "Samira:" and never "Samira Haddad", and the model refused (P 0.15).
-_CARRIED_NAME = re.compile(
-    r"\((?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2})\)\s*$"
-)
+_CARRIED_NAME = re.compile(rf"\((?P<name>{PERSON_NAME})\)\s*$")
 
 
 def person_rescue(question: str, cands: Sequence[Candidate]) -> bool:

@@ -191,17 +191,17 @@ def names_key(line: str, question: str) -> bool:
         return False
     asked = set(content_terms(question))
     key, head = set(content_terms(row[0])), set(content_terms(row[0].split(",", 1)[0]))
-    return (
-        (bool(key) and key <= asked) or (bool(head) and head <= asked) or names_code(line, question)
-    )
+    return (bool(key) and key <= asked) or (bool(head) and head <= asked) or _coded(row, question)
 
 
 def names_code(line: str, question: str) -> bool:
     """Does the question name a code that the row's key or a cell holds ("How much is SKU
     HYG-3002?", "What does error E1 mean?" of "Display shows E1 | ...")? A code is unique."""
     row = row_cells(line)
-    if row is None:
-        return False
+    return row is not None and _coded(row, question)
+
+
+def _coded(row: tuple[str, list[str]], question: str) -> bool:
     codes = [m.group(1) for c in row[1] if (m := _CODE_CELL.match(c))] + _CODE.findall(row[0])
     return any(
         re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", question, re.I) for code in codes
@@ -212,6 +212,11 @@ def names_code(line: str, question: str) -> bool:
 _CODE_CELL = re.compile(r"^[^:|]{1,30}:\s+([A-Z]{2,}[-_/]?\d[\w-]*)$")
 _CODE = re.compile(r"(?<![\w-])[A-Z]{1,4}[-_]?\d{1,5}(?![\w-])")
 
+
+# "Who is responsible for / in charge of / handling X?" asks who owns X (an "Owner" cell);
+# the everyday answerer's owner rescue reads the same phrases.
+BE_FORMS = r"(?:'s|\s+is|\s+are|\s+was|\s+will\s+be)"
+OWNING = r"responsible\s+for|in\s+charge\s+of|handling|leading|looking\s+after"
 
 # A question names a column by what it asks for as well as by its header's words: "How much
 # does an ergonomic chair cost?" asks the "Price (USD)" cell, though it never says "price";
@@ -227,8 +232,7 @@ _ASKS_FOR = (
     (r"\bwhen\b", r"\b(?:date|deadline)s?\b"),
     (
         # "Who is in charge of the survey results?" asks the "Owner" cell of its action item
-        r"\bwho(?:m|se)?\b(?:(?:'s|\s+is|\s+are|\s+was|\s+will\s+be)\s+(?:responsible\s+for|"
-        r"in\s+charge\s+of|handling|leading|looking\s+after)\b)?",
+        rf"\bwho(?:m|se)?\b(?:{BE_FORMS}\s+(?:{OWNING})\b)?",
         r"\b(?:owner|approval|approver|contact|manager|employee|supplier|vendor|provider|"
         r"manufacturer|maker|assignee|author|lead)s?\b",
     ),

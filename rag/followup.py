@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from providers.base import Message
 from providers.extractive_sections import LATEST_RELEASE
 from providers.extractive_terms import STOPWORDS, WORD
-from text.asking import own_part  # a trailing "(...)": the terms _resolve carried
+from text.asking import PERSON_NAME, own_part  # a trailing "(...)": the terms _resolve carried
 from text.terms import pointing
 
 MAX_FOLLOW_UP_WORDS = 14
@@ -141,10 +141,14 @@ def _entities(text: str, question: bool = True) -> list[str]:
     return out + _NUMBER.findall(text)
 
 
+def _refused(answer: str) -> bool:
+    return answer.startswith("I don't have enough information")
+
+
 def key_terms(question: str, answer: str = "") -> list[str]:
     """The words a follow-up borrows: the question's content words, then the names and
     numbers of the answer (not its every word: a long answer would swamp the search)."""
-    refused = answer.startswith("I don't have enough information")
+    refused = _refused(answer)
     words = [w for w in WORD.findall(question) if w.lower() not in STOPWORDS | _GENERIC_VERBS]
     # The answer's names only when the question named nothing ("Who founded it?" -> the
     # founders); otherwise its extra names ("US", a plan) pull the search off topic.
@@ -302,7 +306,7 @@ def _person_pointed_at(question: str, prev_q: str, prev_a: str) -> str | None:
     pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
     if not pronouns or not all(_PERSONAL.fullmatch(m.group(0)) for m in pronouns):
         return None
-    answer = "" if prev_a.startswith("I don't have enough information") else prev_a
+    answer = "" if _refused(prev_a) else prev_a
     for text, asked in ((_CITATION.sub("", answer), False), (prev_q, True)):
         names = {e for e in _entities(text, question=asked) if _FULL_NAME.fullmatch(e)}
         if names:  # one named: the one pointed at; more: which one is for the usual way
@@ -310,7 +314,7 @@ def _person_pointed_at(question: str, prev_q: str, prev_a: str) -> str | None:
     return None
 
 
-_FULL_NAME = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2}")
+_FULL_NAME = re.compile(PERSON_NAME)
 
 
 def in_context(question: str, history: Sequence[Message]) -> str:

@@ -197,6 +197,10 @@ def _asked(q: str) -> str | None:
     return None
 
 
+# A person's full name as a follow-up carries it ("(Samira Haddad)", "(John W. Eaton)"):
+# ``rag/followup.py`` carries it, the extractive answerer finds it again in the bracket.
+PERSON_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2}"
+
 # "and in tokio? (hotel limit london)": the terms a follow-up carried (``rag/followup.py``),
 # with the "?" that reading an instruction as a question may add after them.
 _CARRIED = re.compile(r"\s*\([^()]*\)[\s?]*$")

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 
+from text import citations
 from ui.text import escape_md
 
 # "Lead: body [1]": the lead a short phrase before the first colon, citations at the end
 _LISTED = re.compile(
-    r"^(?P<lead>[^\n:;]{1,80}):\s+(?P<body>.+?)(?P<cites>(?:\s*\[\d+(?:\s*[,–-]\s*\d+)*\])*)\s*$",
+    rf"^(?P<lead>[^\n:;]{{1,80}}):\s+(?P<body>.+?)(?P<cites>(?:\s*{citations.MARKER.pattern})*)\s*$",
     re.S,
 )
 _NUMBERED = re.compile(r"(?:^|\s+)(\d{1,2})[.)]\s+")
 _DASHED = re.compile(r"(?:^|\s+)-\s+(?=[A-Z0-9])")
-_CITATION = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 MIN_ITEMS = 3  # two items read well enough as "A; B"
 
 
@@ -38,7 +38,7 @@ def list_items(text: str) -> tuple[str, list[str], bool, str] | None:
     if m is None:
         return None
     body, numbered = m.group("body").strip(), False
-    if _CITATION.search(body):  # more than one piece: "A; B; C. [1] More. [2]" is prose
+    if citations.MARKER.search(body):  # more than one piece: "A; B; C. [1] More. [2]" is prose
         return None
     if (items := _numbered(body)) is not None:
         numbered = True
