@@ -1,12 +1,16 @@
 """Questions that ask for a measure - a speed, a weight, a distance, a version - and
 sentences that hold one: "How fast does the Carrier R2 go?" is answered by "... drives at up to 2 metres per
 second", not by the sentence with the most words in common ("A fully charged Carrier R2 runs
-for about 10 hours."). A number alone does not tell them apart; its unit does.
+for about 10 hours."). A number alone does not tell them apart; its unit does. Also the
+plainer kinds a sentence may hold - an amount, a date, a duration, a frequency - and
+:func:`holds_kind`, which asks whether a sentence holds one the question does not say.
 """
 
 from __future__ import annotations
 
 import re
+
+from providers.extractive_refusal import _YEAR_OR_DATE
 
 _NUM = r"\b\d[\d,.]*\s*"
 _PER = r"\s*(?:per|an|a|/)\s*"
@@ -86,3 +90,55 @@ def amount_text(wh: str, text: str) -> str:
     "How much did Dorset Movers quote?" took "They need a decision by Wednesday 23 October"
     for its "23" over "Dorset Movers came back with £3,850 + VAT"."""
     return _DATE_OR_TIME.sub(" ", text) if wh == "how_many" else text
+
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|hundred|thousand|million|billion|dozen|half|twice"
+)
+# "thousands of years", "millions of dollars": a count said in words is still a count
+_NUMBER_WORDS_PLURAL = r"(?:hundred|thousand|million|billion|dozen)s"
+TIME_UNIT = r"(second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?"
+_DURATION = re.compile(
+    rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an)[\s-]+(business |working |calendar )?{TIME_UNIT}\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"\b(daily|weekly|monthly|quarterly|annually|yearly|hourly|every|once|twice|per)\b", re.I
+)
+# A number may carry its unit ("2300k", "64KB", "2.5x", "15%"); a digit inside a name
+# ("YARROW256", "curve448", "bzip2", "Yarrow-256", "SHA-256") is no amount.
+_AMOUNT = re.compile(
+    rf"(?<![A-Za-z]-)\b(\d[\d,.]*(?:[kmgt]i?b?|b|x)?%?|{_NUMBER_WORDS}|{_NUMBER_WORDS_PLURAL})(?!\w)",
+    re.I,
+)
+
+
+# "since the 1950s" answers "How long has ... been ...?"
+_DECADE = re.compile(r"\b(?:1\d|20)\d0s\b")
+
+
+def holds_kind(kind: str, sentence: str, question: str) -> bool:
+    """Does the sentence hold an expression of ``kind`` that the question does not?"""
+    q_low = question.lower()
+
+    def new(pat: re.Pattern[str]) -> bool:
+        return any(_unsaid(m.group(0), q_low) for m in pat.finditer(sentence))
+
+    if kind == "duration":
+        return new(_DURATION)
+    if kind == "frequency":
+        return new(_FREQUENCY) or new(_DURATION)
+    if kind == "date":
+        return new(_YEAR_OR_DATE) or new(_DECADE)
+    if kind in MEASURE_KINDS:
+        return holds_measure(kind, sentence)
+    return any(_unsaid(m.group(0), q_low) for m in _AMOUNT.finditer(sentence))
+
+
+def _unsaid(expression: str, q_low: str) -> bool:
+    """Whether the question does not say the expression: a word must be a word of its own
+    ("two" is not said by "networks"), digits may sit in a name ("YARROW256" says 256)."""
+    low = re.escape(expression.lower())
+    edge = r"\d" if expression[:1].isdigit() else r"\w"
+    return re.search(rf"(?<!{edge}){low}(?!{edge})", q_low) is None

@@ -352,10 +352,33 @@ def unknown_terms(
             src_words = sorted(set(_QWORD.findall(text)))
         if set(content_terms(low)) <= src_stems or close_match(low, src_words or []):
             continue
+        if _reshaped(low, text, vocab, misspelt=w.islower()):
+            continue
         if known is not None and known(low):
             continue
         out.append(w)
     return out
+
+
+# "Nepalese" asked of passages that say "Nepal", "Sudanese" of "Sudan", "Tibetan" of "Tibet"
+_DEMONYM_ENDINGS = ("ese", "ian", "an", "ish", "i", "ic")
+
+
+def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> bool:
+    """A word the passages say in another shape: as two words ("heatwave" for "heat wave"),
+    a people's or a language's name made from a place's ("Nepalese" from "Nepal"), or an
+    everyday word misspelt ("yeas", "seperated"; only a word written in lower case: "Pluto"
+    is not "plutonium" misspelt) - none is a topic the documents lack."""
+    for cut in range(3, len(low) - 2):
+        if re.search(rf"\b{low[:cut]}[\s-]?{low[cut:]}\b", text):
+            return True
+    for end in _DEMONYM_ENDINGS:
+        stem = low[: -len(end)]
+        if low.endswith(end) and len(stem) >= 4 and re.search(rf"\b{stem}\b", text):
+            return True
+    if not misspelt or len(low) < MIN_FUZZY:
+        return False
+    return bool(difflib.get_close_matches(low, vocab, n=1, cutoff=0.85))
 
 
 _MODEL_CODE = re.compile(r"([a-z]+)-?(\d+)")

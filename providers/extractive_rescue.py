@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from providers.antonyms import antonym_swap
 from providers.extractive_layout import answers_faq, faq_question
-from providers.extractive_measures import MEASURE_KINDS, asked_measure, holds_measure
+from providers.extractive_measures import TIME_UNIT, asked_measure, holds_kind
 from providers.extractive_qtype import classify
-from providers.extractive_refusal import _YEAR_OR_DATE, Candidate, quotable
+from providers.extractive_refusal import Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
 from providers.extractive_rows import row_answers
 from providers.extractive_signature import names_a_person
@@ -30,22 +30,6 @@ from text.asking import own_part
 from text.sentences import sentence_spans
 from text.terms import content_terms, pointing
 
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-    r"forty|fifty|sixty|hundred|thousand"
-)
-_TIME_UNIT = r"(second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?"
-_DURATION = re.compile(
-    rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an|half)[\s-]+(business |working |calendar )?{_TIME_UNIT}\b",
-    re.I,
-)
-_FREQUENCY = re.compile(
-    r"\b(daily|weekly|monthly|quarterly|annually|yearly|hourly|every|once|twice|per)\b", re.I
-)
-# A number may carry its unit ("2300k", "64KB", "2.5x", "15%"); a digit inside a name
-# ("YARROW256", "curve448", "bzip2") is no amount.
-_AMOUNT = re.compile(rf"\b(\d[\d,.]*(?:[kmgt]i?b?|b|x)?%?|{_NUMBER_WORDS})(?!\w)", re.I)
-
 # The words that ask, by the kind of answer they ask for. They are removed from the question
 # before its remaining content words are matched against the sentence.
 _ASKS = (
@@ -54,7 +38,7 @@ _ASKS = (
         "duration",
         re.compile(
             r"\bhow (far in advance|far ahead|long|soon|early|late|much time)\b|"
-            rf"\bhow many {_TIME_UNIT}\b|\bwithin what (time|period)\b",
+            rf"\bhow many {TIME_UNIT}\b|\bwithin what (time|period)\b",
             re.I,
         ),
     ),
@@ -76,24 +60,6 @@ def asked_kind(question: str) -> tuple[str, str] | None:
         if m:
             return kind, question[: m.start()] + " " + question[m.end() :]
     return None
-
-
-def holds_kind(kind: str, sentence: str, question: str) -> bool:
-    """Does the sentence hold an expression of ``kind`` that the question does not?"""
-    q_low = question.lower()
-
-    def new(pat: re.Pattern[str]) -> bool:
-        return any(m.group(0).lower() not in q_low for m in pat.finditer(sentence))
-
-    if kind == "duration":
-        return new(_DURATION)
-    if kind == "frequency":
-        return new(_FREQUENCY) or new(_DURATION)
-    if kind == "date":
-        return new(_YEAR_OR_DATE)
-    if kind in MEASURE_KINDS:
-        return holds_measure(kind, sentence)
-    return any(m.group(0).lower() not in q_low for m in _AMOUNT.finditer(sentence))
 
 
 def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from providers.base import Message, Request, Source
-from providers.extractive_measures import amount_text, asked_measure, holds_measure, measured
+from providers.extractive_measures import (
+    amount_text,
+    asked_measure,
+    holds_kind,
+    holds_measure,
+    measured,
+)
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
+from providers.extractive_rescue import lacks_asked_number
 from tests.conftest import FakeEmbedder
 
 SPEC = "It carries up to 600 kilograms and drives at up to 2 metres per second."
@@ -70,3 +77,38 @@ def test_how_much_is_answered_by_the_amount_not_the_deadline() -> None:
         messages=[Message("user", q)], question=q, sources=[Source(1, "mail.txt", 1, email)]
     )
     assert always.generate(request).text.startswith("Movers came back with £3,850 + VAT")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # "two" is no word of "networks": the question does not say the number
+        ("How many types of X.25 networks were there?", "There were two kinds of X.25 networks."),
+        # counts in words, plural and large
+        (
+            "For how many years has the area been inhabited?",
+            "It has been inhabited for thousands of years.",
+        ),
+        ("How many people live in the region?", "About 3 million people live there."),
+        ("How much coal did Watt's engine use?", "Watt's engine used half as much coal."),
+        # a decade answers "how long has ... been"
+        (
+            "How long has proportionality been a principle of EU law?",
+            "It has been one since the 1950s.",
+        ),
+    ],
+)
+def test_a_number_in_words_or_a_decade_answers_a_number_question(
+    question: str, sentence: str
+) -> None:
+    assert not lacks_asked_number(question, [sentence])
+
+
+def test_a_number_the_question_says_or_a_names_digits_are_no_answer() -> None:
+    # the question's own number, also inside a name, and a name's digits after a hyphen
+    assert not holds_kind(
+        "amount", "Seeds Yarrow-256 from a seed file.", "How many bytes is YARROW256_SIZE?"
+    )
+    assert not holds_kind("amount", "SHA-256 hashes are supported.", "How many hashes are there?")
+    assert lacks_asked_number("How many days do we get?", ["We get days off in 2 ways."]) is False
+    assert lacks_asked_number("How many networks are there?", ["The networks are public."])

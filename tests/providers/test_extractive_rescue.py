@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from providers.base import Source
+from providers.extractive_measures import holds_kind
 from providers.extractive_refusal import Candidate
 from providers.extractive_rescue import (
     asked_kind,
-    holds_kind,
     lacks_asked_number,
     short_question_rescue,
     table_rescue,

@@ -52,6 +52,17 @@ def test_common_paraphrases_inflections_and_misspellings_do_not_refuse() -> None
     assert not _ask("Which algorithm does bzip2 use to compress files?", MANUAL).refused
 
 
+def test_a_word_the_passages_say_in_another_shape_does_not_refuse() -> None:
+    text = "Schools in Nepal teach in English. The heat wave of 2009 broke records for 6000 years."
+    src = [Source(1, "notes.txt", 1, text)]
+    # two words written as one, a people's name made from the place's, a misspelt word
+    assert unknown_terms("When was the heatwave?", src) == []
+    assert unknown_terms("What do Nepalese schools teach in?", src) == []
+    assert unknown_terms("What was the temprature in the heat wave?", src) == []
+    # a name is never read as a misspelt everyday word
+    assert unknown_terms("When did Plutonn break records?", src) == ["Plutonn"]
+
+
 def test_a_word_the_corpus_has_elsewhere_does_not_refuse() -> None:
     src = [Source(1, "manual.txt", 1, MANUAL)]
     q = "Does bzip2 read the BZIP2 variable before zstd?"
