@@ -62,6 +62,39 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _streamlit_as_one_server() -> Iterator[None]:
+    """What Streamlit's server does once and its AppTest redoes for every app or run:
+    - scan every installed package for v2 components (~0.25 s; a run starts ~150 apps; the
+      packages cannot change during a run);
+    - compile the script: AppTest parses app.py again on every rerun, and Python 3.11's
+      ``ast`` is not thread-safe - a parse racing the engine's warm-up thread (numpy reads
+      the saved BM25 arrays' headers with ``ast.literal_eval``) raised "SystemError: AST
+      constructor recursion depth mismatch". The server keeps one script cache; so do we.
+    """
+    try:
+        from streamlit.components.v2 import manifest_scanner
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+        from streamlit.testing.v1 import app_test, local_script_runner
+    except ImportError:  # an install without the UI
+        yield
+        return
+    scan = manifest_scanner.scan_component_manifests
+    first: list[Any] = []
+
+    def scanned_once(max_workers: int | None = None) -> list[Any]:
+        if not first:
+            first.append(scan(max_workers))
+        return list(first[0])
+
+    one_cache = ScriptCache()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(manifest_scanner, "scan_component_manifests", scanned_once)
+        for module in (app_test, local_script_runner):
+            mp.setattr(module, "ScriptCache", lambda: one_cache)
+        yield
+
+
 class FakeEmbedder:
     """Deterministic bag-of-words hashing embedder: similar words -> similar vectors.
 

@@ -1,12 +1,18 @@
 """AppTest fixtures: an isolated index per test, a clean provider environment, a fake OpenAI.
 
 The engine is cached with ``st.cache_resource`` keyed by the settings (index dir included),
-and the embedding model is shared per process, so each test pays for indexing the small
-demo corpus into its own directory but loads the model only once per test run.
+and the embedding model is shared per process. Each test's index starts as a copy of one
+demo index (and its documents analysis) that a separate process built once per run, the
+state the app leaves after its first start; a test whose settings could change what the
+index holds (no demo, another workspace, another store) starts empty as before.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +38,47 @@ def reset_streamlit_secrets() -> None:
     from streamlit.runtime.secrets import secrets_singleton
 
     secrets_singleton._reset()
+
+
+# Settings that leave the demo index as the app's first start builds it (anything else, e.g.
+# RAG_AUTO_INGEST_DEMO or RAG_WORKSPACE, starts the test from an empty index).
+INDEX_NEUTRAL_ENV = {
+    "RAG_INDEX_DIR",
+    "RAG_MODELS_DIR",
+    "RAG_SHARED_DATA",
+    "RAG_REQUIRE_SHARED",
+    "RAG_MAX_RETRIES",
+    "RAG_REQUEST_TIMEOUT_S",
+    "RAG_MAX_FILE_MB",
+    "RAG_FALLBACK",
+    "RAG_PROVIDER",
+    "RAG_BREAKER_FAILURES",
+    "RAG_OPENAI_COMPATIBLE_API_KEY",
+}
+BUILD_DEMO_INDEX = (
+    "from rag.analysis import documents; from rag.settings import load_settings; "
+    "from rag.warmup import build_engine; documents.get(build_engine(load_settings()))"
+)
+
+
+@pytest.fixture(scope="session")
+def demo_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus indexed and analysed by ``rag.warmup.build_engine`` in a process of
+    its own (which closes the store, so the copy is whole)."""
+    index = tmp_path_factory.mktemp("demo-template") / "index"
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("RAG_") or k in INDEX_NEUTRAL_ENV
+    }
+    env.update(RAG_INDEX_DIR=str(index), HF_HUB_OFFLINE="1")
+    env.pop("APP_ENV", None)
+    subprocess.run(
+        [sys.executable, "-c", BUILD_DEMO_INDEX], env=env, cwd=ROOT, check=True, timeout=600
+    )
+    return index
+
+
+def _starts_from_the_template() -> bool:
+    return all(k in INDEX_NEUTRAL_ENV for k in os.environ if k.startswith("RAG_"))
 
 
 @pytest.fixture
@@ -62,8 +109,10 @@ def fake_openai(app_index: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fa
 
 
 @pytest.fixture
-def new_app(app_index: Path) -> Callable[[], AppTest]:
+def new_app(app_index: Path, demo_index_template: Path) -> Callable[[], AppTest]:
     def make() -> AppTest:
+        if not app_index.exists() and _starts_from_the_template():
+            shutil.copytree(demo_index_template, app_index)
         at = AppTest.from_file(APP, default_timeout=180)
         at.run()
         assert not at.exception
