@@ -17,7 +17,13 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from tests.ingest.scans import mixed_pdf, scanned_pdf
 from tests.ingest.test_ocr import LETTER, SECOND
-from tests.ui.conftest import app_index, new_app, page_text, wait_until  # noqa: F401
+from tests.ui.conftest import (  # noqa: F401
+    app_index,
+    demo_index_template,
+    new_app,
+    page_text,
+    wait_until,
+)
 
 CONTRACT = {"path", "status", "doc_id", "pages", "chunks", "error"}
 REPORT = {"text_pages", "ocr_pages", "failed_pages", "tables", "chars"}
