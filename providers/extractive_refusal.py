@@ -370,11 +370,12 @@ def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> boo
     everyday word misspelt ("yeas", "seperated"; only a word written in lower case: "Pluto"
     is not "plutonium" misspelt) - none is a topic the documents lack."""
     for cut in range(3, len(low) - 2):
-        if re.search(rf"\b{low[:cut]}[\s-]?{low[cut:]}\b", text):
+        head, tail = re.escape(low[:cut]), re.escape(low[cut:])
+        if re.search(rf"\b{head}[\s-]?{tail}\b", text):
             return True
     for end in _DEMONYM_ENDINGS:
         stem = low[: -len(end)]
-        if low.endswith(end) and len(stem) >= 4 and re.search(rf"\b{stem}\b", text):
+        if low.endswith(end) and len(stem) >= 4 and re.search(rf"\b{re.escape(stem)}\b", text):
             return True
     if not misspelt or len(low) < MIN_FUZZY:
         return False
