@@ -95,16 +95,6 @@ def cases() -> list[Any]:
     return out
 
 
-# Where every attempt at a stalled server must time out, a short client timeout says the same
-# as the usual generous one (1.0 s, which keeps a loaded machine's slow 5xx from timing out)
-# in a third of the time; a test that needs the retry to succeed keeps the generous one.
-STALLED_TIMEOUT_S = 0.3
-
-
-def timeout_for(fault: str) -> float:
-    return STALLED_TIMEOUT_S if fault == "slow" else 1.0
-
-
 def fault_reply(fault: str) -> Reply:
     return Reply(
         fault=fault,
@@ -147,7 +137,7 @@ def test_error_kind_and_retries(
     max_retries = 1 if fault == "slow" else 2
     if fake is not None:
         fake.default = fault_reply(fault)
-    p = make_provider(pname, fake, max_retries=max_retries, timeout_s=timeout_for(fault))
+    p = make_provider(pname, fake, max_retries=max_retries)
     exc_type, retryable = expect(pname, fault)
     # A stream broken after tokens were shown is not retried (it would repeat the text).
     retried = retryable and not (mode == "stream" and fault in LATE)
@@ -179,7 +169,7 @@ def test_fallback_always_answers(
     fake = None if fault == "refused" else start_fake(pname)
     if fake is not None:
         fake.default = fault_reply(fault)
-    p = make_provider(pname, fake, max_retries=0, timeout_s=timeout_for(fault))
+    p = make_provider(pname, fake, max_retries=0)
     final = FinalFake()
     chain = FallbackChain([p, final], metrics=Metrics())
     resp = run(chain, req, mode)
