@@ -80,7 +80,7 @@ def needs_context(question: str) -> bool:
         return False
     if _ELLIPSIS.search(question):
         return True
-    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
+    if _loose_pronouns(question):
         return True
     return len(words) <= 6 and bool(_DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", question)))
 
@@ -197,7 +197,7 @@ def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
     lead = question[: len(question) - len(rest)].lower()
     if "same" in lead or _QUALIFIER.match(rest):
         return False
-    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
+    if _loose_pronouns(question):
         return False
     if _DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", rest)):
         return False
@@ -213,7 +213,7 @@ def _names_new_thing(question: str, rest: str, previous: tuple[str, str]) -> boo
     "And what is the deposit?") - a plural or determined noun the last exchange never said -
     rather than leave it out ("And how many can be carried over?", "and how many expire?")?
     Carried, the last question's words answered it again (the hotel limit for "meals")."""
-    if any(not _has_own_antecedent(question, m) for m in _PRONOUN.finditer(question)):
+    if _loose_pronouns(question):
         return False
     said = {w.lower() for w in WORD.findall(" ".join(previous))}
     # The word after the wh-word is its verb or what it counts ("what happens", "how many
@@ -291,9 +291,19 @@ def _said_in(rest: str, answer: str) -> bool:
 _IT = re.compile(r"\b(?:it|its)\b", re.I)
 
 
+def _loose_pronouns(question: str) -> list[re.Match[str]]:
+    """The question's pronouns that point outside it, at the last exchange."""
+    return [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
+
+
+def _points_only_with(question: str, kind: re.Pattern[str]) -> bool:
+    """Does the question point back, and only with pronouns of ``kind`` ("it", "she")?"""
+    pronouns = _loose_pronouns(question)
+    return bool(pronouns) and all(kind.fullmatch(m.group(0)) for m in pronouns)
+
+
 def _points_at_thing(question: str) -> bool:
-    pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
-    return bool(pronouns) and all(_IT.fullmatch(m.group(0)) for m in pronouns)
+    return _points_only_with(question, _IT)
 
 
 # "she"/"he" point at a person the last answer (or question) named: "What certificates does
@@ -303,8 +313,7 @@ _PERSONAL = re.compile(r"\b(?:she|he|her|him|his|hers)\b", re.I)
 
 
 def _person_pointed_at(question: str, prev_q: str, prev_a: str) -> str | None:
-    pronouns = [m for m in _PRONOUN.finditer(question) if not _has_own_antecedent(question, m)]
-    if not pronouns or not all(_PERSONAL.fullmatch(m.group(0)) for m in pronouns):
+    if not _points_only_with(question, _PERSONAL):
         return None
     answer = "" if _refused(prev_a) else prev_a
     for text, asked in ((_CITATION.sub("", answer), False), (prev_q, True)):
