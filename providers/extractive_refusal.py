@@ -20,7 +20,7 @@ from typing import Any
 from providers.antonyms import antonym_swap
 from providers.base import Source
 from providers.refusal_features import DOC_FEATURE_NAMES, document_features
-from text.terms import content_terms
+from text.terms import content_terms, fold
 
 _NUMBER = re.compile(r"\d")
 _YEAR_OR_DATE = re.compile(
@@ -275,6 +275,7 @@ class RefusalModel:
 # common words that are absent are usually paraphrases ("employ", "far in advance").
 KnownFn = Callable[[str], bool]  # is this (lower-cased) word anywhere in the indexed corpus?
 _QWORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
+_ANY_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['\-])*")  # _QWORD in any alphabet ("Zürich")
 _SUFFIXES = (
     ("'s", ""),
     ("ies", "y"),
@@ -334,12 +335,15 @@ def unknown_terms(
     vocab = common_words()
     if not vocab:
         return []
-    text = " ".join(s.text for s in sources).lower()
+    text = fold(" ".join(s.text for s in sources)).lower()
     src_stems: set[str] | None = None
     src_words: list[str] | None = None
     out = []
-    for w in _QWORD.findall(question):
-        low = w.lower().strip("'-")
+    for w in _ANY_WORD.findall(question):
+        # compared without accents (the refusal still names the word as the user wrote it)
+        low = fold(w).lower().strip("'-")
+        if not _QWORD.fullmatch(low):
+            continue  # not a word in Latin letters
         if _other_model(low, text, known):
             out.append(w)
         if len(low) < 2 or any(ch.isdigit() for ch in low) or low in text:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 
 from providers.extractive_terms import content_terms
+from text.terms import LOWER, UPPER
 
+# a capital letter, and the letters of a name ("José Muñoz", "O'Neill", "Smith-Jones")
+_CAP, _LETTERS = f"[{UPPER}]", f"[{UPPER}{LOWER}'\\-]"
 # A dash (or none), a name of 2-5 words with initials allowed, a comma, a title of 1-6 words.
 _SIGNATURE = re.compile(
-    r"^\s*(?:--|—|–|-)?\s*(?P<name>[A-Z][A-Za-z'\-]*\.?(?:\s+[A-Z][A-Za-z'\-]*\.?){1,4}),"
+    rf"^\s*(?:--|—|–|-)?\s*(?P<name>{_CAP}{_LETTERS}*\.?(?:\s+{_CAP}{_LETTERS}*\.?){{1,4}}),"
     r"\s*(?P<title>[A-Za-z][A-Za-z\- ]{2,60}?)\s*$"
 )
 # Without a leading dash the title must name a role: "New York, San Francisco" is no signer.
@@ -51,7 +54,9 @@ def answers_who(question: str, text: str, passage: str | None = None) -> bool:
 
 # Two or three title-case words in a row, not after a sentence's start: a person's name
 # ("Marta Okafor", "Julian Seward"); a code word in capitals ("PLUMTREE") is not one.
-_PERSON = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][a-z]+){1,2}\b")
+_PERSON = re.compile(
+    rf"(?<![.!?]\s)(?<!^)\b{_CAP}[{LOWER}]+(?:\s{_CAP}\.)?(?:\s{_CAP}[{LOWER}]+){{1,2}}\b"
+)
 
 
 # Words of an organisation's or a place's name: "Information Technology Laboratory" and "100

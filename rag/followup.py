@@ -26,7 +26,7 @@ from providers.base import Message
 from providers.extractive_sections import LATEST_RELEASE
 from providers.extractive_terms import STOPWORDS, WORD
 from text.asking import PERSON_NAME, own_part  # a trailing "(...)": the terms _resolve carried
-from text.terms import pointing
+from text.terms import LOWER, UPPER, pointing
 
 MAX_FOLLOW_UP_WORDS = 14
 MAX_CARRIED_TERMS = 8
@@ -65,9 +65,8 @@ _QUALIFIER = re.compile(
 _LOCATIVE = r"\b(?:in|at|on|from|to|near|during|within|outside|across|since|until)"
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 # "Carrier R2", "FIPS 199", "Version 4.2": a number right after a name is part of it.
-_CAPITALISED = re.compile(
-    r"\b[A-Z][A-Za-z0-9\-]*(?:\s+[A-Z][A-Za-z0-9\-]*)*(?:\s+\d+(?:\.\d+)*(?![\d,.]*\d))?"
-)
+_NAME_WORD = rf"[{UPPER}][{UPPER}{LOWER}0-9\-]*"
+_CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*(?:\s+\d+(?:\.\d+)*(?![\d,.]*\d))?")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _SENTENCE_GAP = re.compile(r"[.!?]\s+")
 _GENERIC_VERBS = frozenset(["get", "gets", "got", "give", "gives", "need", "needs", "tell", "say"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from text.terms import LOWER, UPPER
+
 _POLITE = r"^\s*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
 _ASK_ABOUT = re.compile(
     _POLITE + r"(?:tell\s+me\s+(?:more\s+)?about|explain|describe|"
@@ -199,7 +201,7 @@ def _asked(q: str) -> str | None:
 
 # A person's full name as a follow-up carries it ("(Samira Haddad)", "(John W. Eaton)"):
 # ``rag/followup.py`` carries it, the extractive answerer finds it again in the bracket.
-PERSON_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'\-]+){1,2}"
+PERSON_NAME = rf"[{UPPER}][{LOWER}]+(?:\s+[{UPPER}]\.)?(?:\s+[{UPPER}][{LOWER}'\-]+){{1,2}}"
 
 # "and in tokio? (hotel limit london)": the terms a follow-up carried (``rag/followup.py``),
 # with the "?" that reading an instruction as a question may add after them.

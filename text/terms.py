@@ -10,6 +10,7 @@ re-fit it (``rag/eval/refusal.py``) if you do.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -55,8 +56,33 @@ def pointing(extra: frozenset[str] = frozenset()) -> re.Pattern[str]:
     return re.compile(rf"\b(?-i:(?!IT\b|ITS\b))({words})\b", re.I)
 
 
-# A word: letters/digits, with inner apostrophes and hyphens ("it's", "long-term").
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+# A word: letters/digits, with inner apostrophes and hyphens ("it's", "long-term"), in any
+# alphabet: "Zürich" is one word, not "Z" and "rich".
+WORD = re.compile(r"[^\W_](?:[^\W_]|['\-])*")
+
+# Capital and small letters, Latin with accents included, for character classes where
+# [A-Z] / [a-z] would cut a name ("What about Malmö?" asked about "Malm").
+_LATIN = [chr(c) for c in range(0xC0, 0x250)]
+UPPER = "A-Z" + "".join(ch for ch in _LATIN if ch.isupper())
+LOWER = "a-z" + "".join(ch for ch in _LATIN if ch.islower())
+
+# Latin letters that carry no combining mark to strip, spelt as an English keyboard types them.
+_PLAIN_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, as people type it: "São Paulo" -> "Sao Paulo", "Zürich" ->
+    "Zurich", "Śródmieście" -> "Srodmiescie", "ﬁnance" -> "finance". Words are compared
+    folded on both sides, so a question typed without accents matches a document that has
+    them (and the other way round), and an accented word is one word, not "Z" + "rich".
+    Lengths change: only for matching, never for offsets."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +99,7 @@ def stem(words: list[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` with the stop words removed (not stemmed)."""
-    out = [w.lower().strip("'-") for w in WORD.findall(text.replace("\u2019", "'"))]
+    out = [w.lower().strip("'-") for w in WORD.findall(fold(text.replace("\u2019", "'")))]
     return [w for w in out if w and w not in STOP_WORDS]
 
 

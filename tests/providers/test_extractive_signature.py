@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from providers.base import Source
-from providers.extractive_signature import answers_who, names_people, signature
+from providers.extractive_signature import answers_who, names_a_person, names_people, signature
 from tests.providers.test_extractive_compose import _answer
 
 # FIPS 200's foreword as pypdf reads it (page 2).
@@ -21,6 +21,12 @@ def test_a_signature_line_is_a_name_and_a_title() -> None:
         "ACTING DIRECTOR",
     )
     assert signature("Jane Doe, Chief Executive Officer") == ("Jane Doe", "Chief Executive Officer")
+    # names with accents are whole names, not "Mu" cut at the "ñ"
+    assert signature("— José Muñoz, Chief Executive Officer") == (
+        "José Muñoz",
+        "Chief Executive Officer",
+    )
+    assert names_a_person("The plan was approved by Zoë Ångström last year.", "Who approved it?")
     # places and headings are not signers
     assert signature("New York, San Francisco") is None
     assert signature("INFORMATION TECHNOLOGY LABORATORY") is None

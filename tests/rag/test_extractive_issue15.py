@@ -35,6 +35,14 @@ def test_the_common_word_list_ships_with_the_embedding_model() -> None:
     assert len(words) > 15_000 and "weight" in words and "zstd" not in words
 
 
+def test_words_match_with_or_without_their_accents() -> None:
+    src = [Source(1, "offices.txt", 1, "Our offices in São Paulo and Zurich opened in 2019.")]
+    assert unknown_terms("When did the Sao Paulo office open?", src) == []
+    assert unknown_terms("When did the Zürich office open?", src) == []
+    # a word the documents lack is named as the user wrote it
+    assert unknown_terms("When did the Wrzeszczów office open?", src) == ["Wrzeszczów"]
+
+
 def test_a_distinctive_word_absent_from_the_documents_refuses() -> None:
     src = [Source(1, "manual.txt", 1, MANUAL)]
     assert unknown_terms("What file extension does the xz compressor use?", src) == ["xz"]

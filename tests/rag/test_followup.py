@@ -62,6 +62,14 @@ def test_an_ellipsis_swaps_the_entity_of_the_previous_question() -> None:
     assert in_context("And in Paris?", LONDON) == "What is the nightly hotel limit in Paris?"
 
 
+def test_a_name_with_accents_is_swapped_whole() -> None:
+    # the capital-letter patterns were ASCII: "Zürich" was read as "Z" and "São Paulo" as "Paulo"
+    assert in_context("And in Zürich?", LONDON) == "What is the nightly hotel limit in Zürich?"
+    assert in_context("What about São Paulo?", LONDON) == (
+        "What is the nightly hotel limit in São Paulo?"
+    )
+
+
 def test_a_follow_up_of_a_follow_up_resolves_through_the_chain() -> None:
     history = [*LONDON, Message("user", "And in Paris?"), Message("assistant", "220 [1]")]
     assert in_context("What about Tokyo?", history) == "What is the nightly hotel limit in Tokyo?"

@@ -181,6 +181,29 @@ def test_bm25_follows_the_manifest_generation(engine, tmp_path: Path) -> None:  
     assert engine.retrieve("wombats", k=3, mode="bm25").passages[0].source == "y.txt"
 
 
+def test_bm25_matches_words_typed_without_their_accents(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine.ingest([_write(tmp_path / "o.txt", "The São Paulo office opened in Jardim Paulistano.")])
+    engine.ingest([_write(tmp_path / "z.txt", "The Zurich office is near the lake.")])
+    assert engine.retrieve("sao paulo", k=1, mode="bm25").passages[0].source == "o.txt"
+    assert engine.retrieve("Zürich", k=1, mode="bm25").passages[0].source == "z.txt"
+
+
+def test_a_bm25_index_saved_by_another_tokenizer_is_rebuilt(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    engine.ingest([_write(tmp_path / "x.txt", "Quokkas are small marsupials.")])
+    engine.lexical.ensure(engine.store)
+    stamp = engine.lexical.dir / "stamp.json"
+    meta = json.loads(stamp.read_text())
+    assert meta["params"]["tokens"]
+    del meta["params"]["tokens"]  # as saved before accents were folded
+    stamp.write_text(json.dumps(meta))
+    engine.lexical._index = None
+    assert engine.lexical._load(engine.store.store_id) is None
+    assert engine.retrieve("quokkas", k=1, mode="bm25").passages
+    assert "tokens" in json.loads(stamp.read_text())["params"]
+
+
 def test_store_reopens_with_our_embedding_function(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from rag.engine import Engine
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from text.terms import POINTING_PRONOUNS, STOP_WORDS, any_word, content_terms, pointing, words
+from text.terms import (
+    POINTING_PRONOUNS,
+    STOP_WORDS,
+    any_word,
+    content_terms,
+    fold,
+    pointing,
+    words,
+)
 
 
 def test_stop_words_removed_and_stemmed() -> None:
@@ -62,3 +70,13 @@ def test_contractions_say_nothing_and_it_in_capitals_points_at_nothing() -> None
     assert not p.search("How do I report an IT problem?")
     assert p.search("Is it paid?") and p.search("What is its battery life?")
     assert pointing(frozenset({"this"})).search("Does this come in blue?")
+
+
+def test_accents_are_folded_as_people_type_them() -> None:
+    assert fold("São Paulo, Zürich, Śródmieście, Łódź, Straße, Ærø") == (
+        "Sao Paulo, Zurich, Srodmiescie, Lodz, Strasse, AEro"
+    )
+    assert fold("plain ASCII stays") == "plain ASCII stays"
+    # an accented word is one word, not "Z" + "rich"; both spellings give the same terms
+    assert content_terms("Zürich's naïve café") == content_terms("Zurich's naive cafe")
+    assert content_terms("the ﬁnal ﬁgure") == ["final", "figur"]
