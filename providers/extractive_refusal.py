@@ -165,9 +165,10 @@ def question_features(
     all_terms: set[str] = set().union(*src_terms)
     idf = {t: math.log(1 + n_src / (0.5 + sum(t in st for st in src_terms))) for t in q_terms}
     missing = q_terms - passage_terms
-    # Question words kept verbatim (capitalised names, numbers) that the passage lacks.
-    body = question.split(" ", 1)[1] if " " in question else ""
-    p_low = best.source.text.lower()
+    # Question words kept verbatim (capitalised names, numbers) that the passage lacks;
+    # accents aside ("Sao Paulo" is not missing from a passage on "São Paulo").
+    body = fold(question.split(" ", 1)[1] if " " in question else "")
+    p_low = fold(best.source.text).lower()
     caps = [w.lower() for w in re.findall(r"\b[A-Z][a-zA-Z\-]+", body)]
     nums = re.findall(r"\d[\d,.]*\d|\d", question)
     q_cues = _cues(question)

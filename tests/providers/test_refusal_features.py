@@ -34,3 +34,16 @@ def test_the_provider_reports_them_with_the_other_features() -> None:
         feats = prov.features(question, src, prov.candidates(question, src))
         assert set(DOC_FEATURE_NAMES) <= set(feats) <= set(FEATURE_NAMES)
         assert feats["sources_missing_frac"] == pytest.approx(missing), question
+
+
+def test_a_name_typed_without_its_accents_is_not_missing() -> None:
+    prov = ExtractiveProvider(embed=None)
+    text = "Northwind opened its São Paulo office in 2019. It is led by José Muñoz."
+    src = [Source(n=1, source="offices.md", page=1, text=text, score=0.5)]
+    plain, accented = (
+        prov.features(q, src, prov.candidates(q, src))
+        for q in ("Who leads the Sao Paulo office?", "Who leads the São Paulo office?")
+    )
+    assert plain == accented and plain["missing_caps"] == 0.0
+    feats = prov.features("Who leads the Lisbon office?", src, prov.candidates("x", src))
+    assert feats["missing_caps"] == 1.0
