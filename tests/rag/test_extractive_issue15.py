@@ -270,3 +270,16 @@ def test_another_model_code_than_the_documents_name_refuses() -> None:
     assert unknown_terms("How much does the Carrier R3 cost?", src, known=lambda w: True) == []
     assert unknown_terms("Is Python 3 supported?", src) == []
     assert _ask("How much does the Carrier R3 cost?", faq).refused
+
+
+def test_a_count_of_part_of_what_the_sentence_before_counted_is_quoted_with_it() -> None:
+    """The walk: "How many parking spaces have electric vehicle chargers?" got "The Tacoma
+    office garage has 85 parking spaces." - the sentence after it, "Twelve of them ...", lost
+    to it by 0.001 (it was scored alone, "them" unread)."""
+    text = (
+        "The Tacoma office garage has 85 parking spaces. Twelve of them have electric "
+        "vehicle chargers. Bicycle parking is free."
+    )
+    r = _ask("How many parking spaces have electric vehicle chargers?", text)
+    assert "Twelve of them have electric vehicle chargers." in r.text, r.text
+    assert r.text.startswith("The Tacoma office garage has 85 parking spaces."), r.text
