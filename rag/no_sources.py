@@ -45,6 +45,8 @@ SMALL_TALK = {
         "the sentences I use with their sources."
     ),
     "thanks": "You're welcome. Ask another question about your documents whenever you like.",
+    "no_words": "There is nothing to search for in that. Ask a question about your documents "
+    "in words, and I will answer from them.",
 }
 
 

@@ -225,10 +225,13 @@ _ACK = re.compile(r"^\s*(?:ok(?:ay)?|cool|great|nice|bye|goodbye|see\s+you)\s*[?
 
 def small_talk(text: str) -> str | None:
     """ "thanks" for a message that only thanks, "hello" for one that only greets or asks
-    what this is ("hi", "help", "what can you do?"), else None: a refusal ("I don't have
+    what this is ("hi", "help", "what can you do?"), "no_words" for one with no word at all
+    ("?!"), else None: a refusal ("I don't have
     enough information ...") answered "hi" in a newcomer's first minute."""
     if not text.strip():
         return None
+    if not any(ch.isalnum() for ch in text):
+        return "no_words"  # "?!?...": nothing to search for (it was searched, and refused)
     rest = _GREETING.sub("", text)
     if not rest.strip() or _HELP.match(rest):
         return "hello"

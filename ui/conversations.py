@@ -237,13 +237,31 @@ def render_sidebar(settings: Settings) -> None:
             help=f"{c.turns} question{'s' if c.turns != 1 else ''} · last {_when(c.updated)}",
             width="stretch",
         )
-    if len(convs) > LISTED:
-        st.caption(f"{len(convs) - LISTED} older conversations are not listed.")
+    if older := convs[LISTED:]:  # a caption said they were "not listed", with no way to them
+        more = _labels(older)
+        st.selectbox(
+            "Older conversations",
+            [c.id for c in older],
+            index=None,
+            format_func=lambda cid: more[cid],
+            placeholder=f"{len(older)} older conversation{'s' if len(older) != 1 else ''}",
+            key=OLDER,
+            on_change=_open_older,
+            label_visibility="collapsed",
+        )
     conv = s.get(current, owner) if current else None
     if conv is not None:
         _manage(s, conv.id, conv.title, owner)
 
 
+def _open_older() -> None:
+    chosen = st.session_state.get(OLDER)
+    st.session_state[OLDER] = None  # the picker is a way in, not a state: it shows none
+    if chosen:
+        open_conversation(chosen)
+
+
+OLDER = "conv_older"  # the picker of conversations past the list's first LISTED
 RENAME_REFUSED = "conv_rename_refused"  # the conversation whose blank new name was refused
 TOAST_CHARS = 60  # a long new name, cut short in the toast that confirms it
 
@@ -290,9 +308,11 @@ def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str |
         # No max_chars: its "31/200" counter, drawn inside the field, covered the name typed
         # (the store keeps its first 200 characters); ui.layout hides Streamlit's
         # "Press Enter to apply" there for the same reason, and the caption says it instead.
+        # the field's value lives in the session state only: given as value= too, putting the
+        # kept name back after a blank one logged Streamlit's "set via the Session State API"
+        st.session_state.setdefault(f"conv_title_{conversation_id}", title)
         st.text_input(
             "Conversation name",
-            value=title,
             key=f"conv_title_{conversation_id}",
             on_change=_rename,
             args=(s, conversation_id, owner, title),

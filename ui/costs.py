@@ -192,7 +192,7 @@ def render_cap_input(settings: Settings) -> None:
         min_value=0.0,
         value=settings.session_budget_usd,
         step=0.05,
-        format="%.2f",
+        format="%g",  # "%.2f" showed a limit of $0.001 as "0.00"
         key=CAP_KEY,
         placeholder="No limit",
         help="Paid models stop answering once this session has spent this much; the "

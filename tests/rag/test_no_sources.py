@@ -106,7 +106,12 @@ def test_documents_in_the_index_are_answered_as_before(empty: Engine, tmp_path: 
 
 @pytest.mark.parametrize(
     ("said", "reply"),
-    [("hi", "Hello! Ask me a question"), ("thanks!", "You're welcome"), ("help", "Hello!")],
+    [
+        ("hi", "Hello! Ask me a question"),
+        ("thanks!", "You're welcome"),
+        ("help", "Hello!"),
+        ("?!?...", "There is nothing to search for"),  # was searched, then refused
+    ],
 )
 def test_small_talk_is_answered_without_a_provider(
     empty: Engine, tmp_path: Path, said: str, reply: str

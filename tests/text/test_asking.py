@@ -141,6 +141,9 @@ def test_a_long_run_of_closing_words_is_read_at_once(word: str, end: str) -> Non
         ("What does PLS mean?", None),
         ("Help desk phone number?", None),
         ("", None),
+        ("?!?...", "no_words"),
+        ("  ;-)  ", "no_words"),
+        ("42?", None),
     ],
 )
 def test_small_talk_is_told_from_a_question(text: str, kind: str | None) -> None:

@@ -326,3 +326,23 @@ def test_two_conversations_with_the_same_title_are_told_apart_by_their_time(
     labels = {at.button(key=f"conv_open_{c}").label for c in (first, second)}
     assert len(labels) == 2, labels
     assert all(label.startswith("How many vacation days") and " · " in label for label in labels)
+
+
+def test_conversations_past_the_list_open_from_a_picker(new_app: Callable[[], AppTest]) -> None:
+    """The walk: "1 older conversations are not listed." - and no way to open it."""
+    from rag.settings import load_settings
+    from ui.conversations import LISTED, OLDER, store
+
+    at = new_app()
+    s = store(load_settings())
+    made = {s.create(f"Old question {i}").id for i in range(LISTED + 2)}
+    at.run()
+    assert "not listed" not in page_text(at)
+    older = at.selectbox(key=OLDER)
+    assert older.placeholder == "2 older conversations" and len(older.options) == 2
+    listed = {b.key.removeprefix("conv_open_") for b in at.button if b.key.startswith("conv_op")}
+    older.select_index(0).run()
+    assert not at.exception
+    opened = at.session_state.conversation_id
+    assert opened in made - listed and at.query_params["c"] in (opened, [opened])
+    assert at.selectbox(key=OLDER).value is None  # a way in, not a state
