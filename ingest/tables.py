@@ -89,14 +89,19 @@ def paired_amounts(text: str) -> str:
 MAX_ROW_CHARS = 400  # about 150 word pieces: a row longer than this is split, key repeated
 
 
-def row_text(key: str, headers: list[str], values: list[str]) -> str:
+def row_text(key: str, headers: list[str], values: list[str], key_header: str = "") -> str:
     """``key | header: value | ...``, empty cells left out (the one row format, every format).
+    A key without a letter is named by its column's header: "Week 2 | Task: ...", not "2 |
+    Task: ..." (a row keyed by a bare number or date said nothing of what it counted).
 
     A wide row (the NICS table has 24 columns) is cut into pieces of at most
     ``MAX_ROW_CHARS``, each starting with the key and separated by a blank line, so a chunk
     boundary never leaves numbers without the row they belong to.
     """
     key = " ".join(key.split())
+    head = " ".join(key_header.split())
+    if key and head and not any(ch.isalpha() for ch in key):
+        key = f"{head} {key}"
     cells = []
     for h, v in zip(headers, values, strict=False):
         v = " ".join(v.split())
@@ -120,7 +125,7 @@ def rows_with_headers(grid: list[list[str]], header_rows: int = 1) -> list[str]:
     headers = [
         " ".join(dict.fromkeys(r[j] for r in cells[:header_rows] if r[j])) for j in range(width)
     ]
-    rows = (row_text(r[0], headers[1:], r[1:]) for r in cells[header_rows:] if any(r))
+    rows = (row_text(r[0], headers[1:], r[1:], headers[0]) for r in cells[header_rows:] if any(r))
     return [r for r in rows if r]
 
 
@@ -219,7 +224,7 @@ def _table_rows(page: Any, table: Any) -> tuple[str, list[str]]:
         # and notes inside the table's box ("These statistics represent ...") laid over the
         # columns would read as nonsense cells.
         if any(v and _NUMBER.match(v.split()[0]) for v in values[1:]):
-            rows.append(row_text(values[0], headers[1:], values[1:]))
+            rows.append(row_text(values[0], headers[1:], values[1:], headers[0]))
     return caption, [r for r in rows if r]
 
 

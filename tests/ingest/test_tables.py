@@ -74,6 +74,19 @@ def test_rows_with_headers_merges_header_rows_and_skips_empty_cells() -> None:
     ]
 
 
+def test_a_key_without_a_letter_is_named_by_its_column() -> None:
+    """A browser walk: a DOCX table's row "2 | Task: Complete the security training" lost
+    its "Week", and "What should be completed in week 2?" was refused."""
+    grid = [["Week", "Task"], ["2", "Complete the security training"], ["Later", "Review"]]
+    assert tables.rows_with_headers(grid) == [
+        "Week 2 | Task: Complete the security training",
+        "Later | Task: Review",  # a key in words stands alone, as "Texas" does
+    ]
+    assert tables.row_text("2024-03-01", ["Amount"], ["12"], "Date") == (
+        "Date 2024-03-01 | Amount: 12"
+    )
+
+
 def test_a_wide_row_is_split_with_its_key_repeated() -> None:
     headers = [f"Column number {i}" for i in range(40)]
     text = tables.row_text("Ohio", headers, [str(i * 1000) for i in range(40)])
