@@ -171,9 +171,32 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if not cands or points_back(question):
         return False
     key = set(content_terms(question))
-    best = quotable(cands)[0].text
+    top = quotable(cands)[0]
+    best = top.text
     missing = key - set(content_terms(best))
+    if len(key) >= MIN_KEY_TERMS and _offered(missing, best, top.source.text):
+        return True
     return len(key) >= MIN_KEY_TERMS and len(missing) == 1 and antonym_swap(question, best)
+
+
+# "Is Okta supported?" / "Single sign-on with Okta and Microsoft Entra ID is now available."
+# (P 0.32): whether a thing is supported is said as its being available, offered, provided.
+_OFFER_ASKED = frozenset(["support", "offer", "provid", "allow", "enabl"])
+_OFFER_SAID = _OFFER_ASKED | {"avail"}
+
+
+def _offered(missing: set[str], sentence: str, passage: str) -> bool:
+    """Is all the sentence leaves out of the question "supported" (or "offered", ...), which
+    it says as "available" (or "supports", ...)? The passage's title line counts as said:
+    "Does the fleet support Okta?" of the "Northwind Fleet release notes"."""
+    title = passage.lstrip().split("\n", 1)[0]
+    if len(title) <= TITLE_CHARS and not title.rstrip().endswith((".", "?", "!")):
+        missing = missing - set(content_terms(title))
+    said = set(content_terms(sentence))
+    return bool(missing) and missing <= _OFFER_ASKED and bool(said & _OFFER_SAID)
+
+
+TITLE_CHARS = 80  # a first line longer than this is a sentence, not the document's title
 
 
 def all_in_best(

@@ -341,3 +341,20 @@ def test_spending_when_travelling_is_spending_on_the_thing_named() -> None:
     meals = _cands("The daily meal allowance is 75 dollars; alcohol is not reimbursed.")
     assert spend_rescue("How much can I spend on meals daily when travelling?", meals)
     assert not spend_rescue("How much can I spend on hotels when travelling?", meals)
+
+
+def test_supported_is_answered_by_available_and_the_title_names_the_product() -> None:
+    """A browser walk: "Is Okta supported?" was refused (P 0.32) against the release note
+    "Single sign-on with Okta and Microsoft Entra ID is now available."."""
+    from providers.extractive_rescue import yes_no_rescue
+
+    note = "Single sign-on with Okta and Microsoft Entra ID is now available."
+    text = f"Northwind Fleet release notes\n\nVersion 4.0 (March 2026)\n{note}"
+    src = Source(n=1, source="release-notes.txt", page=None, text=text)
+    cands = [Candidate(src, 0, note, text.index(note), len(text), 0.4, 0.4, 0.8)]
+    assert yes_no_rescue("Is Okta supported?", cands)
+    assert yes_no_rescue("Does the fleet support Okta?", cands)  # "Fleet": the title's
+    assert not yes_no_rescue("Does the fleet support SAML?", cands)  # not what it offers
+    assert not yes_no_rescue("Does the robot support Okta?", cands)  # nor for what
+    plain = [Candidate(src, 0, "Okta users sign in once.", 0, 10, 0.4, 0.4, 0.8)]
+    assert not yes_no_rescue("Is Okta supported?", plain)  # availability is not said
