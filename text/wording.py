@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from text.terms import STOP_WORDS
+
 _STAFF = r"(?:employees|staff|staff members|workers|people)"
 
 # (how people ask, how documents say it, a word the documents must use for the rewrite)
@@ -61,10 +63,47 @@ _PARAPHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 
 
 def worded_as(question: str, texts: Sequence[str]) -> str:
-    """The question with each everyday phrase that no text uses put in the texts' wording."""
+    """The question with each everyday phrase that no text uses put in the texts' wording,
+    and each acronym that no text uses spelt out as a text does (:func:`spelt_out`)."""
     said = " ".join(" ".join(t.split()) for t in texts).lower()
     for asked, formal, needed in _PARAPHRASES:
         m = asked.search(question)
         if m and m.group(0).lower() not in said and re.search(rf"\b{needed}", said):
             question = asked.sub(formal, question)
-    return question
+    return spelt_out(question, said)
+
+
+# "How many spaces have EV chargers?" of "Twelve of them have electric vehicle chargers."
+# (refused: "EV" read as a name the passage lacks). Capitals that are also words are left.
+_ACRONYM = re.compile(r"\b([A-Z]{2,5})(s?)\b")
+_WORDS_IN_CAPITALS = frozenset(
+    ["AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT", "ME", "MY",
+     "NO", "OF", "OK", "ON", "OR", "PM", "SO", "TO", "UP", "US", "WE", "ID"]
+)  # fmt: skip
+_JOINER = r"[\s-]+(?:(?:of|and|for|the|&)\s+)?"  # "Department of Commerce", "sign-on"
+
+
+def spelt_out(question: str, said: str) -> str:
+    """``question`` with each acronym (2-5 capitals) that the lower-cased ``said`` never uses
+    replaced by the first phrase of ``said`` whose words start with its letters: "EV" ->
+    "electric vehicle", "PTO" -> "paid time off", "SSO" -> "single sign-on"."""
+
+    def spelt(m: re.Match[str]) -> str:
+        acronym, plural = m.group(1), m.group(2)
+        if acronym in _WORDS_IN_CAPITALS or re.search(rf"\b{acronym.lower()}\b", said):
+            return m.group(0)
+        words = _JOINER.join(rf"{ch}[a-z]+" for ch in acronym.lower())
+        found = next((f.group(0) for f in re.finditer(rf"\b{words}\b", said) if _named(f)), "")
+        if not found:
+            return m.group(0)
+        return found + ("s" if plural and not found.endswith("s") else "")
+
+    return _ACRONYM.sub(spelt, question)
+
+
+def _named(phrase: re.Match[str]) -> bool:
+    """Is the phrase made of words that can name a thing? "can easily open" is no "CEO": a
+    word of it is a function word or shorter than 3 letters, where a hyphen does not join it
+    ("sign-on")."""
+    parts = [w for w in phrase.group(0).split() if w not in ("of", "and", "for", "the", "&")]
+    return all("-" in w or (len(w) >= 3 and w not in STOP_WORDS) for w in parts)

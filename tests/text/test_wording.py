@@ -51,3 +51,26 @@ def test_start_lose_how_big_and_power_rating_in_the_documents_words() -> None:
     assert worded_as("When does it start?", ["Start date: 1 March; it begins then."]) == (
         "When does it start?"
     )
+
+
+def test_an_acronym_the_documents_never_use_is_spelt_out_as_they_say_it() -> None:
+    said = (
+        "Twelve of them have electric vehicle chargers. Staff get paid time off. Single "
+        "sign-on with Okta is available. We can easily open the Department of Commerce site."
+    )
+    assert worded_as("How many spaces have EV chargers?", [said]) == (
+        "How many spaces have electric vehicle chargers?"
+    )
+    assert worded_as("How many EVs are there?", [said]) == "How many electric vehicles are there?"
+    assert worded_as("How much PTO do I get?", [said]) == "How much paid time off do I get?"
+    assert worded_as("Is SSO available?", [said]) == "Is single sign-on available?"
+    assert worded_as("Who runs the DOC?", [said]) == "Who runs the department of commerce?"
+    # a function word is no part of a name ("can easily open"), capitals that are words stay,
+    # and an acronym the documents use is theirs
+    assert worded_as("Who is the CEO?", [said]) == "Who is the CEO?"
+    assert worded_as("Is it sold in the US?", [said + " Use sparingly."]) == (
+        "Is it sold in the US?"
+    )
+    assert worded_as("How many EV chargers?", [said + " EV means electric."]) == (
+        "How many EV chargers?"
+    )
