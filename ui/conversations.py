@@ -249,6 +249,8 @@ def render_sidebar(settings: Settings) -> None:
             on_change=_open_older,
             label_visibility="collapsed",
         )
+        if current in more:  # the list highlights the open one; the picker shows no choice
+            st.caption(f"Open: **{escape_label(more[current])}**")
     conv = s.get(current, owner) if current else None
     if conv is not None:
         _manage(s, conv.id, conv.title, owner)
@@ -308,11 +310,13 @@ def _manage(s: ConversationStore, conversation_id: str, title: str, owner: str |
         # No max_chars: its "31/200" counter, drawn inside the field, covered the name typed
         # (the store keeps its first 200 characters); ui.layout hides Streamlit's
         # "Press Enter to apply" there for the same reason, and the caption says it instead.
-        # the field's value lives in the session state only: given as value= too, putting the
-        # kept name back after a blank one logged Streamlit's "set via the Session State API"
-        st.session_state.setdefault(f"conv_title_{conversation_id}", title)
+        # (Putting the kept name back after a blank one logs Streamlit's "created with a
+        # default value but also had its value set via the Session State API" once. Giving
+        # the value through the session state alone instead showed the browser a blank field
+        # whenever another sidebar widget changed first, and "needs a name" with it.)
         st.text_input(
             "Conversation name",
+            value=title,
             key=f"conv_title_{conversation_id}",
             on_change=_rename,
             args=(s, conversation_id, owner, title),

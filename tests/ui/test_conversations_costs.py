@@ -346,3 +346,4 @@ def test_conversations_past_the_list_open_from_a_picker(new_app: Callable[[], Ap
     opened = at.session_state.conversation_id
     assert opened in made - listed and at.query_params["c"] in (opened, [opened])
     assert at.selectbox(key=OLDER).value is None  # a way in, not a state
+    assert any(c.value.startswith("Open: **Old question") for c in at.sidebar.caption)
