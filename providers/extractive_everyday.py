@@ -105,6 +105,41 @@ def where_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return any(_at_place(best, word, place) for word in words for place in places)
 
 
+# "Where is the fire assembly point?" / "Fire drills take place on the first Tuesday of every
+# quarter. The assembly point is the blue gate in the east parking lot." (P 0.37): a place
+# in common nouns, and a question word ("fire") said by the sentence before.
+_SUBJECT_IS = re.compile(
+    r"^(?:The|Our|Your|Each|Every)\s+(?P<subject>[^,;:]{2,60}?)\s+(?:is|are)\s"
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|on|near|next to|behind|beside|outside|inside|opposite|by)\s+(?:the|a|an)\s+"
+    r"(?P<place>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})"
+)
+
+
+def place_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for a where-question whose thing is the subject of the best quotable sentence
+    ("The assembly point is ...") and which puts it at a place the question does not name
+    ("... in the east parking lot"); a question word the sentence lacks is said by the
+    sentence right before it."""
+    if wh_type(question) != "where" or not cands or points_back(question):
+        return False
+    best = quotable(cands)[0]
+    subject = _SUBJECT_IS.match(best.text)
+    key = set(content_terms(question))
+    own = set(content_terms(subject.group("subject"))) if subject else set()
+    if len(own & key) < WHERE_TERMS:
+        return False
+    before = best.source.text[max(0, best.start - PREVIOUS_CHARS) : best.start].rstrip()
+    previous = re.split(r"(?<=[.!?])\s+", before)[-1] if before else ""
+    said = set(content_terms(best.text)) | set(content_terms(previous))
+    places = (set(content_terms(m.group("place"))) for m in _LOCATIVE.finditer(best.text))
+    return key <= said and any(p and not p & key for p in places)
+
+
+PREVIOUS_CHARS = 300  # how far back "the sentence before" is looked for
+
+
 def _at_place(sentence: str, word: str, place: str) -> bool:
     """ "Tacoma office" or "office (is located) in Tacoma"."""
     w, p = re.escape(word), re.escape(place)
@@ -296,6 +331,7 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or permission_rescue(question, cands)
         or options_rescue(question, cands)
         or where_rescue(question, cands)
+        or place_rescue(question, cands)
         or contact_rescue(question, cands)
         or procedure_rescue(question, cands)
         or firm_rescue(question, cands)

@@ -88,8 +88,18 @@ _DATE_OR_TIME = re.compile(
 def amount_text(wh: str, text: str) -> str:
     """The text a "how many"/"how much" answer is looked for in: without its dates and times.
     "How much did Dorset Movers quote?" took "They need a decision by Wednesday 23 October"
-    for its "23" over "Dorset Movers came back with £3,850 + VAT"."""
+    for its "23" over "Dorset Movers came back with £3,850 + VAT". A "where" answer's names
+    are places, not days: "on the first Tuesday" was taken for the place of the assembly
+    point over "in the east parking lot"."""
+    if wh == "where":
+        return _TIME_NAME.sub(" ", text)
     return _DATE_OR_TIME.sub(" ", text) if wh == "how_many" else text
+
+
+_TIME_NAME = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\b"
+)
 
 
 _NUMBER_WORDS = (

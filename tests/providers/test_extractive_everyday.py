@@ -13,6 +13,7 @@ from providers.extractive_everyday import (
     options_rescue,
     owner_rescue,
     permission_rescue,
+    place_rescue,
     procedure_rescue,
     where_rescue,
 )
@@ -62,6 +63,25 @@ def test_where_needs_a_named_place_next_to_what_is_asked() -> None:
     built = "Northwind Robotics builds warehouse robots in Tacoma, Washington."
     assert not where_rescue("Where is the warehouse?", _cands(built))
     assert not where_rescue("Where is the office?", _cands("The office opens at 7:00 daily."))
+
+
+def test_where_is_answered_by_a_place_in_common_nouns_the_sentence_before_sets_up() -> None:
+    """A browser walk: "Where is the fire assembly point?" was refused (P 0.37)."""
+    drill = "Fire drills take place on the first Tuesday of every quarter."
+    point = "The assembly point is the blue gate in the east parking lot."
+    text = f"{drill}\n{point}"
+    cands = [Candidate(Source(n=1, source="s.pdf", page=2, text=text), 0, point, len(drill) + 1,
+                       len(text), 0.56, 0.5, 1.0)]  # fmt: skip
+    assert place_rescue("Where is the fire assembly point?", cands)
+    assert place_rescue("Where is the assembly point?", cands)
+    assert not place_rescue("Where is the flood assembly point?", cands)  # "flood": nowhere
+    assert not place_rescue("When is the fire assembly point used?", cands)  # not "where"
+    gate = [Candidate(cands[0].source, 0, "The blue gate is painted yearly.", 0, 9, 0.5, 0.5, 1)]
+    assert not place_rescue("Where is the blue gate?", gate)  # no place said
+    # and the day of the drill is no place: the sentence with the place is quoted
+    ranked = rank(classify("Where is the fire assembly point?"), "Where is the fire assembly "
+                  "point?", [(c, c.text) for c in _cands(point, drill)], "where", type_match)  # fmt: skip
+    assert ranked[0][2] == point
 
 
 def test_where_with_many_words_is_left_to_the_model() -> None:
