@@ -98,7 +98,8 @@ def spelt_out(question: str, said: str) -> str:
             return m.group(0)
         return found + ("s" if plural and not found.endswith("s") else "")
 
-    return _ACRONYM.sub(spelt, question)
+    # a question typed in capitals ("HOW MANY DAYS OFF?") has words, not acronyms
+    return question if not any(ch.islower() for ch in question) else _ACRONYM.sub(spelt, question)
 
 
 def _named(phrase: re.Match[str]) -> bool:

@@ -77,7 +77,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ig
         ("Which office does Kenji Sato work in?", "Kenji Sato | Office: Osaka"),
         ("What is the headcount of the Lagos office?", "Lagos | Headcount: 23"),
         ("What version is the Web client in Falcon 2.4?", "Web client | Version: 2.4.1"),
-        ("What is the amount of Kenji Sato's expense claim?", "1002 | Amount: 1240.00"),
+        ("What is the amount of Kenji Sato's expense claim?", "Claim ID 1002 | Amount: 1240.00"),
         # a column named by what the question asks for, not by its header's words
         ("How much can I spend on a standing desk?", "Standing desk | Budget (EUR): 700"),
         ("Where does Kenji Sato work?", "Kenji Sato | Office: Osaka"),

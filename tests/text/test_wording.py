@@ -68,6 +68,7 @@ def test_an_acronym_the_documents_never_use_is_spelt_out_as_they_say_it() -> Non
     # a function word is no part of a name ("can easily open"), capitals that are words stay,
     # and an acronym the documents use is theirs
     assert worded_as("Who is the CEO?", [said]) == "Who is the CEO?"
+    assert worded_as("HOW MUCH PTO?", [said]) == "HOW MUCH PTO?"  # all capitals: words
     assert worded_as("Is it sold in the US?", [said + " Use sparingly."]) == (
         "Is it sold in the US?"
     )
