@@ -36,6 +36,9 @@ _DEFAULT = "default"  # Streamlit's name for the provider configured directly in
 # old user until reloaded. Each page writes who it is for into localStorage (an opaque hash;
 # "" on the sign-in screen); a tab that sees it change in another tab reloads, so it reads
 # the cookie again. (No "less than" sign in the script: Streamlit's HTML sanitiser drops it.)
+# The tab that signs out ignores, for a while, the old identity written back by a tab that
+# reloaded before the cookie was gone: reloading then cancelled the browser's trip to
+# /auth/logout, which deletes the cookie, and both tabs stayed signed in (a CI failure, ci31).
 _FOLLOW_IDENTITY_JS = """
 <script>
 (() => {
@@ -45,12 +48,13 @@ _FOLLOW_IDENTITY_JS = """
     if (w.localStorage.getItem(key) !== me) w.localStorage.setItem(key, me);
   } catch (e) { return; }
   const first = w.__gqaIdentity === undefined;
+  if (me === "" && w.__gqaIdentity) { w.__gqaLeft = w.__gqaIdentity; w.__gqaLeftAt = Date.now(); }
   w.__gqaIdentity = me;
   if (!first) return;
   w.addEventListener("storage", (ev) => {
-    if (ev.key === key && ev.newValue !== null && ev.newValue !== w.__gqaIdentity) {
-      w.location.reload();
-    }
+    if (ev.key !== key || ev.newValue === null || ev.newValue === w.__gqaIdentity) return;
+    if (ev.newValue === w.__gqaLeft && %d > Date.now() - w.__gqaLeftAt) return;
+    w.location.reload();
   });
 })();
 </script>
@@ -144,7 +148,11 @@ def _provider_unreachable(name: str) -> str | None:
 def _follow_identity(who: str | None) -> None:
     """Reload this tab when another tab of the browser signs out or in as someone else."""
     tag = hashlib.sha256(who.encode()).hexdigest()[:16] if who else ""
-    st.html(_FOLLOW_IDENTITY_JS % tag, unsafe_allow_javascript=True, width="content")
+    script = _FOLLOW_IDENTITY_JS % (tag, SIGN_OUT_GRACE_MS)
+    st.html(script, unsafe_allow_javascript=True, width="content")
+
+
+SIGN_OUT_GRACE_MS = 20_000  # longer than the trip to /auth/logout takes on a loaded machine
 
 
 def gate() -> None:
