@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from providers.extractive_refusal import _CAPITALISED, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
-from providers.extractive_rescue import all_in_best, points_back
+from providers.extractive_rescue import all_in_best, points_back, sentence_before
 from providers.extractive_signature import contact_about
 from providers.extractive_tables import BE_FORMS, OWNING
 from text.asking import PERSON_NAME
@@ -130,14 +130,9 @@ def place_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     own = set(content_terms(subject.group("subject"))) if subject else set()
     if len(own & key) < WHERE_TERMS:
         return False
-    before = best.source.text[max(0, best.start - PREVIOUS_CHARS) : best.start].rstrip()
-    previous = re.split(r"(?<=[.!?])\s+", before)[-1] if before else ""
-    said = set(content_terms(best.text)) | set(content_terms(previous))
+    said = set(content_terms(best.text)) | set(content_terms(sentence_before(best)))
     places = (set(content_terms(m.group("place"))) for m in _LOCATIVE.finditer(best.text))
     return key <= said and any(p and not p & key for p in places)
-
-
-PREVIOUS_CHARS = 300  # how far back "the sentence before" is looked for
 
 
 def _at_place(sentence: str, word: str, place: str) -> bool:

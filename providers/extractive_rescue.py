@@ -81,10 +81,14 @@ def _said_with_antecedent(c: Candidate) -> set[str]:
     ("The Carrier R2 is a ... robot ... It carries up to 600 kilograms")."""
     said = set(content_terms(c.text))
     if ANAPHOR.match(c.text):
-        before = sentence_spans(c.source.text[: c.start])
-        if before:
-            said |= set(content_terms(c.source.text[slice(*before[-1])]))
+        said |= set(content_terms(sentence_before(c)))
     return said
+
+
+def sentence_before(c: Candidate) -> str:
+    """The sentence right before ``c`` in its passage ("" at the passage's start)."""
+    before = sentence_spans(c.source.text[: c.start])
+    return c.source.text[slice(*before[-1])] if before else ""
 
 
 # A rule with a general case answers for what it does not name: "What is the hotel limit in

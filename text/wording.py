@@ -80,7 +80,8 @@ _WORDS_IN_CAPITALS = frozenset(
     ["AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT", "ME", "MY",
      "NO", "OF", "OK", "ON", "OR", "PM", "SO", "TO", "UP", "US", "WE", "ID"]
 )  # fmt: skip
-_JOINER = r"[\s-]+(?:(?:of|and|for|the|&)\s+)?"  # "Department of Commerce", "sign-on"
+_JOINING = ("of", "and", "for", "the", "&")  # "Department of Commerce"
+_JOINER = rf"[\s-]+(?:(?:{'|'.join(_JOINING)})\s+)?"  # ... and "sign-on"
 
 
 def spelt_out(question: str, said: str) -> str:
@@ -106,5 +107,5 @@ def _named(phrase: re.Match[str]) -> bool:
     """Is the phrase made of words that can name a thing? "can easily open" is no "CEO": a
     word of it is a function word or shorter than 3 letters, where a hyphen does not join it
     ("sign-on")."""
-    parts = [w for w in phrase.group(0).split() if w not in ("of", "and", "for", "the", "&")]
+    parts = [w for w in phrase.group(0).split() if w not in _JOINING]
     return all("-" in w or (len(w) >= 3 and w not in STOP_WORDS) for w in parts)
