@@ -7,7 +7,9 @@
 .PHONY: run test setup setup-test browser ocr postgres check format lint typecheck contracts bench clean run-local setup-local
 
 PY := .venv/bin/python
-PYTEST_ARGS ?= -m "not live and not slow" --durations=30
+# Two workers, a test file each at a time (its module fixtures, e.g. one `streamlit run`, stay
+# in one process): 11 min instead of 16-18 on two cores; PYTEST_ARGS= runs it serially.
+PYTEST_ARGS ?= -m "not live and not slow" --durations=30 -n 2 --dist loadfile
 
 # OCR is optional for the app: when Tesseract cannot be installed here (no root, no sudo),
 # the app still runs and scanned pages fail alone with the install hint.

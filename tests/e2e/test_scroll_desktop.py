@@ -113,6 +113,8 @@ def test_desktop_side_by_side_new_answers_scroll_into_view(
 
     # opening a source of the first answer: no new answer, so no jump back to the last one
     expander = page.get_by_test_id("stMain").get_by_test_id("stExpander").first
+    page.mouse.move(400, 500)
+    page.mouse.wheel(0, -300)  # a reader scrolls up with the wheel (which ends any reveal)
     expander.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     before = layout(page)["scrollTop"]
