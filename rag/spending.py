@@ -44,7 +44,11 @@ def money(cost: float | None) -> str:
         return "unpriced"
     if cost == 0:
         return "$0"
-    return "$" + (f"{cost:.6f}".rstrip("0") if cost < 0.01 else f"{cost:.4f}")
+    if cost < 0.01:  # a call's cost: its significant digits ("$0.000057")
+        return "$" + f"{cost:.6f}".rstrip("0")
+    # a limit or a total: cents at least, no padding ("$0.01", "$0.375", not "$0.0100")
+    whole, _, cents = f"{cost:.4f}".partition(".")
+    return f"${whole}.{cents.rstrip('0').ljust(2, '0')}"
 
 
 def budget_words(

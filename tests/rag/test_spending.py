@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.spending import budget_words, cost_rows, health_rows
+from rag.spending import budget_words, cost_rows, health_rows, money
 
 
 def test_budget_words_never_show_env_names() -> None:
@@ -10,9 +10,11 @@ def test_budget_words_never_show_env_names() -> None:
     assert "RAG_" not in none and "No spending limit" in none
     line = budget_words(0.5, 0.125, 2.0, 1.0)
     assert line == (
-        "This session may spend $0.5000: $0.3750 left. Today's limit is $2.0000: $1.0000 left."
+        "This session may spend $0.50: $0.375 left. Today's limit is $2.00: $1.00 left."
     )
     assert "$0 left" in budget_words(0.01, 0.02, None, 0.0)
+    # a limit reads as money, not as a padded float ("$0.0100" was shown for 0.01)
+    assert budget_words(0.01, 0.0, None, 0.0) == "This session may spend $0.01: $0.01 left."
 
 
 def test_cost_rows_accumulate_and_mark_unpriced() -> None:
@@ -140,3 +142,16 @@ def test_a_missing_ollama_model_is_said_as_such_not_not_configured() -> None:
     assert rows["Ollama · mistral:7b"] == "Errors: model not installed ×1"
     assert "not configured" not in str(rows)
     assert any("model could not be loaded ×2" in s for s in rows.values())
+
+
+def test_money_shows_cents_at_least_and_a_calls_significant_digits() -> None:
+    assert [money(x) for x in (None, 0, 0.000057, 0.0099, 0.01, 0.375, 1.2345, 12.5)] == [
+        "unpriced",
+        "$0",
+        "$0.000057",
+        "$0.0099",
+        "$0.01",
+        "$0.375",
+        "$1.2345",
+        "$12.50",
+    ]

@@ -48,7 +48,7 @@ def test_spending_limit_from_the_sidebar_is_shown_in_words(
     at.number_input(key="session_cap_usd").set_value(0.5).run()
     assert not at.exception
     assert at.session_state.usage.session_budget_usd == 0.5
-    assert "This session may spend $0.5000: $0.5000 left." in page_text(at)
+    assert "This session may spend $0.50: $0.50 left." in page_text(at)
 
 
 def test_tone_panel_uses_the_answering_model_and_shows_its_cost(
