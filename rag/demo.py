@@ -106,7 +106,7 @@ def indexed_words(names: Collection[str], demo: Collection[str]) -> str:
     """The welcome's first sentence: how many documents are indexed, naming the demo's
     parts only for the demo files there are (a user may delete some or add their own):
     "8 documents are indexed: a demo company's handbook, FAQ, release notes and travel
-    policy, and 4 more." """
+    policy, and 4 of yours." """
     present = set(names)
     n = len(present)
     head = "1 document is indexed" if n == 1 else f"{n:,} documents are indexed"
@@ -116,7 +116,8 @@ def indexed_words(names: Collection[str], demo: Collection[str]) -> str:
         return f"{head}."
     what = "a demo company's " + listed([DEMO_PARTS.get(m, m) for m in ours])
     more = n - len(ours)
-    return f"{head}: {what}, and {more:,} more." if more else f"{head} ({what})."
+    # "and 1 of yours", not "and 1 more": the welcome goes on "Questions search your X.pdf"
+    return f"{head}: {what}, and {more:,} of yours." if more else f"{head} ({what})."
 
 
 def searched_by_default(docs: Mapping[str, str], demo: Collection[str]) -> list[str]:

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 3  # previous exchanges sent with a follow-up
-ChainKey = tuple[str, tuple[str, ...], str, bool]
+# (spec, fallbacks, keys fingerprint, sensitive, workspace, id of the engine's answerer)
+ChainKey = tuple[str, tuple[str, ...], str, bool, str, int]
 
 
 @dataclass
@@ -151,12 +152,17 @@ class ChatSession:
     def chain(
         self, spec: str, fallback: Sequence[str] = (), sensitive: bool = False
     ) -> FallbackChain:
-        """This session's chain for (spec, fallbacks, keys, base URLs, sensitive): reused
-        so its breakers keep state. Sensitive mode drops every provider that is not local."""
+        """This session's chain for (spec, fallbacks, keys, base URLs, sensitive, engine):
+        reused so its breakers keep state. Sensitive mode drops every provider that is not local."""
         given = [f"{k}={v}" for k, v in sorted(self.keys.items())]
         given += [f"url:{n}={u}" for n, u in sorted(self.base_urls.items())]
         fp = hashlib.sha256("\0".join(given).encode()).hexdigest()
-        key: ChainKey = (spec, tuple(fallback), fp, sensitive)
+        # The chain ends in its engine's extractive answerer, which knows that workspace's
+        # vocabulary: keyed without the engine, a question in an empty workspace left its
+        # chain to answer back in the default one, worse, for the rest of the session. The
+        # chain holds that answerer, so its id is not reused while the key is here.
+        engine_key = (self.engine.settings.workspace, id(self.engine.extractive))
+        key: ChainKey = (spec, tuple(fallback), fp, sensitive, *engine_key)
         if key not in self.chains:
             self.chains[key] = make_chain(
                 self.engine,

@@ -187,9 +187,10 @@ def _count(n: int | None) -> str:
 def render_cap_input(settings: Settings) -> None:
     """Sidebar: this session's spending cap (empty: none). Paid providers stop at the cap."""
     usage: UsageTracker = st.session_state.usage
+    # No min_value: the browser then marks "-1" red and keeps it, with the reason only in
+    # its accessibility text, while the page says no limit is set. Said here instead.
     cap = st.number_input(
         "Spending limit for this session (USD)",
-        min_value=0.0,
         value=settings.session_budget_usd,
         step=0.05,
         format="%g",  # "%.2f" showed a limit of $0.001 as "0.00"
@@ -198,4 +199,8 @@ def render_cap_input(settings: Settings) -> None:
         help="Paid models stop answering once this session has spent this much; the "
         "free extractive answerer still answers. Leave empty for no limit.",
     )
+    if cap is not None and cap < 0:  # a typo, read the safe way: nothing paid is spent
+        st.error("A spending limit cannot be negative: read as $0, so paid models will not "
+                 "answer. Set $0 or more, or clear the field for no limit.")  # fmt: skip
+        cap = 0.0
     usage.session_budget_usd = None if cap is None else float(cap)

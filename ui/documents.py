@@ -177,6 +177,18 @@ def start_upload(engine: Engine, uploaded: list[Any]) -> UploadJob:
     return job
 
 
+STARTED_TOAST = "upload_started_toast"  # shown on the run after the upload starts
+
+
+def started_words(job: UploadJob) -> str:
+    """The toast of an upload just started: what is being added, and where to follow it."""
+    taken = [f for f in job.files if f.error is None]
+    if not taken:
+        return "Nothing to add: the report is under Documents in the sidebar"
+    what = escape_md(taken[0].name) if len(taken) == 1 else plural(len(taken), "file")
+    return f"Adding {what}: its progress is under Documents in the sidebar"
+
+
 def _where(engine: Engine) -> str:
     """The index and workspace an upload goes to: who opens them sees its progress."""
     return f"{engine.settings.index_dir}|{collection_for(engine.settings)}"
@@ -232,6 +244,8 @@ def render(engine: Engine | None) -> None:
     if engine is None:
         st.caption("Loading the documents…")
         return
+    if started := st.session_state.pop(STARTED_TOAST, None):
+        st.toast(started, icon=":material/hourglass_top:")
     limit_mb = engine.settings.max_file_mb
     gen = st.session_state.uploader_gen
     st.html(HIDE_WIDGET_LIMIT)
@@ -247,6 +261,9 @@ def render(engine: Engine | None) -> None:
         running_uploads.remember(_where(engine), job)
         st.session_state.jobs_refresh_pending = True
         st.session_state.uploader_gen = gen + 1  # a fresh (empty) uploader next run
+        # said where the user looks: the bars are at the sidebar's foot, below the fold on
+        # a laptop, and a 55-page PDF showed nothing in view for 13 s
+        st.session_state[STARTED_TOAST] = started_words(job)
         # ... which is now: the fragment redrawing the bars does not redraw the uploader, so
         # it listed the files, (x) buttons and all, until the whole batch was indexed.
         st.rerun()

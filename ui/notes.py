@@ -157,4 +157,7 @@ def read_as_note(question: str, read_as: str) -> str:
         f"**{escape_md(p)}**" if i in bold else escape_md(p.rstrip()) + p[len(p.rstrip()) :]
         for i, p in enumerate(pieces)
     )
-    return f":material/spellcheck: Read as: {shown}"
+    # the spell-check mark only when a word was respelt: "per day" read as "daily" (the
+    # documents' wording, text/wording.py) is no spelling mistake of the user's
+    icon = ":material/spellcheck:" if bold else ":material/edit_note:"
+    return f"{icon} Read as: {shown}"

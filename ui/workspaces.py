@@ -84,6 +84,15 @@ def _delete(settings: Settings, name: str) -> None:
     open_conversation(None)
 
 
+def free_example(names: list[str]) -> str:
+    """The new-workspace field's example name, one not taken yet ("team-a", then "team-b")."""
+    taken = set(names)
+    return next(
+        (f"team-{c}" for c in "abcdefghijklmnopqrstuvwxyz" if f"team-{c}" not in taken),
+        "team-name",
+    )
+
+
 def render_picker(settings: Settings) -> None:
     """Workspace selectbox, and create/delete in a small expander."""
     names = list_workspaces(settings)
@@ -99,7 +108,7 @@ def render_picker(settings: Settings) -> None:
         help="A named set of documents: questions see only the chosen workspace's.",
     )
     with st.expander("Manage workspaces"):
-        st.text_input("New workspace", key="workspace_new", placeholder="team-a")
+        st.text_input("New workspace", key="workspace_new", placeholder=free_example(names))
         st.button("Create", key="workspace_create", on_click=_create, args=(settings,))
         if ss.workspace != DEFAULT:
             # Two steps: one click deleted every document of a team, with nothing to undo.

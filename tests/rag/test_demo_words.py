@@ -25,14 +25,14 @@ def test_documents_added_to_the_demo_are_counted_beside_it() -> None:
     # travel policy)": the parenthesis described 4 of the 8.
     assert indexed_words([*DEMO, *YOURS], DEMO) == (
         "8 documents are indexed: a demo company's handbook, FAQ, release notes and travel "
-        "policy, and 4 more."
+        "policy, and 4 of yours."
     )
 
 
 def test_a_deleted_demo_file_is_not_named() -> None:
     left = ["product-faq.html", "employee-handbook.md", "pets.txt"]
     assert indexed_words(left, DEMO) == (
-        "3 documents are indexed: a demo company's handbook and FAQ, and 1 more."
+        "3 documents are indexed: a demo company's handbook and FAQ, and 1 of yours."
     )
     assert indexed_words(["release-notes.txt"], DEMO) == (
         "1 document is indexed (a demo company's release notes)."

@@ -58,6 +58,21 @@ def test_chains_are_kept_per_spec_and_keys(small: Engine, tmp_path: Path) -> Non
     ]
 
 
+def test_each_workspace_answers_with_its_own_chain(
+    small: Engine, tmp_path: Path, fake_embedder: Any
+) -> None:
+    """The walk: one question in an empty workspace, and the default one answered with the
+    empty one's extractive answerer (its vocabulary) for the rest of the session."""
+    other = small_engine(tmp_path / "other", fake_embedder)
+    usage, shared = UsageTracker(tmp_path / "usage.sqlite3"), {}  # one session's state
+    here = ChatSession(small, "s1", usage, chains=shared)
+    there = ChatSession(other, "s1", usage, chains=shared)
+    a, b = here.chain("extractive"), there.chain("extractive")
+    assert a is not b
+    assert a.providers[-1] is small.extractive and b.providers[-1] is other.extractive
+    assert here.chain("extractive") is a  # still one chain per engine: breakers keep state
+
+
 def test_compare_and_consensus_keep_what_was_asked_beside_who_answered(
     small: Engine, tmp_path: Path
 ) -> None:

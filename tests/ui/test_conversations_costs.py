@@ -49,6 +49,10 @@ def test_spending_limit_from_the_sidebar_is_shown_in_words(
     assert not at.exception
     assert at.session_state.usage.session_budget_usd == 0.5
     assert "This session may spend $0.50: $0.50 left." in page_text(at)
+    # a negative limit is said to be one, and read as $0 (nothing paid), not as no limit
+    at.number_input(key="session_cap_usd").set_value(-1.0).run()
+    assert not at.exception and at.session_state.usage.session_budget_usd == 0.0
+    assert any("cannot be negative" in str(e.value) for e in at.sidebar.error)
 
 
 def test_tone_panel_uses_the_answering_model_and_shows_its_cost(

@@ -45,3 +45,8 @@ def test_only_respelt_words_are_bold() -> None:
     assert read_as_note("waht are the core hours", "what are the core hours").endswith(
         "Read as: **what** are the core hours"
     )
+    # reworded in the documents' wording, nothing respelt: no spell-check mark
+    reworded = read_as_note(
+        "What is the meal allowance per day?", "What is the meal allowance daily?"
+    )
+    assert reworded.startswith(":material/edit_note: Read as:") and "**" not in reworded

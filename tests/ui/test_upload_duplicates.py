@@ -10,7 +10,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from ingest.results import FileResult
-from ui.documents import UploadJob, start_upload
+from ui.documents import UploadJob, start_upload, started_words
 
 
 class _Upload:
@@ -68,3 +68,12 @@ def test_its_one_row_says_it_was_listed_twice() -> None:
     fips = [s for s in shown if "Fips199.pdf" in s]
     assert len(fips) == 1, shown
     assert "listed twice, indexed once" in fips[0]
+
+
+def test_the_start_is_said_in_a_toast_naming_what_is_added() -> None:
+    # the bars are at the sidebar's foot, below the fold on a laptop: the toast says where
+    assert started_words(_uploaded(_Engine())) == (
+        "Adding 3 files: its progress is under Documents in the sidebar"
+    )
+    one = start_upload(_Engine(), [_Upload("Fips199.pdf", b"%PDF-1")])  # type: ignore[arg-type]
+    assert started_words(one).startswith("Adding Fips199\\.pdf: ")  # markdown-escaped

@@ -100,3 +100,10 @@ def test_creating_a_name_that_exists_says_so(new_app: Callable[[], AppTest]) -> 
     assert [str(t.value) for t in at.toast] == [
         "A workspace named “team\\-d” already exists: it is open now, nothing was created."
     ]
+
+
+def test_the_example_name_is_one_not_taken() -> None:
+    from ui.workspaces import free_example
+
+    assert free_example(["default"]) == "team-a"
+    assert free_example(["default", "team-a", "team-b"]) == "team-c"
