@@ -8,7 +8,8 @@
 
 PY := .venv/bin/python
 # Two workers, a test file each at a time (its module fixtures, e.g. one `streamlit run`, stay
-# in one process): 11 min instead of 16-18 on two cores; PYTEST_ARGS= runs it serially.
+# in one process): 11 min instead of 16-18 on two cores. Serially:
+# make test PYTEST_ARGS='-m "not live and not slow"'
 PYTEST_ARGS ?= -m "not live and not slow" --durations=30 -n 2 --dist loadfile
 
 # OCR is optional for the app: when Tesseract cannot be installed here (no root, no sudo),
