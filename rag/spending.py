@@ -93,6 +93,9 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+NOT_CONFIGURED = "Not configured (no API key)"  # no count, no latency (see health_rows)
+
+
 def health_rows(
     snapshot: Mapping[str, Mapping[str, Any]],
     statuses: Iterable[Mapping[str, Any]],
@@ -116,7 +119,7 @@ def health_rows(
         m = snapshot.get(label, {})
         has_key = (keyed or {}).get(label.partition(":")[0], s.get("key_configured", True))
         if not has_key:
-            rows.append(_row(label, "Not configured (no API key)", None, None, None, None))
+            rows.append(_row(label, NOT_CONFIGURED, None, None, None, None))
             continue
         errors = {k: v for k, v in (m.get("errors") or {}).items() if v}
         skipped = errors.pop("no_key", 0)

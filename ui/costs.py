@@ -15,7 +15,7 @@ from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
 from rag.settings import Settings
-from rag.spending import budget_words, cost_rows, health_rows
+from rag.spending import NOT_CONFIGURED, budget_words, cost_rows, health_rows
 from ui.notes import money
 from ui.sidebar import provider_rows
 from ui.state import session_keys
@@ -174,9 +174,16 @@ def render_health(settings: Settings) -> None:
     # Beside "Session cost", a count of every session's questions read as this session's
     # ("Questions 32" under a table of 2 answers after a reload): say which it is.
     scope = "in all sessions so far, not only this one" if stored else "in this session"
+    any_keyless = any(r["status"] == NOT_CONFIGURED for r in rows)
     st.caption(
         f"Questions: how many each provider was given {scope} (rewriting a follow-up into a "
         "standalone question is not counted). Median: time of successful answers."
+        # a walk read "Not configured ... –" beside "all sessions" as a contradiction
+        + (
+            " A provider without an API key now shows no count and no median."
+            if any_keyless
+            else ""
+        )
     )
 
 

@@ -153,6 +153,8 @@ def test_missing_key_is_not_configured_and_examples_keep_their_text(
     row = health[health["Provider"] == "OpenAI · gpt-4o-mini"].iloc[0]
     assert row["Status"] == "Not configured (no API key)"
     assert row["Questions"] == "–" and row["Median"] == "–"  # blank, not an error
+    # ... which the caption says, beside its "how many each provider was given"
+    assert "A provider without an API key now shows no count and no median." in page_text(at)
     text = page_text(at)
     assert "Time to the full answer" not in text  # column help is not page text
     # the session cost is $0: no cost chart. AppTest calls it "vega_lite_chart" (as
