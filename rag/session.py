@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 3  # previous exchanges sent with a follow-up
-# (spec, fallbacks, keys fingerprint, sensitive, workspace, id of the engine's answerer)
-ChainKey = tuple[str, tuple[str, ...], str, bool, str, int]
+# (spec, fallbacks, keys fingerprint, sensitive, id of the engine's extractive answerer)
+ChainKey = tuple[str, tuple[str, ...], str, bool, int]
 
 
 @dataclass
@@ -158,11 +158,11 @@ class ChatSession:
         given += [f"url:{n}={u}" for n, u in sorted(self.base_urls.items())]
         fp = hashlib.sha256("\0".join(given).encode()).hexdigest()
         # The chain ends in its engine's extractive answerer, which knows that workspace's
-        # vocabulary: keyed without the engine, a question in an empty workspace left its
-        # chain to answer back in the default one, worse, for the rest of the session. The
-        # chain holds that answerer, so its id is not reused while the key is here.
-        engine_key = (self.engine.settings.workspace, id(self.engine.extractive))
-        key: ChainKey = (spec, tuple(fallback), fp, sensitive, *engine_key)
+        # vocabulary (each workspace's engine has its own): keyed without it, a question in
+        # an empty workspace left its chain to answer back in the default one, worse, for
+        # the rest of the session. The chain holds that answerer, so its id is not reused
+        # while the key is here.
+        key: ChainKey = (spec, tuple(fallback), fp, sensitive, id(self.engine.extractive))
         if key not in self.chains:
             self.chains[key] = make_chain(
                 self.engine,
