@@ -23,6 +23,7 @@ from typing import Any
 from providers.base import Usage
 from providers.errors import BudgetExceededError, UnpricedModelError
 from providers.records import Totals, TotalsBy, UsageRecords, UsageRow
+from text.money import money
 
 DEFAULT_PRICING_FILE = Path(__file__).with_name("pricing.toml")
 
@@ -288,7 +289,7 @@ class UsageTracker:
     def alerts(self) -> list[str]:
         """A warning for each cap at or past :data:`ALERT_AT` of its amount."""
         return [
-            f"{name} budget {spent / cap:.0%} used (${spent:.4f} of ${cap:.4f})"
+            f"{name} budget {spent / cap:.0%} used ({money(spent)} of {money(cap)})"
             for name, spent, cap in self.caps()
             if cap > 0 and spent >= ALERT_AT * cap
         ]
@@ -312,13 +313,13 @@ class UsageTracker:
             spent = self.session_cost()
             if spent >= self.session_budget_usd:
                 raise BudgetExceededError(
-                    f"session budget ${self.session_budget_usd:.4f} reached (spent ${spent:.4f})",
+                    f"session budget {money(self.session_budget_usd)} reached (spent {money(spent)})",
                     provider=provider,
                 )
         if self.daily_budget_usd is not None:
             spent = self.daily_cost()
             if spent >= self.daily_budget_usd:
                 raise BudgetExceededError(
-                    f"daily budget ${self.daily_budget_usd:.4f} reached (spent ${spent:.4f})",
+                    f"daily budget {money(self.daily_budget_usd)} reached (spent {money(spent)})",
                     provider=provider,
                 )

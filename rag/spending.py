@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rag.catalog import spec_label
+from text.money import money
 
 BREAKER_WORDS = {
     "closed": "OK",
@@ -37,18 +38,6 @@ ERROR_WORDS = {
 # not found' (providers.ollama_provider), a GGUF llama.cpp could not load. "not configured
 # ×1" sent people to settings when one `ollama pull` was missing (ui.notes words the note).
 MISSING_MODEL_WORDS = {"ollama": "model not installed", "llamacpp": "model could not be loaded"}
-
-
-def money(cost: float | None) -> str:
-    if cost is None:
-        return "unpriced"
-    if cost == 0:
-        return "$0"
-    if cost < 0.01:  # a call's cost: its significant digits ("$0.000057")
-        return "$" + f"{cost:.6f}".rstrip("0")
-    # a limit or a total: cents at least, no padding ("$0.01", "$0.375", not "$0.0100")
-    whole, _, cents = f"{cost:.4f}".partition(".")
-    return f"${whole}.{cents.rstrip('0').ljust(2, '0')}"
 
 
 def budget_words(

@@ -11,7 +11,7 @@ from providers.errors import Kind
 from providers.info import info
 from rag.catalog import base_url_env, display_name, takes_server_url
 from rag.routing import SENSITIVE_SKIP
-from rag.spending import money  # re-exported: the page formats money one way
+from text.money import money  # re-exported: the page formats money one way
 from text.phrases import listed, tokens_phrase
 from ui.text import escape_md
 

@@ -115,7 +115,7 @@ def test_usage_command_groups_and_alerts(
     assert rows["answer"]["calls"] == 2 and rows["answer"]["answered"] == 1
     assert rows["query_rewrite"]["cost_usd"] == pytest.approx(0.25)
     assert out["total_cost_usd"] == pytest.approx(0.75)
-    assert out["alerts"] == ["daily budget 90% used ($0.9000 of $1.0000)"]
+    assert out["alerts"] == ["daily budget 90% used ($0.90 of $1.00)"]
     assert cli.main(["usage"]) == 0  # the table, by provider
     text = capsys.readouterr().out
     assert "anthropic" in text and "budget alert: daily budget 90% used" in text

@@ -128,9 +128,10 @@ def test_alert_at_80_percent_of_a_cap_once(
     chain = _chain(make_provider("openai", fake_openai), usage)
     with caplog.at_level(logging.WARNING, logger="providers.chain"):
         chain.generate(question())
-    assert usage.alerts() == ["daily budget 85% used ($0.0000 of $0.0000)"]
+    # $0.0000117 of $0.0000138, in two significant digits (once "$0.0000 of $0.0000")
+    assert usage.alerts() == ["daily budget 85% used ($0.000012 of $0.000014)"]
     assert [r.getMessage() for r in caplog.records if "budget alert" in r.getMessage()] == [
-        "budget alert: daily budget 85% used ($0.0000 of $0.0000)"
+        "budget alert: " + usage.alerts()[0]
     ]
     assert usage.new_alerts() == []  # said once
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.spending import budget_words, cost_rows, health_rows, money
+from rag.spending import budget_words, cost_rows, health_rows
 
 
 def test_budget_words_never_show_env_names() -> None:
@@ -142,16 +142,3 @@ def test_a_missing_ollama_model_is_said_as_such_not_not_configured() -> None:
     assert rows["Ollama · mistral:7b"] == "Errors: model not installed ×1"
     assert "not configured" not in str(rows)
     assert any("model could not be loaded ×2" in s for s in rows.values())
-
-
-def test_money_shows_cents_at_least_and_a_calls_significant_digits() -> None:
-    assert [money(x) for x in (None, 0, 0.000057, 0.0099, 0.01, 0.375, 1.2345, 12.5)] == [
-        "unpriced",
-        "$0",
-        "$0.000057",
-        "$0.0099",
-        "$0.01",
-        "$0.375",
-        "$1.2345",
-        "$12.50",
-    ]
