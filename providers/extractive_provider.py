@@ -55,6 +55,7 @@ from providers.extractive_signature import signature
 from providers.extractive_spelling import spelt_as_sources
 from providers.extractive_tables import render_row
 from providers.extractive_terms import ANAPHOR
+from providers.extractive_topic import sentence_terms
 from text.asking import as_question, own_part, plain_question
 from text.sentences import is_heading_line, is_title, sentence_spans
 from text.terms import WORD as _WORD
@@ -122,7 +123,6 @@ class ExtractiveProvider:
         if not spans:
             return []
         q_terms = set(content_terms(question))
-        sent_terms = [set(content_terms(sp[4])) for sp in spans]
         # "It carries up to 600 kilograms.": a sentence that starts with a pronoun is about
         # what the one before it names; it is scored with that sentence as its context -
         # the one right before it: across a heading ("7. Review"), "This policy is reviewed
@@ -136,10 +136,7 @@ class ExtractiveProvider:
             else None
             for i, sp in enumerate(spans)
         ]
-        sent_terms = [
-            (t | sent_terms[i - 1] if c is not None else t) | _label_terms(sp[0].text, sp[2])
-            for i, (t, c, sp) in enumerate(zip(sent_terms, ctx, spans, strict=True))
-        ]
+        sent_terms = sentence_terms(spans, ctx)
         n = len(spans)
         idf = _idf(q_terms, sent_terms)
         total_idf = sum(idf.values()) or 1.0
@@ -339,21 +336,6 @@ def _idf(q_terms: set[str], sent_terms: Sequence[set[str]]) -> dict[str, float]:
     for twin in _twins(q_terms, sent_terms):
         idf[twin] = 0.0
     return idf
-
-
-# "EXAMPLE 1: An organization ... The resulting security category ... is ...": a label at
-# the start of a line names the sentences after it, up to the next label or paragraph.
-_LABEL = re.compile(r"(?m)^[ \t]*(?P<label>[A-Z][A-Za-z]{2,} \d{1,3}[A-Za-z]?)[ \t]*:")
-MAX_LABEL_REACH = 600  # characters: a label names a short block, not the rest of the page
-
-
-def _label_terms(text: str, start: int) -> set[str]:
-    """The words of the label whose block holds the sentence at ``start`` (none outside one)."""
-    before = text[max(0, start - MAX_LABEL_REACH) : start + 1]
-    labels = list(_LABEL.finditer(before))
-    if not labels or re.search(r"\n[ \t]*\n", before[labels[-1].end() :]):
-        return set()
-    return set(content_terms(labels[-1].group("label")))
 
 
 def _twins(q_terms: set[str], sent_terms: Sequence[set[str]]) -> list[str]:

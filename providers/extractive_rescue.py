@@ -26,6 +26,7 @@ from providers.extractive_rows import row_answers
 from providers.extractive_signature import names_a_person
 from providers.extractive_tables import covered_by_table
 from providers.extractive_terms import ANAPHOR
+from providers.extractive_topic import topic_terms
 from text.asking import own_part
 from text.sentences import sentence_spans
 from text.terms import content_terms, pointing
@@ -178,7 +179,7 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     top = quotable(cands)[0]
     best = top.text
     missing = key - set(content_terms(best))
-    if len(key) >= MIN_KEY_TERMS and _offered(missing, best, top.source.text):
+    if len(key) >= MIN_KEY_TERMS and _offered(missing, top):
         return True
     return len(key) >= MIN_KEY_TERMS and len(missing) == 1 and antonym_swap(question, best)
 
@@ -189,18 +190,13 @@ _OFFER_ASKED = frozenset(["support", "offer", "provid", "allow", "enabl"])
 _OFFER_SAID = _OFFER_ASKED | {"avail"}
 
 
-def _offered(missing: set[str], sentence: str, passage: str) -> bool:
+def _offered(missing: set[str], best: Candidate) -> bool:
     """Is all the sentence leaves out of the question "supported" (or "offered", ...), which
-    it says as "available" (or "supports", ...)? The passage's title line counts as said:
+    it says as "available" (or "supports", ...)? What the passage is about counts as said:
     "Does the fleet support Okta?" of the "Northwind Fleet release notes"."""
-    title = passage.lstrip().split("\n", 1)[0]
-    if len(title) <= TITLE_CHARS and not title.rstrip().endswith((".", "?", "!")):
-        missing = missing - set(content_terms(title))
-    said = set(content_terms(sentence))
+    missing = missing - topic_terms(best.source)
+    said = set(content_terms(best.text))
     return bool(missing) and missing <= _OFFER_ASKED and bool(said & _OFFER_SAID)
-
-
-TITLE_CHARS = 80  # a first line longer than this is a sentence, not the document's title
 
 
 def all_in_best(

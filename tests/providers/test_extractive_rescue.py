@@ -350,7 +350,8 @@ def test_supported_is_answered_by_available_and_the_title_names_the_product() ->
 
     note = "Single sign-on with Okta and Microsoft Entra ID is now available."
     text = f"Northwind Fleet release notes\n\nVersion 4.0 (March 2026)\n{note}"
-    src = Source(n=1, source="release-notes.txt", page=None, text=text)
+    # the document's first chunk, which opens with its title
+    src = Source(n=1, source="release-notes.txt", page=None, text=text, chunk_id="notes:0")
     cands = [Candidate(src, 0, note, text.index(note), len(text), 0.4, 0.4, 0.8)]
     assert yes_no_rescue("Is Okta supported?", cands)
     assert yes_no_rescue("Does the fleet support Okta?", cands)  # "Fleet": the title's

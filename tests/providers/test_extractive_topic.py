@@ -1,0 +1,44 @@
+"""What a passage is about though no sentence says it (``providers/extractive_topic.py``):
+its document's title and section count as said by each of its sentences."""
+
+from __future__ import annotations
+
+from providers.base import Source
+from providers.extractive_provider import ExtractiveProvider
+from providers.extractive_refusal import quotable
+from providers.extractive_topic import title_line, topic_terms
+from tests.conftest import FakeEmbedder
+
+NOTES = (
+    "Northwind Fleet release notes\n\n"
+    "Northwind Fleet moved to a new map engine that loads warehouse maps in seconds.\n\n"
+    "Single sign-on with Okta and Microsoft Entra ID is now available."
+)
+
+
+def test_a_short_first_line_of_a_documents_first_chunk_is_its_title() -> None:
+    assert title_line(Source(1, "notes.md", 1, NOTES, chunk_id="d:0")) == (
+        "Northwind Fleet release notes"
+    )
+    # a later chunk starts wherever the chunker cut: its first line is no title
+    assert title_line(Source(1, "notes.md", 1, NOTES, chunk_id="d:4")) == ""
+    # a wrapped sentence ("O" over the subscript "2") is no title either
+    wrapped = "The common allotrope of elemental oxygen on Earth is called dioxygen, O\n2. It is"
+    assert title_line(Source(1, "squad", None, wrapped, chunk_id="p:0")) == ""
+
+
+def test_the_indexed_context_names_what_a_later_chunk_is_about() -> None:
+    later = Source(
+        1, "notes.md", 2, "SSO is now available.", chunk_id="d:3", context="Fleet notes - Security"
+    )
+    assert topic_terms(later) == {"fleet", "note", "secur"}  # stemmed, as questions are
+
+
+def test_the_sentence_with_the_questions_own_word_wins_over_one_repeating_the_title() -> None:
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed)
+    for src in (
+        Source(1, "notes.md", 1, NOTES, chunk_id="d:0"),
+        Source(1, "notes.md", 1, NOTES.split("\n\n", 1)[1], chunk_id="d:1", context=NOTES[:29]),
+    ):
+        cands = provider.candidates("Does Northwind Fleet support Okta?", [src])
+        assert quotable(cands)[0].text.startswith("Single sign-on with Okta"), src.chunk_id
