@@ -187,6 +187,48 @@ def _swap_entity(previous: str, follow_up: str) -> str | None:
     return previous.replace(old[-1], new[0], 1)
 
 
+# "And engineers?" after "Which laptop do office staff get?" asks the same of another group
+# of people: "Which laptop do engineers get?". Nothing capitalised named the old topic, so
+# nothing was carried, and "engineers" alone was searched (and refused).
+_PEOPLE = (
+    r"(?:staff|people|personnel|employees?|workers?|members?|contractors?|interns?|"
+    r"managers?|engineers?|analysts?|developers?|students?|visitors?|guests?|customers?|"
+    r"drivers?|starters?|hires?|volunteers?|consultants?|executives?|directors?|users?|"
+    r"tenants?|applicants?|participants?|patients?|children|adults?|parents?|officers?)"
+)
+_GROUP = re.compile(rf"\b(?:(?P<kind>[A-Za-z][\w-]*)\s+)?{_PEOPLE}\b", re.I)
+_GROUP_ALONE = re.compile(
+    rf"^\s*(?:(?:for|to)\s+)?(?:the\s+|our\s+)?(?P<group>(?:[A-Za-z][\w-]*\s+)?{_PEOPLE})"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def _group_span(text: str) -> tuple[int, int] | None:
+    """Where the last group of people in ``text`` is ("office staff", "new employees")."""
+    found = list(_GROUP.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    kind = m.group("kind")
+    start = (
+        m.start()
+        if kind and kind.lower() not in STOPWORDS | _GENERIC_VERBS
+        else m.end() - len(m.group(0).split()[-1])
+    )
+    return start, m.end()
+
+
+def _swap_group(previous: str, rest: str) -> str | None:
+    """The last question asked of the group of people the follow-up names, else None."""
+    m = _GROUP_ALONE.match(rest)
+    own = own_part(previous)
+    span = _group_span(own)
+    if m is None or span is None:
+        return None
+    return own[: span[0]] + m.group("group") + own[span[1] :]
+
+
 def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
     """Does the ellipsis name a subject of its own ("What about meals?", "And the
     warranty?") rather than qualify the last question ("And in Tokyo?", "What about
@@ -254,6 +296,8 @@ def _resolve(question: str, previous: tuple[str, str] | None) -> str:
         return _about_own_subject(question, prev_q)  # "and how much are meals?"
     if lead and (version := _swap_version(prev_q, question)) is not None:
         return version
+    if lead and (group := _swap_group(prev_q, rest)) is not None:
+        return group  # "And engineers?": the same question, of engineers
     if lead and not _WH_START.match(rest):
         if _own_subject(question, rest, previous):
             about = _about_own_subject(question, prev_q)

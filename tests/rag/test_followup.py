@@ -263,3 +263,37 @@ def test_she_or_he_carries_the_one_person_the_last_turn_named() -> None:
     two = "It was founded in 2009 by Priya Raman and Tom Lee. [1]"
     h = [Message("user", "Who founded Northwind Robotics?"), Message("assistant", two)]
     assert "Priya Raman" not in in_context("When did she leave?", h)
+
+
+LAPTOPS = [
+    Message("user", "Which laptop do office staff get?"),
+    Message("assistant", "Office staff receive a Lenovo ThinkPad T14 with 16 GB of RAM. [1]"),
+]
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        (LAPTOPS, "And engineers?", "Which laptop do engineers get?"),
+        (LAPTOPS, "What about the data analysts?", "Which laptop do data analysts get?"),
+        (
+            VACATION,
+            "And part-time employees?",
+            "How many vacation days do part-time employees get?",
+        ),
+        (VACATION, "And for contractors?", "How many vacation days do contractors get?"),
+    ],
+)
+def test_another_group_of_people_is_asked_the_same_question(
+    history: list[Message], question: str, expected: str
+) -> None:
+    """A walk: "And engineers?" after "Which laptop do office staff get?" named nothing
+    capitalised to carry, so "engineers" alone was searched and the answer refused."""
+    assert in_context(question, history) == expected
+
+
+def test_a_group_swap_needs_a_group_on_both_sides() -> None:
+    # the last question names no group of people: its own subject, as before
+    assert in_context("And managers?", LONDON) == "And managers?"
+    # the follow-up names no group: no swap ("And meals?" is its own subject)
+    assert in_context("And meals?", LAPTOPS) == "And meals?"
