@@ -27,9 +27,23 @@ FAQ_BONUS = 0.3  # the first sentence under an FAQ's question that is the one as
 FAQ_MATCH = 0.5  # share of the two questions' content words they have in common
 
 
+# "Q: How long must my password be?" / "A: Passwords must be ...": an FAQ written as labelled
+# pairs. The label is no part of the answer: quoted, answers began "A: Passwords must ...".
+# A colon only: "A. Smith" is an initial.
+_ANSWER_LABEL = re.compile(r"(?:A|Answer)[ \t]*:[ \t]*(?=\S)")
+_LABEL_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t]*(?:A|Answer)[ \t]*:[ \t]*$")
+
+
+def past_answer_label(text: str, start: int) -> int:
+    """Where the sentence at ``start`` begins once an FAQ's "A:" label is set aside."""
+    m = _ANSWER_LABEL.match(text, start)
+    return m.end() if m else start
+
+
 def faq_question(c: Candidate) -> str | None:
     """The FAQ question right above the sentence (the line before it ends with "?"), if any."""
-    line = c.source.text[: c.start].rstrip().rsplit("\n", 1)[-1].strip()
+    before = _LABEL_BEFORE.sub("", c.source.text[: c.start])
+    line = before.rstrip().rsplit("\n", 1)[-1].strip()
     return line if line.endswith("?") else None
 
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from providers.base import Source
-from providers.extractive_compose import FollowFn, quotable_texts
+from providers.extractive_compose import FollowFn
 from providers.extractive_compose import render as compose_text
 from providers.extractive_lists import Piece
+from providers.extractive_quotable import quotable_texts
 from providers.extractive_refusal import Candidate
 from text.overview import date_line, names_itself, summary_start
 from text.sentences import BULLETS, is_heading_line

@@ -34,6 +34,7 @@ from providers.extractive_compose import render as compose_text
 from providers.extractive_cuts import opens_document
 from providers.extractive_everyday import asks_procedure, everyday_rescue
 from providers.extractive_labels import label_answer
+from providers.extractive_layout import past_answer_label
 from providers.extractive_overview import dated_answer, overview_answer
 from providers.extractive_qtype import unanswered_yes_no
 from providers.extractive_reading import read_as, refusal_text
@@ -115,6 +116,7 @@ class ExtractiveProvider:
         spans: list[tuple[Source, int, int, int, str]] = []
         for rank, src in enumerate(sources):
             for s, e in sentence_spans(src.text):
+                s = past_answer_label(src.text, s)  # "A: Passwords must ..." of a Q/A FAQ
                 # a text-table row is read (and scored) with its column names
                 sent = render_row(src.text, s, e) or src.text[s:e]
                 # Questions (FAQ headings) restate the question; they never answer it.

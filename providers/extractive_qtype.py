@@ -170,7 +170,17 @@ def polarity(question: str, sentence: str, passage: str = "") -> str | None:
     # "Is the warranty three years?" / "An extended warranty adds three more years": a "Yes"
     # to a number needs the number as asked ("three years"), or it was a guess.
     yes_unsure = asked[-1] not in s_terms or not _states_numbers(question, sentence)
+    # "Can I get a refund after 14 days?" / "After 14 days, refunds are only offered when a
+    # replacement is impossible.": yes, but only then - the quote says so, a "Yes." hid it
+    yes_unsure = yes_unsure or bool(_CONDITION.search(sentence) and not _CONDITION.search(question))
     return None if said == "Yes" and yes_unsure else said
+
+
+_CONDITION = re.compile(
+    r"\b(?:only(?:\s+\w+){0,3}\s+(?:if|when|where|once)|unless|except (?:if|when|where)|"
+    r"provided (?:that|you)|as long as|on condition that|subject to)\b",
+    re.I,
+)
 
 
 _ALL = re.compile(r"\b(?:all|every|unlimited|as many as I (?:want|like))\b", re.I)

@@ -103,8 +103,12 @@ def _is_heading(text: str, start: int, end: int, following: str, loose: bool = T
     )
 
 
+# "3. WHAT IS NOT COVERED": the section's number in a list of sections is no word of its name
+_ENUMERATION = re.compile(r"^\s*\d{1,2}[.)]\s+(?=[A-Za-z])")
+
+
 def _names(heading: str, asked: set[str], context: set[str]) -> bool:
-    core = _terms(_BRACKETED.sub(" ", heading))
+    core = _terms(_BRACKETED.sub(" ", _ENUMERATION.sub("", heading)))
     own = core - _GENERIC
     return bool(own) and own <= asked and asked <= core | context | _READER
 
@@ -206,11 +210,24 @@ def section_answer(question: str, sources: Sequence[Source], loose: bool = False
     if _WHEN.match(question) and (dated := _when(question, sources)) is not None:
         return dated  # else "When was version 4.1 released?" names its heading
     latest = LATEST_RELEASE.search(question)
-    asked = _terms(LATEST_RELEASE.sub(" ", question)) - _ASKING
+    said = _terms(LATEST_RELEASE.sub(" ", question))
+    asked = said - _ASKING
     if latest and not asked:
         return _piece(_latest(sources))
     if not asked:
         return None
+    # "What is not covered by the warranty?" names "3. WHAT IS NOT COVERED" with the word
+    # that otherwise asks what a section covers: asked as said, when nothing else is named
+    found = _named(asked, sources, loose) or _named(said, sources, loose)
+    # one heading of one document: "Eligibility" in two policies names neither
+    headings = {(src.source, " ".join(src.text[s:e].split()).lower()) for src, _, s, e in found}
+    return _piece(found[0]) if len(headings) == 1 else None
+
+
+def _named(
+    asked: set[str], sources: Sequence[Source], loose: bool
+) -> list[tuple[Source, int, int, int]]:
+    """(source, span index, start, end) of each heading that ``asked`` names."""
     found: list[tuple[Source, int, int, int]] = []
     for src in sources:
         context = _terms(name_words(src.source))
@@ -222,9 +239,7 @@ def section_answer(question: str, sources: Sequence[Source], loose: bool = False
         for i, s, e in _headings(src, loose):
             if _names(src.text[s:e], asked, context):
                 found.append((src, i, s, e))
-    # one heading of one document: "Eligibility" in two policies names neither
-    headings = {(src.source, " ".join(src.text[s:e].split()).lower()) for src, _, s, e in found}
-    return _piece(found[0]) if len(headings) == 1 else None
+    return found
 
 
 def _piece(found: tuple[Source, int, int, int] | None) -> Piece | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from providers.base import Message, Request, Source
-from providers.extractive_compose import is_cut, tidy
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from providers.extractive_qtype import classify
+from providers.extractive_quotable import is_cut, tidy
 from providers.extractive_refusal import Candidate
 from tests.conftest import FakeEmbedder
 

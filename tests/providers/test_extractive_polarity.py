@@ -46,3 +46,27 @@ def test_the_thing_asked_about_picks_the_sentence_and_without_it_there_is_no_ans
     q = "Will bzip2 overwrite an existing output file by default?"
     assert not unanswered_yes_no(q, "Normally, bzip2 will not overwrite existing output files.")
     assert not unanswered_yes_no("How long is the warranty?", opening)  # no yes/no question
+
+
+def test_a_yes_that_holds_only_under_a_condition_is_quoted_without_yes() -> None:
+    """A walk: "Can I get a refund after 14 days?" got "Yes. After 14 days, refunds are only
+    offered when a replacement is impossible." - yes, but only then."""
+    from providers.extractive_qtype import polarity
+
+    q = "Can I get a refund after 14 days?"
+    assert (
+        polarity(q, "After 14 days, refunds are only offered when a replacement is impossible.")
+        is None
+    )
+    assert (
+        polarity(q, "After 14 days you can still get a refund, unless the seal is broken.") is None
+    )
+    assert polarity(q, "After 14 days you can still get a full refund.") == "Yes"
+    # the question asks the condition itself: the sentence answers it
+    assert (
+        polarity(
+            "Can I get a refund only if the item is faulty?",
+            "You can get a refund only if the item is faulty.",
+        )
+        == "Yes"
+    )

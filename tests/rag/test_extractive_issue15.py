@@ -5,8 +5,8 @@ tables, and sentence ends that page layout moved to a line of their own."""
 from __future__ import annotations
 
 from providers.base import Message, Request, Source
-from providers.extractive_compose import is_cut, tidy
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
+from providers.extractive_quotable import is_cut, tidy
 from providers.extractive_refusal import common_words, unknown_terms
 from tests.conftest import FakeEmbedder
 
