@@ -93,7 +93,9 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     chat.render_history(st.session_state.turns)
     scroll.reveal_new_answer(len(st.session_state.turns))  # phone: answer, not costs
     if engine is not None and question:
-        chat.ask(engine, choice, question)
+        # a provider picked without its API key is skipped, not waited for
+        keyless = sidebar.key_missing(settings, state.session_keys(), choice.provider)
+        chat.ask(engine, choice, question, keyless)
     elif engine is not None:  # under a short conversation: the examples it has not tried
         chat.render_more_examples(engine, st.session_state.turns)
     sources.install_citation_links()  # [n] opens source n

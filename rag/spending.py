@@ -82,6 +82,20 @@ def cost_rows(costs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def free_words(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """One line for a session whose answers used no token and cost nothing (no key: the
+    extractive answerer, on this machine), instead of a table of "extractive | 0 | $0" rows
+    (a walk's had 55); None once anything was paid for or is unpriced."""
+    if not rows or any(r["tokens"] or r["cost_usd"] or r["cost"] == "unpriced" for r in rows):
+        return None
+    by: dict[str, int] = {}
+    for r in rows:
+        by[str(r["provider"])] = by.get(str(r["provider"]), 0) + 1
+    who = ", ".join(name if len(by) == 1 else f"{name} ({n})" for name, n in by.items())
+    n = len({r["question"] for r in rows})
+    return f"Nothing paid for: {n} question{'' if n == 1 else 's'} so far, answered by {who}."
+
+
 NOT_CONFIGURED = "Not configured (no API key)"  # no count, no latency (see health_rows)
 
 

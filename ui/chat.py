@@ -30,9 +30,11 @@ EXAMPLES = tuple(DEMO_EXAMPLES)  # each asks one demo file (rag.demo.EXAMPLES)
 # The examples not asked yet stay offered under a conversation this short: clicking the
 # first one took them all away, so the second could only be tried in a new conversation.
 EXAMPLES_UNTIL_TURNS = 3
+# Picking a file in Ask within searches that file alone: "pick demo files to include them"
+# read as "add them to mine", and a walk's next question searched one demo file only.
 OWN_ONLY_NOTE = (
-    "Only your own documents were searched, not the demo's: pick demo files in Ask within "
-    "to include them."
+    "Only your own documents were searched, not the demo's. To search both, pick the files "
+    "you want in Ask within, yours and the demo's (Ask within searches just what is picked)."
 )
 
 
@@ -309,7 +311,8 @@ def _stream_into(placeholder: st.delta_generator.DeltaGenerator, items: Iterable
     return final
 
 
-def ask(engine: Engine, choice: Choice, question: str) -> None:
+def ask(engine: Engine, choice: Choice, question: str, keyless: bool = False) -> None:
+    """``keyless``: the provider picked needs an API key that is not set (it is skipped)."""
     session = chat_session(engine)
     turn = session.new_turn(question)
     # uploads it cannot use yet: said with it
@@ -324,7 +327,7 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
             elif choice.compare:
                 _ask_compare(session, choice, turn)
             else:
-                _ask_one(session, choice, turn)
+                _ask_one(session, choice, turn, keyless)
         except Exception:
             st.session_state.pop(conversations.ANSWERING, None)  # failed, not stopped
             log.exception("answering failed")
@@ -337,20 +340,22 @@ def ask(engine: Engine, choice: Choice, question: str) -> None:
     st.rerun()  # draw the finished turn (sources, panels) through the one history renderer
 
 
-def waiting_text(choice: Choice) -> str:
+def waiting_text(choice: Choice, keyless: bool = False) -> str:
     """What the spinner says until the first words: a stalled provider kept the page on
-    "Searching the documents…" for a minute after the search had taken under a second."""
+    "Searching the documents…" for a minute after the search had taken under a second. A
+    provider without its API key is skipped, not waited for (a walk saw "waiting for OpenAI"
+    before every extractive answer)."""
     from rag.routing import is_local
 
     name = choice.provider.partition(":")[0]
-    if name == "extractive" or (choice.sensitive and not is_local(choice.provider)):
+    if name == "extractive" or keyless or (choice.sensitive and not is_local(choice.provider)):
         return "Searching the documents…"
     return f"Searching the documents, then waiting for {spec_label(choice.provider)}…"
 
 
-def _ask_one(session: ChatSession, choice: Choice, turn: Turn) -> None:
+def _ask_one(session: ChatSession, choice: Choice, turn: Turn, keyless: bool = False) -> None:
     placeholder = st.empty()
-    with st.spinner(waiting_text(choice)):
+    with st.spinner(waiting_text(choice, keyless)):
         events = session.ask_stream(turn, choice)
         first = next(events)  # retrieval happens before the first delta
     _stream_into(placeholder, _chain_first(first, events))

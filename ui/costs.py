@@ -15,7 +15,7 @@ from providers.chain import FallbackChain
 from providers.metrics import Metrics
 from providers.usage import UsageTracker
 from rag.settings import Settings
-from rag.spending import NOT_CONFIGURED, budget_words, cost_rows, health_rows
+from rag.spending import NOT_CONFIGURED, budget_words, cost_rows, free_words, health_rows
 from ui.notes import money
 from ui.sidebar import provider_rows
 from ui.state import session_keys
@@ -55,7 +55,10 @@ def render(settings: Settings) -> None:
         rows = [{**r, "provider": answered_by(r["provider"])} for r in cost_rows(costs)]
         if totals["cost_usd"] + before["cost_usd"] > 0:
             _cost_chart(rows)
-        _cost_table(rows)
+        if (free := free_words(rows)) is not None:
+            st.caption(free)  # no key, no tokens: one line, not a table of zeros
+        else:
+            _cost_table(rows)
     else:
         st.caption("No answers yet this session.")
     render_health(settings)

@@ -27,6 +27,7 @@ from ui.state import (
 
 __all__ = [
     "Choice",
+    "key_missing",
     "key_note",
     "prefetch_registry",
     "provider_rows",
@@ -132,13 +133,22 @@ def key_note(settings: Settings, keys: dict[str, str], spec: str) -> str:
     info = next((p for p in all_info() if p.name == name), None)
     if info is None or not info.requires_key:
         return "No API key needed."
-    # no typed server URLs: only "key_configured" is read, and rebuilding a provider is slow
-    if provider_rows(settings, keys, base_urls={}).get(name, {}).get("key_configured"):
+    if not key_missing(settings, keys, spec):
         return ""  # the key is there: nothing to ask of the user
     return (
         f"{info.display_name} needs an API key: add it under API keys in the sidebar. "
         "Until then another provider answers (extractive needs no key)."
     )
+
+
+def key_missing(settings: Settings, keys: dict[str, str], spec: str) -> bool:
+    """Does the provider of ``spec`` need an API key that is set nowhere (it is skipped)?"""
+    name = spec.split(":", 1)[0]
+    info = next((p for p in all_info() if p.name == name), None)
+    if info is None or not info.requires_key:
+        return False
+    # no typed server URLs: only "key_configured" is read, and rebuilding a provider is slow
+    return not provider_rows(settings, keys, base_urls={}).get(name, {}).get("key_configured")
 
 
 def _pick_provider(

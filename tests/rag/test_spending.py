@@ -142,3 +142,24 @@ def test_a_missing_ollama_model_is_said_as_such_not_not_configured() -> None:
     assert rows["Ollama · mistral:7b"] == "Errors: model not installed ×1"
     assert "not configured" not in str(rows)
     assert any("model could not be loaded ×2" in s for s in rows.values())
+
+
+def test_a_session_that_paid_for_nothing_is_one_line_not_a_table_of_zeros() -> None:
+    from rag.spending import free_words
+
+    free = cost_rows(
+        [
+            {"answer": 1, "provider": "extractive", "tokens": 0, "cost_usd": 0.0},
+            {"answer": 2, "provider": "extractive", "tokens": 0, "cost_usd": 0.0},
+        ]
+    )
+    assert free_words(free) == "Nothing paid for: 2 questions so far, answered by extractive."
+    mixed = [*free, {**free[0], "provider": "none", "question": 3}]
+    assert free_words(mixed) == (
+        "Nothing paid for: 3 questions so far, answered by extractive (2), none (1)."
+    )
+    paid = cost_rows([{"answer": 1, "provider": "openai:gpt-4o-mini", "tokens": 9, "cost_usd": 0}])
+    assert free_words(paid) is None  # tokens were sent: the table says where
+    unpriced = cost_rows([{"answer": 1, "provider": "openai:gpt-9", "tokens": 0, "cost_usd": None}])
+    assert free_words(unpriced) is None
+    assert free_words([]) is None

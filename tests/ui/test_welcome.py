@@ -40,6 +40,8 @@ def test_the_spinner_names_the_provider_it_waits_for() -> None:
     assert waiting_text(Choice("openai:gpt-4o-mini")) == (
         "Searching the documents, then waiting for OpenAI · gpt-4o-mini…"
     )
+    # a provider without its API key is skipped: not waited for either
+    assert waiting_text(Choice("openai:gpt-4o-mini"), keyless=True) == "Searching the documents…"
     # sensitive documents never go to a remote provider: it is not waited for
     assert waiting_text(Choice("openai:gpt-4o-mini", sensitive=True)) == (
         "Searching the documents…"
