@@ -273,7 +273,7 @@ class PostgresManifest:
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRecord]:
         rows = self._q(
             'SELECT c.chunk_id, c.doc_id, c.idx, c.page, c.start, c."end", c.tokens, c.text, '
-            "d.name FROM rag_chunks c JOIN rag_documents d "
+            "d.name, c.context FROM rag_chunks c JOIN rag_documents d "
             "ON d.collection = c.collection AND d.doc_id = c.doc_id "
             "WHERE c.collection=%s AND c.chunk_id = ANY(%s)",
             (list(dict.fromkeys(chunk_ids)),),

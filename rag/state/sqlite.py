@@ -147,7 +147,7 @@ class SqliteManifest:
             part = ids[i : i + 500]
             rows = self._db().execute(
                 'SELECT c.chunk_id, c.doc_id, c.idx, c.page, c.start, c."end", c.tokens, c.text, '
-                "d.name FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                "d.name, c.context FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
                 f"WHERE c.chunk_id IN ({','.join('?' * len(part))})",
                 part,
             )

@@ -27,18 +27,15 @@ def test_a_short_first_line_of_a_documents_first_chunk_is_its_title() -> None:
     assert title_line(Source(1, "squad", None, wrapped, chunk_id="p:0")) == ""
 
 
-def test_the_indexed_context_names_what_a_later_chunk_is_about() -> None:
-    later = Source(
-        1, "notes.md", 2, "SSO is now available.", chunk_id="d:3", context="Fleet notes - Security"
-    )
-    assert topic_terms(later) == {"fleet", "note", "secur"}  # stemmed, as questions are
+def test_a_later_chunks_indexed_context_is_not_counted() -> None:
+    # measured: the title and heading of every chunk, counted as said by each sentence, cost
+    # the dev set's fit half two answers (extractive_topic.topic_terms)
+    later = Source(1, "notes.md", 2, "SSO is now available.", chunk_id="d:3", context="Fleet")
+    assert topic_terms(later) == set()
 
 
 def test_the_sentence_with_the_questions_own_word_wins_over_one_repeating_the_title() -> None:
     provider = ExtractiveProvider(embed=FakeEmbedder().embed)
-    for src in (
-        Source(1, "notes.md", 1, NOTES, chunk_id="d:0"),
-        Source(1, "notes.md", 1, NOTES.split("\n\n", 1)[1], chunk_id="d:1", context=NOTES[:29]),
-    ):
-        cands = provider.candidates("Does Northwind Fleet support Okta?", [src])
-        assert quotable(cands)[0].text.startswith("Single sign-on with Okta"), src.chunk_id
+    src = Source(1, "notes.md", 1, NOTES, chunk_id="d:0")
+    cands = provider.candidates("Does Northwind Fleet support Okta?", [src])
+    assert quotable(cands)[0].text.startswith("Single sign-on with Okta")

@@ -198,6 +198,16 @@ def test_the_words_that_ask_are_no_bm25_query_terms(engine, tmp_path: Path) -> N
     assert [p.source for p in hits] == ["it.txt"]  # the FAQ matches no word that is asked
 
 
+def test_a_chunks_context_is_read_back_with_it(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # it was written and indexed, but every read returned "" (get_chunks never selected it)
+    engine.ingest(
+        [_write(tmp_path / "guide.md", "# Travel guide\n\n## Hotels\n\n" + "Book early. " * 300)]
+    )
+    doc = engine.docs()[0]
+    records = engine.store.get_chunks([f"{doc.doc_id}:{i}" for i in range(doc.chunks)])
+    assert any(r.context.startswith("Travel guide") for r in records.values()), records
+
+
 def test_a_bm25_index_saved_by_another_tokenizer_is_rebuilt(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
