@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from providers.base import Source
 from providers.extractive_cuts import unannounced, unbulleted
+from providers.extractive_defined import glossed
 from providers.extractive_everyday import names_owner, spells_out
 from providers.extractive_layout import FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
@@ -75,7 +76,7 @@ def _defines(text: str, term: str) -> bool:
         rf"(?:^|[.!?]\s+)(?:the\s+|a\s+|an\s+)?{t}\s*(?:\([^)]*\)\s*)?(?:is|are|means|refers|:|–|-)"
     )
     named = rf"(?:{t}\s+(?:is|are)\s+defined\s+as|\b(?:known\s+as|called|termed)\s+(?:an?\s+|the\s+)?{t})"
-    if re.search(pattern, low) or re.search(named, low):
+    if re.search(pattern, low) or re.search(named, low) or glossed(text, term):
         return True
     # "old-versions: The set of ..." (a term over its description, see ``tidy``) defines
     # "the old-versions option"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from providers.extractive_defined import gloss_rescue
 from providers.extractive_refusal import _CAPITALISED, Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
 from providers.extractive_rescue import all_in_best, points_back, sentence_before
@@ -332,4 +333,5 @@ def everyday_rescue(question: str, cands: Sequence[Candidate]) -> bool:
         or firm_rescue(question, cands)
         or owner_rescue(question, cands)
         or person_rescue(question, cands)
+        or gloss_rescue(question, cands)
     )

@@ -73,3 +73,25 @@ def test_a_section_is_named_by_the_word_that_otherwise_asks_what_it_covers() -> 
     piece = section_answer("What is not covered by the warranty?", [src])
     assert piece is not None
     assert piece.text.startswith("3. WHAT IS NOT COVERED: The warranty does not cover damage")
+
+
+def test_a_term_glossed_in_brackets_answers_what_it_is() -> None:
+    from providers.extractive_defined import glossed
+
+    said = "Personal phones may be enrolled in Intune (our mobile device management)."
+    assert glossed(said, "Intune")
+    assert glossed("Use GlobalProtect, the company VPN, outside the office.", "GlobalProtect")
+    assert not glossed("Intune (2019) is used for phones.", "Intune")  # a year, no gloss
+    assert not glossed("We use the Authenticator app from Duo.", "Duo")
+    faq = f"Q: Can I use my own phone?\nA: Yes. {said}\n"
+    sure_not = RefusalModel(weights={}, bias=-3.0, threshold=0.45)  # the model alone refuses
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure_not)
+    src = Source(1, "faq.md", 1, faq, chunk_id="faq:0")
+
+    def ask(q: str) -> str:
+        return provider.generate(
+            Request(messages=[Message("user", q)], question=q, sources=[src])
+        ).text
+
+    assert ask("What is Intune?").startswith("Personal phones may be enrolled in Intune")
+    assert ask("What is Duo?").startswith("I don't have enough information")

@@ -1,0 +1,33 @@
+"""A term glossed where it is used: "personal phones may be enrolled in Intune (our mobile
+device management)", "Use GlobalProtect, the company VPN, when ...". The sentence says what
+the term is in its brackets or apposition, so it answers "What is Intune?" - which the model
+refused (P 0.22): the sentence is about phones, and SQuAD's definitions are "X is a Y"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from providers.extractive_qtype import classify
+from providers.extractive_refusal import Candidate, quotable
+
+# What opens a gloss: a determiner or a possessive, so "(2019)" or "(see below)" is none.
+_GLOSS_OPENS = r"(?:our|the|a|an|its|your|their|his|her)\s+[A-Za-z]"
+GLOSS_RANKS = 3  # the gloss may be in a sentence about something else: not the best one
+
+
+def glossed(text: str, term: str) -> bool:
+    """Does ``text`` gloss ``term`` right after naming it ("Intune (our mobile device
+    management)", "GlobalProtect, the company VPN,")?"""
+    t = re.escape(term.strip())
+    bracket = rf"\b{t}\s*\(\s*{_GLOSS_OPENS}[^()]{{2,80}}\)"
+    apposition = rf"\b{t},\s+{_GLOSS_OPENS}[^,.;]{{2,80}},"
+    return bool(re.search(bracket, text, re.I) or re.search(apposition, text, re.I))
+
+
+def gloss_rescue(question: str, cands: Sequence[Candidate]) -> bool:
+    """True for "What is X?" when one of the best quotable sentences glosses X."""
+    qt = classify(question)
+    if qt.kind != "definition" or not qt.term:
+        return False
+    return any(glossed(c.text, qt.term) for c in quotable(cands)[:GLOSS_RANKS])
