@@ -93,7 +93,8 @@ def free_words(rows: Sequence[Mapping[str, Any]]) -> str | None:
         by[str(r["provider"])] = by.get(str(r["provider"]), 0) + 1
     who = ", ".join(name if len(by) == 1 else f"{name} ({n})" for name, n in by.items())
     n = len({r["question"] for r in rows})
-    return f"Nothing paid for: {n} question{'' if n == 1 else 's'} so far, answered by {who}."
+    # not "answered by ...": each answer's own line says that (and the page is searched for it)
+    return f"Nothing paid for: {n} question{'' if n == 1 else 's'} so far, all by {who}."
 
 
 NOT_CONFIGURED = "Not configured (no API key)"  # no count, no latency (see health_rows)

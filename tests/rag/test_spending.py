@@ -153,10 +153,10 @@ def test_a_session_that_paid_for_nothing_is_one_line_not_a_table_of_zeros() -> N
             {"answer": 2, "provider": "extractive", "tokens": 0, "cost_usd": 0.0},
         ]
     )
-    assert free_words(free) == "Nothing paid for: 2 questions so far, answered by extractive."
+    assert free_words(free) == "Nothing paid for: 2 questions so far, all by extractive."
     mixed = [*free, {**free[0], "provider": "none", "question": 3}]
     assert free_words(mixed) == (
-        "Nothing paid for: 3 questions so far, answered by extractive (2), none (1)."
+        "Nothing paid for: 3 questions so far, all by extractive (2), none (1)."
     )
     paid = cost_rows([{"answer": 1, "provider": "openai:gpt-4o-mini", "tokens": 9, "cost_usd": 0}])
     assert free_words(paid) is None  # tokens were sent: the table says where

@@ -25,7 +25,7 @@ def test_an_empty_workspace_says_so_and_asks_no_model(
     assert "Tone of this answer" not in text and not at.error
     # The session cost line says no model answered, not the provider name "none"; nothing
     # was paid for, so it is one line, not a table of zeros.
-    assert "Nothing paid for: 1 question so far, answered by – (no model answered)." in text
+    assert "Nothing paid for: 1 question so far, all by – (no model answered)." in text
     assert not [t for t in at.table if "Answered by" in t.value.columns]
 
 
