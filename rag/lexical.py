@@ -49,41 +49,19 @@ def _bm25s() -> Any:
     return bm25s
 
 
-def tokenize(texts: list[str], stopwords: str | list[str] = "en") -> list[list[str]]:
+def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stemmed, stop words out, accents folded (``text.terms.fold``): "Sao
     Paulo" finds "São Paulo". (A change here changes the saved index: see ``TOKENS``.)"""
     bm25s = _bm25s()
     out = bm25s.tokenize(
         [fold(t) for t in texts],
         lower=True,
-        stopwords=stopwords,
+        stopwords="en",
         stemmer=_stemmer(),
         return_ids=False,
         show_progress=False,
     )
     return out
-
-
-# The words that ask are no terms of a query: "What is GlobalProtect?" ranked an FAQ whose
-# headings say "What ..." five times above the only passage naming GlobalProtect (bm25s's
-# English list has 33 words and none of these). Only queries drop them: the index keeps
-# every word, and a question-shaped heading still matches the question's other words.
-QUESTION_WORDS = (
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-    "do", "does", "did",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def _query_stopwords() -> list[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return [*STOPWORDS_EN, *QUESTION_WORDS]
-
-
-def tokenize_query(query: str) -> list[str]:
-    """A query's terms: :func:`tokenize` without the words that ask (``QUESTION_WORDS``)."""
-    return tokenize([query], stopwords=_query_stopwords())[0]
 
 
 # Names how ``tokenize`` reads text; a saved index stamped with another is rebuilt (one
@@ -152,7 +130,7 @@ class LexicalIndex:
         index = self.ensure(store)
         if index.bm25 is None or not index.ids:
             return []
-        q = tokenize_query(query)
+        q = tokenize([query])[0]
         if not q:
             return []
         scores = index.bm25.get_scores(q)
