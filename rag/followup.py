@@ -226,7 +226,9 @@ def _swap_group(previous: str, rest: str) -> str | None:
     span = _group_span(own)
     if m is None or span is None:
         return None
-    return own[: span[0]] + m.group("group") + own[span[1] :]
+    words = m.group("group").split()  # "its users": the users, not "its"
+    group = words[-1] if len(words) > 1 and words[0].lower() in STOPWORDS else " ".join(words)
+    return own[: span[0]] + group + own[span[1] :]
 
 
 def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:

@@ -282,6 +282,7 @@ LAPTOPS = [
             "How many vacation days do part-time employees get?",
         ),
         (VACATION, "And for contractors?", "How many vacation days do contractors get?"),
+        (VACATION, "What about their managers?", "How many vacation days do managers get?"),
     ],
 )
 def test_another_group_of_people_is_asked_the_same_question(
