@@ -47,9 +47,6 @@ class Source:
     # the handbook about?", rag/overview.py): there by choice, so its relevance (near 0 for
     # such a question) says nothing about it.
     opens_document: bool = False
-    # The passage's document title and section heading ("Northwind Fleet release notes -
-    # Security"): what every sentence in it is about, though none repeats it.
-    context: str = ""
 
 
 @dataclass(frozen=True)

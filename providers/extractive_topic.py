@@ -37,9 +37,9 @@ def title_line(src: Source) -> str:
 def topic_terms(src: Source) -> set[str]:
     """The content words of the title line the passage opens its document with.
 
-    Not the indexed context of every chunk (``src.context``, title and section heading):
-    added to every sentence it cost the dev set's fit half 2 of 119 answers containing the
-    gold (0.7647 -> 0.7479; the title alone did the same), 2026-12-02."""
+    Not the indexed context of every chunk (``ChunkRecord.context``, title and section
+    heading): added to every sentence it cost the dev set's fit half 2 of 119 answers
+    containing the gold (0.7647 -> 0.7479; the title alone did the same), 2026-12-02."""
     return set(content_terms(title_line(src)))
 
 
@@ -62,10 +62,11 @@ def sentence_terms(
     spans: Sequence[tuple[Source, int, int, int, str]], ctx: Sequence[str | None]
 ) -> list[set[str]]:
     """Each sentence's content words, with the sentence before's when it is its context
-    (a pronoun's antecedent), its block's label, and its document's title and section
+    (a pronoun's antecedent), its block's label, and its document's title
     (:func:`topic_terms`)."""
     own = [set(content_terms(sp[4])) for sp in spans]
-    topics = {id(sp[0]): topic_terms(sp[0]) for sp in spans}
+    sources = {id(sp[0]): sp[0] for sp in spans}  # each passage's title read once
+    topics = {key: topic_terms(src) for key, src in sources.items()}
     return [
         (t | own[i - 1] if c is not None else t)
         | label_terms(sp[0].text, sp[2])

@@ -276,7 +276,6 @@ def to_source(p: Passage, n: int) -> Source:
         chunk_id=p.chunk_id,
         relevance=p.relevance,
         opens_document=p.opens_document,
-        context=p.context,
     )
 
 

@@ -36,7 +36,6 @@ class Passage:
     # absolute measure that means the same across questions (``score`` is per question).
     relevance: float | None = None
     opens_document: bool = False  # led by a question about the whole document (rag/overview.py)
-    context: str = ""  # the chunk's document title and section heading (ingest/context.py)
 
 
 @dataclass
@@ -156,12 +155,16 @@ class Retriever:
                 continue
             passages.append(
                 Passage(
-                    *(cid, rec.doc_id, rec.name, rec.page, rec.text, fused[cid]),
+                    chunk_id=cid,
+                    doc_id=rec.doc_id,
+                    source=rec.name,
+                    page=rec.page,
+                    text=rec.text,
+                    score=fused[cid],
                     dense=dense_scores.get(cid),
                     bm25=bm25_scores.get(cid),
                     start=rec.start,
                     end=rec.end,
-                    context=rec.context,
                 )
             )
             if len(passages) >= k:

@@ -129,9 +129,8 @@ def spec_of(name: str, rows: dict[str, dict[str, Any]], model: str | None = None
 def key_note(settings: Settings, keys: dict[str, str], spec: str) -> str:
     """The welcome's sentence about API keys, true of the provider picked in "Answer with":
     it said "No API key needed." while "Gemini - needs key" was picked."""
-    name = spec.split(":", 1)[0]
-    info = next((p for p in all_info() if p.name == name), None)
-    if info is None or not info.requires_key:
+    info = _keyed_info(spec)
+    if info is None:
         return "No API key needed."
     if not key_missing(settings, keys, spec):
         return ""  # the key is there: nothing to ask of the user
@@ -143,12 +142,18 @@ def key_note(settings: Settings, keys: dict[str, str], spec: str) -> str:
 
 def key_missing(settings: Settings, keys: dict[str, str], spec: str) -> bool:
     """Does the provider of ``spec`` need an API key that is set nowhere (it is skipped)?"""
-    name = spec.split(":", 1)[0]
-    info = next((p for p in all_info() if p.name == name), None)
-    if info is None or not info.requires_key:
+    if _keyed_info(spec) is None:
         return False
     # no typed server URLs: only "key_configured" is read, and rebuilding a provider is slow
+    name = spec.split(":", 1)[0]
     return not provider_rows(settings, keys, base_urls={}).get(name, {}).get("key_configured")
+
+
+def _keyed_info(spec: str) -> ProviderInfo | None:
+    """What the provider of ``spec`` declares, if it needs an API key; else None."""
+    name = spec.split(":", 1)[0]
+    info = next((p for p in all_info() if p.name == name), None)
+    return info if info is not None and info.requires_key else None
 
 
 def _pick_provider(
