@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from providers.extractive_offtype import off_type
 from providers.extractive_provider import FEATURE_NAMES, Z_CLIP, quotable
 from providers.extractive_refusal import unknown_terms
-from providers.extractive_rescue import lacks_asked_number, rescued
+from providers.extractive_rescue import rescued
 from rag.answer import to_sources
 from rag.engine import REFUSAL_MODEL_PATH, Engine
 from rag.eval import qa
@@ -56,7 +57,7 @@ def _rows(engine: Engine, items: list[tuple[str, list[Any]]]) -> dict[str, np.nd
                 bool(cands),
                 bool(cands) and bool(unknown_terms(question, sources, prov.known)),
                 rescued(question, cands) if cands else False,
-                lacks_asked_number(question, [x.text for x in pieces]),
+                off_type(question, [x.text for x in pieces]),
                 bool(pieces),
             ]
         )

@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from providers.extractive_everyday import everyday_rescue
-from providers.extractive_qtype import unanswered_yes_no
+from providers.extractive_offtype import off_type, retyped
 from providers.extractive_refusal import unknown_terms
-from providers.extractive_rescue import lacks_asked_number, rescued
+from providers.extractive_rescue import rescued
 from rag.engine import REFUSAL_MODEL_PATH, Engine
 from rag.eval.refusal import cached_inputs, save_embeddings
 from rag.eval.squad import read_squad, split_articles
@@ -68,10 +68,9 @@ def main() -> None:
         rule.append(bool(cands) and bool(unknown_terms(r.question, r.sources, provider.known)))
         rescue.append(rescued(r.question, cands) or everyday_rescue(r.question, cands))
         pieces = provider._compose(r.question, cands, r.sources) if cands else []
+        pieces = retyped(r.question, pieces, cands)
         said = [x.text for x in pieces]
-        lack.append(
-            lacks_asked_number(r.question, said) or unanswered_yes_no(r.question, " ".join(said))
-        )
+        lack.append(off_type(r.question, said))
     save_embeddings(cached, args.cache)
     pa, ru, rs, la = np.array(p), np.array(rule), np.array(rescue), np.array(lack)
 

@@ -9,6 +9,7 @@ plainer kinds a sentence may hold - an amount, a date, a duration, a frequency -
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from providers.extractive_refusal import _YEAR_OR_DATE
 
@@ -69,6 +70,32 @@ def asked_measure(question: str) -> tuple[str, str] | None:
 
 def holds_measure(kind: str, sentence: str) -> bool:
     return any(k == kind and said.search(sentence) for k, _, said in MEASURES)
+
+
+# A release named, not numbered: "... dropping the Python 2 stack for the Bullseye release".
+_NAMED_RELEASE = re.compile(r"\b[A-Z][\w-]*\s+(?:release|version)\b")
+_VERSION_SAID = re.compile(r"\b(?:version|release)\s+v?\d", re.I)
+
+
+def lacks_asked_version(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks which version or release and no text names one that the
+    question does not already say: "Which dpkg release first added support for triggers?" is
+    not answered by "... should Depend on the triggers-supporting version of dpkg."."""
+    asked = asked_measure(question)
+    # "What changed in version 1.1?" names its version: it asks what, not which
+    if asked is None or asked[0] != "version" or _VERSION_SAID.search(question):
+        return False
+    return not names_version(question, texts) and not any(
+        holds_kind("date", t, question) for t in texts
+    )
+
+
+def names_version(question: str, texts: Sequence[str]) -> bool:
+    """Does a text name a version or a release ("1.5", "version 2", "the Bullseye release")
+    that the question does not say?"""
+    q_low = question.lower()
+    said = [pat for kind, _, pat in MEASURES if kind == "version"] + [_NAMED_RELEASE]
+    return any(_unsaid(m.group(0), q_low) for t in texts for pat in said for m in pat.finditer(t))
 
 
 def measured(question: str, sentence: str) -> float:

@@ -35,8 +35,8 @@ from providers.extractive_cuts import opens_document
 from providers.extractive_everyday import asks_procedure, everyday_rescue
 from providers.extractive_labels import label_answer
 from providers.extractive_layout import past_answer_label
+from providers.extractive_offtype import off_type, retyped
 from providers.extractive_overview import dated_answer, overview_answer
-from providers.extractive_qtype import unanswered_yes_no
 from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
@@ -50,7 +50,7 @@ from providers.extractive_refusal import (  # re-exported: they lived here befor
     quotable,
     unknown_terms,
 )
-from providers.extractive_rescue import asks_rules_of, lacks_asked_number, rescued
+from providers.extractive_rescue import asks_rules_of, rescued
 from providers.extractive_sections import headed, section_answer
 from providers.extractive_signature import signature
 from providers.extractive_spelling import spelt_as_sources
@@ -233,11 +233,11 @@ class ExtractiveProvider:
         else:
             pieces = [section] if section else self._compose(question, cands, request.sources)
             pieces = headed(question, pieces, request.sources)  # "Which version added ...?"
+            pieces = retyped(question, pieces, cands)  # the title page's "version 3.4"
         # Nothing quotable (only headings, furniture or cut sentences): say so, not a fragment.
-        # No number in an answer to "how many": it answers another question.
-        said = [p.text for p in pieces]  # nor "Yes"/"No" and no word of what a yes/no asks
-        off_type = lacks_asked_number(question, said) or unanswered_yes_no(question, " ".join(said))
-        refused = refused or not pieces or off_type
+        # No number for "how many", no name for "who wrote": it answers another question.
+        said = [p.text for p in pieces]
+        refused = refused or not pieces or off_type(question, said)
         if refused:  # a question in another language is told the documents are English
             text, cited = refusal_text(asked, request.sources), []
         else:

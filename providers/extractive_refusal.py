@@ -20,6 +20,7 @@ from typing import Any
 from providers.antonyms import antonym_swap
 from providers.base import Source
 from providers.refusal_features import DOC_FEATURE_NAMES, document_features
+from text.spelling import slip_of_a_little_word
 from text.terms import content_terms, fold
 
 _NUMBER = re.compile(r"\d")
@@ -277,22 +278,9 @@ class RefusalModel:
 KnownFn = Callable[[str], bool]  # is this (lower-cased) word anywhere in the indexed corpus?
 _QWORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
 _ANY_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['\-])*")  # _QWORD in any alphabet ("Zürich")
-_SUFFIXES = (
-    ("'s", ""),
-    ("ies", "y"),
-    ("ied", "y"),
-    ("es", ""),
-    ("s", ""),
-    ("ed", ""),
-    ("ed", "e"),
-    ("ing", ""),
-    ("ing", "e"),
-    ("ly", ""),
-    ("er", ""),
-    ("est", ""),
-    ("ation", "e"),
-    ("ations", "e"),
-)
+# (ending, what replaces it): "stories" -> "story", "named" -> "name"
+_ENDINGS = "'s: ies:y ied:y es: s: ed: ed:e ing: ing:e ly: er: est: ation:e ations:e"
+_SUFFIXES = tuple((end, rep) for end, _, rep in (p.partition(":") for p in _ENDINGS.split(" ")))
 MIN_FUZZY = 5  # a misspelt long word ("seperated") still matches its right spelling
 
 
@@ -357,7 +345,7 @@ def unknown_terms(
             src_words = sorted(set(_QWORD.findall(text)))
         if set(content_terms(low)) <= src_stems or close_match(low, src_words or []):
             continue
-        if _reshaped(low, text, vocab, misspelt=w.islower()):
+        if _reshaped(low, text, vocab, misspelt=w.islower() or question.lstrip().startswith(w)):
             continue
         if known is not None and known(low):
             continue
@@ -370,10 +358,9 @@ _DEMONYM_ENDINGS = ("ese", "ian", "an", "ish", "i", "ic")
 
 
 def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> bool:
-    """A word the passages say in another shape: as two words ("heatwave" for "heat wave"),
-    a people's or a language's name made from a place's ("Nepalese" from "Nepal"), or an
-    everyday word misspelt ("yeas", "seperated"; only a word written in lower case: "Pluto"
-    is not "plutonium" misspelt) - none is a topic the documents lack."""
+    """A word the passages say in another shape ("heatwave": "heat wave"; "Nepalese": "Nepal")
+    or an everyday word misspelt ("yeas", "seperated"; only in lower case or opening the
+    question: "Pluto" is not "plutonium" misspelt): no topic the documents lack."""
     for cut in range(3, len(low) - 2):
         head, tail = re.escape(low[:cut]), re.escape(low[cut:])
         if re.search(rf"\b{head}[\s-]?{tail}\b", text):
@@ -382,9 +369,11 @@ def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> boo
         stem = low[: -len(end)]
         if low.endswith(end) and len(stem) >= 4 and re.search(rf"\b{re.escape(stem)}\b", text):
             return True
-    if not misspelt or len(low) < MIN_FUZZY:
+    if not misspelt:
         return False
-    return bool(difflib.get_close_matches(low, vocab, n=1, cutoff=0.85))
+    if slip_of_a_little_word(low):  # "aer", "abut", "whwn": a slip, not a topic
+        return True
+    return len(low) >= MIN_FUZZY and bool(difflib.get_close_matches(low, vocab, n=1, cutoff=0.85))
 
 
 _MODEL_CODE = re.compile(r"([a-z]+)-?(\d+)")

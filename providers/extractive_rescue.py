@@ -353,37 +353,3 @@ def rescued(question: str, cands: Sequence[Candidate]) -> bool:
         or spend_rescue(question, cands)
         or what_about_rescue(question, cands)
     )
-
-
-# The converse: an answer to "how many"/"how long"/"what year" that holds no number or date
-# at all does not answer it, however similar its words and however sure the model ("How many
-# bytes is YARROW256_SEED_FILE_SIZE?" -> "Seeds Yarrow-256 from a previous seed file.", P 0.87;
-# "How many people have downloaded bzip2?" -> "The ideas embodied in bzip2 are due to the
-# following people"). A bare "when" is left out: in documentation it often asks for a
-# condition ("when is the cache rebuilt?").
-_ASKS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
-    # "What iteration count ...?"; not "what ... size": "What buffer size does the example
-    # define as CHUNK?" is answered by code ("#define CHUNK 16384") the composer may not lead
-    # with, and it was refused
-    r"|\bwhat (\w+ )?count\b"
-    r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
-    r"\b(value|size|number|length|count|depth|limit)\b",
-    re.I,
-)
-
-
-# A list item's or a section's number ("5. If there are any packages ...", "7.6.3.2
-# PBKDF2-HMAC-SHA256 ...") is no amount: "How much faster ...?" was answered with item 5.
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|\d+(?:\.\d+)+)\s+(?=[A-Z])")
-
-
-def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
-    """True when the question asks for a number or a date and no text holds one that the
-    question does not already say."""
-    if not _ASKS_NUMBER.search(question):
-        return False
-    bare = [_LEADING_NUMBER.sub("", t) for t in texts]
-    return not any(
-        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in bare
-    )

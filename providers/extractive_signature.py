@@ -8,6 +8,7 @@ is the answer to "Who was the Acting Director of ...?" or "Who signed ...?".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from providers.extractive_terms import content_terms
 from text.terms import LOWER, UPPER
@@ -160,3 +161,27 @@ def contact_about(question: str, text: str, passage: str) -> bool:
     finance@...", not the product FAQ's support line."""
     topic = set(content_terms(question)) - _CONTACT_WORDS
     return gives_contact(text, question) and topic <= set(content_terms(passage))
+
+
+# Who made a thing is a name: "Who designed the Blowfish block cipher?" / "... designed by
+# Bruce Schneier"; "Who wrote Ninja?" is not answered by a sentence that names nobody.
+_ASKS_AUTHOR = re.compile(
+    r"\bwho\s+(?:\w+\s+)?(?:wrote|designed|created|invented|founded|authored|developed|"
+    r"discovered|composed|painted|directed|coined|proposed)\b"
+    r"|\bname of the (?:person|author|developer|designer|inventor|founder)\b"
+    r"|\bwho (?:is|was) the (?:author|inventor|founder|designer)\b",
+    re.I,
+)
+# A capitalised word that does not open a sentence: "Newton", "Julian Seward", "LeGrande".
+_NAME_WORD = re.compile(rf"(?<![.!?:]\s)(?<!^)(?<![.!?:])\b{_CAP}[{UPPER}{LOWER}'\-]+")
+
+
+def lacks_asked_author(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks who made something and no text holds a name (a
+    capitalised word, not a sentence's first) that the question does not already say."""
+    if not _ASKS_AUTHOR.search(question):
+        return False
+    asked = set(re.findall(r"[\w'\-]+", question.lower()))
+    return not any(
+        m.group(0).lower() not in asked for t in texts for m in _NAME_WORD.finditer(t.strip())
+    )

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from text.terms import STOP_WORDS
+
 MIN_LETTERS = 4
 _TOKEN = re.compile(r"(?<![A-Za-z0-9'\-])[A-Za-z]+(?![A-Za-z0-9'\-])")
 # British and American spellings of one word, as a piece of it read the other way.
@@ -74,6 +76,16 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+def slip_of_a_little_word(word: str) -> bool:
+    """A short word one slip from a stop word ("aer", "abut", "whwn", "tot", "caan"): a typo,
+    not a topic the documents lack. Only words of three to six letters: a longer one is too
+    far from every little word, and a two-letter one ("ws") is too close to too many."""
+    low = word.lower()
+    if not 3 <= len(low) <= 6 or low in STOP_WORDS or not low.isalpha():
+        return False
+    return any(len(s) >= 2 and s.isalpha() and edit_distance(low, s, 1) <= 1 for s in STOP_WORDS)
 
 
 def other_spellings(word: str) -> set[str]:

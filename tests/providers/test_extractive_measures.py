@@ -10,10 +10,11 @@ from providers.extractive_measures import (
     asked_measure,
     holds_kind,
     holds_measure,
+    lacks_asked_version,
     measured,
 )
+from providers.extractive_offtype import lacks_asked_number
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
-from providers.extractive_rescue import lacks_asked_number
 from tests.conftest import FakeEmbedder
 
 SPEC = "It carries up to 600 kilograms and drives at up to 2 metres per second."
@@ -112,3 +113,40 @@ def test_a_number_the_question_says_or_a_names_digits_are_no_answer() -> None:
     assert not holds_kind("amount", "SHA-256 hashes are supported.", "How many hashes are there?")
     assert lacks_asked_number("How many days do we get?", ["We get days off in 2 ways."]) is False
     assert lacks_asked_number("How many networks are there?", ["The networks are public."])
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "lacks"),
+    [
+        (
+            "Which dpkg release first added support for triggers?",
+            "Packages should Depend on the triggers-supporting version of dpkg.",
+            True,
+        ),
+        (
+            "In which Nettle release was Ed448 signature support first added?",
+            "Nettle also provides Ed448, an EdDSA signature scheme based on curve448.",
+            True,
+        ),
+        (
+            "Since which Ninja version does the console pool exist?",
+            "Available since Ninja 1.5.",
+            False,
+        ),
+        (
+            "In which Debian release was the Python 2 stack meant to be dropped?",
+            "The goal is dropping the Python 2 stack and interpreter for the Bullseye release.",
+            False,
+        ),
+        ("Which version of the spec is this?", "This is version 0.21 of the spec.", False),
+        ("Which release added it?", "It came with the March 2019 release.", False),
+        # the question's own version is no answer; a question that asks no version is not judged
+        ("Which release after 2.7 added it?", "Python 2.7 did not have it.", True),
+        ("What does photosynthesis release into the air?", "It releases oxygen.", False),
+        ("What changed in version 1.1 of the Framework?", "Tiers were clarified.", False),
+    ],
+)
+def test_a_version_question_is_answered_by_a_version_or_a_named_release(
+    question: str, answer: str, lacks: bool
+) -> None:
+    assert lacks_asked_version(question, [answer]) is lacks

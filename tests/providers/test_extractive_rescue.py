@@ -7,10 +7,10 @@ import pytest
 
 from providers.base import Source
 from providers.extractive_measures import holds_kind
+from providers.extractive_offtype import lacks_asked_number
 from providers.extractive_refusal import Candidate
 from providers.extractive_rescue import (
     asked_kind,
-    lacks_asked_number,
     short_question_rescue,
     table_rescue,
     type_rescue,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from text.spelling import best_spelling, edit_distance, other_spellings, respelled, word_counts
+from text.spelling import (
+    best_spelling,
+    edit_distance,
+    other_spellings,
+    respelled,
+    slip_of_a_little_word,
+    word_counts,
+)
 
 DOCS = word_counts(
     [
@@ -96,3 +103,14 @@ def test_other_spellings_read_british_as_american_and_back() -> None:
     assert "kilograms" in other_spellings("kilogrammes")
     assert "colour" in other_spellings("color")
     assert "center" in other_spellings("centre")
+
+
+@pytest.mark.parametrize(
+    ("word", "slip"),
+    [
+        *[("aer", True), ("abut", True), ("whwn", True), ("tot", True), ("Caan", True)],
+        *[("serf", False), ("quanton", False), ("mpg", False), ("the", False), ("ws", False)],
+    ],
+)
+def test_a_short_word_one_slip_from_a_stop_word_is_a_slip(word: str, slip: bool) -> None:
+    assert slip_of_a_little_word(word) is slip

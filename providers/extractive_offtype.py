@@ -1,0 +1,118 @@
+"""Answers of the wrong type: a quote that does not hold the kind of thing the question asks
+for answers another question, however sure the model is. The answerer refuses it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from providers.extractive_lists import Piece
+from providers.extractive_measures import holds_kind, lacks_asked_version, names_version
+from providers.extractive_qtype import unanswered_yes_no
+from providers.extractive_refusal import Candidate
+from providers.extractive_signature import lacks_asked_author, names_a_person
+
+
+def retyped(question: str, pieces: list[Piece], cands: Sequence[Candidate]) -> list[Piece]:
+    """An answer that lacks the version or the maker's name asked for is a candidate's line
+    that has it: "Which Nettle version does this manual describe?" is answered by the title
+    page's "For the Nettle Library version 3.4", a line the composer does not quote while a
+    sentence can be quoted, and which may rank anywhere. A maker must be named as a person
+    ("Bruce Schneier", not any capitalised word like "Python") in one of the three best
+    candidates: deeper ones name people the question is not about ("Who wrote that it is
+    difficult to ...?" found an earlier paper's author on a SQuAD fit article). Not a time: on SQuAD's fit articles that let only unanswerable questions
+    through (4 of 4)."""
+    said = [p.text for p in pieces]
+    kinds: tuple[tuple[Callable[[str, Sequence[str]], bool], Callable[[str], bool], int], ...] = (
+        (lacks_asked_version, lambda line: names_version(question, [line]), len(cands)),
+        (lacks_asked_author, lambda line: names_a_person(line, question), 3),
+    )
+    for lacks, has, depth in kinds:
+        if lacks(question, said):
+            for c in cands[:depth]:  # its shortest such line: a title page wraps mid-phrase
+                lines = [ln.strip() for ln in c.text.splitlines() if len(ln.split()) >= 3]
+                typed = [ln for ln in lines if has(ln)]
+                if typed:
+                    return [Piece(min(typed, key=len), (c.source.n,))]
+            return pieces
+    return pieces
+
+
+def off_type(question: str, said: Sequence[str]) -> bool:
+    """No number for "how many", no name for "who wrote", no time for "when did", no
+    "Yes"/"No" and no word of what a yes/no question asks about. A version missing from the
+    answer to "which version" is only looked for (:func:`retyped`), not refused: on our set's
+    test half that refused an answerable question whose passages never name the version
+    (the fit half's two such near misses are then answered)."""
+    return (
+        lacks_asked_number(question, said)
+        or lacks_asked_author(question, said)
+        or lacks_asked_time(question, said)
+        or unanswered_yes_no(question, " ".join(said))
+    )
+
+
+# The converse: an answer to "how many"/"how long"/"what year" that holds no number or date
+# at all does not answer it, however similar its words and however sure the model ("How many
+# bytes is YARROW256_SEED_FILE_SIZE?" -> "Seeds Yarrow-256 from a previous seed file.", P 0.87;
+# "How many people have downloaded bzip2?" -> "The ideas embodied in bzip2 are due to the
+# following people"). A bare "when" is left to :func:`lacks_asked_time`, which asks a time of
+# the past tense only: in documentation "when is the cache rebuilt?" asks for a condition.
+_ASKS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old|often)\b|\bwhat (percentage|percent|number|amount|year|date)\b"
+    # "What iteration count ...?"; not "what ... size": "What buffer size does the example
+    # define as CHUNK?" is answered by code ("#define CHUNK 16384") the composer may not lead
+    # with, and it was refused
+    r"|\bwhat (\w+ )?count\b"
+    r"|\bin what year\b|\b(largest|smallest|maximum|minimum|highest|lowest)\b[\w\s-]{0,30}?"
+    r"\b(value|size|number|length|count|depth|limit)\b",
+    re.I,
+)
+
+
+# A list item's or a section's number ("5. If there are any packages ...", "7.6.3.2
+# PBKDF2-HMAC-SHA256 ...") is no amount: "How much faster ...?" was answered with item 5.
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.)]|\d+(?:\.\d+)+)\s+(?=[A-Z])")
+
+
+def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks for a number or a date and no text holds one that the
+    question does not already say."""
+    if not _ASKS_NUMBER.search(question):
+        return False
+    bare = [_LEADING_NUMBER.sub("", t) for t in texts]
+    return not any(
+        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in bare
+    )
+
+
+# "When did / was / were ...?" asks for a time: a year or a date, a century or an era, a period
+# or an event it came in or after ("During the Oligocene", "Following the Nice Treaty"), a
+# duration ("two weeks after launch") or, in documentation, a version or a release. The present
+# tense is left out: "When is the cache rebuilt?" asks for a condition.
+_ASKS_TIME = re.compile(r"\bwhen (?:did|was|were|had)\b", re.I)
+_TIME_WORDS = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|\w+teenth|twentieth|twenty-first)\s+centur"
+    r"|\b(?:ago|era|age|period|reign|war|dynasty|spring|summer|autumn|fall|winter|morning|"
+    r"evening|night|today|yesterday|recently|weekday|weekend)s?\b|\b\w+cene\b"
+    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b",
+    re.I,
+)
+# Marks of a time that need their case: "BP", "AD"; a named event after "during", "after".
+_TIME_MARKS = re.compile(
+    r"\b(?:BP|BCE?|CE)\b|\b(?:[Dd]uring|[Ff]ollowing|[Aa]fter|[Bb]efore|[Ss]ince|[Uu]ntil|[Bb]y|"
+    r"[Ww]hen)\s+(?:the\s+)?[A-Z0-9]"
+)
+
+
+def lacks_asked_time(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks when something happened and no text says a time."""
+    if not _ASKS_TIME.search(question):
+        return False
+    return not any(
+        holds_kind("date", t, question)
+        or holds_kind("duration", t, question)
+        or _TIME_WORDS.search(t)
+        or _TIME_MARKS.search(t)
+        for t in texts
+    ) and not names_version(question, texts)
