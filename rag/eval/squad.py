@@ -51,7 +51,9 @@ def read_squad(path: Path) -> tuple[list[tuple[str, str]], list[SquadQuestion]]:
             passages.append((name, para["context"]))
             for qa in para["qas"]:
                 answers = [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]]
-                questions.append(SquadQuestion(qa["id"], qa["question"], answers, title, name))
+                questions.append(
+                    SquadQuestion(qa["id"], qa["question"].strip(), answers, title, name)
+                )
     return passages, questions
 
 

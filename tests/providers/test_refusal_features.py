@@ -47,3 +47,17 @@ def test_a_name_typed_without_its_accents_is_not_missing() -> None:
     assert plain == accented and plain["missing_caps"] == 0.0
     feats = prov.features("Who leads the Lisbon office?", src, prov.candidates("x", src))
     assert feats["missing_caps"] == 1.0
+
+
+def test_a_leading_space_is_no_missing_name() -> None:
+    # 373 of SQuAD 2.0 dev's 381 questions that start with a space are unanswerable: read
+    # as a name the passage lacks, the first word taught the model a writing artefact.
+    from providers.extractive_refusal import Candidate, question_features
+
+    src = Source(1, "a.txt", 1, "The Single European Act was signed in 1986 by twelve states.")
+    cand = Candidate(src, 0, src.text, 0, len(src.text), 0.6, 0.6, 1.0)
+    asked = "When was the Single European Act signed?"
+    plain = question_features(asked, [src], [cand])
+    spaced = question_features(" " + asked, [src], [cand])
+    assert plain["missing_caps"] == spaced["missing_caps"] == 0.0
+    assert question_features("When was the Treaty of Nice signed?", [src], [cand])["missing_caps"]
