@@ -1,5 +1,6 @@
 """Answers of the wrong type: a quote that does not hold the kind of thing the question asks
-for answers another question, however sure the model is. The answerer refuses it."""
+for answers another question, however sure the model is. The answerer looks for a line that
+holds it (a version, a maker's name: :func:`retyped`) and else refuses (:func:`off_type`)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ def retyped(question: str, pieces: list[Piece], cands: Sequence[Candidate]) -> l
     sentence can be quoted, and which may rank anywhere. A maker must be named as a person
     ("Bruce Schneier", not any capitalised word like "Python") in one of the three best
     candidates: deeper ones name people the question is not about ("Who wrote that it is
-    difficult to ...?" found an earlier paper's author on a SQuAD fit article). Not a time: on SQuAD's fit articles that let only unanswerable questions
-    through (4 of 4)."""
+    difficult to ...?" found an earlier paper's author on a SQuAD fit article). Not a time:
+    on SQuAD's fit articles that let only unanswerable questions through (4 of 4)."""
     said = [p.text for p in pieces]
     kinds: tuple[tuple[Callable[[str, Sequence[str]], bool], Callable[[str], bool], int], ...] = (
         (lacks_asked_version, lambda line: names_version(question, [line]), len(cands)),
@@ -98,7 +99,7 @@ _TIME_WORDS = re.compile(
     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b",
     re.I,
 )
-# Marks of a time that need their case: "BP", "AD"; a named event after "during", "after".
+# Marks of a time that need their case: "BP", "BCE"; a named event after "during", "after".
 _TIME_MARKS = re.compile(
     r"\b(?:BP|BCE?|CE)\b|\b(?:[Dd]uring|[Ff]ollowing|[Aa]fter|[Bb]efore|[Ss]ince|[Uu]ntil|[Bb]y|"
     r"[Ww]hen)\s+(?:the\s+)?[A-Z0-9]"
