@@ -93,11 +93,15 @@ def secrets_file(tmp_path: Path) -> Iterator[Path]:
     from streamlit.runtime.secrets import secrets_singleton
 
     path = tmp_path / "secrets.toml"
-    before = config.get_option("secrets.files")
+    # Restored as it was: a default computed when read (from the working directory then),
+    # not the list it gave now - frozen, a later test in this process that changes directory
+    # to its own .streamlit/secrets.toml (tests/reliability/test_secrets_session.py) read none.
+    option = config.get_config_options()["secrets.files"]
+    before = (option._get_val_func, option.where_defined)
     config.set_option("secrets.files", [str(path)])
     secrets_singleton._reset()
     yield path
-    config.set_option("secrets.files", before)
+    option._get_val_func, option.where_defined = before
     secrets_singleton._reset()
 
 
