@@ -345,7 +345,7 @@ def unknown_terms(
             src_words = sorted(set(_QWORD.findall(text)))
         if set(content_terms(low)) <= src_stems or close_match(low, src_words or []):
             continue
-        if _reshaped(low, text, vocab, misspelt=w.islower() or question.lstrip().startswith(w)):
+        if _reshaped(low, text, vocab, w.islower(), first=question.lstrip().startswith(w)):
             continue
         if known is not None and known(low):
             continue
@@ -357,10 +357,11 @@ def unknown_terms(
 _DEMONYM_ENDINGS = ("ese", "ian", "an", "ish", "i", "ic")
 
 
-def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> bool:
+def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool, first: bool) -> bool:
     """A word the passages say in another shape ("heatwave": "heat wave"; "Nepalese": "Nepal")
-    or an everyday word misspelt ("yeas", "seperated"; only in lower case or opening the
-    question: "Pluto" is not "plutonium" misspelt): no topic the documents lack."""
+    or an everyday word misspelt ("yeas", "seperated"; only in lower case - "Pluto" is not
+    "plutonium" misspelt - but a little word's slip also opening the question: "Whwn"): no
+    topic the documents lack."""
     for cut in range(3, len(low) - 2):
         head, tail = re.escape(low[:cut]), re.escape(low[cut:])
         if re.search(rf"\b{head}[\s-]?{tail}\b", text):
@@ -369,10 +370,10 @@ def _reshaped(low: str, text: str, vocab: frozenset[str], misspelt: bool) -> boo
         stem = low[: -len(end)]
         if low.endswith(end) and len(stem) >= 4 and re.search(rf"\b{re.escape(stem)}\b", text):
             return True
+    if (misspelt or first) and slip_of_a_little_word(low):  # "aer", "abut", "whwn"
+        return True
     if not misspelt:
         return False
-    if slip_of_a_little_word(low):  # "aer", "abut", "whwn": a slip, not a topic
-        return True
     return len(low) >= MIN_FUZZY and bool(difflib.get_close_matches(low, vocab, n=1, cutoff=0.85))
 
 
