@@ -328,7 +328,7 @@ def unknown_terms(
     src_stems: set[str] | None = None
     src_words: list[str] | None = None
     out = []
-    for w in _ANY_WORD.findall(question):
+    for i, w in enumerate(_ANY_WORD.findall(question)):
         # compared without accents (the refusal still names the word as the user wrote it)
         low = fold(w).lower().strip("'-")
         if not _QWORD.fullmatch(low):
@@ -345,7 +345,7 @@ def unknown_terms(
             src_words = sorted(set(_QWORD.findall(text)))
         if set(content_terms(low)) <= src_stems or close_match(low, src_words or []):
             continue
-        if _reshaped(low, text, vocab, w.islower(), first=question.lstrip().startswith(w)):
+        if _reshaped(low, text, vocab, w.islower(), first=i == 0):
             continue
         if known is not None and known(low):
             continue
