@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from text.sentences import TERMINATORS, sentence_spans
 from text.terms import LOWER, UPPER
 
 _POLITE = r"^\s*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
@@ -128,6 +129,10 @@ def plain_question(text: str) -> str:
     the warranty?", "whats" -> "What is the warranty?"): the refusal model, fitted on
     written questions, read "What's" as a word it had not seen (P 0.30 against 0.51)."""
     text = _CONTRACTED.sub(_expand, text)
+    # The clause rules below cut at every "." and ",": the stops of "U.S.", "e.g." and
+    # "2.5" and the comma of "1,000" are hidden from them ("What does a U.S. census count,
+    # ..." was read as "What does a U?").
+    text = _kept_stops(text)
     q = _without_closings(_OPENER.sub("", _GREETING.sub("", text))).strip()
     q = _PLEASE.sub(r"\g<keep>", q).strip() or text.strip()
     # "I have a broken robot, could you give me ...": the request, not what leads up to it
@@ -142,7 +147,27 @@ def plain_question(text: str) -> str:
         q = _clause_asked(q) or q
     if q != text.strip() and q[-1:] not in "?.!":
         q += "?"
-    return q
+    return q.translate(_SHOWN)
+
+
+_KEPT_STOP = "\ue000"  # private-use characters: never typed, never a clause boundary
+_KEPT_COMMA = "\ue001"
+_SHOWN = str.maketrans({_KEPT_STOP: ".", _KEPT_COMMA: ","})
+_NUMBER_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def _kept_stops(text: str) -> str:
+    """``text`` with the stops that end no sentence (abbreviations, decimals, initials)
+    and the thousands commas of numbers turned into characters no clause rule cuts at."""
+    chars = list(_NUMBER_COMMA.sub(_KEPT_COMMA, text))
+    for start, end in sentence_spans(text):
+        last = end
+        while last > start and chars[last - 1] in TERMINATORS + "\"'”’)]":
+            last -= 1
+        for i in range(start, last):
+            if chars[i] == ".":
+                chars[i] = _KEPT_STOP
+    return "".join(chars)
 
 
 def _without_closings(q: str) -> str:

@@ -156,6 +156,10 @@ def _keyed_info(spec: str) -> ProviderInfo | None:
     return info if info is not None and info.requires_key else None
 
 
+# The URL parameter that keeps "Answer with" across a reload (a provider's name).
+PICK_PARAM = "answer_with"
+
+
 def _pick_provider(
     settings: Settings, infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]
 ) -> str:
@@ -169,6 +173,9 @@ def _pick_provider(
     names = list(infos)
     ss = st.session_state
     index = 0  # with a session-state value, the default only avoids Streamlit's warning
+    # A reload starts a new session: the pick comes back from the URL (never a key)
+    if "provider" not in ss and st.query_params.get(PICK_PARAM) in infos:
+        ss["provider"] = st.query_params[PICK_PARAM]
     if ss.get("provider") in infos:
         ss["provider"] = ss["provider"]
     else:
@@ -185,7 +192,12 @@ def _pick_provider(
         help="Which model writes the answer. Extractive quotes the best source sentences, "
         "needs no key and never fails.",
     )
-    return str(name) if name in infos else names[0]
+    picked = str(name) if name in infos else names[0]
+    if picked == settings.provider.split(":", 1)[0]:
+        st.query_params.pop(PICK_PARAM, None)  # the default keeps the URL plain
+    else:
+        st.query_params[PICK_PARAM] = picked
+    return picked
 
 
 def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, Any]]) -> str | None:

@@ -109,6 +109,18 @@ LONG_HOTEL = (
         ("Dear Sir or Madam, when is the deadline?", "when is the deadline?"),
         ("Hey team what are the core hours", "what are the core hours?"),
         ("what are the core hours? pls thx :)", "what are the core hours?"),
+        # an abbreviation's, a decimal's or a number's stop cuts no clause: not "What does a U?"
+        (
+            "What does a U.S. census count, and how often is it taken in each state of the"
+            " union according to the bureau?",
+            "What does a U.S. census count, and how often is it taken in each state of the"
+            " union according to the bureau?",
+        ),
+        (
+            "hi, we ship about 1,000 parcels a month to clients abroad and at home, what is the"
+            " fee for a 2.5 kg parcel to Spain, because the list is unclear",
+            "What is the fee for a 2.5 kg parcel to Spain?",
+        ),
     ],
 )
 def test_the_question_is_read_out_of_what_people_type_around_it(typed: str, question: str) -> None:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from providers.base import register, unregister
 from tests.fakes.acme_provider import AcmeProvider
 from tests.fakes.servers import FakeOpenAI
-from tests.ui.conftest import FAKE_KEY, ask, page_text
+from tests.ui.conftest import APP, FAKE_KEY, ask, page_text
 
 
 def options(at: AppTest) -> list[str]:
@@ -158,3 +158,23 @@ def test_compare_asks_the_model_picked_above(
     assert at.multiselect(key="compare_specs").value == ["extractive", "openai:gpt-4.1"]
     ask(at, "What is the nightly hotel limit in London?")
     assert [c.body["model"] for c in fake_openai.calls] == ["gpt-4.1"]
+
+
+def test_the_pick_survives_a_reload(new_app: Callable[[], AppTest]) -> None:
+    """A reload starts a new session: "Answer with" comes back from the URL, not the
+    default (a walk lost the pick, and the next answer came from Extractive)."""
+    at = new_app()
+    at.selectbox(key="provider").set_value("openai").run()
+    assert at.query_params["answer_with"] == "openai"
+    reloaded = AppTest.from_file(APP, default_timeout=180)
+    reloaded.query_params["answer_with"] = "openai"
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.selectbox(key="provider").value == "openai"
+    # back to the default: the URL is plain again; a name that is no provider is ignored
+    reloaded.selectbox(key="provider").set_value("extractive").run()
+    assert "answer_with" not in reloaded.query_params
+    stray = AppTest.from_file(APP, default_timeout=180)
+    stray.query_params["answer_with"] = "nonesuch"
+    stray.run()
+    assert not stray.exception and stray.selectbox(key="provider").value == "extractive"
