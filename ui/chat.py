@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
@@ -247,7 +247,7 @@ def render_consensus_parts(a: Answer) -> None:
             )
 
 
-def render_turn(t: Turn) -> None:
+def render_turn(t: Turn, paths: Mapping[str, str]) -> None:
     with st.chat_message("user"):
         st.markdown(escape_md(t.question))
     with st.chat_message("assistant"):
@@ -262,7 +262,7 @@ def render_turn(t: Turn) -> None:
             render_answer_body(a, anchor, t.indexing)
             if a.refused and t.own_only:
                 st.caption(f":material/info: {OWN_ONLY_NOTE}")
-            sources.render(a.sources, a.answer, a.cited, anchor, refused=a.refused)
+            sources.render(a.sources, a.answer, a.cited, anchor, refused=a.refused, paths=paths)
             # the tone of "there are no documents" or of the canned refusal says nothing
             if not (a.no_sources or a.refused):
                 analysis.render(
@@ -284,12 +284,14 @@ def render_turn(t: Turn) -> None:
                 cited,
                 f"sources-{t.id}",
                 refused=all(a.refused for a in t.answers),
+                paths=paths,
             )
 
 
 def render_history(turns: Sequence[Turn]) -> None:
+    paths = sources.doc_paths() if turns else {}
     for t in turns:
-        render_turn(t)
+        render_turn(t, paths)
 
 
 # --- asking --------------------------------------------------------------------------------

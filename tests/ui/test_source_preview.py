@@ -4,9 +4,13 @@ flattened, so the table's rows became one long "sentence"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import ask
 
 # A slide with a table as the pptx loader reads it: title and rows in their own paragraphs.
 ROWS = (
@@ -126,3 +130,23 @@ def test_an_open_pdf_page_gets_a_readable_width_on_a_desktop(tmp_path: Path) -> 
     assert widen in CSS
     # at 1366 px with the sidebar open (~900 px of page) that wraps: the page gets ~800 px
     assert PREVIEW_MIN_PX + 32 + 280 > 902 and PREVIEW_MIN_PX >= 600
+
+
+def test_a_conversation_looks_its_documents_up_once_per_run(
+    new_app: Callable[[], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Looked up per source (settings, secrets, a cache copy each), the files behind the
+    sources were a third of every rerun in a 20-question conversation; the previews still
+    find their files."""
+    import ui.sources
+
+    at = new_app()
+    for q in ("What is the nightly hotel limit in London?", "What are the core hours?"):
+        ask(at, q)
+    calls: list[int] = []
+    looked_up = ui.sources.doc_paths
+    monkeypatch.setattr(ui.sources, "doc_paths", lambda: calls.append(1) or looked_up())
+    ask(at, "How many vacation days do full-time employees get?")
+    # two runs: the one that asks, and its rerun that draws the finished turn (were 25 calls)
+    assert len(at.session_state.turns) == 3 and len(calls) == 2
+    assert any(t.label.startswith("Show in the document") for t in at.toggle)
