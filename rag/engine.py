@@ -21,6 +21,7 @@ from providers.base import Answerer, Message, Provider, Source
 from providers.chain import FallbackChain
 from providers.extractive_provider import ExtractiveProvider, RefusalModel
 from rag.answer import Answer
+from rag.embed_cache import EmbedCache
 from rag.embeddings import Embedder, embedder_for
 from rag.lexical import LexicalIndex
 from rag.overview import with_openings
@@ -112,8 +113,10 @@ class Engine:
             max_file_bytes=int(settings.max_file_mb * 1_000_000),
             ocr_cache_dir=settings.index_dir / "ocr-cache",
         )
+        # the answerer's and the grounding check's sentence vectors, kept across questions
+        self.vectors = EmbedCache(self.embedder.embed, dim=self.embedder.dim)
         self.extractive = ExtractiveProvider(
-            embed=self.embedder.embed,
+            embed=self.vectors,
             refusal=refusal or load_refusal_model(),
             max_sentences=settings.answer_sentences,
             follow=self.following_text,
@@ -285,7 +288,7 @@ class Engine:
             self.settings,
             self.retrieve,
             self.extractive,
-            self.embedder.embed,
+            self.vectors,
             has_documents=lambda: self.store.chunk_count() > 0,  # a COUNT, not the doc list
         )
 

@@ -26,8 +26,8 @@ from providers.base import Source
 from providers.extractive_provider import FEATURE_NAMES, Z_CLIP, ExtractiveProvider, RefusalModel
 from providers.refusal_features import DOC_AGAINST
 from rag.answer import to_sources
+from rag.embed_cache import EmbedCache
 from rag.eval.squad import (
-    CachedEmbed,
     read_squad,
     sample,
     split_articles,
@@ -282,7 +282,7 @@ def docs_records(engine: Any, qa_set: Path, k: int = 5) -> list[Record]:
     return [Record(q.id, q.doc, q.answerable, q.question, src) for q, src, _ in rows]
 
 
-def _embedding_cache(cached: CachedEmbed, path: Path | None, save: bool = False) -> None:
+def _embedding_cache(cached: EmbedCache, path: Path | None, save: bool = False) -> None:
     """Keep the sentence embeddings beside the ``--cache`` pickle: refits then cost seconds."""
     if path is None:
         return
@@ -296,7 +296,7 @@ def _embedding_cache(cached: CachedEmbed, path: Path | None, save: bool = False)
 
 def cached_inputs(
     engine: Engine, path: Path, cache: Path | None, **collect_kw: Any
-) -> tuple[list[Record], CachedEmbed]:
+) -> tuple[list[Record], EmbedCache]:
     """The records (from ``cache`` when it exists) and the engine's embeddings routed through
     one cache, filled from the ``.emb.pkl`` beside ``cache``: what a refit or a bench needs."""
     records = collect(engine, path, cache=cache, **collect_kw)
@@ -305,7 +305,7 @@ def cached_inputs(
     return records, cached
 
 
-def save_embeddings(cached: CachedEmbed, cache: Path) -> None:
+def save_embeddings(cached: EmbedCache, cache: Path) -> None:
     """Write the embeddings computed so far beside ``cache`` for the next run."""
     _embedding_cache(cached, cache.with_suffix(".emb.pkl"), save=True)
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from providers.base import Request, Response
 from providers.extractive_provider import Candidate
 from rag.answer import build_request
+from rag.embed_cache import EmbedCache
 from rag.eval.metrics import contains_answer, exact_match, f1
 from rag.retrieve import RetrievalResult
 from text import citations
@@ -71,37 +70,6 @@ def sample(questions: list[SquadQuestion], n: int | None, seed: int = 7) -> list
     return random.Random(seed).sample(questions, n)
 
 
-class CachedEmbed:
-    """Memoised embedder: SQuAD asks about 5 questions per paragraph, so the answerer would
-    embed the same sentences again and again; and questions embedded in one batch up front
-    (:meth:`prime`) cost far less than one model call each. Stands in for an
-    :class:`rag.embeddings.Embedder` (``embed``, ``dim``) and for a plain embed function."""
-
-    def __init__(
-        self, embed: Callable[[Sequence[str]], np.ndarray], dim: int = 384, limit: int = 300_000
-    ) -> None:
-        self._embed = embed
-        self.dim = dim
-        self.limit = limit
-        self.cache: dict[str, np.ndarray] = {}
-
-    def prime(self, texts: Sequence[str], batch: int = 512) -> None:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        for i in range(0, len(todo), batch):
-            self(todo[i : i + batch])
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
-        if todo:
-            if len(self.cache) + len(todo) > self.limit:
-                self.cache.clear()
-            for t, v in zip(todo, self._embed(todo), strict=True):
-                self.cache[t] = v
-        return np.stack([self.cache[t] for t in texts]) if texts else self._embed([])
-
-    __call__ = embed
-
-
 @dataclass
 class Asked:
     """One question through retrieval and the extractive answerer (what ``Engine.ask`` does,
@@ -123,12 +91,14 @@ def ask(engine: Engine, question: str, k: int = 5, depth: int = 10) -> Asked:
     return Asked(names, request, response, cands)
 
 
-def use_cached_embeddings(engine: Engine) -> CachedEmbed:
-    """Route the engine's query and sentence embeddings through one shared cache."""
+def use_cached_embeddings(engine: Engine) -> EmbedCache:
+    """Route the engine's query and sentence embeddings through one shared cache, large
+    enough for a whole evaluation (the app's own keeps 20,000 sentences)."""
     current = engine.extractive.embed
-    if isinstance(current, CachedEmbed):
+    if isinstance(current, EmbedCache) and engine.store.embedder is current:
         return current
-    cached = CachedEmbed(engine.store.embedder.embed, dim=engine.store.embedder.dim)
+    store_embedder = engine.store.embedder
+    cached = EmbedCache(store_embedder.embed, dim=store_embedder.dim, limit=300_000)
     engine.extractive.embed = cached
     engine.store.embedder = cached  # the retriever embeds queries through the store
     return cached
