@@ -15,6 +15,7 @@ for a reader who copies it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -64,7 +65,14 @@ def split_sentences(text: str) -> list[str]:
 
 def highlighted_passage(passage: str, answer_sents: Sequence[str]) -> tuple[str, int]:
     """Escaped markdown of the passage with used sentences highlighted, and how many; a
-    heading, list item or new paragraph starts its own line (a hard break), as in the file."""
+    heading, list item or new paragraph starts its own line (a hard break), as in the file.
+    Kept: every rerun draws every turn's sources again (their splitting and matching were
+    two fifths of drawing a 20-question conversation)."""
+    return _highlighted(passage, tuple(answer_sents))
+
+
+@functools.lru_cache(maxsize=2048)
+def _highlighted(passage: str, answer_sents: tuple[str, ...]) -> tuple[str, int]:
     spans = sentence_spans(passage)
     flags = used_sentences(passage, answer_sents)
     parts: list[str] = []
