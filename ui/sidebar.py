@@ -158,6 +158,7 @@ def _keyed_info(spec: str) -> ProviderInfo | None:
 
 # The URL parameter that keeps "Answer with" across a reload (a provider's name).
 PICK_PARAM = "answer_with"
+MODEL_PARAM = "model"
 
 
 def _pick_provider(
@@ -195,9 +196,24 @@ def _pick_provider(
     picked = str(name) if name in infos else names[0]
     if picked == settings.provider.split(":", 1)[0]:
         st.query_params.pop(PICK_PARAM, None)  # the default keeps the URL plain
+        st.query_params.pop(MODEL_PARAM, None)
     else:
         st.query_params[PICK_PARAM] = picked
     return picked
+
+
+def _kept_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, Any]]) -> str | None:
+    """The model picker, whose pick a reload gets back from the URL as "Answer with" does
+    (``?model=``, only while it is not the provider's default)."""
+    ss, params, key = st.session_state, st.query_params, f"model_{p.name}"
+    if key not in ss and params.get(PICK_PARAM) == p.name and params.get(MODEL_PARAM):
+        ss[key] = params[MODEL_PARAM]
+    model = _pick_model(p, settings, rows)
+    if model and model != rows.get(p.name, {}).get("model"):
+        params[MODEL_PARAM] = model
+    else:
+        params.pop(MODEL_PARAM, None)
+    return model
 
 
 def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, Any]]) -> str | None:
@@ -315,7 +331,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
             f"{picked.display_name} is not installed here: `{picked.setup_hint}` installs it. "
             "Until then extractive answers."
         )
-    model = _pick_model(picked, settings, rows) if name != "extractive" else None
+    model = _kept_model(picked, settings, rows) if name != "extractive" else None
     if name == "ollama":
         from ui import ollama
 

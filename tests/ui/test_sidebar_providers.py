@@ -165,15 +165,18 @@ def test_the_pick_survives_a_reload(new_app: Callable[[], AppTest]) -> None:
     default (a walk lost the pick, and the next answer came from Extractive)."""
     at = new_app()
     at.selectbox(key="provider").set_value("openai").run()
-    assert at.query_params["answer_with"] == "openai"
+    assert at.query_params["answer_with"] == "openai" and "model" not in at.query_params
+    at.selectbox(key="model_openai").set_value("gpt-4o").run()
+    assert at.query_params["model"] == "gpt-4o"
     reloaded = AppTest.from_file(APP, default_timeout=180)
-    reloaded.query_params["answer_with"] = "openai"
+    reloaded.query_params.update(answer_with="openai", model="gpt-4o")
     reloaded.run()
     assert not reloaded.exception
     assert reloaded.selectbox(key="provider").value == "openai"
+    assert reloaded.selectbox(key="model_openai").value == "gpt-4o"
     # back to the default: the URL is plain again; a name that is no provider is ignored
     reloaded.selectbox(key="provider").set_value("extractive").run()
-    assert "answer_with" not in reloaded.query_params
+    assert "answer_with" not in reloaded.query_params and "model" not in reloaded.query_params
     stray = AppTest.from_file(APP, default_timeout=180)
     stray.query_params["answer_with"] = "nonesuch"
     stray.run()
