@@ -231,6 +231,15 @@ def _swap_group(previous: str, rest: str) -> str | None:
     return own[: span[0]] + group + own[span[1] :]
 
 
+# "And the extended one?" after "What is the warranty?": "one" stands for the last topic (an
+# extended warranty); searched alone, "extended" found nothing to answer with.
+_SUBSTITUTE = re.compile(
+    r"\b(?:the|a|an|this|that|which|cheaper|other|new|old|\w+er|\w+est|"
+    r"\w+ed)\s+ones?\b",
+    re.I,
+)
+
+
 def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
     """Does the ellipsis name a subject of its own ("What about meals?", "And the
     warranty?") rather than qualify the last question ("And in Tokyo?", "What about
@@ -242,7 +251,7 @@ def _own_subject(question: str, rest: str, previous: tuple[str, str]) -> bool:
         return False
     if _loose_pronouns(question):
         return False
-    if _DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", rest)):
+    if _DEMONSTRATIVE.search(_EXISTENTIAL.sub(" ", rest)) or _SUBSTITUTE.search(rest):
         return False
     prev_q, prev_a = previous
     said = [*_entities(question), *_entities(prev_q), *_entities(prev_a, question=False)]

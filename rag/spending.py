@@ -91,10 +91,15 @@ def free_words(rows: Sequence[Mapping[str, Any]]) -> str | None:
     by: dict[str, int] = {}
     for r in rows:
         by[str(r["provider"])] = by.get(str(r["provider"]), 0) + 1
-    who = ", ".join(name if len(by) == 1 else f"{name} ({n})" for name, n in by.items())
     n = len({r["question"] for r in rows})
+    asked = f"Nothing paid for: {n} question{'' if n == 1 else 's'} so far"
     # not "answered by ...": each answer's own line says that (and the page is searched for it)
-    return f"Nothing paid for: {n} question{'' if n == 1 else 's'} so far, all by {who}."
+    if len(by) == 1:
+        return f"{asked}, all by {next(iter(by))}."
+    # a question can have several answers (compare, consensus): counted as calls, they add up
+    # ("35 questions, all by extractive (35), extractive (for the consensus) (2)" did not)
+    calls = ", ".join(f"{name} {k}" for name, k in by.items())
+    return f"{asked}; {len(rows)} calls, none paid: {calls}."
 
 
 NOT_CONFIGURED = "Not configured (no API key)"  # no count, no latency (see health_rows)

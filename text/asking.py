@@ -27,9 +27,23 @@ WH_CLAUSE = r"(?:how|why|what|when|where|who|which|whether|if)\b"
 _WH = re.compile("^" + WH_CLAUSE, re.I)
 
 
+# "And the price? (Carrier R2)": a follow-up that names its own subject, with the topic the
+# conversation carried (rag/followup.py). Its words alone read as no question - refused,
+# where "What is the price? (Carrier R2)" was answered from "The Carrier R2 costs ...".
+_AND_THE = re.compile(
+    r"^\s*(?:and|also|what\s+about|how\s+about)\s+(?P<topic>(?:the|its|their)\s+[^?.!()]+?)"
+    r"\s*\?\s*(?P<carried>\([^()]*\))?\s*$",
+    re.I,
+)
+
+
 def as_question(text: str) -> str:
     """``text`` as a question: "Tell me about the warranty." -> "What is the warranty?",
-    "Explain how expenses are claimed." -> "How expenses are claimed?"; anything else as is."""
+    "Explain how expenses are claimed." -> "How expenses are claimed?", "And the price?
+    (Carrier R2)" -> "What is the price? (Carrier R2)"; anything else as is."""
+    if m := _AND_THE.match(text):
+        carried = m.group("carried")
+        return _what_is(m.group("topic")) + (f" {carried}" if carried else "")
     m = _ASK_ABOUT.match(text)
     if m is None:
         return text
@@ -59,6 +73,13 @@ _GREETING = re.compile(
     r"^\s*(?:(?:(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening))"
     r"(?:\s+(?:there|all|team|everyone))?\b|dear\s+[^,;:!.?\n]{1,60}?)"
     r"(?:\s*(?:[:;]-?\)|[,!.:;\-])(?:[:;]-?\)|[\s,!.:;\-])*|\s*$|\s+(?=" + _ASKS_NEXT + r")))+",
+    re.I,
+)
+# A sentence of small talk before the question: thanks, a hope, an apology. It ends with a
+# stop, a "!" or a smiley - never a "?" (then it is the question).
+_PLEASANTRY = re.compile(
+    r"^\s*(?:(?:many\s+)?thanks|thank\s+you|thx|cheers|(?:i\s+)?hope|sorry|apologies|"
+    r"(?:i\s+)?appreciate|much\s+appreciated)\b[^.!?]*?(?:[.!]+|\s*[:;]-?[)D])(?=\s|$)\s*",
     re.I,
 )
 _OPENER = re.compile(r"^\s*(?:(?:a\s+)?quick\s+question|one\s+more\s+thing)\s*[:,\-!.]+\s*", re.I)
@@ -96,7 +117,8 @@ _GIVE_ME = re.compile(
 )
 # A long message's question: a clause that starts with a question word.
 _CLAUSE = re.compile(
-    r"(?P<lead>^|[,;:.!?]\s*|\b(?:anyway|so|but|and|now)\s+)(?P<q>" + WH_CLAUSE + r"[^,;.!?]*)",
+    r"(?P<lead>^|[,;:.!?]\s*|\b(?:anyway|so|but|and|now|sure|wondering|wonder|know|ask|"
+    r"asking|unclear|understand)\s+)(?P<q>" + WH_CLAUSE + r"[^,;.!?]*)",
     re.I,
 )
 _CLAUSE_END = re.compile(r"\s+(?:because|since|as\s+i|cause|cuz)\b.*$", re.I)
@@ -134,6 +156,8 @@ def plain_question(text: str) -> str:
     # ..." was read as "What does a U?").
     text = _kept_stops(text)
     q = _without_closings(_OPENER.sub("", _GREETING.sub("", text))).strip()
+    while (m := _PLEASANTRY.match(q)) and q[m.end() :].strip():
+        q = _GREETING.sub("", q[m.end() :])  # "Thanks for your help earlier. How far ...?"
     q = _PLEASE.sub(r"\g<keep>", q).strip() or text.strip()
     # "I have a broken robot, could you give me ...": the request, not what leads up to it
     for cut in [0, *(m.end() for m in _BREAK.finditer(q))]:

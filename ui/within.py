@@ -56,4 +56,6 @@ def render_within(engine: Engine) -> tuple[list[str], bool]:
         + ("your own, not the demo's." if own else "all of them."),
     )
     picked = [str(i) for i in chosen]
+    if set(picked) == set(names):  # "Select all": every document, said as such (each answer
+        return [], False  # listed all seven names under "Searched within")
     return (picked, False) if picked else (own, bool(own))

@@ -170,6 +170,8 @@ def test_an_own_subject_carries_the_thing_the_last_question_was_about() -> None:
         ("Same for contractors?", "Same for contractors? (nightly hotel limit London)"),
         ("What about its receipts?", "What about its receipts? (nightly hotel limit London)"),
         ("And that?", "And that? (nightly hotel limit London)"),
+        # "one" stands for the last topic (a walk: "And the extended one?" was refused)
+        ("And the cheaper one?", "And the cheaper one? (nightly hotel limit London)"),
         # a name typed in lower case that the last answer wrote capitalised
         ("what about tokyo?", "what about tokyo? (nightly hotel limit London)"),
     ],

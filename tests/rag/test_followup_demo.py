@@ -104,3 +104,13 @@ def test_an_older_version_after_the_latest_release(demo_engine) -> None:  # type
     latest, older = _talk(demo_engine, ["what's new in the latest release", "and in 4.1?"])
     assert latest.answer.startswith("Version 4.2"), latest.answer
     assert older.answer.startswith("Version 4.1 (June 2026): Added support for the Carrier R2")
+
+
+def test_a_follow_up_in_other_words_than_the_documents(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """Found in a walk: "And the price?" ("The Carrier R2 costs ...") and "And the extended
+    one?" were refused; asked whole, both were answered."""
+    _, price = _talk(demo_engine, ["How long does the Carrier R2 battery last?", "And the price?"])
+    assert not price.refused and "38,000 US dollars" in price.answer, price.answer
+    _, extended = _talk(demo_engine, ["What is the warranty?", "And the extended one?"])
+    assert extended.search_query == "And the extended one? (warranty)"
+    assert "three more years for 4,000 dollars" in extended.answer, extended.answer

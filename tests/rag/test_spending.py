@@ -156,7 +156,13 @@ def test_a_session_that_paid_for_nothing_is_one_line_not_a_table_of_zeros() -> N
     assert free_words(free) == "Nothing paid for: 2 questions so far, all by extractive."
     mixed = [*free, {**free[0], "provider": "none", "question": 3}]
     assert free_words(mixed) == (
-        "Nothing paid for: 3 questions so far, all by extractive (2), none (1)."
+        "Nothing paid for: 3 questions so far; 3 calls, none paid: extractive 2, none 1."
+    )
+    # a consensus asks again for the same question: its calls add up, the questions do not
+    consensus = [*free, {**free[1], "provider": "extractive (for the consensus)"}]
+    assert free_words(consensus) == (
+        "Nothing paid for: 2 questions so far; 3 calls, none paid: extractive 2,"
+        " extractive (for the consensus) 1."
     )
     paid = cost_rows([{"answer": 1, "provider": "openai:gpt-4o-mini", "tokens": 9, "cost_usd": 0}])
     assert free_words(paid) is None  # tokens were sent: the table says where

@@ -25,6 +25,10 @@ from text.asking import as_question, plain_question
             "Name the five Functions that make up the Framework Core.",
         ),
         ("List the steps.", "List the steps."),
+        # a follow-up naming its own subject, with the topic carried in brackets
+        ("And the price? (Carrier R2)", "What is the price? (Carrier R2)"),
+        ("what about its receipts?", "What are its receipts?"),
+        ("And in Paris?", "And in Paris?"),
     ],
 )
 def test_an_instruction_is_read_as_its_question(request_: str, question: str) -> None:
@@ -109,6 +113,23 @@ LONG_HOTEL = (
         ("Dear Sir or Madam, when is the deadline?", "when is the deadline?"),
         ("Hey team what are the core hours", "what are the core hours?"),
         ("what are the core hours? pls thx :)", "what are the core hours?"),
+        # small talk before the question (found in a walk: refused, "but not Thanks, help")
+        (
+            "Hello! Thanks for your help earlier. How far in advance must flights be booked?"
+            " Thank you!",
+            "How far in advance must flights be booked?",
+        ),
+        ("Sorry to bother you. Who approves travel?", "Who approves travel?"),
+        ("hope you're well :) what are the core hours", "what are the core hours?"),
+        ("Hope Street office: what are its hours?", "Hope Street office: what are its hours?"),
+        ("Thanks for the answer?", "Thanks for the answer?"),
+        # a question asked inside a long message ("not sure how far ...")
+        (
+            "hi there! hope you're doing well today :) so I was wondering, I'm planning a trip"
+            " and my manager mentioned booking in advance, and I'm not totally sure how far in"
+            " advance that is for flights and hotels, thanks so much!",
+            "How far in advance that is for flights and hotels?",
+        ),
         # an abbreviation's, a decimal's or a number's stop cuts no clause: not "What does a U?"
         (
             "What does a U.S. census count, and how often is it taken in each state of the"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import ask
+from tests.ui.conftest import ask, page_text
 
 pytestmark = pytest.mark.integration
 
@@ -35,3 +35,15 @@ def test_ask_within_limits_the_sources(new_app: Callable[[], AppTest], app_index
     ask(at, QUESTION)
     sources = at.session_state.turns[-1].answers[0].sources
     assert sources and {s.source for s in sources} == {"employee-handbook.md"}
+
+
+def test_every_document_picked_is_said_as_all(new_app: Callable[[], AppTest]) -> None:
+    """A walk's "Select all" put all seven names under every answer ("Searched within:
+    FIPS199.pdf, employee-handbook.md, ...")."""
+    at = new_app()
+    within = at.multiselect(key="ask_within")
+    within.set_value(list(within.options)).run()
+    ask(at, QUESTION)
+    turn = at.session_state.turns[-1]
+    assert turn.within == [] and "320 dollars" in turn.answers[0].answer
+    assert "Searched within" not in page_text(at)
