@@ -40,7 +40,7 @@ LAUNCH_ARGS = [
 TIMINGS: dict[str, float] = {}
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 except ImportError:  # pragma: no cover - depends on the machine
     pytest.skip("playwright is not installed (pip install playwright)", allow_module_level=True)
@@ -164,6 +164,19 @@ def test_ask_upload_switch_provider_screenshot(
     page.close()
 
 
+def click_until_shown(trigger: Locator, shown: Locator, tries: int = 3) -> None:
+    """Click ``trigger`` until ``shown`` appears: a click that lands mid-rerun (a key typed, the
+    model picker appearing) is lost as Streamlit swaps the element under the pointer."""
+    for _ in range(tries):
+        trigger.click()
+        try:
+            shown.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    shown.wait_for(timeout=10_000)
+
+
 def test_typing_a_key_keeps_answer_with(server: Server, browser: Browser) -> None:
     """Issue 16: the option's text changes ("needs key" -> "key set") as a key is typed; the
     browser must keep the pick, not fall back to Extractive."""
@@ -176,20 +189,14 @@ def test_typing_a_key_keeps_answer_with(server: Server, browser: Browser) -> Non
     page.get_by_role("option", name="Anthropic - needs key").click()
     expect(box).to_have_value("Anthropic - needs key", timeout=30_000)
     field = sidebar.get_by_label("Anthropic API key")
-    for _ in range(3):  # a click that lands mid-rerun (the model picker appearing) is lost
-        sidebar.get_by_text("API keys").click()
-        try:
-            field.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    field.wait_for(timeout=10_000)
+    click_until_shown(sidebar.get_by_text("API keys"), field)
     field.fill("sk-ant-browser-test-key-0123456789")
     field.press("Enter")
     expect(box).to_have_value("Anthropic - key set", timeout=30_000)
     # Another rerun (any widget) sends the box's value back: it must still be Anthropic.
-    sidebar.get_by_text("Compare providers").click()
-    expect(sidebar.get_by_text("Providers to compare")).to_be_visible(timeout=30_000)
+    click_until_shown(
+        sidebar.get_by_text("Compare providers"), sidebar.get_by_text("Providers to compare")
+    )
     page.wait_for_timeout(1000)
     expect(box).to_have_value("Anthropic - key set", timeout=30_000)
     page.close()

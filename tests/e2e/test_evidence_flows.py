@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e import test_browser as _tb
-from tests.e2e.test_browser import ARTIFACTS, TIMINGS, Server, ask
+from tests.e2e.test_browser import ARTIFACTS, TIMINGS, Server, ask, click_until_shown
 
 server = _tb.server  # the module-scoped `streamlit run` and Chromium fixtures
 browser = _tb.browser
@@ -276,8 +276,8 @@ def test_compare_titles_each_column_with_its_answering_provider(
     page = open_page(browser, server.url)
     expect(page.get_by_text("documents are indexed")).to_be_visible(timeout=90_000)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Compare providers").click()
     picker = sidebar.get_by_role("combobox", name="Providers to compare")
+    click_until_shown(sidebar.get_by_text("Compare providers"), picker)
     picker.click()
     page.get_by_role("option", name=re.compile(r"^OpenAI · ")).click()
     page.keyboard.press("Escape")
