@@ -30,6 +30,7 @@ from typing import Any
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
 from rag.catalog import spec_label
+from rag.conversation_schema import migrate
 from rag.places import place, places
 from rag.scope import Scope, dump, load, searched_within
 from text.phrases import tokens_phrase
@@ -38,25 +39,6 @@ from text.quotes import quoted_part
 DB_NAME = "conversations.sqlite3"
 ALL_DOCUMENTS = "[]"  # a conversation's selection of all documents (NULL: none recorded)
 TITLE_CHARS = 60
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    owner TEXT,
-    workspace TEXT NOT NULL DEFAULT 'default'
-);
-CREATE TABLE IF NOT EXISTS turns (
-    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    turn_id INTEGER NOT NULL,
-    question TEXT NOT NULL,
-    answers TEXT NOT NULL,
-    created REAL NOT NULL,
-    within_docs TEXT,
-    PRIMARY KEY (conversation_id, turn_id)
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -77,6 +59,7 @@ class SavedTurn:
     answers: list[Answer] = field(default_factory=list)
     within: list[str] = field(default_factory=list)  # doc ids it searched (empty: all)
     within_names: list[str] = field(default_factory=list)  # their names when it was asked
+    own_only: bool = False  # it searched one's own documents by default (rag.session.Turn)
 
 
 def answer_to_dict(a: Answer) -> dict[str, Any]:
@@ -110,11 +93,7 @@ class ConversationStore:
         self.workspace = workspace
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
-            db.executescript(_SCHEMA)
-            _add_owner_column(db)
-            _add_workspace_column(db)
-            _add_within_column(db)
-            _add_selection_column(db)
+            migrate(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -196,9 +175,11 @@ class ConversationStore:
         owner: str | None = None,
         within: Sequence[str] = (),
         within_names: Sequence[str] = (),
+        own_only: bool = False,
     ) -> None:
         """Insert or replace one turn; the first turn names an untitled conversation.
-        ``within``: the doc ids it searched (empty: all), ``within_names`` their names.
+        ``within``: the doc ids it searched (empty: all), ``within_names`` their names;
+        ``own_only``: it searched one's own documents, not the demo's, by default.
 
         Raises LookupError when the conversation does not exist or is not ``owner``'s.
         """
@@ -213,8 +194,8 @@ class ConversationStore:
                 raise LookupError(f"no conversation {conversation_id!r} for this user")
             db.execute(
                 "INSERT OR REPLACE INTO turns (conversation_id, turn_id, question, answers, "
-                "created, within_docs) VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, turn_id, question, payload, now, scope),
+                "created, within_docs, own_only) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id, turn_id, question, payload, now, scope, int(own_only)),
             )
             db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
@@ -255,50 +236,18 @@ class ConversationStore:
         """The turns in order; none when the conversation is not ``owner``'s."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT t.turn_id, t.question, t.answers, t.within_docs FROM turns t "
+                "SELECT t.turn_id, t.question, t.answers, t.within_docs, t.own_only FROM turns t "
                 "JOIN conversations c "
                 "ON c.id = t.conversation_id WHERE t.conversation_id = ? AND c.owner IS ? "
                 "ORDER BY t.turn_id",
                 (conversation_id, owner),
             ).fetchall()
         return [
-            SavedTurn(r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])], *load(r[3]))
+            SavedTurn(
+                r[0], r[1], [answer_from_dict(a) for a in json.loads(r[2])], *load(r[3]), bool(r[4])
+            )
             for r in rows
         ]
-
-
-def _add_column(db: sqlite3.Connection, table: str, column: str, definition: str) -> None:
-    """``ALTER TABLE table ADD COLUMN column definition`` unless it is there already."""
-    if column in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
-        return
-    try:
-        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-    except sqlite3.OperationalError as e:  # another process migrated it first
-        if "duplicate column" not in str(e):
-            raise
-
-
-def _add_owner_column(db: sqlite3.Connection) -> None:
-    """Migrate a database from before owners: its rows keep a NULL owner (no sign-in)."""
-    _add_column(db, "conversations", "owner", "TEXT")
-    db.execute("CREATE INDEX IF NOT EXISTS conversations_owner ON conversations (owner, updated)")
-
-
-def _add_workspace_column(db: sqlite3.Connection) -> None:
-    """Migrate a database from before workspaces: all its conversations were "default"."""
-    _add_column(db, "conversations", "workspace", "TEXT NOT NULL DEFAULT 'default'")
-
-
-def _add_within_column(db: sqlite3.Connection) -> None:
-    """Migrate a database from before turns kept their "Ask within" scope: its turns read
-    as all documents (NULL), the best guess for a scope nobody recorded."""
-    _add_column(db, "turns", "within_docs", "TEXT")
-
-
-def _add_selection_column(db: sqlite3.Connection) -> None:
-    """Migrate a database from before conversations kept their "Ask within" selection: NULL,
-    so a reopened one goes on with its last question's scope, as it did then."""
-    _add_column(db, "conversations", "within_docs", "TEXT")
 
 
 def chosen_provider(turns: Sequence[SavedTurn]) -> tuple[str, str] | None:

@@ -143,7 +143,9 @@ def health_rows(
             state = BREAKER_WORDS[breaker] + (f" ({state})" if n_err else "")
         if skipped:
             no_key = f"×{skipped}: {ERROR_WORDS['no_key']}"
-            state = f"Skipped {no_key}" if state == "Not used yet" else f"{state}; skipped {no_key}"
+            # a sentence of its own: after "Errors: unreachable ×1" a "; skipped" read as one more
+            # error kind (a walk), though a question skipped for want of a key was never sent
+            state = f"Skipped {no_key}" if state == "Not used yet" else f"{state}. Skipped {no_key}"
         p50 = m.get("p50_ms")
         successes = int(m.get("successes") or 0)
         rows.append(

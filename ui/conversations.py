@@ -101,6 +101,7 @@ def sync(settings: Settings) -> None:
             answers=list(t.answers),
             within=list(t.within),
             within_names=list(t.within_names),
+            own_only=t.own_only,
         )
         for t in saved
     ]
@@ -173,6 +174,7 @@ def on_turn(settings: Settings, turn: Turn) -> None:
             owner,
             within=turn.within,
             within_names=turn.within_names,
+            own_only=turn.own_only,
         )
         st.query_params[PARAM] = ss.conversation_id
     except Exception:  # saving must never cost the answer

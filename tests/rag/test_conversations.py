@@ -147,6 +147,20 @@ def test_a_database_from_before_scopes_is_migrated_and_reads_as_all_documents(
         )
     db.close()
     assert s.turns("old1")[-1].within == []
+    assert not any(t.own_only for t in s.turns("old1"))  # no note nobody recorded
+
+
+def test_a_turn_over_ones_own_documents_is_reopened_as_such(tmp_path: Path) -> None:
+    """A refusal over one's own documents says the demo's were not searched; reopened, it
+    had lost the note (the turn's ``own_only`` was not saved)."""
+    s = ConversationStore(tmp_path / "c.sqlite3")
+    c = s.create()
+    s.save_turn(c.id, 1, "How many vacation days?", [_answer()], own_only=True)
+    s.save_turn(c.id, 2, "And the hotel limit?", [_answer()], within=["d1"], within_names=["a"])
+    assert [t.own_only for t in ConversationStore(tmp_path / "c.sqlite3").turns(c.id)] == [
+        True,
+        False,
+    ]
 
 
 def test_the_selection_a_conversation_is_left_at_outlives_its_last_question(

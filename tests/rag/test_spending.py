@@ -110,7 +110,7 @@ OPENAI = {
 def test_the_current_configuration_wins_over_a_keyless_chain_of_before() -> None:
     # The session keeps the chain built before the key was typed, listed first.
     (row,) = health_rows(OPENAI, [KEYLESS, KEYED])
-    assert row["status"] == "Errors: unreachable ×1; skipped ×1: no API key"
+    assert row["status"] == "Errors: unreachable ×1. Skipped ×1: no API key"
     # What the sidebar says now decides, whichever chain came last.
     (row,) = health_rows(OPENAI, [KEYED, KEYLESS], {"openai": True})
     assert row["status"].startswith("Errors: unreachable ×1")
@@ -127,7 +127,7 @@ def test_a_missing_key_is_a_skipped_question_not_a_rejected_key() -> None:
     anthropic = rows["Anthropic · claude"]  # after a reload: no chain, only stored calls
     assert anthropic["status"] == "Skipped ×2: no API key"
     assert (anthropic["questions"], anthropic["errors"], anthropic["skipped"]) == (2, 0, 2)
-    assert rows["OpenAI · gpt-4o-mini"]["status"] == "OK; skipped ×1: no API key"
+    assert rows["OpenAI · gpt-4o-mini"]["status"] == "OK. Skipped ×1: no API key"
     assert "key rejected" not in str(rows)
     assert "rejected" in health_rows({"x:y": {"calls": 1, "errors": {"auth": 1}}}, [])[0]["status"]
 

@@ -193,7 +193,7 @@ def test_health_follows_the_key_typed_and_counts_questions(
     health = next(d.value for d in at.table if "Status" in d.value.columns)
     row = health[health["Provider"] == "OpenAI · gpt-4o-mini"].iloc[0]
     # Configured now; the question asked without a key was skipped, no key was rejected.
-    assert row["Status"] == "OK; skipped ×1: no API key"
+    assert row["Status"] == "OK. Skipped ×1: no API key"
     assert row["Questions"] == "2"  # two questions, not three calls
     assert "Calls" not in health.columns and "Questions: how many" in page_text(at)
     # counted from the usage log, every session's: said so beside this session's cost

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import ask, page_text
+from tests.ui.conftest import APP, ask, page_text, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -61,6 +61,14 @@ def test_own_documents_are_searched_and_the_demo_only_when_picked(
     ask(at, "How many vacation days do employees get?")
     assert at.session_state.turns[-1].answers[0].refused
     assert any("Only your own documents were searched" in str(c.value) for c in at.caption)
+    # reopened (a reload), the refusal still says what it searched: the note had been lost
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = at.session_state.conversation_id
+    again.run()
+    wait_until(again, lambda a: len(a.session_state.turns) == 2, 60)
+    assert not again.exception
+    assert [t.own_only for t in again.session_state.turns] == [True, True]
+    assert any("Only your own documents were searched" in str(c.value) for c in again.caption)
 
     handbook = _doc_id(app_index, "employee-handbook.md")
     at.multiselect(key="ask_within").set_value([handbook]).run()
