@@ -37,6 +37,7 @@ from providers.extractive_labels import label_answer
 from providers.extractive_layout import past_answer_label
 from providers.extractive_offtype import off_type, retyped
 from providers.extractive_overview import dated_answer, overview_answer
+from providers.extractive_parts import with_parts
 from providers.extractive_reading import read_as, refusal_text
 from providers.extractive_refusal import (  # re-exported: they lived here before
     FEATURE_NAMES,
@@ -187,19 +188,14 @@ class ExtractiveProvider:
 
     # --- Provider ------------------------------------------------------------------------
     def answer(self, request: Request) -> tuple[Response, list[Candidate]]:
+        whole, cands = self._answer_one(request)
+        # "What is the daily meal allowance and are taxis reimbursed?": each part's fact
+        return with_parts(self._answer_one, request, _asked(request), whole), cands
+
+    def _answer_one(self, request: Request) -> tuple[Response, list[Candidate]]:
         t0 = time.perf_counter()
-        # A follow-up's question in context ("How many of them..." + what "them" is).
-        # An instruction is read as the question it asks ("Tell me about the warranty.").
-        # What people type around a question ("hi, could you tell me ... thanks") is read
-        # through, and a misspelt word as the sources spell it ("hotle limit in londn").
-        asked = as_question(
-            plain_question(
-                request.metadata.get("focus")
-                or request.question
-                or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
-            )
-        )
-        spelt = spelt_as_sources(asked, request.sources)
+        asked = _asked(request)
+        spelt = spelt_as_sources(asked, request.sources)  # "hotle limit in londn" as spelt
         if (about := self._about_documents(spelt, request)) is not None:
             read = self._read_as(request, asked, spelt)
             return self._response(*about, t0, {"overview": True, **read}), []
@@ -322,6 +318,20 @@ class ExtractiveProvider:
         # Word-sized deltas so the UI path is the same as for a real streaming model.
         yield from re.findall(r"\S+\s*", resp.text)
         yield resp
+
+
+def _asked(request: Request) -> str:
+    """What the request asks. A follow-up's question in context ("How many of them..." +
+    what "them" is). An instruction is read as the question it asks ("Tell me about the
+    warranty."). What people type around a question ("hi, could you tell me ... thanks") is
+    read through."""
+    return as_question(
+        plain_question(
+            request.metadata.get("focus")
+            or request.question
+            or next((m.content for m in reversed(request.messages) if m.role == "user"), "")
+        )
+    )
 
 
 def _idf(q_terms: set[str], sent_terms: Sequence[set[str]]) -> dict[str, float]:

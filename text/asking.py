@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from text.sentences import TERMINATORS, sentence_spans
-from text.terms import LOWER, UPPER
+from text.terms import LOWER, STOP_WORDS, UPPER, WORD
 
 _POLITE = r"^\s*(?:please\s+)?(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?"
 _ASK_ABOUT = re.compile(
@@ -287,3 +287,78 @@ def small_talk(text: str) -> str | None:
     if _ACK.match(rest) or not _without_closings(rest).strip(" ,.!:;-"):
         return "thanks"
     return None
+
+
+# "What is the daily meal allowance and are taxis reimbursed?": a second question after
+# ", and" that asks on its own. Much in SQuAD-like questions only looks so: "financial and
+# what other reasons?", "between 5 and how many minutes?", "distilled brandy and were
+# Huguenots?", "are uncommonly consumed ... and are typically known to vary?".
+_WH_ADVERB = frozenset({"when", "where", "why", "how"})
+_WH_PRONOUN = frozenset({"what", "which", "who", "whom", "whose"})
+_BE_DO = frozenset({"is", "are", "was", "were", "do", "does", "did"})
+_MODAL = frozenset({"can", "could", "will", "would", "should", "may", "must"})
+_SUBJECT = frozenset(
+    re.findall(
+        r"\w+",
+        "i you we they it he she there one a an the my our your their his her its this that "
+        "these those any some",
+    )
+)
+_HOW = frozenset({"much", "many", "long", "often", "far", "old", "big", "large", "soon", "well"})
+_TWO_QUESTIONS = re.compile(
+    r"^(?P<first>.{12,}?),?\s+and\s+(?:also\s+)?(?P<second>\S.{6,}?)[\s?]*$", re.I
+)
+# the first part asks from its start ("Since which ...", "Is ...") or after a comma
+# ("Compressing a 20,000 byte file with -9, how much memory ...")
+_FIRST_ASKS = re.compile(
+    r"(?:^|,\s+)(?:(?:since|until|in|on|for|at|to|from|by|with|under|during|after|before)\s+)?"
+    r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|may|must)\b",
+    re.I,
+)
+# a second part pointing back at the first ("... and what is its depth?")
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those)\b", re.I)
+_TERM = re.compile(r"(?:-(?=\d))?[^\W_](?:[\w'\-]|[.,](?=\w))*")  # "20,000" and "-9" stay whole
+_NOT_CARRIED = frozenset({"since", "until", "first", "time", "happens", "happen"})
+
+
+def _asks_on_its_own(second: str) -> bool:
+    """ "are taxis reimbursed", "what is its depth", "how do I request them", "can I bring
+    a guest": a question word then the inverted verb or a subject - not "what other
+    reasons", "when a final inspection is passed", "are typically known", "were Huguenots",
+    "must undertake the project"."""
+    words = [w.casefold().strip(",;:") for w in second.split()]
+    if len(words) < 2:
+        return False
+    first, after = words[0], words[1]
+    if first in _WH_ADVERB:
+        return after in _BE_DO | _MODAL or (first == "how" and after in _HOW)
+    if first in _WH_PRONOUN:
+        return after not in {"other", "else", "a", "an", "the"} and len(words) >= 3
+    if first in _BE_DO:
+        participle = after.endswith(("ly", "ed")) or after in {"not", "known", "been", "being"}
+        return len(words) >= 3 and not participle
+    return first in _MODAL and after in _SUBJECT
+
+
+def two_questions(question: str) -> tuple[str, str] | None:
+    """The two questions of "What is X, and are Y reimbursed?", each standing alone; the
+    second carries the first's words in brackets when it points back at them ("what is its
+    depth? (Ninja version console pool exist)"), as a follow-up does. None for one question.
+    """
+    m = _TWO_QUESTIONS.match(" ".join(question.split()))
+    if m is None or not _FIRST_ASKS.search(m["first"]) or not _asks_on_its_own(m["second"]):
+        return None
+    first, second = m["first"].rstrip(" ,;"), m["second"]
+    if _POINTS_BACK.search(second):
+        said = {w.casefold() for w in WORD.findall(second)}
+        carried = [
+            w
+            for w in dict.fromkeys(_TERM.findall(first))
+            if w.casefold() not in STOP_WORDS | _NOT_CARRIED | said
+            and w.casefold() not in _WH_ADVERB | _WH_PRONOUN | _BE_DO | _MODAL
+        ]
+        second = f"{second}? ({' '.join(carried[:6])})" if carried else second
+    return f"{first[0].upper()}{first[1:]}?", f"{second[0].upper()}{second[1:]}".rstrip("?") + (
+        "" if second.endswith(")") else "?"
+    )
