@@ -123,3 +123,37 @@ def option_label(p: ProviderInfo, settings: Settings, row: Mapping[str, Any]) ->
 
 def providers() -> list[ProviderInfo]:
     return all_info()
+
+
+# What a provider picked to compare lacks, said under "Providers to compare" (its option
+# text is the stable "OpenAI · gpt-4o-mini": a text that changed as a key was typed reset
+# the pick, as it did "Answer with")
+_UNREADY = {
+    "needs key": "needs an API key (API keys above)",
+    "needs URL": "needs its server's address",
+    "not running": "is not running",
+    "local - not running": "is not running",
+    "not installed": "is not installed",
+    "not configured": "is not configured",
+}
+
+
+def not_ready_note(
+    specs: list[str],
+    infos: Mapping[str, ProviderInfo],
+    settings: Settings,
+    rows: Mapping[str, Mapping[str, Any]],
+) -> str | None:
+    """ "OpenAI · gpt-4o-mini needs an API key (API keys above): until then extractive
+    answers in its place." for the picked ``specs`` that cannot answer now; None if all can."""
+    lacks = []
+    for spec in specs:
+        name = spec.split(":", 1)[0]
+        if name in infos:
+            words = _UNREADY.get(status(infos[name], settings, rows.get(name, {})))
+            if words:
+                lacks.append(f"{spec_label(spec)} {words}")
+    if not lacks:
+        return None
+    place = "its place" if len(lacks) == 1 else "their places"
+    return f"{'; '.join(lacks)}: until then extractive answers in {place}."

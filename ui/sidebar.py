@@ -13,7 +13,14 @@ import streamlit as st
 
 from providers.info import ProviderInfo, all_info
 from providers.usage import default_pricing
-from rag.catalog import base_url_env, display_name, option_label, server_url, takes_server_url
+from rag.catalog import (
+    base_url_env,
+    display_name,
+    not_ready_note,
+    option_label,
+    server_url,
+    takes_server_url,
+)
 from rag.llm import describe_providers
 from rag.session import Choice
 from rag.settings import Settings
@@ -281,7 +288,11 @@ def _key_fields(settings: Settings, infos: dict[str, ProviderInfo]) -> None:
 
 
 def _compare_controls(
-    options: list[str], chosen: str, infos: Mapping[str, ProviderInfo]
+    options: list[str],
+    chosen: str,
+    infos: Mapping[str, ProviderInfo],
+    settings: Settings,
+    rows: Mapping[str, Mapping[str, Any]],
 ) -> tuple[list[str], bool]:
     """Compare mode: 2-3 providers side by side, or one consensus answer of theirs."""
     if not st.toggle(
@@ -307,6 +318,8 @@ def _compare_controls(
         format_func=lambda spec: spec_label(str(spec), infos),
         key="compare_specs",
     )
+    if note := not_ready_note([str(c) for c in compare], infos, settings, rows):
+        st.caption(note)
     if len(compare) < 2:
         st.caption("Pick at least two providers to compare.")
         compare = []
@@ -362,7 +375,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
     # registry's default instead, compare asked a model nobody chose (not even installed).
     chosen = spec_of(name, rows, model)
     compare, consensus = _compare_controls(
-        [chosen if n == name else spec_of(n, rows) for n in names], chosen, infos
+        [chosen if n == name else spec_of(n, rows) for n in names], chosen, infos, settings, rows
     )
     return Choice(
         spec_of(name, rows, model),

@@ -45,7 +45,10 @@ def _sentence(message: str) -> str:
 
 
 def _create(settings: Settings) -> None:
-    name = str(st.session_state.get("workspace_new", "")).strip()
+    typed = str(st.session_state.get("workspace_new", "")).strip()
+    # "Team A / Finance!" is made "team-a-finance" and said so: refusing it with the name
+    # to type instead only added a step (the CLI's --workspace stays strict)
+    name = (suggest_name(typed) if typed else None) or typed
     try:
         created = create_workspace(settings, name)
     except InvalidWorkspaceName as e:
@@ -54,12 +57,18 @@ def _create(settings: Settings) -> None:
     except WorkspaceError as e:
         st.session_state.workspace_note = _sentence(str(e))
         return
+    # A toast: a note under the picker was gone at once, in the rerun that follows the
+    # workspace's engine warming up.
     if not created:  # opening it without a word read as if a new, empty one was made
-        # A toast: a note under the picker was gone at once, in the rerun that follows
-        # the workspace's engine warming up.
         st.toast(
             f"A workspace named “{escape_md(name)}” already exists: it is open now, "
             "nothing was created."
+        )
+    elif name != typed:
+        st.toast(
+            # short: a longer toast was cut at "..." behind "view more"
+            f"Created the workspace “{escape_md(name)}” from “{escape_md(typed)}” (names use "
+            "a-z, 0-9, - and \\_)."
         )
     st.session_state.workspace = name
     st.session_state.workspace_new = ""

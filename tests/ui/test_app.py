@@ -136,6 +136,25 @@ def test_compare_mode_side_by_side(new_app: Callable[[], AppTest], fake_openai: 
     assert "Answered by extractive" in text and "Answered by OpenAI" in text
 
 
+def test_compare_says_which_picked_provider_cannot_answer_yet(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """ "Providers to compare" named OpenAI without a word that it had no key: its column
+    was then answered by extractive."""
+    at = new_app()
+    at.toggle(key="compare_on").set_value(True).run()
+    at.multiselect(key="compare_specs").set_value(["extractive", "openai:gpt-4o-mini"]).run()
+    note = (
+        "OpenAI · gpt-4o-mini needs an API key (API keys above): until then extractive "
+        "answers in its place."
+    )
+    assert note in [str(c.value) for c in at.caption]
+    at.text_input(key="api_key_openai").set_value(FAKE_KEY).run()
+    assert not at.exception
+    assert at.multiselect(key="compare_specs").value == ["extractive", "openai:gpt-4o-mini"]
+    assert note not in [str(c.value) for c in at.caption]
+
+
 def test_consensus_mode_one_answer_with_each_providers_underneath(
     new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
 ) -> None:
