@@ -44,6 +44,10 @@ _WITH_PAGE = f"{_ROW}:has(.{EVIDENCE_CLASS}) > [data-testid='stColumn']:first-ch
 # "Press Enter to apply", drawn inside the field's right end, covered the name being typed.
 # A caption under the field says it instead.
 _RENAME_HINT = '[class*="st-key-conv_title_"] [data-testid="InputInstructions"]'
+# "Ask within" with seven documents picked wrapped its chips onto four rows (200 px of a
+# phone's 844, the chat input pushed down): on a phone they stay on one row, swiped sideways.
+_WITHIN_CHIPS = '.st-key-ask_within [data-testid="stMultiSelectTagsContainer"]'
+PHONE_MAX_PX = 640
 CSS = f"""
 <style>
 {_ROW} {{ flex-wrap: wrap; }}
@@ -55,6 +59,10 @@ CSS = f"""
 {_COLLAPSED_SIDEBAR}, {_COLLAPSED_SIDEBAR} * {{ visibility: hidden !important; }}
 {_SCRIPT_ONLY} {{ display: none; }}
 {_RENAME_HINT} {{ display: none; }}
+@media (max-width: {PHONE_MAX_PX}px) {{
+  {_WITHIN_CHIPS} {{ flex-wrap: nowrap !important; overflow-x: auto; }}
+  {_WITHIN_CHIPS} [role="group"] > span {{ flex-shrink: 0; }}
+}}
 </style>
 """
 

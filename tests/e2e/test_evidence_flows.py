@@ -210,6 +210,37 @@ def test_a_collapsed_sidebar_takes_no_keyboard_focus_on_a_phone(
     page.close()
 
 
+def test_ask_within_keeps_its_picks_on_one_row_on_a_phone(server: Server, browser: Browser) -> None:
+    # Seven documents picked wrapped onto four rows (200 px of the phone's 844), pushing the
+    # chat input down; now one row, swiped sideways, each name whole.
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(server.url)
+    box = page.get_by_role("combobox", name="Ask within")
+    box.wait_for(timeout=90_000)
+    picked = 0
+    for _ in range(4):
+        box.click()
+        options = page.get_by_role("option")
+        if options.count() == 0:
+            break
+        options.first.click()
+        page.keyboard.press("Escape")
+        picked += 1
+        page.wait_for_timeout(500)
+    assert picked >= 3
+    chips = page.locator('.st-key-ask_within [data-testid="stMultiSelectTagsContainer"]')
+    tops = chips.locator('[role="group"] > span').evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == picked and len(set(tops)) == 1, tops  # one row
+    whole = chips.locator('[role="group"] > span > span').evaluate_all(
+        "els => els.every(e => e.scrollWidth <= e.clientWidth + 1)"
+    )
+    assert whole, "a picked document's name was cut short"
+    shot(page, "06c_ask_within_phone")
+    page.close()
+
+
 def test_cost_chart_hidden_while_the_session_costs_nothing(
     server: Server, browser: Browser
 ) -> None:
