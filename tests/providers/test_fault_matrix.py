@@ -230,7 +230,9 @@ def test_transient_fault_recovers_with_usage_and_cost(
     ("provider_timeout_s", "request_timeout_s"),
     # each attempt spends a whole timeout (a person would wait 3 x 30 s), and a follow-up's
     # rewrite has its own 10 s: it was retried until 1.5 x the provider's 30 s had passed
-    [(1.0, None), (20.0, 1.0)],
+    # (2 s, not 1: the second attempt must start within 1.5 timeouts, and on a loaded CI
+    # machine the first 1 s attempt's own overhead once took it past 1.5 s)
+    [(2.0, None), (20.0, 2.0)],
     ids=["provider-timeout", "request-timeout"],
 )
 @pytest.mark.parametrize("pname", NETWORKED)
@@ -246,7 +248,7 @@ def test_a_stalled_provider_is_retried_once_not_until_the_retries_run_out(
     from dataclasses import replace
 
     fake = start_fake(pname)
-    fake.default = fault_reply("slow")  # 2.5 s: past either 1 s timeout
+    fake.default = replace(fault_reply("slow"), delay_s=6.0)  # past either 2 s timeout
     p = make_provider(pname, fake, max_retries=2, timeout_s=provider_timeout_s)
     with pytest.raises(ProviderError) as ei:
         p.generate(replace(req, timeout_s=request_timeout_s))
