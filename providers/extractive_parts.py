@@ -1,11 +1,11 @@
-"""Two questions in one ("What is the daily meal allowance and are taxis reimbursed?"): the
-extractive answerer quotes what answers each part, in the order asked (with one part refused,
-what answers the whole, then what the other part adds). Before, a newcomer's two-part question was answered in its first part
-only: one sentence wins the whole question, and it holds one of the two facts.
+"""Two questions in one ("What is the daily meal allowance and are taxis reimbursed?").
 
-A whole question refused with one part answered ("What is the meal allowance and is parking
-reimbursed?") answers that part and says the documents do not answer the other: refusing
-both hid a fact the documents state.
+Before, a newcomer's two-part question was answered in its first part only: one sentence
+wins the whole question, and it holds one of the two facts. Now each part is answered on
+its own and quoted in the order asked; a part the documents do not answer says so ("The
+documents do not answer “Is parking reimbursed?” ..."), where the whole question had been
+refused and the fact the documents do state was hidden. When the whole question's answer
+says more than the one part answered, it is kept, followed by what that part adds.
 """
 
 from __future__ import annotations
