@@ -304,6 +304,7 @@ _SUBJECT = frozenset(
         "these those any some",
     )
 )
+_OPENERS = _WH_ADVERB | _WH_PRONOUN | _BE_DO | _MODAL
 _HOW = frozenset({"much", "many", "long", "often", "far", "old", "big", "large", "soon", "well"})
 _TWO_QUESTIONS = re.compile(
     r"^(?P<first>.{12,}?),?\s+and\s+(?:also\s+)?(?P<second>\S.{6,}?)[\s?]*$", re.I
@@ -312,14 +313,13 @@ _TWO_QUESTIONS = re.compile(
 # ("Compressing a 20,000 byte file with -9, how much memory ...")
 _FIRST_ASKS = re.compile(
     r"(?:^|,\s+)(?:(?:since|until|in|on|for|at|to|from|by|with|under|during|after|before)\s+)?"
-    r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"will|would|should|may|must)\b",
+    rf"(?:{'|'.join(sorted(_OPENERS))})\b",
     re.I,
 )
 # a second part pointing back at the first ("... and what is its depth?")
 _POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those)\b", re.I)
 _TERM = re.compile(r"(?:-(?=\d))?[^\W_](?:[\w'\-]|[.,](?=\w))*")  # "20,000" and "-9" stay whole
-_NOT_CARRIED = frozenset({"since", "until", "first", "time", "happens", "happen"})
+_NOT_CARRIED = STOP_WORDS | _OPENERS | {"since", "until", "first", "time", "happens", "happen"}
 
 
 def _asks_on_its_own(second: str) -> bool:
@@ -355,8 +355,7 @@ def two_questions(question: str) -> tuple[str, str] | None:
         carried = [
             w
             for w in dict.fromkeys(_TERM.findall(first))
-            if w.casefold() not in STOP_WORDS | _NOT_CARRIED | said
-            and w.casefold() not in _WH_ADVERB | _WH_PRONOUN | _BE_DO | _MODAL
+            if w.casefold() not in _NOT_CARRIED | said
         ]
         second = f"{second}? ({' '.join(carried[:6])})" if carried else second
     return f"{first[0].upper()}{first[1:]}?", f"{second[0].upper()}{second[1:]}".rstrip("?") + (

@@ -47,7 +47,7 @@ _RENAME_HINT = '[class*="st-key-conv_title_"] [data-testid="InputInstructions"]'
 # "Ask within" with seven documents picked wrapped its chips onto four rows (200 px of a
 # phone's 844, the chat input pushed down): on a phone they stay on one row, swiped sideways.
 _WITHIN_CHIPS = '.st-key-ask_within [data-testid="stMultiSelectTagsContainer"]'
-PHONE_MAX_PX = 640
+PHONE_MAX_PX = 640  # Streamlit stacks its columns below this width: a phone
 CSS = f"""
 <style>
 {_ROW} {{ flex-wrap: wrap; }}

@@ -15,7 +15,7 @@ from rag.answer import Answer
 from rag.places import place
 from rag.preview import close_up, document_page_text, is_pdf, page_preview, passage_context
 from text.quotes import answer_sentences_for, used_sentences
-from ui.layout import EVIDENCE_CLASS
+from ui.layout import EVIDENCE_CLASS, PHONE_MAX_PX
 from ui.text import (
     escape_label,
     escape_md,
@@ -222,7 +222,6 @@ def render_preview(s: Source, answer_text: str | None, key: str, paths: Mapping[
 # keyboard. On a desktop the answer column widens for an open page (ui.layout), which is
 # drawn at its own size at most (never blown up, blurred) and shows no zoom.
 READABLE_SHARE = 0.7
-PHONE_MAX_PX = 640  # Streamlit stacks its columns below this width: a phone
 ZOOM_LABEL = "Zoom in (scroll sideways)"
 
 _READABLE_CSS = f"""<style>
