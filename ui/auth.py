@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit import config
 from streamlit.errors import StreamlitAuthError
+from streamlit.url_util import make_url_path
 
 from ui.text import escape_md
 
@@ -39,6 +40,9 @@ _DEFAULT = "default"  # Streamlit's name for the provider configured directly in
 # The tab that signs out ignores, for a while, the old identity written back by a tab that
 # reloaded before the cookie was gone: reloading then cancelled the browser's trip to
 # /auth/logout, which deletes the cookie, and both tabs stayed signed in (a CI failure, ci31).
+# The tab that signs out also asks /auth/logout itself (a keepalive fetch, which neither a
+# reload nor a later navigation cancels): Streamlit's own trip there is a page navigation,
+# and once in CI (ci38) it had not arrived 30 s later: the cookie, the session, outlived "Sign out".
 _FOLLOW_IDENTITY_JS = """
 <script>
 (() => {
@@ -48,7 +52,11 @@ _FOLLOW_IDENTITY_JS = """
     if (w.localStorage.getItem(key) !== me) w.localStorage.setItem(key, me);
   } catch (e) { return; }
   const first = w.__gqaIdentity === undefined;
-  if (me === "" && w.__gqaIdentity) { w.__gqaLeft = w.__gqaIdentity; w.__gqaLeftAt = Date.now(); }
+  if (me === "" && w.__gqaIdentity) {
+    w.__gqaLeft = w.__gqaIdentity; w.__gqaLeftAt = Date.now();
+    const opts = { keepalive: true, redirect: "manual", credentials: "same-origin" };
+    w.fetch("%s", opts).catch(() => {});
+  }
   w.__gqaIdentity = me;
   if (!first) return;
   w.addEventListener("storage", (ev) => {
@@ -148,7 +156,8 @@ def _provider_unreachable(name: str) -> str | None:
 def _follow_identity(who: str | None) -> None:
     """Reload this tab when another tab of the browser signs out or in as someone else."""
     tag = hashlib.sha256(who.encode()).hexdigest()[:16] if who else ""
-    script = _FOLLOW_IDENTITY_JS % (tag, SIGN_OUT_GRACE_MS)
+    logout = make_url_path(config.get_option("server.baseUrlPath"), "auth/logout")
+    script = _FOLLOW_IDENTITY_JS % (tag, logout, SIGN_OUT_GRACE_MS)
     st.html(script, unsafe_allow_javascript=True, width="content")
 
 
