@@ -36,6 +36,7 @@ from ui import (  # noqa: E402
     sidebar,
     sources,
     state,
+    welcome,
     within,
     workspaces,
 )
@@ -87,9 +88,8 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
     if engine is None:
         chat.render_loading(settings)
     elif not st.session_state.turns and not question:
-        chat.render_welcome(
-            engine, sidebar.key_note(settings, state.session_keys(), choice.provider)
-        )
+        key_note = sidebar.key_note(settings, state.session_keys(), choice.provider)
+        welcome.render_welcome(engine, key_note, choice.docs, choice.docs_by_default)
     chat.render_history(st.session_state.turns)
     scroll.reveal_new_answer(len(st.session_state.turns))  # phone: answer, not costs
     if engine is not None and question:
@@ -97,7 +97,7 @@ with main:  # first: the answer starts streaming before the cost chart is drawn 
         keyless = sidebar.key_missing(settings, state.session_keys(), choice.provider)
         chat.ask(engine, choice, question, keyless)
     elif engine is not None:  # under a short conversation: the examples it has not tried
-        chat.render_more_examples(engine, st.session_state.turns)
+        welcome.render_more_examples(engine, st.session_state.turns)
     sources.install_citation_links()  # [n] opens source n
 with side:  # after the answer, so it already includes this answer's cost
     costs.render(settings)

@@ -10,7 +10,6 @@ import streamlit as st
 
 from rag.answer import Answer
 from rag.catalog import spec_label
-from rag.demo import EXAMPLES as DEMO_EXAMPLES
 from rag.engine import Engine
 from rag.scope import searched_within
 from rag.session import ChatSession, Choice, Turn
@@ -26,85 +25,12 @@ from ui.within import WITHIN_NOTE
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = tuple(DEMO_EXAMPLES)  # each asks one demo file (rag.demo.EXAMPLES)
-# The examples not asked yet stay offered under a conversation this short: clicking the
-# first one took them all away, so the second could only be tried in a new conversation.
-EXAMPLES_UNTIL_TURNS = 3
 # Picking a file in Ask within searches that file alone: "pick demo files to include them"
 # read as "add them to mine", and a walk's next question searched one demo file only.
 OWN_ONLY_NOTE = (
     "Only your own documents were searched, not the demo's. To search both, pick the files "
     "you want in Ask within, yours and the demo's (Ask within searches just what is picked)."
 )
-
-
-def _suggest(q: str) -> None:
-    st.session_state.pending_question = q
-
-
-def _offered(names: Sequence[str], demo: set[str]) -> list[int]:
-    """The examples worth a click: their demo file is indexed, and no document of one's own
-    is (questions then search those, not the demo's). ``demo``: the demo corpus's names."""
-    from rag.demo import examples_for
-
-    ok = set(examples_for(names, demo))
-    return [i for i, q in enumerate(EXAMPLES) if q in ok]
-
-
-def _example_buttons(which: Iterable[int]) -> None:
-    for i in which:  # one per row: the whole question stays readable
-        q = EXAMPLES[i]
-        st.button(
-            q, key=f"example_{i}", on_click=_suggest, args=(q,), icon=":material/lightbulb:", help=q
-        )
-
-
-def render_welcome(engine: Engine, key_note: str = "No API key needed.") -> None:
-    """``key_note``: what the provider picked in "Answer with" needs (ui.sidebar.key_note)."""
-    from rag.demo import demo_names, indexed_words, searched_by_default
-
-    docs = engine.docs()
-    if not docs:
-        st.info("No documents yet: add some in the sidebar, then ask about them.")
-        return
-    names = {d.doc_id: d.name for d in docs}
-    demo = demo_names(engine.settings.demo_dir)
-    indexed = indexed_words(list(names.values()), demo & set(names.values()))
-    them = "it" if len(docs) == 1 else "them"  # "1 document is indexed. Ask ... about them."
-    offered = _offered(list(names.values()), demo)
-    if own := sorted(names[i] for i in searched_by_default(names, demo)):  # beside the demo's
-        yours = f"your {own[0]}" if len(own) == 1 else f"your {len(own):,} documents"
-        st.info(
-            f"{indexed} Questions search {escape_md(yours)}; pick demo files in Ask within to "
-            f"include them. {key_note}".rstrip()
-        )
-    elif not offered:
-        st.info(f"{indexed} Ask anything about {them}. {key_note}".rstrip())
-    else:
-        st.info(f"{indexed} Ask anything about {them}, or try an example. {key_note}".rstrip())
-        _example_buttons(offered)
-
-
-def examples_left(turns: Sequence[Turn]) -> list[int]:
-    """The examples a conversation has not asked (their indexes), while it is short."""
-    if len(turns) >= EXAMPLES_UNTIL_TURNS:
-        return []
-    asked = {" ".join(t.question.lower().split()) for t in turns}
-    return [i for i, q in enumerate(EXAMPLES) if q.lower() not in asked]
-
-
-def render_more_examples(engine: Engine, turns: Sequence[Turn]) -> None:
-    """Under a short conversation on the demo documents: the examples not asked yet."""
-    from rag.demo import demo_names
-
-    if not turns:
-        return
-    offered = _offered([d.name for d in engine.docs()], demo_names(engine.settings.demo_dir))
-    left = [i for i in examples_left(turns) if i in offered]
-    if not left:
-        return
-    st.caption("Another example to try:" if len(left) == 1 else "More examples to try:")
-    _example_buttons(left)
 
 
 def wait_for_engine(settings: Settings, question: str) -> Engine:

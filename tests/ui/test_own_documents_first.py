@@ -91,3 +91,36 @@ def test_the_default_scope_and_the_examples() -> None:
         "How many vacation days do employees get?"
     ]
     assert examples_for(["employee-handbook.md", "mine.docx"], demo) == []
+
+
+def test_select_all_is_kept_by_a_reload_and_its_follow_ups_search_the_demo_too(
+    new_app: Callable[[], AppTest], app_index: Path, tmp_path: Path
+) -> None:
+    # A walk-through: "Select all", a London question, a reload; the selection came back as
+    # the default (one's own only) and "And in Tokyo?" was refused.
+    from ui.state import get_engine, get_settings
+
+    at = new_app()
+    policy = tmp_path / "remote-work-policy.md"
+    policy.write_text(POLICY, encoding="utf-8")
+    get_engine(get_settings()).ingest([policy])
+    at.run()
+    names = [str(o).removesuffix(" (demo)") for o in at.multiselect(key="ask_within").options]
+    everything = [_doc_id(app_index, n) for n in names]
+    at.multiselect(key="ask_within").set_value(everything).run()
+    assert not at.exception
+    text = page_text(at).replace("\\", "")
+    assert "Questions search all of them, yours and the demo's." in text
+    assert "pick demo files in Ask within" not in text  # said while all were picked
+    ask(at, "What is the nightly hotel limit in London?")
+    assert not at.session_state.turns[-1].answers[0].refused
+
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = at.session_state.conversation_id
+    again.run()
+    wait_until(again, lambda a: len(a.session_state.turns) == 1, 60)
+    assert not again.exception
+    assert sorted(again.multiselect(key="ask_within").value) == sorted(everything)
+    ask(again, "And in Tokyo?")
+    answer = again.session_state.turns[-1].answers[0]
+    assert not answer.refused and "Tokyo" in answer.answer, answer.answer

@@ -13,7 +13,7 @@ def _draw_welcome_for_one_document() -> None:
     from pathlib import Path
     from types import SimpleNamespace
 
-    from ui.chat import render_welcome
+    from ui.welcome import render_welcome
 
     class OneDocument:
         settings = SimpleNamespace(demo_dir=Path("/nonexistent-demo"))
@@ -72,7 +72,7 @@ def test_the_welcome_says_what_the_picked_provider_needs(
 
 def test_the_examples_left_are_those_a_short_conversation_has_not_asked() -> None:
     from rag.session import Turn
-    from ui.chat import EXAMPLES, EXAMPLES_UNTIL_TURNS, examples_left
+    from ui.welcome import EXAMPLES, EXAMPLES_UNTIL_TURNS, examples_left
 
     def turns(*questions: str) -> list[Turn]:
         return [Turn(id=i, question=q) for i, q in enumerate(questions, 1)]
@@ -93,7 +93,7 @@ def test_the_examples_not_asked_stay_offered_under_the_conversation(
     """The walk: clicking the first example took every example away, so the second could
     only be tried in a new conversation."""
     from tests.ui.conftest import page_text
-    from ui.chat import EXAMPLES
+    from ui.welcome import EXAMPLES
 
     at = new_app()
     at.button(key="example_0").click().run()
