@@ -75,6 +75,7 @@ _CARRIERS = frozenset(
     ]
 )
 MAX_NAMED = 3
+_POSSESSIVE = re.compile(r"['’]s$", re.I)
 
 
 def what_is_mentioned(question: str, sources: Sequence[Source]) -> str:
@@ -88,7 +89,8 @@ def what_is_mentioned(question: str, sources: Sequence[Source]) -> str:
     said = named | {t for s in sources for t in content_terms(s.text)}
     mentioned: list[str] = []
     missing: list[str] = []
-    for word in dict.fromkeys(WORD.findall(question)):
+    # named without a possessive: "but not CEO's" read as a typo
+    for word in dict.fromkeys(_POSSESSIVE.sub("", w) for w in WORD.findall(question)):
         terms = content_terms(word)
         code = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)  # "R3"
         if not terms or (len(word) < 3 and not code) or word.lower() in _CARRIERS:

@@ -282,12 +282,18 @@ def render(engine: Engine | None) -> None:
     render_list(engine)
 
 
+DELETE_POPOVER = "delete_popover"
+
+
 def _delete(engine: Engine, doc_id: str, name: str) -> None:
     st.session_state.delete_doc = None  # the pick would name a document that is gone
+    st.session_state[DELETE_POPOVER] = False  # closed: the list shows it gone
     try:
         results = engine.remove(doc_id)
         ok = any(r.status == "removed" for r in results)
         st.session_state.doc_notice = f"Deleted {name}." if ok else f"Could not delete {name}."
+        # also a toast: the popover closing reruns the page, which took the caption away
+        st.toast(escape_md(st.session_state.doc_notice), icon=":material/delete:")
     except Exception:
         log.exception("delete failed")
         st.session_state.doc_notice = f"Could not delete {name}."
@@ -340,7 +346,15 @@ def _delete_control(engine: Engine, names: dict[str, str]) -> None:
     """One named "Delete a document" button (not an icon per row, which the narrow sidebar
     clipped and screen readers could not name), then a pick and a second click to confirm:
     deleting drops the document's chunks from the index."""
-    with st.popover("Delete a document", icon=":material/delete:", width="stretch"):
+    # its open state tracked (a rerun on opening), so a delete can close it: left open, it
+    # covered the list the deleted document had just left
+    with st.popover(
+        "Delete a document",
+        icon=":material/delete:",
+        width="stretch",
+        key=DELETE_POPOVER,
+        on_change="rerun",
+    ):
         doc_id = st.selectbox(
             "Document to delete",
             list(names),

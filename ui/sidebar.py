@@ -358,6 +358,7 @@ def render(settings: Settings, keys: dict[str, str]) -> Choice:
         default=default_fb,
         format_func=lambda spec: spec_label(str(spec), infos),
         key="fallback",
+        placeholder="None (extractive answers last)",  # not Streamlit's "Choose options"
         help="Tried in this order if the chosen provider fails; extractive always answers last.",
     )
     temperature = st.slider(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.engine import FileResult
+from rag.places import extent
 from ui.text import escape_md
 
 # Streamlit prints its own per-file limit under the drop zone ("200MB per file", the
@@ -79,7 +80,9 @@ def report_text(r: FileResult) -> str:
         extra.append(plural(r.tables, "table"))
     if r.chars:
         extra.append(plural(r.chars, "character"))
-    head = f"({plural(r.pages, 'page')}, {plural(r.chunks, 'chunk')})"
+    # a text or Word file has no pages to count: "(1 page, 1 chunk)" read as one page long
+    size = (extent(r.path, r.pages), plural(r.chunks, "chunk"))
+    head = "(" + ", ".join(x for x in size if x) + ")"
     return head + (" · " + ", ".join(extra) if extra else "")
 
 

@@ -353,4 +353,13 @@ def test_bad_upload_is_a_red_error_with_its_reason_and_delete_asks_first(
     page.keyboard.press("Escape")  # not confirmed: nothing is deleted
     page.wait_for_timeout(500)
     expect(sidebar.get_by_text(count)).to_be_visible()
+    # confirmed: deleted, said so, and the popover closes (left open, it covered the list)
+    delete.click()
+    page.get_by_role("combobox", name="Document to delete").click()
+    page.get_by_role("option", name="release-notes.txt").click()
+    confirm.click()
+    expect(page.get_by_text("Deleted release-notes.txt.").first).to_be_visible(timeout=30_000)
+    expect(sidebar.get_by_text(re.compile(r"^\d+ documents indexed"))).not_to_have_text(count)
+    expect(page.get_by_role("combobox", name="Document to delete")).to_be_hidden()
+    expect(sidebar.get_by_text("release-notes.txt", exact=True)).to_have_count(0)
     page.close()

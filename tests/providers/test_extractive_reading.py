@@ -93,6 +93,9 @@ def test_an_english_refusal_says_what_the_passages_mention_and_not() -> None:
     # a follow-up's carried terms are not the user's words
     assert what_is_mentioned("and in Bostn?", SOURCES) == "The passages found do not mention Bostn."
     assert what_is_mentioned("what do I get?", SOURCES) == ""
+    # a possessive is named without its "'s" (a walk-through read "but not CEO's")
+    said = what_is_mentioned("What is the CEO’s salary?", SOURCES)
+    assert said == "The passages found do not mention CEO or salary.", said
     # a model code is named though short
     said = what_is_mentioned("What does the R3 weigh?", SOURCES)
     assert said == "The passages found do not mention R3 or weigh."

@@ -60,6 +60,9 @@ def test_a_scans_report_does_not_count_zero_text_pages() -> None:
     assert report_text(scan) == "(1 page, 9 chunks) · 1 page OCR'd (p. 1), 4,514 characters"
     mixed = FileResult("m.pdf", "added", pages=3, chunks=5, text_pages=[1, 2], ocr_pages=[3])
     assert report_text(mixed) == "(3 pages, 5 chunks) · 2 read as text, 1 OCR'd (p. 3)"
+    # a text file has no pages: "(1 page, 1 chunk)" read as one page long (a walk-through)
+    notes = FileResult("/tmp/up/notes.txt", "added", pages=1, chunks=1, chars=120)
+    assert report_text(notes) == "(1 chunk) · 120 characters"
 
 
 def _bar_page(pages: tuple[int, int], stage: str) -> None:
