@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from providers.extractive_refusal import _YEAR_OR_DATE
+from text.terms import content_terms
 
 _NUM = r"\b\d[\d,.]*\s*"
 _PER = r"\s*(?:per|an|a|/)\s*"
@@ -44,6 +45,16 @@ MEASURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\bhow far\b(?!\s+(?:in advance|ahead))|\bwhat (?:distance|range)\b", re.I),
         re.compile(_NUM + r"(?:km|kilomet(?:er|re)s?|m|met(?:er|re)s?|miles?|ft|feet)\b", re.I),
     ),
+    # "What is the password minimum length?": "... at least 14 characters long"
+    (
+        "length",
+        re.compile(r"\blength\b|\bhow many characters\b", re.I),
+        re.compile(
+            _NUM + r"(?:characters?|chars|digits|letters|words|mm|cm|(?:milli|centi)met(?:er|re)s?"
+            r"|inch(?:es)?|pages)\b",
+            re.I,
+        ),
+    ),
     # "Packages depending on scrollkeeper at or above which version ...?" is answered by
     # "(>= 3.8)", not by the list item that repeats the question's words.
     (
@@ -66,6 +77,22 @@ def asked_measure(question: str) -> tuple[str, str] | None:
         if m:
             return kind, question[: m.start()] + " " + question[m.end() :]
     return None
+
+
+# A bound the question names is said in other words: "minimum length" by "at least 14
+# characters", "maximum" by "up to 3 days" (the words "minimum", "maximum" rarely are).
+_BOUNDS = (
+    ("minimum min", re.compile(r"\bat least\b|\bno (?:fewer|less) than\b|\bor more\b", re.I)),
+    (
+        "maximum max",
+        re.compile(r"\bat most\b|\bup to\b|\bno more than\b|\bor (?:fewer|less)\b", re.I),
+    ),
+)
+
+
+def bounds_said(sentence: str) -> set[str]:
+    """The terms ("minimum", "maximum") of the bounds the sentence says in other words."""
+    return {t for words, said in _BOUNDS if said.search(sentence) for t in content_terms(words)}
 
 
 def holds_measure(kind: str, sentence: str) -> bool:
@@ -136,6 +163,8 @@ _NUMBER_WORDS = (
 # "thousands of years", "millions of dollars": a count said in words is still a count
 _NUMBER_WORDS_PLURAL = r"(?:hundred|thousand|million|billion|dozen)s"
 TIME_UNIT = r"(second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?"
+# a length of time counted ("20 days"), not "once a year"
+_COUNTED_TIME = re.compile(rf"\b\d[\d,.]*[\s-]+(business |working |calendar )?{TIME_UNIT}\b", re.I)
 _DURATION = re.compile(
     rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an)[\s-]+(business |working |calendar )?{TIME_UNIT}\b",
     re.I,
@@ -168,6 +197,8 @@ def holds_kind(kind: str, sentence: str, question: str) -> bool:
         return new(_FREQUENCY) or new(_DURATION)
     if kind == "date":
         return new(_YEAR_OR_DATE) or new(_DECADE)
+    if kind == "length":  # of a text, a thing or a time: "a stay of up to 20 days"
+        return holds_measure(kind, sentence) or new(_COUNTED_TIME)
     if kind in MEASURE_KINDS:
         return holds_measure(kind, sentence)
     return any(_unsaid(m.group(0), q_low) for m in _AMOUNT.finditer(sentence))

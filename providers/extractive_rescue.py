@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from providers.antonyms import antonym_swap
 from providers.extractive_layout import answers_faq, faq_question
-from providers.extractive_measures import TIME_UNIT, asked_measure, holds_kind
+from providers.extractive_measures import TIME_UNIT, asked_measure, bounds_said, holds_kind
 from providers.extractive_qtype import classify
 from providers.extractive_refusal import Candidate, quotable
 from providers.extractive_refusal import _wh_type as wh_type
@@ -74,7 +74,8 @@ def type_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if len(key) < MIN_KEY_TERMS:
         return False
     best = quotable(cands)[0]
-    return key <= _said_with_antecedent(best) and holds_kind(kind, best.text, question)
+    said = _said_with_antecedent(best) | bounds_said(best.text)
+    return key <= said and holds_kind(kind, best.text, question)
 
 
 def _said_with_antecedent(c: Candidate) -> set[str]:

@@ -52,6 +52,21 @@ def test_a_duration_in_a_sentence_with_every_other_word_rescues() -> None:
     assert type_rescue("How far in advance should flights be booked?", _cands(BOOKING))
 
 
+PASSWORDS = "Passwords must be at least 14 characters long and are stored in 1Password."
+
+
+def test_a_bound_said_in_other_words_rescues_a_length() -> None:
+    # a walk-through: "What is the password minimum length?" was refused ("... not minimum")
+    assert asked_kind("What is the password minimum length?")[0] == "length"  # type: ignore[index]
+    assert type_rescue("What is the password minimum length?", _cands(PASSWORDS))
+    assert type_rescue("How many characters must a password have at least?", _cands(PASSWORDS))
+    # the other bound is not said, nor is a length in a sentence without one
+    assert not type_rescue("What is the maximum password length?", _cands(PASSWORDS))
+    no_length = "Passwords must be changed at least once a year."
+    assert not type_rescue("What is the minimum password length?", _cands(no_length))
+    assert type_rescue("What is the maximum length of a trip?", _cands("Trips last up to 20 days."))
+
+
 def test_no_rescue_when_a_content_word_is_missing() -> None:
     # "hotels ... booked" but the question is about trains: the sentence does not cover it.
     assert not type_rescue("How far in advance should trains be booked?", _cands(BOOKING))
