@@ -84,16 +84,6 @@ def title_from(question: str) -> str:
     return flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _left_at(scope: str | None, own_only: bool) -> str | None:
-    """A conversation's selection after a turn with ``scope``: its doc ids; an empty
-    selection (the default) for a turn over one's own by default; NULL, so that the turn
-    stands in (:func:`rag.scope.restore_within`), for one over every document, the demo's
-    too, which beside the demo's an empty selection no longer means."""
-    if scope:
-        return scope
-    return ALL_DOCUMENTS if own_only else None
-
-
 class ConversationStore:
     """The conversations of one workspace: :meth:`all` lists only those, :meth:`create`
     files new ones there (one file for every workspace)."""
@@ -210,7 +200,7 @@ class ConversationStore:
             db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
                 "'New conversation' THEN ? ELSE title END, within_docs = ? WHERE id = ?",
-                (now, title_from(question), _left_at(scope, own_only), conversation_id),
+                (now, title_from(question), scope or ALL_DOCUMENTS, conversation_id),
             )
 
     def save_within(

@@ -20,7 +20,6 @@ class Scoped(Protocol):
 
     within: list[str]
     within_names: list[str]
-    own_only: bool  # with no documents named: one's own (the default), not every one
 
 
 @dataclass
@@ -30,7 +29,6 @@ class Scope:
 
     within: list[str] = field(default_factory=list)  # doc ids (empty: all documents)
     within_names: list[str] = field(default_factory=list)  # their names when picked
-    own_only: bool = True  # a cleared selection is the default: one's own beside the demo's
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,6 @@ class Restored:
 
     selection: list[str] = field(default_factory=list)  # doc ids still indexed (empty: all)
     dropped: list[str] = field(default_factory=list)  # names of those deleted since
-    # The last question searched every document, the demo's too ("Select all", or before
-    # one's own were added): beside the demo's that is no longer the empty selection, whose
-    # default is one's own, and a reload turned its follow-ups away from the demo's.
-    every: bool = False
 
     def note(self) -> str | None:
         """A short sentence when documents were dropped (None when nothing was)."""
@@ -77,12 +71,10 @@ def restore_within(turns: Sequence[Scoped], indexed: Mapping[str, str]) -> Resto
     """The selection of the last of ``turns`` (or of a conversation's saved :class:`Scope`,
     passed alone), minus the documents no longer in ``indexed``
     (doc id -> name), a document read again under a new id kept by its name. No turns, or a
-    last turn over all documents: all documents (``every`` unless that was by default)."""
-    if not turns:
+    last turn over all documents: all documents."""
+    if not turns or not turns[-1].within:
         return Restored()
     last = turns[-1]
-    if not last.within:
-        return Restored(every=not last.own_only)
     # A document read again (a newer reader, `rag reindex`) or replaced by a new version has
     # a new id under the same name: the one indexed document of that name takes its place.
     by_name: dict[str, list[str]] = {}

@@ -45,6 +45,10 @@ LISTED = 15
 # before selections were), as a list of none or one: ui.within.render_within (which knows the
 # indexed documents) turns it into the "Ask within" selection on its next draw.
 WITHIN_RESTORE = "within_restore"
+# "Ask within": its widget key (ui.within) and the names of the documents it offers, doc id
+# -> name, as of its last draw
+WITHIN_KEY = "ask_within"
+WITHIN_OFFERED = "ask_within_offered"
 # The question being answered until its turn is finished (ui.chat): an answer a rerun stopped
 # is asked again, unless another conversation was opened meanwhile.
 ANSWERING = "answering"
@@ -176,10 +180,22 @@ def on_turn(settings: Settings, turn: Turn) -> None:
             within_names=turn.within_names,
             own_only=turn.own_only,
         )
+        _keep_select_all(s, turn, owner)
         st.query_params[PARAM] = ss.conversation_id
     except Exception:  # saving must never cost the answer
         log.exception("could not save the conversation")
         st.toast("This answer could not be saved to the conversation history.")
+
+
+def _keep_select_all(s: ConversationStore, turn: Turn, owner: str | None) -> None:
+    """A turn over every document picked ("Select all") is saved as over all documents, which
+    beside the demo's reopens as the default (one's own only): a reload turned "And in
+    Tokyo?" away from the demo's. The conversation keeps the picks themselves."""
+    ss = st.session_state
+    picked = [str(i) for i in ss.get(WITHIN_KEY) or []]
+    if picked and not turn.within and not turn.own_only:
+        offered: Mapping[str, str] = ss.get(WITHIN_OFFERED) or {}
+        s.save_within(ss.conversation_id, picked, names_of(picked, offered), owner)
 
 
 def _when(ts: float) -> str:

@@ -15,7 +15,7 @@ from rag.settings import Settings
 from ui import conversations
 from ui.text import escape_md
 
-WITHIN_KEY = "ask_within"
+WITHIN_KEY = conversations.WITHIN_KEY
 # what a reopened conversation's selection lost, until the next question
 WITHIN_NOTE = "within_note"
 
@@ -31,12 +31,10 @@ def render_within(engine: Engine) -> tuple[list[str], bool]:
     docs = engine.docs()
     names = {d.doc_id: d.name for d in docs}
     ss = st.session_state
-    demo = demo_names(engine.settings.demo_dir)
-    own = searched_by_default(names, demo)
+    ss[conversations.WITHIN_OFFERED] = names  # named when a "Select all" is kept (on_turn)
     if conversations.WITHIN_RESTORE in ss:  # a conversation was opened (or a new one begun)
         restored = restore_within(ss.pop(conversations.WITHIN_RESTORE), names)
-        # every document, the demo's too: picked as such where the default is one's own
-        ss[WITHIN_KEY] = list(names) if restored.every and own else restored.selection
+        ss[WITHIN_KEY] = restored.selection
         ss[WITHIN_NOTE] = restored.note()
     if WITHIN_KEY in ss:  # a deleted document leaves the selection
         ss[WITHIN_KEY] = [i for i in ss[WITHIN_KEY] if i in names]
@@ -44,6 +42,8 @@ def render_within(engine: Engine) -> tuple[list[str], bool]:
         st.caption(f":material/info: {escape_md(ss[WITHIN_NOTE])}")
     if len(docs) < 2:
         return [], False
+    demo = demo_names(engine.settings.demo_dir)
+    own = searched_by_default(names, demo)
     shown = {i: f"{n} (demo)" if own and n in demo else n for i, n in names.items()}
     chosen = st.multiselect(
         "Ask within",

@@ -17,10 +17,7 @@ def test_the_last_turn_gives_the_selection_and_all_documents_give_none() -> None
     turns = [_turn(["d1"], ["a.pdf"]), _turn(["d2", "d3"], ["b.txt", "c.md"])]
     assert restore_within(turns, INDEXED) == Restored(["d2", "d3"], [])
     assert restore_within(turns, INDEXED).note() is None
-    # over all documents: every one, the demo's too, unless it was one's own by default
-    assert restore_within([*turns, _turn([], [])], INDEXED) == Restored([], [], every=True)
-    by_default = Turn(3, "q", within=[], within_names=[], own_only=True)
-    assert restore_within([*turns, by_default], INDEXED) == Restored([], [])
+    assert restore_within([*turns, _turn([], [])], INDEXED) == Restored([], [])
     assert restore_within([], INDEXED) == Restored([], [])  # a new conversation: all
 
 
