@@ -163,12 +163,9 @@ _NUMBER_WORDS = (
 # "thousands of years", "millions of dollars": a count said in words is still a count
 _NUMBER_WORDS_PLURAL = r"(?:hundred|thousand|million|billion|dozen)s"
 TIME_UNIT = r"(second|minute|hour|day|week|fortnight|month|quarter|year|decade)s?"
-# a length of time counted ("20 days"), not "once a year"
-_COUNTED_TIME = re.compile(rf"\b\d[\d,.]*[\s-]+(business |working |calendar )?{TIME_UNIT}\b", re.I)
-_DURATION = re.compile(
-    rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an)[\s-]+(business |working |calendar )?{TIME_UNIT}\b",
-    re.I,
-)
+_OF_TIME = rf"[\s-]+(business |working |calendar )?{TIME_UNIT}\b"
+_DURATION = re.compile(rf"\b(\d[\d,.]*|{_NUMBER_WORDS}|a|an){_OF_TIME}", re.I)
+_COUNTED_TIME = re.compile(rf"\b\d[\d,.]*{_OF_TIME}", re.I)  # "20 days", not "once a year"
 _FREQUENCY = re.compile(
     r"\b(daily|weekly|monthly|quarterly|annually|yearly|hourly|every|once|twice|per)\b", re.I
 )

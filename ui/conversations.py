@@ -142,7 +142,8 @@ def _open_workspace_of(settings: Settings, workspace: str) -> None:
 def save_within(settings: Settings, within: Sequence[str], indexed: Mapping[str, str]) -> None:
     """Callback of "Ask within": keep the open conversation's new selection (doc ids;
     ``indexed`` maps them to names), so a reload reopens it as the user left it. Before
-    the first answer there is no conversation yet: that answer records its scope."""
+    the first answer there is no conversation yet: that answer records its scope (and
+    :func:`on_turn` the picks of a "Select all")."""
     conversation_id = st.session_state.get("conversation_id")
     if not conversation_id:
         return
@@ -180,22 +181,21 @@ def on_turn(settings: Settings, turn: Turn) -> None:
             within_names=turn.within_names,
             own_only=turn.own_only,
         )
-        _keep_select_all(s, turn, owner)
+        _keep_select_all(settings, turn)
         st.query_params[PARAM] = ss.conversation_id
     except Exception:  # saving must never cost the answer
         log.exception("could not save the conversation")
         st.toast("This answer could not be saved to the conversation history.")
 
 
-def _keep_select_all(s: ConversationStore, turn: Turn, owner: str | None) -> None:
+def _keep_select_all(settings: Settings, turn: Turn) -> None:
     """A turn over every document picked ("Select all") is saved as over all documents, which
     beside the demo's reopens as the default (one's own only): a reload turned "And in
     Tokyo?" away from the demo's. The conversation keeps the picks themselves."""
     ss = st.session_state
     picked = [str(i) for i in ss.get(WITHIN_KEY) or []]
     if picked and not turn.within and not turn.own_only:
-        offered: Mapping[str, str] = ss.get(WITHIN_OFFERED) or {}
-        s.save_within(ss.conversation_id, picked, names_of(picked, offered), owner)
+        save_within(settings, picked, ss.get(WITHIN_OFFERED) or {})
 
 
 def _when(ts: float) -> str:

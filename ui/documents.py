@@ -292,11 +292,11 @@ def _delete(engine: Engine, doc_id: str, name: str) -> None:
         results = engine.remove(doc_id)
         ok = any(r.status == "removed" for r in results)
         st.session_state.doc_notice = f"Deleted {name}." if ok else f"Could not delete {name}."
-        # also a toast: the popover closing reruns the page, which took the caption away
-        st.toast(escape_md(st.session_state.doc_notice), icon=":material/delete:")
     except Exception:
         log.exception("delete failed")
         st.session_state.doc_notice = f"Could not delete {name}."
+    # also a toast: the popover closing reruns the page, which took the caption away
+    st.toast(escape_md(st.session_state.doc_notice), icon=":material/delete:")
 
 
 def render_list(engine: Engine) -> None:
