@@ -196,24 +196,28 @@ def _rate(hits: int, n: int) -> float:
     return round(hits / n, 4) if n else 0.0
 
 
-def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    """The four figures (with counts) overall and per question type."""
+def _counts(outcomes: Sequence[Outcome]) -> dict[str, str]:
+    """The four figures as "hits/n" (answerable questions, but unanswerable_refused)."""
     ans = [o for o in outcomes if o.question.answerable]
     una = [o for o in outcomes if not o.question.answerable]
+    return {
+        "page_in_top5": f"{sum(o.page_hit for o in ans)}/{len(ans)}",
+        "contains_gold": f"{sum(o.contains for o in ans)}/{len(ans)}",
+        "answerable_refused": f"{sum(o.refused for o in ans)}/{len(ans)}",
+        "unanswerable_refused": f"{sum(o.refused for o in una)}/{len(una)}",
+    }
+
+
+def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """The four figures (with counts) overall, per question type and per document (whose
+    counts add up, so a subset of the documents can be reported beside the whole)."""
+    counts = _counts(outcomes)
     out: dict[str, Any] = {
         "questions": len(outcomes),
-        "answerable": len(ans),
-        "unanswerable": len(una),
-        "page_in_top5": _rate(sum(o.page_hit for o in ans), len(ans)),
-        "contains_gold": _rate(sum(o.contains for o in ans), len(ans)),
-        "answerable_refused": _rate(sum(o.refused for o in ans), len(ans)),
-        "unanswerable_refused": _rate(sum(o.refused for o in una), len(una)),
-        "counts": {
-            "page_in_top5": f"{sum(o.page_hit for o in ans)}/{len(ans)}",
-            "contains_gold": f"{sum(o.contains for o in ans)}/{len(ans)}",
-            "answerable_refused": f"{sum(o.refused for o in ans)}/{len(ans)}",
-            "unanswerable_refused": f"{sum(o.refused for o in una)}/{len(una)}",
-        },
+        "answerable": sum(o.question.answerable for o in outcomes),
+        "unanswerable": sum(not o.question.answerable for o in outcomes),
+        **{key: _rate(*map(int, c.split("/"))) for key, c in counts.items()},
+        "counts": counts,
     }
     by_type: dict[str, dict[str, Any]] = {}
     for t in TYPES:
@@ -226,6 +230,10 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 "refused": _rate(sum(o.refused for o in rows), len(rows)),
             }
     out["by_type"] = by_type
+    docs = dict.fromkeys(o.question.doc for o in outcomes)
+    out["by_document"] = {
+        doc: _counts([o for o in outcomes if o.question.doc == doc]) for doc in docs
+    }
     return out
 
 
@@ -289,4 +297,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"  {t:14} {row['n']:>4} {row['page_in_top5']:>7.3f} "
             f"{row['contains_gold']:>9.3f} {row['refused']:>8.3f}"
         )
+    lines.append(f"  {'document':28} {'page@5':>7} {'contains':>9} {'ans.ref':>8} {'unans.ref':>9}")
+    for doc, row in report.get("by_document", {}).items():
+        cells = [row[key] for key in counts]
+        lines.append(f"  {doc:28} {cells[0]:>7} {cells[1]:>9} {cells[2]:>8} {cells[3]:>9}")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """Quality gate on our own development set (tests/data/qa/, test half): the extractive
 answerer with no key, real embedding model, real Chroma. Thresholds sit a little under the
-figures measured when the refusal model was refitted (README "Results"), so a regression in
-retrieval, answer choice or refusal cannot land green."""
+figures measured in this configuration (bench/README.md), so a regression in retrieval,
+answer choice or refusal cannot land green."""
 
 from __future__ import annotations
 
@@ -21,17 +21,36 @@ def test_qa_test_half_meets_the_gate(settings: Any, real_embedder: Any) -> None:
     from rag.eval import qa
 
     engine = Engine(settings, embedder=real_embedder, collection="qa-gate")
-    # Only the test half's three documents are indexed, to stay well under a minute.
+    # Only the test half's documents are indexed, to stay near a minute.
     out = qa.evaluate(engine, SET, split="test", corpus="split")
-    assert out["answerable"] >= 70 and out["unanswerable"] >= 20, out
+    assert out["answerable"] >= 110 and out["unanswerable"] >= 40, out
     assert out["page_in_top5"] >= 0.93, out
-    assert out["contains_gold"] >= GATE["contains_gold"], out
-    assert out["answerable_refused"] <= GATE["answerable_refused"], out
-    assert out["unanswerable_refused"] >= GATE["unanswerable_refused"], out
+    for key, bound in GATE.items():
+        assert _meets(key, out[key], bound), (key, out["counts"])
+    # The first three test documents on their own, the half as it was until 2026-12-03.
+    first = _rates([out["by_document"][doc] for doc in FIRST_DOCUMENTS])
+    for key, bound in GATE_FIRST.items():
+        assert _meets(key, first[key], bound), (key, first)
 
 
-# Measured 2026-11-30 after issue 15's fourth pass (HTML inline text, splitter, sentences
-# completed across chunk edges, table rows with their columns, lists), this configuration
-# (test documents only): contains 0.618 (47/76), answerable refused 0.092 (7/76),
-# unanswerable refused 0.619 (13/21). Each threshold leaves about one question of slack.
-GATE = {"contains_gold": 0.60, "answerable_refused": 0.11, "unanswerable_refused": 0.57}
+def _meets(key: str, value: float, bound: float) -> bool:
+    return value <= bound if key == "answerable_refused" else value >= bound
+
+
+def _rates(rows: list[dict[str, str]]) -> dict[str, float]:
+    """Rates of the summed "hits/n" counts of several documents."""
+    rates = {}
+    for key in rows[0]:
+        hits, n = (sum(int(row[key].split("/")[i]) for row in rows) for i in (0, 1))
+        rates[key] = hits / n
+    return rates
+
+
+FIRST_DOCUMENTS = ("fontconfig-user.pdf", "shared-mime-info-spec.pdf", "zlib_how.html")
+
+# Measured 2026-12-03 in this configuration (the test half's six documents indexed alone):
+# page in top 5 0.948 (109/115), contains 0.513 (59/115), answerable refused 0.183 (21/115),
+# unanswerable refused 0.619 (26/42); the first three documents 47/76, 7/76, 14/21. Each
+# threshold leaves about two questions of slack (one on the first three documents).
+GATE = {"contains_gold": 0.49, "answerable_refused": 0.20, "unanswerable_refused": 0.57}
+GATE_FIRST = {"contains_gold": 0.60, "answerable_refused": 0.11, "unanswerable_refused": 0.61}

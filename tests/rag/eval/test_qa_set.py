@@ -89,3 +89,28 @@ def test_summary_counts_and_rates_by_type() -> None:
     assert out["by_type"]["factoid"]["n"] == 2
     report = {"set": "s", "split": "test", "documents": ["d"], **out}
     assert "unanswerable_refused" in format_report(report)
+
+
+def test_summary_counts_per_document_add_up() -> None:
+    from rag.eval.qa import Outcome, format_report, summarise
+
+    a1 = QAQuestion("a1", "one.pdf", "q?", "factoid", (1,), ("x",))
+    u1 = QAQuestion("u1", "one.pdf", "q?", "unanswerable", (), ())
+    a2 = QAQuestion("a2", "two.txt", "q?", "numeric", (1,), ("3",))
+    rows = [
+        Outcome(a1, True, True, False, 0.9, "x"),
+        Outcome(u1, False, False, False, 0.7, "y"),
+        Outcome(a2, True, False, True, 0.1, ""),
+    ]
+    out = summarise(rows)
+    assert out["by_document"]["one.pdf"] == {
+        "page_in_top5": "1/1",
+        "contains_gold": "1/1",
+        "answerable_refused": "0/1",
+        "unanswerable_refused": "0/1",
+    }
+    assert out["by_document"]["two.txt"]["answerable_refused"] == "1/1"
+    assert out["by_document"]["two.txt"]["unanswerable_refused"] == "0/0"
+    assert out["answerable_refused"] == 0.5 and out["unanswerable_refused"] == 0.0
+    report = {"set": "s", "split": "test", "documents": ["one.pdf", "two.txt"], **out}
+    assert "two.txt" in format_report(report)
