@@ -86,11 +86,17 @@ def main() -> None:
     ap.add_argument("--index-dir", type=Path, required=True)
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--type", default="")
+    ap.add_argument("--doc", default="", help="only these documents (comma-separated names)")
     args = ap.parse_args()
     engine = Engine(load_settings(index_dir=args.index_dir), collection="eval-qa-set")
     qaset = load_set(args.set)
     ingest(engine, qaset)
-    fit = [q for q in qaset.select("fit") if not args.type or q.type == args.type]
+    docs = set(filter(None, args.doc.split(",")))
+    fit = [
+        q
+        for q in qaset.select("fit")
+        if (not args.type or q.type == args.type) and (not docs or q.doc in docs)
+    ]
     use_cached_embeddings(engine).prime([q.question for q in fit])
     pages = {d.name: {p.number: p.text for p in load(d.path)} for d in qaset.docs("fit")}
     causes: collections.Counter[str] = collections.Counter()
@@ -100,8 +106,11 @@ def main() -> None:
         if not q.answerable:
             n_una += 1
             n_ref_una += o.refused
-            if args.all and not o.refused:
-                print(f"[unanswerable answered] {q.id} {q.question}\n   A: {o.answer[:300]}\n")
+            if not o.refused:  # a miss as much as a refused answerable one
+                print(
+                    f"[unanswerable answered] {q.id} p={o.p_answerable:.2f} {q.question}\n"
+                    f"   A: {o.answer[:300]}\n"
+                )
             continue
         n_ans += 1
         n_in += o.contains

@@ -25,9 +25,25 @@ def glossed(text: str, term: str) -> bool:
     return bool(re.search(bracket, text, re.I) or re.search(apposition, text, re.I))
 
 
+# A glossary's or a licence's entry says what a term means in so many words: '1.7. "Larger
+# Work" means a work that combines Covered Software with other material' (refused at P 0.37).
+_SAYS_MEANING = r"(?:means|shall mean|is defined as|refers to|denotes|stands for)\b"
+
+
+def defines(text: str, term: str) -> bool:
+    """Does ``text`` say what ``term`` means ('"Larger Work" means ...', "X refers to ...")?"""
+    t = re.escape(term.strip().strip("\"'\u201c\u201d").strip())
+    return bool(t) and bool(
+        re.search(rf"(?<![\w-]){t}[\"'\u201d]?\)?,?\s+{_SAYS_MEANING}", text, re.I)
+    )
+
+
 def gloss_rescue(question: str, cands: Sequence[Candidate]) -> bool:
-    """True for "What is X?" when one of the best quotable sentences glosses X."""
+    """True for "What is X?" when one of the best quotable sentences glosses X or says what
+    it means."""
     qt = classify(question)
     if qt.kind != "definition" or not qt.term:
         return False
-    return any(glossed(c.text, qt.term) for c in quotable(cands)[:GLOSS_RANKS])
+    return any(
+        glossed(c.text, qt.term) or defines(c.text, qt.term) for c in quotable(cands)[:GLOSS_RANKS]
+    )

@@ -47,8 +47,10 @@ def off_type(question: str, said: Sequence[str]) -> bool:
     (the fit half's two such near misses are then answered)."""
     return (
         lacks_asked_number(question, said)
+        or lacks_asked_year(question, said)
         or lacks_asked_author(question, said)
         or lacks_asked_time(question, said)
+        or lacks_asked_address(question, said)
         or unanswered_yes_no(question, " ".join(said))
     )
 
@@ -82,8 +84,13 @@ def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
     if not _ASKS_NUMBER.search(question):
         return False
     bare = [_LEADING_NUMBER.sub("", t) for t in texts]
+    # "How often is the lamp cleaned?" / "... every second Tuesday": a frequency is said in words
+    often = re.search(r"\bhow often\b", question, re.I) is not None
     return not any(
-        holds_kind("amount", t, question) or holds_kind("date", t, question) for t in bare
+        holds_kind("amount", t, question)
+        or holds_kind("date", t, question)
+        or (often and holds_kind("frequency", t, question))
+        for t in bare
     )
 
 
@@ -92,6 +99,13 @@ def lacks_asked_number(question: str, texts: Sequence[str]) -> bool:
 # duration ("two weeks after launch") or, in documentation, a version or a release. The present
 # tense is left out: "When is the cache rebuilt?" asks for a condition.
 _ASKS_TIME = re.compile(r"\bwhen (?:did|was|were|had)\b", re.I)
+# A release or a plan asked about in the present or future is a time too, and a version is
+# no answer to it: "When is Underscore 2.0 scheduled to be released?" was answered with a fix
+# that names the versions it affects.
+_ASKS_PLAN = re.compile(
+    r"\bwhen (?:is|are|will)\b[^?]{0,60}?\b(?:releas|schedul|expect|plann|due\b|publish|launch)",
+    re.I,
+)
 _TIME_WORDS = re.compile(
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|\w+teenth|twentieth|twenty-first)\s+centur"
     r"|\b(?:ago|era|age|period|reign|war|dynasty|spring|summer|autumn|fall|winter|morning|"
@@ -108,12 +122,62 @@ _TIME_MARKS = re.compile(
 
 def lacks_asked_time(question: str, texts: Sequence[str]) -> bool:
     """True when the question asks when something happened and no text says a time."""
+    if _ASKS_PLAN.search(question) and not _ASKS_TIME.search(question):
+        return not any(_says_time(t, question) for t in texts)
     if not _ASKS_TIME.search(question):
         return False
-    return not any(
-        holds_kind("date", t, question)
-        or holds_kind("duration", t, question)
-        or _TIME_WORDS.search(t)
-        or _TIME_MARKS.search(t)
-        for t in texts
-    ) and not names_version(question, texts)
+    return not any(_says_time(t, question) for t in texts) and not names_version(question, texts)
+
+
+def _says_time(text: str, question: str) -> bool:
+    return (
+        holds_kind("date", text, question)
+        or holds_kind("duration", text, question)
+        or bool(_TIME_WORDS.search(text))
+        or bool(_TIME_MARKS.search(text))
+    )
+
+
+# "In what year was version 2.0 of the MPL released?" wants a year, not any number: "v. 2.0"
+# is not one.
+_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b", re.I)
+# Any era: "in 1066", "AD 476", "the 1990s", "the 5th century BC".
+_YEAR = re.compile(
+    r"(?<![\d,])(?<!\d\.)\d{3,4}s?(?![\d,]|\.\d)|\b\d{1,2}(?:st|nd|rd|th) century\b"
+    r"|\b(?:BC|BCE|AD)\b",
+)
+
+
+def lacks_asked_year(question: str, texts: Sequence[str]) -> bool:
+    """True when the question asks for a year and no text names one it does not already say."""
+    if not _ASKS_YEAR.search(question):
+        return False
+    asked = set(_YEAR.findall(question))
+    return not any(set(_YEAR.findall(t)) - asked or holds_kind("date", t, question) for t in texts)
+
+
+# An address has a shape: "What email address can I use to ask Mozilla ...?" is not answered
+# by a sentence with a web page in it, nor a phone number by one without digits.
+_ADDRESSES = (
+    (
+        re.compile(r"\be-?mail(?: address)?\b", re.I),
+        re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[at\]|\(at\)"),
+    ),
+    (
+        re.compile(r"\b(?:phone|telephone|fax) number\b", re.I),
+        re.compile(r"\+?\d[\d ()./-]{5,}\d"),
+    ),
+)
+_ASKS_ADDRESS = re.compile(
+    r"^\s*(?:what|which)\b|\bhow (?:can|do) (?:i|we) (?:reach|contact)\b", re.I
+)
+
+
+def lacks_asked_address(question: str, texts: Sequence[str]) -> bool:
+    """True when "what email address / phone number ...?" is answered by no text of that shape."""
+    if not _ASKS_ADDRESS.search(question):
+        return False
+    for asked, shape in _ADDRESSES:
+        if asked.search(question):
+            return not any(shape.search(t) for t in texts)
+    return False

@@ -286,10 +286,12 @@ def unanswered_yes_no(question: str, answer: str) -> bool:
     """A yes/no question answered with neither "Yes" nor "No" by a quote that says neither
     of its last two content words, what it asks about: "Does the agreement allow me to paint
     the walls?" got the agreement's opening sentence. (One of them may be a modifier the
-    quote words otherwise: "by default" / "Normally, bzip2 will not overwrite ...".)"""
+    quote words otherwise: "by default" / "Normally, bzip2 will not overwrite ...". A number
+    is a qualifier, not what is asked about: "... the default again in 2.29?" of the 2.29
+    release notes.)"""
     if classify(question).kind != "yesno" or answer.startswith(("Yes.", "No.")):
         return False
-    last = content_terms(question)[-2:]
+    last = [t for t in content_terms(question) if not t.isdigit()][-2:]
     return bool(last) and not set(last) & set(content_terms(answer))
 
 

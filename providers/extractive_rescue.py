@@ -26,7 +26,7 @@ from providers.extractive_rows import row_answers
 from providers.extractive_signature import names_a_person
 from providers.extractive_tables import covered_by_table
 from providers.extractive_terms import ANAPHOR
-from providers.extractive_topic import topic_terms
+from providers.extractive_topic import file_terms, topic_terms
 from text.asking import own_part
 from text.sentences import sentence_spans
 from text.terms import content_terms, pointing
@@ -169,7 +169,10 @@ def yes_no_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     answer leaves a word out ("Does bzip2 support multithreaded compression?")."""
     if classify(question).kind != "yesno":
         return False
-    covered = all_in_best(question, cands)
+    # "Is protocol v2 the default again in 2.29?" of "git-2.29.0-relnotes.txt": words that
+    # name the document count as said
+    named = file_terms(quotable(cands)[0].source) if cands else set()
+    covered = all_in_best(question, cands, ignore=frozenset(named))
     if covered is not None:
         return len(covered[0]) >= MIN_KEY_TERMS
     # ... or says the opposite of the one it leaves out: "Does the quote include cabling?" /
@@ -262,9 +265,18 @@ def who_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     if wh_type(question) != "who":
         return False
     covered = all_in_best(question, cands)
-    return (
-        covered is not None and len(covered[0]) >= MIN_KEY_TERMS and bool(_AGENT.search(covered[1]))
-    )
+    if covered is not None:
+        return len(covered[0]) >= MIN_KEY_TERMS and bool(_AGENT.search(covered[1]))
+    # ... or names a person, with what it leaves out said right before it: "Who is the Heron
+    # team lead?" / "The Heron project budget is 2.3 million dollars. The team lead is
+    # Marisol Okafor." (P 0.29)
+    if not cands or points_back(question):
+        return False
+    best = quotable(cands)[0]
+    key = set(content_terms(question))
+    own = key & set(content_terms(best.text))
+    before = set(content_terms(sentence_before(best)))
+    return len(own) >= MIN_KEY_TERMS and key - own <= before and names_a_person(best.text, question)
 
 
 # "What are the password rules?", "What are the rules for passwords?": the rules of a topic

@@ -34,6 +34,13 @@ def title_line(src: Source) -> str:
     return first if plain and 0 < len(first.split()) <= 12 and (not nxt or nxt.isupper()) else ""
 
 
+def file_terms(src: Source) -> set[str]:
+    """The content words of the passage's file name: "git-2.29.0-relnotes.txt" names Git and
+    2.29, which its sentences deep in the notes never repeat."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", src.source)
+    return set(content_terms(re.sub(r"[-_]+", " ", stem)))
+
+
 def topic_terms(src: Source) -> set[str]:
     """The content words of the title line the passage opens its document with.
 

@@ -115,3 +115,34 @@ def test_a_slip_of_a_little_word_is_no_missing_topic() -> None:
     assert unknown_terms("What language aer private schools teaching?", src) == []
     # a word that is no slip of a little word still counts
     assert unknown_terms("What do private schools teach about needlework?", src) == ["needlework"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "off"),
+    [
+        # a year, not any number: "v. 2.0" answers no "what year"
+        (
+            "In what year was version 2.0 of the MPL released?",
+            "As defined by the MPL, v. 2.0.",
+            True,
+        ),
+        ("In what year was version 2.0 released?", "It was released in 2012.", False),
+        ("Which year did the office open?", "The office opened in 1998 in Tacoma.", False),
+        # a release or a plan asks for a time in any tense, and a version is none
+        ("When is Underscore 2.0 scheduled to be released?", "It affects 1.3.2 to 1.12.0.", True),
+        ("When is the next release expected?", "The next release is expected in spring.", False),
+        ("When is the cache rebuilt?", "Whenever a page changes.", False),
+        # an address has a shape
+        ("What email address can I use to ask Mozilla?", "See http://mozilla.org/MPL/2.0/.", True),
+        ("What is the support email address?", "Write to help@northwind.example.", False),
+        ("What phone number do I call for IT?", "Call the IT desk.", True),
+        ("What phone number do I call for IT?", "Call +1 206 555 0100.", False),
+        # "how often" is answered by a frequency in words
+        ("How often is the lamp cleaned?", "It is cleaned every second Tuesday.", False),
+        ("How often is the lamp cleaned?", "It is cleaned by the keeper.", True),
+    ],
+)
+def test_an_answer_must_hold_the_kind_of_thing_asked_for(
+    question: str, answer: str, off: bool
+) -> None:
+    assert off_type(question, [answer]) is off

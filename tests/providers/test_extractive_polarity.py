@@ -70,3 +70,9 @@ def test_a_yes_that_holds_only_under_a_condition_is_quoted_without_yes() -> None
         )
         == "Yes"
     )
+
+
+def test_a_number_in_a_yes_no_question_is_a_qualifier_not_what_is_asked() -> None:
+    q = "Is protocol v2 the default transport protocol again in 2.29?"
+    assert not unanswered_yes_no(q, "The transport protocol v2 has become the default again.")
+    assert unanswered_yes_no(q, "Fix to a regression introduced during 2.27 cycle.")

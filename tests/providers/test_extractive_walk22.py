@@ -95,3 +95,27 @@ def test_a_term_glossed_in_brackets_answers_what_it_is() -> None:
 
     assert ask("What is Intune?").startswith("Personal phones may be enrolled in Intune")
     assert ask("What is Duo?").startswith("I don't have enough information")
+
+
+def test_a_term_an_entry_says_the_meaning_of_answers_what_it_means() -> None:
+    from providers.extractive_defined import defines
+
+    entry = (
+        '1.7. "Larger Work" means a work that combines Covered Software with other material, '
+        "in a separate file or files, that is not Covered Software."
+    )
+    assert defines(entry, '"Larger Work"') and defines(entry, "Larger Work")
+    assert defines("The term convey refers to any kind of propagation.", "convey")
+    assert not defines("A Larger Work is built from parts.", "Larger Work")  # no meaning said
+    licence = f'1. Definitions\n\n{entry}\n\n1.8. "License" means this document.\n'
+    sure_not = RefusalModel(weights={}, bias=-3.0, threshold=0.45)  # the model alone refuses
+    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure_not)
+    src = Source(1, "mpl.txt", 1, licence, chunk_id="mpl:0")
+
+    def ask(q: str) -> str:
+        return provider.generate(
+            Request(messages=[Message("user", q)], question=q, sources=[src])
+        ).text
+
+    assert '"Larger Work" means a work that combines' in ask('What does "Larger Work" mean?')
+    assert ask("What does Smaller Work mean?").startswith("I don't have enough information")
