@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from providers.base import Source
 from providers.extractive_cuts import unannounced, unbulleted
-from providers.extractive_defined import glossed
+from providers.extractive_defined import described_under, glossed
 from providers.extractive_everyday import names_owner, spells_out
 from providers.extractive_layout import FAQ_BONUS, REFERENCE, answers_faq
 from providers.extractive_lists import (
@@ -122,7 +122,9 @@ def rank(
                 bonus += SIGNATURE_BONUS
             elif wh == "who" and (names_a_person(text, question) or names_people(text, question)):
                 bonus += PERSON_BONUS
-        elif qt.kind == "definition" and _defines(text, qt.term):
+        elif qt.kind == "definition" and (
+            _defines(text, qt.term) or described_under(c.source.text, c.start, qt.term)
+        ):
             bonus += DEFINITION_BONUS
         elif qt.kind == "list":
             bonus += ENUMERATION_BONUS * enumerates_asked(question, text, qt.count, qt.noun)

@@ -47,3 +47,26 @@ def gloss_rescue(question: str, cands: Sequence[Candidate]) -> bool:
     return any(
         glossed(c.text, qt.term) or defines(c.text, qt.term) for c in quotable(cands)[:GLOSS_RANKS]
     )
+
+
+# An API reference's entry: the name over its signature, then what it does ("noop\n_.noop()\n\n
+# Returns undefined irrespective of the arguments passed to it."). The description repeats
+# neither, so it scored below a later sentence of the entry ("Useful as the default ...").
+MAX_ENTRY_HEAD_CHARS = 80
+
+
+def described_under(source_text: str, start: int, term: str) -> bool:
+    """Does the sentence at ``start`` open the paragraph right under a short heading that
+    names ``term``?"""
+    before = source_text[:start]
+    if not re.search(r"\n[ \t]*\n[ \t]*$", before):
+        return False
+    head = re.split(r"\n[ \t]*\n", before.rstrip())[-1].strip()
+    t = term.strip().strip("\"'\u201c\u201d").strip().removesuffix("()").lower()
+    fits = 0 < len(head) <= MAX_ENTRY_HEAD_CHARS and head.count("\n") <= 2
+    # a signature ("_.noop()") makes it an entry: under a heading "Wheels" the first sentence
+    # ("Except as described below, packages must not build wheels.") defines nothing
+    return bool(t) and fits and t in head.lower() and _SIGNATURE.search(head) is not None
+
+
+_SIGNATURE = re.compile(r"[\w.]\s?\([^()]*\)")

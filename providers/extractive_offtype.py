@@ -10,8 +10,10 @@ from collections.abc import Callable, Sequence
 from providers.extractive_lists import Piece
 from providers.extractive_measures import holds_kind, lacks_asked_version, names_version
 from providers.extractive_qtype import unanswered_yes_no
-from providers.extractive_refusal import Candidate
-from providers.extractive_signature import lacks_asked_author, names_a_person
+from providers.extractive_refusal import Candidate, quotable
+from providers.extractive_refusal import _wh_type as wh_type
+from providers.extractive_signature import lacks_asked_author, names_a_person, names_people
+from text.terms import content_terms
 
 
 def retyped(question: str, pieces: list[Piece], cands: Sequence[Candidate]) -> list[Piece]:
@@ -28,15 +30,67 @@ def retyped(question: str, pieces: list[Piece], cands: Sequence[Candidate]) -> l
         (lacks_asked_version, lambda line: names_version(question, [line]), len(cands)),
         (lacks_asked_author, lambda line: names_a_person(line, question), 3),
     )
+    if (named := _named_instead(question, said, cands)) is not None:
+        return [named]
+    asked = set(content_terms(question)) - _KIND_WORDS
     for lacks, has, depth in kinds:
         if lacks(question, said):
-            for c in cands[:depth]:  # its shortest such line: a title page wraps mid-phrase
+            for c in cands[:depth]:
+                # about what is asked: "... lost in version 1.9.0." answers no question
+                # about _.get (one of its words, besides "version", must be the question's)
+                if not asked & set(content_terms(c.text)):
+                    continue
                 lines = [ln.strip() for ln in c.text.splitlines() if len(ln.split()) >= 3]
                 typed = [ln for ln in lines if has(ln)]
-                if typed:
+                if typed and re.search(r"[.!?]\W*$", c.text) and not c.heading:
+                    return [Piece(" ".join(c.text.split()), (c.source.n,))]  # a whole sentence
+                if typed:  # its shortest such line: a title page wraps mid-phrase
                     return [Piece(min(typed, key=len), (c.source.n,))]
             return pieces
     return pieces
+
+
+_KIND_WORDS = frozenset(content_terms("version release wrote written author made designed"))
+
+
+# "Who found and reported the RCE bug?" was answered by the sentence about the bug ("... had
+# an RCE bug allowing a malicious MediaWiki server operator ...") and not by the one after it,
+# "The bug was discovered and reported by Joern Schneeweisz of GitLab": a who-question wants
+# someone named. An organisation opening its sentence is someone too ("Mozilla Foundation is
+# the license steward.").
+_ORGANISATION = re.compile(
+    r"^(?:The\s+)?(?:[A-Z][\w&.-]*\s+){1,4}(?:Foundation|Institute|Corporation|Company|Inc\.?|"
+    r"Ltd\.?|LLC|University|Association|Society|Council|Committee|Agency|Department|Office|"
+    r"Group|Team|Board|Consortium|Project)\b"
+)
+NAMED_RANKS = 4  # a name further down answers a question of its own
+
+
+# A name that opens its sentence, before a verb: "Ryan Tenney contributed optimizations ..."
+_OPENING_NAME = re.compile(r"^(?:[A-Z][a-z]+\s){2,3}(?=[a-z])")
+
+
+def _names_someone(text: str, question: str) -> bool:
+    opening = text.lstrip("*- ")
+    return (
+        names_a_person(text, question)
+        or bool(_ORGANISATION.match(opening))
+        or bool(_OPENING_NAME.match(opening))
+    )
+
+
+def _named_instead(question: str, said: Sequence[str], cands: Sequence[Candidate]) -> Piece | None:
+    """For a who-question answered with nobody named, the best of the first candidates that
+    names someone and shares two of the question's words with it."""
+    if wh_type(question) != "who" or any(_names_someone(t, question) for t in said):
+        return None
+    if any(names_people(t, question) for t in said):  # "Employees who travel ..." answers it
+        return None
+    asked = set(content_terms(question))
+    for c in quotable(cands)[:NAMED_RANKS]:
+        if _names_someone(c.text, question) and len(asked & set(content_terms(c.text))) >= 2:
+            return Piece(" ".join(c.text.split()), (c.source.n,))
+    return None
 
 
 def off_type(question: str, said: Sequence[str]) -> bool:

@@ -48,6 +48,11 @@ _DEFINITION = re.compile(
     rf"|what\s+(?:does|do)\s+{_ART}(?P<e>[^?]{{1,60}}?)\s+do{_WHERE})\s*[?.]?\s*$",
     re.I,
 )
+_CODE_TERM = re.compile(
+    r"^\s*what\s+(?:is|are|does)\s+(?P<t>[\w.]*(?:_|\.\w|\(\))[\w.()]*)"
+    r"(?:\s+(?:do|mean))?(?:\s+(?:in|for)\s+[^?]{1,40}?)?\s*[?.]?\s*$",
+    re.I,
+)
 _PREPOSITION = re.compile(r"\b(in|of|for|at|on|to|from|by|with|per|during|after|before)\b", re.I)
 MAX_DEFINED_WORDS = 5
 _NEGATION = re.compile(r"^(not|no|never|cannot|without|neither|nor)$|n't$", re.I)
@@ -115,6 +120,9 @@ def classify(question: str) -> QuestionType:
         plain = not re.search(r"(?<![A-Za-z])\d", term) and not _PREPOSITION.search(term)
         if 0 < len(words) <= MAX_DEFINED_WORDS and plain:
             return QuestionType("definition", term=term)
+    # "What is _.identity in Underscore?": a name from code is defined wherever it is used
+    if m := _CODE_TERM.match(q):
+        return QuestionType("definition", term=m.group("t"))
     return QuestionType("fact")
 
 

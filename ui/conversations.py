@@ -123,6 +123,7 @@ def sync(settings: Settings) -> None:
             "conversation_id": wanted,
             "tokens": sum(int(r["tokens"] or 0) for r in ss.costs),
             "cost_usd": sum(float(r["cost_usd"] or 0.0) for r in ss.costs),
+            "answers": len(ss.costs),
         }
     if "provider" not in ss:
         _restore_provider(chosen_provider(saved))

@@ -36,18 +36,8 @@ def render(settings: Settings) -> None:
     c1, c2 = st.columns(2)
     c1.metric("Tokens", f"{totals['input_tokens'] + totals['output_tokens'] + before['tokens']:,}")
     c2.metric("Cost", money(totals["cost_usd"] + before["cost_usd"]))
-    if before["tokens"] or before["cost_usd"]:
-        # Named by id: after "New conversation" (or opening another), "this conversation"
-        # was one that had never been reopened.
-        reopened = before.get("conversation_id")
-        whose = (
-            "this conversation's answers from before it was reopened"
-            if reopened in (None, st.session_state.get("conversation_id"))
-            else "the earlier answers of a conversation this session reopened"
-        )
-        st.caption(
-            f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for {whose}."
-        )
+    if before["tokens"] or before["cost_usd"] or before.get("answers"):
+        st.caption(_restored_words(before))
     if totals["unpriced_calls"]:
         st.caption(f"{totals['unpriced_calls']} call(s) to unpriced models are not in the total.")
     _budget(settings, usage, totals)
@@ -62,6 +52,25 @@ def render(settings: Settings) -> None:
     else:
         st.caption("No answers yet this session.")
     render_health(settings)
+
+
+def _restored_words(before: dict[str, Any]) -> str:
+    """What the totals hold from before a reload: a session that asked nothing showed
+    "Nothing paid for: 16 questions so far" with no word of where they came from."""
+    # Named by id: after "New conversation" (or opening another), "this conversation" was one
+    # that had never been reopened.
+    here = before.get("conversation_id") in (None, st.session_state.get("conversation_id"))
+    if before["tokens"] or before["cost_usd"]:
+        whose = (
+            "this conversation's answers from before it was reopened"
+            if here
+            else "the earlier answers of a conversation this session reopened"
+        )
+        return f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for {whose}."
+    n = int(before.get("answers") or 0)
+    answers = f"{n} answer{'' if n == 1 else 's'}"
+    whose = "this conversation had" if here else "a conversation this session reopened had"
+    return f"Includes the {answers} {whose} before it was reopened (none paid for)."
 
 
 def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> None:

@@ -36,3 +36,52 @@ def test_a_yes_no_question_may_name_the_document_its_sentence_does_not() -> None
     q = "Is protocol v2 the default transport protocol again in 2.29?"
     assert yes_no_rescue(q, _passage("git-2.29.0-relnotes.txt", notes, line))
     assert not yes_no_rescue(q, _passage("release-notes.txt", notes, line))
+
+
+def test_a_who_question_answered_with_nobody_named_takes_the_sentence_that_names_someone() -> None:
+    from providers.extractive_lists import Piece
+    from providers.extractive_offtype import retyped
+
+    bug = "The remote backend had an RCE bug allowing a server operator to inject commands."
+    found = "The bug was discovered and reported by Joern Schneeweisz of GitLab."
+    text = f"{bug} {found}"
+    cands = _passage("notes.txt", text, bug, found)
+    q = "Who found and reported the remote code execution bug?"
+    assert retyped(q, [Piece(bug, (1,))], cands) == [Piece(found, (1,))]
+    # a sentence that names someone already answers; a name sharing nothing is no answer
+    assert retyped(q, [Piece(found, (1,))], cands) == [Piece(found, (1,))]
+    other = "Ryan Tenney contributed optimizations to many functions."
+    assert retyped(q, [Piece(bug, (1,))], _passage("n.txt", f"{bug} {other}", bug, other)) == [
+        Piece(bug, (1,))
+    ]
+
+
+def test_a_version_is_looked_for_only_in_a_candidate_about_what_is_asked() -> None:
+    from providers.extractive_lists import Piece
+    from providers.extractive_offtype import retyped
+
+    adds = "Adds the _.get and _.toPath functions."
+    lost = "Restores an optimization in _.debounce that was\nunintentionally lost in version 1.9.0."
+    cands = _passage("changes.html", f"{adds}\n\n{lost}", adds, lost)
+    q = "In which Underscore version were _.get and _.toPath introduced?"
+    assert retyped(q, [Piece(adds, (1,))], cands) == [Piece(adds, (1,))]  # not "... lost in"
+    # about what is asked, a whole sentence is quoted, never one of its lines
+    fixed = "The _.get function was fixed\nin version 1.12.1 of the library."
+    cands = _passage("changes.html", f"{adds}\n\n{fixed}", adds, fixed)
+    assert retyped(q, [Piece(adds, (1,))], cands) == [Piece(" ".join(fixed.split()), (1,))]
+
+
+def test_an_api_entry_is_defined_by_the_sentence_under_its_signature() -> None:
+    from providers.extractive_defined import described_under
+    from providers.extractive_qtype import classify
+
+    ref = (
+        "noop\n_.noop()\n\nReturns\nundefined\nirrespective of the arguments passed to it.\n"
+        "Useful as the default for optional callback arguments.\n\nWheels\n\n"
+        "Except as described below, packages must not build wheels."
+    )
+    assert described_under(ref, ref.index("Returns"), "_.noop")
+    assert not described_under(ref, ref.index("Useful"), "_.noop")  # not the entry's first
+    assert not described_under(ref, ref.index("Except"), "wheels")  # a heading, no signature
+    assert classify("What is _.identity in Underscore?").term == "_.identity"
+    assert classify("What is the limit in Paris?").kind == "fact"

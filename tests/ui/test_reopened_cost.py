@@ -35,3 +35,22 @@ def test_the_reopened_cost_note_names_its_conversation(
     assert THIS not in page_text(again) and OTHER in page_text(again)
     again.button(key=f"conv_open_{conv_id}").click().run()
     assert THIS in page_text(again)
+
+
+def test_free_answers_of_a_reopened_conversation_are_said_to_be_in_the_count(
+    new_app: Callable[[], AppTest],
+) -> None:
+    """No key: a reload showed "Nothing paid for: 1 question so far" in a session that had
+    asked nothing, with no word of where the question came from."""
+    at = new_app()
+    ask(at, "What is the nightly hotel limit in London?")
+    conv_id = at.session_state.conversation_id
+
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = conv_id
+    again.run()
+    assert not again.exception
+    text = page_text(again)
+    assert "Includes the 1 answer this conversation had before it was reopened" in text, text
+    again.button(key="conv_new").click().run()
+    assert "a conversation this session reopened had before it was reopened" in page_text(again)
