@@ -60,7 +60,20 @@ def enumerates_asked(question: str, text: str, count: int | None, noun: str = ""
     answer however well it enumerates."""
     if not set(content_terms(question)) & set(content_terms(text)):
         return 0.0
+    # "List the laptops new employees can choose from.": what is listed must be named
+    # ("Each employee has a learning budget ... for courses, books and conferences" is not)
+    if (m := _LISTED.match(question)) and not set(content_terms(m.group("what"))) <= set(
+        content_terms(text)
+    ):
+        return 0.0
     return enumerates(text, count, noun)
+
+
+_LISTED = re.compile(
+    r"^\s*(?:list|name|enumerate|give)\s+(?:me\s+)?(?:the\s+|all\s+|any\s+)?(?:of\s+the\s+)?"
+    r"(?P<what>[a-z][\w-]*s)\b(?!\s+(?:of|for)\b)",
+    re.I,
+)
 
 
 # --- lists --------------------------------------------------------------------------------

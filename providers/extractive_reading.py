@@ -61,6 +61,15 @@ _CARRIERS = frozenset(
         "make",
         "take",
         "go",
+        "goes",
+        "going",
+        "went",
+        # how a question asks for a time or a distance: "but not often", "but not far or
+        # ahead" named the asking, not what the passages lack
+        "often",
+        "far",
+        "ahead",
+        "advance",
         "do",
         "does",
         "did",

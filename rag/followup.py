@@ -287,9 +287,12 @@ def _about_own_subject(question: str, previous: str) -> str:
         return question
     own = own_part(previous)
     said = question.lower()
+    # a follow-up of a follow-up: "What is its warranty?" after "How long does its battery
+    # last? (Carrier R2)" is about what that one carried, not about its battery
+    carried = previous[len(own) :] if previous.startswith(own) else ""
     names = [
         e
-        for e in dict.fromkeys(_entities(own))
+        for e in dict.fromkeys(_entities(own) or _entities(carried))
         if not _NUMBER.fullmatch(e)
         and not re.search(_LOCATIVE + r"\s+(?:the\s+)?" + re.escape(e), own, re.I)
         and e.lower() not in said

@@ -155,3 +155,11 @@ def test_a_files_own_name_counts_as_mentioned() -> None:
     src = Source(n=1, source="bzip2-manual.pdf", page=12, text="BZ2_bzRead reads from the file.")
     why = what_is_mentioned("What does bzip2 -d do?", [src])
     assert why == "The passages found mention bzip2, but none of them says what was asked."
+
+
+def test_a_refusal_never_names_the_words_that_ask() -> None:
+    """A walk: "... mention salt and water, but not goes." and "... but not far or ahead."."""
+    said = what_is_mentioned("How far ahead must hotels be booked in Bostn?", SOURCES)
+    assert said == "The passages found mention hotels and booked, but not Bostn.", said
+    said = what_is_mentioned("How often does the hotel limit change?", SOURCES)
+    assert "often" not in said and "change" in said, said

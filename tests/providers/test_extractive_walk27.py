@@ -85,3 +85,15 @@ def test_an_api_entry_is_defined_by_the_sentence_under_its_signature() -> None:
     assert not described_under(ref, ref.index("Except"), "wheels")  # a heading, no signature
     assert classify("What is _.identity in Underscore?").term == "_.identity"
     assert classify("What is the limit in Paris?").kind == "fact"
+
+
+def test_a_list_asked_for_by_its_noun_is_not_answered_by_another_enumeration() -> None:
+    from providers.extractive_lists import enumerates_asked
+
+    budget = "Each employee has a learning budget for courses, books and conferences."
+    laptops = "New employees choose from laptops: MacBook Pro, ThinkPad X1 and Dell XPS."
+    q = "List the laptops new employees can choose from."
+    assert enumerates_asked(q, budget, None) == 0.0
+    assert enumerates_asked(q, laptops, None) > 0.0
+    # "the types of ..." names no items: any enumeration about the question still counts
+    assert enumerates_asked("List the kinds of costs an employee can claim.", budget, None) > 0.0

@@ -209,6 +209,19 @@ def test_a_pronoun_for_a_named_thing_carries_the_name_not_the_last_topic() -> No
     assert in_context("how fast does it go?", history) == "how fast does it go? (Carrier R2)"
 
 
+def test_a_pronoun_after_a_follow_up_carries_what_that_one_carried() -> None:
+    """A walk: "What is its warranty?" after "How long does its battery last?" (itself after
+    a Carrier R2 question) searched "(long battery last Carrier R2)" and quoted the battery
+    sentence again beside an extended warranty."""
+    history = [
+        Message("user", "What does the Carrier R2 cost?"),
+        Message("assistant", "The Carrier R2 costs 38,000 US dollars per unit. [1]"),
+        Message("user", "How long does its battery last?"),
+        Message("assistant", "A fully charged Carrier R2 runs for about 10 hours. [1]"),
+    ]
+    assert in_context("What is its warranty?", history) == "What is its warranty? (Carrier R2)"
+
+
 def test_and_with_a_question_naming_a_new_thing_stands_alone() -> None:
     hotel = [
         Message("user", "What is the nightly hotel limit in London?"),
