@@ -24,7 +24,10 @@ def retyped(question: str, pieces: list[Piece], cands: Sequence[Candidate]) -> l
     ("Bruce Schneier", not any capitalised word like "Python") in one of the three best
     candidates: deeper ones name people the question is not about ("Who wrote that it is
     difficult to ...?" found an earlier paper's author on a SQuAD fit article). Not a time:
-    on SQuAD's fit articles that let only unanswerable questions through (4 of 4)."""
+    on SQuAD's fit articles that let only unanswerable questions through (4 of 4).
+    A who-question answered with nobody named takes a near sentence that names someone
+    (:func:`_named_instead`); a line is only taken from a candidate about what is asked, and
+    a whole sentence rather than one of its lines."""
     said = [p.text for p in pieces]
     kinds: tuple[tuple[Callable[[str, Sequence[str]], bool], Callable[[str], bool], int], ...] = (
         (lacks_asked_version, lambda line: names_version(question, [line]), len(cands)),
@@ -94,7 +97,8 @@ def _named_instead(question: str, said: Sequence[str], cands: Sequence[Candidate
 
 
 def off_type(question: str, said: Sequence[str]) -> bool:
-    """No number for "how many", no name for "who wrote", no time for "when did", no
+    """No number for "how many", no year for "what year", no name for "who wrote", no time
+    for "when did" (or "when is it scheduled"), no address of the shape asked for, no
     "Yes"/"No" and no word of what a yes/no question asks about. A version missing from the
     answer to "which version" is only looked for (:func:`retyped`), not refused: on our set's
     test half that refused an answerable question whose passages never name the version
