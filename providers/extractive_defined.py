@@ -30,9 +30,14 @@ def glossed(text: str, term: str) -> bool:
 _SAYS_MEANING = r"(?:means|shall mean|is defined as|refers to|denotes|stands for)\b"
 
 
+def _bare(term: str) -> str:
+    """The term without the quotes a question put it in ('"Larger Work"')."""
+    return term.strip().strip("\"'\u201c\u201d").strip()
+
+
 def defines(text: str, term: str) -> bool:
     """Does ``text`` say what ``term`` means ('"Larger Work" means ...', "X refers to ...")?"""
-    t = re.escape(term.strip().strip("\"'\u201c\u201d").strip())
+    t = re.escape(_bare(term))
     return bool(t) and bool(
         re.search(rf"(?<![\w-]){t}[\"'\u201d]?\)?,?\s+{_SAYS_MEANING}", text, re.I)
     )
@@ -62,7 +67,7 @@ def described_under(source_text: str, start: int, term: str) -> bool:
     if not re.search(r"\n[ \t]*\n[ \t]*$", before):
         return False
     head = re.split(r"\n[ \t]*\n", before.rstrip())[-1].strip()
-    t = term.strip().strip("\"'\u201c\u201d").strip().removesuffix("()").lower()
+    t = _bare(term).removesuffix("()").lower()
     fits = 0 < len(head) <= MAX_ENTRY_HEAD_CHARS and head.count("\n") <= 2
     # a signature ("_.noop()") makes it an entry: under a heading "Wheels" the first sentence
     # ("Except as described below, packages must not build wheels.") defines nothing

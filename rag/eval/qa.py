@@ -196,28 +196,32 @@ def _rate(hits: int, n: int) -> float:
     return round(hits / n, 4) if n else 0.0
 
 
-def _counts(outcomes: Sequence[Outcome]) -> dict[str, str]:
-    """The four figures as "hits/n" (answerable questions, but unanswerable_refused)."""
+def _tallies(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:
+    """The four figures as (hits, n): of the answerable questions, but unanswerable_refused."""
     ans = [o for o in outcomes if o.question.answerable]
     una = [o for o in outcomes if not o.question.answerable]
     return {
-        "page_in_top5": f"{sum(o.page_hit for o in ans)}/{len(ans)}",
-        "contains_gold": f"{sum(o.contains for o in ans)}/{len(ans)}",
-        "answerable_refused": f"{sum(o.refused for o in ans)}/{len(ans)}",
-        "unanswerable_refused": f"{sum(o.refused for o in una)}/{len(una)}",
+        "page_in_top5": (sum(o.page_hit for o in ans), len(ans)),
+        "contains_gold": (sum(o.contains for o in ans), len(ans)),
+        "answerable_refused": (sum(o.refused for o in ans), len(ans)),
+        "unanswerable_refused": (sum(o.refused for o in una), len(una)),
     }
+
+
+def _counts(tallies: dict[str, tuple[int, int]]) -> dict[str, str]:
+    return {key: f"{hits}/{n}" for key, (hits, n) in tallies.items()}
 
 
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """The four figures (with counts) overall, per question type and per document (whose
     counts add up, so a subset of the documents can be reported beside the whole)."""
-    counts = _counts(outcomes)
+    tallies = _tallies(outcomes)
     out: dict[str, Any] = {
         "questions": len(outcomes),
         "answerable": sum(o.question.answerable for o in outcomes),
         "unanswerable": sum(not o.question.answerable for o in outcomes),
-        **{key: _rate(*map(int, c.split("/"))) for key, c in counts.items()},
-        "counts": counts,
+        **{key: _rate(hits, n) for key, (hits, n) in tallies.items()},
+        "counts": _counts(tallies),
     }
     by_type: dict[str, dict[str, Any]] = {}
     for t in TYPES:
@@ -232,7 +236,7 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     out["by_type"] = by_type
     docs = dict.fromkeys(o.question.doc for o in outcomes)
     out["by_document"] = {
-        doc: _counts([o for o in outcomes if o.question.doc == doc]) for doc in docs
+        doc: _counts(_tallies([o for o in outcomes if o.question.doc == doc])) for doc in docs
     }
     return out
 

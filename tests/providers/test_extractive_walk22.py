@@ -25,8 +25,9 @@ WARRANTY = (
 )
 
 
-def _ask(question: str, text: str, name: str) -> str:
-    sure = RefusalModel(weights={}, bias=3.0, threshold=0.45)
+def _ask(question: str, text: str, name: str, bias: float = 3.0) -> str:
+    """The answer over one passage; ``bias=-3.0``: the model alone refuses (a rescue answers)."""
+    sure = RefusalModel(weights={}, bias=bias, threshold=0.45)
     provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure)
     src = Source(1, name, 1, text, chunk_id=f"{name}:0")
     req = Request(messages=[Message("user", question)], question=question, sources=[src])
@@ -84,14 +85,9 @@ def test_a_term_glossed_in_brackets_answers_what_it_is() -> None:
     assert not glossed("Intune (2019) is used for phones.", "Intune")  # a year, no gloss
     assert not glossed("We use the Authenticator app from Duo.", "Duo")
     faq = f"Q: Can I use my own phone?\nA: Yes. {said}\n"
-    sure_not = RefusalModel(weights={}, bias=-3.0, threshold=0.45)  # the model alone refuses
-    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure_not)
-    src = Source(1, "faq.md", 1, faq, chunk_id="faq:0")
 
     def ask(q: str) -> str:
-        return provider.generate(
-            Request(messages=[Message("user", q)], question=q, sources=[src])
-        ).text
+        return _ask(q, faq, "faq.md", bias=-3.0)  # the model alone refuses
 
     assert ask("What is Intune?").startswith("Personal phones may be enrolled in Intune")
     assert ask("What is Duo?").startswith("I don't have enough information")
@@ -108,14 +104,9 @@ def test_a_term_an_entry_says_the_meaning_of_answers_what_it_means() -> None:
     assert defines("The term convey refers to any kind of propagation.", "convey")
     assert not defines("A Larger Work is built from parts.", "Larger Work")  # no meaning said
     licence = f'1. Definitions\n\n{entry}\n\n1.8. "License" means this document.\n'
-    sure_not = RefusalModel(weights={}, bias=-3.0, threshold=0.45)  # the model alone refuses
-    provider = ExtractiveProvider(embed=FakeEmbedder().embed, refusal=sure_not)
-    src = Source(1, "mpl.txt", 1, licence, chunk_id="mpl:0")
 
     def ask(q: str) -> str:
-        return provider.generate(
-            Request(messages=[Message("user", q)], question=q, sources=[src])
-        ).text
+        return _ask(q, licence, "mpl.txt", bias=-3.0)  # the model alone refuses
 
     assert '"Larger Work" means a work that combines' in ask('What does "Larger Work" mean?')
     assert ask("What does Smaller Work mean?").startswith("I don't have enough information")
