@@ -45,11 +45,19 @@ class OcrError(Exception):
     """A page could not be OCR'd; the message is one line for the user."""
 
 
+# A word Tesseract read and where: (word, left, top, right, bottom) in pixels of the page
+# rendered at ``DPI``, the page as shown (its /Rotate applied).
+WordBox = tuple[str, int, int, int, int]
+
+
 @dataclass(frozen=True)
 class OcrResult:
     text: str
     confidence: float  # mean word confidence, 0-100
     words: int
+    # In reading order (the order of ``text``), for highlighting a cited sentence on the
+    # page image. Empty for results cached before the boxes were kept.
+    boxes: tuple[WordBox, ...] = ()
 
 
 # Tesseract reads the thousands commas of a scanned ledger as full stops: "37.499.96" for
@@ -81,6 +89,12 @@ def ocr_pdf_page(pdf: Any, index: int, cache_dir: Path | None) -> OcrResult | No
     result = ocr_image(image)
     _cache_put(cache_dir, key, result)
     return result
+
+
+def cached_pdf_page(pdf: Any, index: int, cache_dir: Path) -> OcrResult | None:
+    """What Tesseract read on page ``index`` when it was ingested, from the cache only (a
+    preview must not wait 15-30 s for Tesseract); ``None`` if the page was never OCR'd."""
+    return _cache_get(cache_dir, _key(render(pdf, index)))
 
 
 def render(pdf: Any, index: int, dpi: int = DPI) -> Any:
@@ -137,8 +151,9 @@ def ocr_image(image: Any) -> OcrResult:
 
 
 def parse_tsv(tsv: str) -> OcrResult:
-    """Text (lines joined by newlines, paragraphs by blank lines) and mean word confidence."""
-    lines: dict[tuple[int, int, int], list[str]] = {}
+    """Text (lines joined by newlines, paragraphs by blank lines), mean word confidence and
+    each word's box."""
+    lines: dict[tuple[int, int, int], list[WordBox]] = {}
     confidences: list[float] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         word = (row.get("text") or "").strip()
@@ -147,20 +162,24 @@ def parse_tsv(tsv: str) -> OcrResult:
         try:
             conf = float(row.get("conf") or -1)
             key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+            left, top = int(row["left"]), int(row["top"])
+            box = (word, left, top, left + int(row["width"]), top + int(row["height"]))
         except (KeyError, ValueError):
             continue
         confidences.append(conf)
-        lines.setdefault(key, []).append(word)
+        lines.setdefault(key, []).append(box)
     out: list[str] = []
+    boxes: list[WordBox] = []
     last: tuple[int, int] | None = None
     for (block, par, _line), words in sorted(lines.items()):
         if last is not None and (block, par) != last:
             out.append("")
-        out.append(" ".join(words))
+        out.append(" ".join(w[0] for w in words))
+        boxes.extend(words)
         last = (block, par)
     valid = [c for c in confidences if c >= 0]
     mean = sum(valid) / len(valid) if valid else 0.0
-    return OcrResult("\n".join(out), mean, len(confidences))
+    return OcrResult("\n".join(out), mean, len(confidences), tuple(boxes))
 
 
 def _cache_path(cache_dir: Path, key: str) -> Path:
@@ -172,7 +191,10 @@ def _cache_get(cache_dir: Path | None, key: str) -> OcrResult | None:
         return None
     try:
         data = json.loads(_cache_path(cache_dir, key).read_text(encoding="utf-8"))
-        return OcrResult(str(data["text"]), float(data["confidence"]), int(data["words"]))
+        boxes = tuple(
+            (str(w), int(a), int(b), int(c), int(d)) for w, a, b, c, d in data.get("boxes", ())
+        )
+        return OcrResult(str(data["text"]), float(data["confidence"]), int(data["words"]), boxes)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -186,7 +208,12 @@ def _cache_put(cache_dir: Path | None, key: str, result: OcrResult) -> None:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(
             json.dumps(
-                {"text": result.text, "confidence": result.confidence, "words": result.words}
+                {
+                    "text": result.text,
+                    "confidence": result.confidence,
+                    "words": result.words,
+                    "boxes": result.boxes,
+                }
             ),
             encoding="utf-8",
         )

@@ -111,7 +111,7 @@ class Engine:
             chunk_overlap=settings.chunk_overlap,
             contextual=settings.contextual_chunks,
             max_file_bytes=int(settings.max_file_mb * 1_000_000),
-            ocr_cache_dir=settings.index_dir / "ocr-cache",
+            ocr_cache_dir=settings.ocr_cache_dir,
         )
         # the answerer's and the grounding check's sentence vectors, kept across questions
         self.vectors = EmbedCache(self.embedder.embed, dim=self.embedder.dim)

@@ -189,22 +189,57 @@ def _render(path: str, mtime: float, page: int, scale: float) -> tuple[bytes, tu
     return buf.getvalue(), tuple(chars), tuple(boxes)
 
 
+@lru_cache(maxsize=16)
+def _ocr_render(path: str, mtime: float, page: int, cache_dir: str) -> tuple[tuple, tuple]:
+    """What Tesseract read on the page at ingest (characters, boxes in points); cached per
+    file version like :func:`_render`."""
+    import pypdfium2 as pdfium
+
+    from rag.preview_ocr import ocr_layer
+
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(path)
+        try:
+            chars, boxes = ocr_layer(pdf, page - 1, Path(cache_dir))
+        finally:
+            pdf.close()
+    return tuple(chars), tuple(boxes)
+
+
+def _locate_boxes(
+    path: str, mtime: float, page: int, sentence: str, ocr_cache: str | None, scale: float
+) -> list[tuple[float, float, float, float]]:
+    """The line boxes of ``sentence``: from the page's text layer, else (a scanned page) from
+    the words Tesseract read there at ingest."""
+    _png, chars, boxes = _render(path, mtime, page, scale)
+    idx = locate(chars, sentence)
+    if not idx and ocr_cache is not None:
+        chars, boxes = _ocr_render(path, mtime, page, ocr_cache)
+        idx = locate(chars, sentence)
+    return line_boxes([boxes[i] for i in idx])
+
+
 @lru_cache(maxsize=64)
 def _highlighted(
-    path: str, mtime: float, page: int, sentences: tuple[str, ...], scale: float
+    path: str,
+    mtime: float,
+    page: int,
+    sentences: tuple[str, ...],
+    scale: float,
+    ocr_cache: str | None = None,
 ) -> PagePreview:
     from PIL import Image, ImageDraw
 
-    png, chars, boxes = _render(path, mtime, page, scale)
+    png, _chars, _boxes = _render(path, mtime, page, scale)
     image = Image.open(io.BytesIO(png)).convert("RGBA")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     found = 0
     drawn: list[tuple[int, int, int, int]] = []
     for sentence in sentences:
-        idx = locate(chars, sentence)
-        found += bool(idx)
-        for left, top, right, bottom in line_boxes([boxes[i] for i in idx]):
+        lines = _locate_boxes(path, mtime, page, sentence, ocr_cache, scale)
+        found += bool(lines)
+        for left, top, right, bottom in lines:
             box = (
                 round((left - _PAD) * scale),
                 round((top - _PAD) * scale),
@@ -234,11 +269,18 @@ def _trim(image: Any, margin: int) -> tuple[Any, tuple[int, int]]:
 
 
 def page_preview(
-    path: str | Path, page: int, sentences: Sequence[str], scale: float = DEFAULT_SCALE
+    path: str | Path,
+    page: int,
+    sentences: Sequence[str],
+    *,
+    scale: float = DEFAULT_SCALE,
+    ocr_cache_dir: Path | None = None,
 ) -> PagePreview:
-    """Page ``page`` (physical, 1-based) of the PDF with ``sentences`` highlighted."""
+    """Page ``page`` (physical, 1-based) of the PDF with ``sentences`` highlighted; with
+    ``ocr_cache_dir`` (ingest's OCR cache) a scanned page's sentences are boxed too."""
     p = Path(path)
-    return _highlighted(str(p), p.stat().st_mtime, page, tuple(sentences), scale)
+    cache = None if ocr_cache_dir is None else str(ocr_cache_dir)
+    return _highlighted(str(p), p.stat().st_mtime, page, tuple(sentences), scale, cache)
 
 
 CLOSE_UP_MARGIN = 48  # pixels above and below the highlighted lines: a line or two of context

@@ -245,6 +245,12 @@ class Settings(BaseSettings):
     def state_dir(self) -> Path:
         return self.index_dir / "state"
 
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """What Tesseract read, by page-image hash: ingest never OCRs a page twice, and the
+        page preview boxes a scanned page's sentences from the words kept there."""
+        return self.index_dir / "ocr-cache"
+
     def provider_keys_and_urls(self) -> tuple[dict[str, list[SecretStr]], dict[str, str]]:
         return _keys_and_urls(self)
 

@@ -249,7 +249,9 @@ def _readable_image(png: bytes, width: int, alt: str, key: str) -> None:
 
 
 def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str) -> None:
-    pv = page_preview(path, page, sentences)
+    from ui.state import get_settings
+
+    pv = page_preview(path, page, sentences, ocr_cache_dir=get_settings().ocr_cache_dir)
     strip = close_up(pv)  # on a long page: the highlighted lines first, the page on demand
     if strip is None:
         _readable_image(pv.png, pv.width, f"Page {page} of {name}", key)
@@ -262,7 +264,8 @@ def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str
     if pv.found < pv.wanted:
         st.caption(
             f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "
-            "text layer (scanned or unusual fonts), so they are not highlighted."
+            "text (an unusual font, or a page read by OCR before this version kept word "
+            "positions: remove and add the file again), so they are not highlighted."
         )
 
 
