@@ -38,6 +38,7 @@ def migrate(db: sqlite3.Connection) -> None:
     _add_within_column(db)
     _add_selection_column(db)
     _add_own_only_column(db)
+    _add_pick_column(db)
 
 
 def _add_column(db: sqlite3.Connection, table: str, column: str, definition: str) -> None:
@@ -78,3 +79,9 @@ def _add_own_only_column(db: sqlite3.Connection) -> None:
     """Migrate a database from before turns kept that they searched one's own documents by
     default: its turns read as 0 (their refusals had no such note when they were asked)."""
     _add_column(db, "turns", "own_only", "INTEGER NOT NULL DEFAULT 0")
+
+
+def _add_pick_column(db: sqlite3.Connection) -> None:
+    """Migrate a database from before conversations kept the provider picked after their last
+    question: NULL, so a reopened one goes on with its last question's provider, as it did."""
+    _add_column(db, "conversations", "provider_pick", "TEXT")

@@ -199,7 +199,8 @@ class ConversationStore:
             )
             db.execute(
                 "UPDATE conversations SET updated = ?, title = CASE WHEN title = "
-                "'New conversation' THEN ? ELSE title END, within_docs = ? WHERE id = ?",
+                "'New conversation' THEN ? ELSE title END, within_docs = ?, "
+                "provider_pick = NULL WHERE id = ?",
                 (now, title_from(question), scope or ALL_DOCUMENTS, conversation_id),
             )
 
@@ -218,6 +219,30 @@ class ConversationStore:
                 "UPDATE conversations SET within_docs = ? WHERE id = ? AND owner IS ?",
                 (dump(within, within_names) or ALL_DOCUMENTS, conversation_id, owner),
             )
+
+    def save_pick(
+        self, conversation_id: str, provider: str, model: str, owner: str | None = None
+    ) -> None:
+        """Record "Answer with" as the conversation is left at, changed without asking:
+        reopening it goes on with this, not with its last question's provider (the next
+        question's turn clears it). Not the owner's: nothing happens."""
+        with self._db() as db:
+            db.execute(
+                "UPDATE conversations SET provider_pick = ? WHERE id = ? AND owner IS ?",
+                (json.dumps([provider, model]), conversation_id, owner),
+            )
+
+    def pick(self, conversation_id: str, owner: str | None = None) -> tuple[str, str] | None:
+        """The (provider, model) recorded by :meth:`save_pick` since the last question."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT provider_pick FROM conversations WHERE id = ? AND owner IS ?",
+                (conversation_id, owner),
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        provider, model = json.loads(row[0])
+        return str(provider), str(model)
 
     def within(self, conversation_id: str, owner: str | None = None) -> Scope | None:
         """The "Ask within" selection the conversation was left at; None when none was

@@ -35,6 +35,7 @@ from rag.settings import Settings
 from rag.workspaces import list_workspaces
 from ui import auth
 from ui.provenance import answer_notes
+from ui.state import PICK_PARAM
 from ui.text import escape_label
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,11 @@ def sync(settings: Settings) -> None:
             "cost_usd": sum(float(r["cost_usd"] or 0.0) for r in ss.costs),
             "answers": len(ss.costs),
         }
-    if "provider" not in ss:
-        _restore_provider(chosen_provider(saved))
+    # The provider: the URL's pick if it has one (ui.sidebar keeps it there), else the one the
+    # conversation was left at - a switch after its last question counts, or a reload would
+    # bring back a provider the user had left (a walk: OpenAI after switching to Extractive).
+    if "provider" not in ss and PICK_PARAM not in st.query_params:
+        _restore_provider(s.pick(wanted, owner) or chosen_provider(saved))
 
 
 def _open_workspace_of(settings: Settings, workspace: str) -> None:
@@ -154,6 +158,19 @@ def save_within(settings: Settings, within: Sequence[str], indexed: Mapping[str,
         )
     except Exception:  # a lost selection must never cost the page
         log.exception("could not save the Ask within selection")
+
+
+def remember_pick(settings: Settings) -> None:
+    """Callback of "Answer with" and its model picker: keep the open conversation's pick."""
+    ss = st.session_state
+    conversation_id, name = ss.get("conversation_id"), ss.get("provider")
+    if not conversation_id or not name:
+        return  # before the first answer there is no conversation: that answer records it
+    try:
+        model = ss.get(f"model_{name}") or ""
+        store(settings).save_pick(conversation_id, str(name), str(model), auth.owner())
+    except Exception:  # a lost pick must never cost the page
+        log.exception("could not save the provider pick")
 
 
 def _restore_provider(chosen: tuple[str, str] | None) -> None:

@@ -24,8 +24,11 @@ from rag.catalog import (
 from rag.llm import describe_providers
 from rag.session import Choice
 from rag.settings import Settings
+from ui.conversations import remember_pick
 from ui.state import (
     KEPT_URLS,
+    MODEL_PARAM,
+    PICK_PARAM,
     keys_from_elsewhere,
     secret_keys,
     session_base_urls,
@@ -163,11 +166,6 @@ def _keyed_info(spec: str) -> ProviderInfo | None:
     return info if info is not None and info.requires_key else None
 
 
-# The URL parameter that keeps "Answer with" across a reload (a provider's name).
-PICK_PARAM = "answer_with"
-MODEL_PARAM = "model"
-
-
 def _pick_provider(
     settings: Settings, infos: dict[str, ProviderInfo], rows: dict[str, dict[str, Any]]
 ) -> str:
@@ -197,6 +195,8 @@ def _pick_provider(
             option_label(infos[n], settings, rows.get(n, {})) if n in infos else str(n)
         ),
         key="provider",
+        on_change=remember_pick,
+        args=(settings,),
         help="Which model writes the answer. Extractive quotes the best source sentences, "
         "needs no key and never fails.",
     )
@@ -231,7 +231,14 @@ def _pick_model(p: ProviderInfo, settings: Settings, rows: dict[str, dict[str, A
             from ui import ollama
 
             options = ollama.model_options(settings, options)
-        picked = st.selectbox("Model", options, key=f"model_{p.name}", accept_new_options=True)
+        picked = st.selectbox(
+            "Model",
+            options,
+            key=f"model_{p.name}",
+            accept_new_options=True,
+            on_change=remember_pick,
+            args=(settings,),
+        )
         return str(picked) if picked else None
     # A server of the user's (llama.cpp, vLLM, LM Studio): where it is, and a model name
     # typed as the server knows it - there is no list of its models to pick from.

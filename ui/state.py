@@ -163,6 +163,9 @@ def keys_from_elsewhere(settings: Settings) -> set[str]:
 # Base URLs typed in the sidebar, by provider name: the field's own state goes while the
 # field is not drawn (ui/sidebar.py keeps a copy here).
 KEPT_URLS = "typed_base_urls"
+# The URL parameters that keep "Answer with" (a provider's name) and its model across a reload.
+PICK_PARAM = "answer_with"
+MODEL_PARAM = "model"
 
 
 def session_base_urls() -> dict[str, str]:
