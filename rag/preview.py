@@ -48,6 +48,7 @@ class PagePreview:
     boxes: tuple[tuple[int, int, int, int], ...]  # (left, top, right, bottom) in pixels
     found: int  # sentences located on the page
     wanted: int
+    scanned: bool = False  # no text layer: what is boxed comes from OCR at ingest
 
 
 def _norm_chars(chars: Sequence[str]) -> tuple[str, list[int]]:
@@ -212,11 +213,20 @@ def _locate_boxes(
     """The line boxes of ``sentence``: from the page's text layer, else (a scanned page) from
     the words Tesseract read there at ingest."""
     _png, chars, boxes = _render(path, mtime, page, scale)
-    idx = locate(chars, sentence)
+    idx = locate(chars, sentence) or locate(chars, table_row_values(sentence))
     if not idx and ocr_cache is not None:
         chars, boxes = _ocr_render(path, mtime, page, ocr_cache)
-        idx = locate(chars, sentence)
+        idx = locate(chars, sentence) or locate(chars, table_row_values(sentence))
     return line_boxes([boxes[i] for i in idx])
+
+
+def table_row_values(sentence: str) -> str:
+    """A table row as indexed ("Texas | Permit: 21,550 | Handgun: 56,941") as the page
+    prints it: the cells' values in order, without the column names ingest put before them
+    ("Texas 21,550 56,941"). Not a table row: ""."""
+    if " | " not in sentence:
+        return ""
+    return " ".join(cell.rpartition(": ")[2] for cell in sentence.split(" | "))
 
 
 @lru_cache(maxsize=64)
@@ -230,7 +240,7 @@ def _highlighted(
 ) -> PagePreview:
     from PIL import Image, ImageDraw
 
-    png, _chars, _boxes = _render(path, mtime, page, scale)
+    png, chars, _boxes = _render(path, mtime, page, scale)
     image = Image.open(io.BytesIO(png)).convert("RGBA")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -252,7 +262,10 @@ def _highlighted(
     drawn = [(a - dx, b - dy, c - dx, d - dy) for a, b, c, d in drawn]
     buf = io.BytesIO()
     out.save(buf, format="PNG", optimize=True)
-    return PagePreview(buf.getvalue(), out.width, out.height, tuple(drawn), found, len(sentences))
+    scanned = not any(c.strip() for c in chars)
+    return PagePreview(
+        buf.getvalue(), out.width, out.height, tuple(drawn), found, len(sentences), scanned
+    )
 
 
 def _trim(image: Any, margin: int) -> tuple[Any, tuple[int, int]]:

@@ -262,11 +262,14 @@ def _pdf_preview(path: str, page: int, sentences: list[str], name: str, key: str
             # skipped it), and on a phone fitting the screen with its own zoom
             _readable_image(pv.png, pv.width, f"Page {page} of {name}", f"{key}_whole")
     if pv.found < pv.wanted:
-        st.caption(
-            f"{pv.wanted - pv.found} of {pv.wanted} sentences could not be found in the page's "
-            "text (an unusual font, or a page read by OCR before this version kept word "
-            "positions: remove and add the file again), so they are not highlighted."
+        where = (
+            "what OCR read on this scanned page (a page read before word positions were kept: "
+            "remove the file and add it again)"
+            if pv.scanned
+            else "the page's text layer (an unusual font or layout)"
         )
+        missing = f"{pv.wanted - pv.found} of {pv.wanted} sentences"
+        st.caption(f"{missing} could not be found in {where}, so they are not highlighted.")
 
 
 def _text_preview(path: str, s: Source, sentences: list[str]) -> None:

@@ -15,6 +15,7 @@ from rag.preview import (
     locate,
     page_preview,
     passage_context,
+    table_row_values,
 )
 
 SENTENCE = "The launch budget is 80,000 dollars."
@@ -131,6 +132,20 @@ def test_the_ocrd_senate_page_is_boxed_on_the_cited_row(shared_pdfs: Path) -> No
     assert bottom - top < 20 and right - left > 200  # one printed row, read left to right
     paper, ink = _covers_text(pv.png, pv.boxes[0])
     assert paper > 0.15 and ink > 100  # small dense print: less paper between letters
+
+
+def test_a_table_row_is_boxed_by_its_values_as_the_page_prints_them(shared_pdfs: Path) -> None:
+    """Ingest indexes a NICS row with its column names ("Texas | Permit: 21,550 | ..."); the
+    page prints the values alone, so the row matched nothing and a walk saw no highlight."""
+    assert table_row_values("Texas | Permit: 21,550 | Long Gun: 51,670") == "Texas 21,550 51,670"
+    assert table_row_values("A sentence: with a colon.") == ""
+    row = "Texas | Permit: 21,550 | Handgun: 56,941 | Long Gun: 51,670 | *Other: 2,532"
+    pv = page_preview(shared_pdfs / "nics-background-checks-2015-11.pdf", 1, [row])
+    assert pv.found == 1 and len(pv.boxes) == 1 and not pv.scanned
+    left, top, right, bottom = pv.boxes[0]
+    assert bottom - top < 20 and right - left > 150  # one printed row, its first cells
+    _paper, ink = _covers_text(pv.png, pv.boxes[0])
+    assert ink > 100
 
 
 def test_passage_context_cuts_at_words() -> None:

@@ -40,7 +40,7 @@ def test_a_scanned_pages_sentences_are_boxed_where_they_are_drawn(
     pdf, cache = scan
     starts, awarded = LINES[2], LINES[3]
     pv = page_preview(pdf, 2, [starts, awarded], ocr_cache_dir=cache)
-    assert (pv.found, pv.wanted) == (2, 2)
+    assert (pv.found, pv.wanted, pv.scanned) == (2, 2, True)
     (first, second) = pv.boxes  # one line each, in the order asked
     step = second[1] - first[1]
     assert abs(step - LINE_STEP_PT * 1.5) < 4, pv.boxes  # the next drawn line, at scale 1.5
