@@ -37,10 +37,32 @@ _AND_THE = re.compile(
 )
 
 
+# "What is the warranty period?" asks how long the warranty is: "period" is how it asks, not
+# what the documents say. A walk was refused "mention warranty, but not period" by the FAQ
+# whose "Every robot has a two-year warranty" answered "How long is the warranty?".
+_SPAN_OF = re.compile(
+    r"^\s*what(?:'s|\s+is|\s+was)\s+(?:the\s+|its\s+|their\s+)?(?P<topic>[^?]+?)\s+"
+    r"(?:period|duration|length|time\s*frame)\s*(?P<rest>(?:for|of|on|in)\s+[^?]+?)?\s*\?\s*$",
+    re.I,
+)
+
+_DETERMINERS = frozenset(["the", "its", "their", "a", "an", "this", "that"])  # "the length of"
+
+
+def _common_noun(topic: str) -> bool:
+    """A thing that lasts ("warranty", "notice"), not a determiner ("the length of ...") nor
+    a named era ("What is the Edo period?" asks what it was, not how long)."""
+    return topic.lower() not in _DETERMINERS and topic == topic.lower()
+
+
 def as_question(text: str) -> str:
     """``text`` as a question: "Tell me about the warranty." -> "What is the warranty?",
     "Explain how expenses are claimed." -> "How expenses are claimed?", "And the price?
-    (Carrier R2)" -> "What is the price? (Carrier R2)"; anything else as is."""
+    (Carrier R2)" -> "What is the price? (Carrier R2)", "What is the warranty period?" ->
+    "How long is the warranty?"; anything else as is."""
+    if (m := _SPAN_OF.match(text)) and _common_noun(m.group("topic")):
+        rest = f" {m.group('rest')}" if m.group("rest") else ""
+        return f"How long is the {m.group('topic')}{rest}?"
     if m := _AND_THE.match(text):
         carried = m.group("carried")
         return _what_is(m.group("topic")) + (f" {carried}" if carried else "")

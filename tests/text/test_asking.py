@@ -29,6 +29,14 @@ from text.asking import as_question, plain_question
         ("And the price? (Carrier R2)", "What is the price? (Carrier R2)"),
         ("what about its receipts?", "What are its receipts?"),
         ("And in Paris?", "And in Paris?"),
+        # a span asked for by its name: "period" is how it asks, not what the documents say
+        ("What is the warranty period?", "How long is the warranty?"),
+        ("What's the notice period for managers?", "How long is the notice for managers?"),
+        ("What is the cable length?", "How long is the cable?"),
+        ("What is the length of the cable?", "What is the length of the cable?"),
+        ("What is the period?", "What is the period?"),
+        ("What is the wavelength?", "What is the wavelength?"),
+        ("What was the Edo period?", "What was the Edo period?"),  # an era, not a span
     ],
 )
 def test_an_instruction_is_read_as_its_question(request_: str, question: str) -> None:
