@@ -311,8 +311,7 @@ def close_up(pv: PagePreview, margin: int = CLOSE_UP_MARGIN) -> bytes | None:
         return None
     first, last = min(b[1] for b in pv.boxes), max(b[3] for b in pv.boxes)
     gray = Image.open(io.BytesIO(pv.png)).convert("L")
-    rows = gray.tobytes()  # one byte per pixel, row after row
-    blank = [min(rows[y * pv.width : (y + 1) * pv.width]) >= 245 for y in range(pv.height)]
+    blank = _between_lines(gray, max(0, first - margin), min(pv.height, last + margin))
     top = max(0, first - margin)
     while top < first and not blank[top]:  # not through a line: down to the gap under it
         top += 1
@@ -324,6 +323,23 @@ def close_up(pv: PagePreview, margin: int = CLOSE_UP_MARGIN) -> bytes | None:
     buf = io.BytesIO()
     Image.open(io.BytesIO(pv.png)).crop((0, top, pv.width, bottom)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+_INK = 160  # darker than this is print; lighter is paper, cell shading or anti-aliasing
+
+
+def _between_lines(gray: Any, start: int, end: int) -> list[bool]:
+    """Per pixel row of ``gray``: does it run between lines of print? A row with no ink, or
+    (in a table) no ink but the table's vertical rules - columns inked in most rows of
+    ``start:end``. A NICS row's close-up was the row alone, 12 px, without the rows around
+    it: every row of a ruled, shaded table had held a dark or shaded pixel."""
+    import numpy as np
+
+    pixels = np.asarray(gray)
+    ink = pixels < _INK
+    rules = ink[start:end].mean(axis=0) > 0.8 if end > start else np.zeros(ink.shape[1], bool)
+    clear = ~ink[:, ~rules].any(axis=1) | (pixels.min(axis=1) >= 245)
+    return [bool(c) for c in clear.tolist()]
 
 
 def is_pdf(path: str | Path) -> bool:

@@ -146,6 +146,12 @@ def test_a_table_row_is_boxed_by_its_values_as_the_page_prints_them(shared_pdfs:
     assert bottom - top < 20 and right - left > 150  # one printed row, its first cells
     _paper, ink = _covers_text(pv.png, pv.boxes[0])
     assert ink > 100
+    # its close-up shows the rows around it, not the row alone (12 px: the table's rules and
+    # shading left no blank pixel row to cut at)
+    from rag.preview import close_up
+
+    strip = Image.open(io.BytesIO(close_up(pv) or b""))
+    assert strip.height > 4 * (bottom - top)
 
 
 def test_passage_context_cuts_at_words() -> None:
