@@ -132,12 +132,15 @@ def health_rows(
             continue
         errors = {k: v for k, v in (m.get("errors") or {}).items() if v}
         skipped = errors.pop("no_key", 0)
+        # refused by the open breaker: never sent, so no error of its own ("Errors: paused ×1,
+        # unreachable ×1" counted one failure twice, a walk found)
+        held = errors.pop("circuit_open", 0)
         n_err = sum(errors.values())
         if n_err:
             kinds = ", ".join(f"{_error_words(label, k)} ×{v}" for k, v in sorted(errors.items()))
             state = f"Errors: {kinds}"
         else:
-            state = "OK" if int(m.get("calls") or 0) > skipped else "Not used yet"
+            state = "OK" if int(m.get("calls") or 0) > skipped + held else "Not used yet"
         breaker = str(s.get("breaker", "n/a"))
         if breaker in ("open", "half_open"):
             state = BREAKER_WORDS[breaker] + (f" ({state})" if n_err else "")
@@ -146,6 +149,8 @@ def health_rows(
             # a sentence of its own: after "Errors: unreachable ×1" a "; skipped" read as one more
             # error kind (a walk), though a question skipped for want of a key was never sent
             state = f"Skipped {no_key}" if state == "Not used yet" else f"{state}. Skipped {no_key}"
+        if held:
+            state = f"{state}. Skipped ×{held} while paused"
         p50 = m.get("p50_ms")
         successes = int(m.get("successes") or 0)
         rows.append(
@@ -154,7 +159,7 @@ def health_rows(
                 state,
                 int(m.get("calls") or 0),
                 n_err,
-                skipped,
+                skipped + held,
                 round(p50) if p50 is not None and successes else None,
             )
         )

@@ -132,6 +132,19 @@ def test_a_missing_key_is_a_skipped_question_not_a_rejected_key() -> None:
     assert "rejected" in health_rows({"x:y": {"calls": 1, "errors": {"auth": 1}}}, [])[0]["status"]
 
 
+def test_a_question_the_open_breaker_held_back_is_skipped_not_an_error() -> None:
+    """A walk: one unreachable question opened the breaker, the next was held back, and the
+    table read "Paused after repeated failures (Errors: paused ×1, unreachable ×1)"."""
+    snapshot = {
+        "openai:gpt-4o-mini": {"calls": 2, "errors": {"connection": 1, "circuit_open": 1}},
+    }
+    (row,) = health_rows(snapshot, [{**KEYED, "breaker": "open"}], {"openai": True})
+    assert row["status"] == (
+        "Paused after repeated failures (Errors: unreachable ×1). Skipped ×1 while paused"
+    )
+    assert (row["questions"], row["errors"], row["skipped"]) == (2, 1, 1)
+
+
 def test_a_missing_ollama_model_is_said_as_such_not_not_configured() -> None:
     # Ollama's 404 'model "mistral:7b" not found' is a ModelNotFoundError (kind "config").
     snapshot = {
