@@ -126,7 +126,8 @@ def _seconds(latency_ms: float, attempts: Sequence[Attempt]) -> str:
     after a timeout the bare total read as the time the provider that answered took."""
     failed = [a for a in attempts if a.error and a.error != SENSITIVE_SKIP]
     waited = sum(a.latency_ms for a in failed)
-    total = f"{latency_ms / 1000:.1f} s"
+    # "0.0 s" read as a broken timer (a walk, on a question asked again): say it was quick
+    total = f"{latency_ms / 1000:.1f} s" if latency_ms >= 50 else "under 0.1 s"
     if waited < 50:  # skipped without a call (no key, paused): nothing was waited for
         return total
     names = list(dict.fromkeys(name_of(a.provider) for a in failed if a.latency_ms >= 50))

@@ -149,3 +149,11 @@ def test_the_time_under_an_answer_names_the_wait_for_a_failed_provider(
     assert line, text
     total, waited = float(line.group(1)), float(line.group(2))
     assert 0.9 <= waited <= total
+
+
+def test_an_instant_answer_says_under_a_tenth_of_a_second_not_zero() -> None:
+    """A walk read "0.0 s" under a question asked again as a broken timer."""
+    from ui.notes import meta_line
+
+    assert " · under 0.1 s · " in meta_line("extractive", "extractive", 12.0, 0, 0.0, False)
+    assert " · 0.4 s · " in meta_line("extractive", "extractive", 420.0, 0, 0.0, False)
