@@ -64,13 +64,18 @@ def _restored_words(before: dict[str, Any]) -> str:
         whose = (
             "this conversation's answers from before it was reopened"
             if here
-            else "the earlier answers of a conversation this session reopened"
+            else "the earlier answers of a conversation reopened earlier in this session"
         )
         return f"Includes {money(before['cost_usd'])} ({before['tokens']:,} tokens) for {whose}."
     n = int(before.get("answers") or 0)
     answers = f"{n} answer{'' if n == 1 else 's'}"
-    whose = "this conversation had" if here else "a conversation this session reopened had"
-    return f"Includes the {answers} {whose} before it was reopened (none paid for)."
+    if here:
+        return (
+            f"Includes the {answers} this conversation had before it was reopened (none paid for)."
+        )
+    # "the 18 answers a conversation this session reopened had before it was reopened" was
+    # hard to follow (a walk)
+    return f"Includes {answers} of a conversation reopened earlier in this session (none paid for)."
 
 
 def _budget(settings: Settings, usage: UsageTracker, totals: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from tests.ui.conftest import APP, ask, page_text, use_openai
 pytestmark = pytest.mark.integration
 
 THIS = "for this conversation's answers from before it was reopened"
-OTHER = "for the earlier answers of a conversation this session reopened"
+OTHER = "for the earlier answers of a conversation reopened earlier in this session"
 
 
 def test_the_reopened_cost_note_names_its_conversation(
@@ -53,4 +53,6 @@ def test_free_answers_of_a_reopened_conversation_are_said_to_be_in_the_count(
     text = page_text(again)
     assert "Includes the 1 answer this conversation had before it was reopened" in text, text
     again.button(key="conv_new").click().run()
-    assert "a conversation this session reopened had before it was reopened" in page_text(again)
+    assert "Includes 1 answer of a conversation reopened earlier in this session" in page_text(
+        again
+    )
