@@ -100,13 +100,33 @@ def _pieces(
         if len(offs) <= max_tokens:
             pieces.append((s, e, max(1, len(offs)), ids))
             continue
-        # Over-long sentence (tables, run-on text): cut at word-piece boundaries.
-        for i in range(0, len(offs), max_tokens):
-            window = offs[i : i + max_tokens]
-            cut_end = e if i + max_tokens >= len(offs) else s + offs[i + max_tokens][0]
-            part = None if ids is None else ids[i : i + max_tokens]
-            pieces.append((s + window[0][0], cut_end, len(window), part))
+        # Over-long sentence (tables, OCR'd ledgers, run-on text): cut between lines where
+        # one ends in the window's second half, else between words, else at a word piece.
+        i = 0
+        while i < len(offs):
+            j = _cut(text[s:e], offs, i, max_tokens)
+            cut_end = e if j >= len(offs) else s + offs[j][0]
+            part = None if ids is None else ids[i:j]
+            pieces.append((s + offs[i][0], cut_end, j - i, part))
+            i = j
     return pieces
+
+
+def _cut(sentence: str, offs: Sequence[tuple[int, int]], i: int, max_tokens: int) -> int:
+    """Where the window of word pieces from ``i`` ends: at most ``max_tokens`` on, moved back
+    to the start of a line, else of a word, in the window's second half. A cut at a word
+    piece put "34 06/04/2019 ..." (the end of "DHAW20190034") at the head of a senate
+    ledger's chunk, the text users are shown."""
+    end = i + max_tokens
+    if end >= len(offs):
+        return len(offs)
+    floor = i + max_tokens // 2
+    gaps = [(k, sentence[offs[k - 1][1] : offs[k][0]]) for k in range(end, floor, -1)]
+    for want in ("\n", " "):
+        for k, gap in gaps:
+            if want in gap or (want == " " and gap and not gap.strip()):
+                return k
+    return end
 
 
 def _chunk_ids(text: str, pieces: Sequence[_Piece]) -> tuple[int, ...] | None:
