@@ -48,9 +48,11 @@ def _rates(rows: list[dict[str, str]]) -> dict[str, float]:
 
 FIRST_DOCUMENTS = ("fontconfig-user.pdf", "shared-mime-info-spec.pdf", "zlib_how.html")
 
-# Measured 2026-12-03 in this configuration (the test half's six documents indexed alone):
-# page in top 5 0.948 (109/115), contains 0.513 (59/115), answerable refused 0.183 (21/115),
-# unanswerable refused 0.619 (26/42); the first three documents 47/76, 7/76, 14/21. Each
-# threshold leaves about two questions of slack (one on the first three documents).
-GATE = {"contains_gold": 0.49, "answerable_refused": 0.20, "unanswerable_refused": 0.57}
-GATE_FIRST = {"contains_gold": 0.60, "answerable_refused": 0.11, "unanswerable_refused": 0.61}
+# Measured 2026-12-03 10:20 UTC in this configuration (the test half's six documents indexed
+# alone), after the twenty-eighth pass's chunk cut (bench/README): page in top 5 0.948
+# (109/115), contains 0.504 (58/115; 59 before the cut), answerable refused 0.183 (21/115),
+# unanswerable refused 0.619 (26/42); the first three documents 46/76 (47 before), 7/76,
+# 14/21. Each threshold leaves about two questions of slack (one on the first three
+# documents); the contains thresholds moved down by the one question the cut cost.
+GATE = {"contains_gold": 0.48, "answerable_refused": 0.20, "unanswerable_refused": 0.57}
+GATE_FIRST = {"contains_gold": 0.59, "answerable_refused": 0.11, "unanswerable_refused": 0.61}
