@@ -31,8 +31,9 @@ def test_token_id_fed_vectors_equal_text_fed(tmp_path_factory: pytest.TempPathFa
         "Low impact systems need a baseline of security controls. The Framework Core is a "
         "set of cybersecurity activities. Aspirin reduces the risk of heart attack. "
     ) * 24
-    # No full stop: an over-long sentence, cut by windows inside words (ids unknown there).
-    run_on = " ".join(f"pneumonoultramicroscopic{i}silicovolcanoconiosis" for i in range(60))
+    # No full stop and no space (a long path or URL): an over-long sentence cut by word pieces,
+    # inside its words (ids unknown there); one with spaces is cut between words.
+    run_on = "/".join(f"pneumonoultramicroscopic{i}silicovolcanoconiosis" for i in range(60))
     long_title = "A Very Long Title About Federal Information Systems And Security Controls" * 2
     pages = [Page(1, f"{long_title}\n\n{body}"), Page(2, run_on)]
     chunks = chunk_pages(pages, 250, 40)  # + the title: past 254 word pieces
