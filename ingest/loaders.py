@@ -76,6 +76,9 @@ class LoadReport:
     failed_pages: list[dict[str, Any]] = field(default_factory=list)  # {"page", "error"}
     tables: int = 0
     chars: int = 0
+    # of ocr_pages, those with a text layer that was not text (not a scan): a walk read
+    # "1 page OCR'd" of a PDF with text in it as a mistake
+    garbled_pages: list[int] = field(default_factory=list)
 
     def fail(self, page: int, error: str) -> None:
         self.failed_pages.append({"page": page, "error": error})

@@ -249,4 +249,6 @@ def _ocr_page(
             return layer
         return ""  # a blank page: nothing to read, nothing failed
     ctx.report.ocr_pages.append(number)
+    if why != NO_TEXT:  # a text layer that was not text
+        ctx.report.garbled_pages.append(number)
     return ocr.mended_amounts(result.text)

@@ -25,6 +25,7 @@ class FileResult:
     failed_pages: list[dict[str, Any]] = field(default_factory=list)  # {"page", "error"}
     tables: int = 0
     chars: int = 0
+    garbled_pages: list[int] = field(default_factory=list)  # of ocr_pages: unreadable text layer
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -35,3 +36,4 @@ class FileResult:
         self.failed_pages = sorted(report.failed_pages, key=lambda f: int(f["page"]))
         self.tables = report.tables
         self.chars = report.chars
+        self.garbled_pages = sorted(report.garbled_pages)

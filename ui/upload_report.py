@@ -70,6 +70,13 @@ def report_text(r: FileResult) -> str:
     extra = []
     if r.ocr_pages:
         ocr = f"OCR'd (p. {_pages_list(r.ocr_pages)})"
+        if r.garbled_pages:  # why a PDF with a text layer was OCR'd
+            why = (
+                "the text layer was unreadable"
+                if r.garbled_pages == r.ocr_pages
+                else f"p. {_pages_list(r.garbled_pages)} had an unreadable text layer"
+            )
+            ocr = f"OCR'd (p. {_pages_list(r.ocr_pages)}; {why})"
         # A scan has no text pages: "0 read as text" only made the line longer.
         extra.append(
             f"{len(r.text_pages)} read as text, {len(r.ocr_pages)} {ocr}"

@@ -19,7 +19,9 @@ def report_line(r: Any) -> str:
     """``12 pages, 40 chunks · 2 OCR'd (p. 3, 4), 1 tables, 23,456 characters; page 5 failed: why``"""
     extra = []
     if r.ocr_pages:
-        extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))})")
+        garbled = r.garbled_pages
+        why = f"; unreadable text layer: p. {', '.join(map(str, garbled))}" if garbled else ""
+        extra.append(f"{len(r.ocr_pages)} OCR'd (p. {', '.join(map(str, r.ocr_pages))}{why})")
     if r.tables:
         extra.append(_n(r.tables, "table"))
     if r.chars:

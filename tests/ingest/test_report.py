@@ -79,6 +79,7 @@ def test_a_scanned_pdf_is_answerable_extractive_with_its_page_cited(
     engine.ingestor.ocr_cache_dir = ocr_cache
     (r,) = engine.ingest([scanned_pdf(tmp_path / "harbor-scan.pdf", [LETTER, SECOND])])
     assert r.status == "added" and r.ocr_pages == [1, 2] and r.failed_pages == []
+    assert r.garbled_pages == []  # a scan: no text layer, nothing garbled
     answer = engine.ask("How far must vessels keep from the dredger?")
     assert answer.provider == "extractive" and not answer.refused
     assert "300 metres" in answer.answer
@@ -101,7 +102,7 @@ def test_the_senate_page_is_answered_with_its_amount(
     engine = Engine(settings, embedder=real_embedder)
     engine.ingestor.ocr_cache_dir = ocr_cache
     (r,) = engine.ingest([shared_pdfs / "senate-expenditures.pdf"])
-    assert r.status == "added" and r.ocr_pages == [1]
+    assert r.status == "added" and r.ocr_pages == [1] and r.garbled_pages == [1]
     answer = engine.ask("How much was the airfare for E Johnson from Kansas City to Washington DC?")
     assert answer.provider == "extractive" and not answer.refused
     assert "920.68" in answer.answer and answer.sources[0].page == 1

@@ -58,6 +58,12 @@ def test_a_scans_report_does_not_count_zero_text_pages() -> None:
 
     scan = FileResult("senate.pdf", "added", pages=1, chunks=9, ocr_pages=[1], chars=4514)
     assert report_text(scan) == "(1 page, 9 chunks) · 1 page OCR'd (p. 1), 4,514 characters"
+    garbled = FileResult("senate.pdf", "added", pages=1, chunks=9, ocr_pages=[1], garbled_pages=[1])
+    assert report_text(garbled) == (  # a walk read "1 page OCR'd" of a text PDF as a mistake
+        "(1 page, 9 chunks) · 1 page OCR'd (p. 1; the text layer was unreadable)"
+    )
+    some = FileResult("s.pdf", "added", pages=3, chunks=9, ocr_pages=[1, 3], garbled_pages=[3])
+    assert "OCR'd (p. 1, 3; p. 3 had an unreadable text layer)" in report_text(some)
     mixed = FileResult("m.pdf", "added", pages=3, chunks=5, text_pages=[1, 2], ocr_pages=[3])
     assert report_text(mixed) == "(3 pages, 5 chunks) · 2 read as text, 1 OCR'd (p. 3)"
     # a text file has no pages: "(1 page, 1 chunk)" read as one page long (a walk-through)
