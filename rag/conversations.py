@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from providers.base import Attempt, Source, Usage
 from rag.answer import Answer, ToolCallRecord
@@ -234,28 +234,33 @@ class ConversationStore:
 
     def pick(self, conversation_id: str, owner: str | None = None) -> tuple[str, str] | None:
         """The (provider, model) recorded by :meth:`save_pick` since the last question."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT provider_pick FROM conversations WHERE id = ? AND owner IS ?",
-                (conversation_id, owner),
-            ).fetchone()
-        if row is None or row[0] is None:
+        pick = self._left_at(conversation_id, "provider_pick", owner)
+        if pick is None:
             return None
-        provider, model = json.loads(row[0])
+        provider, model = json.loads(pick)
         return str(provider), str(model)
 
     def within(self, conversation_id: str, owner: str | None = None) -> Scope | None:
         """The "Ask within" selection the conversation was left at; None when none was
         recorded (a conversation saved before selections were: its last question's scope
         stands in) or the conversation is not ``owner``'s."""
+        within = self._left_at(conversation_id, "within_docs", owner)
+        return None if within is None else Scope(*load(within))
+
+    def _left_at(
+        self,
+        conversation_id: str,
+        column: Literal["within_docs", "provider_pick"],
+        owner: str | None,
+    ) -> str | None:
+        """What the conversation was left at in ``column``; None when nothing was recorded or
+        the conversation is not ``owner``'s."""
         with self._db() as db:
             row = db.execute(
-                "SELECT within_docs FROM conversations WHERE id = ? AND owner IS ?",
+                f"SELECT {column} FROM conversations WHERE id = ? AND owner IS ?",
                 (conversation_id, owner),
             ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return Scope(*load(row[0]))
+        return None if row is None or row[0] is None else str(row[0])
 
     def turns(self, conversation_id: str, owner: str | None = None) -> list[SavedTurn]:
         """The turns in order; none when the conversation is not ``owner``'s."""

@@ -23,7 +23,7 @@ import io
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -212,12 +212,21 @@ def _locate_boxes(
 ) -> list[tuple[float, float, float, float]]:
     """The line boxes of ``sentence``: from the page's text layer, else (a scanned page) from
     the words Tesseract read there at ingest."""
-    _png, chars, boxes = _render(path, mtime, page, scale)
-    idx = locate(chars, sentence) or locate(chars, table_row_values(sentence))
-    if not idx and ocr_cache is not None:
-        chars, boxes = _ocr_render(path, mtime, page, ocr_cache)
+    for chars, boxes in _layers(path, mtime, page, ocr_cache, scale):
         idx = locate(chars, sentence) or locate(chars, table_row_values(sentence))
-    return line_boxes([boxes[i] for i in idx])
+        if idx:
+            return line_boxes([boxes[i] for i in idx])
+    return []
+
+
+def _layers(
+    path: str, mtime: float, page: int, ocr_cache: str | None, scale: float
+) -> Iterator[tuple[tuple, tuple]]:
+    """The page's characters and their boxes: its text layer, then (read only when that
+    one lacks a sentence) what OCR read there at ingest."""
+    yield _render(path, mtime, page, scale)[1:]
+    if ocr_cache is not None:
+        yield _ocr_render(path, mtime, page, ocr_cache)
 
 
 def table_row_values(sentence: str) -> str:

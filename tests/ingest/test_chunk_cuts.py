@@ -4,6 +4,8 @@ else between words: a chunk never starts inside a word (the senate ledger's chun
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.chunking import chunk_pages
 from ingest.loaders import Page
 
@@ -15,20 +17,19 @@ LEDGER = "\n".join(
 RUN_ON = " ".join(f"pneumonoultramicroscopicsilicovolcanoconiosis{n}" for n in range(200))
 
 
-def test_a_ledger_is_cut_between_its_lines() -> None:
-    chunks = chunk_pages([Page(1, LEDGER)], 200, 40)
+@pytest.mark.parametrize(
+    ("text", "before", "head"),
+    [(LEDGER, "\n", "DHAW2019"), (RUN_ON, " ", "pneumono")],
+    ids=["a ledger is cut between its lines", "one long line is cut between words"],
+)
+def test_an_over_long_sentence_is_never_cut_inside_a_word(
+    text: str, before: str, head: str
+) -> None:
+    chunks = chunk_pages([Page(1, text)], 200, 40)
     assert len(chunks) > 3
     for c in chunks:
-        assert c.start == 0 or LEDGER[c.start - 1] == "\n", c.text[:40]
-        assert c.text.startswith("DHAW2019") and c.tokens <= 200
-
-
-def test_one_long_line_is_cut_between_words() -> None:
-    chunks = chunk_pages([Page(1, RUN_ON)], 200, 40)
-    assert len(chunks) > 3
-    for c in chunks:
-        assert c.start == 0 or RUN_ON[c.start - 1] == " ", c.text[:40]
-        assert c.text.startswith("pneumono") and c.tokens <= 200
+        assert c.start == 0 or text[c.start - 1] == before, c.text[:40]
+        assert c.text.startswith(head) and c.tokens <= 200
 
 
 def test_a_word_longer_than_half_a_chunk_is_still_cut_at_its_word_pieces() -> None:

@@ -142,6 +142,16 @@ def page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def reopen(conversation_id: str, **params: str) -> AppTest:
+    """A reload of the page at ``?c=conversation_id`` (and ``params``): a new browser session."""
+    again = AppTest.from_file(APP, default_timeout=180)
+    again.query_params["c"] = conversation_id
+    again.query_params.update(params)
+    again.run()
+    assert not again.exception
+    return again
+
+
 def ask(at: AppTest, question: str) -> AppTest:
     at.chat_input[0].set_value(question).run()
     assert not at.exception

@@ -11,21 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from rag.conversations import ConversationStore
 from tests.fakes.servers import FakeOpenAI
-from tests.ui.conftest import APP, ask, use_openai
+from tests.ui.conftest import ask, reopen, use_openai
 
 pytestmark = pytest.mark.integration
 
 
-def _reload(conv_id: str, **params: str) -> AppTest:
-    again = AppTest.from_file(APP, default_timeout=180)  # a new browser session
-    again.query_params["c"] = conv_id
-    again.query_params.update(params)
-    again.run()
-    assert not again.exception
-    return again
-
-
-def test_a_switch_after_the_last_question_survives_a_reload(
+def test_a_switch_after_the_last_question_survives_areopen(
     new_app: Callable[[], AppTest], fake_openai: FakeOpenAI
 ) -> None:
     at = use_openai(new_app())
@@ -33,15 +24,15 @@ def test_a_switch_after_the_last_question_survives_a_reload(
     conv_id = at.session_state.conversation_id
     at.selectbox(key="provider").set_value("extractive").run()
     assert "answer_with" not in at.query_params  # the default: a plain URL
-    assert _reload(conv_id).selectbox(key="provider").value == "extractive"
+    assert reopen(conv_id).selectbox(key="provider").value == "extractive"
 
     at.selectbox(key="provider").set_value("openai").run()
     at.selectbox(key="model_openai").set_value("gpt-4o").run()
-    again = _reload(conv_id)  # the pick and its model, without the URL's help
+    again = reopen(conv_id)  # the pick and its model, without the URL's help
     assert again.selectbox(key="provider").value == "openai"
     assert again.selectbox(key="model_openai").value == "gpt-4o"
     # the URL's own pick wins over what the conversation was left at
-    assert _reload(conv_id, answer_with="extractive").selectbox(key="provider").value == (
+    assert reopen(conv_id, answer_with="extractive").selectbox(key="provider").value == (
         "extractive"
     )
 

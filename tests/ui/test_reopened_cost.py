@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fakes.servers import FakeOpenAI
-from tests.ui.conftest import APP, ask, page_text, use_openai
+from tests.ui.conftest import ask, page_text, reopen, use_openai
 
 pytestmark = pytest.mark.integration
 
@@ -25,10 +25,7 @@ def test_the_reopened_cost_note_names_its_conversation(
     ask(at, "What is the nightly hotel limit in London?")
     conv_id = at.session_state.conversation_id
 
-    again = AppTest.from_file(APP, default_timeout=180)  # a reload: a new browser session
-    again.query_params["c"] = conv_id
-    again.run()
-    assert not again.exception
+    again = reopen(conv_id)  # a reload: a new browser session
     assert THIS in page_text(again)
     again.button(key="conv_new").click().run()
     assert not again.exception
@@ -46,10 +43,7 @@ def test_free_answers_of_a_reopened_conversation_are_said_to_be_in_the_count(
     ask(at, "What is the nightly hotel limit in London?")
     conv_id = at.session_state.conversation_id
 
-    again = AppTest.from_file(APP, default_timeout=180)
-    again.query_params["c"] = conv_id
-    again.run()
-    assert not again.exception
+    again = reopen(conv_id)  # a reload: a new browser session
     text = page_text(again)
     assert "Includes the 1 answer this conversation had before it was reopened" in text, text
     again.button(key="conv_new").click().run()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import APP, ask, page_text
+from tests.ui.conftest import ask, page_text, reopen
 
 pytestmark = pytest.mark.integration
 
@@ -30,14 +30,6 @@ def _captions(at: AppTest) -> list[str]:
     return [str(c.value).replace("\\", "") for c in at.caption]
 
 
-def _reload(conv_id: str) -> AppTest:
-    again = AppTest.from_file(APP, default_timeout=180)  # a new browser session
-    again.query_params["c"] = conv_id
-    again.run()
-    assert not again.exception
-    return again
-
-
 def test_a_reopened_conversation_searches_within_what_it_searched(
     new_app: Callable[[], AppTest], app_index: Path
 ) -> None:
@@ -49,7 +41,7 @@ def test_a_reopened_conversation_searches_within_what_it_searched(
     assert shown in _captions(at)
     conv_id = at.session_state.conversation_id
 
-    again = _reload(conv_id)
+    again = reopen(conv_id)
     assert again.multiselect(key="ask_within").value == [handbook]
     assert shown in _captions(again)  # the restored answer says what it searched
     assert "Left out of Ask within" not in page_text(again)  # nothing was dropped
@@ -75,7 +67,7 @@ def test_documents_deleted_since_leave_the_selection_and_are_named(
 
     get_engine(get_settings()).remove(notes)
 
-    again = _reload(conv_id)
+    again = reopen(conv_id)
     assert again.multiselect(key="ask_within").value == [handbook]
     captions = _captions(again)
     # the answer still names both: that is what it searched when it was asked
@@ -106,7 +98,7 @@ def test_a_selection_changed_without_asking_is_what_a_reload_brings_back(
     at.multiselect(key="ask_within").set_value([]).run()  # cleared, nothing asked
     assert not at.exception
 
-    again = _reload(conv_id)
+    again = reopen(conv_id)
     assert again.multiselect(key="ask_within").value == []
     ask(again, "How many vacation days do employees get?")
     assert again.session_state.turns[-1].within == []
@@ -114,4 +106,4 @@ def test_a_selection_changed_without_asking_is_what_a_reload_brings_back(
     assert _captions(again).count(scoped) == 1  # only the first answer, which was scoped
 
     again.multiselect(key="ask_within").set_value([notes]).run()  # another pick, not asked
-    assert _reload(conv_id).multiselect(key="ask_within").value == [notes]
+    assert reopen(conv_id).multiselect(key="ask_within").value == [notes]
