@@ -101,7 +101,12 @@ def _sign_out(page: Page, *, navigation_cut: bool = False) -> None:
     # no rerun in flight: under load a click during one (the answer's conversation being
     # saved, the URL updated) was lost, and the page stayed signed in for 30 s
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    # With the navigation held, the click itself must not wait for it: Playwright waits for a
+    # navigation the click scheduled, and a held one never ends (the CI run at 506d289 timed
+    # out there after 30 s, "waiting for scheduled navigations to finish").
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click(
+        no_wait_after=navigation_cut
+    )
     if not navigation_cut:  # (with the navigation held, Playwright's checks wait for it)
         expect(page.get_by_text("Sign in to ask questions")).to_be_visible(timeout=60_000)
     # The sign-in screen shows at once; the browser's trip to /auth/logout, which deletes
